@@ -1,0 +1,47 @@
+#pragma once
+// lora-studio-cli's subcommands. Each lives in its own cli_<name>.cpp and registers itself
+// with a static CliCommandRegistration, so adding a command touches no other file.
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cli {
+
+// Parsed command line: positional arguments and --options ("--key value", "--key=value", "--flag").
+class Args {
+ public:
+  Args(std::vector<std::string> positional, std::map<std::string, std::string> options)
+      : positional_(std::move(positional)), options_(std::move(options)) {}
+  static Args parse(const std::vector<std::string>& argv, const std::vector<std::string>& flag_names);
+
+  const std::vector<std::string>& positional() const { return positional_; }
+  std::string positional_at(size_t i, const char* what) const;  // throws naming `what` when missing
+  bool has(const std::string& key) const { return options_.count(key) != 0; }
+  std::string get(const std::string& key, const std::string& fallback = "") const;
+  std::string require(const std::string& key) const;
+  int get_int(const std::string& key, int fallback) const;
+  double get_double(const std::string& key, double fallback) const;
+  // Throws naming the first option not in `known`, so typos are never silently ignored.
+  void check_known(const std::vector<std::string>& known) const;
+
+ private:
+  std::vector<std::string> positional_;
+  std::map<std::string, std::string> options_;
+};
+
+struct Command {
+  std::string name;
+  std::string usage;                   // one line: "info MODEL_DIR"
+  std::string help;                    // the full --help text
+  std::vector<std::string> flag_names; // options that take no value
+  std::function<int(const Args&)> run; // returns the exit code; throws lora::Error for bad input
+};
+
+std::map<std::string, Command>& registry();
+
+struct CliCommandRegistration {
+  explicit CliCommandRegistration(Command command) { registry()[command.name] = std::move(command); }
+};
+
+}  // namespace cli

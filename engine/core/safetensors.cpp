@@ -1,0 +1,484 @@
+#include "safetensors.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <utility>
+
+#include "atomic_file.h"
+#include "error.h"
+
+namespace lora {
+namespace {
+
+using nlohmann::json;
+
+struct DTypeEntry {
+  DType dtype;
+  const char* name;
+  size_t size;
+};
+
+constexpr DTypeEntry kDTypes[] = {
+    {DType::BOOL, "BOOL", 1},       {DType::U8, "U8", 1},
+    {DType::I8, "I8", 1},           {DType::I16, "I16", 2},
+    {DType::U16, "U16", 2},         {DType::F16, "F16", 2},
+    {DType::BF16, "BF16", 2},       {DType::I32, "I32", 4},
+    {DType::U32, "U32", 4},         {DType::F32, "F32", 4},
+    {DType::F64, "F64", 8},         {DType::I64, "I64", 8},
+    {DType::U64, "U64", 8},         {DType::F8_E4M3, "F8_E4M3", 1},
+    {DType::F8_E5M2, "F8_E5M2", 1}, {DType::F8_E8M0, "F8_E8M0", 1},
+    {DType::F8_E4M3FNUZ, "F8_E4M3FNUZ", 1}, {DType::F8_E5M2FNUZ, "F8_E5M2FNUZ", 1},
+    {DType::C64, "C64", 8},
+};
+
+const DTypeEntry& entry_for(DType dtype) {
+  for (const DTypeEntry& entry : kDTypes)
+    if (entry.dtype == dtype) return entry;
+  throw Error("internal error: unlisted safetensors dtype " + std::to_string(static_cast<int>(dtype)));
+}
+
+std::string known_dtype_list() {
+  std::string list;
+  for (const DTypeEntry& entry : kDTypes) list += (list.empty() ? "" : ", ") + std::string(entry.name);
+  return list;
+}
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+std::string offsets_text(uint64_t begin, uint64_t end) {
+  return "[" + std::to_string(begin) + ", " + std::to_string(end) + "]";
+}
+
+// A JSON value shown in an error message, cut short so a hostile header cannot flood the terminal.
+std::string excerpt(const json& value) {
+  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() > 80) text = text.substr(0, 77) + "...";
+  return text;
+}
+
+const char* json_kind(const json& value) {
+  switch (value.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::object: return "an object";
+    case json::value_t::array: return "an array";
+    case json::value_t::string: return "a string";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "an integer";
+    case json::value_t::number_float: return "a floating-point number";
+    default: return "an unexpected value";
+  }
+}
+
+// Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), as Rust's
+// str::from_utf8 checks the header. Returns the offset of the first bad byte, or npos.
+size_t first_invalid_utf8(const uint8_t* bytes, size_t size) {
+  size_t i = 0;
+  while (i < size) {
+    const uint8_t lead = bytes[i];
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length;
+    uint8_t low = 0x80, high = 0xBF;  // allowed range of the second byte
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+      length = 3;
+      if (lead == 0xE0) low = 0xA0;
+      if (lead == 0xED) high = 0x9F;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+      length = 4;
+      if (lead == 0xF0) low = 0x90;
+      if (lead == 0xF4) high = 0x8F;
+    } else {
+      return i;
+    }
+    if (i + length > size) return i;
+    if (bytes[i + 1] < low || bytes[i + 1] > high) return i;
+    for (size_t k = 2; k < length; ++k)
+      if (bytes[i + k] < 0x80 || bytes[i + k] > 0xBF) return i;
+    i += length;
+  }
+  return std::string::npos;
+}
+
+// Reads a JSON integer that must be >= 0 and fit `limit`; false otherwise.
+bool read_count(const json& value, uint64_t limit, uint64_t* out) {
+  if (value.is_number_unsigned()) {
+    *out = value.get<uint64_t>();
+  } else if (value.is_number_integer()) {
+    const int64_t signed_value = value.get<int64_t>();
+    if (signed_value < 0) return false;
+    *out = static_cast<uint64_t>(signed_value);
+  } else {
+    return false;
+  }
+  return *out <= limit;
+}
+
+// The header parser keeps only the last of repeated keys; this records the first repetition so
+// it can be refused. `owner` is the key under which the repeating object sits.
+struct DuplicateKeyFinder {
+  struct Level {
+    std::set<std::string> keys;
+    std::string last_key;
+  };
+  std::vector<Level> levels;
+  bool found = false;
+  size_t depth = 0;  // 1 = the header object itself
+  std::string key, owner;
+
+  bool on_event(json::parse_event_t event, const json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start: levels.emplace_back(); break;
+      case json::parse_event_t::object_end:
+        if (!levels.empty()) levels.pop_back();
+        break;
+      case json::parse_event_t::key:
+        if (!levels.empty()) {
+          const std::string name = parsed.get<std::string>();
+          if (!levels.back().keys.insert(name).second && !found) {
+            found = true;
+            depth = levels.size();
+            key = name;
+            owner = levels.size() >= 2 ? levels[levels.size() - 2].last_key : std::string();
+          }
+          levels.back().last_key = name;
+        }
+        break;
+      default: break;
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+const char* dtype_name(DType dtype) { return entry_for(dtype).name; }
+
+size_t dtype_size(DType dtype) { return entry_for(dtype).size; }
+
+bool parse_dtype(const std::string& name, DType* out) {
+  for (const DTypeEntry& entry : kDTypes) {
+    if (name == entry.name) {
+      *out = entry.dtype;
+      return true;
+    }
+  }
+  return false;
+}
+
+int64_t TensorInfo::numel() const {
+  int64_t count = 1;
+  for (int64_t dim : shape) count *= dim;  // validated against overflow when the file was opened
+  return count;
+}
+
+SafetensorsFile::~SafetensorsFile() {
+  if (mapping_) ::munmap(mapping_, size_);
+}
+
+std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) {
+  std::shared_ptr<SafetensorsFile> file(new SafetensorsFile());
+  file->path_ = path;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int error_number = errno;
+    throw Error(path + ": cannot open: " +
+                (error_number == ENOENT ? std::string("no such file") : std::string(std::strerror(error_number))));
+  }
+  struct stat info;
+  if (::fstat(fd, &info) != 0) {
+    const int error_number = errno;
+    ::close(fd);
+    throw Error(path + ": cannot read its size: " + std::strerror(error_number));
+  }
+  if (!S_ISREG(info.st_mode)) {
+    ::close(fd);
+    throw Error(path + ": not a regular file");
+  }
+  file->size_ = static_cast<uint64_t>(info.st_size);
+  if (file->size_ >= 8) {
+    // Read-only private mapping: tensors are copied out on demand, pages load lazily.
+    void* mapping = ::mmap(nullptr, file->size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (mapping == MAP_FAILED) {
+      const int error_number = errno;
+      ::close(fd);
+      throw Error(path + ": cannot memory-map: " + std::strerror(error_number));
+    }
+    file->mapping_ = mapping;
+    file->base_ = static_cast<const uint8_t*>(mapping);
+  }
+  ::close(fd);  // the mapping stays valid without the descriptor
+  file->parse();
+  return file;
+}
+
+std::shared_ptr<SafetensorsFile> SafetensorsFile::from_bytes(std::string bytes, const std::string& name) {
+  std::shared_ptr<SafetensorsFile> file(new SafetensorsFile());
+  file->path_ = name;
+  file->owned_ = std::move(bytes);
+  file->base_ = reinterpret_cast<const uint8_t*>(file->owned_.data());
+  file->size_ = file->owned_.size();
+  file->parse();
+  return file;
+}
+
+const TensorInfo* SafetensorsFile::find(const std::string& name) const {
+  auto it = index_.find(name);
+  return it == index_.end() ? nullptr : &tensors_[it->second];
+}
+
+void SafetensorsFile::parse() {
+  const std::string& file = path_;
+  if (size_ < 8)
+    throw Error(file + ": file is " + std::to_string(size_) +
+                " bytes; a safetensors file starts with an 8-byte header length (truncated or not safetensors)");
+  uint64_t header_length = 0;
+  for (int i = 7; i >= 0; --i) header_length = (header_length << 8) | base_[i];
+  if (header_length > kMaxSafetensorsHeaderBytes)
+    throw Error(file + ": header length " + std::to_string(header_length) + " is larger than the " +
+                std::to_string(kMaxSafetensorsHeaderBytes) + "-byte limit (corrupt or not safetensors)");
+  if (header_length > size_ - 8)
+    throw Error(file + ": header length " + std::to_string(header_length) + " runs past the end of the file (8 + " +
+                std::to_string(header_length) + " > " + std::to_string(size_) + " bytes; truncated file?)");
+
+  const uint8_t* header_bytes = base_ + 8;
+  const size_t bad_byte = first_invalid_utf8(header_bytes, header_length);
+  if (bad_byte != std::string::npos) {
+    static const char* hex = "0123456789abcdef";
+    const uint8_t value = header_bytes[bad_byte];
+    throw Error(file + ": header is not valid UTF-8 (byte 0x" + std::string{hex[value >> 4], hex[value & 15]} +
+                " at header offset " + std::to_string(bad_byte) + ")");
+  }
+
+  DuplicateKeyFinder duplicates;
+  json header;
+  try {
+    header = json::parse(header_bytes, header_bytes + header_length,
+                         [&duplicates](int, json::parse_event_t event, json& parsed) {
+                           return duplicates.on_event(event, parsed);
+                         });
+  } catch (const json::exception& error) {
+    // nlohmann's text starts with "[json.exception.parse_error.101] parse error at ..."; drop the tag.
+    std::string reason = error.what();
+    const size_t tag_end = reason.find("] ");
+    if (tag_end != std::string::npos) reason = reason.substr(tag_end + 2);
+    throw Error(file + ": header is not valid JSON: " + reason);
+  }
+  if (duplicates.found) {
+    if (duplicates.depth == 1)
+      throw Error(file + ": tensor '" + duplicates.key + "' appears more than once in the header");
+    if (duplicates.owner == "__metadata__")
+      throw Error(file + ": __metadata__ key '" + duplicates.key + "' appears more than once");
+    throw Error(file + ": tensor '" + duplicates.owner + "': field \"" + duplicates.key + "\" appears more than once");
+  }
+  if (!header.is_object())
+    throw Error(file + ": header is " + json_kind(header) + "; expected a JSON object of tensor entries");
+
+  std::vector<TensorInfo> tensors;
+  tensors.reserve(header.size());
+  for (auto item = header.begin(); item != header.end(); ++item) {
+    const std::string& name = item.key();
+    const json& value = item.value();
+    if (name == "__metadata__") {
+      if (value.is_null()) continue;
+      if (!value.is_object())
+        throw Error(file + ": __metadata__ is " + json_kind(value) + "; expected an object mapping strings to strings");
+      for (auto field = value.begin(); field != value.end(); ++field) {
+        if (!field.value().is_string())
+          throw Error(file + ": __metadata__ key '" + field.key() + "' is " + json_kind(field.value()) +
+                      " (" + excerpt(field.value()) + "); expected a string");
+        metadata_[field.key()] = field.value().get<std::string>();
+      }
+      continue;
+    }
+    const std::string where = file + ": tensor '" + name + "'";
+    if (!value.is_object())
+      throw Error(where + ": entry is " + json_kind(value) +
+                  "; expected an object {\"dtype\", \"shape\", \"data_offsets\"}");
+    for (const char* field : {"dtype", "shape", "data_offsets"})
+      if (!value.contains(field)) throw Error(where + ": missing field \"" + field + "\"");
+
+    TensorInfo info;
+    info.name = name;
+    const json& dtype = value["dtype"];
+    if (!dtype.is_string())
+      throw Error(where + ": \"dtype\" is " + json_kind(dtype) + "; expected a string such as \"F32\"");
+    const std::string dtype_text = dtype.get<std::string>();
+    if (!parse_dtype(dtype_text, &info.dtype)) {
+      if (dtype_text == "F4" || dtype_text == "F6_E2M3" || dtype_text == "F6_E3M2")
+        throw Error(where + ": dtype " + dtype_text + " packs several elements per byte; not supported");
+      throw Error(where + ": unknown dtype \"" + dtype_text + "\"; expected one of " + known_dtype_list());
+    }
+
+    const json& shape = value["shape"];
+    if (!shape.is_array())
+      throw Error(where + ": \"shape\" is " + json_kind(shape) + "; expected an array of non-negative integers");
+    for (const json& dim : shape) {
+      uint64_t extent = 0;
+      if (!read_count(dim, static_cast<uint64_t>(std::numeric_limits<int64_t>::max()), &extent))
+        throw Error(where + ": \"shape\" " + excerpt(shape) + " has " + excerpt(dim) +
+                    "; expected non-negative integers");
+      info.shape.push_back(static_cast<int64_t>(extent));
+    }
+
+    const json& offsets = value["data_offsets"];
+    uint64_t begin = 0, end = 0;
+    if (!offsets.is_array() || offsets.size() != 2 ||
+        !read_count(offsets[0], std::numeric_limits<uint64_t>::max(), &begin) ||
+        !read_count(offsets[1], std::numeric_limits<uint64_t>::max(), &end))
+      throw Error(where + ": \"data_offsets\" is " + excerpt(offsets) +
+                  "; expected [BEGIN, END], two non-negative integers");
+    info.begin = begin;
+    info.end = end;
+    tensors.push_back(std::move(info));
+  }
+
+  // The reference orders entries by offsets before checking that they tile the buffer.
+  std::sort(tensors.begin(), tensors.end(), [](const TensorInfo& a, const TensorInfo& b) {
+    if (a.begin != b.begin) return a.begin < b.begin;
+    if (a.end != b.end) return a.end < b.end;
+    return a.name < b.name;
+  });
+  uint64_t expected_begin = 0;
+  const TensorInfo* previous = nullptr;
+  for (const TensorInfo& info : tensors) {
+    const std::string where = file + ": tensor '" + info.name + "'";
+    const std::string offsets = offsets_text(info.begin, info.end);
+    if (info.end < info.begin) throw Error(where + ": data_offsets " + offsets + " end before they begin");
+    if (info.begin != expected_begin) {
+      const std::string after = previous ? "where tensor '" + previous->name + "' ends" : "the start of the data";
+      if (info.begin > expected_begin)
+        throw Error(where + ": data_offsets " + offsets + " leave a hole of " +
+                    std::to_string(info.begin - expected_begin) + " bytes; expected it to start at " +
+                    std::to_string(expected_begin) + ", " + after);
+      throw Error(where + ": data_offsets " + offsets + " overlap tensor '" + previous->name +
+                  "'; expected it to start at " + std::to_string(expected_begin) + ", " + after);
+    }
+    uint64_t elements = 1;
+    bool overflow = false;
+    for (int64_t dim : info.shape) {
+      const uint64_t extent = static_cast<uint64_t>(dim);
+      if (extent != 0 && elements > std::numeric_limits<uint64_t>::max() / extent) overflow = true;
+      elements *= extent;
+    }
+    const uint64_t element_size = dtype_size(info.dtype);
+    if (!overflow && elements > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) overflow = true;
+    if (!overflow && elements > std::numeric_limits<uint64_t>::max() / element_size) overflow = true;
+    if (overflow)
+      throw Error(where + ": shape " + shape_text(info.shape) + " of " + dtype_name(info.dtype) +
+                  " is too large: its byte size overflows 64 bits");
+    const uint64_t needed = elements * element_size;
+    if (needed != info.end - info.begin)
+      throw Error(where + ": shape " + shape_text(info.shape) + " of " + dtype_name(info.dtype) + " needs " +
+                  std::to_string(needed) + " bytes, but data_offsets " + offsets + " hold " +
+                  std::to_string(info.end - info.begin));
+    expected_begin = info.end;
+    previous = &info;
+  }
+
+  const uint64_t data_size = size_ - 8 - header_length;
+  if (expected_begin != data_size) {
+    if (expected_begin > data_size)
+      throw Error(file + ": tensor '" + previous->name + "' ends at data offset " + std::to_string(expected_begin) +
+                  ", but the file holds only " + std::to_string(data_size) +
+                  " bytes of data after the header (truncated file?)");
+    throw Error(file + ": " + std::to_string(data_size - expected_begin) +
+                " trailing bytes after the last tensor" +
+                (previous ? " '" + previous->name + "'" : std::string(" (the header lists no tensors)")) +
+                "; expected the tensors to cover the " + std::to_string(data_size) + "-byte data buffer exactly");
+  }
+
+  tensors_ = std::move(tensors);
+  for (size_t i = 0; i < tensors_.size(); ++i) index_[tensors_[i].name] = i;
+  data_ = base_ + 8 + header_length;
+}
+
+void write_safetensors(const std::string& path, const std::vector<TensorToWrite>& tensors,
+                       const std::map<std::string, std::string>& metadata) {
+  auto quoted = [&path](const std::string& text, const std::string& what) {
+    try {
+      return json(text).dump(-1, ' ', false, json::error_handler_t::strict);
+    } catch (const json::exception&) {
+      throw Error(path + ": " + what + " is not valid UTF-8; safetensors headers are UTF-8 JSON");
+    }
+  };
+
+  // Compact JSON exactly as the reference serializer (serde_json) writes it.
+  std::string header = "{";
+  if (!metadata.empty()) {
+    header += "\"__metadata__\":{";
+    bool first = true;
+    for (const auto& [key, value] : metadata) {
+      header += (first ? "" : ",") + quoted(key, "metadata key '" + key + "'") + ":" +
+                quoted(value, "metadata value of '" + key + "'");
+      first = false;
+    }
+    header += "}";
+  }
+  std::set<std::string> names;
+  uint64_t offset = 0;
+  for (const TensorToWrite& tensor : tensors) {
+    const std::string where = path + ": tensor '" + tensor.name + "'";
+    if (tensor.name == "__metadata__")
+      throw Error(path + ": a tensor cannot be named __metadata__ (the name is reserved for the header's metadata)");
+    if (!names.insert(tensor.name).second) throw Error(where + " is given twice; tensor names must be unique");
+    uint64_t elements = 1;
+    for (int64_t dim : tensor.shape) {
+      if (dim < 0) throw Error(where + ": shape " + shape_text(tensor.shape) + " has a negative dimension");
+      if (dim != 0 && elements > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(dim))
+        throw Error(where + ": shape " + shape_text(tensor.shape) + " is too large");
+      elements *= static_cast<uint64_t>(dim);
+    }
+    const uint64_t element_size = dtype_size(tensor.dtype);
+    if (elements > std::numeric_limits<uint64_t>::max() / element_size)
+      throw Error(where + ": shape " + shape_text(tensor.shape) + " is too large");
+    const uint64_t needed = elements * element_size;
+    if (needed != tensor.nbytes)
+      throw Error(where + ": shape " + shape_text(tensor.shape) + " of " + dtype_name(tensor.dtype) + " needs " +
+                  std::to_string(needed) + " bytes, but " + std::to_string(tensor.nbytes) + " were given");
+    if (tensor.nbytes > 0 && tensor.data == nullptr) throw Error(where + ": no data given");
+    std::string shape_json = "[";
+    for (size_t i = 0; i < tensor.shape.size(); ++i) shape_json += (i ? "," : "") + std::to_string(tensor.shape[i]);
+    shape_json += "]";
+    if (header.size() > 1) header += ",";
+    header += quoted(tensor.name, "tensor name '" + tensor.name + "'") + ":{\"dtype\":\"" +
+              dtype_name(tensor.dtype) + "\",\"shape\":" + shape_json + ",\"data_offsets\":[" +
+              std::to_string(offset) + "," + std::to_string(offset + needed) + "]}";
+    offset += needed;
+  }
+  header += "}";
+  // Pad so the data buffer starts 8-byte aligned in the file (the reference does the same).
+  header.append((8 - header.size() % 8) % 8, ' ');
+  if (header.size() > kMaxSafetensorsHeaderBytes)
+    throw Error(path + ": the header would be " + std::to_string(header.size()) + " bytes, above the " +
+                std::to_string(kMaxSafetensorsHeaderBytes) + "-byte limit readers accept");
+
+  uint8_t length_bytes[8];
+  uint64_t length = header.size();
+  for (int i = 0; i < 8; ++i, length >>= 8) length_bytes[i] = static_cast<uint8_t>(length & 0xFF);
+
+  AtomicFileWriter writer(path);
+  writer.write(length_bytes, sizeof(length_bytes));
+  writer.write(header);
+  for (const TensorToWrite& tensor : tensors) writer.write(tensor.data, tensor.nbytes);
+  writer.commit();
+}
+
+}  // namespace lora

@@ -1,0 +1,177 @@
+#include "record_rendering.h"
+
+#include <set>
+
+#include "error.h"
+
+namespace lora {
+namespace {
+
+bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+
+void append(PromptSegments& segments, std::string text, bool is_response) {
+  if (text.empty()) return;
+  if (!segments.empty() && segments.back().is_response == is_response)
+    segments.back().text += text;
+  else
+    segments.push_back({std::move(text), is_response});
+}
+
+void append(PromptSegments& segments, const PromptSegments& more) {
+  for (const auto& segment : more) append(segments, segment.text, segment.is_response);
+}
+
+std::vector<ChatMessage> first_messages(const std::vector<ChatMessage>& messages, size_t count) {
+  return std::vector<ChatMessage>(messages.begin(), messages.begin() + static_cast<std::ptrdiff_t>(count));
+}
+
+void reject_non_string(const DatasetRecord& record, const std::string& field) {
+  for (const auto& [name, type] : record.non_string_fields)
+    if (name == field) throw Error("field \"" + name + "\" is " + type + "; expected a string");
+}
+
+}  // namespace
+
+std::string segments_text(const PromptSegments& segments) {
+  std::string text;
+  for (const auto& segment : segments) text += segment.text;
+  return text;
+}
+
+RecordRenderer::RecordRenderer(RenderSettings settings) : settings_(std::move(settings)) {}
+
+PromptSegments RecordRenderer::render(const DatasetRecord& record, std::vector<std::string>* ignored_fields) const {
+  switch (record.kind) {
+    case RecordKind::RawText: return {{record.text, true}};
+    case RecordKind::Conversation: return render_conversation(record.messages);
+    case RecordKind::Fields:
+      return settings_.fields_as_chat ? render_fields_as_chat(record) : render_fields(record, ignored_fields);
+  }
+  return {};
+}
+
+PromptSegments RecordRenderer::render_fields(const DatasetRecord& record, std::vector<std::string>* ignored_fields) const {
+  const PromptFormat& format = settings_.prompt_format;
+  const bool system_is_field = format.uses_field("system");
+  std::set<std::string> keyset;
+  std::string system;
+  for (const auto& [name, value] : record.fields) {
+    if (!format.uses_field(name)) {
+      if (name == "system")
+        system = value;
+      else if (ignored_fields && !is_blank_text(value))
+        ignored_fields->push_back(name);
+      continue;
+    }
+    if (!is_blank_text(value)) keyset.insert(name);
+  }
+  for (const auto& [name, type] : record.non_string_fields)
+    if (format.uses_field(name) || name == "system") reject_non_string(record, name);
+
+  const FormatTemplate* current = format.match(keyset);
+  if (!current) throw Error(format.explain_no_match(keyset));
+
+  PromptSegments segments;
+  if (!system_is_field && !is_blank_text(system)) append(segments, system + "\n\n", false);
+  if (!record.history.empty()) {
+    const FormatTemplate* turn = format.match({"instruction", PromptFormat::kResponseField});
+    if (!turn)
+      throw Error("has \"history\", but format '" + format.name() +
+                  "' has no \"instruction,output\" template to write its earlier turns with");
+    for (size_t k = 0; k < record.history.size(); ++k) {
+      const auto& [instruction, output] = record.history[k];
+      if (is_blank_text(instruction) || is_blank_text(output))
+        throw Error("history[" + std::to_string(k) + "] has an empty instruction or output");
+      append(segments, fill_template(*turn, {{"instruction", instruction}, {PromptFormat::kResponseField, output}}));
+      append(segments, "\n\n", false);
+    }
+  }
+  append(segments, fill_template(*current, record.fields));
+  return segments;
+}
+
+PromptSegments RecordRenderer::render_fields_as_chat(const DatasetRecord& record) const {
+  for (const char* name : {"instruction", "input", "output", "system"}) reject_non_string(record, name);
+  auto value = [&](const char* name) {
+    const std::string* v = record.field(name);
+    return v && !is_blank_text(*v) ? *v : std::string();
+  };
+  const std::string instruction = value("instruction"), input = value("input"), output = value("output"),
+                    system = value("system");
+  if (instruction.empty() || output.empty())
+    throw Error("the \"chat\" format needs non-empty \"instruction\" and \"output\" fields");
+  std::vector<ChatMessage> messages;
+  if (!system.empty()) messages.push_back({"system", system});
+  for (const auto& [q, a] : record.history) {
+    messages.push_back({"user", q});
+    messages.push_back({"assistant", a});
+  }
+  messages.push_back({"user", input.empty() ? instruction : instruction + "\n\n" + input});
+  messages.push_back({"assistant", output});
+  return render_conversation(messages);
+}
+
+PromptSegments RecordRenderer::render_conversation(const std::vector<ChatMessage>& messages) const {
+  const ChatFormat format = settings_.chat_format;
+  const TokenizerConfig& tokens = settings_.tokens;
+  const std::string name = chat_format_name(format);
+  const std::string full = render_chat(format, messages, false, tokens);
+
+  std::vector<std::pair<size_t, size_t>> spans;  // assistant turns in `full`
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (messages[i].role != "assistant") continue;
+    const std::string before = render_chat(format, first_messages(messages, i), true, tokens);
+    if (!starts_with(full, before))
+      throw Error("chat format " + name + " writes the conversation up to message " + std::to_string(i) +
+                  " differently from the whole conversation, so the start of that assistant turn is unknown");
+    const size_t start = before.size();
+    const std::string through = render_chat(format, first_messages(messages, i + 1), false, tokens);
+    size_t end = std::string::npos;
+    if (starts_with(full, through) && through.size() >= start) {
+      end = through.size();
+    } else {
+      // The turn is written differently as the last message (Qwen3's empty <think> block): end it
+      // where its end-of-turn string ends in the whole conversation, plus what the format writes after.
+      for (const std::string& stop : chat_stop_strings(format, tokens)) {
+        if (stop.empty()) continue;
+        size_t count = 0, last = std::string::npos;
+        for (size_t at = through.find(stop, start); at != std::string::npos; at = through.find(stop, at + stop.size())) {
+          ++count;
+          last = at;
+        }
+        if (count == 0) continue;
+        size_t found = std::string::npos;
+        for (size_t k = 0, from = start; k < count; ++k) {
+          found = full.find(stop, from);
+          if (found == std::string::npos) break;
+          from = found + stop.size();
+        }
+        if (found == std::string::npos) continue;
+        end = found + stop.size();
+        const std::string tail = through.substr(last + stop.size());
+        if (full.compare(end, tail.size(), tail) == 0) end += tail.size();
+        break;
+      }
+      if (end == std::string::npos)
+        throw Error("chat format " + name + ": cannot find where assistant message " + std::to_string(i) +
+                    " ends in the rendered conversation");
+    }
+    if (!spans.empty() && start < spans.back().second)
+      throw Error("chat format " + name + ": assistant message " + std::to_string(i) + " overlaps the one before it");
+    spans.emplace_back(start, end);
+  }
+  if (spans.empty() && !settings_.train_on_prompt)
+    throw Error("the conversation has no assistant turn to train on");
+
+  PromptSegments segments;
+  size_t done = 0;
+  for (const auto& [start, end] : spans) {
+    append(segments, full.substr(done, start - done), false);
+    append(segments, full.substr(start, end - start), true);
+    done = end;
+  }
+  append(segments, full.substr(done), false);
+  return segments;
+}
+
+}  // namespace lora

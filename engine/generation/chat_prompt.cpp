@@ -1,0 +1,190 @@
+#include "chat_prompt.h"
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "error.h"
+
+namespace lora {
+namespace {
+
+std::string trim(const std::string& s) {
+  const char* space = " \t\r\n";
+  const size_t begin = s.find_first_not_of(space);
+  if (begin == std::string::npos) return "";
+  return s.substr(begin, s.find_last_not_of(space) - begin + 1);
+}
+
+std::set<std::string> key_fields(const std::string& key) {
+  std::set<std::string> fields;
+  std::stringstream stream(key);
+  std::string name;
+  while (std::getline(stream, name, ',')) fields.insert(trim(name));
+  return fields;
+}
+
+// A text-generation-webui format file: an object of "field,field" keys to template strings.
+// Returns the template for exactly `fields`, "" when the object has none.
+std::string format_file_template(const nlohmann::json& object, const std::set<std::string>& fields) {
+  for (auto it = object.begin(); it != object.end(); ++it)
+    if (it.value().is_string() && key_fields(it.key()) == fields) return it.value().get<std::string>();
+  return "";
+}
+
+// Fills %name% placeholders in one pass (a value containing "%output%" is not filled again).
+std::string fill(const std::string& text, const std::map<std::string, std::string>& values) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == '%') {
+      const size_t close = text.find('%', i + 1);
+      if (close != std::string::npos) {
+        auto it = values.find(text.substr(i + 1, close - i - 1));
+        if (it != values.end()) {
+          out += it->second;
+          i = close + 1;
+          continue;
+        }
+      }
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
+// "### Instruction:" from "...request.\n\n### Instruction:\n%instruction%...": the line that
+// introduces the instruction, which a model trained on the format writes to start a new turn.
+std::string instruction_header(const std::string& instruction_template) {
+  const size_t at = instruction_template.find("%instruction%");
+  if (at == std::string::npos) return "";
+  std::string before = instruction_template.substr(0, at);
+  while (!before.empty() && (before.back() == '\n' || before.back() == ' ' || before.back() == '\r'))
+    before.pop_back();
+  const size_t line = before.rfind('\n');
+  return trim(line == std::string::npos ? before : before.substr(line + 1));
+}
+
+PromptTemplate from_training_prompt(const std::string& adapter_dir) {
+  const std::string path = adapter_dir + "/training_prompt.json";
+  std::ifstream file(path, std::ios::binary);
+  PromptTemplate result;
+  if (!file) return result;
+  std::stringstream text;
+  text << file.rdbuf();
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path + ": not valid JSON (" + e.what() + ")");
+  }
+  if (!json.is_object()) throw Error(path + ": expected a JSON object");
+  result.source = "training_prompt.json of the adapter";
+  const std::set<std::string> instruction_output = {"instruction", "output"};
+  for (const char* nested : {"template", "templates"}) {
+    auto it = json.find(nested);
+    if (it != json.end() && it->is_object()) {
+      std::string found = format_file_template(*it, instruction_output);
+      if (!found.empty()) {
+        result.is_format_file = true;
+        result.instruction_template = found;
+        return result;
+      }
+    }
+  }
+  std::string found = format_file_template(json, instruction_output);
+  if (!found.empty()) {
+    result.is_format_file = true;
+    result.instruction_template = found;
+    return result;
+  }
+  if (auto it = json.find("format"); it != json.end() && it->is_string()) {
+    if (parse_chat_format(it->get<std::string>(), &result.chat_format)) return result;
+  }
+  if (auto it = json.find("chat_template"); it != json.end() && it->is_string()) {
+    result.chat_format = detect_chat_format(it->get<std::string>(), ChatFormat::Alpaca);
+    return result;
+  }
+  throw Error(path + ": expected {\"format\": NAME} with a chat format name (chatml, llama2, mistral, llama3, "
+              "alpaca, raw), {\"chat_template\": TEXT}, or a format file with an \"instruction,output\" template");
+}
+
+}  // namespace
+
+std::string PromptTemplate::describe() const {
+  std::string name = is_format_file ? "format file template" : chat_format_name(chat_format);
+  return source.empty() ? name : name + " (" + source + ")";
+}
+
+PromptTemplate resolve_prompt_template(const std::string& requested, const std::string& adapter_dir,
+                                       const TokenizerConfig& tokens) {
+  PromptTemplate result;
+  if (!requested.empty()) {
+    if (!parse_chat_format(requested, &result.chat_format)) {
+      std::string names;
+      for (ChatFormat format : all_chat_formats()) names += std::string(names.empty() ? "" : ", ") + chat_format_name(format);
+      throw Error("unknown prompt format '" + requested + "'; expected one of " + names);
+    }
+    result.source = "chosen";
+    return result;
+  }
+  if (!adapter_dir.empty()) {
+    PromptTemplate trained = from_training_prompt(adapter_dir);
+    if (!trained.source.empty()) return trained;
+  }
+  if (!tokens.chat_template.empty()) {
+    const ChatFormat detected = detect_chat_format(tokens.chat_template, ChatFormat::Raw);
+    if (detected != ChatFormat::Raw) {
+      result.chat_format = detected;
+      result.source = "chat_template of the tokenizer";
+      return result;
+    }
+  }
+  result.chat_format = ChatFormat::Alpaca;
+  result.source = tokens.chat_template.empty() ? "no chat_template: default" : "unknown chat_template: default";
+  return result;
+}
+
+EncodedPrompt encode_prompt(const PromptTemplate& prompt_template, const Tokenizer& tokenizer,
+                            const std::vector<ChatMessage>& messages) {
+  EncodedPrompt prompt;
+  const TokenizerConfig& tokens = tokenizer.config();
+  if (!prompt_template.is_format_file) {
+    prompt.text = render_chat(prompt_template.chat_format, messages, true, tokens);
+    prompt.ids = tokenizer.encode(prompt.text, chat_format_adds_special_tokens(prompt_template.chat_format));
+    prompt.stop_strings = chat_stop_strings(prompt_template.chat_format, tokens);
+    return prompt;
+  }
+  // Format file: [system "\n\n"] + each earlier exchange filled + "\n\n" + the last instruction up to %output%.
+  const std::string& full = prompt_template.instruction_template;
+  const size_t output_at = full.find("%output%");
+  const std::string head = output_at == std::string::npos ? full : full.substr(0, output_at);
+  std::string system, pending_instruction;
+  std::vector<std::pair<std::string, std::string>> exchanges;
+  for (const ChatMessage& m : messages) {
+    if (m.role == "system") {
+      system += m.content;
+    } else if (m.role == "user") {
+      if (!pending_instruction.empty()) exchanges.push_back({pending_instruction, ""});
+      pending_instruction = m.content;
+    } else if (m.role == "assistant") {
+      exchanges.push_back({pending_instruction, m.content});
+      pending_instruction.clear();
+    } else {
+      throw Error("prompt format: message has role '" + m.role + "'; expected system, user or assistant");
+    }
+  }
+  if (!system.empty()) prompt.text += system + "\n\n";
+  for (const auto& [instruction, output] : exchanges)
+    prompt.text += fill(full, {{"instruction", instruction}, {"output", output}}) + "\n\n";
+  prompt.text += fill(head, {{"instruction", pending_instruction}});
+  prompt.ids = tokenizer.encode(prompt.text, true);
+  const std::string header = instruction_header(full);
+  if (!header.empty()) prompt.stop_strings.push_back(header);
+  if (!tokens.eos_token.empty() && tokens.eos_token != header) prompt.stop_strings.push_back(tokens.eos_token);
+  return prompt;
+}
+
+}  // namespace lora

@@ -1,0 +1,195 @@
+// The prefill + decode loop. Text goes ids → StreamingDecoder (whole characters) → StopStringFilter
+// (nothing of a stop string shown) → the caller's callback.
+#include "generation.h"
+
+#include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "error.h"
+#include "stop_strings.h"
+#include "streaming_decoder.h"
+
+namespace lora {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The last position's logits of a [1, T, V] float tensor, as a vector on the CPU.
+std::vector<float> last_logits(const at::Tensor& logits) {
+  at::Tensor row = logits.select(0, 0).select(0, -1).to(at::kCPU, at::kFloat).contiguous();
+  const float* data = row.data_ptr<float>();
+  return std::vector<float>(data, data + row.numel());
+}
+
+at::Tensor ids_tensor(const std::vector<int32_t>& ids) {
+  at::Tensor t = at::empty({1, int64_t(ids.size())}, at::TensorOptions().dtype(at::kLong));
+  int64_t* data = t.data_ptr<int64_t>();
+  for (size_t i = 0; i < ids.size(); ++i) data[i] = ids[i];
+  return t;
+}
+
+}  // namespace
+
+const char* stop_reason_name(StopReason reason) {
+  switch (reason) {
+    case StopReason::Eos: return "eos";
+    case StopReason::StopString: return "stop_string";
+    case StopReason::MaxTokens: return "max_tokens";
+    case StopReason::ContextLength: return "context_length";
+    case StopReason::Cancelled: return "cancelled";
+  }
+  return "max_tokens";
+}
+
+GenerationResult generate(CausalLM& model, const Tokenizer& tokenizer, const std::vector<int32_t>& prompt_ids,
+                          const GenerationSettings& settings, const TextStreamCallback& on_text) {
+  validate_sampling_settings(settings.sampling);
+  if (settings.max_new_tokens < 0)
+    throw Error("generate: max_new_tokens must be 0 or more, got " + std::to_string(settings.max_new_tokens));
+  if (prompt_ids.empty()) throw Error("generate: the prompt has no tokens");
+  const ModelConfig& config = model.config();
+  for (int32_t id : prompt_ids)
+    if (id < 0 || id >= config.vocab_size)
+      throw Error("generate: prompt token id " + std::to_string(id) + " is outside the model's vocabulary (size " +
+                  std::to_string(config.vocab_size) + ")");
+  const int64_t context_length = config.max_position_embeddings;
+  if (context_length > 0 && int64_t(prompt_ids.size()) >= context_length)
+    throw Error("generate: the prompt has " + std::to_string(prompt_ids.size()) +
+                " tokens, which fills the model's context length of " + std::to_string(context_length) +
+                " (max_position_embeddings in config.json)");
+
+  std::set<int32_t> eos_ids(settings.eos_token_ids.begin(), settings.eos_token_ids.end());
+  for (int64_t id : config.eos_token_ids) eos_ids.insert(int32_t(id));
+  if (tokenizer.config().eos_id >= 0) eos_ids.insert(tokenizer.config().eos_id);
+
+  GenerationResult result;
+  result.prompt_tokens = int64_t(prompt_ids.size());
+  Sampler sampler(settings.sampling, settings.seed);
+  StreamingDecoder decoder(tokenizer, settings.skip_special_tokens);
+  StopStringFilter stop_filter(settings.stop_strings);
+  std::vector<int32_t> seen = prompt_ids;  // the repetition penalty looks at the prompt too
+
+  at::NoGradGuard no_grad;
+  KVCache cache;
+  auto start = Clock::now();
+  std::vector<float> logits = last_logits(model.forward(ids_tensor(prompt_ids), &cache));
+  result.prefill_seconds = seconds_since(start);
+
+  bool cancelled = false;
+  auto deliver = [&](const std::string& piece) {
+    result.text += piece;
+    return on_text ? on_text(piece) : true;
+  };
+
+  start = Clock::now();
+  while (true) {
+    if (int64_t(result.ids.size()) >= settings.max_new_tokens) {
+      result.stop_reason = StopReason::MaxTokens;
+      break;
+    }
+    const int32_t next = sampler.sample(logits, seen);
+    result.ids.push_back(next);
+    seen.push_back(next);
+    if (eos_ids.count(next)) {
+      result.stop_reason = StopReason::Eos;
+      break;
+    }
+    const std::string shown = stop_filter.push(decoder.push(next));
+    if (stop_filter.stopped()) {
+      if (!shown.empty()) deliver(shown);
+      result.stop_reason = StopReason::StopString;
+      break;
+    }
+    if (!deliver(shown)) {
+      result.stop_reason = StopReason::Cancelled;
+      cancelled = true;
+      break;
+    }
+    if (context_length > 0 && int64_t(seen.size()) >= context_length) {
+      result.stop_reason = StopReason::ContextLength;
+      break;
+    }
+    if (int64_t(result.ids.size()) >= settings.max_new_tokens) {
+      result.stop_reason = StopReason::MaxTokens;
+      break;
+    }
+    logits = last_logits(model.forward(ids_tensor({next}), &cache));
+    ++result.decode_steps;
+  }
+  result.decode_seconds = seconds_since(start);
+
+  if (!cancelled && !stop_filter.stopped()) {
+    // Characters still incomplete and text that looked like the start of a stop string.
+    std::string rest = stop_filter.push(decoder.finish());
+    if (stop_filter.stopped())
+      result.stop_reason = StopReason::StopString;
+    else
+      rest += stop_filter.finish();
+    if (!rest.empty()) deliver(rest);
+  }
+  if (result.stop_reason == StopReason::StopString) result.stop_string = stop_filter.matched();
+  return result;
+}
+
+GenerationSettings load_generation_config(const std::string& model_dir, GenerationSettings base) {
+  const std::string path = model_dir + "/generation_config.json";
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return base;
+  std::stringstream text;
+  text << file.rdbuf();
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path + ": not valid JSON (" + e.what() + ")");
+  }
+  if (!json.is_object()) throw Error(path + ": expected a JSON object");
+  auto number = [&](const char* key, double* out) {
+    auto it = json.find(key);
+    if (it == json.end() || it->is_null()) return;
+    if (!it->is_number()) throw Error(path + ": field \"" + key + "\" must be a number");
+    *out = it->get<double>();
+  };
+  auto integer = [&](const char* key, int64_t* out) {
+    auto it = json.find(key);
+    if (it == json.end() || it->is_null()) return;
+    if (!it->is_number_integer()) throw Error(path + ": field \"" + key + "\" must be an integer");
+    *out = it->get<int64_t>();
+  };
+  if (auto it = json.find("do_sample"); it != json.end() && !it->is_null()) {
+    if (!it->is_boolean()) throw Error(path + ": field \"do_sample\" must be true or false");
+    base.sampling.do_sample = it->get<bool>();
+  }
+  number("temperature", &base.sampling.temperature);
+  number("top_p", &base.sampling.top_p);
+  number("min_p", &base.sampling.min_p);
+  number("repetition_penalty", &base.sampling.repetition_penalty);
+  integer("top_k", &base.sampling.top_k);
+  integer("max_new_tokens", &base.max_new_tokens);
+  if (auto it = json.find("eos_token_id"); it != json.end() && !it->is_null()) {
+    if (it->is_number_integer()) {
+      base.eos_token_ids.push_back(it->get<int32_t>());
+    } else if (it->is_array()) {
+      for (const auto& id : *it) {
+        if (!id.is_number_integer()) throw Error(path + ": field \"eos_token_id\" must be an integer or a list of them");
+        base.eos_token_ids.push_back(id.get<int32_t>());
+      }
+    } else {
+      throw Error(path + ": field \"eos_token_id\" must be an integer or a list of them");
+    }
+  }
+  return base;
+}
+
+}  // namespace lora

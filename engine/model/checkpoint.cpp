@@ -1,0 +1,213 @@
+#include "checkpoint.h"
+
+#include <ATen/ATen.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "atomic_file.h"
+#include "error.h"
+
+namespace lora {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string shape_text(at::IntArrayRef shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
+  return text + "]";
+}
+
+bool to_scalar_type(DType dtype, at::ScalarType* out) {
+  switch (dtype) {
+    case DType::BOOL: *out = at::kBool; return true;
+    case DType::U8: *out = at::kByte; return true;
+    case DType::I8: *out = at::kChar; return true;
+    case DType::I16: *out = at::kShort; return true;
+    case DType::F16: *out = at::kHalf; return true;
+    case DType::BF16: *out = at::kBFloat16; return true;
+    case DType::I32: *out = at::kInt; return true;
+    case DType::F32: *out = at::kFloat; return true;
+    case DType::F64: *out = at::kDouble; return true;
+    case DType::I64: *out = at::kLong; return true;
+    case DType::C64: *out = at::kComplexFloat; return true;
+    default: return false;  // unsigned 16/32/64-bit and fp8 have no libtorch 1.13 type
+  }
+}
+
+bool from_scalar_type(at::ScalarType type, DType* out) {
+  switch (type) {
+    case at::kBool: *out = DType::BOOL; return true;
+    case at::kByte: *out = DType::U8; return true;
+    case at::kChar: *out = DType::I8; return true;
+    case at::kShort: *out = DType::I16; return true;
+    case at::kHalf: *out = DType::F16; return true;
+    case at::kBFloat16: *out = DType::BF16; return true;
+    case at::kInt: *out = DType::I32; return true;
+    case at::kFloat: *out = DType::F32; return true;
+    case at::kDouble: *out = DType::F64; return true;
+    case at::kLong: *out = DType::I64; return true;
+    case at::kComplexFloat: *out = DType::C64; return true;
+    default: return false;
+  }
+}
+
+// A shard name from the index must be a plain file name inside the model folder: an index
+// from the internet must not make us read /etc/passwd or ../../secret.safetensors.
+void check_shard_name(const std::string& index_path, const std::string& tensor, const std::string& shard) {
+  std::string why;
+  if (shard.empty()) why = "is empty";
+  else if (shard.front() == '/') why = "is an absolute path";
+  else if (shard.find("..") != std::string::npos) why = "contains \"..\"";
+  else if (shard.find('/') != std::string::npos || shard.find('\\') != std::string::npos)
+    why = "contains a path separator";
+  if (!why.empty())
+    throw Error(index_path + ": weight_map entry for '" + tensor + "' names shard \"" + shard + "\", which " + why +
+                "; shards must be plain file names in the model folder");
+}
+
+}  // namespace
+
+at::Tensor tensor_from_safetensors(const SafetensorsFile& file, const TensorInfo& info) {
+  at::ScalarType type;
+  if (!to_scalar_type(info.dtype, &type))
+    throw Error(file.path() + ": tensor '" + info.name + "' has dtype " + dtype_name(info.dtype) +
+                ", which libtorch cannot hold; supported: BOOL, U8, I8, I16, F16, BF16, I32, F32, F64, I64, C64");
+  at::Tensor tensor = at::empty(info.shape, at::TensorOptions().dtype(type).device(at::kCPU));
+  if (info.nbytes() > 0) std::memcpy(tensor.data_ptr(), file.data(info), info.nbytes());
+  return tensor;
+}
+
+Checkpoint Checkpoint::open(const std::string& model_dir) {
+  std::error_code error;
+  if (!fs::is_directory(model_dir, error))
+    throw Error(model_dir + ": " + (fs::exists(model_dir, error) ? "not a folder" : "no such folder") +
+                "; expected a Hugging Face model folder");
+  const fs::path dir(model_dir);
+  Checkpoint checkpoint;
+
+  // The same precedence as transformers' from_pretrained: the single file first, then the index.
+  const fs::path single = dir / "model.safetensors";
+  const fs::path index = dir / "model.safetensors.index.json";
+  if (fs::exists(single, error)) {
+    auto file = SafetensorsFile::open(single.string());
+    for (const TensorInfo& info : file->tensors()) checkpoint.where_.emplace_back(info.name, 0);
+    checkpoint.files_.push_back(std::move(file));
+  } else if (fs::exists(index, error)) {
+    const std::string index_path = index.string();
+    json parsed;
+    try {
+      parsed = json::parse(read_text_file(index_path));
+    } catch (const json::exception& parse_error) {
+      throw Error(index_path + ": not valid JSON: " + parse_error.what());
+    }
+    if (!parsed.is_object() || !parsed.contains("weight_map") || !parsed["weight_map"].is_object())
+      throw Error(index_path + ": expected an object with a \"weight_map\" object mapping tensor names to shard files");
+    const json& weight_map = parsed["weight_map"];
+    if (weight_map.empty()) throw Error(index_path + ": \"weight_map\" lists no tensors");
+    std::map<std::string, size_t> shard_index;
+    for (auto item = weight_map.begin(); item != weight_map.end(); ++item) {
+      if (!item.value().is_string())
+        throw Error(index_path + ": weight_map entry for '" + item.key() + "' is not a file name string");
+      const std::string shard = item.value().get<std::string>();
+      check_shard_name(index_path, item.key(), shard);
+      auto found = shard_index.find(shard);
+      if (found == shard_index.end()) {
+        const fs::path shard_path = dir / shard;
+        if (!fs::exists(shard_path, error))
+          throw Error(index_path + ": shard \"" + shard + "\" (holding '" + item.key() + "') is missing: no file " +
+                      shard_path.string());
+        checkpoint.files_.push_back(SafetensorsFile::open(shard_path.string()));
+        found = shard_index.emplace(shard, checkpoint.files_.size() - 1).first;
+      }
+      if (!checkpoint.files_[found->second]->find(item.key()))
+        throw Error(index_path + ": weight_map puts tensor '" + item.key() + "' in shard \"" + shard +
+                    "\", but " + checkpoint.files_[found->second]->path() + " has no such tensor");
+      checkpoint.where_.emplace_back(item.key(), found->second);
+    }
+  } else {
+    // transformers loads only these two names; a differently named file is not a checkpoint to it either.
+    std::string found;
+    for (const auto& entry : fs::directory_iterator(dir, error)) {
+      const std::string name = entry.path().filename().string();
+      if (name.size() > 12 && (name.compare(name.size() - 12, 12, ".safetensors") == 0 ||
+                               name == "pytorch_model.bin" || name.rfind("pytorch_model-", 0) == 0))
+        found += (found.empty() ? "" : ", ") + name;
+    }
+    throw Error(model_dir + ": no model.safetensors or model.safetensors.index.json" +
+                (found.empty() ? std::string() : " (found " + found + "; only those two names are loaded, as in "
+                                                 "Hugging Face transformers, and only safetensors weights)"));
+  }
+  std::sort(checkpoint.where_.begin(), checkpoint.where_.end());
+  return checkpoint;
+}
+
+std::vector<std::string> Checkpoint::names() const {
+  std::vector<std::string> result;
+  result.reserve(where_.size());
+  for (const auto& entry : where_) result.push_back(entry.first);
+  return result;
+}
+
+bool Checkpoint::contains(const std::string& name) const {
+  auto it = std::lower_bound(where_.begin(), where_.end(), std::make_pair(name, size_t(0)));
+  return it != where_.end() && it->first == name;
+}
+
+const TensorInfo& Checkpoint::info(const std::string& name) const {
+  auto it = std::lower_bound(where_.begin(), where_.end(), std::make_pair(name, size_t(0)));
+  if (it == where_.end() || it->first != name) {
+    const std::string where = files_.size() == 1 ? files_[0]->path() : "the checkpoint's shards";
+    throw Error(where + ": no tensor '" + name + "'");
+  }
+  return *files_[it->second]->find(name);
+}
+
+at::Tensor Checkpoint::tensor(const std::string& name, const std::vector<int64_t>& expected_shape) const {
+  auto it = std::lower_bound(where_.begin(), where_.end(), std::make_pair(name, size_t(0)));
+  if (it == where_.end() || it->first != name) info(name);  // throws naming the tensor
+  const SafetensorsFile& file = *files_[it->second];
+  const TensorInfo& tensor_info = *file.find(name);
+  if (!expected_shape.empty() && tensor_info.shape != expected_shape)
+    throw Error(file.path() + ": tensor '" + name + "' has shape " + shape_text(tensor_info.shape) + "; expected " +
+                shape_text(expected_shape));
+  return tensor_from_safetensors(file, tensor_info);
+}
+
+uint64_t Checkpoint::size_bytes() const {
+  uint64_t total = 0;
+  for (const auto& file : files_) total += file->file_size();
+  return total;
+}
+
+void save_tensors(const std::string& path, const std::vector<std::pair<std::string, at::Tensor>>& tensors,
+                  const std::map<std::string, std::string>& metadata) {
+  std::vector<at::Tensor> host;  // keeps the CPU copies alive until written
+  std::vector<TensorToWrite> to_write;
+  host.reserve(tensors.size());
+  to_write.reserve(tensors.size());
+  for (const auto& [name, tensor] : tensors) {
+    if (!tensor.defined()) throw Error(path + ": tensor '" + name + "' is undefined (nothing to save)");
+    TensorToWrite entry;
+    entry.name = name;
+    if (!from_scalar_type(tensor.scalar_type(), &entry.dtype))
+      throw Error(path + ": tensor '" + name + "' has dtype " + std::string(c10::toString(tensor.scalar_type())) +
+                  ", which safetensors files here cannot hold");
+    at::Tensor cpu = tensor.device().is_cpu() ? tensor.contiguous() : tensor.to(at::kCPU).contiguous();
+    if (cpu.is_conj()) cpu = cpu.resolve_conj();
+    if (cpu.is_neg()) cpu = cpu.resolve_neg();
+    entry.shape = cpu.sizes().vec();
+    entry.data = cpu.data_ptr();
+    entry.nbytes = cpu.numel() * cpu.element_size();
+    host.push_back(std::move(cpu));
+    to_write.push_back(std::move(entry));
+  }
+  write_safetensors(path, to_write, metadata);
+}
+
+}  // namespace lora

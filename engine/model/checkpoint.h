@@ -1,0 +1,47 @@
+#pragma once
+// The tensors of a Hugging Face model folder: model.safetensors, or shards listed by
+// model.safetensors.index.json. Tensors are handed out as libtorch tensors.
+// Which files count is what transformers' from_pretrained loads: model.safetensors first, else the
+// index. A folder holding only differently named *.safetensors (consolidated.safetensors, ...) is
+// refused with an error listing them, rather than guessed at: transformers would not load it either.
+#include <ATen/core/Tensor.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "safetensors.h"
+
+namespace lora {
+
+class Checkpoint {
+ public:
+  // Throws lora::Error naming the folder/file when there is no checkpoint, the index is
+  // malformed, a shard name is unsafe (absolute, "..", separators) or a shard is missing.
+  // With an index, the checkpoint's tensors are exactly the weight_map's entries, each of which
+  // must exist in the shard it names; other tensors in the shards are ignored.
+  static Checkpoint open(const std::string& model_dir);
+
+  std::vector<std::string> names() const;  // sorted
+  bool contains(const std::string& name) const;
+  const TensorInfo& info(const std::string& name) const;  // throws naming the tensor when absent
+  // A CPU tensor over a copy of the data, in the file's dtype. Throws naming the tensor
+  // (and the expected shape when one is given and differs; an empty expected_shape checks nothing).
+  at::Tensor tensor(const std::string& name, const std::vector<int64_t>& expected_shape = {}) const;
+  uint64_t size_bytes() const;  // sum of the safetensors files
+
+ private:
+  std::vector<std::shared_ptr<SafetensorsFile>> files_;
+  std::vector<std::pair<std::string, size_t>> where_;  // sorted by name: tensor -> file index
+};
+
+// Conversions between libtorch tensors and safetensors.
+// A CPU copy in the file's dtype: BOOL, U8, I8, I16, F16, BF16, I32, F32, F64, I64, C64. The
+// unsigned 16/32/64-bit and fp8 dtypes have no libtorch 1.13 type: lora::Error naming the tensor.
+at::Tensor tensor_from_safetensors(const SafetensorsFile& file, const TensorInfo& info);
+// Atomic write of named CPU/CUDA tensors (made contiguous, moved to CPU) in the given order.
+// Throws lora::Error for an undefined tensor, a dtype safetensors cannot name, or a failed write.
+void save_tensors(const std::string& path, const std::vector<std::pair<std::string, at::Tensor>>& tensors,
+                  const std::map<std::string, std::string>& metadata = {{"format", "pt"}});
+
+}  // namespace lora

@@ -1,0 +1,364 @@
+#include "lora_adapter.h"
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <regex>
+
+#include "atomic_file.h"
+#include "checkpoint.h"
+#include "error.h"
+#include "safetensors.h"
+
+namespace lora {
+
+namespace {
+
+using nlohmann::json;
+
+const char* const kPeftPrefix = "base_model.model.";
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+// PEFT's patterns are Python regexes; the ones adapters use (names, alternations, classes, .*)
+// mean the same in ECMAScript.
+std::regex compile_regex(const std::string& pattern, const std::string& what) {
+  try {
+    return std::regex(pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    throw Error(what + ": '" + pattern + "' is not a valid regular expression (" + e.what() + ")");
+  }
+}
+
+bool selector_matches(const ModuleSelector& selector, const std::string& path, const std::string& what) {
+  if (selector.is_regex) return std::regex_match(path, compile_regex(selector.regex, what));
+  for (const auto& name : selector.names) {
+    if (path == name) return true;
+    if (path.size() > name.size() && path.compare(path.size() - name.size(), name.size(), name) == 0 &&
+        path[path.size() - name.size() - 1] == '.')
+      return true;
+  }
+  return false;
+}
+
+// get_pattern_key: the first key (in sorted order, as PEFT's file and json.load give them) for which
+// "(.*\.)?(key)" matches the whole path.
+template <typename Value>
+const Value* pattern_value(const std::map<std::string, Value>& patterns, const std::string& path,
+                           const std::string& what) {
+  for (const auto& [key, value] : patterns) {
+    if (std::regex_match(path, compile_regex("(.*\\.)?(" + key + ")", what))) return &value;
+  }
+  return nullptr;
+}
+
+ModuleSelector parse_selector(const json& value, const std::string& source, const std::string& field) {
+  ModuleSelector selector;
+  if (value.is_null()) return selector;
+  if (value.is_string()) {
+    selector.is_regex = true;
+    selector.regex = value.get<std::string>();
+    return selector;
+  }
+  if (!value.is_array()) throw Error(source + ": field '" + field + "' must be a list of module names or a string");
+  for (const auto& item : value) {
+    if (!item.is_string()) throw Error(source + ": field '" + field + "' must contain only strings");
+    selector.names.push_back(item.get<std::string>());
+  }
+  return selector;
+}
+
+json selector_to_json(const ModuleSelector& selector) {
+  if (selector.is_regex) return selector.regex;
+  if (selector.names.empty()) return nullptr;
+  return selector.names;
+}
+
+double number_field(const json& object, const char* field, double fallback, const std::string& source) {
+  auto it = object.find(field);
+  if (it == object.end() || it->is_null()) return fallback;
+  if (!it->is_number()) throw Error(source + ": field '" + std::string(field) + "' must be a number");
+  return it->get<double>();
+}
+
+bool bool_field(const json& object, const char* field, bool fallback, const std::string& source) {
+  auto it = object.find(field);
+  if (it == object.end() || it->is_null()) return fallback;
+  if (!it->is_boolean()) throw Error(source + ": field '" + std::string(field) + "' must be true or false");
+  return it->get<bool>();
+}
+
+std::string string_field(const json& object, const char* field, const std::string& fallback,
+                         const std::string& source) {
+  auto it = object.find(field);
+  if (it == object.end() || it->is_null()) return fallback;
+  if (!it->is_string()) throw Error(source + ": field '" + std::string(field) + "' must be a string");
+  return it->get<std::string>();
+}
+
+int64_t positive_int(const json& value, const std::string& source, const std::string& field) {
+  if (!value.is_number_integer() && !(value.is_number() && std::floor(value.get<double>()) == value.get<double>()))
+    throw Error(source + ": field '" + field + "' must be an integer");
+  const int64_t number = value.get<int64_t>();
+  if (number <= 0) throw Error(source + ": field '" + field + "' must be positive, got " + std::to_string(number));
+  return number;
+}
+
+// lora_alpha 16 stays 16 (as PEFT writes it), 0.5 stays 0.5.
+json plain_number(double value) {
+  if (std::floor(value) == value && std::fabs(value) < 1e15) return static_cast<int64_t>(value);
+  return value;
+}
+
+}  // namespace
+
+LoraConfig parse_lora_config(const std::string& json_text, const std::string& source) {
+  json root;
+  try {
+    root = json::parse(json_text);
+  } catch (const json::exception& e) {
+    throw Error(source + ": not valid JSON (" + e.what() + ")");
+  }
+  if (!root.is_object()) throw Error(source + ": expected a JSON object");
+  LoraConfig config;
+
+  const std::string peft_type = string_field(root, "peft_type", "", source);
+  if (peft_type.empty()) throw Error(source + ": field 'peft_type' is missing (expected \"LORA\")");
+  if (peft_type != "LORA")
+    throw Error(source + ": peft_type is '" + peft_type + "'; only LoRA adapters (\"LORA\") are supported");
+
+  auto targets = root.find("target_modules");
+  if (targets == root.end() || targets->is_null())
+    throw Error(source + ": field 'target_modules' is missing (the modules the adapter applies to)");
+  config.target_modules = parse_selector(*targets, source, "target_modules");
+  if (config.target_modules.empty()) throw Error(source + ": field 'target_modules' is empty");
+  if (auto it = root.find("exclude_modules"); it != root.end())
+    config.exclude_modules = parse_selector(*it, source, "exclude_modules");
+
+  if (auto it = root.find("r"); it != root.end() && !it->is_null()) config.r = positive_int(*it, source, "r");
+  config.lora_alpha = number_field(root, "lora_alpha", 8.0, source);
+  config.lora_dropout = number_field(root, "lora_dropout", 0.0, source);
+  if (config.lora_dropout < 0.0 || config.lora_dropout >= 1.0)
+    throw Error(source + ": field 'lora_dropout' must be in [0, 1)");
+  config.use_rslora = bool_field(root, "use_rslora", false, source);
+  config.inference_mode = bool_field(root, "inference_mode", true, source);
+  config.base_model_name_or_path = string_field(root, "base_model_name_or_path", "", source);
+  config.task_type = string_field(root, "task_type", "CAUSAL_LM", source);
+
+  if (auto it = root.find("rank_pattern"); it != root.end() && !it->is_null()) {
+    if (!it->is_object()) throw Error(source + ": field 'rank_pattern' must be an object");
+    for (const auto& [key, value] : it->items())
+      config.rank_pattern[key] = positive_int(value, source, "rank_pattern." + key);
+  }
+  if (auto it = root.find("alpha_pattern"); it != root.end() && !it->is_null()) {
+    if (!it->is_object()) throw Error(source + ": field 'alpha_pattern' must be an object");
+    for (const auto& [key, value] : it->items()) {
+      if (!value.is_number()) throw Error(source + ": field 'alpha_pattern." + key + "' must be a number");
+      config.alpha_pattern[key] = value.get<double>();
+    }
+  }
+  if (auto it = root.find("layers_to_transform"); it != root.end() && !it->is_null()) {
+    auto add_layer = [&](const json& value) {
+      if (!value.is_number_integer() || value.get<int64_t>() < 0)
+        throw Error(source + ": field 'layers_to_transform' must hold non-negative integers");
+      config.layers_to_transform.push_back(value.get<int64_t>());
+    };
+    if (it->is_array()) {
+      for (const auto& value : *it) add_layer(value);
+    } else {
+      add_layer(*it);
+    }
+  }
+  if (auto it = root.find("layers_pattern"); it != root.end() && !it->is_null()) {
+    if (it->is_string()) {
+      if (!it->get<std::string>().empty()) config.layers_pattern.push_back(it->get<std::string>());
+    } else if (it->is_array()) {
+      for (const auto& value : *it) {
+        if (!value.is_string()) throw Error(source + ": field 'layers_pattern' must hold strings");
+        config.layers_pattern.push_back(value.get<std::string>());
+      }
+    } else {
+      throw Error(source + ": field 'layers_pattern' must be a string or a list of strings");
+    }
+  }
+
+  // What an adapter may ask for that this engine does not run: refuse rather than compute
+  // something different from what the adapter was trained as.
+  if (bool_field(root, "use_dora", false, source))
+    throw Error(source + ": use_dora is true; DoRA adapters are not supported");
+  const std::string bias = string_field(root, "bias", "none", source);
+  if (bias != "none") throw Error(source + ": bias is '" + bias + "'; only adapters with bias \"none\" are supported");
+  if (auto it = root.find("modules_to_save"); it != root.end() && !it->is_null() && !(it->is_array() && it->empty()))
+    throw Error(source + ": modules_to_save is set; adapters with fully trained modules are not supported");
+  if (auto it = root.find("layer_replication"); it != root.end() && !it->is_null())
+    throw Error(source + ": layer_replication is set; it is not supported");
+  if (bool_field(root, "lora_bias", false, source))
+    throw Error(source + ": lora_bias is true; LoRA biases are not supported");
+  if (auto it = root.find("target_parameters"); it != root.end() && !it->is_null() && !(it->is_array() && it->empty()))
+    throw Error(source + ": target_parameters is set; only target_modules adapters are supported");
+  // Validate the patterns now, so a bad one is reported before any weights are read.
+  if (config.target_modules.is_regex && lower(config.target_modules.regex) != "all-linear")
+    compile_regex(config.target_modules.regex, source + ": target_modules");
+  if (config.exclude_modules.is_regex) compile_regex(config.exclude_modules.regex, source + ": exclude_modules");
+  for (const auto& [key, value] : config.rank_pattern) compile_regex(key, source + ": rank_pattern");
+  for (const auto& [key, value] : config.alpha_pattern) compile_regex(key, source + ": alpha_pattern");
+  return config;
+}
+
+LoraConfig load_lora_config(const std::string& adapter_dir) {
+  const std::string path = (std::filesystem::path(adapter_dir) / "adapter_config.json").string();
+  if (!std::filesystem::exists(path))
+    throw Error(adapter_dir + ": no adapter_config.json (not a PEFT adapter folder)");
+  return parse_lora_config(read_text_file(path), path);
+}
+
+std::string lora_config_to_json(const LoraConfig& config) {
+  json root = json::object();  // std::map underneath: keys come out sorted, as PEFT's sort_keys=True
+  json alpha_pattern = json::object();
+  for (const auto& [key, value] : config.alpha_pattern) alpha_pattern[key] = plain_number(value);
+  json rank_pattern = json::object();
+  for (const auto& [key, value] : config.rank_pattern) rank_pattern[key] = value;
+  root["alpha_pattern"] = alpha_pattern;
+  root["auto_mapping"] = nullptr;
+  root["base_model_name_or_path"] = config.base_model_name_or_path;
+  root["bias"] = "none";
+  root["fan_in_fan_out"] = false;
+  root["inference_mode"] = config.inference_mode;
+  root["init_lora_weights"] = true;
+  root["layers_pattern"] = config.layers_pattern.empty() ? json(nullptr)
+                           : config.layers_pattern.size() == 1 ? json(config.layers_pattern[0])
+                                                               : json(config.layers_pattern);
+  root["layers_to_transform"] = config.layers_to_transform.empty() ? json(nullptr) : json(config.layers_to_transform);
+  root["lora_alpha"] = plain_number(config.lora_alpha);
+  root["lora_dropout"] = config.lora_dropout;
+  root["modules_to_save"] = nullptr;
+  root["peft_type"] = "LORA";
+  root["r"] = config.r;
+  root["rank_pattern"] = rank_pattern;
+  root["revision"] = nullptr;
+  root["target_modules"] = selector_to_json(config.target_modules);
+  root["task_type"] = config.task_type;
+  root["use_dora"] = false;
+  root["use_rslora"] = config.use_rslora;
+  if (!config.exclude_modules.empty()) root["exclude_modules"] = selector_to_json(config.exclude_modules);
+  return root.dump(2) + "\n";
+}
+
+bool lora_targets_module(const LoraConfig& config, const std::string& module_path, bool is_output_layer) {
+  if (!config.exclude_modules.empty() && selector_matches(config.exclude_modules, module_path, "exclude_modules"))
+    return false;
+  const ModuleSelector& targets = config.target_modules;
+  if (targets.is_regex) {
+    if (lower(targets.regex) == "all-linear") return !is_output_layer;  // caller passes linear layers only
+    return selector_matches(targets, module_path, "target_modules");
+  }
+  if (!selector_matches(targets, module_path, "target_modules")) return false;
+  // PEFT checks layers_to_transform for suffix matches of a target list (an exact path listed in
+  // target_modules is taken as is).
+  bool exact = std::find(targets.names.begin(), targets.names.end(), module_path) != targets.names.end();
+  if (exact || config.layers_to_transform.empty()) return true;
+  std::smatch match;
+  bool found = false;
+  if (config.layers_pattern.empty()) {
+    static const std::regex any_layer(R"(^.*\.[^.]*\.(\d+)\.)");
+    found = std::regex_search(module_path, match, any_layer);
+  } else {
+    for (const auto& pattern : config.layers_pattern) {
+      if (std::regex_search(module_path, match,
+                            compile_regex("^.*\\." + pattern + "\\.(\\d+)\\.", "layers_pattern"))) {
+        found = true;
+        break;
+      }
+    }
+  }
+  if (!found) return false;
+  const int64_t layer = std::stoll(match[1].str());
+  return std::find(config.layers_to_transform.begin(), config.layers_to_transform.end(), layer) !=
+         config.layers_to_transform.end();
+}
+
+int64_t lora_rank_for(const LoraConfig& config, const std::string& module_path) {
+  const int64_t* rank = pattern_value(config.rank_pattern, module_path, "rank_pattern");
+  return rank ? *rank : config.r;
+}
+
+double lora_alpha_for(const LoraConfig& config, const std::string& module_path) {
+  const double* alpha = pattern_value(config.alpha_pattern, module_path, "alpha_pattern");
+  return alpha ? *alpha : config.lora_alpha;
+}
+
+double lora_scaling_for(const LoraConfig& config, const std::string& module_path) {
+  const double rank = static_cast<double>(lora_rank_for(config, module_path));
+  const double alpha = lora_alpha_for(config, module_path);
+  return config.use_rslora ? alpha / std::sqrt(rank) : alpha / rank;
+}
+
+std::string peft_lora_key(const std::string& module_path, char factor) {
+  return std::string(kPeftPrefix) + module_path + (factor == 'A' ? ".lora_A.weight" : ".lora_B.weight");
+}
+
+std::map<std::string, LoraFactors> read_lora_weights(const std::string& adapter_dir) {
+  const std::filesystem::path dir(adapter_dir);
+  const std::string path = (dir / "adapter_model.safetensors").string();
+  if (!std::filesystem::exists(path)) {
+    if (std::filesystem::exists(dir / "adapter_model.bin"))
+      throw Error(adapter_dir + ": the adapter is stored as adapter_model.bin (a pickle); only "
+                  "adapter_model.safetensors is supported");
+    throw Error(adapter_dir + ": no adapter_model.safetensors");
+  }
+  auto file = SafetensorsFile::open(path);
+  std::map<std::string, LoraFactors> factors;
+  static const std::vector<std::pair<std::string, char>> suffixes = {
+      {".lora_A.weight", 'A'}, {".lora_B.weight", 'B'}, {".lora_A.default.weight", 'A'}, {".lora_B.default.weight", 'B'}};
+  for (const TensorInfo& info : file->tensors()) {
+    const std::string& key = info.name;
+    if (key.rfind(kPeftPrefix, 0) != 0)
+      throw Error(path + ": tensor '" + key + "' does not start with 'base_model.model.' (not a PEFT LoRA key)");
+    std::string module_path;
+    char factor = 0;
+    for (const auto& [suffix, which] : suffixes) {
+      if (key.size() > suffix.size() + std::strlen(kPeftPrefix) &&
+          key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        module_path = key.substr(std::strlen(kPeftPrefix), key.size() - suffix.size() - std::strlen(kPeftPrefix));
+        factor = which;
+        break;
+      }
+    }
+    if (!factor)
+      throw Error(path + ": tensor '" + key + "' is not a LoRA factor (<module>.lora_A.weight / .lora_B.weight); "
+                  "DoRA magnitudes, biases, embedding LoRA and saved modules are not supported");
+    if (info.dtype != DType::F32 && info.dtype != DType::BF16 && info.dtype != DType::F16)
+      throw Error(path + ": tensor '" + key + "' has dtype " + dtype_name(info.dtype) + "; expected F32, BF16 or F16");
+    if (info.shape.size() != 2)
+      throw Error(path + ": tensor '" + key + "' has " + std::to_string(info.shape.size()) + " dimensions; expected 2");
+    LoraFactors& entry = factors[module_path];
+    at::Tensor& slot = factor == 'A' ? entry.A : entry.B;
+    if (slot.defined()) throw Error(path + ": module '" + module_path + "' has two lora_" + factor + " tensors");
+    slot = tensor_from_safetensors(*file, info);
+  }
+  for (const auto& [module_path, entry] : factors) {
+    if (!entry.A.defined()) throw Error(path + ": missing tensor '" + peft_lora_key(module_path, 'A') + "'");
+    if (!entry.B.defined()) throw Error(path + ": missing tensor '" + peft_lora_key(module_path, 'B') + "'");
+  }
+  return factors;
+}
+
+void write_lora_adapter(const std::string& adapter_dir, const LoraConfig& config,
+                        const std::vector<std::pair<std::string, at::Tensor>>& tensors) {
+  std::error_code ec;
+  std::filesystem::create_directories(adapter_dir, ec);
+  if (ec) throw Error(adapter_dir + ": cannot create the adapter folder (" + ec.message() + ")");
+  save_tensors((std::filesystem::path(adapter_dir) / "adapter_model.safetensors").string(), tensors);
+  write_file_atomically((std::filesystem::path(adapter_dir) / "adapter_config.json").string(),
+                        lora_config_to_json(config));
+}
+
+}  // namespace lora

@@ -1,0 +1,82 @@
+#include "model_info.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+
+#include "checkpoint.h"
+#include "error.h"
+#include "model_config.h"
+
+namespace lora {
+
+namespace {
+
+std::string stored_dtype_name(DType dtype) {
+  switch (dtype) {
+    case DType::F32: return "float32";
+    case DType::BF16: return "bfloat16";
+    case DType::F16: return "float16";
+    default: return dtype_name(dtype);
+  }
+}
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+ModelInfo read_model_info(const std::string& model_dir) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(model_dir)) throw Error(model_dir + ": not a folder");
+  const fs::path dir(model_dir);
+  if (!fs::exists(dir / "config.json")) throw Error(model_dir + ": no config.json (not a Hugging Face model folder)");
+  const ModelConfig config = load_model_config((dir / "config.json").string());
+  const Checkpoint checkpoint = Checkpoint::open(model_dir);
+
+  ModelInfo info;
+  info.architecture = config.architecture;
+  info.model_type = config.model_type;
+  info.num_layers = config.num_hidden_layers;
+  info.hidden_size = config.hidden_size;
+  info.vocab_size = config.vocab_size;
+  info.context_length = config.max_position_embeddings;
+  info.size_bytes = static_cast<int64_t>(checkpoint.size_bytes());
+  // The dtype most of the weight bytes are stored in.
+  std::map<std::string, int64_t> bytes_by_dtype;
+  for (const auto& name : checkpoint.names()) {
+    if (ends_with(name, "rotary_emb.inv_freq")) continue;  // a buffer some old checkpoints carry
+    if (config.tie_word_embeddings && name == "lm_head.weight") continue;  // ignored when tied
+    const TensorInfo& tensor = checkpoint.info(name);
+    info.num_parameters += tensor.numel();
+    bytes_by_dtype[stored_dtype_name(tensor.dtype)] += static_cast<int64_t>(tensor.end - tensor.begin);
+  }
+  info.dtype = config.torch_dtype;
+  int64_t most = -1;
+  for (const auto& [dtype, bytes] : bytes_by_dtype)
+    if (bytes > most) most = bytes, info.dtype = dtype;
+  if (fs::exists(dir / "tokenizer.json"))
+    info.tokenizer = "tokenizer.json";  // preferred by transformers' fast tokenizers, and by ours
+  else if (fs::exists(dir / "tokenizer.model"))
+    info.tokenizer = "sentencepiece";
+  return info;
+}
+
+std::string model_info_to_json(const ModelInfo& info) {
+  nlohmann::ordered_json out;
+  out["architecture"] = info.architecture;
+  out["model_type"] = info.model_type;
+  out["num_parameters"] = info.num_parameters;
+  out["num_layers"] = info.num_layers;
+  out["hidden_size"] = info.hidden_size;
+  out["vocab_size"] = info.vocab_size;
+  out["dtype"] = info.dtype;
+  out["tokenizer"] = info.tokenizer.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(info.tokenizer);
+  out["context_length"] = info.context_length;
+  out["size_bytes"] = info.size_bytes;
+  return out.dump();
+}
+
+}  // namespace lora

@@ -1,0 +1,347 @@
+#include "tiny_model.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "atomic_file.h"
+#include "checkpoint.h"
+#include "device.h"
+#include "error.h"
+
+namespace lora {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// The files a Hugging Face tokenizer folder may hold; the ones present are copied.
+const std::vector<std::string> kTokenizerFiles = {"tokenizer.json",          "tokenizer.model",
+                                                  "tokenizer_config.json",   "special_tokens_map.json",
+                                                  "added_tokens.json",       "chat_template.jinja",
+                                                  "vocab.json",              "merges.txt"};
+
+std::string read_binary(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot be read");
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+int64_t tokenizer_json_vocab_size(const std::string& path) {
+  json root;
+  try {
+    root = json::parse(read_text_file(path));
+  } catch (const json::exception& e) {
+    throw Error(path + ": not valid JSON (" + e.what() + ")");
+  }
+  int64_t size = 0;
+  const json* vocab = root.contains("model") && root["model"].is_object() && root["model"].contains("vocab")
+                          ? &root["model"]["vocab"]
+                          : nullptr;
+  if (!vocab) throw Error(path + ": no model.vocab");
+  if (vocab->is_object()) {
+    for (const auto& item : vocab->items())
+      if (item.value().is_number_integer()) size = std::max<int64_t>(size, item.value().get<int64_t>() + 1);
+  } else if (vocab->is_array()) {  // Unigram: [[piece, score], ...]
+    size = static_cast<int64_t>(vocab->size());
+  } else {
+    throw Error(path + ": model.vocab is neither an object nor a list");
+  }
+  if (root.contains("added_tokens") && root["added_tokens"].is_array()) {
+    for (const auto& token : root["added_tokens"])
+      if (token.is_object() && token.contains("id") && token["id"].is_number_integer())
+        size = std::max<int64_t>(size, token["id"].get<int64_t>() + 1);
+  }
+  if (size <= 0) throw Error(path + ": the vocabulary is empty");
+  return size;
+}
+
+// tokenizer.model is a sentencepiece ModelProto: each piece is a length-delimited field 1 at the
+// top level. Counting them needs no protobuf library.
+int64_t sentencepiece_vocab_size(const std::string& path) {
+  const std::string bytes = read_binary(path);
+  size_t at = 0;
+  auto varint = [&](uint64_t* value) {
+    *value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (at >= bytes.size()) return false;
+      const uint8_t byte = static_cast<uint8_t>(bytes[at++]);
+      *value |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if (!(byte & 0x80)) return true;
+    }
+    return false;
+  };
+  int64_t pieces = 0;
+  while (at < bytes.size()) {
+    uint64_t key = 0, value = 0;
+    if (!varint(&key)) throw Error(path + ": not a sentencepiece model (truncated field key)");
+    const uint64_t field = key >> 3, wire = key & 7;
+    if (wire == 0) {
+      if (!varint(&value)) throw Error(path + ": not a sentencepiece model (truncated varint)");
+    } else if (wire == 1 || wire == 5) {
+      at += wire == 1 ? 8 : 4;
+    } else if (wire == 2) {
+      if (!varint(&value) || value > bytes.size() - at)
+        throw Error(path + ": not a sentencepiece model (field runs past the end)");
+      at += value;
+      if (field == 1) ++pieces;
+    } else {
+      throw Error(path + ": not a sentencepiece model (wire type " + std::to_string(wire) + ")");
+    }
+    if (at > bytes.size()) throw Error(path + ": not a sentencepiece model (truncated)");
+  }
+  if (pieces == 0) throw Error(path + ": not a sentencepiece model (no pieces)");
+  return pieces;
+}
+
+// bos/eos ids from tokenizer_config.json's tokens looked up in tokenizer.json; sentencepiece
+// models use <s> = 1 and </s> = 2.
+std::pair<int64_t, int64_t> special_token_ids(const fs::path& dir) {
+  int64_t bos = -1, eos = -1;
+  if (!fs::exists(dir / "tokenizer.json")) {
+    if (fs::exists(dir / "tokenizer.model")) return {1, 2};
+    return {bos, eos};
+  }
+  json tokenizer;
+  json config;
+  try {
+    tokenizer = json::parse(read_text_file((dir / "tokenizer.json").string()));
+    if (fs::exists(dir / "tokenizer_config.json"))
+      config = json::parse(read_text_file((dir / "tokenizer_config.json").string()));
+  } catch (const json::exception&) {
+    return {bos, eos};
+  }
+  auto token_text = [&](const char* field) -> std::string {
+    if (!config.is_object() || !config.contains(field)) return "";
+    const json& value = config[field];
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_object() && value.contains("content") && value["content"].is_string())
+      return value["content"].get<std::string>();
+    return "";
+  };
+  auto lookup = [&](const std::string& text) -> int64_t {
+    if (text.empty()) return -1;
+    if (tokenizer.contains("added_tokens") && tokenizer["added_tokens"].is_array())
+      for (const auto& token : tokenizer["added_tokens"])
+        if (token.value("content", "") == text && token.contains("id")) return token["id"].get<int64_t>();
+    if (tokenizer.contains("model") && tokenizer["model"].contains("vocab") && tokenizer["model"]["vocab"].is_object()) {
+      const json& vocab = tokenizer["model"]["vocab"];
+      if (vocab.contains(text) && vocab[text].is_number_integer()) return vocab[text].get<int64_t>();
+    }
+    return -1;
+  };
+  return {lookup(token_text("bos_token")), lookup(token_text("eos_token"))};
+}
+
+std::string architecture_for(const std::string& arch) {
+  if (arch == "llama") return "LlamaForCausalLM";
+  if (arch == "qwen2") return "Qwen2ForCausalLM";
+  if (arch == "mistral") return "MistralForCausalLM";
+  throw Error("unknown architecture '" + arch + "' (expected llama, qwen2 or mistral)");
+}
+
+void check_positive(int64_t value, const char* what) {
+  if (value <= 0) throw Error(std::string(what) + " must be positive, got " + std::to_string(value));
+}
+
+// Copies the tokenizer files into the model folder; returns "tokenizer.json" / "sentencepiece".
+std::string copy_tokenizer(const std::string& source, const fs::path& dir, std::vector<std::string>* files) {
+  const fs::path from(source);
+  std::vector<fs::path> to_copy;
+  if (fs::is_directory(from)) {
+    for (const auto& name : kTokenizerFiles)
+      if (fs::exists(from / name)) to_copy.push_back(from / name);
+    if (!fs::exists(from / "tokenizer.json") && !fs::exists(from / "tokenizer.model"))
+      throw Error(source + ": no tokenizer.json or tokenizer.model in this folder");
+  } else if (fs::is_regular_file(from)) {
+    const std::string name = from.filename().string();
+    if (name != "tokenizer.json" && name != "tokenizer.model")
+      throw Error(source + ": expected a tokenizer folder, tokenizer.json or tokenizer.model");
+    to_copy.push_back(from);
+  } else {
+    throw Error(source + ": no such tokenizer file or folder");
+  }
+  for (const auto& path : to_copy) {
+    if (fs::absolute(path).lexically_normal() == fs::absolute(dir / path.filename()).lexically_normal()) continue;
+    write_file_atomically((dir / path.filename()).string(), read_binary(path.string()));
+    files->push_back(path.filename().string());
+  }
+  return fs::exists(dir / "tokenizer.json") ? "tokenizer.json" : "sentencepiece";
+}
+
+bool is_model_file(const std::string& name) {
+  return name == "config.json" || name == "generation_config.json" || name == "model.safetensors.index.json" ||
+         (name.size() > 12 && name.rfind("model", 0) == 0 && name.compare(name.size() - 12, 12, ".safetensors") == 0);
+}
+
+}  // namespace
+
+int64_t tokenizer_vocab_size(const std::string& tokenizer_path) {
+  const fs::path path(tokenizer_path);
+  if (fs::is_directory(path)) {
+    if (fs::exists(path / "tokenizer.json")) return tokenizer_json_vocab_size((path / "tokenizer.json").string());
+    if (fs::exists(path / "tokenizer.model")) return sentencepiece_vocab_size((path / "tokenizer.model").string());
+    throw Error(tokenizer_path + ": no tokenizer.json or tokenizer.model in this folder");
+  }
+  if (!fs::is_regular_file(path)) throw Error(tokenizer_path + ": no such tokenizer file or folder");
+  if (path.filename() == "tokenizer.model") return sentencepiece_vocab_size(tokenizer_path);
+  return tokenizer_json_vocab_size(tokenizer_path);
+}
+
+TinyModelInfo write_tiny_model(const std::string& model_dir, const TinyModelOptions& options) {
+  const std::string architecture = architecture_for(options.arch);
+  const c10::ScalarType dtype = dtype_from_string(options.dtype, "make-tiny --dtype");
+  check_positive(options.hidden_size, "hidden size");
+  check_positive(options.intermediate_size, "intermediate size");
+  check_positive(options.num_layers, "number of layers");
+  check_positive(options.num_heads, "number of attention heads");
+  check_positive(options.num_kv_heads, "number of key/value heads");
+  if (options.num_heads % options.num_kv_heads != 0)
+    throw Error("the number of attention heads (" + std::to_string(options.num_heads) +
+                ") must be a multiple of the key/value heads (" + std::to_string(options.num_kv_heads) + ")");
+  if (options.head_dim == 0 && options.hidden_size % options.num_heads != 0)
+    throw Error("hidden size " + std::to_string(options.hidden_size) + " is not divisible by " +
+                std::to_string(options.num_heads) + " heads (give a head dimension)");
+  const int64_t head_dim = options.head_dim > 0 ? options.head_dim : options.hidden_size / options.num_heads;
+  if (head_dim % 2 != 0) throw Error("the head dimension must be even for rotary embeddings, got " +
+                                     std::to_string(head_dim));
+  if (options.shards < 1) throw Error("shards must be at least 1");
+
+  const fs::path dir(model_dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(model_dir + ": cannot create the folder (" + ec.message() + ")");
+  std::vector<fs::path> existing;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (is_model_file(entry.path().filename().string())) existing.push_back(entry.path());
+  if (!existing.empty()) {
+    if (!options.overwrite)
+      throw Error(model_dir + ": already holds a model (" + existing.front().filename().string() +
+                  "); choose an empty folder or overwrite");
+    for (const auto& path : existing) fs::remove(path);
+  }
+
+  TinyModelInfo info;
+  if (!options.tokenizer_path.empty()) info.tokenizer = copy_tokenizer(options.tokenizer_path, dir, &info.files);
+  int64_t vocab = options.vocab_size;
+  if (vocab <= 0) vocab = info.tokenizer.empty() ? 512 : tokenizer_vocab_size(model_dir);
+  info.vocab_size = vocab;
+
+  ModelConfig config;
+  config.architecture = architecture;
+  config.model_type = options.arch;
+  config.vocab_size = vocab;
+  config.hidden_size = options.hidden_size;
+  config.intermediate_size = options.intermediate_size;
+  config.num_hidden_layers = options.num_layers;
+  config.num_attention_heads = options.num_heads;
+  config.num_key_value_heads = options.num_kv_heads;
+  config.head_dim = head_dim;
+  config.hidden_act = "silu";
+  config.rms_norm_eps = options.arch == "qwen2" ? 1e-6 : 1e-5;
+  config.rope_theta = options.rope_theta > 0 ? options.rope_theta : options.arch == "llama" ? 10000.0 : 1000000.0;
+  config.rope_scaling = options.rope_scaling;
+  config.max_position_embeddings = options.max_position_embeddings;
+  config.tie_word_embeddings = options.tied;
+  config.qkv_bias = options.arch == "qwen2";
+  config.sliding_window = options.arch == "mistral" ? options.sliding_window : 0;
+  config.torch_dtype = dtype_to_string(dtype);
+  int64_t bos = 1, eos = 2;
+  if (!info.tokenizer.empty()) std::tie(bos, eos) = special_token_ids(dir);
+  if (bos >= 0 && bos < vocab) config.bos_token_ids = {bos};
+  if (eos >= 0 && eos < vocab) config.eos_token_ids = {eos};
+
+  // Weights in checkpoint order, drawn from one seeded generator.
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+  std::vector<std::pair<std::string, at::Tensor>> tensors;
+  auto normal = [&](const std::string& name, std::vector<int64_t> shape) {
+    tensors.emplace_back(name, at::empty(shape, at::kFloat).normal_(0.0, options.init_std, generator).to(dtype));
+  };
+  auto ones = [&](const std::string& name, int64_t size) {
+    tensors.emplace_back(name, at::ones({size}, at::TensorOptions().dtype(dtype)));
+  };
+  const int64_t hidden = options.hidden_size, inner = options.intermediate_size;
+  const int64_t q_out = options.num_heads * head_dim, kv_out = options.num_kv_heads * head_dim;
+  normal("model.embed_tokens.weight", {vocab, hidden});
+  for (int64_t layer = 0; layer < options.num_layers; ++layer) {
+    const std::string prefix = "model.layers." + std::to_string(layer);
+    ones(prefix + ".input_layernorm.weight", hidden);
+    normal(prefix + ".self_attn.q_proj.weight", {q_out, hidden});
+    if (config.qkv_bias) normal(prefix + ".self_attn.q_proj.bias", {q_out});
+    normal(prefix + ".self_attn.k_proj.weight", {kv_out, hidden});
+    if (config.qkv_bias) normal(prefix + ".self_attn.k_proj.bias", {kv_out});
+    normal(prefix + ".self_attn.v_proj.weight", {kv_out, hidden});
+    if (config.qkv_bias) normal(prefix + ".self_attn.v_proj.bias", {kv_out});
+    normal(prefix + ".self_attn.o_proj.weight", {hidden, q_out});
+    normal(prefix + ".mlp.gate_proj.weight", {inner, hidden});
+    normal(prefix + ".mlp.up_proj.weight", {inner, hidden});
+    normal(prefix + ".mlp.down_proj.weight", {hidden, inner});
+    ones(prefix + ".post_attention_layernorm.weight", hidden);
+  }
+  ones("model.norm.weight", hidden);
+  if (!options.tied) normal("lm_head.weight", {vocab, hidden});
+
+  int64_t total_bytes = 0;
+  for (const auto& [name, tensor] : tensors) {
+    info.num_parameters += tensor.numel();
+    total_bytes += tensor.numel() * static_cast<int64_t>(tensor.element_size());
+  }
+  if (options.shards > static_cast<int>(tensors.size()))
+    throw Error("cannot split " + std::to_string(tensors.size()) + " tensors into " + std::to_string(options.shards) +
+                " shards");
+
+  if (options.shards == 1) {
+    save_tensors((dir / "model.safetensors").string(), tensors);
+    info.files.push_back("model.safetensors");
+  } else {
+    // Consecutive tensors per shard, cut where the running size passes k/N of the total, each
+    // shard keeping at least one tensor.
+    const int shards = options.shards;
+    auto shard_name = [&](int index) {
+      char name[64];
+      std::snprintf(name, sizeof(name), "model-%05d-of-%05d.safetensors", index + 1, shards);
+      return std::string(name);
+    };
+    json weight_map = json::object();
+    size_t next = 0;
+    int64_t written = 0;
+    for (int shard = 0; shard < shards; ++shard) {
+      const size_t must_leave = static_cast<size_t>(shards - shard - 1);
+      const int64_t target = total_bytes * (shard + 1) / shards;
+      std::vector<std::pair<std::string, at::Tensor>> part;
+      while (next < tensors.size() - must_leave &&
+             (part.empty() || shard == shards - 1 || written < target)) {
+        written += tensors[next].second.numel() * static_cast<int64_t>(tensors[next].second.element_size());
+        weight_map[tensors[next].first] = shard_name(shard);
+        part.push_back(tensors[next++]);
+      }
+      save_tensors((dir / shard_name(shard)).string(), part);
+      info.files.push_back(shard_name(shard));
+    }
+    json index = {{"metadata", {{"total_size", total_bytes}}}, {"weight_map", weight_map}};
+    write_file_atomically((dir / "model.safetensors.index.json").string(), index.dump(2) + "\n");
+    info.files.push_back("model.safetensors.index.json");
+  }
+
+  json config_json = json::parse(model_config_to_json(config));
+  config_json["initializer_range"] = options.init_std;
+  write_file_atomically((dir / "config.json").string(), config_json.dump(2) + "\n");
+  info.files.push_back("config.json");
+
+  json generation = {{"_from_model_config", true}};
+  if (!config.bos_token_ids.empty()) generation["bos_token_id"] = config.bos_token_ids[0];
+  if (!config.eos_token_ids.empty()) generation["eos_token_id"] = config.eos_token_ids[0];
+  write_file_atomically((dir / "generation_config.json").string(), generation.dump(2) + "\n");
+  info.files.push_back("generation_config.json");
+  return info;
+}
+
+}  // namespace lora

@@ -1,0 +1,50 @@
+#pragma once
+// Tiny random checkpoints in the real Hugging Face layout (config.json, model.safetensors or shards
+// with model.safetensors.index.json, generation_config.json, tokenizer files): for tests and the demo,
+// since no real weights can be downloaded. Seeded and deterministic: same options, same bytes.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model_config.h"
+
+namespace lora {
+
+struct TinyModelOptions {
+  std::string arch = "llama";     // "llama" | "qwen2" | "mistral"
+  std::string tokenizer_path;     // a folder with tokenizer files, or a tokenizer.json / tokenizer.model file
+  std::string dtype = "float32";  // stored dtype: "float32" | "bfloat16" | "float16"
+  bool tied = false;              // tie_word_embeddings (no lm_head.weight in the file)
+  int shards = 1;                 // > 1: model-0000K-of-0000N.safetensors + index
+  uint64_t seed = 0;
+  bool overwrite = false;         // replace config/weights already in the folder
+  int64_t vocab_size = 0;         // 0 = the tokenizer's size (ids incl. added tokens), or 512 without one
+  int64_t hidden_size = 64;
+  int64_t intermediate_size = 128;
+  int64_t num_layers = 2;
+  int64_t num_heads = 4;
+  int64_t num_kv_heads = 2;
+  int64_t head_dim = 0;           // 0 = hidden_size / num_heads (and not written to config.json)
+  int64_t max_position_embeddings = 2048;
+  double rope_theta = 0;          // 0 = the architecture's usual value (llama 1e4, qwen2/mistral 1e6)
+  RopeScaling rope_scaling;       // type "" = none
+  int64_t sliding_window = 0;     // mistral; 0 = none (null)
+  double init_std = 0.02;         // normal(0, std) for linear/embedding weights (and qwen2 biases); norms are 1
+};
+
+struct TinyModelInfo {
+  int64_t vocab_size = 0;
+  int64_t num_parameters = 0;
+  std::string tokenizer;           // "tokenizer.json" | "sentencepiece" | "" (none copied)
+  std::vector<std::string> files;  // written, relative to the model folder
+};
+
+// Throws lora::Error for bad options, an unreadable tokenizer, or a folder already holding a model
+// (unless overwrite).
+TinyModelInfo write_tiny_model(const std::string& model_dir, const TinyModelOptions& options);
+
+// Number of token ids a tokenizer defines (highest id + 1, added tokens included), read from
+// tokenizer.json or tokenizer.model in a folder, or from such a file.
+int64_t tokenizer_vocab_size(const std::string& tokenizer_path);
+
+}  // namespace lora

@@ -1,0 +1,435 @@
+#include "trainer.h"
+
+#include <ATen/ATen.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+
+#include "atomic_file.h"
+#include "batch_plan.h"
+#include "causal_lm.h"
+#include "dataset_split.h"
+#include "device.h"
+#include "error.h"
+#include "lora_adapter.h"
+#include "lr_schedule.h"
+#include "optimizer.h"
+#include "tokenized_dataset.h"
+#include "tokenizer.h"
+#include "training_checkpoint.h"
+#include "training_log.h"
+
+namespace fs = std::filesystem;
+
+namespace lora {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Dropout masks come from the global generator, re-seeded per micro-batch from (seed, step, micro):
+// the masks of step k are the same in an uninterrupted run and in one resumed at k.
+uint64_t mix_seed(uint64_t seed, int64_t step, size_t micro) {
+  uint64_t x = seed ^ (0x9E3779B97F4A7C15ULL * static_cast<uint64_t>(step + 1)) ^ (0xC2B2AE3D27D4EB4FULL * (micro + 1));
+  x ^= x >> 31;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 29;
+  return x;
+}
+
+// One padded micro-batch: right-padded ids (padding sits after every real token, so with a causal
+// mask no real token ever attends to it) and the targets of every position that has one.
+struct MicroBatch {
+  at::Tensor input_ids;  // [b, L] int64
+  at::Tensor labels;     // [b, L] int64, next-token targets already shifted: position t predicts labels[t]
+  int64_t input_tokens = 0;
+  int64_t target_tokens = 0;
+};
+
+MicroBatch make_micro_batch(const std::vector<const TokenizedExample*>& examples, int32_t pad_id, c10::Device device) {
+  int64_t length = 0;
+  for (const auto* e : examples) length = std::max<int64_t>(length, static_cast<int64_t>(e->input_ids.size()));
+  const int64_t rows = static_cast<int64_t>(examples.size());
+  at::Tensor ids = at::full({rows, length}, pad_id, at::kLong);
+  at::Tensor labels = at::full({rows, length}, kIgnoreLabel, at::kLong);
+  auto ids_a = ids.accessor<int64_t, 2>();
+  auto labels_a = labels.accessor<int64_t, 2>();
+  MicroBatch batch;
+  for (int64_t r = 0; r < rows; ++r) {
+    const auto& e = *examples[r];
+    const int64_t n = static_cast<int64_t>(e.input_ids.size());
+    for (int64_t t = 0; t < n; ++t) ids_a[r][t] = e.input_ids[t];
+    // Hugging Face shifts inside the loss: hidden state t predicts the label of position t + 1.
+    for (int64_t t = 0; t + 1 < n; ++t) {
+      labels_a[r][t] = e.labels[t + 1];
+      if (e.labels[t + 1] != kIgnoreLabel) ++batch.target_tokens;
+    }
+    batch.input_tokens += n;
+  }
+  batch.input_ids = ids.to(device);
+  batch.labels = labels.to(device);
+  return batch;
+}
+
+// Sum of the cross-entropies of every target position, in fp32. Only target positions go through
+// lm_head: prompt positions would cost a vocabulary-sized matmul for nothing.
+at::Tensor summed_target_loss(CausalLM& model, const MicroBatch& batch) {
+  const at::Tensor hidden = model.forward_hidden(batch.input_ids);
+  const at::Tensor positions = batch.labels.reshape({-1}).ne(kIgnoreLabel).nonzero().squeeze(1);
+  const at::Tensor selected = hidden.reshape({-1, hidden.size(-1)}).index_select(0, positions);  // [n, hidden]
+  const at::Tensor logits = model.logits_from_hidden(selected);                                  // [n, vocab] fp32
+  const at::Tensor targets = batch.labels.reshape({-1}).index_select(0, positions);
+  return at::cross_entropy_loss(logits, targets, {}, at::Reduction::Sum);
+}
+
+double global_grad_norm(const std::vector<std::pair<std::string, at::Tensor>>& params) {
+  at::Tensor total;
+  for (const auto& [name, p] : params) {
+    if (!p.grad().defined()) continue;
+    at::Tensor sq = p.grad().pow(2).sum();
+    total = total.defined() ? total + sq : sq;
+  }
+  return total.defined() ? std::sqrt(total.item<double>()) : 0.0;
+}
+
+LoraConfig lora_config_from(const TrainingSettings& s) {
+  LoraConfig c;
+  const bool all_linear = std::find(s.target_modules.begin(), s.target_modules.end(), "all-linear") != s.target_modules.end();
+  if (all_linear) {
+    c.target_modules.is_regex = true;
+    c.target_modules.regex = "all-linear";
+  } else {
+    c.target_modules.names = s.target_modules;
+  }
+  c.r = s.rank;
+  c.lora_alpha = s.alpha;
+  c.lora_dropout = s.dropout;
+  c.use_rslora = s.use_rslora;
+  c.base_model_name_or_path = s.model_dir;
+  return c;
+}
+
+DatasetOptions dataset_options_from(const TrainingSettings& s) {
+  DatasetOptions o;
+  o.format = s.format;
+  o.cutoff_len = s.cutoff_len;
+  o.drop_long = s.drop_long;
+  o.train_on_prompt = s.train_on_prompt;
+  o.add_eos = s.add_eos;
+  o.skip_bad_records = s.skip_bad_records;
+  o.raw_text_overlap = s.raw_text_overlap;
+  o.validate();
+  return o;
+}
+
+class Run {
+ public:
+  Run(const TrainingSettings& s, bool resume, const TrainingCallback& callback)
+      : s_(s), resume_(resume), callback_(callback) {}
+
+  TrainingResult execute();
+
+ private:
+  bool report(TrainingProgress p) {
+    p.elapsed_seconds = elapsed_before_ + seconds_since(started_);
+    if (model_) p.memory_bytes = memory_in_use_bytes(model_->target().device);
+    return callback_ ? callback_(p) : true;
+  }
+  void say(const std::string& phase, const std::string& message = {}) {
+    TrainingProgress p;
+    p.phase = phase;
+    p.message = message;
+    p.total_steps = total_steps_;
+    report(p);
+  }
+  double evaluate();
+  void prepare_data();
+  void prepare_model();
+
+  TrainingSettings s_;
+  bool resume_;
+  TrainingCallback callback_;
+  Clock::time_point started_ = Clock::now();
+  double elapsed_before_ = 0;
+
+  std::unique_ptr<Tokenizer> tokenizer_;
+  std::unique_ptr<TrainingDataset> dataset_;
+  std::unique_ptr<TrainingDataset> eval_dataset_;
+  TokenizedSet train_set_, eval_set_;
+  std::unique_ptr<CausalLM> model_;
+  int64_t total_steps_ = 0;
+  int32_t pad_id_ = 0;
+};
+
+void Run::prepare_data() {
+  say("tokenizing", "reading " + s_.dataset_path);
+  tokenizer_ = Tokenizer::load(s_.model_dir);
+  const DatasetOptions options = dataset_options_from(s_);
+  dataset_ = std::make_unique<TrainingDataset>(TrainingDataset::load(s_.dataset_path, *tokenizer_, options));
+  if (!dataset_->skipped_records().empty()) {
+    say("tokenizing", std::to_string(dataset_->skipped_records().size()) + " bad records left out of " +
+                          s_.dataset_path + ":\n" + list_record_errors(dataset_->skipped_records()));
+  }
+  std::vector<size_t> train_indices(dataset_->size());
+  for (size_t i = 0; i < train_indices.size(); ++i) train_indices[i] = i;
+  if (!s_.eval_dataset_path.empty()) {
+    eval_dataset_ = std::make_unique<TrainingDataset>(TrainingDataset::load(s_.eval_dataset_path, *tokenizer_, options));
+    eval_set_ = eval_dataset_->tokenize_all();
+  } else if (s_.eval_split > 0) {
+    const DatasetSplit split = split_train_eval(dataset_->size(), s_.eval_split, s_.seed);
+    train_indices = split.train;
+    eval_set_ = dataset_->tokenize_records(split.eval);
+  }
+  train_set_ = dataset_->tokenize_records(train_indices);
+  if (train_set_.examples.empty())
+    throw Error(s_.dataset_path + ": no record is left to train on (" + std::to_string(train_set_.dropped.size()) +
+                " dropped at the cutoff length of " + std::to_string(s_.cutoff_len) + " tokens)");
+  const auto& st = train_set_.stats;
+  std::ostringstream summary;
+  summary << st.examples << " training examples (" << st.tokens << " tokens, " << st.target_tokens
+          << " trained on; " << st.truncated << " truncated, " << st.dropped_too_long + st.dropped_no_targets
+          << " dropped)";
+  if (!eval_set_.examples.empty()) summary << ", " << eval_set_.examples.size() << " evaluation examples";
+  say("tokenizing", summary.str());
+  const auto& cfg = tokenizer_->config();
+  pad_id_ = cfg.pad_id >= 0 ? cfg.pad_id : (cfg.eos_id >= 0 ? cfg.eos_id : 0);
+}
+
+void Run::prepare_model() {
+  say("loading model", "loading " + s_.model_dir);
+  ComputeOptions compute;
+  compute.device = s_.device;
+  compute.dtype = s_.precision;
+  compute.threads = s_.threads;
+  model_ = CausalLM::load(s_.model_dir, compute);
+  if (!s_.init_adapter.empty()) {
+    model_->load_adapter(s_.init_adapter);
+    model_->set_adapter_trainable(true);
+  } else {
+    model_->create_adapter(lora_config_from(s_), s_.seed);
+  }
+  model_->set_adapter_enabled(true);
+  say("loading model", "computing on " + model_->target().describe());
+}
+
+double Run::evaluate() {
+  if (eval_set_.examples.empty()) return -1;
+  at::NoGradGuard no_grad;
+  model_->module().eval();
+  double loss_sum = 0;
+  int64_t targets = 0;
+  const size_t micro = static_cast<size_t>(s_.micro_batch_size);
+  for (size_t i = 0; i < eval_set_.examples.size(); i += micro) {
+    std::vector<const TokenizedExample*> rows;
+    for (size_t j = i; j < std::min(eval_set_.examples.size(), i + micro); ++j) rows.push_back(&eval_set_.examples[j]);
+    const MicroBatch batch = make_micro_batch(rows, pad_id_, model_->target().device);
+    if (batch.target_tokens == 0) continue;
+    loss_sum += summed_target_loss(*model_, batch).item<double>();
+    targets += batch.target_tokens;
+  }
+  model_->module().train();
+  return targets > 0 ? loss_sum / static_cast<double>(targets) : -1;
+}
+
+TrainingResult Run::execute() {
+  s_.validate();
+  set_cpu_threads(s_.threads);
+  const fs::path output(s_.output_dir);
+  if (!resume_ && fs::exists(output / "adapter_model.safetensors"))
+    throw Error(s_.output_dir + " already holds an adapter; choose another output folder, or resume the run");
+
+  // Everything that can fail on bad input happens before the output folder is touched.
+  prepare_data();
+  prepare_model();
+
+  std::vector<int64_t> lengths;
+  for (const auto& e : train_set_.examples) lengths.push_back(static_cast<int64_t>(e.input_ids.size()));
+  BatchPlanSettings plan_settings;
+  plan_settings.batch_size = s_.batch_size;
+  plan_settings.micro_batch_size = s_.micro_batch_size;
+  plan_settings.group_by_length = s_.group_by_length;
+  plan_settings.seed = s_.seed;
+  const BatchPlan plan(lengths, plan_settings);
+  total_steps_ = s_.max_steps > 0 ? s_.max_steps : s_.epochs * plan.steps_per_epoch();
+
+  LrScheduleParams schedule;
+  parse_lr_schedule(s_.scheduler, &schedule.schedule);
+  schedule.warmup_steps = s_.warmup_steps;
+  schedule.total_steps = total_steps_;
+  schedule.base_lr = s_.learning_rate;
+
+  OptimizerSettings optimizer_settings;
+  optimizer_settings.name = s_.optimizer;
+  optimizer_settings.weight_decay = s_.weight_decay;
+  optimizer_settings.beta1 = s_.adam_beta1;
+  optimizer_settings.beta2 = s_.adam_beta2;
+  optimizer_settings.eps = s_.adam_epsilon;
+  const auto params = model_->adapter_parameters();
+  Optimizer optimizer(optimizer_settings, params);
+
+  TrainerState state;
+  state.total_steps = total_steps_;
+  state.seed = s_.seed;
+  if (resume_) {
+    for (const auto& dir : list_training_checkpoints(s_.output_dir)) {
+      try {
+        state = load_training_checkpoint(dir, *model_, optimizer);
+        say("loading model", "resuming from " + dir + " at step " + std::to_string(state.step));
+        break;
+      } catch (const Error& e) {
+        say("loading model", std::string("skipping a damaged checkpoint: ") + e.what());
+      }
+    }
+    if (state.step == 0) say("loading model", "no checkpoint in " + s_.output_dir + ": starting from step 0");
+    state.total_steps = total_steps_;
+    elapsed_before_ = state.elapsed_seconds;
+  }
+
+  std::error_code ec;
+  fs::create_directories(output, ec);
+  if (ec) throw Error(s_.output_dir + ": cannot create the output folder (" + ec.message() + ")");
+  write_file_atomically((output / "training_parameters.json").string(), training_settings_to_json(s_));
+  write_file_atomically((output / "training_prompt.json").string(), dataset_->training_prompt_json());
+  TrainingLogWriter log((output / "training_log.jsonl").string(), state.step);
+
+  TrainingResult result;
+  result.adapter_dir = s_.output_dir;
+  model_->module().train();
+  const c10::Device device = model_->target().device;
+  const int64_t first_step = state.step;
+  const auto session_start = Clock::now();
+  double last_loss = state.last_loss;
+  bool cancelled = false;
+
+  for (int64_t step = state.step; step < total_steps_; ++step) {
+    const StepPlan step_plan = plan.step(step);
+    int64_t step_targets = 0;
+    for (const auto& mb : step_plan.micro_batches)
+      for (int64_t i : mb) step_targets += train_set_.examples[i].target_tokens;
+    double loss_sum = 0;
+    int64_t step_tokens = 0;
+    for (size_t m = 0; m < step_plan.micro_batches.size(); ++m) {
+      std::vector<const TokenizedExample*> rows;
+      for (int64_t i : step_plan.micro_batches[m]) rows.push_back(&train_set_.examples[i]);
+      const MicroBatch batch = make_micro_batch(rows, pad_id_, device);
+      step_tokens += batch.input_tokens;
+      if (batch.target_tokens == 0) continue;
+      at::manual_seed(mix_seed(s_.seed, step, m));
+      // Each micro-batch adds its share of the whole step's mean: the update equals one big batch.
+      const at::Tensor loss = summed_target_loss(*model_, batch);
+      (loss / static_cast<double>(std::max<int64_t>(1, step_targets))).backward();
+      loss_sum += loss.item<double>();
+    }
+    const double step_loss = loss_sum / static_cast<double>(std::max<int64_t>(1, step_targets));
+    const double grad_norm = global_grad_norm(params);
+    const double lr = learning_rate_at(schedule, step);
+    if (!std::isfinite(step_loss) || !std::isfinite(grad_norm)) {
+      optimizer.zero_grad();
+      const auto checkpoints = list_training_checkpoints(s_.output_dir);
+      result.outcome = TrainingResult::Outcome::Diverged;
+      result.steps_done = step;
+      result.final_loss = step_loss;
+      result.message = "training stopped at step " + std::to_string(step + 1) + ": the loss became " +
+                       (std::isnan(step_loss) ? "NaN" : "infinite") +
+                       ". Lower the learning rate or use float32 precision. " +
+                       (checkpoints.empty() ? std::string("No checkpoint was saved before it.")
+                                            : "The last good checkpoint is kept: " + checkpoints.front());
+      say("done", result.message);
+      return result;
+    }
+    if (s_.max_grad_norm > 0 && grad_norm > s_.max_grad_norm) {
+      // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6).
+      const double scale = s_.max_grad_norm / (grad_norm + 1e-6);
+      at::NoGradGuard no_grad;
+      for (const auto& [name, p] : params)
+        if (p.grad().defined()) p.mutable_grad().mul_(scale);
+    }
+    optimizer.step(lr);
+    optimizer.zero_grad();
+
+    state.step = step + 1;
+    state.tokens_seen += step_tokens;
+    state.last_loss = step_loss;
+    last_loss = step_loss;
+    const double session_seconds = seconds_since(session_start);
+    const double elapsed = elapsed_before_ + seconds_since(started_);
+    state.elapsed_seconds = elapsed;
+    const int64_t steps_this_session = state.step - first_step;
+
+    TrainingProgress p;
+    p.phase = "training";
+    p.step = state.step;
+    p.total_steps = total_steps_;
+    p.epoch = static_cast<double>(state.step) / static_cast<double>(plan.steps_per_epoch());
+    p.loss = step_loss;
+    p.learning_rate = lr;
+    p.tokens_per_second = session_seconds > 0 ? static_cast<double>(state.tokens_seen) / elapsed : 0;
+    p.eta_seconds = steps_this_session > 0
+                        ? session_seconds / static_cast<double>(steps_this_session) *
+                              static_cast<double>(total_steps_ - state.step)
+                        : 0;
+    const bool eval_now = !eval_set_.examples.empty() &&
+                          ((s_.eval_every > 0 && state.step % s_.eval_every == 0) || state.step == total_steps_);
+    if (eval_now) {
+      say("evaluating");
+      p.eval_loss = evaluate();
+    }
+    if (state.step % s_.log_every == 0 || eval_now || state.step == total_steps_) {
+      TrainingLogEntry entry;
+      entry.step = state.step;
+      entry.epoch = p.epoch;
+      entry.loss = step_loss;
+      entry.learning_rate = lr;
+      entry.grad_norm = grad_norm;
+      entry.tokens = state.tokens_seen;
+      entry.tokens_per_second = p.tokens_per_second;
+      entry.elapsed_seconds = elapsed;
+      if (p.eval_loss >= 0) entry.eval_loss = p.eval_loss;
+      log.append(entry);
+    }
+    if (!report(p)) cancelled = true;
+    const bool reached_target = s_.stop_at_loss > 0 && step_loss < s_.stop_at_loss;
+    if (s_.save_every > 0 && state.step % s_.save_every == 0 && state.step < total_steps_ && !cancelled) {
+      say("saving", "saving " + checkpoint_dir_name(state.step));
+      save_training_checkpoint(s_.output_dir, *model_, optimizer, state);
+    }
+    if (cancelled || reached_target) {
+      result.outcome = cancelled ? TrainingResult::Outcome::Cancelled : TrainingResult::Outcome::StoppedAtLoss;
+      break;
+    }
+  }
+
+  say("saving", "saving the adapter to " + s_.output_dir);
+  if (result.outcome == TrainingResult::Outcome::Cancelled)
+    save_training_checkpoint(s_.output_dir, *model_, optimizer, state);  // so the run can be resumed
+  model_->save_adapter(s_.output_dir);
+  result.steps_done = state.step;
+  result.final_loss = last_loss;
+  std::ostringstream message;
+  switch (result.outcome) {
+    case TrainingResult::Outcome::Finished: message << "done: "; break;
+    case TrainingResult::Outcome::StoppedAtLoss: message << "reached the target loss " << s_.stop_at_loss << ": "; break;
+    case TrainingResult::Outcome::Cancelled: message << "stopped: "; break;
+    case TrainingResult::Outcome::Diverged: break;
+  }
+  message << state.step << " of " << total_steps_ << " steps, last loss " << last_loss << "; adapter saved in "
+          << s_.output_dir;
+  result.message = message.str();
+  say("done", result.message);
+  return result;
+}
+
+}  // namespace
+
+TrainingResult train_lora(const TrainingSettings& settings, bool resume, const TrainingCallback& callback) {
+  Run run(settings, resume, callback);
+  return run.execute();
+}
+
+}  // namespace lora

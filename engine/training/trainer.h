@@ -1,0 +1,43 @@
+#pragma once
+// The LoRA trainer: loads the model and dataset, trains the adapter on the compute device, logs,
+// evaluates, checkpoints and resumes. Runs on the caller's thread (the window calls it from a worker
+// thread) and reports through a callback that can stop it.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "training_settings.h"
+
+namespace lora {
+
+struct TrainingProgress {
+  std::string phase;  // "loading model", "tokenizing", "training", "evaluating", "saving", "done"
+  int64_t step = 0;
+  int64_t total_steps = 0;
+  double epoch = 0;
+  double loss = 0;
+  double learning_rate = 0;
+  double tokens_per_second = 0;
+  double elapsed_seconds = 0;
+  double eta_seconds = 0;
+  int64_t memory_bytes = 0;  // process RSS, or CUDA memory allocated
+  double eval_loss = -1;     // < 0 when not computed at this step
+  std::string message;       // a line for the log pane
+};
+
+// Return false to stop: the trainer finishes the current step, saves the adapter so far and returns.
+using TrainingCallback = std::function<bool(const TrainingProgress&)>;
+
+struct TrainingResult {
+  enum class Outcome { Finished, StoppedAtLoss, Cancelled, Diverged } outcome = Outcome::Finished;
+  int64_t steps_done = 0;
+  double final_loss = 0;
+  std::string adapter_dir;
+  std::string message;  // what happened, for the user
+};
+
+// Throws lora::Error for bad settings, model or dataset before anything in output_dir is written.
+// With resume, continues from the newest complete checkpoint-N in output_dir.
+TrainingResult train_lora(const TrainingSettings& settings, bool resume, const TrainingCallback& callback = {});
+
+}  // namespace lora

@@ -1,0 +1,109 @@
+#include "training_settings.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <set>
+
+#include "error.h"
+#include "lr_schedule.h"
+
+namespace lora {
+
+// One list of the fields, so JSON writing, reading and the unknown-key check cannot drift apart.
+#define LORA_TRAINING_SETTINGS_FIELDS(X)                                                                  \
+  X(model_dir) X(dataset_path) X(eval_dataset_path) X(output_dir) X(format) X(init_adapter)               \
+  X(target_modules) X(rank) X(alpha) X(dropout) X(use_rslora)                                             \
+  X(epochs) X(max_steps) X(learning_rate) X(scheduler) X(warmup_steps)                                    \
+  X(optimizer) X(weight_decay) X(adam_beta1) X(adam_beta2) X(adam_epsilon) X(max_grad_norm)               \
+  X(micro_batch_size) X(batch_size) X(cutoff_len) X(drop_long) X(train_on_prompt) X(add_eos)              \
+  X(skip_bad_records) X(group_by_length) X(raw_text_overlap)                                              \
+  X(eval_split) X(eval_every) X(save_every) X(log_every) X(stop_at_loss) X(seed)                          \
+  X(device) X(precision) X(gradient_checkpointing) X(threads)
+
+namespace {
+const char* const kTargetModules[] = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+}
+
+void TrainingSettings::validate() const {
+  auto fail = [](const std::string& what) { throw Error("invalid training setting: " + what); };
+  if (target_modules.empty()) fail("target_modules is empty; choose at least one of q_proj ... down_proj or all-linear");
+  for (const auto& m : target_modules) {
+    bool known = m == "all-linear";
+    for (const char* t : kTargetModules) known = known || m == t;
+    if (!known)
+      fail("target module '" + m + "' is not one of q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj, all-linear");
+  }
+  if (rank <= 0) fail("rank must be a positive integer (got " + std::to_string(rank) + ")");
+  if (!(alpha > 0)) fail("alpha must be positive");
+  if (!(dropout >= 0 && dropout < 1)) fail("dropout must be in [0, 1)");
+  if (epochs <= 0 && max_steps <= 0) fail("set epochs or max_steps to a positive number");
+  if (max_steps < 0) fail("max_steps must not be negative");
+  if (!(learning_rate > 0) || !std::isfinite(learning_rate)) fail("learning_rate must be a positive number");
+  LrSchedule schedule;
+  if (!parse_lr_schedule(scheduler, &schedule)) {
+    std::string names;
+    for (const auto& n : lr_schedule_names()) names += (names.empty() ? "" : ", ") + n;
+    fail("scheduler '" + scheduler + "' is not one of " + names);
+  }
+  if (warmup_steps < 0) fail("warmup_steps must not be negative");
+  if (optimizer != "adamw_torch" && optimizer != "sgd") fail("optimizer '" + optimizer + "' is not adamw_torch or sgd");
+  if (weight_decay < 0) fail("weight_decay must not be negative");
+  if (!(adam_beta1 >= 0 && adam_beta1 < 1) || !(adam_beta2 >= 0 && adam_beta2 < 1)) fail("Adam betas must be in [0, 1)");
+  if (!(adam_epsilon > 0)) fail("adam_epsilon must be positive");
+  if (max_grad_norm < 0) fail("max_grad_norm must not be negative (0 turns clipping off)");
+  if (micro_batch_size <= 0) fail("micro_batch_size must be positive");
+  if (batch_size <= 0 || batch_size % micro_batch_size != 0)
+    fail("batch_size (" + std::to_string(batch_size) + ") must be a positive multiple of micro_batch_size (" +
+         std::to_string(micro_batch_size) + ")");
+  if (cutoff_len < 2) fail("cutoff_len must be at least 2 tokens");
+  // Whether it fits the cutoff matters for raw text only; the dataset checks it there.
+  if (raw_text_overlap < 0) fail("raw_text_overlap must not be negative");
+  if (!(eval_split >= 0 && eval_split < 1)) fail("eval_split must be a fraction in [0, 1)");
+  if (eval_every < 0 || save_every < 0 || log_every <= 0) fail("eval_every and save_every must be >= 0, log_every > 0");
+  if (stop_at_loss < 0) fail("stop_at_loss must not be negative (0 turns it off)");
+  if (precision != "auto" && precision != "float32" && precision != "bfloat16" && precision != "float16")
+    fail("precision '" + precision + "' is not auto, float32, bfloat16 or float16");
+  if (threads < 0) fail("threads must not be negative (0 = all cores)");
+}
+
+std::string training_settings_to_json(const TrainingSettings& s) {
+  nlohmann::ordered_json j;
+#define LORA_WRITE_FIELD(name) j[#name] = s.name;
+  LORA_TRAINING_SETTINGS_FIELDS(LORA_WRITE_FIELD)
+#undef LORA_WRITE_FIELD
+  return j.dump(2) + "\n";
+}
+
+TrainingSettings training_settings_from_json(const std::string& json_text, const std::string& source,
+                                             const TrainingSettings& defaults) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(json_text);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(source + ": not valid JSON (" + e.what() + ")");
+  }
+  if (!j.is_object()) throw Error(source + ": expected a JSON object of training settings");
+  static const std::set<std::string> known = {
+#define LORA_NAME_FIELD(name) #name,
+      LORA_TRAINING_SETTINGS_FIELDS(LORA_NAME_FIELD)
+#undef LORA_NAME_FIELD
+  };
+  for (const auto& item : j.items()) {
+    if (!known.count(item.key())) throw Error(source + ": unknown setting '" + item.key() + "'");
+  }
+  TrainingSettings s = defaults;
+#define LORA_READ_FIELD(name)                                                                          \
+  if (j.contains(#name)) {                                                                             \
+    try {                                                                                              \
+      j.at(#name).get_to(s.name);                                                                      \
+    } catch (const nlohmann::json::exception&) {                                                       \
+      throw Error(source + ": setting '" #name "' has the wrong type (" + j.at(#name).type_name() + ")"); \
+    }                                                                                                  \
+  }
+  LORA_TRAINING_SETTINGS_FIELDS(LORA_READ_FIELD)
+#undef LORA_READ_FIELD
+  return s;
+}
+
+}  // namespace lora

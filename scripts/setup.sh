@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs everything LoRA Studio needs on Debian 12 (idempotent: installs only what is missing),
+# then configures and builds into ./build. Sourced by run-demo.sh and test.sh.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+packages=(
+  build-essential cmake ninja-build pkg-config ccache
+  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqcustomplot-dev
+  libtorch-dev libsentencepiece-dev sentencepiece
+  nlohmann-json3-dev libpcre2-dev libutf8proc-dev
+  libopenblas0-openmp    # without it libtorch's fp32 matmuls run on reference BLAS, ~10x slower
+  xvfb xauth
+  python3-torch python3-numpy  # the independent reference used by tests/reference/*.py
+  nodejs npm                   # the @lenml/tokenizers reference encoder for tokenizer tests
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# A newer Node.js may already be on PATH (not from Debian): then the Debian ones are not needed.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  filtered=(); for p in "${missing[@]}"; do [[ "$p" == nodejs || "$p" == npm ]] || filtered+=("$p"); done
+  missing=("${filtered[@]+"${filtered[@]}"}")
+fi
+if ((${#missing[@]})); then
+  sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  echo "setup: installing ${missing[*]}"
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# The real tokenizer files and reference encoder (pinned in package-lock.json).
+if [[ ! -d "$repo/tests/reference/node_modules/@lenml/tokenizers" ]]; then
+  (cd "$repo/tests/reference" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+build_dir="${LORA_BUILD_DIR:-$repo/build}"
+if [[ ! -f "$build_dir/build.ninja" ]]; then
+  cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+fi
+cmake --build "$build_dir" -j "$(nproc)"

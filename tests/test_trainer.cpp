@@ -1,0 +1,328 @@
+// The LoRA trainer: gradients, gradient accumulation, resume, stopping, and what it writes.
+// libtorch before Qt: Qt's `slots` macro breaks ATen's ivalue_inl.h.
+#include <ATen/ATen.h>
+#include <torch/nn/module.h>
+
+#include <QtTest>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "atomic_file.h"
+#include "causal_lm.h"
+#include "checkpoint.h"
+#include "tokenizer.h"
+#include "error.h"
+#include "lora_adapter.h"
+#include "lora_linear.h"
+#include "test_support.h"
+#include "tiny_model.h"
+#include "trainer.h"
+#include "training_checkpoint.h"
+#include "training_log.h"
+
+namespace fs = std::filesystem;
+
+class TestTrainer : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir tmp_;
+  std::string model_dir_;
+  std::string dataset_path_;
+
+  lora::TrainingSettings base_settings(const std::string& output) const {
+    lora::TrainingSettings s;
+    s.model_dir = model_dir_;
+    s.dataset_path = dataset_path_;
+    s.output_dir = output;
+    s.rank = 4;
+    s.alpha = 8;
+    s.dropout = 0.0;
+    s.target_modules = {"q_proj", "v_proj", "down_proj"};
+    s.learning_rate = 1e-2;
+    s.micro_batch_size = 2;
+    s.batch_size = 4;
+    s.max_steps = 6;
+    s.cutoff_len = 64;
+    s.precision = "float32";
+    s.threads = 2;
+    return s;
+  }
+
+  std::string out(const char* name) const { return (tmp_.path() + "/" + name).toStdString(); }
+
+  static std::map<std::string, at::Tensor> adapter_tensors(const std::string& dir) {
+    std::map<std::string, at::Tensor> out;
+    for (const auto& [path, f] : lora::read_lora_weights(dir)) {
+      out[lora::peft_lora_key(path, 'A')] = f.A.to(at::kFloat);
+      out[lora::peft_lora_key(path, 'B')] = f.B.to(at::kFloat);
+    }
+    return out;
+  }
+
+  static double max_difference(const std::string& a, const std::string& b) {
+    const auto ta = adapter_tensors(a), tb = adapter_tensors(b);
+    if (ta.size() != tb.size()) return INFINITY;
+    double worst = 0;
+    for (const auto& [key, t] : ta) {
+      auto it = tb.find(key);
+      if (it == tb.end()) return INFINITY;
+      worst = std::max(worst, (t - it->second).abs().max().item<double>());
+    }
+    return worst;
+  }
+
+ private slots:
+  void initTestCase() {
+    QVERIFY(tmp_.isValid());
+    model_dir_ = out("model");
+    lora::TinyModelOptions options;
+    options.arch = "llama";
+    options.tokenizer_path = test_support::npm_tokenizer_dir("tokenizer-llama2").toStdString();
+    options.seed = 7;
+    // Wider weights than a real model's 0.02: a 64-wide random model then has logits with room to
+    // move, so a few dozen LoRA steps visibly learn (as the demo needs).
+    options.init_std = 0.3;
+    lora::write_tiny_model(model_dir_, options);
+    // Twelve short records: enough for 3 steps of 4 per epoch.
+    dataset_path_ = out("data.jsonl");
+    std::string lines;
+    for (int i = 0; i < 12; ++i) {
+      lines += "{\"instruction\": \"What is " + std::to_string(i) + " plus " + std::to_string(i) +
+               "?\", \"output\": \"It is " + std::to_string(2 * i) + ".\"}\n";
+    }
+    lora::write_file_atomically(dataset_path_, lines);
+  }
+
+  // LoRA gradients two ways: (1) y = W·x + s·B·A·x gives dL/dA = s·Bᵀ·G and dL/dB = s·G·Aᵀ where
+  // G = dL/dW is what autograd gives the (unfrozen for this test) base weight; (2) directional
+  // finite differences of the loss along a random direction.
+  void lora_gradients_match_reference() {
+    lora::ComputeOptions compute;
+    compute.dtype = "float32";
+    auto model = lora::CausalLM::load(model_dir_, compute);
+    lora::LoraConfig config;
+    config.target_modules.names = {"q_proj", "up_proj"};
+    config.r = 2;
+    config.lora_alpha = 4;
+    model->create_adapter(config, 3);
+    auto params = model->adapter_parameters();
+    {
+      at::NoGradGuard no_grad;
+      at::manual_seed(11);
+      for (auto& [name, p] : params) p.copy_(at::randn(p.sizes(), at::kFloat) * 0.3);  // B nonzero too
+    }
+    const at::Tensor ids = at::tensor({1, 450, 4996, 338, 263, 1243, 29889}, at::kLong).unsqueeze(0);
+    auto loss_of = [&] {
+      const at::Tensor logits = model->forward(ids);
+      return at::cross_entropy_loss(logits[0].slice(0, 0, -1), ids[0].slice(0, 1), {}, at::Reduction::Mean);
+    };
+    const std::string path = "model.layers.1.mlp.up_proj";
+    lora::LoraLinear& layer = model->linear_layer(path);
+    at::Tensor base = layer.weight();
+    base.requires_grad_(true);
+    loss_of().backward();
+    const double s = layer.lora_scaling();
+    const at::Tensor G = base.grad();
+    const at::Tensor A = layer.lora_A().detach(), B = layer.lora_B().detach();
+    const at::Tensor expect_A = s * B.t().matmul(G), expect_B = s * G.matmul(A.t());
+    auto rel = [](const at::Tensor& got, const at::Tensor& want) {
+      return ((got - want).abs().max() / want.abs().max()).item<double>();
+    };
+    QVERIFY2(rel(layer.lora_A().grad(), expect_A) < 1e-4, "lora_A gradient != s * B^T G");
+    QVERIFY2(rel(layer.lora_B().grad(), expect_B) < 1e-4, "lora_B gradient != s * G A^T");
+    base.requires_grad_(false);
+
+    for (auto& [name, p] : params) {
+      QVERIFY2(p.grad().defined(), name.c_str());
+      at::NoGradGuard no_grad;
+      at::Tensor direction = at::randn(p.sizes(), at::kFloat);
+      direction /= direction.norm();
+      const at::Tensor original = p.clone();
+      const double eps = 1e-3;
+      p.copy_(original + eps * direction);
+      const double up = loss_of().item<double>();
+      p.copy_(original - eps * direction);
+      const double down = loss_of().item<double>();
+      p.copy_(original);
+      const double numeric = (up - down) / (2 * eps);
+      const double analytic = (p.grad() * direction).sum().item<double>();
+      QVERIFY2(std::abs(numeric - analytic) <= 1e-3 + 2e-2 * std::abs(analytic),
+               qPrintable(QString("%1: autograd %2, finite difference %3").arg(name.c_str()).arg(analytic).arg(numeric)));
+    }
+  }
+
+  // Accumulating 4 micro-batches of 1 gives the update of one batch of 4.
+  void gradient_accumulation_equals_one_batch() {
+    auto one = base_settings(out("accum_one"));
+    one.micro_batch_size = 4;
+    one.max_steps = 3;
+    auto four = base_settings(out("accum_four"));
+    four.micro_batch_size = 1;
+    four.max_steps = 3;
+    lora::train_lora(one, false);
+    lora::train_lora(four, false);
+    const double diff = max_difference(one.output_dir, four.output_dir);
+    // Adam's normalised steps of lr 1e-2 would move a wrongly scaled run by ~1e-2; fp32 summation
+    // order alone leaves ~1e-5.
+    QVERIFY2(diff < 1e-4, qPrintable(QString("adapters differ by %1").arg(diff)));
+    const auto log_one = lora::read_training_log(one.output_dir + "/training_log.jsonl");
+    const auto log_four = lora::read_training_log(four.output_dir + "/training_log.jsonl");
+    QCOMPARE(log_one.size(), size_t(3));
+    QCOMPARE(log_four.size(), size_t(3));
+    for (size_t i = 0; i < 3; ++i) QVERIFY(std::abs(log_one[i].loss - log_four[i].loss) < 1e-4);
+  }
+
+  // Stopping after N steps and resuming ends with the adapter (and loss curve) of an uninterrupted run.
+  void resume_continues_exactly() {
+    auto full = base_settings(out("resume_full"));
+    full.dropout = 0.1;  // dropout masks must replay too
+    full.max_steps = 6;
+    lora::train_lora(full, false);
+
+    auto parts = full;
+    parts.output_dir = out("resume_parts");
+    auto stop_at_3 = [](const lora::TrainingProgress& p) { return !(p.phase == "training" && p.step >= 3); };
+    const auto first = lora::train_lora(parts, false, stop_at_3);
+    QCOMPARE(first.outcome, lora::TrainingResult::Outcome::Cancelled);
+    QCOMPARE(first.steps_done, int64_t(3));
+    QVERIFY(fs::exists(parts.output_dir + "/checkpoint-3/trainer_state.json"));
+    const auto second = lora::train_lora(parts, true);
+    QCOMPARE(second.outcome, lora::TrainingResult::Outcome::Finished);
+    QCOMPARE(second.steps_done, int64_t(6));
+
+    const double diff = max_difference(full.output_dir, parts.output_dir);
+    QVERIFY2(diff < 1e-6, qPrintable(QString("adapters differ by %1").arg(diff)));
+    const auto log_full = lora::read_training_log(full.output_dir + "/training_log.jsonl");
+    const auto log_parts = lora::read_training_log(parts.output_dir + "/training_log.jsonl");
+    QCOMPARE(log_parts.size(), log_full.size());
+    for (size_t i = 0; i < log_full.size(); ++i) {
+      QCOMPARE(log_parts[i].step, log_full[i].step);
+      QVERIFY(std::abs(log_parts[i].loss - log_full[i].loss) < 1e-6);
+    }
+  }
+
+  void loss_falls_and_files_are_written() {
+    auto s = base_settings(out("falls"));
+    s.target_modules = {"all-linear"};
+    s.learning_rate = 2e-2;
+    s.max_steps = 0;
+    s.epochs = 8;
+    s.eval_split = 0.25;
+    s.eval_every = 6;
+    s.save_every = 12;
+    const auto result = lora::train_lora(s, false);
+    QCOMPARE(result.outcome, lora::TrainingResult::Outcome::Finished);
+    const auto log = lora::read_training_log(s.output_dir + "/training_log.jsonl");
+    QVERIFY(!log.empty());
+    QVERIFY2(log.back().loss < 0.5 * log.front().loss,
+             qPrintable(QString("loss %1 -> %2").arg(log.front().loss).arg(log.back().loss)));
+    bool saw_eval = false;
+    for (const auto& e : log) saw_eval = saw_eval || e.eval_loss.has_value();
+    QVERIFY(saw_eval);
+    for (const char* f : {"adapter_config.json", "adapter_model.safetensors", "training_parameters.json",
+                          "training_prompt.json", "training_log.jsonl", "checkpoint-12/optimizer.safetensors"})
+      QVERIFY2(fs::exists(s.output_dir + "/" + f), f);
+    // The adapter loads in the engine and changes the logits.
+    auto model = lora::CausalLM::load(model_dir_);
+    model->load_adapter(s.output_dir);
+    const at::Tensor ids = at::tensor({1, 450, 4996}, at::kLong).unsqueeze(0);
+    at::NoGradGuard no_grad;
+    const at::Tensor with = model->forward(ids);
+    model->set_adapter_enabled(false);
+    const at::Tensor without = model->forward(ids);
+    QVERIFY((with - without).abs().max().item<double>() > 1e-3);
+    // Settings round trip through training_parameters.json.
+    const auto reread = lora::training_settings_from_json(lora::read_text_file(s.output_dir + "/training_parameters.json"), "x");
+    QCOMPARE(reread.rank, s.rank);
+    QCOMPARE(reread.target_modules, s.target_modules);
+  }
+
+  void stops_at_target_loss() {
+    auto s = base_settings(out("stop_loss"));
+    s.target_modules = {"all-linear"};
+    s.learning_rate = 2e-2;
+    s.max_steps = 40;
+    s.stop_at_loss = 1.5;
+    const auto result = lora::train_lora(s, false);
+    QCOMPARE(result.outcome, lora::TrainingResult::Outcome::StoppedAtLoss);
+    QVERIFY(result.steps_done < 40);
+    QVERIFY(result.final_loss < 1.5);
+  }
+
+  // A model whose embedding rows of three bytes are NaN: the record that uses them makes the loss
+  // NaN when its step comes; the run stops there, keeps its checkpoints, writes no final adapter.
+  void diverging_run_stops_with_a_message() {
+    const std::string poisoned = out("poisoned_model");
+    fs::copy(model_dir_, poisoned);
+    {
+      auto checkpoint = lora::Checkpoint::open(poisoned);
+      std::vector<std::pair<std::string, at::Tensor>> tensors;
+      for (const auto& name : checkpoint.names()) tensors.emplace_back(name, checkpoint.tensor(name));
+      for (auto& [name, t] : tensors) {
+        if (name != "model.embed_tokens.weight") continue;
+        auto tokenizer = lora::Tokenizer::load(poisoned);
+        for (int32_t id : tokenizer->encode("\xe9\xbe\x98", false)) t[id].fill_(NAN);  // 龘: byte-fallback pieces only
+      }
+      lora::save_tensors(poisoned + "/model.safetensors", tensors);
+    }
+    const std::string data = out("poison.jsonl");
+    std::string lines;
+    for (int i = 0; i < 11; ++i) lines += "{\"instruction\": \"Say " + std::to_string(i) + "\", \"output\": \"" + std::to_string(i) + "\"}\n";
+    lines += "{\"instruction\": \"Write \xe9\xbe\x98\", \"output\": \"\xe9\xbe\x98\"}\n";
+    lora::write_file_atomically(data, lines);
+    auto s = base_settings(out("diverge"));
+    s.model_dir = poisoned;
+    s.dataset_path = data;
+    s.max_steps = 6;
+    s.save_every = 1;
+    const auto result = lora::train_lora(s, false);
+    QCOMPARE(result.outcome, lora::TrainingResult::Outcome::Diverged);
+    QVERIFY2(QString::fromStdString(result.message).contains("NaN"), result.message.c_str());
+    QVERIFY2(QString::fromStdString(result.message).contains("learning rate"), result.message.c_str());
+    QVERIFY(!fs::exists(s.output_dir + "/adapter_model.safetensors"));
+    // Every logged step is finite and has its checkpoint.
+    for (const auto& e : lora::read_training_log(s.output_dir + "/training_log.jsonl")) {
+      QVERIFY(std::isfinite(e.loss));
+      QVERIFY(fs::exists(s.output_dir + "/" + lora::checkpoint_dir_name(e.step)));
+    }
+  }
+
+  void bad_dataset_leaves_existing_adapter_untouched() {
+    auto s = base_settings(out("untouched"));
+    s.max_steps = 1;
+    lora::train_lora(s, false);
+    const std::string adapter = s.output_dir + "/adapter_model.safetensors";
+    const std::string before = lora::read_text_file(adapter);
+    const std::string bad = out("bad.jsonl");
+    lora::write_file_atomically(bad, "{\"instruction\": \"a\", \"output\": \"b\"}\n{\"instruction\": 3}\n");
+    s.dataset_path = bad;
+    QVERIFY_THROWS_EXCEPTION(lora::Error, lora::train_lora(s, true));
+    QCOMPARE(lora::read_text_file(adapter), before);
+    // Without resume an existing adapter is never overwritten.
+    s.dataset_path = dataset_path_;
+    try {
+      lora::train_lora(s, false);
+      QFAIL("training over an existing adapter must be refused");
+    } catch (const lora::Error& e) {
+      QVERIFY(QString(e.what()).contains("already holds an adapter"));
+    }
+  }
+
+  void invalid_settings_are_named() {
+    auto s = base_settings(out("invalid"));
+    s.batch_size = 3;
+    try {
+      lora::train_lora(s, false);
+      QFAIL("expected an error");
+    } catch (const lora::Error& e) {
+      QVERIFY2(QString(e.what()).contains("batch_size"), e.what());
+    }
+    QVERIFY(!fs::exists(s.output_dir));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestTrainer)
+#include "test_trainer.moc"
