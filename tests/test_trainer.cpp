@@ -1,7 +1,10 @@
 // The LoRA trainer: gradients, gradient accumulation, resume, stopping, and what it writes.
 // libtorch before Qt: Qt's `slots` macro breaks ATen's ivalue_inl.h.
 #include <ATen/ATen.h>
+#include <torch/csrc/autograd/function.h>
 #include <torch/nn/module.h>
+
+#include <set>
 
 #include <QtTest>
 
@@ -173,6 +176,39 @@ class TestTrainer : public QObject {
     QCOMPARE(log_one.size(), size_t(3));
     QCOMPARE(log_four.size(), size_t(3));
     for (size_t i = 0; i < 3; ++i) QVERIFY(std::abs(log_one[i].loss - log_four[i].loss) < 1e-4);
+  }
+
+  // Recomputing activations in backward (with dropout replayed) gives the same training.
+  void gradient_checkpointing_changes_nothing() {
+    auto plain = base_settings(out("ckpt_plain"));
+    plain.dropout = 0.2;
+    plain.max_steps = 3;
+    auto recomputed = plain;
+    recomputed.output_dir = out("ckpt_recomputed");
+    recomputed.gradient_checkpointing = true;
+    lora::train_lora(plain, false);
+    lora::train_lora(recomputed, false);
+    const double diff = max_difference(plain.output_dir, recomputed.output_dir);
+    QVERIFY2(diff < 1e-5, qPrintable(QString("adapters differ by %1").arg(diff)));
+
+    // And the layers really were recomputed: the graph holds one checkpoint node per layer.
+    auto model = lora::CausalLM::load(model_dir_);
+    lora::LoraConfig config;
+    config.target_modules.names = {"q_proj"};
+    model->create_adapter(config, 1);
+    model->set_gradient_checkpointing(true);
+    const at::Tensor hidden = model->forward_hidden(at::tensor({1, 450, 4996}, at::kLong).unsqueeze(0));
+    int checkpoint_nodes = 0;
+    std::vector<torch::autograd::Node*> todo = {hidden.grad_fn().get()};
+    std::set<torch::autograd::Node*> seen;
+    while (!todo.empty()) {
+      auto* node = todo.back();
+      todo.pop_back();
+      if (!node || !seen.insert(node).second) continue;
+      if (node->name().find("CheckpointFunction") != std::string::npos) ++checkpoint_nodes;
+      for (const auto& edge : node->next_edges()) todo.push_back(edge.function.get());
+    }
+    QCOMPARE(checkpoint_nodes, int(model->config().num_hidden_layers));
   }
 
   // Stopping after N steps and resuming ends with the adapter (and loss curve) of an uninterrupted run.

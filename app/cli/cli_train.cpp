@@ -130,7 +130,7 @@ Data:
   --dataset FILE            alpaca JSON / JSONL, ShareGPT, messages, or raw .txt
   --format NAME|FILE        prompt format: alpaca-format (default), a format file, chatml, llama2, ...
   --eval-dataset FILE       a separate evaluation set        --eval-split F   hold out a fraction (0)
-  --cutoff-len N            tokens per record (256)          --drop-long      drop longer records
+  --cutoff-len N (256)      tokens per record                --drop-long      drop longer records
   --train-on-prompt         train on the prompt too (default: only the response)
   --add-eos / --no-add-eos  append EOS to each record (on)   --skip-bad-records  go on without bad records
 LoRA:

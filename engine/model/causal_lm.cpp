@@ -189,6 +189,8 @@ class TransformerLM final : public CausalLM {
     return parameters;
   }
 
+  void set_gradient_checkpointing(bool enabled) override { module_->model->gradient_checkpointing = enabled; }
+
   void set_adapter_trainable(bool trainable) override {
     for (const auto& [path, linear] : linears_) linear->set_lora_trainable(trainable);
   }

@@ -80,6 +80,8 @@ class CausalLM {
   // in module order: these are the tensors an optimizer updates.
   virtual std::vector<std::pair<std::string, at::Tensor>> adapter_parameters() const = 0;
   virtual void set_adapter_trainable(bool trainable) = 0;
+  // Keep only each decoder layer's input during training and recompute the rest in backward.
+  virtual void set_gradient_checkpointing(bool enabled) = 0;
   // Writes adapter_config.json (base_model_name_or_path = the model folder unless the config sets
   // one) and adapter_model.safetensors with PEFT keys, in `dtype` (default fp32).
   virtual void save_adapter(const std::string& adapter_dir, c10::ScalarType dtype = c10::kFloat) const = 0;

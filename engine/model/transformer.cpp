@@ -1,5 +1,7 @@
 #include "transformer.h"
 
+#include "gradient_checkpoint.h"
+
 #include <ATen/ATen.h>
 #include <torch/version.h>
 
@@ -284,9 +286,22 @@ at::Tensor DecoderStack::forward(const at::Tensor& input_ids, KVCache* cache, co
       build_attention_mask(batch, length, cache_length, attention_mask, config_.sliding_window, device);
 
   at::Tensor hidden = embed_tokens->forward(ids);
+  const bool checkpoint_layers = gradient_checkpointing && !cache && at::GradMode::is_enabled();
   for (int64_t i = 0; i < num_layers; ++i) {
-    hidden = layers->layers[i]->forward(hidden, rope_cos, rope_sin, mask, cache ? &cache->keys[i] : nullptr,
-                                        cache ? &cache->values[i] : nullptr);
+    const std::shared_ptr<DecoderLayer> layer = layers->layers[i];
+    if (checkpoint_layers) {
+      std::vector<at::Tensor> trainable;
+      for (const auto& p : layer->parameters())
+        if (p.requires_grad()) trainable.push_back(p);
+      // Captured by value: the backward pass runs after this function has returned.
+      const at::Tensor cos = rope_cos, sin = rope_sin;
+      hidden = checkpointed_block(
+          [layer, cos, sin, mask](const at::Tensor& h) { return layer->forward(h, cos, sin, mask, nullptr, nullptr); },
+          hidden, trainable);
+    } else {
+      hidden = layer->forward(hidden, rope_cos, rope_sin, mask, cache ? &cache->keys[i] : nullptr,
+                              cache ? &cache->values[i] : nullptr);
+    }
   }
   return norm->forward(hidden);
 }

@@ -119,6 +119,8 @@ class DecoderStack : public torch::nn::Module {
                      const at::Tensor& position_ids);
   std::shared_ptr<TokenEmbedding> embed_tokens;
   std::shared_ptr<DecoderLayers> layers;
+  // Recompute each layer's activations in the backward pass instead of keeping them (training only).
+  bool gradient_checkpointing = false;
   std::shared_ptr<RMSNorm> norm;
 
  private:

@@ -215,6 +215,7 @@ void Run::prepare_model() {
     model_->create_adapter(lora_config_from(s_), s_.seed);
   }
   model_->set_adapter_enabled(true);
+  model_->set_gradient_checkpointing(s_.gradient_checkpointing);
   say("loading model", "computing on " + model_->target().describe());
 }
 
