@@ -1,0 +1,296 @@
+// `lora-studio-cli bench train`: LoRA training tokens/s, the achieved FLOP/s against the fp32 and
+// bf16 matmul peaks measured in the same run, where the step's time goes, and peak memory, for
+// fp32 and/or bf16 compute. scripts/bench-train.sh runs it beside the eager PyTorch reference
+// (tests/reference/bench_train_reference.py) and prints the ratio.
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "causal_lm.h"
+#include "cli_bench.h"
+#include "device.h"
+#include "error.h"
+#include "lora_adapter.h"
+#include "lora_linear.h"
+#include "throughput.h"
+#include "tiny_model.h"
+#include "train_step_bench.h"
+
+namespace cli {
+namespace {
+
+constexpr const char* kTrainHelp =
+    R"(  Times LoRA training steps (forward, cross-entropy over every token, backward, gradient clipping,
+  AdamW) on random token batches, through the trainer's own code path, for each compute dtype.
+  The model is a folder, or (with --arch, or no folder) a generated random model (defaults: the
+  58M-parameter shape of NOTES.md's baseline: hidden 512, intermediate 1376, 8 layers, 8 heads,
+  vocab 32000, untied lm_head).
+  FLOP per step (issue 3's "4 x parameters x tokens, plus attention"):
+    4 x frozen matmul weights (every base linear layer, lm_head included) x tokens
+      (forward + input gradient; frozen weights get no weight gradient)
+    + 6 x LoRA factor parameters x tokens (they also get weight gradients)
+    + 3 x forward attention (2 x 2 x batch x heads x T x T x head_dim per layer; backward = 2 x forward).
+  The fraction of peak divides the achieved FLOP/s by the square-matmul peak of the same dtype,
+  measured in the same run (n = 1024 and 2048 on CPUs). Peak memory: the process's RSS high-water
+  mark during that dtype's run (model load included); on CUDA the device memory in use.
+    --seq-len N (256)  --micro-batch N (4)  --steps N (5 timed)  --warmup N (1)
+    --rank R (16)  --alpha A (2 x rank)  --dropout D (0.05)  --target-modules all-linear|q_proj,v_proj,...
+    --dtype both|float32|bfloat16 (both)  --device auto|cpu|cuda[:N]  --threads N (0 = all cores)
+    --json       one JSON object per dtype on stdout instead of the table
+    --profile    one more step with the op profiler: the ops that take the time (by self time)
+    generated model: --arch llama|qwen2|mistral --hidden-size (512) --intermediate-size (1376)
+                     --layers (8) --heads (8) --kv-heads (= heads) --vocab-size (32000))";
+
+std::string printf_string(const char* format, ...) __attribute__((format(printf, 1, 2)));
+std::string printf_string(const char* format, ...) {
+  char buffer[1024];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(buffer, sizeof buffer, format, args);
+  va_end(args);
+  return buffer;
+}
+
+void row(const char* label, const std::string& value) { std::printf("%-18s %s\n", label, value.c_str()); }
+
+std::string gflops(double flops) { return printf_string("%.4g GFLOP", flops / 1e9); }
+std::string gflops_rate(double flops_per_second) { return printf_string("%.1f GFLOP/s", flops_per_second / 1e9); }
+
+// A temporary folder removed when the benchmark ends.
+struct TemporaryDir {
+  std::filesystem::path path;
+  TemporaryDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "lora-studio-bench-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw lora::Error("cannot create a temporary folder in " + pattern);
+    path = pattern;
+  }
+  ~TemporaryDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
+
+lora::LoraConfig lora_config_from(const Args& args, int64_t rank) {
+  lora::LoraConfig config;
+  const std::string targets = args.get("target-modules", "all-linear");
+  if (targets == "all-linear") {
+    config.target_modules.is_regex = true;
+    config.target_modules.regex = "all-linear";
+  } else {
+    std::stringstream list(targets);
+    std::string name;
+    while (std::getline(list, name, ','))
+      if (!name.empty()) config.target_modules.names.push_back(name);
+    if (config.target_modules.names.empty())
+      throw lora::Error("--target-modules: expected all-linear or a comma-separated list such as q_proj,v_proj");
+  }
+  config.r = rank;
+  config.lora_alpha = args.get_double("alpha", 2.0 * static_cast<double>(rank));
+  config.lora_dropout = args.get_double("dropout", 0.05);
+  return config;
+}
+
+std::vector<std::string> dtypes_from(const std::string& choice) {
+  if (choice == "both") return {"float32", "bfloat16"};
+  if (choice == "float32" || choice == "bfloat16") return {choice};
+  throw lora::Error("--dtype: expected both, float32 or bfloat16, got '" + choice + "'");
+}
+
+std::string short_dtype(const std::string& dtype) { return dtype == "bfloat16" ? "bf16" : "fp32"; }
+
+int run_bench_train(const Args& args) {
+  args.check_known({"seq-len", "micro-batch", "steps", "warmup", "rank", "alpha", "dropout", "target-modules", "dtype",
+                    "device", "threads", "json", "profile", "arch", "hidden-size", "intermediate-size", "layers",
+                    "heads", "kv-heads", "vocab-size"});
+  lora::TrainStepBenchSettings settings;
+  settings.seq_len = args.get_int("seq-len", 256);
+  settings.micro_batch = args.get_int("micro-batch", 4);
+  settings.timed_steps = args.get_int("steps", 5);
+  settings.warmup_steps = args.get_int("warmup", 1);
+  settings.profile = args.has("profile");
+  if (settings.seq_len < 1 || settings.micro_batch < 1 || settings.timed_steps < 1 || settings.warmup_steps < 0)
+    throw lora::Error("--seq-len, --micro-batch and --steps must be at least 1, --warmup at least 0");
+  const int64_t rank = args.get_int("rank", 16);
+  if (rank < 1) throw lora::Error("--rank must be at least 1");
+  const lora::LoraConfig lora_config = lora_config_from(args, rank);
+  const std::vector<std::string> dtypes = dtypes_from(args.get("dtype", "both"));
+  const bool json = args.has("json");
+
+  lora::ComputeOptions compute;
+  compute.device = args.get("device", "auto");
+  compute.threads = args.get_int("threads", 0);
+  lora::set_cpu_threads(compute.threads);
+
+  std::unique_ptr<TemporaryDir> generated;
+  std::string model_dir, what;
+  if (args.has("arch") || args.positional().size() < 2) {
+    if (args.positional().size() > 1) throw lora::Error("give either MODEL_DIR or --arch, not both");
+    lora::TinyModelOptions tiny;
+    tiny.arch = args.get("arch", "llama");
+    tiny.hidden_size = args.get_int("hidden-size", 512);
+    tiny.intermediate_size = args.get_int("intermediate-size", 1376);
+    tiny.num_layers = args.get_int("layers", 8);
+    tiny.num_heads = args.get_int("heads", 8);
+    tiny.num_kv_heads = args.get_int("kv-heads", int(tiny.num_heads));
+    tiny.vocab_size = args.get_int("vocab-size", 32000);
+    tiny.max_position_embeddings = std::max<int64_t>(2048, settings.seq_len);
+    tiny.dtype = "float32";  // each dtype's run loads (and rounds) the same weights
+    generated = std::make_unique<TemporaryDir>();
+    model_dir = (generated->path / "model").string();
+    lora::write_tiny_model(model_dir, tiny);
+    what = printf_string("generated %s (hidden %lld, intermediate %lld, %lld layers, %lld heads / %lld kv, vocab %lld)",
+                         tiny.arch.c_str(), static_cast<long long>(tiny.hidden_size),
+                         static_cast<long long>(tiny.intermediate_size), static_cast<long long>(tiny.num_layers),
+                         static_cast<long long>(tiny.num_heads), static_cast<long long>(tiny.num_kv_heads),
+                         static_cast<long long>(tiny.vocab_size));
+  } else {
+    model_dir = args.positional()[1];
+    what = model_dir;
+  }
+
+  // The peaks first, while no model occupies memory or caches.
+  const c10::Device device = lora::resolve_compute_target(compute, "float32").device;
+  const lora::MatmulPeak fp32_peak = lora::measure_matmul_peak(device, at::kFloat);
+  const lora::MatmulPeak bf16_peak = lora::measure_matmul_peak(device, at::kBFloat16);
+
+  bool first = true;
+  for (const std::string& dtype : dtypes) {
+    lora::PeakMemory memory(device);
+    memory.reset();
+    compute.dtype = dtype;
+    std::unique_ptr<lora::CausalLM> model = lora::CausalLM::load(model_dir, compute);
+    model->create_adapter(lora_config, /*seed=*/0);
+    model->set_adapter_enabled(true);
+    const lora::TrainStepBenchResult result = lora::run_train_step_bench(*model, settings, &memory);
+    const int64_t peak_memory = memory.peak_bytes();
+    const lora::ModelConfig& config = model->config();
+    const lora::TrainStepFlops flops = lora::train_step_flops(*model, settings.micro_batch, settings.seq_len);
+    const double step_seconds = result.mean.total();
+    const double achieved = flops.total() / step_seconds;
+    const lora::MatmulPeak& own_peak = dtype == "bfloat16" ? bf16_peak : fp32_peak;
+    const int64_t matmul_parameters = lora::matmul_parameters(config);
+    int64_t lora_layers = 0;
+    for (const auto& path : model->linear_layer_paths()) lora_layers += model->linear_layer(path).has_lora() ? 1 : 0;
+
+    if (json) {
+      nlohmann::ordered_json out;
+      out["bench"] = "train";
+      out["engine"] = "lora-studio";
+      out["dtype"] = dtype;
+      out["device"] = model->target().describe();
+      out["threads"] = at::get_num_threads();
+      out["model"] = what;
+      out["parameters"] = model->num_parameters();
+      out["matmul_parameters"] = matmul_parameters;
+      out["lora_parameters"] = result.trainable_parameters;
+      out["lora_layers"] = lora_layers;
+      out["rank"] = rank;
+      out["micro_batch"] = settings.micro_batch;
+      out["seq_len"] = settings.seq_len;
+      out["tokens_per_step"] = result.tokens_per_step;
+      out["warmup_steps"] = settings.warmup_steps;
+      out["timed_steps"] = settings.timed_steps;
+      out["step_seconds"] = step_seconds;
+      out["best_step_seconds"] = result.best_step_seconds;
+      out["forward_seconds"] = result.mean.forward;
+      out["backward_seconds"] = result.mean.backward;
+      out["optimizer_seconds"] = result.mean.optimizer;
+      out["tokens_per_second"] = result.tokens_per_second;
+      out["flops_per_step"] = flops.total();
+      out["flops_frozen_matmul"] = flops.frozen_matmul;
+      out["flops_lora"] = flops.lora;
+      out["flops_attention"] = flops.attention;
+      out["achieved_flops_per_second"] = achieved;
+      out["peak_flops_per_second"] = own_peak.flops_per_second;
+      out["fraction_of_peak"] = achieved / own_peak.flops_per_second;
+      out["fp32_peak_flops_per_second"] = fp32_peak.flops_per_second;
+      out["bf16_peak_flops_per_second"] = bf16_peak.flops_per_second;
+      out["fraction_of_fp32_peak"] = achieved / fp32_peak.flops_per_second;
+      out["fraction_of_bf16_peak"] = achieved / bf16_peak.flops_per_second;
+      out["peak_memory_bytes"] = peak_memory;
+      out["peak_memory_kind"] = memory.what();
+      out["first_loss"] = result.first_loss;
+      out["last_loss"] = result.last_loss;
+      if (settings.profile) {
+        nlohmann::ordered_json ops = nlohmann::ordered_json::array();
+        for (size_t i = 0; i < result.profile.size() && i < 120; ++i) {
+          const lora::OpProfile& op = result.profile[i];
+          ops.push_back({{"name", op.name}, {"calls", op.calls}, {"self_seconds", op.self_seconds},
+                         {"total_seconds", op.total_seconds}});
+        }
+        out["profiled_step_seconds"] = result.profiled_step_seconds;
+        out["profile"] = ops;
+      }
+      std::printf("%s\n", out.dump().c_str());
+      std::fflush(stdout);
+      continue;
+    }
+
+    if (!first) std::printf("\n");
+    first = false;
+    std::printf("bench train: %s\n", dtype.c_str());
+    row("model", what);
+    row("parameters", printf_string("%.1f M (%.1f M in matmuls)", model->num_parameters() / 1e6,
+                                    matmul_parameters / 1e6));
+    row("device", model->target().describe());
+    row("LoRA", printf_string("rank %lld, alpha %g, dropout %g on %s: %lld layers, %.2f M trainable parameters",
+                              static_cast<long long>(rank), lora_config.lora_alpha, lora_config.lora_dropout,
+                              args.get("target-modules", "all-linear").c_str(), static_cast<long long>(lora_layers),
+                              result.trainable_parameters / 1e6));
+    row("batch", printf_string("%lld x %lld = %lld tokens per step; %d timed steps after %d warm-up",
+                               static_cast<long long>(settings.micro_batch), static_cast<long long>(settings.seq_len),
+                               static_cast<long long>(result.tokens_per_step), settings.timed_steps,
+                               settings.warmup_steps));
+    row("step time", printf_string("%.3f s mean (forward+loss %.3f, backward %.3f, optimizer %.3f), best %.3f s",
+                                   step_seconds, result.mean.forward, result.mean.backward, result.mean.optimizer,
+                                   result.best_step_seconds));
+    row("tokens/s", printf_string("%.1f", result.tokens_per_second));
+    row("FLOP per step", gflops(flops.total()) + printf_string(" (frozen matmuls %.4g, LoRA %.4g, attention %.4g)",
+                                                               flops.frozen_matmul / 1e9, flops.lora / 1e9,
+                                                               flops.attention / 1e9));
+    row("achieved", gflops_rate(achieved));
+    row("matmul peak", printf_string("fp32 %s (n=%lld), bf16 %s (n=%lld)", gflops_rate(fp32_peak.flops_per_second).c_str(),
+                                     static_cast<long long>(fp32_peak.size),
+                                     gflops_rate(bf16_peak.flops_per_second).c_str(),
+                                     static_cast<long long>(bf16_peak.size)));
+    row("of peak", printf_string("%.1f%% of the %s peak (%.1f%% of fp32, %.1f%% of bf16)",
+                                 100.0 * achieved / own_peak.flops_per_second, short_dtype(dtype).c_str(),
+                                 100.0 * achieved / fp32_peak.flops_per_second,
+                                 100.0 * achieved / bf16_peak.flops_per_second));
+    row("peak memory", printf_string("%.1f MiB (%s)", peak_memory / 1048576.0, memory.what().c_str()));
+    row("loss", printf_string("%.4f (first step) -> %.4f (last)", result.first_loss, result.last_loss));
+    if (settings.profile) {
+      std::printf("ops by self time in one profiled step (%.3f s with the profiler on):\n", result.profiled_step_seconds);
+      std::printf("  %-36s %7s %10s %7s %10s\n", "op", "calls", "self ms", "self %", "total ms");
+      for (size_t i = 0; i < result.profile.size() && i < 120; ++i) {
+        const lora::OpProfile& op = result.profile[i];
+        std::printf("  %-36s %7lld %10.1f %6.1f%% %10.1f\n", op.name.c_str(), static_cast<long long>(op.calls),
+                    op.self_seconds * 1e3, 100.0 * op.self_seconds / result.profiled_step_seconds,
+                    op.total_seconds * 1e3);
+      }
+    }
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+const BenchKindRegistration train_registration({
+    "train",
+    "bench train [MODEL_DIR|--arch llama|qwen2|mistral --hidden-size N ...] [--seq-len 256] [--micro-batch 4] "
+    "[--rank 16] [--target-modules all-linear] [--dtype both|float32|bfloat16] [--steps 5] [--warmup 1] "
+    "[--threads N] [--json] [--profile]",
+    kTrainHelp,
+    {"json", "profile"},
+    run_bench_train,
+});
+
+}  // namespace
+}  // namespace cli

@@ -1,0 +1,278 @@
+#include "train_step_bench.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <malloc.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <string>
+
+#include "causal_lm.h"
+#include "device.h"
+#include "error.h"
+#include "lora_linear.h"
+#include "model_config.h"
+#include "optimizer.h"
+
+// The op profiler behind --profile. It is the legacy (non-Kineto) one: Debian's CPU libtorch has
+// no Kineto, and its per-thread push/pop events are all the self-time table needs.
+#if __has_include(<torch/csrc/autograd/profiler_legacy.h>)
+#include <torch/csrc/autograd/profiler_legacy.h>
+#define LORA_HAVE_LEGACY_PROFILER 1
+#else
+#define LORA_HAVE_LEGACY_PROFILER 0
+#endif
+
+namespace lora {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_between(Clock::time_point start, Clock::time_point end) {
+  return std::chrono::duration<double>(end - start).count();
+}
+
+// CUDA kernels run asynchronously: a small device→host copy waits for the queue to drain, so each
+// phase's time is its own. On the CPU every op has finished when it returns.
+void synchronize(const c10::Device& device) {
+  if (device.is_cuda()) at::zeros({1}, at::TensorOptions().device(device)).cpu();
+}
+
+// The trainer's loss for one micro-batch (trainer.cpp, summed_target_loss): only target positions
+// go through lm_head, selected with nonzero + index_select. Here every position is a target, but
+// the selection is kept so the benchmark times what training runs.
+at::Tensor summed_target_loss(CausalLM& model, const at::Tensor& input_ids, const at::Tensor& labels) {
+  constexpr int64_t kIgnoreLabel = -100;
+  const at::Tensor hidden = model.forward_hidden(input_ids);
+  const at::Tensor positions = labels.reshape({-1}).ne(kIgnoreLabel).nonzero().squeeze(1);
+  const at::Tensor selected = hidden.reshape({-1, hidden.size(-1)}).index_select(0, positions);
+  const at::Tensor logits = model.logits_from_hidden(selected);  // [n, vocab] fp32
+  const at::Tensor targets = labels.reshape({-1}).index_select(0, positions);
+  return at::cross_entropy_loss(logits, targets, {}, at::Reduction::Sum);
+}
+
+struct PhaseTimer {
+  c10::Device device;
+  PeakMemory* memory;
+  Clock::time_point last = Clock::now();
+  double lap() {
+    synchronize(device);
+    if (memory) memory->sample();
+    const Clock::time_point now = Clock::now();
+    const double seconds = seconds_between(last, now);
+    last = now;
+    return seconds;
+  }
+};
+
+#if LORA_HAVE_LEGACY_PROFILER
+// Self and total time per op name from the profiler's per-thread push/pop events, which nest
+// properly within a thread.
+std::vector<OpProfile> summarize_profile(const torch::autograd::profiler::thread_event_lists& threads) {
+  using torch::autograd::profiler::EventKind;
+  using torch::autograd::profiler::LegacyEvent;
+  std::map<std::string, OpProfile> by_name;
+  for (const auto& events : threads) {
+    struct Open {
+      const LegacyEvent* push;
+      double children_us;
+    };
+    std::vector<Open> stack;
+    for (const LegacyEvent& event : events) {
+      if (event.kind() == EventKind::PushRange) {
+        stack.push_back({&event, 0.0});
+      } else if (event.kind() == EventKind::PopRange && !stack.empty()) {
+        const Open open = stack.back();
+        stack.pop_back();
+        const double total_us = open.push->cpuElapsedUs(event);
+        std::string key = open.push->name();
+        if (getenv("LORA_PROFILE_SHAPES")) {
+          key += " ";
+          for (const auto& shape : open.push->shapes()) { key += "["; for (auto d : shape) key += std::to_string(d) + ","; key += "]"; }
+        }
+        OpProfile& entry = by_name[key];
+        entry.name = key;
+        entry.calls += 1;
+        entry.total_seconds += total_us * 1e-6;
+        entry.self_seconds += (total_us - open.children_us) * 1e-6;
+        if (!stack.empty()) stack.back().children_us += total_us;
+      }
+    }
+  }
+  std::vector<OpProfile> ops;
+  for (auto& [name, entry] : by_name) ops.push_back(std::move(entry));
+  std::sort(ops.begin(), ops.end(), [](const OpProfile& a, const OpProfile& b) { return a.self_seconds > b.self_seconds; });
+  return ops;
+}
+#endif
+
+int64_t read_vm_hwm_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;  // "VmHWM:  123456 kB"
+  }
+  return -1;
+}
+
+}  // namespace
+
+TrainStepBenchResult run_train_step_bench(CausalLM& model, const TrainStepBenchSettings& settings,
+                                          PeakMemory* memory) {
+  if (settings.micro_batch < 1 || settings.seq_len < 1 || settings.timed_steps < 1 || settings.warmup_steps < 0)
+    throw Error("bench train: micro-batch, sequence length and timed steps must be at least 1 (warm-up at least 0)");
+  const ModelConfig& config = model.config();
+  if (settings.seq_len > config.max_position_embeddings)
+    throw Error("bench train: sequence length " + std::to_string(settings.seq_len) +
+                " exceeds the model's context length of " + std::to_string(config.max_position_embeddings));
+  std::vector<std::pair<std::string, at::Tensor>> params;
+  for (const auto& [name, p] : model.adapter_parameters())
+    if (p.requires_grad()) params.emplace_back(name, p);
+  if (params.empty()) throw Error("bench train: the model has no trainable LoRA adapter (create_adapter first)");
+
+  TrainStepBenchResult result;
+  for (const auto& [name, p] : params) result.trainable_parameters += p.numel();
+  result.tokens_per_step = settings.micro_batch * settings.seq_len;
+
+  const c10::Device device = model.target().device;
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(settings.seed);
+  const at::Tensor tokens = at::randint(config.vocab_size, {settings.micro_batch, settings.seq_len + 1}, generator,
+                                        at::TensorOptions().dtype(at::kLong));
+  const at::Tensor input_ids = tokens.slice(1, 0, settings.seq_len).contiguous().to(device);
+  const at::Tensor labels = tokens.slice(1, 1).contiguous().to(device);
+  const double target_count = static_cast<double>(result.tokens_per_step);
+
+  OptimizerSettings optimizer_settings;  // adamw_torch, the trainer's default
+  Optimizer optimizer(optimizer_settings, params);
+  model.module().train();
+
+  auto run_step = [&](TrainStepTimes* times) {
+    PhaseTimer timer{device, memory};
+    const at::Tensor loss = summed_target_loss(model, input_ids, labels);
+    const double loss_value = loss.item<double>();  // the trainer reads it every micro-batch too
+    times->forward = timer.lap();
+    (loss / target_count).backward();
+    times->backward = timer.lap();
+    // As the trainer: global gradient norm, torch-style clipping, the update, zeroed gradients.
+    at::Tensor squared;
+    for (const auto& [name, p] : params) {
+      if (!p.grad().defined()) continue;
+      at::Tensor sq = p.grad().pow(2).sum();
+      squared = squared.defined() ? squared + sq : sq;
+    }
+    const double grad_norm = squared.defined() ? std::sqrt(squared.item<double>()) : 0.0;
+    if (settings.max_grad_norm > 0 && grad_norm > settings.max_grad_norm) {
+      at::NoGradGuard no_grad;
+      const double scale = settings.max_grad_norm / (grad_norm + 1e-6);
+      for (const auto& [name, p] : params)
+        if (p.grad().defined()) p.mutable_grad().mul_(scale);
+    }
+    optimizer.step(settings.learning_rate);
+    optimizer.zero_grad();
+    times->optimizer = timer.lap();
+    return loss_value / target_count;
+  };
+
+  for (int i = 0; i < settings.warmup_steps; ++i) {
+    TrainStepTimes ignored;
+    const double loss = run_step(&ignored);
+    if (i == 0) result.first_loss = loss;
+  }
+  for (int i = 0; i < settings.timed_steps; ++i) {
+    TrainStepTimes times;
+    const double loss = run_step(&times);
+    if (i == 0 && settings.warmup_steps == 0) result.first_loss = loss;
+    result.last_loss = loss;
+    result.steps.push_back(times);
+  }
+  result.best_step_seconds = result.steps.front().total();
+  for (const TrainStepTimes& t : result.steps) {
+    const double n = static_cast<double>(result.steps.size());
+    result.mean.forward += t.forward / n;
+    result.mean.backward += t.backward / n;
+    result.mean.optimizer += t.optimizer / n;
+    result.best_step_seconds = std::min(result.best_step_seconds, t.total());
+  }
+  result.tokens_per_second = static_cast<double>(result.tokens_per_step) / result.mean.total();
+
+  if (settings.profile) {
+#if LORA_HAVE_LEGACY_PROFILER
+    namespace profiler = torch::autograd::profiler;
+    TrainStepTimes times;
+    {
+      profiler::TLSLegacyProfilerGuard guard(
+          torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::CPU, getenv("LORA_PROFILE_SHAPES") != nullptr),
+          [&](const profiler::thread_event_lists& events) { result.profile = summarize_profile(events); });
+      run_step(&times);
+    }
+    result.profiled_step_seconds = times.total();
+#else
+    throw Error("bench train --profile: this libtorch has no legacy op profiler");
+#endif
+  }
+  return result;
+}
+
+TrainStepFlops train_step_flops(const CausalLM& model, int64_t batch, int64_t seq_len) {
+  const ModelConfig& c = model.config();
+  const double tokens = static_cast<double>(batch) * static_cast<double>(seq_len);
+  double frozen = 0, lora = 0;
+  auto& mutable_model = const_cast<CausalLM&>(model);  // linear_layer() is non-const; nothing is changed
+  for (const std::string& path : model.linear_layer_paths()) {
+    const LoraLinear& linear = mutable_model.linear_layer(path);
+    frozen += static_cast<double>(linear.weight().numel());
+    if (linear.has_lora() && linear.lora_enabled() && !linear.merged())
+      lora += static_cast<double>(linear.lora_A().numel() + linear.lora_B().numel());
+  }
+  TrainStepFlops flops;
+  flops.frozen_matmul = 4.0 * frozen * tokens;
+  flops.lora = 6.0 * lora * tokens;
+  const double forward_attention = static_cast<double>(c.num_hidden_layers) * 2.0 * 2.0 * static_cast<double>(batch) *
+                                   static_cast<double>(c.num_attention_heads) * static_cast<double>(seq_len) *
+                                   static_cast<double>(seq_len) * static_cast<double>(c.head_dim);
+  flops.attention = 3.0 * forward_attention;
+  return flops;
+}
+
+// ---- PeakMemory -------------------------------------------------------------------------------
+
+void PeakMemory::reset() {
+  cuda_peak_ = 0;
+  if (device_.is_cuda()) {
+    sample();
+    return;
+  }
+  // Return freed heap pages first, so the new high-water mark starts from what is really in use.
+  malloc_trim(0);
+  // "5" resets the peak RSS (VmHWM) to the current RSS (Linux ≥ 4.0, see proc(5)).
+  std::ofstream clear_refs("/proc/self/clear_refs");
+  clear_refs << "5";
+  clear_refs.flush();
+  rss_reset_ = clear_refs.good() && read_vm_hwm_bytes() >= 0;
+}
+
+void PeakMemory::sample() {
+  if (device_.is_cuda()) cuda_peak_ = std::max(cuda_peak_, memory_in_use_bytes(device_));
+}
+
+int64_t PeakMemory::peak_bytes() const {
+  if (device_.is_cuda()) return cuda_peak_;
+  if (rss_reset_) return read_vm_hwm_bytes();
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<int64_t>(usage.ru_maxrss) * 1024;  // kB on Linux
+}
+
+std::string PeakMemory::what() const {
+  if (device_.is_cuda()) return "CUDA memory in use (cudaMemGetInfo), highest after any phase of a step";
+  if (rss_reset_) return "process RSS high-water mark (VmHWM) since this run started";
+  return "process RSS high-water mark (getrusage ru_maxrss) since the process started";
+}
+
+}  // namespace lora
