@@ -21,6 +21,30 @@
 
 namespace cli {
 
+// Shared by every bench kind (declared in cli_bench.h).
+std::string printf_string(const char* format, ...) {
+  char buffer[1024];
+  va_list args;
+  va_start(args, format);
+  std::vsnprintf(buffer, sizeof buffer, format, args);
+  va_end(args);
+  return buffer;
+}
+
+void row(const char* label, const std::string& value) { std::printf("%-18s %s\n", label, value.c_str()); }
+
+BenchTemporaryDir::BenchTemporaryDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "lora-studio-bench-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) throw lora::Error("cannot create a temporary folder in " + pattern);
+  path = pattern;
+}
+
+BenchTemporaryDir::~BenchTemporaryDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path, ignored);
+}
+
+
 std::map<std::string, BenchKind>& bench_kinds() {
   static std::map<std::string, BenchKind> kinds;
   return kinds;
@@ -74,31 +98,7 @@ std::string format_rate(double flops_per_second) {
   return buffer;
 }
 
-void row(const char* label, const std::string& value) { std::printf("%-18s %s\n", label, value.c_str()); }
 
-std::string printf_string(const char* format, ...) __attribute__((format(printf, 1, 2)));
-std::string printf_string(const char* format, ...) {
-  char buffer[512];
-  va_list args;
-  va_start(args, format);
-  std::vsnprintf(buffer, sizeof buffer, format, args);
-  va_end(args);
-  return buffer;
-}
-
-// A temporary folder removed when the benchmark ends.
-struct TemporaryDir {
-  std::filesystem::path path;
-  TemporaryDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "lora-studio-bench-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw lora::Error("cannot create a temporary folder in " + pattern);
-    path = pattern;
-  }
-  ~TemporaryDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
 
 int run_bench_forward(const Args& args) {
   args.check_known({"seq-len", "batch", "iters", "dtype", "device", "threads", "arch", "hidden-size",
@@ -114,7 +114,7 @@ int run_bench_forward(const Args& args) {
   compute.threads = args.get_int("threads", 0);
   lora::set_cpu_threads(compute.threads);
 
-  std::unique_ptr<TemporaryDir> generated;
+  std::unique_ptr<BenchTemporaryDir> generated;
   std::string model_dir, what;
   if (args.has("arch")) {
     if (args.positional().size() > 1) throw lora::Error("give either MODEL_DIR or --arch, not both");
@@ -129,7 +129,7 @@ int run_bench_forward(const Args& args) {
     tiny.max_position_embeddings = std::max<int64_t>(2048, seq_len);
     // Stored as real checkpoints are: bf16 unless a dtype is asked for.
     tiny.dtype = compute.dtype == "auto" ? "bfloat16" : compute.dtype;
-    generated = std::make_unique<TemporaryDir>();
+    generated = std::make_unique<BenchTemporaryDir>();
     model_dir = (generated->path / "model").string();
     lora::write_tiny_model(model_dir, tiny);
     what = printf_string("generated %s (hidden %lld, %lld layers, %lld heads / %lld kv, vocab %lld)", tiny.arch.c_str(),

@@ -3,6 +3,7 @@
 // kind (bench train, ...) is one more file: app/cli/cli_bench_<kind>.cpp with a static
 // BenchKindRegistration. Registering a kind also (re)registers the "bench" command with the usage,
 // help and flags of every kind known so far, so static initialisation order does not matter.
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <string>
@@ -24,6 +25,16 @@ std::map<std::string, BenchKind>& bench_kinds();
 
 struct BenchKindRegistration {
   explicit BenchKindRegistration(BenchKind kind);
+};
+
+// Helpers the kinds share: printf into a std::string, one "label   value" table row, and a
+// temporary folder (for a generated model) removed when the benchmark ends.
+std::string printf_string(const char* format, ...) __attribute__((format(printf, 1, 2)));
+void row(const char* label, const std::string& value);
+struct BenchTemporaryDir {
+  BenchTemporaryDir();
+  ~BenchTemporaryDir();
+  std::filesystem::path path;
 };
 
 }  // namespace cli

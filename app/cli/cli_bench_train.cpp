@@ -49,34 +49,10 @@ constexpr const char* kTrainHelp =
     generated model: --arch llama|qwen2|mistral --hidden-size (512) --intermediate-size (1376)
                      --layers (8) --heads (8) --kv-heads (= heads) --vocab-size (32000))";
 
-std::string printf_string(const char* format, ...) __attribute__((format(printf, 1, 2)));
-std::string printf_string(const char* format, ...) {
-  char buffer[1024];
-  va_list args;
-  va_start(args, format);
-  std::vsnprintf(buffer, sizeof buffer, format, args);
-  va_end(args);
-  return buffer;
-}
 
-void row(const char* label, const std::string& value) { std::printf("%-18s %s\n", label, value.c_str()); }
 
 std::string gflops(double flops) { return printf_string("%.4g GFLOP", flops / 1e9); }
 std::string gflops_rate(double flops_per_second) { return printf_string("%.1f GFLOP/s", flops_per_second / 1e9); }
-
-// A temporary folder removed when the benchmark ends.
-struct TemporaryDir {
-  std::filesystem::path path;
-  TemporaryDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "lora-studio-bench-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw lora::Error("cannot create a temporary folder in " + pattern);
-    path = pattern;
-  }
-  ~TemporaryDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-};
 
 lora::LoraConfig lora_config_from(const Args& args, int64_t rank) {
   lora::LoraConfig config;
@@ -129,7 +105,7 @@ int run_bench_train(const Args& args) {
   compute.threads = args.get_int("threads", 0);
   lora::set_cpu_threads(compute.threads);
 
-  std::unique_ptr<TemporaryDir> generated;
+  std::unique_ptr<BenchTemporaryDir> generated;
   std::string model_dir, what;
   if (args.has("arch") || args.positional().size() < 2) {
     if (args.positional().size() > 1) throw lora::Error("give either MODEL_DIR or --arch, not both");
@@ -143,7 +119,7 @@ int run_bench_train(const Args& args) {
     tiny.vocab_size = args.get_int("vocab-size", 32000);
     tiny.max_position_embeddings = std::max<int64_t>(2048, settings.seq_len);
     tiny.dtype = "float32";  // each dtype's run loads (and rounds) the same weights
-    generated = std::make_unique<TemporaryDir>();
+    generated = std::make_unique<BenchTemporaryDir>();
     model_dir = (generated->path / "model").string();
     lora::write_tiny_model(model_dir, tiny);
     what = printf_string("generated %s (hidden %lld, intermediate %lld, %lld layers, %lld heads / %lld kv, vocab %lld)",

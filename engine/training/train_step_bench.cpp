@@ -16,6 +16,7 @@
 #include "device.h"
 #include "error.h"
 #include "lora_linear.h"
+#include "target_loss.h"
 #include "model_config.h"
 #include "optimizer.h"
 
@@ -42,19 +43,6 @@ double seconds_between(Clock::time_point start, Clock::time_point end) {
 // phase's time is its own. On the CPU every op has finished when it returns.
 void synchronize(const c10::Device& device) {
   if (device.is_cuda()) at::zeros({1}, at::TensorOptions().device(device)).cpu();
-}
-
-// The trainer's loss for one micro-batch (trainer.cpp, summed_target_loss): only target positions
-// go through lm_head, selected with nonzero + index_select. Here every position is a target, but
-// the selection is kept so the benchmark times what training runs.
-at::Tensor summed_target_loss(CausalLM& model, const at::Tensor& input_ids, const at::Tensor& labels) {
-  constexpr int64_t kIgnoreLabel = -100;
-  const at::Tensor hidden = model.forward_hidden(input_ids);
-  const at::Tensor positions = labels.reshape({-1}).ne(kIgnoreLabel).nonzero().squeeze(1);
-  const at::Tensor selected = hidden.reshape({-1, hidden.size(-1)}).index_select(0, positions);
-  const at::Tensor logits = model.logits_from_hidden(selected);  // [n, vocab] fp32
-  const at::Tensor targets = labels.reshape({-1}).index_select(0, positions);
-  return at::cross_entropy_loss(logits, targets, {}, at::Reduction::Sum);
 }
 
 struct PhaseTimer {

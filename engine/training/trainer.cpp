@@ -16,6 +16,7 @@
 #include "lora_adapter.h"
 #include "lr_schedule.h"
 #include "optimizer.h"
+#include "target_loss.h"
 #include "tokenized_dataset.h"
 #include "tokenizer.h"
 #include "training_checkpoint.h"
@@ -75,17 +76,6 @@ MicroBatch make_micro_batch(const std::vector<const TokenizedExample*>& examples
   batch.input_ids = ids.to(device);
   batch.labels = labels.to(device);
   return batch;
-}
-
-// Sum of the cross-entropies of every target position, in fp32. Only target positions go through
-// lm_head: prompt positions would cost a vocabulary-sized matmul for nothing.
-at::Tensor summed_target_loss(CausalLM& model, const MicroBatch& batch) {
-  const at::Tensor hidden = model.forward_hidden(batch.input_ids);
-  const at::Tensor positions = batch.labels.reshape({-1}).ne(kIgnoreLabel).nonzero().squeeze(1);
-  const at::Tensor selected = hidden.reshape({-1, hidden.size(-1)}).index_select(0, positions);  // [n, hidden]
-  const at::Tensor logits = model.logits_from_hidden(selected);                                  // [n, vocab] fp32
-  const at::Tensor targets = batch.labels.reshape({-1}).index_select(0, positions);
-  return at::cross_entropy_loss(logits, targets, {}, at::Reduction::Sum);
 }
 
 double global_grad_norm(const std::vector<std::pair<std::string, at::Tensor>>& params) {
@@ -231,7 +221,7 @@ double Run::evaluate() {
     for (size_t j = i; j < std::min(eval_set_.examples.size(), i + micro); ++j) rows.push_back(&eval_set_.examples[j]);
     const MicroBatch batch = make_micro_batch(rows, pad_id_, model_->target().device);
     if (batch.target_tokens == 0) continue;
-    loss_sum += summed_target_loss(*model_, batch).item<double>();
+    loss_sum += summed_target_loss(*model_, batch.input_ids, batch.labels).item<double>();
     targets += batch.target_tokens;
   }
   model_->module().train();
@@ -323,7 +313,7 @@ TrainingResult Run::execute() {
       if (batch.target_tokens == 0) continue;
       at::manual_seed(mix_seed(s_.seed, step, m));
       // Each micro-batch adds its share of the whole step's mean: the update equals one big batch.
-      const at::Tensor loss = summed_target_loss(*model_, batch);
+      const at::Tensor loss = summed_target_loss(*model_, batch.input_ids, batch.labels);
       (loss / static_cast<double>(std::max<int64_t>(1, step_targets))).backward();
       loss_sum += loss.item<double>();
     }
