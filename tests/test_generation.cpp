@@ -550,22 +550,6 @@ class TestGeneration : public QObject {
     QCOMPARE(unknown.exit_code, 1);
     QVERIFY(unknown.err.contains("forward"));
   }
-
-  void cli_demo_runs_end_to_end() {
-    QProcess demo;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert("LORA_STUDIO_DEMO_DIR", tmp_.path() + "/demo");
-    demo.setProcessEnvironment(env);
-    for (const char* expected : {"made now", "made earlier"}) {
-      demo.start(test_support::cli_path(), {"demo", "--max-new-tokens", "6"});
-      QVERIFY(demo.waitForFinished(300000));
-      const QByteArray out = demo.readAllStandardOutput();
-      QVERIFY2(demo.exitCode() == 0, demo.readAllStandardError().constData());
-      QVERIFY2(out.contains(expected) && out.contains("\"model_type\":\"qwen2\"") && out.contains("chatml") &&
-                   out.contains("tokens generated"),
-               out.constData());
-    }
-  }
 };
 
 QTEST_GUILESS_MAIN(TestGeneration)

@@ -40,19 +40,25 @@ constexpr const char* kTrainHelp =
     + 3 x forward attention (2 x 2 x batch x heads x T x T x head_dim per layer; backward = 2 x forward).
   The fraction of peak divides the achieved FLOP/s by the square-matmul peak of the same dtype,
   measured in the same run (n = 1024 and 2048 on CPUs). Peak memory: the process's RSS high-water
-  mark during that dtype's run (model load included); on CUDA the device memory in use.
+  mark during that dtype's run (model load included; with --dtype both the second figure also holds
+  what the first run left in the process's heap, so compare runs of one dtype each, as
+  scripts/bench-train.sh does); on CUDA the device memory in use.
     --seq-len N (256)  --micro-batch N (4)  --steps N (5 timed)  --warmup N (1)
     --rank R (16)  --alpha A (2 x rank)  --dropout D (0.05)  --target-modules all-linear|q_proj,v_proj,...
     --dtype both|float32|bfloat16 (both)  --device auto|cpu|cuda[:N]  --threads N (0 = all cores)
     --json       one JSON object per dtype on stdout instead of the table
-    --profile    one more step with the op profiler: the ops that take the time (by self time)
+    --profile    one more step with the op profiler: the 30 (op, input shapes) that take the most
+                 time of their own (self time: excluding the ops they call))
     generated model: --arch llama|qwen2|mistral --hidden-size (512) --intermediate-size (1376)
                      --layers (8) --heads (8) --kv-heads (= heads) --vocab-size (32000))";
+
+constexpr size_t kProfileRows = 30;  // the ops that matter; the tail is thousands of tiny views
 
 
 
 std::string gflops(double flops) { return printf_string("%.4g GFLOP", flops / 1e9); }
 std::string gflops_rate(double flops_per_second) { return printf_string("%.1f GFLOP/s", flops_per_second / 1e9); }
+
 
 lora::LoraConfig lora_config_from(const Args& args, int64_t rank) {
   lora::LoraConfig config;
@@ -197,10 +203,10 @@ int run_bench_train(const Args& args) {
       out["last_loss"] = result.last_loss;
       if (settings.profile) {
         nlohmann::ordered_json ops = nlohmann::ordered_json::array();
-        for (size_t i = 0; i < result.profile.size() && i < 120; ++i) {
+        for (size_t i = 0; i < result.profile.size() && i < kProfileRows; ++i) {
           const lora::OpProfile& op = result.profile[i];
-          ops.push_back({{"name", op.name}, {"calls", op.calls}, {"self_seconds", op.self_seconds},
-                         {"total_seconds", op.total_seconds}});
+          ops.push_back({{"name", op.name}, {"input_shapes", op.input_shapes}, {"calls", op.calls},
+                         {"self_seconds", op.self_seconds}, {"total_seconds", op.total_seconds}});
         }
         out["profiled_step_seconds"] = result.profiled_step_seconds;
         out["profile"] = ops;
@@ -245,10 +251,12 @@ int run_bench_train(const Args& args) {
     row("loss", printf_string("%.4f (first step) -> %.4f (last)", result.first_loss, result.last_loss));
     if (settings.profile) {
       std::printf("ops by self time in one profiled step (%.3f s with the profiler on):\n", result.profiled_step_seconds);
-      std::printf("  %-36s %7s %10s %7s %10s\n", "op", "calls", "self ms", "self %", "total ms");
-      for (size_t i = 0; i < result.profile.size() && i < 120; ++i) {
+      std::printf("  %-64s %6s %9s %7s %9s\n", "op (input shapes)", "calls", "self ms", "self %", "total ms");
+      for (size_t i = 0; i < result.profile.size() && i < kProfileRows; ++i) {
         const lora::OpProfile& op = result.profile[i];
-        std::printf("  %-36s %7lld %10.1f %6.1f%% %10.1f\n", op.name.c_str(), static_cast<long long>(op.calls),
+        std::string label = op.name + (op.input_shapes.empty() ? "" : " " + op.input_shapes);
+        if (label.size() > 64) label = label.substr(0, 61) + "...";
+        std::printf("  %-64s %6lld %9.1f %6.1f%% %9.1f\n", label.c_str(), static_cast<long long>(op.calls),
                     op.self_seconds * 1e3, 100.0 * op.self_seconds / result.profiled_step_seconds,
                     op.total_seconds * 1e3);
       }

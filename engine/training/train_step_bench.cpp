@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <malloc.h>
+#include <torch/version.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -19,10 +20,12 @@
 #include "target_loss.h"
 #include "model_config.h"
 #include "optimizer.h"
+#include "tokenized_dataset.h"
 
-// The op profiler behind --profile. It is the legacy (non-Kineto) one: Debian's CPU libtorch has
-// no Kineto, and its per-thread push/pop events are all the self-time table needs.
-#if __has_include(<torch/csrc/autograd/profiler_legacy.h>)
+// The op profiler behind --profile. It is the legacy (non-Kineto) one: Debian's CPU libtorch 1.13
+// has no Kineto, and its per-thread push/pop events are all the self-time table needs. Its API
+// moved between releases, so it is only built against libtorch 1.x.
+#if TORCH_VERSION_MAJOR < 2 && __has_include(<torch/csrc/autograd/profiler_legacy.h>)
 #include <torch/csrc/autograd/profiler_legacy.h>
 #define LORA_HAVE_LEGACY_PROFILER 1
 #else
@@ -60,8 +63,8 @@ struct PhaseTimer {
 };
 
 #if LORA_HAVE_LEGACY_PROFILER
-// Self and total time per op name from the profiler's per-thread push/pop events, which nest
-// properly within a thread.
+// Self and total time per op name and input shapes from the profiler's per-thread push/pop
+// events, which nest properly within a thread.
 std::vector<OpProfile> summarize_profile(const torch::autograd::profiler::thread_event_lists& threads) {
   using torch::autograd::profiler::EventKind;
   using torch::autograd::profiler::LegacyEvent;
@@ -79,13 +82,16 @@ std::vector<OpProfile> summarize_profile(const torch::autograd::profiler::thread
         const Open open = stack.back();
         stack.pop_back();
         const double total_us = open.push->cpuElapsedUs(event);
-        std::string key = open.push->name();
-        if (getenv("LORA_PROFILE_SHAPES")) {
-          key += " ";
-          for (const auto& shape : open.push->shapes()) { key += "["; for (auto d : shape) key += std::to_string(d) + ","; key += "]"; }
+        std::string shapes;
+        for (const auto& shape : open.push->shapes()) {
+          if (shape.empty()) continue;  // scalars and non-tensor arguments
+          shapes += shapes.empty() ? "[" : " [";
+          for (size_t d = 0; d < shape.size(); ++d) shapes += (d ? "," : "") + std::to_string(shape[d]);
+          shapes += "]";
         }
-        OpProfile& entry = by_name[key];
-        entry.name = key;
+        OpProfile& entry = by_name[std::string(open.push->name()) + '\n' + shapes];
+        entry.name = open.push->name();
+        entry.input_shapes = shapes;
         entry.calls += 1;
         entry.total_seconds += total_us * 1e-6;
         entry.self_seconds += (total_us - open.children_us) * 1e-6;
@@ -190,18 +196,21 @@ TrainStepBenchResult run_train_step_bench(CausalLM& model, const TrainStepBenchS
   result.tokens_per_second = static_cast<double>(result.tokens_per_step) / result.mean.total();
 
   if (settings.profile) {
+    // CUDA kernels run asynchronously: CPU-side op times would say little about where GPU time goes.
+    if (device.is_cuda()) throw Error("bench train --profile times CPU ops; on CUDA use Nsight Systems instead");
 #if LORA_HAVE_LEGACY_PROFILER
     namespace profiler = torch::autograd::profiler;
     TrainStepTimes times;
     {
       profiler::TLSLegacyProfilerGuard guard(
-          torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::CPU, getenv("LORA_PROFILE_SHAPES") != nullptr),
+          torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::CPU, /*report_input_shapes=*/true),
           [&](const profiler::thread_event_lists& events) { result.profile = summarize_profile(events); });
       run_step(&times);
     }
     result.profiled_step_seconds = times.total();
 #else
-    throw Error("bench train --profile: this libtorch has no legacy op profiler");
+    throw Error("bench train --profile needs libtorch 1.x (its legacy op profiler); this is libtorch " +
+                std::string(TORCH_VERSION));
 #endif
   }
   return result;

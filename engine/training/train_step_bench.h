@@ -32,9 +32,11 @@ struct TrainStepTimes {
   double total() const { return forward + backward + optimizer; }
 };
 
-// One operator (an aten:: op or an autograd node such as "MmBackward0") in the profiled step.
+// One operator (an aten:: op or an autograd node such as "MmBackward0") with one set of input
+// shapes in the profiled step: the lm_head's matmul and a q_proj's are separate entries.
 struct OpProfile {
   std::string name;
+  std::string input_shapes;  // "[1024,512] [512,32000]"; empty entries for non-tensor arguments are left out
   int64_t calls = 0;
   double self_seconds = 0;   // time in the op itself, without the ops it called
   double total_seconds = 0;  // including them

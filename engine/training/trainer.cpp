@@ -105,19 +105,6 @@ LoraConfig lora_config_from(const TrainingSettings& s) {
   return c;
 }
 
-DatasetOptions dataset_options_from(const TrainingSettings& s) {
-  DatasetOptions o;
-  o.format = s.format;
-  o.cutoff_len = s.cutoff_len;
-  o.drop_long = s.drop_long;
-  o.train_on_prompt = s.train_on_prompt;
-  o.add_eos = s.add_eos;
-  o.skip_bad_records = s.skip_bad_records;
-  o.raw_text_overlap = s.raw_text_overlap;
-  o.validate();
-  return o;
-}
-
 class Run {
  public:
   Run(const TrainingSettings& s, bool resume, const TrainingCallback& callback)
@@ -160,7 +147,7 @@ class Run {
 void Run::prepare_data() {
   say("tokenizing", "reading " + s_.dataset_path);
   tokenizer_ = Tokenizer::load(s_.model_dir);
-  const DatasetOptions options = dataset_options_from(s_);
+  const DatasetOptions options = dataset_options_for(s_);
   dataset_ = std::make_unique<TrainingDataset>(TrainingDataset::load(s_.dataset_path, *tokenizer_, options));
   if (!dataset_->skipped_records().empty()) {
     say("tokenizing", std::to_string(dataset_->skipped_records().size()) + " bad records left out of " +

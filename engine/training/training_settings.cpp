@@ -106,4 +106,17 @@ TrainingSettings training_settings_from_json(const std::string& json_text, const
   return s;
 }
 
+DatasetOptions dataset_options_for(const TrainingSettings& s) {
+  DatasetOptions o;
+  o.format = s.format;
+  o.cutoff_len = s.cutoff_len;
+  o.drop_long = s.drop_long;
+  o.train_on_prompt = s.train_on_prompt;
+  o.add_eos = s.add_eos;
+  o.skip_bad_records = s.skip_bad_records;
+  o.raw_text_overlap = s.raw_text_overlap;
+  o.validate();
+  return o;
+}
+
 }  // namespace lora

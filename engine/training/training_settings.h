@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tokenized_dataset.h"
+
 namespace lora {
 
 struct TrainingSettings {
@@ -74,5 +76,9 @@ std::string training_settings_to_json(const TrainingSettings& settings);
 // Keys absent from the file keep the values of `defaults`.
 TrainingSettings training_settings_from_json(const std::string& json_text, const std::string& source,
                                              const TrainingSettings& defaults = {});
+
+// The dataset options a run with `settings` uses (format, cutoff, EOS, ...): a set tokenized with
+// them holds exactly the examples the trainer sees. Validated.
+DatasetOptions dataset_options_for(const TrainingSettings& settings);
 
 }  // namespace lora

@@ -1,0 +1,19 @@
+// lora-studio: the desktop window.
+#include <QApplication>
+#include <QSettings>
+
+#include "app_session.h"
+#include "main_window.h"
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName("LoRA Studio");
+  QApplication::setApplicationName("lora-studio");
+  QApplication::setApplicationVersion(LORA_STUDIO_VERSION_STRING);
+  QSettings settings;
+  ui::AppSession session(&settings);
+  ui::MainWindow window(&session);
+  window.resize(1280, 820);
+  window.show();
+  return app.exec();
+}

@@ -1,0 +1,81 @@
+#pragma once
+// What the pages of one window share: the loaded model (one copy, used by Chat and Export; training
+// loads its own), the chosen dataset and adapter, whether a training run is going, and the settings.
+// Lives on the GUI thread; loading runs on a worker thread and reports back through signals.
+#include <memory>
+
+#include <QObject>
+#include <QSettings>
+#include <QString>
+
+namespace lora {
+class CausalLM;
+class Tokenizer;
+}  // namespace lora
+
+namespace ui {
+
+class AppSession : public QObject {
+  Q_OBJECT
+
+ public:
+  enum class ModelState { None, Loading, Loaded };
+
+  explicit AppSession(QSettings* settings, QObject* parent = nullptr);
+  ~AppSession() override;
+
+  QSettings& settings() { return *settings_; }
+
+  ModelState modelState() const { return model_state_; }
+  QString modelDir() const { return model_dir_; }  // of the loaded or loading model; empty with none
+  // Null unless Loaded. A worker that generates keeps its own copy of the pointer while it runs, so
+  // unloading never pulls the model from under it.
+  std::shared_ptr<lora::CausalLM> model() const { return model_; }
+  std::shared_ptr<const lora::Tokenizer> tokenizer() const { return tokenizer_; }
+  QString deviceDescription() const { return device_description_; }  // e.g. "CPU, 2 threads (bf16 via AVX-512)"
+
+  // Device options the user chose in the settings ("auto" | "cpu" | "cuda"; threads 0 = all cores).
+  QString computeDevice() const;
+  int computeThreads() const;
+
+  // Loads off the GUI thread: modelLoadStarted, then modelLoaded or modelLoadFailed. A load asked
+  // for while one runs replaces it (the older result is dropped when it arrives).
+  void loadModel(const QString& model_dir);
+  void cancelModelLoad();  // the load in flight finishes in the background and is dropped
+  void unloadModel();
+
+  QString datasetPath() const { return dataset_path_; }
+  void setDatasetPath(const QString& path);
+  QString adapterDir() const { return adapter_dir_; }  // the adapter Chat and Export work with
+  void setAdapterDir(const QString& dir);
+
+  bool isTraining() const { return training_; }
+  void setTraining(bool running);
+
+ signals:
+  void modelLoadStarted(const QString& model_dir);
+  void modelLoaded(const QString& model_dir);
+  void modelLoadFailed(const QString& model_dir, const QString& message);
+  void modelUnloaded();
+  void datasetPathChanged(const QString& path);
+  void adapterDirChanged(const QString& dir);
+  void trainingChanged(bool running);
+  // A page asks the window to show another page ("models", "dataset", "train", "chat", "export").
+  void pageRequested(const QString& page);
+  // A line for the status bar.
+  void statusMessage(const QString& text);
+
+ private:
+  QSettings* settings_;
+  ModelState model_state_ = ModelState::None;
+  QString model_dir_;
+  std::shared_ptr<lora::CausalLM> model_;
+  std::shared_ptr<const lora::Tokenizer> tokenizer_;
+  QString device_description_;
+  quint64 load_generation_ = 0;  // which load a finishing worker belongs to
+  QString dataset_path_;
+  QString adapter_dir_;
+  bool training_ = false;
+};
+
+}  // namespace ui
