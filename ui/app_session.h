@@ -52,6 +52,9 @@ class AppSession : public QObject {
   bool isTraining() const { return training_; }
   void setTraining(bool running);
 
+  // Hands training settings (training_parameters.json text) to the Train page, e.g. the demo's.
+  void suggestTrainingSettings(const QString& settings_json) { emit trainingSettingsSuggested(settings_json); }
+
  signals:
   void modelLoadStarted(const QString& model_dir);
   void modelLoaded(const QString& model_dir);
@@ -60,6 +63,7 @@ class AppSession : public QObject {
   void datasetPathChanged(const QString& path);
   void adapterDirChanged(const QString& dir);
   void trainingChanged(bool running);
+  void trainingSettingsSuggested(const QString& settings_json);
   // A page asks the window to show another page ("models", "dataset", "train", "chat", "export").
   void pageRequested(const QString& page);
   // A line for the status bar.

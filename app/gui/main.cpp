@@ -3,6 +3,7 @@
 #include <QSettings>
 
 #include "app_session.h"
+#include "language.h"
 #include "main_window.h"
 
 int main(int argc, char** argv) {
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName("lora-studio");
   QApplication::setApplicationVersion(LORA_STUDIO_VERSION_STRING);
   QSettings settings;
+  ui::installTranslations(app, ui::resolveLanguage(settings.value("ui/language", "system").toString()));
   ui::AppSession session(&settings);
   ui::MainWindow window(&session);
   window.resize(1280, 820);
