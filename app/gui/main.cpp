@@ -1,5 +1,6 @@
 // lora-studio: the desktop window.
 #include <QApplication>
+#include <QCommandLineParser>
 #include <QSettings>
 
 #include "app_session.h"
@@ -11,6 +12,14 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName("LoRA Studio");
   QApplication::setApplicationName("lora-studio");
   QApplication::setApplicationVersion(LORA_STUDIO_VERSION_STRING);
+  {
+    QCommandLineParser options;
+    options.setApplicationDescription(QApplication::translate(
+        "main", "LoRA Studio: fine-tune a local large language model with LoRA."));
+    options.addHelpOption();
+    options.addVersionOption();
+    options.process(app);  // --help and --version print and exit here
+  }
   QSettings settings;
   ui::installTranslations(app, ui::resolveLanguage(settings.value("ui/language", "system").toString()));
   ui::AppSession session(&settings);

@@ -148,7 +148,8 @@ const SpmBridge& bridge() {
   const auto exe_dir = executable_dir();
   if (!exe_dir.empty()) {
     candidates.push_back((exe_dir / kBridgeFileName).string());
-    candidates.push_back((exe_dir / ".." / "lib" / "lora-studio" / kBridgeFileName).lexically_normal().string());
+    candidates.push_back(
+        (exe_dir / ".." / "lib" / "lora-studio" / "plugins" / kBridgeFileName).lexically_normal().string());
   }
   std::string tried;
   for (const auto& candidate : candidates) {
