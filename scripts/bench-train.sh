@@ -15,9 +15,14 @@
 #          [--layers N] [--heads N] [--kv-heads N] [--vocab-size N]
 # Defaults: the 58M-parameter shape of NOTES.md (hidden 512, intermediate 1376, 8 layers, 8 heads, vocab
 # 32000), micro-batch 4 x 256 tokens, LoRA rank 16 (alpha 32, dropout 0.05) on all seven projections,
-# 5 timed steps after 1 warm-up, threads = cores. --repeat N runs every measurement N times and keeps the
-# fastest of each. The CLI is $LORA_CLI, else build/bin/lora-studio-cli.
+# 5 timed steps after 1 warm-up, threads = cores, the caller's OMP_WAIT_POLICY. --repeat N runs every
+# measurement N times and keeps the fastest of each. The CLI is $LORA_CLI, else build/bin/lora-studio-cli.
 set -euo pipefail
+
+# Both sides inherit the caller's OMP_WAIT_POLICY (libgomp reads it when it loads, before main). On a
+# quiet machine libgomp's default (spin, then sleep) was 7-15% faster than PASSIVE; with other processes
+# running, PASSIVE was 3-5x faster (docs/PERFORMANCE.md). The runs here wait for a quiet machine, so the
+# default suits them; set OMP_WAIT_POLICY=PASSIVE to measure on a busy one.
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cli=${LORA_CLI:-$root/build/bin/lora-studio-cli}
@@ -53,7 +58,7 @@ esac
 
 echo "# machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores;" \
      "bf16 units: $(grep -o -w 'amx_bf16\|avx512_bf16' /proc/cpuinfo | sort -u | tr '\n' ' ')"
-echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-(libgomp default)}; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 "$python" - "$cli" "$python" "$reference" "$dtype" "$repeat" "$threads" "$output" "${shared[@]}" <<'EOF'
 import json, os, resource, subprocess, sys, time

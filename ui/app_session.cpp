@@ -6,15 +6,93 @@
 
 #include "app_session.h"
 
+#include <algorithm>
+
 #include <QCoreApplication>
+#include <QDir>
 #include <QPointer>
+#include <QStandardPaths>
 #include <QThread>
 
 namespace ui {
 
+namespace {
+
+// ComputeTarget::describe() reads the thread count of the calling thread (OpenMP keeps it per
+// thread), which on the GUI thread is not the one computing: the count comes from the settings.
+QString describe_target(const lora::ComputeTarget& target, int threads) {
+  if (target.device.is_cuda()) return QString::fromStdString(target.describe());
+  const int count = threads > 0 ? threads : std::max(1, lora::cpu_core_count());
+  QString precision = target.dtype == c10::kBFloat16 ? "bf16" : target.dtype == c10::kHalf ? "fp16" : "fp32";
+  if (target.dtype == c10::kBFloat16)
+    precision += lora::cpu_has_amx_bf16() ? " via AMX" : lora::cpu_has_bf16() ? " via AVX-512" : "";
+  return count == 1 ? AppSession::tr("CPU, 1 thread (%1)").arg(precision)
+                    : AppSession::tr("CPU, %1 threads (%2)").arg(count).arg(precision);
+}
+
+QString created_folder(const QString& path) {
+  QDir().mkpath(path);
+  return path;
+}
+
+}  // namespace
+
 AppSession::AppSession(QSettings* settings, QObject* parent) : QObject(parent), settings_(settings) {
   dataset_path_ = settings_->value("session/dataset").toString();
   adapter_dir_ = settings_->value("session/adapter").toString();
+  updatePlannedDevice();
+}
+
+QString AppSession::deviceDescription() const {
+  return model_state_ == ModelState::Loaded ? device_description_ : planned_device_description_;
+}
+
+void AppSession::setComputeOptions(const QString& device, int threads) {
+  if (device == computeDevice() && threads == computeThreads()) return;
+  settings_->setValue("compute/device", device);
+  settings_->setValue("compute/threads", threads);
+  updatePlannedDevice();
+  emit computeOptionsChanged();
+}
+
+void AppSession::updatePlannedDevice() {
+  // What a bf16 checkpoint would run in: the device, and bf16 where the CPU has the units for it.
+  lora::ComputeOptions options;
+  options.device = computeDevice().toStdString();
+  try {
+    planned_device_description_ = describe_target(lora::resolve_compute_target(options, "bfloat16"), computeThreads());
+  } catch (const std::exception& e) {
+    planned_device_description_ = QString::fromStdString(e.what());  // e.g. "cuda" chosen on a machine without CUDA
+  }
+}
+
+QString AppSession::dataDir() {
+  return created_folder(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation));
+}
+QString AppSession::defaultModelFolder() { return created_folder(dataDir() + "/models"); }
+QString AppSession::adaptersDir() { return created_folder(dataDir() + "/adapters"); }
+
+QStringList AppSession::modelFolders() const {
+  if (!settings_->contains("models/folders")) return {defaultModelFolder()};
+  return settings_->value("models/folders").toStringList();
+}
+
+void AppSession::setModelFolders(const QStringList& folders) {
+  QStringList cleaned;
+  for (const QString& folder : folders) {
+    const QString path = QDir::cleanPath(folder);
+    if (!path.isEmpty() && !cleaned.contains(path)) cleaned << path;
+  }
+  if (settings_->contains("models/folders") && cleaned == modelFolders()) return;
+  settings_->setValue("models/folders", cleaned);
+  emit modelFoldersChanged(cleaned);
+}
+
+void AppSession::addModelFolder(const QString& folder) {
+  QStringList folders = modelFolders();
+  if (folders.contains(QDir::cleanPath(folder))) return;
+  folders << folder;
+  setModelFolders(folders);
 }
 
 AppSession::~AppSession() = default;
@@ -57,7 +135,7 @@ void AppSession::loadModel(const QString& model_dir) {
           }
           self->model_ = model;
           self->tokenizer_ = tokenizer;
-          self->device_description_ = QString::fromStdString(model->target().describe());
+          self->device_description_ = describe_target(model->target(), self->computeThreads());
           self->model_state_ = ModelState::Loaded;
           emit self->modelLoaded(model_dir);
         },

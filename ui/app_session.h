@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QSettings>
 #include <QString>
+#include <QStringList>
 
 namespace lora {
 class CausalLM;
@@ -32,11 +33,28 @@ class AppSession : public QObject {
   // unloading never pulls the model from under it.
   std::shared_ptr<lora::CausalLM> model() const { return model_; }
   std::shared_ptr<const lora::Tokenizer> tokenizer() const { return tokenizer_; }
-  QString deviceDescription() const { return device_description_; }  // e.g. "CPU, 2 threads (bf16 via AVX-512)"
+  // The loaded model's device, or before a load the one the settings pick, e.g. "CPU, 2 threads (bf16 via
+  // AVX-512)" or "CUDA: NVIDIA H100 (bf16)".
+  QString deviceDescription() const;
 
   // Device options the user chose in the settings ("auto" | "cpu" | "cuda"; threads 0 = all cores).
   QString computeDevice() const;
   int computeThreads() const;
+  // Stores "compute/device" and "compute/threads"; they apply to the next load or training run.
+  void setComputeOptions(const QString& device, int threads);
+
+  // The user's data folder (QStandardPaths::AppLocalDataLocation), created when missing: the demo,
+  // trained adapters (<data>/adapters) and the default model folder (<data>/models) live there.
+  static QString dataDir();
+  static QString defaultModelFolder();  // <data>/models, created when missing
+  static QString adaptersDir();         // <data>/adapters, created when missing
+  // The folders the Models page scans ("models/folders"; the default model folder until the user sets them).
+  QStringList modelFolders() const;
+  void setModelFolders(const QStringList& folders);
+  void addModelFolder(const QString& folder);  // no-op when already listed
+
+  // File → Open dataset…: the Dataset page connects to this and shows its open dialog.
+  void requestOpenDataset() { emit openDatasetRequested(); }
 
   // Loads off the GUI thread: modelLoadStarted, then modelLoaded or modelLoadFailed. A load asked
   // for while one runs replaces it (the older result is dropped when it arrives).
@@ -64,6 +82,9 @@ class AppSession : public QObject {
   void adapterDirChanged(const QString& dir);
   void trainingChanged(bool running);
   void trainingSettingsSuggested(const QString& settings_json);
+  void computeOptionsChanged();
+  void modelFoldersChanged(const QStringList& folders);
+  void openDatasetRequested();
   // A page asks the window to show another page ("models", "dataset", "train", "chat", "export").
   void pageRequested(const QString& page);
   // A line for the status bar.
@@ -75,11 +96,14 @@ class AppSession : public QObject {
   QString model_dir_;
   std::shared_ptr<lora::CausalLM> model_;
   std::shared_ptr<const lora::Tokenizer> tokenizer_;
-  QString device_description_;
+  QString device_description_;          // of the loaded model
+  QString planned_device_description_;  // from the settings, shown before a model is loaded
   quint64 load_generation_ = 0;  // which load a finishing worker belongs to
   QString dataset_path_;
   QString adapter_dir_;
   bool training_ = false;
+
+  void updatePlannedDevice();
 };
 
 }  // namespace ui

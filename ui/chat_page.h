@@ -1,19 +1,89 @@
 #pragma once
-// Chat: the base model and the model with the adapter answering side by side.
+// Chat: the base model and the model with the adapter answering side by side. Both answers come
+// from the one loaded model on one worker thread (adapter off, then on), with the same prompt,
+// sampling settings and seed; each pane keeps its own conversation, both get the same user turns.
+#include <vector>
+
+#include "chat_format.h"
+
 #include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QStackedWidget;
+class QThread;
+
+namespace lora {
+struct PromptTemplate;
+}
 
 namespace ui {
 
 class AppSession;
+class ChatPane;
+class ChatWorker;
+class GenerationSettingsForm;
 
 class ChatPage : public QWidget {
   Q_OBJECT
 
  public:
   explicit ChatPage(AppSession* session, QWidget* parent = nullptr);
+  ~ChatPage() override;
+
+  bool isGenerating() const { return active_turn_ != 0; }
 
  private:
+  void send();
+  void stop();
+  void clearConversation();
+  void browseAdapter();
+  void addAdapterChoice(const QString& dir);
+  void adapterChosen();
+  void updateModelState();
+  void updateAdapterPane();
+  void updateFormatLabel();
+  QString describeTemplate(const lora::PromptTemplate& prompt_template) const;
+  void updateButtons();
+  QString chosenAdapterDir() const;
+
+  void onPaneStarted(quint64 turn, int pane);
+  void onPiece(quint64 turn, int pane, const QString& piece);
+  void onPaneFinished(quint64 turn, int pane, const QString& answer, int tokens, double tokens_per_second,
+                      const QString& stop_reason);
+  void onPaneFailed(quint64 turn, int pane, const QString& message);
+  void onTurnFinished(quint64 turn);
+  ChatPane* pane(int id) const;
+
   AppSession* session_;
+  QStackedWidget* stack_;
+  QLabel* no_model_label_;
+  QPushButton* open_models_button_;
+  QComboBox* adapter_combo_;
+  QComboBox* format_combo_;
+  QLabel* format_label_;
+  QLabel* training_note_;
+  ChatPane* base_pane_;
+  ChatPane* adapter_pane_;
+  GenerationSettingsForm* settings_form_;
+  QLineEdit* system_prompt_;
+  QPlainTextEdit* prompt_edit_;
+  QPushButton* send_button_;
+  QPushButton* stop_button_;
+  QPushButton* clear_button_;
+  QLabel* status_;
+
+  QThread* thread_;
+  ChatWorker* worker_;
+  quint64 last_turn_ = 0;
+  quint64 active_turn_ = 0;  // 0 = none running (or its results are no longer wanted)
+  bool turn_uses_adapter_ = false;
+  bool adapter_pane_started_ = false;
+  QString turn_user_message_;
+  std::vector<lora::ChatMessage> base_history_, adapter_history_;
 };
 
 }  // namespace ui

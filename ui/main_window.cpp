@@ -1,10 +1,16 @@
 #include "main_window.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QCloseEvent>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QProgressDialog>
+#include <QPushButton>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTimer>
@@ -12,8 +18,10 @@
 #include "app_session.h"
 #include "chat_page.h"
 #include "dataset_page.h"
+#include "demo_setup.h"
 #include "export_page.h"
 #include "models_page.h"
+#include "settings_dialog.h"
 #include "train_page.h"
 
 namespace ui {
@@ -27,6 +35,17 @@ qint64 resident_memory_bytes() {
   const QList<QByteArray> fields = status.readAll().split(' ');
   return fields.size() > 1 ? fields[1].toLongLong() * 4096 : 0;
 }
+
+// A message box that does not block the event loop (and so never blocks tests driving the window).
+QMessageBox* open_message(QWidget* parent, QMessageBox::Icon icon, const QString& title, const QString& text,
+                          const QString& object_name) {
+  auto* box = new QMessageBox(icon, title, text, QMessageBox::Ok, parent);
+  box->setObjectName(object_name);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  box->open();
+  return box;
+}
 }  // namespace
 
 MainWindow::MainWindow(AppSession* session, QWidget* parent) : QMainWindow(parent), session_(session) {
@@ -37,6 +56,8 @@ MainWindow::MainWindow(AppSession* session, QWidget* parent) : QMainWindow(paren
   navigation_->setObjectName("navigation");
   navigation_->addItems({tr("Models"), tr("Dataset"), tr("Train"), tr("Chat"), tr("Export")});
   navigation_->setFixedWidth(140);
+  navigation_->setToolTip(tr("The steps of fine-tuning, in order: pick a model, check the data, train, "
+                             "compare answers, export."));
   pages_ = new QStackedWidget(central);
   models_ = new ModelsPage(session, pages_);
   dataset_ = new DatasetPage(session, pages_);
@@ -52,10 +73,17 @@ MainWindow::MainWindow(AppSession* session, QWidget* parent) : QMainWindow(paren
   connect(navigation_, &QListWidget::currentRowChanged, pages_, &QStackedWidget::setCurrentIndex);
   navigation_->setCurrentRow(0);
 
+  demo_ = new DemoSetup(session_, this);
+  createMenus();
+
   model_status_ = new QLabel(this);
+  model_status_->setObjectName("modelStatus");
   device_status_ = new QLabel(this);
+  device_status_->setObjectName("deviceStatus");
   memory_status_ = new QLabel(this);
+  memory_status_->setObjectName("memoryStatus");
   training_status_ = new QLabel(this);
+  training_status_->setObjectName("trainingStatus");
   for (QLabel* label : {model_status_, device_status_, memory_status_, training_status_})
     statusBar()->addPermanentWidget(label);
   connect(session_, &AppSession::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
@@ -65,10 +93,78 @@ MainWindow::MainWindow(AppSession* session, QWidget* parent) : QMainWindow(paren
   connect(session_, &AppSession::modelLoadFailed, this, &MainWindow::updateStatus);
   connect(session_, &AppSession::modelUnloaded, this, &MainWindow::updateStatus);
   connect(session_, &AppSession::trainingChanged, this, &MainWindow::updateStatus);
+  connect(session_, &AppSession::computeOptionsChanged, this, &MainWindow::updateStatus);
   auto* memory_timer = new QTimer(this);
   connect(memory_timer, &QTimer::timeout, this, &MainWindow::updateStatus);
   memory_timer->start(2000);
   updateStatus();
+
+  // The demo: a busy dialog while the model is made, errors in a message box.
+  connect(demo_, &DemoSetup::started, this, [this] {
+    if (!demo_progress_) {
+      demo_progress_ = new QProgressDialog(tr("Preparing the demo model…"), tr("Cancel"), 0, 0, this);
+      demo_progress_->setObjectName("demoProgress");
+      demo_progress_->setWindowTitle(tr("Demo"));
+      demo_progress_->setMinimumDuration(0);
+      demo_progress_->setAutoClose(false);
+      demo_progress_->setAutoReset(false);
+      connect(demo_progress_, &QProgressDialog::canceled, demo_, &DemoSetup::cancel);
+    }
+    demo_progress_->open();
+  });
+  auto close_progress = [this] {
+    if (demo_progress_) demo_progress_->hide();
+  };
+  connect(demo_, &DemoSetup::ready, this, close_progress);
+  connect(demo_, &DemoSetup::failed, this, [this, close_progress](const QString& message) {
+    close_progress();
+    open_message(this, QMessageBox::Warning, tr("Demo"), tr("The demo could not be prepared:\n%1").arg(message),
+                 "demoError");
+  });
+  connect(models_, &ModelsPage::scanFinished, this, &MainWindow::offerDemoIfNoModels);
+  connect(session_, &AppSession::modelLoadFailed, this, [this](const QString& dir, const QString& message) {
+    statusBar()->showMessage(tr("Could not load %1: %2").arg(QFileInfo(dir).fileName(), message), 15000);
+  });
+
+  // Where the user left the window.
+  QSettings& settings = session_->settings();
+  if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1280, 820);
+  restoreState(settings.value("window/state").toByteArray());
+  showPage(settings.value("window/page", "models").toString());
+  connect(navigation_, &QListWidget::currentRowChanged, this,
+          [this] { session_->settings().setValue("window/page", currentPage()); });
+}
+
+void MainWindow::createMenus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* open_dataset = file->addAction(tr("&Open dataset…"));
+  open_dataset->setObjectName("openDatasetAction");
+  open_dataset->setShortcut(QKeySequence::Open);
+  connect(open_dataset, &QAction::triggered, this, [this] {
+    emit session_->pageRequested("dataset");
+    session_->requestOpenDataset();
+  });
+  QAction* settings = file->addAction(tr("&Settings…"));
+  settings->setObjectName("settingsAction");
+  settings->setShortcut(QKeySequence::Preferences);
+  settings->setMenuRole(QAction::PreferencesRole);
+  connect(settings, &QAction::triggered, this, &MainWindow::showSettings);
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"));
+  quit->setObjectName("quitAction");
+  quit->setShortcut(QKeySequence::Quit);
+  quit->setMenuRole(QAction::QuitRole);
+  connect(quit, &QAction::triggered, this, &QWidget::close);
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  QAction* demo = help->addAction(tr("Run the &demo"));
+  demo->setObjectName("runDemoAction");
+  demo->setToolTip(tr("Make a tiny model, open the demo dataset and set up a training run that finishes in minutes."));
+  connect(demo, &QAction::triggered, this, &MainWindow::runDemo);
+  QAction* about = help->addAction(tr("&About LoRA Studio"));
+  about->setObjectName("aboutAction");
+  about->setMenuRole(QAction::AboutRole);
+  connect(about, &QAction::triggered, this, &MainWindow::showAbout);
 }
 
 void MainWindow::showPage(const QString& name) {
@@ -77,6 +173,66 @@ void MainWindow::showPage(const QString& name) {
 }
 
 QString MainWindow::currentPage() const { return QLatin1String(kPageNames[pages_->currentIndex()]); }
+
+void MainWindow::runDemo() { demo_->start(); }
+
+void MainWindow::offerDemoIfNoModels(int loadable_models) {
+  const bool first_scan = !first_scan_done_;
+  first_scan_done_ = true;
+  QSettings& settings = session_->settings();
+  if (!first_scan || loadable_models > 0 || settings.value("demo/offered", false).toBool()) return;
+  settings.setValue("demo/offered", true);
+  auto* box = new QMessageBox(QMessageBox::Question, tr("Try the demo?"),
+                              tr("No models were found in your model folders.\n\n"
+                                 "LoRA Studio can make a tiny demo model and open a small demo dataset, so you can "
+                                 "train an adapter and compare chats in a couple of minutes."),
+                              QMessageBox::NoButton, this);
+  box->setObjectName("demoOffer");
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  QPushButton* run = box->addButton(tr("Run the demo"), QMessageBox::AcceptRole);
+  run->setObjectName("runDemoButton");
+  box->addButton(tr("Not now"), QMessageBox::RejectRole);
+  box->setInformativeText(tr("You can start it later from Help → Run the demo."));
+  connect(box, &QMessageBox::buttonClicked, this, [this, run](QAbstractButton* clicked) {
+    if (clicked == run) runDemo();
+  });
+  box->open();
+}
+
+void MainWindow::showSettings() {
+  auto* dialog = new SettingsDialog(session_, this);
+  dialog->setObjectName("settingsDialog");
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &QDialog::accepted, this, [this, dialog] {
+    if (!dialog->apply()) return;
+    auto* box = new QMessageBox(QMessageBox::Information, tr("Language"),
+                                tr("The new language applies when LoRA Studio starts again."), QMessageBox::NoButton,
+                                this);
+    box->setObjectName("restartQuestion");
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton* restart = box->addButton(tr("Restart now"), QMessageBox::AcceptRole);
+    box->addButton(tr("Later"), QMessageBox::RejectRole);
+    connect(box, &QMessageBox::buttonClicked, this, [this, restart](QAbstractButton* clicked) {
+      if (clicked != restart) return;
+      restart_requested_ = true;
+      // Closing asks about a running training like any close; if the user keeps it, nothing restarts.
+      QTimer::singleShot(0, this, [this] {
+        if (!close()) restart_requested_ = false;
+      });
+    });
+    box->open();
+  });
+  dialog->open();
+}
+
+void MainWindow::showAbout() {
+  open_message(this, QMessageBox::Information, tr("About LoRA Studio"),
+               tr("LoRA Studio %1\n\nFine-tune local language models with LoRA: pick a model, preview the data, "
+                  "train while watching the loss, compare answers with and without the adapter, and export the adapter "
+                  "or a merged model.\n\nQt %2")
+                   .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())),
+               "aboutBox");
+}
 
 void MainWindow::updateStatus() {
   switch (session_->modelState()) {
@@ -88,10 +244,22 @@ void MainWindow::updateStatus() {
       model_status_->setText(tr("Model: %1").arg(QFileInfo(session_->modelDir()).fileName()));
       break;
   }
+  model_status_->setToolTip(session_->modelDir());
   device_status_->setText(session_->deviceDescription());
+  device_status_->setToolTip(session_->modelState() == AppSession::ModelState::Loaded
+                                 ? tr("The device the loaded model computes on.")
+                                 : tr("The device a model will compute on (Settings → Compute)."));
   device_status_->setVisible(!session_->deviceDescription().isEmpty());
   memory_status_->setText(tr("Memory: %1").arg(locale().formattedDataSize(resident_memory_bytes())));
+  memory_status_->setToolTip(tr("Memory this program uses (resident set size)."));
   training_status_->setText(session_->isTraining() ? tr("Training…") : tr("Idle"));
+}
+
+void MainWindow::saveWindowState() {
+  QSettings& settings = session_->settings();
+  settings.setValue("window/geometry", saveGeometry());
+  settings.setValue("window/state", saveState());
+  settings.setValue("window/page", currentPage());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -100,6 +268,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     event->ignore();
     return;
   }
+  saveWindowState();
+  session_->settings().sync();
   event->accept();
 }
 

@@ -1,15 +1,18 @@
 #pragma once
-// The one window: a navigation list (Models, Dataset, Train, Chat, Export) beside the pages, and a
-// status bar with the loaded model, the compute device, memory in use and the training state.
+// The one window: a navigation list (Models, Dataset, Train, Chat, Export) beside the pages, a menu
+// bar (File, Help), and a status bar with the loaded model, the compute device, memory in use and
+// the training state. Remembers its geometry and last page; offers the demo on a first start.
 #include <QMainWindow>
 
 class QListWidget;
 class QStackedWidget;
 class QLabel;
+class QProgressDialog;
 
 namespace ui {
 
 class AppSession;
+class DemoSetup;
 class ModelsPage;
 class DatasetPage;
 class TrainPage;
@@ -31,14 +34,29 @@ class MainWindow : public QMainWindow {
   TrainPage* trainPage() const { return train_; }
   ChatPage* chatPage() const { return chat_; }
   ExportPage* exportPage() const { return export_; }
+  DemoSetup* demoSetup() const { return demo_; }
+
+  // Help → Run the demo: makes/loads the demo model off the GUI thread, a busy dialog meanwhile.
+  void runDemo();
+  // Offers the demo (a non-blocking question) when no model folder holds a model and it was never offered.
+  void offerDemoIfNoModels(int loadable_models);
+  void showSettings();
+  void showAbout();
+
+  // The user asked to restart (to change the language): main() starts the program again after the window closed.
+  bool restartRequested() const { return restart_requested_; }
 
  protected:
   void closeEvent(QCloseEvent* event) override;
 
  private:
+  void createMenus();
   void updateStatus();
+  void saveWindowState();
 
   AppSession* session_;
+  DemoSetup* demo_ = nullptr;
+  QProgressDialog* demo_progress_ = nullptr;
   QListWidget* navigation_ = nullptr;
   QStackedWidget* pages_ = nullptr;
   ModelsPage* models_ = nullptr;
@@ -50,6 +68,8 @@ class MainWindow : public QMainWindow {
   QLabel* device_status_ = nullptr;
   QLabel* memory_status_ = nullptr;
   QLabel* training_status_ = nullptr;
+  bool first_scan_done_ = false;
+  bool restart_requested_ = false;
 };
 
 }  // namespace ui

@@ -1,6 +1,16 @@
 #pragma once
-// Models: model folders, the models found, load and unload.
+// Models: the folders to scan, the Hugging Face model folders found in them (loadable or with the
+// reason they are not), the selected model's details and adapters, and Load / Unload.
 #include <QWidget>
+
+#include "model_scan.h"
+
+class QLabel;
+class QListWidget;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+class QTextBrowser;
 
 namespace ui {
 
@@ -12,8 +22,44 @@ class ModelsPage : public QWidget {
  public:
   explicit ModelsPage(AppSession* session, QWidget* parent = nullptr);
 
+  // Scans the session's model folders again (off the GUI thread); scanFinished follows.
+  void rescan();
+  bool isScanning() const;
+  const ScanResult& lastScan() const { return scan_; }
+  // Selects the model in `dir` in the table (false when it is not listed).
+  bool selectModel(const QString& dir);
+
+ signals:
+  void scanFinished(int loadable_models);
+
  private:
+  void showScan(const ScanResult& result);
+  void showSelectedModel();
+  void showAdapters(const ScannedModel* model);
+  void updateLoadControls();
+  void addFolder();
+  void removeSelectedFolders();
+  void showFolders();
+  const ScannedModel* selectedModel() const;
+
   AppSession* session_;
+  ModelScanner* scanner_;
+  ScanResult scan_;
+  QListWidget* folder_list_ = nullptr;
+  QPushButton* add_folder_ = nullptr;
+  QPushButton* remove_folder_ = nullptr;
+  QPushButton* rescan_ = nullptr;
+  QLabel* scan_status_ = nullptr;
+  QTableWidget* model_table_ = nullptr;
+  QTextBrowser* details_ = nullptr;
+  QTableWidget* adapter_table_ = nullptr;
+  QLabel* adapters_label_ = nullptr;
+  QPushButton* load_ = nullptr;
+  QPushButton* unload_ = nullptr;
+  QPushButton* cancel_load_ = nullptr;
+  QProgressBar* load_progress_ = nullptr;
+  QLabel* load_status_ = nullptr;
+  bool filling_adapters_ = false;  // programmatic selection changes must not change the session's adapter
 };
 
 }  // namespace ui

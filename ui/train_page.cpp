@@ -1,17 +1,687 @@
+// Engine headers first: Qt's `slots` macro must not reach them.
+#include "error.h"
+#include "trainer.h"
+#include "training_settings.h"
+
 #include "train_page.h"
 
+#include <QApplication>
+#include <QDir>
+#include <QEventLoop>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QThread>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 #include "app_session.h"
+#include "hyperparameter_panel.h"
+#include "loss_chart.h"
+#include "training_run_folder.h"
+#include "training_worker.h"
 
 namespace ui {
 
-TrainPage::TrainPage(AppSession* session, QWidget* parent) : QWidget(parent), session_(session) {
-  auto* layout = new QVBoxLayout(this);
-  layout->addWidget(new QLabel(tr("TrainPage (being built)"), this));
+namespace {
+
+const char* const kParametersKey = "train/parameters";
+const char* const kAdapterNameKey = "train/adapter_name";
+
+QString formatDuration(double seconds) {
+  if (!(seconds >= 0) || !std::isfinite(seconds)) return QStringLiteral("—");
+  const qint64 total = static_cast<qint64>(std::llround(seconds));
+  const qint64 h = total / 3600, m = total / 60 % 60, s = total % 60;
+  return h > 0 ? QStringLiteral("%1:%2:%3").arg(h).arg(m, 2, 10, QChar('0')).arg(s, 2, 10, QChar('0'))
+               : QStringLiteral("%1:%2").arg(m).arg(s, 2, 10, QChar('0'));
 }
 
-bool TrainPage::confirmClose() { return true; }
+bool readTextFile(const QString& path, std::string* text, QString* error) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly)) {
+    *error = TrainPage::tr("%1: cannot be read (%2)").arg(path, file.errorString());
+    return false;
+  }
+  *text = file.readAll().toStdString();
+  return true;
+}
+
+}  // namespace
+
+TrainPage::TrainPage(AppSession* session, QWidget* parent) : QWidget(parent), session_(session) {
+  buildLayout();
+  restoreParameters();
+
+  connect(session_, &AppSession::modelLoaded, this, [this](const QString& dir) {
+    if (!isRunning()) panel_->setModelDir(dir);
+  });
+  connect(session_, &AppSession::datasetPathChanged, this, [this](const QString& path) {
+    if (isRunning()) return;
+    panel_->setDatasetPath(path);
+    applyDatasetPageChoices();
+  });
+  connect(session_, &AppSession::trainingSettingsSuggested, this, &TrainPage::applySuggestedSettings);
+  connect(panel_, &HyperparameterPanel::changed, this, &TrainPage::onPanelChanged);
+  onPanelChanged();
+}
+
+TrainPage::~TrainPage() {
+  if (thread_) {
+    // The window is going without confirmClose (e.g. a test tearing down): stop and wait; the trainer
+    // saves what it has.
+    if (worker_) {
+      worker_->disconnect(this);
+      worker_->requestStop();
+    }
+    thread_->disconnect(this);
+    thread_->quit();
+    thread_->wait();
+  }
+}
+
+void TrainPage::buildLayout() {
+  auto* layout = new QHBoxLayout(this);
+  auto* splitter = new QSplitter(Qt::Horizontal, this);
+  layout->addWidget(splitter);
+
+  // Left: the parameters, scrolling, with the preset buttons under them.
+  auto* left = new QWidget(splitter);
+  auto* left_layout = new QVBoxLayout(left);
+  left_layout->setContentsMargins(0, 0, 0, 0);
+  auto* scroll = new QScrollArea(left);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  panel_ = new HyperparameterPanel(scroll);
+  panel_->setObjectName("hyperparameters");
+  scroll->setWidget(panel_);
+  scroll->setMinimumWidth(panel_->sizeHint().width() + 24);
+  left_layout->addWidget(scroll, 1);
+  auto* presets = new QHBoxLayout;
+  auto* load_preset = new QPushButton(tr("Load preset…"), left);
+  load_preset->setObjectName("loadPreset");
+  load_preset->setToolTip(tr("Fill the panel from a parameters file (training_parameters.json format)."));
+  auto* save_preset = new QPushButton(tr("Save preset…"), left);
+  save_preset->setObjectName("savePreset");
+  save_preset->setToolTip(tr("Save these parameters as a JSON file to reuse them later."));
+  auto* copy_from = new QPushButton(tr("Copy parameters from…"), left);
+  copy_from->setObjectName("copyParameters");
+  copy_from->setToolTip(tr("Use the parameters an earlier adapter was trained with (its training_parameters.json). "
+                           "The base model and dataset chosen here stay."));
+  presets->addWidget(load_preset);
+  presets->addWidget(save_preset);
+  presets->addWidget(copy_from);
+  left_layout->addLayout(presets);
+
+  // Right: controls, chart, numbers, log.
+  auto* right = new QWidget(splitter);
+  auto* right_layout = new QVBoxLayout(right);
+  right_layout->setContentsMargins(0, 0, 0, 0);
+  auto* controls = new QHBoxLayout;
+  start_ = new QPushButton(tr("Start training"), right);
+  start_->setObjectName("startButton");
+  start_->setDefault(true);
+  start_->setToolTip(tr("Train a new adapter with these parameters into the folder shown under its name."));
+  stop_ = new QPushButton(tr("Stop"), right);
+  stop_->setObjectName("stopButton");
+  stop_->setToolTip(tr("Stop after the current step. The adapter trained so far is saved and the run can be resumed."));
+  resume_ = new QPushButton(tr("Resume"), right);
+  resume_->setObjectName("resumeButton");
+  resume_->setToolTip(tr("Continue the run in the adapter's folder from its newest checkpoint, with the parameters "
+                         "it was started with."));
+  open_run_ = new QPushButton(tr("Open run…"), right);
+  open_run_->setObjectName("openRunButton");
+  open_run_->setToolTip(tr("Show the chart and numbers of a finished or interrupted run from its adapter folder."));
+  controls->addWidget(start_);
+  controls->addWidget(stop_);
+  controls->addWidget(resume_);
+  controls->addStretch(1);
+  controls->addWidget(open_run_);
+  right_layout->addLayout(controls);
+  problem_ = new QLabel(right);
+  problem_->setObjectName("startProblem");
+  problem_->setWordWrap(true);
+  problem_->setStyleSheet("color: #c0392b;");
+  right_layout->addWidget(problem_);
+
+  auto* view = new QHBoxLayout;
+  chart_ = new LossChart(right);
+  chart_->setObjectName("lossChart");
+  view->addWidget(chart_, 1);
+  auto* numbers_box = new QGroupBox(tr("Progress"), right);
+  auto* numbers = new QFormLayout(numbers_box);
+  auto addNumber = [&](QLabel*& label, const char* name, const QString& caption) {
+    label = new QLabel(QStringLiteral("—"), numbers_box);
+    label->setObjectName(name);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    numbers->addRow(caption, label);
+  };
+  addNumber(phase_, "phaseLabel", tr("State:"));
+  addNumber(step_, "stepLabel", tr("Step:"));
+  addNumber(epoch_, "epochLabel", tr("Epoch:"));
+  addNumber(tokens_per_second_, "tokensPerSecondLabel", tr("Tokens/s:"));
+  addNumber(elapsed_, "elapsedLabel", tr("Elapsed:"));
+  addNumber(eta_, "etaLabel", tr("Remaining:"));
+  addNumber(memory_, "memoryLabel", tr("Memory:"));
+  phase_->setText(tr("Idle"));
+  numbers_box->setMinimumWidth(200);
+  view->addWidget(numbers_box);
+  right_layout->addLayout(view, 3);
+  progress_ = new QProgressBar(right);
+  progress_->setObjectName("trainingProgress");
+  progress_->setRange(0, 1);
+  progress_->setValue(0);
+  progress_->setFormat(tr("%v / %m steps"));
+  right_layout->addWidget(progress_);
+  log_ = new QPlainTextEdit(right);
+  log_->setObjectName("trainingLog");
+  log_->setReadOnly(true);
+  log_->setMaximumBlockCount(5000);
+  log_->setPlaceholderText(tr("Messages of the training run appear here."));
+  right_layout->addWidget(log_, 1);
+
+  splitter->addWidget(left);
+  splitter->addWidget(right);
+  splitter->setStretchFactor(1, 1);
+
+  connect(start_, &QPushButton::clicked, this, &TrainPage::startTraining);
+  connect(stop_, &QPushButton::clicked, this, &TrainPage::stopTraining);
+  connect(resume_, &QPushButton::clicked, this, &TrainPage::resumeTraining);
+  connect(open_run_, &QPushButton::clicked, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a training run (adapter folder)"),
+                                                          HyperparameterPanel::adaptersRoot());
+    if (!dir.isEmpty()) openRun(dir);
+  });
+  connect(save_preset, &QPushButton::clicked, this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save the parameters"),
+                                                      QDir::home().filePath(panel_->adapterName() + ".json"),
+                                                      tr("Parameters (*.json)"));
+    if (!path.isEmpty()) savePreset(path.endsWith(".json", Qt::CaseInsensitive) ? path : path + ".json");
+  });
+  connect(load_preset, &QPushButton::clicked, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load parameters"), QDir::homePath(),
+                                                      tr("Parameters (*.json);;All files (*)"));
+    if (!path.isEmpty()) loadPreset(path);
+  });
+  connect(copy_from, &QPushButton::clicked, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Copy the parameters of an adapter"),
+                                                          HyperparameterPanel::adaptersRoot());
+    if (!dir.isEmpty()) copyParametersFrom(dir);
+  });
+}
+
+// --- Parameters: persisted, suggested, presets -------------------------------------------------
+
+void TrainPage::restoreParameters() {
+  restoring_ = true;
+  QSettings& settings = session_->settings();
+  const QString saved = settings.value(kParametersKey).toString();
+  if (!saved.isEmpty()) {
+    try {
+      panel_->setSettings(lora::training_settings_from_json(saved.toStdString(), "the saved parameters"));
+    } catch (const lora::Error&) {
+      // Parameters saved by another version that this one cannot read: start from the defaults.
+    }
+  }
+  panel_->setAdapterName(settings.value(kAdapterNameKey).toString());
+  if (!session_->modelDir().isEmpty()) panel_->setModelDir(session_->modelDir());
+  if (!session_->datasetPath().isEmpty()) panel_->setDatasetPath(session_->datasetPath());
+  applyDatasetPageChoices();
+  restoring_ = false;
+}
+
+void TrainPage::applyDatasetPageChoices() {
+  // The Dataset page keeps what the user chose there; the run should tokenize the data the same way.
+  QSettings& settings = session_->settings();
+  const bool has_format = settings.contains("dataset/format");
+  const bool has_cutoff = settings.contains("dataset/cutoff_len");
+  if (!has_format && !has_cutoff) return;
+  lora::TrainingSettings s = panel_->settings();
+  if (has_format && !settings.value("dataset/format").toString().isEmpty())
+    s.format = settings.value("dataset/format").toString().toStdString();
+  bool ok = false;
+  const int cutoff = settings.value("dataset/cutoff_len").toInt(&ok);
+  if (has_cutoff && ok && cutoff >= 2) s.cutoff_len = cutoff;
+  const QString name = panel_->adapterName();
+  panel_->setSettings(s);
+  panel_->setAdapterName(name);
+}
+
+void TrainPage::saveParameters() {
+  QSettings& settings = session_->settings();
+  settings.setValue(kParametersKey, QString::fromStdString(lora::training_settings_to_json(panel_->settings())));
+  settings.setValue(kAdapterNameKey, panel_->adapterName());
+}
+
+void TrainPage::applySuggestedSettings(const QString& settings_json) {
+  if (isRunning()) {
+    emit session_->statusMessage(tr("Suggested training settings were not applied: a run is going."));
+    return;
+  }
+  try {
+    lora::TrainingSettings s =
+        lora::training_settings_from_json(settings_json.toStdString(), "the suggested settings", panel_->settings());
+    const QString name = QFileInfo(QString::fromStdString(s.output_dir)).fileName();
+    panel_->setSettings(s);
+    if (!name.isEmpty()) panel_->setAdapterName(name);
+    appendLog(tr("Training settings applied."));
+    emit session_->statusMessage(tr("Training settings applied: check them and press Start training."));
+  } catch (const lora::Error& e) {
+    showError(tr("Suggested settings"), QString::fromStdString(e.what()));
+  }
+}
+
+bool TrainPage::applyParametersFile(const QString& path, bool keep_model_and_data, QString* error) {
+  std::string text;
+  QString problem;
+  if (!readTextFile(path, &text, &problem)) {
+    if (error) *error = problem;
+    return false;
+  }
+  try {
+    const lora::TrainingSettings current = panel_->settings();
+    lora::TrainingSettings s = lora::training_settings_from_json(text, path.toStdString(), current);
+    if (keep_model_and_data) {
+      if (!current.model_dir.empty()) s.model_dir = current.model_dir;
+      if (!current.dataset_path.empty()) s.dataset_path = current.dataset_path;
+      if (!current.dataset_path.empty()) s.eval_dataset_path = current.eval_dataset_path;
+    }
+    const QString name = panel_->adapterName();
+    panel_->setSettings(s);
+    panel_->setAdapterName(name);
+  } catch (const lora::Error& e) {
+    if (error) *error = QString::fromStdString(e.what());
+    return false;
+  }
+  return true;
+}
+
+bool TrainPage::loadPreset(const QString& path, QString* error) {
+  QString problem;
+  if (!applyParametersFile(path, true, &problem)) {
+    showError(tr("Load preset"), problem);
+    if (error) *error = problem;
+    return false;
+  }
+  appendLog(tr("Parameters loaded from %1.").arg(QDir::toNativeSeparators(path)));
+  return true;
+}
+
+bool TrainPage::copyParametersFrom(const QString& adapter_dir, QString* error) {
+  const QString path = TrainingRunFolder(adapter_dir).parametersPath();
+  QString problem;
+  if (!QFileInfo::exists(path)) {
+    problem = tr("%1 holds no training_parameters.json: it was not trained here, so its parameters are unknown.")
+                  .arg(QDir::toNativeSeparators(adapter_dir));
+  } else if (applyParametersFile(path, true, &problem)) {
+    appendLog(tr("Parameters copied from %1.").arg(QDir::toNativeSeparators(adapter_dir)));
+    return true;
+  }
+  showError(tr("Copy parameters"), problem);
+  if (error) *error = problem;
+  return false;
+}
+
+bool TrainPage::savePreset(const QString& path, QString* error) {
+  lora::TrainingSettings s = panel_->settings();
+  s.output_dir.clear();  // a preset is for any adapter
+  QSaveFile file(path);
+  const QByteArray text = QByteArray::fromStdString(lora::training_settings_to_json(s));
+  if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size() || !file.commit()) {
+    const QString problem = tr("%1: cannot be written (%2)").arg(QDir::toNativeSeparators(path), file.errorString());
+    showError(tr("Save preset"), problem);
+    if (error) *error = problem;
+    return false;
+  }
+  appendLog(tr("Parameters saved to %1.").arg(QDir::toNativeSeparators(path)));
+  return true;
+}
+
+// --- Buttons -----------------------------------------------------------------------------------
+
+void TrainPage::onPanelChanged() {
+  if (!restoring_ && !isRunning()) saveParameters();
+  const QString output = panel_->outputDir();
+  if (output != last_output_dir_ && !isRunning()) {
+    last_output_dir_ = output;
+    // Naming an existing run shows it; naming a new one clears what another run left on the chart.
+    if (!output.isEmpty() && TrainingRunFolder(output).hasLog())
+      showRun(output);
+    else if (!run_dir_.isEmpty()) {
+      run_dir_.clear();
+      chart_->clear();
+      for (QLabel* label : {step_, epoch_, tokens_per_second_, elapsed_, eta_, memory_}) label->setText("—");
+      progress_->setRange(0, 1);
+      progress_->setValue(0);
+    }
+  }
+  updateButtons();
+}
+
+void TrainPage::updateButtons() {
+  const bool running = isRunning();
+  const QString problem = running ? QString() : panel_->problem();
+  problem_->setText(problem);
+  problem_->setVisible(!problem.isEmpty());
+  start_->setEnabled(!running && problem.isEmpty());
+  stop_->setEnabled(running && worker_ && !worker_->stopRequested());
+  resume_->setEnabled(!running && problem.isEmpty() && TrainingRunFolder(panel_->outputDir()).hasCheckpoint());
+  open_run_->setEnabled(!running);
+  panel_->setEnabled(!running);
+}
+
+lora::TrainingSettings TrainPage::runSettings() const {
+  lora::TrainingSettings s = panel_->settings();
+  s.device = session_->computeDevice().toStdString();
+  s.threads = session_->computeThreads();
+  return s;
+}
+
+void TrainPage::startTraining() {
+  if (isRunning() || !panel_->problem().isEmpty()) return;
+  const lora::TrainingSettings settings = runSettings();
+  const TrainingRunFolder folder(QString::fromStdString(settings.output_dir));
+  if (!folder.holdsRun()) {
+    launch(settings, false);
+    return;
+  }
+  // Asked without blocking: the answer starts the run.
+  auto* box = new QMessageBox(QMessageBox::Question, tr("Adapter exists"),
+                              folder.hasAdapter()
+                                  ? tr("%1 already holds an adapter. Overwrite it with a new run?")
+                                        .arg(QDir::toNativeSeparators(folder.dir))
+                                  : tr("%1 holds an unfinished run. Start over and overwrite it?")
+                                        .arg(QDir::toNativeSeparators(folder.dir)),
+                              QMessageBox::NoButton, this);
+  box->setObjectName("overwriteQuestion");
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  QPushButton* overwrite = box->addButton(tr("Overwrite"), QMessageBox::DestructiveRole);
+  overwrite->setObjectName("overwriteButton");
+  QPushButton* resume = nullptr;
+  if (folder.hasCheckpoint()) {
+    resume = box->addButton(tr("Resume it"), QMessageBox::AcceptRole);
+    resume->setObjectName("resumeInsteadButton");
+  }
+  box->addButton(QMessageBox::Cancel);
+  box->setDefaultButton(QMessageBox::Cancel);
+  connect(box, &QMessageBox::finished, this, [this, box, overwrite, resume, settings] {
+    QAbstractButton* clicked = box->clickedButton();
+    if (clicked == overwrite) {
+      QString failed;
+      if (!TrainingRunFolder(QString::fromStdString(settings.output_dir)).removeRun(&failed)) {
+        showError(tr("Overwrite"), tr("%1 cannot be removed.").arg(QDir::toNativeSeparators(failed)));
+        return;
+      }
+      launch(settings, false);
+    } else if (resume && clicked == resume) {
+      resumeTraining();
+    }
+  });
+  box->open();
+}
+
+void TrainPage::resumeTraining() {
+  if (isRunning() || !panel_->problem().isEmpty()) return;
+  lora::TrainingSettings settings = runSettings();
+  const TrainingRunFolder folder(QString::fromStdString(settings.output_dir));
+  // The run continues with the parameters it was started with: a different batch or schedule would
+  // not continue it but start something else from its middle.
+  if (QFileInfo::exists(folder.parametersPath())) {
+    std::string text;
+    QString problem;
+    try {
+      if (!readTextFile(folder.parametersPath(), &text, &problem)) throw lora::Error(problem.toStdString());
+      lora::TrainingSettings saved = lora::training_settings_from_json(text, folder.parametersPath().toStdString());
+      saved.output_dir = settings.output_dir;
+      saved.device = settings.device;
+      saved.threads = settings.threads;
+      const QString name = panel_->adapterName();
+      panel_->setSettings(saved);
+      panel_->setAdapterName(name);
+      settings = saved;
+    } catch (const lora::Error& e) {
+      showError(tr("Resume"), QString::fromStdString(e.what()));
+      return;
+    }
+  }
+  launch(settings, true);
+}
+
+void TrainPage::stopTraining() {
+  if (!worker_ || worker_->stopRequested()) return;
+  worker_->requestStop();
+  phase_->setText(tr("Stopping after this step…"));
+  appendLog(tr("Stopping: the adapter trained so far will be saved."));
+  updateButtons();
+}
+
+void TrainPage::launch(const lora::TrainingSettings& settings, bool resume) {
+  saveParameters();
+  run_dir_ = QString::fromStdString(settings.output_dir);
+  last_output_dir_ = run_dir_;
+  tail_ = TrainingLogTail(TrainingRunFolder(run_dir_).logPath());
+  chart_->clear();
+  total_steps_ = 0;
+  progress_->setRange(0, 0);  // busy until the first step tells the total
+  for (QLabel* label : {step_, epoch_, tokens_per_second_, elapsed_, eta_, memory_}) label->setText("—");
+  log_->clear();
+  appendLog(resume ? tr("Resuming the run in %1.").arg(QDir::toNativeSeparators(run_dir_))
+                   : tr("Training a new adapter in %1.").arg(QDir::toNativeSeparators(run_dir_)));
+
+  auto* thread = new QThread(this);
+  thread->setObjectName("TrainingThread");
+  auto* worker = new TrainingWorker(settings, resume);
+  worker->moveToThread(thread);
+  connect(thread, &QThread::started, worker, &TrainingWorker::run);
+  connect(worker, &TrainingWorker::progress, this, &TrainPage::onProgress, Qt::QueuedConnection);
+  connect(worker, &TrainingWorker::finished, this, &TrainPage::onFinished, Qt::QueuedConnection);
+  connect(worker, &TrainingWorker::failed, this, &TrainPage::onFailed, Qt::QueuedConnection);
+  connect(thread, &QThread::finished, worker, &QObject::deleteLater);
+  connect(thread, &QThread::finished, this, &TrainPage::onThreadFinished);
+  thread_ = thread;
+  worker_ = worker;
+  phase_->setText(tr("Starting…"));
+  session_->setTraining(true);
+  emit session_->statusMessage(tr("Training %1…").arg(panel_->adapterName()));
+  updateButtons();
+  thread->start();
+}
+
+// --- Progress ----------------------------------------------------------------------------------
+
+void TrainPage::onProgress(const lora::TrainingProgress& p) {
+  const QString phase = QString::fromStdString(p.phase);
+  if (!(worker_ && worker_->stopRequested())) {
+    static const std::pair<const char*, const char*> kPhases[] = {
+        {"loading model", QT_TR_NOOP("Loading the model…")}, {"tokenizing", QT_TR_NOOP("Tokenizing the dataset…")},
+        {"training", QT_TR_NOOP("Training")},                {"evaluating", QT_TR_NOOP("Evaluating…")},
+        {"saving", QT_TR_NOOP("Saving…")},                   {"done", QT_TR_NOOP("Done")}};
+    for (const auto& [key, text] : kPhases)
+      if (phase == QLatin1String(key)) phase_->setText(tr(text));
+  }
+  if (!p.message.empty()) appendLog(QString::fromStdString(p.message));
+  if (p.total_steps > 0 && p.total_steps != total_steps_) {
+    total_steps_ = p.total_steps;
+    progress_->setRange(0, static_cast<int>(total_steps_));
+  }
+  if (phase != QLatin1String("training")) return;
+  step_->setText(tr("%1 / %2").arg(p.step).arg(p.total_steps));
+  progress_->setValue(static_cast<int>(p.step));
+  epoch_->setText(QString::number(p.epoch, 'f', 2));
+  tokens_per_second_->setText(QString::number(p.tokens_per_second, 'f', 0));
+  elapsed_->setText(formatDuration(p.elapsed_seconds));
+  eta_->setText(formatDuration(p.eta_seconds));
+  memory_->setText(p.memory_bytes > 0 ? locale().formattedDataSize(p.memory_bytes) : QStringLiteral("—"));
+  if (p.eval_loss >= 0) appendLog(tr("Step %1: evaluation loss %2").arg(p.step).arg(p.eval_loss, 0, 'f', 4));
+  // The step is in the log before the callback reports it: the chart reads it from there.
+  pollLog();
+}
+
+void TrainPage::pollLog() {
+  TrainingLogTail::Poll poll = tail_.poll();
+  if (poll.rewritten) chart_->clear();
+  for (const QString& problem : poll.problems) appendLog(problem);
+  chart_->addEntries(poll.entries);
+}
+
+void TrainPage::onFinished(int outcome, qint64 steps_done, double final_loss, const QString& message) {
+  pollLog();
+  if (thread_) thread_->quit();
+  const auto result = static_cast<lora::TrainingResult::Outcome>(outcome);
+  QString summary;
+  switch (result) {
+    case lora::TrainingResult::Outcome::Finished: summary = tr("Training finished"); break;
+    case lora::TrainingResult::Outcome::StoppedAtLoss: summary = tr("Training reached the target loss"); break;
+    case lora::TrainingResult::Outcome::Cancelled: summary = tr("Training stopped; the adapter so far is saved"); break;
+    case lora::TrainingResult::Outcome::Diverged: summary = tr("Training diverged"); break;
+  }
+  phase_->setText(summary);
+  if (total_steps_ > 0) step_->setText(tr("%1 / %2").arg(steps_done).arg(total_steps_));
+  eta_->setText(QStringLiteral("—"));
+  session_->setTraining(false);  // (the trainer's own summary already reached the log as its "done" message)
+  if (TrainingRunFolder(run_dir_).hasAdapter() && result != lora::TrainingResult::Outcome::Diverged)
+    session_->setAdapterDir(run_dir_);
+  emit session_->statusMessage(
+      tr("%1: %2 steps, last loss %3.").arg(summary).arg(steps_done).arg(final_loss, 0, 'f', 4));
+  if (result == lora::TrainingResult::Outcome::Diverged) showError(tr("Training diverged"), message);
+  updateButtons();
+}
+
+void TrainPage::onFailed(const QString& message) {
+  if (thread_) thread_->quit();
+  progress_->setRange(0, 1);
+  progress_->setValue(0);
+  phase_->setText(tr("Failed"));
+  appendLog(message);
+  session_->setTraining(false);
+  emit session_->statusMessage(tr("Training could not run: %1").arg(message));
+  showError(tr("Training could not run"), message);
+  updateButtons();
+}
+
+void TrainPage::onThreadFinished() {
+  thread_->deleteLater();
+  thread_ = nullptr;
+  worker_ = nullptr;
+  if (session_->isTraining()) session_->setTraining(false);  // a worker that ended without a word
+  updateButtons();
+}
+
+// --- Reopening a run ---------------------------------------------------------------------------
+
+bool TrainPage::openRun(const QString& run_dir, QString* error) {
+  QString problem;
+  if (isRunning())
+    problem = tr("A run is going: stop it before opening another.");
+  else if (!TrainingRunFolder(run_dir).hasLog())
+    problem = tr("%1 holds no training_log.jsonl: it is not a run trained here.").arg(QDir::toNativeSeparators(run_dir));
+  if (!problem.isEmpty()) {
+    showError(tr("Open run"), problem);
+    if (error) *error = problem;
+    return false;
+  }
+  // A run in the adapters folder becomes the selected one, so Resume continues it.
+  const QFileInfo info(run_dir);
+  if (QDir(info.absolutePath()) == QDir(HyperparameterPanel::adaptersRoot())) {
+    panel_->setAdapterName(info.fileName());
+  }
+  showRun(run_dir);
+  appendLog(tr("Opened the run in %1: %2 logged steps.").arg(QDir::toNativeSeparators(run_dir)).arg(chart_->lossPointCount()));
+  return true;
+}
+
+void TrainPage::showRun(const QString& run_dir) {
+  const TrainingRunFolder folder(run_dir);
+  run_dir_ = run_dir;
+  QStringList problems;
+  const std::vector<lora::TrainingLogEntry> entries = readTrainingLogFile(folder.logPath(), &problems);
+  chart_->clear();
+  chart_->addEntries(entries);
+  log_->clear();
+  for (const QString& problem : problems) appendLog(problem);
+
+  // The total is not in the log: it follows from the run's parameters and the steps per epoch.
+  qint64 total = entries.empty() ? 0 : entries.back().step;
+  std::string text;
+  QString ignored;
+  if (!entries.empty() && QFileInfo::exists(folder.parametersPath()) &&
+      readTextFile(folder.parametersPath(), &text, &ignored)) {
+    try {
+      const lora::TrainingSettings s = lora::training_settings_from_json(text, folder.parametersPath().toStdString());
+      const auto& last = entries.back();
+      if (s.max_steps > 0)
+        total = s.max_steps;
+      else if (last.epoch > 0)
+        total = s.epochs * std::llround(static_cast<double>(last.step) / last.epoch);
+    } catch (const lora::Error&) {
+    }
+  }
+  showLogEntriesSummary(entries, std::max<qint64>(total, entries.empty() ? 0 : entries.back().step));
+}
+
+void TrainPage::showLogEntriesSummary(const std::vector<lora::TrainingLogEntry>& entries, qint64 total_steps) {
+  total_steps_ = total_steps;
+  for (QLabel* label : {step_, epoch_, tokens_per_second_, elapsed_, eta_, memory_}) label->setText("—");
+  progress_->setRange(0, static_cast<int>(std::max<qint64>(1, total_steps)));
+  progress_->setValue(0);
+  if (entries.empty()) {
+    phase_->setText(tr("No steps logged"));
+    return;
+  }
+  const auto& last = entries.back();
+  phase_->setText(last.step >= total_steps ? tr("Finished run") : tr("Interrupted run"));
+  step_->setText(tr("%1 / %2").arg(last.step).arg(total_steps));
+  progress_->setValue(static_cast<int>(last.step));
+  epoch_->setText(QString::number(last.epoch, 'f', 2));
+  tokens_per_second_->setText(QString::number(last.tokens_per_second, 'f', 0));
+  elapsed_->setText(formatDuration(last.elapsed_seconds));
+}
+
+// --- Closing -----------------------------------------------------------------------------------
+
+bool TrainPage::confirmClose() {
+  if (!isRunning()) return true;
+  const auto answer = QMessageBox::question(
+      this, tr("Training is running"),
+      tr("Stop training and quit? The adapter trained so far is saved and the run can be resumed later."),
+      QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+  if (answer != QMessageBox::Yes) return false;
+  if (!isRunning()) return true;  // it ended while the question was open
+  QEventLoop wait;
+  QThread* thread = thread_.data();
+  connect(thread, &QThread::finished, &wait, &QEventLoop::quit);
+  stopTraining();
+  emit session_->statusMessage(tr("Stopping training and saving the adapter…"));
+  // The window keeps painting while the trainer finishes its step and saves.
+  if (thread_ && !thread_->isFinished()) wait.exec();
+  QApplication::processEvents();  // deliver the worker's last signals (finished, adapter dir)
+  return true;
+}
+
+// --- Helpers -----------------------------------------------------------------------------------
+
+void TrainPage::appendLog(const QString& line) {
+  if (!line.isEmpty()) log_->appendPlainText(line);
+}
+
+void TrainPage::showError(const QString& title, const QString& message) {
+  // Not modal-blocking: the window (and a run's progress) carries on behind it.
+  auto* box = new QMessageBox(QMessageBox::Critical, title, message, QMessageBox::Ok, this);
+  box->setObjectName("trainErrorBox");
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+}
 
 }  // namespace ui

@@ -1,23 +1,106 @@
 #pragma once
-// Train: hyperparameters, start/stop/resume, live loss chart.
+// Train: the hyperparameter panel, Start / Stop / Resume of a run on a worker thread, and the live
+// view of it (chart, numbers, progress, log) read from the run's training_log.jsonl, so a finished
+// or interrupted run can be reopened and looks the same as it did live.
+#include <QPointer>
+#include <QString>
 #include <QWidget>
+
+#include <vector>
+
+#include "training_log_tail.h"
+
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QThread;
+
+namespace lora {
+struct TrainingProgress;
+struct TrainingSettings;
+}  // namespace lora
 
 namespace ui {
 
 class AppSession;
+class HyperparameterPanel;
+class LossChart;
+class TrainingWorker;
 
 class TrainPage : public QWidget {
   Q_OBJECT
 
  public:
   explicit TrainPage(AppSession* session, QWidget* parent = nullptr);
+  ~TrainPage() override;
 
   // Called when the window closes: with a training run going, asks whether to stop it; on yes stops
   // it cleanly (the adapter so far is saved) and returns true once it has stopped.
   bool confirmClose();
 
+  HyperparameterPanel* panel() const { return panel_; }
+  LossChart* chart() const { return chart_; }
+  bool isRunning() const { return !thread_.isNull(); }
+
+  // What the buttons do after their file dialog; each returns false and sets `error` (also shown
+  // to the user) when the file or folder cannot be used.
+  bool openRun(const QString& run_dir, QString* error = nullptr);
+  bool savePreset(const QString& path, QString* error = nullptr);
+  bool loadPreset(const QString& path, QString* error = nullptr);
+  bool copyParametersFrom(const QString& adapter_dir, QString* error = nullptr);
+
+ public slots:
+  void startTraining();
+  void stopTraining();
+  void resumeTraining();
+  void applySuggestedSettings(const QString& settings_json);
+
  private:
+  void buildLayout();
+  void restoreParameters();
+  void saveParameters();
+  void applyDatasetPageChoices();
+  void onPanelChanged();
+  void updateButtons();
+  void launch(const lora::TrainingSettings& settings, bool resume);
+  void onProgress(const lora::TrainingProgress& progress);
+  void onFinished(int outcome, qint64 steps_done, double final_loss, const QString& message);
+  void onFailed(const QString& message);
+  void onThreadFinished();
+  void pollLog();
+  void showRun(const QString& run_dir);  // the chart and numbers of a run's log, no dialogs
+  void showLogEntriesSummary(const std::vector<lora::TrainingLogEntry>& entries, qint64 total_steps);
+  bool applyParametersFile(const QString& path, bool keep_model_and_data, QString* error);
+  void showError(const QString& title, const QString& message);
+  void appendLog(const QString& line);
+  lora::TrainingSettings runSettings() const;  // the panel's, with the session's device and threads
+
   AppSession* session_;
+  HyperparameterPanel* panel_ = nullptr;
+  LossChart* chart_ = nullptr;
+  QPushButton* start_ = nullptr;
+  QPushButton* stop_ = nullptr;
+  QPushButton* resume_ = nullptr;
+  QPushButton* open_run_ = nullptr;
+  QLabel* problem_ = nullptr;
+  QLabel* phase_ = nullptr;
+  QLabel* step_ = nullptr;
+  QLabel* epoch_ = nullptr;
+  QLabel* tokens_per_second_ = nullptr;
+  QLabel* elapsed_ = nullptr;
+  QLabel* eta_ = nullptr;
+  QLabel* memory_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QPlainTextEdit* log_ = nullptr;
+
+  QPointer<QThread> thread_;
+  QPointer<TrainingWorker> worker_;
+  QString run_dir_;        // the run being trained or shown
+  QString last_output_dir_;
+  TrainingLogTail tail_;
+  qint64 total_steps_ = 0;
+  bool restoring_ = false;
 };
 
 }  // namespace ui

@@ -46,6 +46,7 @@ constexpr const char* kTrainHelp =
     --seq-len N (256)  --micro-batch N (4)  --steps N (5 timed)  --warmup N (1)
     --rank R (16)  --alpha A (2 x rank)  --dropout D (0.05)  --target-modules all-linear|q_proj,v_proj,...
     --dtype both|float32|bfloat16 (both)  --device auto|cpu|cuda[:N]  --threads N (0 = all cores)
+    --gradient-checkpointing  keep only each decoder layer's input and recompute the rest in backward
     --json       one JSON object per dtype on stdout instead of the table
     --profile    one more step with the op profiler: the 30 (op, input shapes) that take the most
                  time of their own (self time: excluding the ops they call))
@@ -91,7 +92,7 @@ std::string short_dtype(const std::string& dtype) { return dtype == "bfloat16" ?
 int run_bench_train(const Args& args) {
   args.check_known({"seq-len", "micro-batch", "steps", "warmup", "rank", "alpha", "dropout", "target-modules", "dtype",
                     "device", "threads", "json", "profile", "arch", "hidden-size", "intermediate-size", "layers",
-                    "heads", "kv-heads", "vocab-size"});
+                    "heads", "kv-heads", "vocab-size", "gradient-checkpointing"});
   lora::TrainStepBenchSettings settings;
   settings.seq_len = args.get_int("seq-len", 256);
   settings.micro_batch = args.get_int("micro-batch", 4);
@@ -124,7 +125,8 @@ int run_bench_train(const Args& args) {
     tiny.num_kv_heads = args.get_int("kv-heads", int(tiny.num_heads));
     tiny.vocab_size = args.get_int("vocab-size", 32000);
     tiny.max_position_embeddings = std::max<int64_t>(2048, settings.seq_len);
-    tiny.dtype = "float32";  // each dtype's run loads (and rounds) the same weights
+    // Each dtype's run loads (and rounds) the same weights; a bf16-only run writes bf16 (half the file).
+    tiny.dtype = dtypes.size() == 1 && dtypes.front() == "bfloat16" ? "bfloat16" : "float32";
     generated = std::make_unique<BenchTemporaryDir>();
     model_dir = (generated->path / "model").string();
     lora::write_tiny_model(model_dir, tiny);
@@ -151,6 +153,7 @@ int run_bench_train(const Args& args) {
     std::unique_ptr<lora::CausalLM> model = lora::CausalLM::load(model_dir, compute);
     model->create_adapter(lora_config, /*seed=*/0);
     model->set_adapter_enabled(true);
+    model->set_gradient_checkpointing(args.has("gradient-checkpointing"));
     const lora::TrainStepBenchResult result = lora::run_train_step_bench(*model, settings, &memory);
     const int64_t peak_memory = memory.peak_bytes();
     const lora::ModelConfig& config = model->config();
@@ -199,6 +202,11 @@ int run_bench_train(const Args& args) {
       out["fraction_of_bf16_peak"] = achieved / bf16_peak.flops_per_second;
       out["peak_memory_bytes"] = peak_memory;
       out["peak_memory_kind"] = memory.what();
+      out["gradient_checkpointing"] = args.has("gradient-checkpointing");
+      if (device.is_cuda()) {
+        out["cuda_peak_reserved_bytes"] = memory.peak_reserved_bytes();
+        out["cuda_device_in_use_peak_bytes"] = memory.device_in_use_peak_bytes();
+      }
       out["first_loss"] = result.first_loss;
       out["last_loss"] = result.last_loss;
       if (settings.profile) {
@@ -272,7 +280,7 @@ const BenchKindRegistration train_registration({
     "[--rank 16] [--target-modules all-linear] [--dtype both|float32|bfloat16] [--steps 5] [--warmup 1] "
     "[--threads N] [--json] [--profile]",
     kTrainHelp,
-    {"json", "profile"},
+    {"json", "profile", "gradient-checkpointing"},
     run_bench_train,
 });
 

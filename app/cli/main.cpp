@@ -1,5 +1,6 @@
 // lora-studio-cli: the engine from the command line. Subcommands register themselves
 // (see cli_command.h); this file parses, dispatches and turns errors into messages.
+#include <csignal>
 #include <exception>
 #include <iostream>
 #include <stdexcept>
@@ -102,6 +103,9 @@ static void print_usage(std::ostream& out) {
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(true);
+  // Past a file-size limit a write must fail with EFBIG (reported with the file's name, previous
+  // files intact), not kill the process with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     print_usage(std::cout);
     return argc < 2 ? 2 : 0;

@@ -1,6 +1,7 @@
 // lora-studio: the desktop window.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QProcess>
 #include <QSettings>
 
 #include "app_session.h"
@@ -20,11 +21,18 @@ int main(int argc, char** argv) {
     options.addVersionOption();
     options.process(app);  // --help and --version print and exit here
   }
-  QSettings settings;
-  ui::installTranslations(app, ui::resolveLanguage(settings.value("ui/language", "system").toString()));
-  ui::AppSession session(&settings);
-  ui::MainWindow window(&session);
-  window.resize(1280, 820);
-  window.show();
-  return app.exec();
+  int exit_code = 0;
+  bool restart = false;
+  {
+    QSettings settings;
+    ui::installTranslations(app, ui::resolveLanguage(settings.value("ui/language", "system").toString()));
+    ui::AppSession session(&settings);
+    ui::MainWindow window(&session);
+    window.show();
+    exit_code = app.exec();
+    restart = window.restartRequested();
+  }
+  // Settings → language → "Restart now": the settings are written (QSettings synced above); start again.
+  if (restart) QProcess::startDetached(QApplication::applicationFilePath(), QApplication::arguments().mid(1));
+  return exit_code;
 }

@@ -356,6 +356,9 @@ class Reader {
       const size_t at = begin + std::min<size_t>(e.byte > 0 ? e.byte - 1 : 0, bytes > 0 ? bytes - 1 : 0);
       add_error(number, line, "invalid JSON at " + position(at) + ": " + parse_error_detail(e.what()));
       return;
+    } catch (const ordered_json::exception& e) {  // valid syntax nlohmann cannot hold: a number beyond double
+      add_error(number, line, std::string("unusable JSON value: ") + e.what());
+      return;
     }
     try {
       file_.records.push_back(record_from_json(value, number, line, options_));

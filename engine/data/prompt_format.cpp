@@ -85,7 +85,7 @@ PromptFormat PromptFormat::parse(const std::string& json_text, const std::string
   if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);  // webui opens format files as utf-8-sig
   try {
     json = ordered_json::parse(text);
-  } catch (const ordered_json::parse_error& e) {
+  } catch (const ordered_json::exception& e) {  // also out_of_range: a number beyond double ("1e400")
     throw Error("prompt format " + source + " is not valid JSON: " + e.what());
   }
   if (!json.is_object() || json.empty())

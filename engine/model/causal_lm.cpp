@@ -14,6 +14,7 @@
 #include "checkpoint.h"
 #include "error.h"
 #include "lora_adapter.h"
+#include "memory_budget.h"
 #include "transformer.h"
 
 namespace lora {
@@ -329,6 +330,19 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::string& model_dir, const Com
   if (checkpoint.contains("model.embed_tokens.weight"))
     stored_dtype = checkpoint_dtype_name(checkpoint.info("model.embed_tokens.weight").dtype);
   const ComputeTarget target = resolve_compute_target(options, stored_dtype);
+
+  // Refuse a model that cannot fit before allocating any of it (the weights are copied out of the
+  // file in the compute dtype; norms stay fp32 but are negligible).
+  uint64_t needed = 0;
+  for (const auto& name : checkpoint.names())
+    needed += static_cast<uint64_t>(checkpoint.info(name).numel()) * c10::elementSize(target.dtype);
+  if (target.device.is_cuda())
+    require_memory(needed, available_cuda_memory(target.device.index() < 0 ? 0 : target.device.index()),
+                   model_dir + ": the model", "GPU memory",
+                   "choose a smaller model, bfloat16/float16 precision, or the CPU");
+  else
+    require_memory(needed, available_ram(), model_dir + ": the model", "RAM",
+                   "choose a smaller model, bfloat16 precision, or close other programs");
 
   CheckpointWeights weights(checkpoint, model_dir, target);
   auto module = std::make_shared<CausalLMModule>(config, weights, target.device);

@@ -88,6 +88,20 @@ std::string cuda_device_name(int index) {
   return std::string(properties, strnlen(properties, 256));
 }
 
+}  // namespace
+
+int cuda_compute_capability_major(int index) {
+  // cudaDeviceGetAttribute(int* value, cudaDeviceAttr attribute, int device); attribute 75 is
+  // cudaDevAttrComputeCapabilityMajor (a stable value of the CUDA runtime's enum).
+  using GetAttribute = int (*)(int*, int, int);
+  auto get = cuda_runtime_function<GetAttribute>("cudaDeviceGetAttribute");
+  int major = 0;
+  if (!get || get(&major, 75, index) != 0) return 0;
+  return major;
+}
+
+namespace {
+
 std::string normalized_dtype_name(const std::string& name) {
   if (name == "float32" || name == "fp32" || name == "float") return "float32";
   if (name == "bfloat16" || name == "bf16") return "bfloat16";
@@ -176,8 +190,13 @@ ComputeTarget resolve_compute_target(const ComputeOptions& options, const std::s
   if (options.dtype.empty() || options.dtype == "auto") {
     const std::string stored = normalized_dtype_name(checkpoint_dtype);
     if (on_cuda) {
-      // A GPU computes in every one of these: keep the checkpoint's precision.
-      target.dtype = stored == "bfloat16" ? c10::kBFloat16 : stored == "float16" ? c10::kHalf : c10::kFloat;
+      // A GPU computes in every one of these: keep a half-precision checkpoint's precision, and
+      // train/infer fp32 checkpoints in bf16 where the GPU has bf16 tensor cores.
+      const bool bf16_units = cuda_compute_capability_major(target.device.has_index() ? target.device.index() : 0) >= 8;
+      target.dtype = stored == "bfloat16" ? c10::kBFloat16
+                     : stored == "float16" ? c10::kHalf
+                     : bf16_units          ? c10::kBFloat16
+                                           : c10::kFloat;
     } else if (stored == "bfloat16" || stored == "float16") {
       // CPUs have no fast fp16 matmul; bf16 keeps the range of fp16 weights and runs on AVX-512/AMX.
       target.dtype = cpu_has_bf16() ? c10::kBFloat16 : c10::kFloat;
@@ -205,6 +224,12 @@ std::string ComputeTarget::describe() const {
                      (at::get_num_threads() == 1 ? "" : "s") + " (" + precision;
   if (dtype == c10::kBFloat16) text += cpu_has_amx_bf16() ? " via AMX" : cpu_has_bf16() ? " via AVX-512" : "";
   return text + ")";
+}
+
+at::Tensor to_device_without_waiting(const at::Tensor& tensor, const c10::Device& device) {
+  if (tensor.device() == device) return tensor;
+  if (device.is_cuda() && tensor.is_cpu()) return tensor.pin_memory().to(device, /*non_blocking=*/true);
+  return tensor.to(device);
 }
 
 MemoryInUse memory_in_use() {

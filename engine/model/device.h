@@ -1,5 +1,6 @@
 #pragma once
 // Where and in what precision the engine computes, and how many CPU threads it uses.
+#include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
 #include <c10/core/ScalarType.h>
 
@@ -25,7 +26,9 @@ bool cpu_has_amx_bf16();
 int cpu_core_count();               // logical cores this process may run on
 void set_cpu_threads(int threads);  // 0 = number of cores (libtorch itself defaults to 1 on some machines)
 // Picks the device and the compute dtype; "auto" dtype follows the checkpoint's dtype where the
-// device computes in it, else bf16 on CPUs with bf16 units, else fp32.
+// device computes in it, else bf16 on CPUs with bf16 units, else fp32. On a CUDA GPU with bf16
+// matrix units (compute capability 8.0 and up) "auto" is bf16 for fp32 checkpoints too: fp32
+// weights there cost twice the memory and run the matmuls at a fraction of the bf16 rate.
 // checkpoint_dtype: "float32" | "bfloat16" | "float16" (anything else counts as float32).
 // Throws lora::Error for an unknown device/dtype name or a CUDA device that is not there.
 ComputeTarget resolve_compute_target(const ComputeOptions& options, const std::string& checkpoint_dtype);
@@ -33,6 +36,14 @@ ComputeTarget resolve_compute_target(const ComputeOptions& options, const std::s
 // "float32" / "bfloat16" / "float16" <-> c10::ScalarType. parse throws lora::Error naming `what`.
 std::string dtype_to_string(c10::ScalarType dtype);
 c10::ScalarType dtype_from_string(const std::string& name, const std::string& what);
+
+// `tensor` on `device`. From host memory to a CUDA device the copy goes through pinned memory
+// without waiting: the host does not block on the kernels already queued (an ordinary .to(cuda)
+// from pageable memory synchronises the stream). Elsewhere it is an ordinary .to(device).
+at::Tensor to_device_without_waiting(const at::Tensor& tensor, const c10::Device& device);
+
+// Compute capability major version of CUDA device `index` (8 = Ampere, 9 = Hopper), 0 when unknown.
+int cuda_compute_capability_major(int index);
 
 // Memory the engine is using, for progress displays.
 struct MemoryInUse {

@@ -8,7 +8,10 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <regex>
+#include <memory>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "atomic_file.h"
 #include "checkpoint.h"
@@ -28,18 +31,57 @@ std::string lower(std::string text) {
   return text;
 }
 
-// PEFT's patterns are Python regexes; the ones adapters use (names, alternations, classes, .*)
-// mean the same in ECMAScript.
-std::regex compile_regex(const std::string& pattern, const std::string& what) {
-  try {
-    return std::regex(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error& e) {
-    throw Error(what + ": '" + pattern + "' is not a valid regular expression (" + e.what() + ")");
+// PEFT's patterns are Python regexes, run here with PCRE2 (Perl syntax, as close to Python's re as
+// C++ gets). A pattern comes from a stranger's adapter_config.json, so matching is bounded: a
+// pattern that backtracks catastrophically ("(a+)+$") stops with an error instead of hanging.
+class PathRegex {
+ public:
+  PathRegex(const std::string& pattern, const std::string& what) : pattern_(pattern), what_(what) {
+    int error_code = 0;
+    PCRE2_SIZE error_offset = 0;
+    code_.reset(pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), 0, &error_code,
+                              &error_offset, nullptr));
+    if (!code_) {
+      PCRE2_UCHAR message[256];
+      pcre2_get_error_message(error_code, message, sizeof message);
+      throw Error(what + ": '" + pattern + "' is not a valid regular expression (" +
+                  reinterpret_cast<const char*>(message) + " at offset " + std::to_string(error_offset) + ")");
+    }
+    context_.reset(pcre2_match_context_create(nullptr));
+    pcre2_set_match_limit(context_.get(), 1000000);
+    pcre2_set_depth_limit(context_.get(), 10000);
   }
-}
+  // The whole of `text` matches (Python's re.fullmatch).
+  bool full_match(const std::string& text) const { return run(text, PCRE2_ANCHORED | PCRE2_ENDANCHORED, nullptr); }
+  // A match anywhere; *group1 receives the first group's text.
+  bool search(const std::string& text, std::string* group1) const { return run(text, 0, group1); }
+
+ private:
+  bool run(const std::string& text, uint32_t options, std::string* group1) const {
+    std::unique_ptr<pcre2_match_data, decltype(&pcre2_match_data_free)> match(
+        pcre2_match_data_create_from_pattern(code_.get(), nullptr), &pcre2_match_data_free);
+    const int result = pcre2_match(code_.get(), reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0, options,
+                                   match.get(), context_.get());
+    if (result == PCRE2_ERROR_NOMATCH) return false;
+    if (result < 0)
+      throw Error(what_ + ": the regular expression '" + pattern_ + "' is too complex to match against '" + text +
+                  "' (it backtracks without end)");
+    if (group1) {
+      const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(match.get());
+      *group1 = result > 1 && ovector[2] != PCRE2_UNSET ? text.substr(ovector[2], ovector[3] - ovector[2]) : "";
+    }
+    return true;
+  }
+  std::string pattern_, what_;
+  std::unique_ptr<pcre2_code, decltype(&pcre2_code_free)> code_{nullptr, &pcre2_code_free};
+  std::unique_ptr<pcre2_match_context, decltype(&pcre2_match_context_free)> context_{nullptr,
+                                                                                     &pcre2_match_context_free};
+};
+
+PathRegex compile_regex(const std::string& pattern, const std::string& what) { return PathRegex(pattern, what); }
 
 bool selector_matches(const ModuleSelector& selector, const std::string& path, const std::string& what) {
-  if (selector.is_regex) return std::regex_match(path, compile_regex(selector.regex, what));
+  if (selector.is_regex) return compile_regex(selector.regex, what).full_match(path);
   for (const auto& name : selector.names) {
     if (path == name) return true;
     if (path.size() > name.size() && path.compare(path.size() - name.size(), name.size(), name) == 0 &&
@@ -55,7 +97,7 @@ template <typename Value>
 const Value* pattern_value(const std::map<std::string, Value>& patterns, const std::string& path,
                            const std::string& what) {
   for (const auto& [key, value] : patterns) {
-    if (std::regex_match(path, compile_regex("(.*\\.)?(" + key + ")", what))) return &value;
+    if (compile_regex("(.*\\.)?(" + key + ")", what).full_match(path)) return &value;
   }
   return nullptr;
 }
@@ -265,22 +307,21 @@ bool lora_targets_module(const LoraConfig& config, const std::string& module_pat
   // target_modules is taken as is).
   bool exact = std::find(targets.names.begin(), targets.names.end(), module_path) != targets.names.end();
   if (exact || config.layers_to_transform.empty()) return true;
-  std::smatch match;
+  std::string layer_text;
   bool found = false;
   if (config.layers_pattern.empty()) {
-    static const std::regex any_layer(R"(^.*\.[^.]*\.(\d+)\.)");
-    found = std::regex_search(module_path, match, any_layer);
+    static const PathRegex any_layer(R"(^.*\.[^.]*\.(\d+)\.)", "layers_pattern");
+    found = any_layer.search(module_path, &layer_text);
   } else {
     for (const auto& pattern : config.layers_pattern) {
-      if (std::regex_search(module_path, match,
-                            compile_regex("^.*\\." + pattern + "\\.(\\d+)\\.", "layers_pattern"))) {
+      if (compile_regex("^.*\\." + pattern + "\\.(\\d+)\\.", "layers_pattern").search(module_path, &layer_text)) {
         found = true;
         break;
       }
     }
   }
-  if (!found) return false;
-  const int64_t layer = std::stoll(match[1].str());
+  if (!found || layer_text.empty() || layer_text.size() > 18) return false;  // no layer index, or none of ours
+  const int64_t layer = std::stoll(layer_text);
   return std::find(config.layers_to_transform.begin(), config.layers_to_transform.end(), layer) !=
          config.layers_to_transform.end();
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "error.h"
+#include "fused_ops.h"
 
 namespace lora {
 
@@ -33,8 +34,14 @@ LoraLinear::LoraLinear(at::Tensor weight, at::Tensor bias, bool owns_weight) : o
 }
 
 at::Tensor LoraLinear::forward(const at::Tensor& x) {
+  if (!has_lora() || !enabled_ || merged_) return at::linear(x, weight_, bias_);
+  // Training on the CPU: one autograd node for base + LoRA (fused_ops.h), whose dropout mask is a
+  // hash of a seed drawn from the CPU generator. Chosen by training mode alone, not by grad mode, so
+  // that a checkpointed block's no-grad forward and its recomputation draw the same masks.
+  if (is_training() && fused_lora_linear_supported(x))
+    return fused_lora_linear(x, weight_, bias_, lora_A_->weight, lora_B_->weight, scaling_, dropout_,
+                             dropout_ > 0.0 ? draw_dropout_seed() : 0);
   at::Tensor y = at::linear(x, weight_, bias_);
-  if (!has_lora() || !enabled_ || merged_) return y;
   at::Tensor input = x;
   if (dropout_ > 0.0 && is_training()) input = at::dropout(input, dropout_, /*train=*/true);
   // Cast the fp32 masters to the compute dtype: the matmuls run at the base layer's speed and the

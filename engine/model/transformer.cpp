@@ -8,7 +8,9 @@
 #include <cmath>
 #include <limits>
 
+#include "device.h"
 #include "error.h"
+#include "fused_ops.h"
 
 // libtorch 2.x has a fused attention (flash / memory-efficient / cuDNN on CUDA, a flash kernel on
 // CPU); 1.13 does not, so the explicit softmax(QKᵀ)V below is used there.
@@ -36,11 +38,7 @@ RMSNorm::RMSNorm(at::Tensor weight_value, double eps_value) : eps(eps_value) {
   weight = register_parameter("weight", std::move(weight_value), /*requires_grad=*/false);
 }
 
-at::Tensor RMSNorm::forward(const at::Tensor& x) {
-  const at::Tensor h = x.to(at::kFloat);
-  const at::Tensor variance = h.pow(2).mean(-1, /*keepdim=*/true);
-  return weight * (h * at::rsqrt(variance + eps)).to(x.scalar_type());
-}
+at::Tensor RMSNorm::forward(const at::Tensor& x) { return fused_rms_norm(x, weight, eps); }
 
 TokenEmbedding::TokenEmbedding(at::Tensor weight_value) {
   weight = register_parameter("weight", std::move(weight_value), /*requires_grad=*/false);
@@ -115,7 +113,6 @@ AttentionMask build_attention_mask(int64_t batch, int64_t query_length, int64_t 
         (key_positions == query_positions).view({1, 1, query_length, key_length}));
   }
   mask.allowed = allowed;
-  if (!LORA_HAVE_SDPA) mask.blocked = allowed.logical_not();
   return mask;
 }
 
@@ -136,11 +133,11 @@ Attention::Attention(const ModelConfig& config, WeightSource& weights, const std
 at::Tensor Attention::forward(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin,
                               const AttentionMask& mask, at::Tensor* cached_keys, at::Tensor* cached_values) {
   const int64_t batch = x.size(0), length = x.size(1);
-  at::Tensor q = q_proj->forward(x).view({batch, length, num_heads_, head_dim_}).transpose(1, 2);
-  at::Tensor k = k_proj->forward(x).view({batch, length, num_kv_heads_, head_dim_}).transpose(1, 2);
+  // Rotated and moved to [B, heads, T, D] in one pass (fused_ops.h; on CUDA the same composition as
+  // apply_rotary on the transposed view).
+  at::Tensor q = fused_rotary(q_proj->forward(x), cos, sin, num_heads_, head_dim_);
+  at::Tensor k = fused_rotary(k_proj->forward(x), cos, sin, num_kv_heads_, head_dim_);
   at::Tensor v = v_proj->forward(x).view({batch, length, num_kv_heads_, head_dim_}).transpose(1, 2);
-  q = apply_rotary(q, cos, sin);
-  k = apply_rotary(k, cos, sin);
   if (cached_keys) {
     if (cached_keys->defined()) {
       k = at::cat({*cached_keys, k}, 2);
@@ -149,8 +146,8 @@ at::Tensor Attention::forward(const at::Tensor& x, const at::Tensor& cos, const 
     *cached_keys = k;
     *cached_values = v;
   }
-  const int64_t key_length = k.size(2);
-  const int64_t group = num_heads_ / num_kv_heads_;
+  [[maybe_unused]] const int64_t key_length = k.size(2);
+  [[maybe_unused]] const int64_t group = num_heads_ / num_kv_heads_;
   at::Tensor out;  // [B, H, T, D]
 #if LORA_HAVE_SDPA
   if (group > 1) {  // repeat_kv: query head h reads key/value head h / group
@@ -167,20 +164,11 @@ at::Tensor Attention::forward(const at::Tensor& x, const at::Tensor& cos, const 
     out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/false);
   }
 #else
-  // Grouped-query attention without copying K/V per query head: the `group` query heads that
-  // share a KV head are stacked along the query axis ([B, KV, group*T, D]) and multiplied with it.
-  const at::Tensor grouped_q = q.reshape({batch, num_kv_heads_, group * length, head_dim_});
-  at::Tensor scores = at::matmul(grouped_q, k.transpose(-2, -1)).to(at::kFloat);
-  scores.mul_(1.0 / std::sqrt(static_cast<double>(head_dim_)));
-  if (mask.blocked.defined()) {
-    const at::Tensor blocked = mask.blocked.unsqueeze(1);  // [B|1, 1, 1, T, S]
-    // In place on the fresh fp32 scores (masked_fill_'s backward does not need them). The lowest
-    // finite value rather than -inf: a row can never turn into NaN.
-    scores.view({batch, num_kv_heads_, group, length, key_length})
-        .masked_fill_(blocked, std::numeric_limits<float>::lowest());
-  }
-  const at::Tensor probs = at::softmax(scores, -1).to(q.scalar_type());
-  out = at::matmul(probs, v).view({batch, num_heads_, length, head_dim_});
+  // softmax(QKᵀ/sqrt(d))V written out (fused_ops.h): grouped query heads share their key/value head
+  // without copies, the mask is applied inside the softmax, and backward keeps only q, k, v and the
+  // probabilities. (libtorch 2.x takes the SDPA branch above instead.)
+  out = fused_attention(q, k, v, mask.causal_over_all_keys, mask.allowed,
+                        1.0 / std::sqrt(static_cast<double>(head_dim_)));
 #endif
   return o_proj->forward(out.transpose(1, 2).reshape({batch, length, num_heads_ * head_dim_}));
 }
@@ -194,7 +182,7 @@ Mlp::Mlp(const ModelConfig& config, WeightSource& weights, const std::string& pr
 }
 
 at::Tensor Mlp::forward(const at::Tensor& x) {
-  return down_proj->forward(at::silu(gate_proj->forward(x)) * up_proj->forward(x));
+  return down_proj->forward(fused_silu_mul(gate_proj->forward(x), up_proj->forward(x)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,10 +231,12 @@ at::Tensor DecoderStack::forward(const at::Tensor& input_ids, KVCache* cache, co
     throw Error("input_ids must be [batch, length], got " + std::to_string(input_ids.dim()) + " dimensions");
   const int64_t batch = input_ids.size(0), length = input_ids.size(1);
   if (length == 0 || batch == 0) throw Error("input_ids is empty");
-  const at::Tensor ids = input_ids.to(device, at::kLong);
+  // An id outside the table would be an index error on the CPU and a device assert on CUDA. Checked
+  // on the host copy when the caller passes one (the trainer does), so a CUDA step does not wait here.
+  const at::Tensor ids = to_device_without_waiting(input_ids.to(at::kLong), device);
   {
-    // An id outside the table would be an index error on the CPU and a device assert on CUDA.
-    const int64_t smallest = ids.min().item<int64_t>(), largest = ids.max().item<int64_t>();
+    const at::Tensor& checked = input_ids.is_cpu() ? input_ids : ids;
+    const int64_t smallest = checked.min().item<int64_t>(), largest = checked.max().item<int64_t>();
     if (smallest < 0 || largest >= config_.vocab_size)
       throw Error("token id " + std::to_string(smallest < 0 ? smallest : largest) + " is outside the vocabulary [0, " +
                   std::to_string(config_.vocab_size) + ")");

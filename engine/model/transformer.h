@@ -65,8 +65,8 @@ at::Tensor apply_rotary(const at::Tensor& x, const at::Tensor& cos, const at::Te
 struct AttentionMask {
   at::Tensor allowed;                 // bool [B or 1, 1, T, S], true = may attend; undefined when every query sees every key
   bool causal_over_all_keys = false;  // no cache, no padding, no window: `allowed` is plain causal, which
-                                      // fused attention (SDPA's is_causal) applies without the tensor
-  at::Tensor blocked;                 // ~allowed, for the explicit softmax(QKᵀ)V path (libtorch 1.x)
+                                      // fused attention (SDPA's is_causal, fused_attention's causal)
+                                      // applies without reading the tensor
 };
 // Causal over absolute positions (query i is position cache_length + i), narrowed to the sliding
 // window (key > query - window) when window > 0, and to padding_mask [B, cache_length + T] (nonzero =

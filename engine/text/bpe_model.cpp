@@ -56,6 +56,12 @@ BpeModel::BpeModel(const nlohmann::json& config, const JsonPath& at) : source_(a
     vocab_[it.key()] = static_cast<int32_t>(id);
     if (id > max_id) max_id = id;
   }
+  // The id → token table is sized by the largest id: a hostile {"a": 2000000000} must not make us
+  // allocate 64 GB. Real vocabularies are dense (0..n-1, a few holes at most).
+  constexpr int64_t kMaxIdBeyondVocab = int64_t(1) << 20;
+  if (max_id >= static_cast<int64_t>(vocab.size()) + kMaxIdBeyondVocab)
+    (at / "vocab").fail("has an id " + std::to_string(max_id) + " far beyond its " + std::to_string(vocab.size()) +
+                        " entries; ids must be close to 0..entries-1");
   id_to_token_.resize(static_cast<size_t>(max_id + 1));
   id_known_.assign(static_cast<size_t>(max_id + 1), false);
   for (const auto& [token, id] : vocab_) {

@@ -35,6 +35,9 @@ nlohmann::json parse_json_file(const std::string& path) {
     if (position_end != std::string::npos) detail = detail.substr(position_end + 2);
     throw Error(path + ": not valid JSON (line " + std::to_string(line) + ", column " + std::to_string(column) +
                 "): " + detail);
+  } catch (const nlohmann::json::exception& e) {
+    // Valid syntax nlohmann cannot hold, e.g. a number beyond double's range ("1e+400").
+    throw Error(path + ": cannot be read as JSON: " + e.what());
   }
 }
 

@@ -1,12 +1,60 @@
 #include "optimizer.h"
 
 #include <ATen/ATen.h>
+#include <torch/version.h>
 
 #include <cmath>
 
 #include "error.h"
 
+// at::_fused_adamw_ (CUDA since libtorch 2.0) and the _foreach_ multi-tensor ops used for the norm.
+#if TORCH_VERSION_MAJOR >= 2
+#define LORA_HAVE_FUSED_ADAMW 1
+#else
+#define LORA_HAVE_FUSED_ADAMW 0
+#endif
+
 namespace lora {
+
+namespace {
+
+std::vector<at::Tensor> defined_gradients(const std::vector<std::pair<std::string, at::Tensor>>& params) {
+  std::vector<at::Tensor> grads;
+  for (const auto& [name, p] : params)
+    if (p.grad().defined()) grads.push_back(p.grad());
+  return grads;
+}
+
+}  // namespace
+
+at::Tensor gradient_norm(const std::vector<std::pair<std::string, at::Tensor>>& params) {
+  at::NoGradGuard no_grad;
+  const std::vector<at::Tensor> grads = defined_gradients(params);
+  if (grads.empty()) return at::Tensor();
+#if LORA_HAVE_FUSED_ADAMW
+  // As clip_grad_norm_: the norm of the per-tensor norms, each computed by one multi-tensor kernel.
+  const std::vector<at::Tensor> norms = at::_foreach_norm(grads, 2);
+  return at::stack(norms).to(at::kFloat).norm();
+#else
+  at::Tensor squared;
+  for (const at::Tensor& g : grads) {
+    at::Tensor sq = g.to(at::kFloat).pow(2).sum();
+    squared = squared.defined() ? squared.add_(sq) : sq;
+  }
+  return squared.sqrt();
+#endif
+}
+
+void scale_gradients(const std::vector<std::pair<std::string, at::Tensor>>& params, double scale) {
+  at::NoGradGuard no_grad;
+  std::vector<at::Tensor> grads = defined_gradients(params);
+  if (grads.empty()) return;
+#if LORA_HAVE_FUSED_ADAMW
+  at::_foreach_mul_(grads, at::Scalar(scale));
+#else
+  for (at::Tensor& g : grads) g.mul_(scale);
+#endif
+}
 
 Optimizer::Optimizer(OptimizerSettings settings, std::vector<std::pair<std::string, at::Tensor>> params)
     : settings_(std::move(settings)), params_(std::move(params)) {
@@ -20,11 +68,25 @@ Optimizer::Optimizer(OptimizerSettings settings, std::vector<std::pair<std::stri
       momentum_.push_back(at::zeros_like(p));
     }
   }
+#if LORA_HAVE_FUSED_ADAMW
+  // The fused kernel wants every tensor on one CUDA device in one floating dtype.
+  if (settings_.name == "adamw_torch" && !params_.empty()) {
+    const at::Tensor& first = params_.front().second;
+    bool uniform = first.is_cuda() && at::isFloatingType(first.scalar_type());
+    for (const auto& [name, p] : params_)
+      uniform = uniform && p.device() == first.device() && p.scalar_type() == first.scalar_type() && p.is_contiguous();
+    fused_ = uniform;
+  }
+  if (fused_) {
+    for (const auto& [name, p] : params_)
+      step_counts_.push_back(at::zeros({}, at::TensorOptions().dtype(at::kFloat).device(p.device())));
+  }
+#endif
 }
 
 void Optimizer::zero_grad() {
   for (auto& [name, p] : params_) {
-    if (p.grad().defined()) p.mutable_grad().zero_();
+    if (p.grad().defined()) p.mutable_grad().reset();
   }
 }
 
@@ -32,6 +94,27 @@ void Optimizer::step(double lr) {
   at::NoGradGuard no_grad;
   ++steps_;
   const auto& s = settings_;
+#if LORA_HAVE_FUSED_ADAMW
+  if (fused_) {
+    // torch.optim.AdamW(fused=True): the step counts go up on the device first, then one kernel
+    // updates parameters and moments of every tensor that has a gradient.
+    std::vector<at::Tensor> params, grads, exp_avgs, exp_avg_sqs, steps;
+    for (size_t i = 0; i < params_.size(); ++i) {
+      const at::Tensor& p = params_[i].second;
+      if (!p.grad().defined()) continue;
+      params.push_back(p);
+      grads.push_back(p.grad());
+      exp_avgs.push_back(exp_avg_[i]);
+      exp_avg_sqs.push_back(exp_avg_sq_[i]);
+      steps.push_back(step_counts_[i]);
+    }
+    if (params.empty()) return;
+    at::_foreach_add_(steps, at::Scalar(1.0));
+    at::_fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, /*max_exp_avg_sqs=*/{}, steps, lr, s.beta1, s.beta2,
+                      s.weight_decay, s.eps, /*amsgrad=*/false, /*maximize=*/false);
+    return;
+  }
+#endif
   for (size_t i = 0; i < params_.size(); ++i) {
     at::Tensor& p = params_[i].second;
     if (!p.grad().defined()) continue;
@@ -93,6 +176,7 @@ void Optimizer::load_state(const std::map<std::string, at::Tensor>& state, int64
     if (!momentum_.empty()) restore(name + ".momentum", momentum_[i]);
   }
   steps_ = steps_taken;
+  for (at::Tensor& count : step_counts_) count.fill_(static_cast<double>(steps_taken));
 }
 
 }  // namespace lora

@@ -2,6 +2,9 @@
 // The optimizers LoRA training offers, with torch.optim's update rules (AdamW with decoupled weight
 // decay; plain SGD with weight decay added to the gradient). The state is a set of named tensors so a
 // checkpoint stores it in safetensors and resume restores it exactly.
+// On CUDA with libtorch 2.x, AdamW runs as one fused kernel over every parameter
+// (at::_fused_adamw_, what torch.optim.AdamW(fused=True) calls) instead of ~7 kernels per tensor;
+// the update is the same formula. Nothing here reads a value back to the host.
 #include <ATen/core/Tensor.h>
 
 #include <map>
@@ -26,7 +29,11 @@ class Optimizer {
 
   // One update of every parameter that has a gradient, at learning rate `lr`.
   void step(double lr);
+  // Drops the gradients (torch's zero_grad(set_to_none=True)): the next backward writes fresh
+  // ones instead of adding to zeros, and no memory is held for them between steps.
   void zero_grad();
+  // True when step() uses the fused multi-tensor AdamW kernel.
+  bool fused() const { return fused_; }
   int64_t steps_taken() const { return steps_; }
 
   // Named state tensors ("<param>.exp_avg", "<param>.exp_avg_sq", "<param>.momentum") plus the step count.
@@ -40,7 +47,16 @@ class Optimizer {
   OptimizerSettings settings_;
   std::vector<std::pair<std::string, at::Tensor>> params_;
   std::vector<at::Tensor> exp_avg_, exp_avg_sq_, momentum_;
+  std::vector<at::Tensor> step_counts_;  // fused AdamW: per-parameter fp32 step on the device, as torch keeps it
+  bool fused_ = false;
   int64_t steps_ = 0;
 };
+
+// The global L2 norm of the gradients of `params` (those that have one) as a 0-dim fp32 tensor on
+// their device, without reading it back: torch.nn.utils.clip_grad_norm_'s total norm. Undefined
+// when no parameter has a gradient.
+at::Tensor gradient_norm(const std::vector<std::pair<std::string, at::Tensor>>& params);
+// Multiplies every gradient by `scale` in place (one multi-tensor kernel on libtorch 2.x).
+void scale_gradients(const std::vector<std::pair<std::string, at::Tensor>>& params, double scale);
 
 }  // namespace lora

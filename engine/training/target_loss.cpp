@@ -3,17 +3,27 @@
 #include <ATen/ATen.h>
 
 #include "causal_lm.h"
+#include "device.h"
+#include "fused_ops.h"
+#include "lora_linear.h"
 
 namespace lora {
 
 at::Tensor summed_target_loss(CausalLM& model, const at::Tensor& input_ids, const at::Tensor& labels) {
   constexpr int64_t kIgnoreLabel = -100;
   const at::Tensor hidden = model.forward_hidden(input_ids);
-  const at::Tensor positions = labels.reshape({-1}).ne(kIgnoreLabel).nonzero().squeeze(1);
+  // nonzero() has a data-dependent size: on the host labels (the trainer's) it costs nothing, on
+  // CUDA labels it waits for the device. Positions and targets then reach the device without a wait.
+  const at::Tensor host_positions = labels.reshape({-1}).ne(kIgnoreLabel).nonzero().squeeze(1);
+  const at::Tensor host_targets = labels.reshape({-1}).index_select(0, host_positions);
+  const at::Tensor positions = to_device_without_waiting(host_positions, hidden.device());
+  const at::Tensor targets = to_device_without_waiting(host_targets, hidden.device());
   const at::Tensor selected = hidden.reshape({-1, hidden.size(-1)}).index_select(0, positions);  // [n, hidden]
-  const at::Tensor logits = model.logits_from_hidden(selected);                                  // [n, vocab] fp32
-  const at::Tensor targets = labels.reshape({-1}).index_select(0, positions);
-  return at::cross_entropy_loss(logits, targets, {}, at::Reduction::Sum);
+  // The head's logits stay in the compute dtype [n, vocab]: the fused cross-entropy reads them for
+  // the log-sum-exp and writes its gradient over them in that dtype (no fp32 copy of the largest
+  // tensor of the step; on CUDA it falls back to fp32 logits + at::cross_entropy_loss).
+  const at::Tensor logits = model.linear_layer("lm_head").forward(selected);
+  return fused_cross_entropy_sum(logits, targets);
 }
 
 }  // namespace lora

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "causal_lm.h"
+#include "cuda_memory.h"
 #include "device.h"
 #include "error.h"
 #include "lora_linear.h"
@@ -138,8 +139,9 @@ TrainStepBenchResult run_train_step_bench(CausalLM& model, const TrainStepBenchS
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(settings.seed);
   const at::Tensor tokens = at::randint(config.vocab_size, {settings.micro_batch, settings.seq_len + 1}, generator,
                                         at::TensorOptions().dtype(at::kLong));
-  const at::Tensor input_ids = tokens.slice(1, 0, settings.seq_len).contiguous().to(device);
-  const at::Tensor labels = tokens.slice(1, 1).contiguous().to(device);
+  // On the host, as the trainer passes them: the forward pass and the loss move them to the device.
+  const at::Tensor input_ids = tokens.slice(1, 0, settings.seq_len).contiguous();
+  const at::Tensor labels = tokens.slice(1, 1).contiguous();
   const double target_count = static_cast<double>(result.tokens_per_step);
 
   OptimizerSettings optimizer_settings;  // adamw_torch, the trainer's default
@@ -149,24 +151,15 @@ TrainStepBenchResult run_train_step_bench(CausalLM& model, const TrainStepBenchS
   auto run_step = [&](TrainStepTimes* times) {
     PhaseTimer timer{device, memory};
     const at::Tensor loss = summed_target_loss(model, input_ids, labels);
-    const double loss_value = loss.item<double>();  // the trainer reads it every micro-batch too
+    const double loss_value = loss.item<double>();  // for the report (the trainer reads it once per step)
     times->forward = timer.lap();
     (loss / target_count).backward();
     times->backward = timer.lap();
     // As the trainer: global gradient norm, torch-style clipping, the update, zeroed gradients.
-    at::Tensor squared;
-    for (const auto& [name, p] : params) {
-      if (!p.grad().defined()) continue;
-      at::Tensor sq = p.grad().pow(2).sum();
-      squared = squared.defined() ? squared + sq : sq;
-    }
-    const double grad_norm = squared.defined() ? std::sqrt(squared.item<double>()) : 0.0;
-    if (settings.max_grad_norm > 0 && grad_norm > settings.max_grad_norm) {
-      at::NoGradGuard no_grad;
-      const double scale = settings.max_grad_norm / (grad_norm + 1e-6);
-      for (const auto& [name, p] : params)
-        if (p.grad().defined()) p.mutable_grad().mul_(scale);
-    }
+    const at::Tensor norm = gradient_norm(params);
+    const double grad_norm = norm.defined() ? norm.item<double>() : 0.0;
+    if (settings.max_grad_norm > 0 && grad_norm > settings.max_grad_norm)
+      scale_gradients(params, settings.max_grad_norm / (grad_norm + 1e-6));
     optimizer.step(settings.learning_rate);
     optimizer.zero_grad();
     times->optimizer = timer.lap();
@@ -239,9 +232,15 @@ TrainStepFlops train_step_flops(const CausalLM& model, int64_t batch, int64_t se
 
 // ---- PeakMemory -------------------------------------------------------------------------------
 
+int64_t PeakMemory::peak_reserved_bytes() const {
+  CudaAllocatorStats stats;
+  return cuda_allocator_stats(device_, &stats) ? stats.peak_reserved_bytes : -1;
+}
+
 void PeakMemory::reset() {
   cuda_peak_ = 0;
   if (device_.is_cuda()) {
+    reset_cuda_peak_memory(device_);
     sample();
     return;
   }
@@ -259,7 +258,12 @@ void PeakMemory::sample() {
 }
 
 int64_t PeakMemory::peak_bytes() const {
-  if (device_.is_cuda()) return cuda_peak_;
+  if (device_.is_cuda()) {
+    // The caching allocator's peak of memory held by tensors: what torch.cuda.max_memory_allocated
+    // reports for a Python reference. Without it, the device memory in use seen after each phase.
+    CudaAllocatorStats stats;
+    return cuda_allocator_stats(device_, &stats) ? stats.peak_allocated_bytes : cuda_peak_;
+  }
   if (rss_reset_) return read_vm_hwm_bytes();
   struct rusage usage {};
   getrusage(RUSAGE_SELF, &usage);
@@ -267,7 +271,12 @@ int64_t PeakMemory::peak_bytes() const {
 }
 
 std::string PeakMemory::what() const {
-  if (device_.is_cuda()) return "CUDA memory in use (cudaMemGetInfo), highest after any phase of a step";
+  if (device_.is_cuda()) {
+    CudaAllocatorStats stats;
+    if (cuda_allocator_stats(device_, &stats))
+      return "CUDA caching allocator's peak of memory held by tensors (as torch.cuda.max_memory_allocated)";
+    return "CUDA memory in use (cudaMemGetInfo), highest after any phase of a step";
+  }
   if (rss_reset_) return "process RSS high-water mark (VmHWM) since this run started";
   return "process RSS high-water mark (getrusage ru_maxrss) since the process started";
 }

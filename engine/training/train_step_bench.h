@@ -67,6 +67,12 @@ class PeakMemory {
   void sample();  // CUDA: records the memory in use now; CPU: nothing (the kernel tracks it)
   int64_t peak_bytes() const;
   std::string what() const;  // how peak_bytes was measured, for the report
+  // CUDA: the caching allocator's peak reservation from the driver (tensors + its cache), as
+  // torch.cuda.max_memory_reserved; -1 elsewhere or without allocator statistics.
+  int64_t peak_reserved_bytes() const;
+  // CUDA: the highest device memory in use seen by sample() (cudaMemGetInfo: every process on
+  // the device, the CUDA context included); 0 elsewhere.
+  int64_t device_in_use_peak_bytes() const { return cuda_peak_; }
 
  private:
   c10::Device device_;

@@ -73,19 +73,12 @@ MicroBatch make_micro_batch(const std::vector<const TokenizedExample*>& examples
     }
     batch.input_tokens += n;
   }
-  batch.input_ids = ids.to(device);
-  batch.labels = labels.to(device);
+  // Kept on the host: the forward pass checks the ids there and summed_target_loss picks the
+  // target positions there, so neither waits for the device; they reach it without a sync.
+  (void)device;
+  batch.input_ids = ids;
+  batch.labels = labels;
   return batch;
-}
-
-double global_grad_norm(const std::vector<std::pair<std::string, at::Tensor>>& params) {
-  at::Tensor total;
-  for (const auto& [name, p] : params) {
-    if (!p.grad().defined()) continue;
-    at::Tensor sq = p.grad().pow(2).sum();
-    total = total.defined() ? total + sq : sq;
-  }
-  return total.defined() ? std::sqrt(total.item<double>()) : 0.0;
 }
 
 LoraConfig lora_config_from(const TrainingSettings& s) {
@@ -290,7 +283,8 @@ TrainingResult Run::execute() {
     int64_t step_targets = 0;
     for (const auto& mb : step_plan.micro_batches)
       for (int64_t i : mb) step_targets += train_set_.examples[i].target_tokens;
-    double loss_sum = 0;
+    // The summed loss stays on the device until the step's one read below (no wait per micro-batch).
+    at::Tensor loss_sum_on_device;
     int64_t step_tokens = 0;
     for (size_t m = 0; m < step_plan.micro_batches.size(); ++m) {
       std::vector<const TokenizedExample*> rows;
@@ -302,10 +296,21 @@ TrainingResult Run::execute() {
       // Each micro-batch adds its share of the whole step's mean: the update equals one big batch.
       const at::Tensor loss = summed_target_loss(*model_, batch.input_ids, batch.labels);
       (loss / static_cast<double>(std::max<int64_t>(1, step_targets))).backward();
-      loss_sum += loss.item<double>();
+      const at::Tensor detached = loss.detach().to(at::kDouble);
+      loss_sum_on_device = loss_sum_on_device.defined() ? loss_sum_on_device + detached : detached;
+    }
+    // The step's only read from the device, for the log and the divergence check: loss and
+    // gradient norm together.
+    double loss_sum = 0, grad_norm = 0;
+    {
+      const at::Tensor norm = gradient_norm(params);
+      const at::Tensor zero = at::zeros({}, at::TensorOptions().dtype(at::kDouble).device(device));
+      const at::Tensor both = at::stack({loss_sum_on_device.defined() ? loss_sum_on_device : zero,
+                                         norm.defined() ? norm.to(at::kDouble) : zero}).cpu();
+      loss_sum = both[0].item<double>();
+      grad_norm = both[1].item<double>();
     }
     const double step_loss = loss_sum / static_cast<double>(std::max<int64_t>(1, step_targets));
-    const double grad_norm = global_grad_norm(params);
     const double lr = learning_rate_at(schedule, step);
     if (!std::isfinite(step_loss) || !std::isfinite(grad_norm)) {
       optimizer.zero_grad();
@@ -323,10 +328,7 @@ TrainingResult Run::execute() {
     }
     if (s_.max_grad_norm > 0 && grad_norm > s_.max_grad_norm) {
       // torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6).
-      const double scale = s_.max_grad_norm / (grad_norm + 1e-6);
-      at::NoGradGuard no_grad;
-      for (const auto& [name, p] : params)
-        if (p.grad().defined()) p.mutable_grad().mul_(scale);
+      scale_gradients(params, s_.max_grad_norm / (grad_norm + 1e-6));
     }
     optimizer.step(lr);
     optimizer.zero_grad();
@@ -407,7 +409,18 @@ TrainingResult Run::execute() {
 
 TrainingResult train_lora(const TrainingSettings& settings, bool resume, const TrainingCallback& callback) {
   Run run(settings, resume, callback);
-  return run.execute();
+  try {
+    return run.execute();
+  } catch (const c10::OutOfMemoryError& e) {
+    // CUDA out of memory: the run stops; checkpoints already written stay as they are.
+    const auto checkpoints = list_training_checkpoints(settings.output_dir);
+    throw Error("out of GPU memory during training (" + std::string(e.what_without_backtrace()).substr(0, 200) +
+                "). Lower --micro-batch-size (now " + std::to_string(settings.micro_batch_size) +
+                ") or --cutoff-len (now " + std::to_string(settings.cutoff_len) + ")" +
+                (settings.gradient_checkpointing ? "" : ", or turn on --gradient-checkpointing") + ". " +
+                (checkpoints.empty() ? "No checkpoint had been saved."
+                                     : "The last checkpoint is kept (" + checkpoints.front() + "): continue with --resume."));
+  }
 }
 
 }  // namespace lora

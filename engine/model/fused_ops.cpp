@@ -1,0 +1,534 @@
+#include "fused_ops.h"
+
+#include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
+#include <torch/csrc/autograd/custom_function.h>
+
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <string>
+
+#include "cpu_kernels.h"
+#include "error.h"
+
+namespace lora {
+
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+namespace kernels = cpu_kernels;
+
+// Work per parallel chunk: rows of a few hundred elements and up are worth a thread each; element
+// loops split in chunks of this many elements.
+constexpr int64_t kElementGrain = 32768;
+
+bool fusable(const at::Tensor& t) {
+  return t.defined() && t.device().is_cpu() && (t.scalar_type() == at::kFloat || t.scalar_type() == at::kBFloat16);
+}
+
+kernels::Storage storage_of(const at::Tensor& t) {
+  return t.scalar_type() == at::kBFloat16 ? kernels::Storage::BFloat16 : kernels::Storage::Float32;
+}
+
+// Bytes of one element: the kernels take raw pointers and index rows themselves.
+int64_t element_bytes(const at::Tensor& t) { return static_cast<int64_t>(t.element_size()); }
+
+const char* row_pointer(const at::Tensor& t, int64_t row, int64_t row_length) {
+  return static_cast<const char*>(t.data_ptr()) + row * row_length * element_bytes(t);
+}
+char* mutable_row_pointer(at::Tensor& t, int64_t row, int64_t row_length) {
+  return static_cast<char*>(t.data_ptr()) + row * row_length * element_bytes(t);
+}
+
+int64_t row_grain(int64_t row_length) { return std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, row_length)); }
+
+// ---- cross-entropy -------------------------------------------------------------------------------
+void check_targets(const at::Tensor& targets, int64_t vocab) {
+  const int64_t* target = targets.data_ptr<int64_t>();
+  for (int64_t i = 0; i < targets.numel(); ++i)
+    if (target[i] < 0 || target[i] >= vocab)
+      throw Error("cross-entropy: target id " + std::to_string(target[i]) + " at position " + std::to_string(i) +
+                  " is outside the vocabulary [0, " + std::to_string(vocab) + ")");
+}
+
+struct CrossEntropySum : public torch::autograd::Function<CrossEntropySum> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& logits_in, const at::Tensor& targets_in) {
+    const at::Tensor logits = logits_in.contiguous();
+    const at::Tensor targets = targets_in.to(at::kLong).contiguous();
+    const int64_t rows = logits.size(0), vocab = logits.size(1);
+    check_targets(targets, vocab);
+    const int64_t* target = targets.data_ptr<int64_t>();
+    at::Tensor lse = at::empty({rows}, logits.options().dtype(at::kFloat));
+    at::Tensor row_loss = at::empty({rows}, logits.options().dtype(at::kDouble));
+    float* lse_data = lse.data_ptr<float>();
+    double* loss_data = row_loss.data_ptr<double>();
+    const kernels::Storage storage = storage_of(logits);
+    at::parallel_for(0, rows, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) {
+        lse_data[i] = kernels::row_logsumexp(row_pointer(logits, i, vocab), storage, vocab);
+        const int64_t at_target = i * vocab + target[i];
+        const float target_logit = storage == kernels::Storage::BFloat16
+                                       ? static_cast<float>(logits.data_ptr<at::BFloat16>()[at_target])
+                                       : logits.data_ptr<float>()[at_target];
+        loss_data[i] = static_cast<double>(lse_data[i]) - static_cast<double>(target_logit);
+      }
+    });
+    ctx->save_for_backward({logits, targets, lse});
+    return row_loss.sum().to(at::kFloat);
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor& logits = saved[0];
+    const int64_t* target = saved[1].data_ptr<int64_t>();
+    const float* lse = saved[2].data_ptr<float>();
+    const int64_t rows = logits.size(0), vocab = logits.size(1);
+    const float scale = grad_outputs[0].item<float>();
+    // The gradient overwrites the saved logits, which nothing else reads: no second [n, vocab] buffer
+    // (the largest of the step, and fresh pages from the kernel every time). The graph therefore
+    // cannot be run backward twice (retain_graph).
+    if (ctx->saved_data.count("logits_overwritten"))
+      throw Error("cross-entropy: backward ran twice through one graph; its saved logits were already used");
+    ctx->saved_data["logits_overwritten"] = true;
+    at::Tensor grad = logits;
+    const kernels::Storage storage = storage_of(logits);
+    at::parallel_for(0, rows, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i)
+        kernels::row_softmax_minus_onehot(row_pointer(logits, i, vocab), storage, vocab, lse[i], target[i], scale,
+                                          mutable_row_pointer(grad, i, vocab));
+    });
+    return {grad, at::Tensor()};
+  }
+};
+
+// ---- attention -------------------------------------------------------------------------------------
+// Scores and probabilities live as [B, KV, group·T, S]: the `group` query heads sharing a key/value
+// head are stacked along the query axis, so one batched matmul per KV head serves them all.
+struct AttentionShape {
+  int64_t batch, heads, kv_heads, group, queries, keys, head_dim;
+  int64_t rows() const { return batch * kv_heads * group * queries; }
+};
+
+AttentionShape attention_shape(const at::Tensor& q, const at::Tensor& k) {
+  AttentionShape s{};
+  s.batch = q.size(0);
+  s.heads = q.size(1);
+  s.queries = q.size(2);
+  s.head_dim = q.size(3);
+  s.kv_heads = k.size(1);
+  s.keys = k.size(2);
+  s.group = s.heads / s.kv_heads;
+  return s;
+}
+
+// The key range and mask row a score row sees: row r is (batch b, kv head, group member, query t).
+struct RowView {
+  int64_t visible;
+  const bool* allowed;
+};
+
+struct MaskRows {
+  bool causal = false;
+  at::Tensor allowed;  // bool [B or 1, T, S] contiguous, or undefined
+  RowView row(const AttentionShape& s, int64_t r) const {
+    const int64_t t = r % s.queries;
+    RowView view{s.keys, nullptr};
+    if (causal) view.visible = s.keys - s.queries + t + 1;
+    if (allowed.defined()) {
+      const int64_t b = allowed.size(0) == 1 ? 0 : r / (s.kv_heads * s.group * s.queries);
+      view.allowed = allowed.data_ptr<bool>() + (b * s.queries + t) * s.keys;
+    }
+    return view;
+  }
+};
+
+MaskRows mask_rows(bool causal, const at::Tensor& allowed, const AttentionShape& s) {
+  MaskRows m;
+  m.causal = causal;
+  if (!causal && allowed.defined()) {
+    const int64_t batch = allowed.size(0) == 1 ? 1 : s.batch;
+    m.allowed = allowed.to(at::kBool).expand({batch, 1, s.queries, s.keys}).reshape({batch, s.queries, s.keys}).contiguous();
+  }
+  return m;
+}
+
+struct Attention : public torch::autograd::Function<Attention> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                            bool causal, const c10::optional<at::Tensor>& allowed, double scale) {
+    const AttentionShape s = attention_shape(q, k);
+    const at::Tensor grouped_q = q.reshape({s.batch, s.kv_heads, s.group * s.queries, s.head_dim});
+    at::Tensor probs = at::matmul(grouped_q, k.transpose(-2, -1)).contiguous();  // scores, then in place probs
+    const MaskRows mask = mask_rows(causal, allowed.has_value() ? *allowed : at::Tensor(), s);
+    const kernels::Storage storage = storage_of(probs);
+    const float scale_f = static_cast<float>(scale);
+    at::parallel_for(0, s.rows(), row_grain(s.keys), [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) {
+        const RowView view = mask.row(s, r);
+        kernels::row_masked_softmax(mutable_row_pointer(probs, r, s.keys), storage, s.keys, view.visible,
+                                    view.allowed, scale_f);
+      }
+    });
+    const at::Tensor out = at::matmul(probs, v);  // [B, KV, group·T, D]
+    ctx->save_for_backward({grouped_q, k, v, probs});
+    ctx->saved_data["scale"] = scale;
+    ctx->saved_data["heads"] = s.heads;
+    return out.view({s.batch, s.heads, s.queries, s.head_dim});
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor &grouped_q = saved[0], &k = saved[1], &v = saved[2], &probs = saved[3];
+    const int64_t batch = grouped_q.size(0), kv_heads = grouped_q.size(1), rows_per_head = grouped_q.size(2),
+                  head_dim = grouped_q.size(3), keys = k.size(2);
+    const int64_t heads = ctx->saved_data["heads"].toInt();
+    const int64_t queries = rows_per_head / (heads / kv_heads);
+    const float scale = static_cast<float>(ctx->saved_data["scale"].toDouble());
+    const at::Tensor grad_out = grad_outputs[0].reshape({batch, kv_heads, rows_per_head, head_dim});
+    at::Tensor grad_scores = at::matmul(grad_out, v.transpose(-2, -1)).contiguous();  // dP, then in place dS
+    const kernels::Storage storage = storage_of(grad_scores);
+    const int64_t rows = batch * kv_heads * rows_per_head;
+    at::parallel_for(0, rows, row_grain(keys), [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r)
+        kernels::row_softmax_backward(mutable_row_pointer(grad_scores, r, keys), row_pointer(probs, r, keys), storage,
+                                      keys, scale);
+    });
+    at::Tensor grad_q, grad_k, grad_v;
+    if (ctx->needs_input_grad(0))
+      grad_q = at::matmul(grad_scores, k).view({batch, heads, queries, head_dim});
+    if (ctx->needs_input_grad(1)) grad_k = at::matmul(grad_scores.transpose(-2, -1), grouped_q);
+    if (ctx->needs_input_grad(2)) grad_v = at::matmul(probs.transpose(-2, -1), grad_out);
+    return {grad_q, grad_k, grad_v, at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+
+// ---- RMSNorm ------------------------------------------------------------------------------------------
+struct RmsNorm : public torch::autograd::Function<RmsNorm> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x_in, const at::Tensor& weight_in, double eps) {
+    const at::Tensor x = x_in.contiguous();
+    const at::Tensor weight = weight_in.to(x.scalar_type()).contiguous();
+    const int64_t n = x.size(-1), rows = x.numel() / n;
+    at::Tensor out = at::empty_like(x);
+    at::Tensor rstd = at::empty({rows}, x.options().dtype(at::kFloat));
+    float* rstd_data = rstd.data_ptr<float>();
+    const kernels::Storage storage = storage_of(x);
+    const float eps_f = static_cast<float>(eps);
+    at::parallel_for(0, rows, row_grain(n), [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r)
+        rstd_data[r] = kernels::rmsnorm_row(row_pointer(x, r, n), weight.data_ptr(), mutable_row_pointer(out, r, n),
+                                            storage, n, eps_f);
+    });
+    ctx->save_for_backward({x, weight, rstd});
+    return out;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor &x = saved[0], &weight = saved[1], &rstd = saved[2];
+    const at::Tensor grad = grad_outputs[0].contiguous();
+    const int64_t n = x.size(-1), rows = x.numel() / n;
+    at::Tensor grad_x = at::empty_like(x);
+    const float* rstd_data = rstd.data_ptr<float>();
+    const kernels::Storage storage = storage_of(x);
+    at::parallel_for(0, rows, row_grain(n), [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r)
+        kernels::rmsnorm_backward_row(row_pointer(grad, r, n), row_pointer(x, r, n), weight.data_ptr(), rstd_data[r],
+                                      mutable_row_pointer(grad_x, r, n), storage, n);
+    });
+    return {grad_x, at::Tensor(), at::Tensor()};
+  }
+};
+
+// ---- rotary position embedding ----------------------------------------------------------------------
+// Row r of x is (b, t, head) in [B, T, heads, D]; it goes to (b, head, t) of the [B, heads, T, D] output.
+struct RotaryLayout {
+  int64_t batch, length, heads, head_dim, table_batch;
+  int64_t output_row(int64_t r) const {
+    const int64_t b = r / (length * heads), t = (r / heads) % length, h = r % heads;
+    return (b * heads + h) * length + t;
+  }
+  int64_t table_row(int64_t r) const {
+    const int64_t b = r / (length * heads), t = (r / heads) % length;
+    return (table_batch == 1 ? 0 : b) * length + t;
+  }
+};
+
+struct Rotary : public torch::autograd::Function<Rotary> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x_in, const at::Tensor& cos_in,
+                            const at::Tensor& sin_in, int64_t heads, int64_t head_dim) {
+    const at::Tensor x = x_in.contiguous();
+    const at::Tensor cos = cos_in.to(x.scalar_type()).contiguous(), sin = sin_in.to(x.scalar_type()).contiguous();
+    const RotaryLayout layout{x.size(0), x.size(1), heads, head_dim, cos.size(0)};
+    at::Tensor out = at::empty({layout.batch, heads, layout.length, head_dim}, x.options());
+    const kernels::Storage storage = storage_of(x);
+    at::parallel_for(0, layout.batch * layout.length * heads, row_grain(head_dim), [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) {
+        const int64_t table = layout.table_row(r);
+        kernels::rotary_row(row_pointer(x, r, head_dim), row_pointer(cos, table, head_dim),
+                            row_pointer(sin, table, head_dim), mutable_row_pointer(out, layout.output_row(r), head_dim),
+                            storage, head_dim, /*inverse=*/false);
+      }
+    });
+    ctx->save_for_backward({cos, sin});
+    ctx->saved_data["input_sizes"] = x_in.sizes().vec();
+    return out;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor &cos = saved[0], &sin = saved[1];
+    const at::Tensor grad = grad_outputs[0].contiguous();  // [B, heads, T, D]
+    const int64_t heads = grad.size(1), head_dim = grad.size(3);
+    const RotaryLayout layout{grad.size(0), grad.size(2), heads, head_dim, cos.size(0)};
+    at::Tensor grad_x = at::empty({layout.batch, layout.length, heads * head_dim}, grad.options());
+    const kernels::Storage storage = storage_of(grad);
+    at::parallel_for(0, layout.batch * layout.length * heads, row_grain(head_dim), [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) {
+        const int64_t table = layout.table_row(r);
+        kernels::rotary_row(row_pointer(grad, layout.output_row(r), head_dim), row_pointer(cos, table, head_dim),
+                            row_pointer(sin, table, head_dim), mutable_row_pointer(grad_x, r, head_dim), storage,
+                            head_dim, /*inverse=*/true);
+      }
+    });
+    return {grad_x.view(ctx->saved_data["input_sizes"].toIntVector()), at::Tensor(), at::Tensor(), at::Tensor(),
+            at::Tensor()};
+  }
+};
+
+// ---- SiLU-gated product ------------------------------------------------------------------------------
+struct SiluMul : public torch::autograd::Function<SiluMul> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& gate_in, const at::Tensor& up_in) {
+    const at::Tensor gate = gate_in.contiguous(), up = up_in.contiguous();
+    at::Tensor out = at::empty_like(gate);
+    const kernels::Storage storage = storage_of(gate);
+    at::parallel_for(0, gate.numel(), kElementGrain, [&](int64_t begin, int64_t end) {
+      kernels::silu_mul(gate.data_ptr(), up.data_ptr(), out.data_ptr(), storage, begin, end);
+    });
+    ctx->save_for_backward({gate, up});
+    return out;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor &gate = saved[0], &up = saved[1];
+    const at::Tensor grad = grad_outputs[0].contiguous();
+    at::Tensor grad_gate = at::empty_like(gate), grad_up = at::empty_like(up);
+    const kernels::Storage storage = storage_of(gate);
+    at::parallel_for(0, gate.numel(), kElementGrain, [&](int64_t begin, int64_t end) {
+      kernels::silu_mul_backward(grad.data_ptr(), gate.data_ptr(), up.data_ptr(), grad_gate.data_ptr(),
+                                 grad_up.data_ptr(), storage, begin, end);
+    });
+    return {grad_gate, grad_up};
+  }
+};
+
+// ---- LoRA linear ---------------------------------------------------------------------------------------
+uint32_t dropout_threshold(double p) {
+  return static_cast<uint32_t>(std::min(std::llround(p * 4294967296.0), static_cast<long long>(UINT32_MAX)));
+}
+
+// x (contiguous [N, in]) with the dropout mask applied, as a new tensor.
+at::Tensor apply_dropout(const at::Tensor& x, double p, uint64_t seed) {
+  at::Tensor out = at::empty_like(x);
+  const uint32_t threshold = dropout_threshold(p);
+  const float keep_scale = static_cast<float>(1.0 / (1.0 - p));
+  const kernels::Storage storage = storage_of(x);
+  at::parallel_for(0, x.numel(), kElementGrain, [&](int64_t begin, int64_t end) {
+    kernels::dropout_forward(x.data_ptr(), out.data_ptr(), storage, begin, end, seed, threshold, keep_scale);
+  });
+  return out;
+}
+
+struct LoraLinearFunction : public torch::autograd::Function<LoraLinearFunction> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
+                            const c10::optional<at::Tensor>& bias, const at::Tensor& lora_A, const at::Tensor& lora_B,
+                            double scaling, double dropout, int64_t seed) {
+    const int64_t in = weight.size(1), out_features = weight.size(0);
+    const at::Tensor flat_x = x.reshape({-1, in}).contiguous();
+    const at::Tensor a = lora_A.to(x.scalar_type()), b = lora_B.to(x.scalar_type());
+    at::Tensor y = at::linear(flat_x, weight, bias.has_value() ? *bias : at::Tensor());
+    const at::Tensor dropped = dropout > 0 ? apply_dropout(flat_x, dropout, static_cast<uint64_t>(seed)) : flat_x;
+    const at::Tensor down = at::mm(dropped, a.t());  // [N, r]
+    y.addmm_(down, b.t(), /*beta=*/1, /*alpha=*/scaling);
+    // The dropped input is regenerated from flat_x and the seed in backward rather than kept.
+    ctx->save_for_backward({flat_x, weight, a, b, down});
+    ctx->saved_data["scaling"] = scaling;
+    ctx->saved_data["dropout"] = dropout;
+    ctx->saved_data["seed"] = seed;
+    ctx->saved_data["input_sizes"] = x.sizes().vec();
+    ctx->saved_data["has_bias"] = bias.has_value();
+    std::vector<int64_t> out_sizes = x.sizes().vec();
+    out_sizes.back() = out_features;
+    return y.view(out_sizes);
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor &flat_x = saved[0], &weight = saved[1], &a = saved[2], &b = saved[3], &down = saved[4];
+    const double scaling = ctx->saved_data["scaling"].toDouble();
+    const double dropout = ctx->saved_data["dropout"].toDouble();
+    const uint64_t seed = static_cast<uint64_t>(ctx->saved_data["seed"].toInt());
+    const std::vector<int64_t> input_sizes = ctx->saved_data["input_sizes"].toIntVector();
+    const at::Tensor grad = grad_outputs[0].reshape({-1, weight.size(0)}).contiguous();  // [N, out]
+    // needs_input_grad counts the tensors that went in: x, weight, [bias,] lora_A, lora_B.
+    const size_t a_index = ctx->saved_data["has_bias"].toBool() ? 3 : 2;
+    const bool need_x = ctx->needs_input_grad(0), need_a = ctx->needs_input_grad(a_index),
+               need_b = ctx->needs_input_grad(a_index + 1);
+
+    at::Tensor grad_a, grad_b, grad_x;
+    if (need_b) grad_b = at::mm(grad.t(), down).to(at::kFloat).mul_(scaling);  // [out, r]
+    if (need_a || need_x) {
+      const at::Tensor grad_down = at::mm(grad, b).mul_(scaling);  // [N, r]
+      if (need_a) {
+        const at::Tensor dropped = dropout > 0 ? apply_dropout(flat_x, dropout, seed) : flat_x;
+        grad_a = at::mm(grad_down.t(), dropped).to(at::kFloat);  // [r, in]
+      }
+      if (need_x) {
+        grad_x = at::mm(grad, weight);  // [N, in]
+        if (dropout > 0) {
+          const at::Tensor lora_part = at::mm(grad_down, a);
+          const uint32_t threshold = dropout_threshold(dropout);
+          const float keep_scale = static_cast<float>(1.0 / (1.0 - dropout));
+          const kernels::Storage storage = storage_of(grad_x);
+          at::parallel_for(0, grad_x.numel(), kElementGrain, [&](int64_t begin, int64_t end) {
+            kernels::dropout_accumulate(grad_x.data_ptr(), lora_part.data_ptr(), storage, begin, end, seed, threshold,
+                                        keep_scale);
+          });
+        } else {
+          grad_x.addmm_(grad_down, a);
+        }
+        grad_x = grad_x.view(input_sizes);
+      }
+    }
+    return {grad_x, at::Tensor(), at::Tensor(), grad_a, grad_b, at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+
+}  // namespace
+
+// ---- entry points --------------------------------------------------------------------------------------
+at::Tensor fused_cross_entropy_sum(const at::Tensor& logits, const at::Tensor& targets) {
+  if (logits.dim() != 2 || targets.dim() != 1 || targets.size(0) != logits.size(0))
+    throw Error("cross-entropy: expected logits [N, vocab] and targets [N]");
+  if (!fusable(logits) || logits.size(1) == 0) return unfused::cross_entropy_sum(logits, targets);
+  return CrossEntropySum::apply(logits, targets);
+}
+
+at::Tensor fused_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, bool causal,
+                           const at::Tensor& allowed, double scale) {
+  if (q.dim() != 4 || k.dim() != 4 || v.sizes() != k.sizes() || q.size(0) != k.size(0) || q.size(3) != k.size(3) ||
+      k.size(1) == 0 || q.size(1) % k.size(1) != 0)
+    throw Error("attention: expected q [B, H, T, D] and k, v [B, KV, S, D] with H a multiple of KV");
+  if (causal && k.size(2) < q.size(2)) throw Error("attention: causal attention needs at least as many keys as queries");
+  if (!fusable(q) || k.scalar_type() != q.scalar_type() || v.scalar_type() != q.scalar_type())
+    return unfused::attention(q, k, v, causal, allowed, scale);
+  // Optional tensors go in as c10::optional: an undefined at::Tensor is not a valid autograd input.
+  return Attention::apply(q, k, v, causal, allowed.defined() ? c10::optional<at::Tensor>(allowed) : c10::nullopt, scale);
+}
+
+at::Tensor fused_rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
+  if (!fusable(x) || weight.requires_grad() || weight.dim() != 1 || weight.size(0) != x.size(-1))
+    return unfused::rms_norm(x, weight, eps);
+  return RmsNorm::apply(x, weight, eps);
+}
+
+at::Tensor fused_rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, int64_t heads,
+                        int64_t head_dim) {
+  if (x.dim() < 3 || x.size(-1) * (x.dim() == 4 ? x.size(-2) : 1) != heads * head_dim || head_dim % 2 != 0 ||
+      cos.dim() != 4 || cos.sizes() != sin.sizes() || cos.size(2) != x.size(1) || cos.size(3) != head_dim ||
+      (cos.size(0) != 1 && cos.size(0) != x.size(0)))
+    throw Error("rotary: expected x [B, T, heads x head_dim] and cos/sin [B or 1, 1, T, head_dim]");
+  if (!fusable(x) || cos.requires_grad() || sin.requires_grad()) return unfused::rotary(x, cos, sin, heads, head_dim);
+  return Rotary::apply(x.reshape({x.size(0), x.size(1), heads * head_dim}), cos, sin, heads, head_dim);
+}
+
+at::Tensor fused_silu_mul(const at::Tensor& gate, const at::Tensor& up) {
+  if (!fusable(gate) || up.scalar_type() != gate.scalar_type() || up.sizes() != gate.sizes())
+    return unfused::silu_mul(gate, up);
+  return SiluMul::apply(gate, up);
+}
+
+bool fused_lora_linear_supported(const at::Tensor& x) { return fusable(x); }
+
+at::Tensor fused_lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                             const at::Tensor& lora_A, const at::Tensor& lora_B, double scaling, double dropout,
+                             uint64_t dropout_seed) {
+  if (!fusable(x) || weight.scalar_type() != x.scalar_type() || weight.requires_grad() ||
+      (bias.defined() && bias.requires_grad()))
+    return unfused::lora_linear(x, weight, bias, lora_A, lora_B, scaling,
+                                dropout > 0 ? dropout_mask(x, dropout, dropout_seed) : at::Tensor());
+  return LoraLinearFunction::apply(x, weight, bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt, lora_A,
+                                   lora_B, scaling, dropout, static_cast<int64_t>(dropout_seed));
+}
+
+uint64_t draw_dropout_seed() {
+  at::Generator generator = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return at::check_generator<at::CPUGeneratorImpl>(generator)->random64();
+}
+
+at::Tensor dropout_mask(const at::Tensor& x, double dropout, uint64_t dropout_seed) {
+  const at::Tensor ones = at::ones(x.sizes(), x.options().device(at::kCPU));
+  return apply_dropout(ones.scalar_type() == at::kBFloat16 ? ones : ones.to(at::kFloat), dropout, dropout_seed)
+      .to(x.options());
+}
+
+// ---- the compositions ------------------------------------------------------------------------------------
+namespace unfused {
+
+at::Tensor cross_entropy_sum(const at::Tensor& logits, const at::Tensor& targets) {
+  return at::cross_entropy_loss(logits.to(at::kFloat), targets.to(at::kLong), {}, at::Reduction::Sum);
+}
+
+at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, bool causal,
+                     const at::Tensor& allowed, double scale) {
+  const AttentionShape s = attention_shape(q, k);
+  const at::Tensor grouped_q = q.reshape({s.batch, s.kv_heads, s.group * s.queries, s.head_dim});
+  at::Tensor scores = at::matmul(grouped_q, k.transpose(-2, -1)).to(at::kFloat).mul(scale);
+  at::Tensor permitted;  // [B or 1, 1, T, S]
+  if (causal) {
+    const auto long_options = at::TensorOptions().dtype(at::kLong).device(q.device());
+    const at::Tensor query_positions = at::arange(s.keys - s.queries, s.keys, long_options).unsqueeze(1);
+    const at::Tensor key_positions = at::arange(0, s.keys, long_options).unsqueeze(0);
+    permitted = (key_positions <= query_positions).view({1, 1, s.queries, s.keys});
+  } else if (allowed.defined()) {
+    permitted = allowed.to(at::kBool);
+  }
+  if (permitted.defined()) {
+    // The lowest finite value rather than -inf: a row can never turn into NaN.
+    scores = scores.view({s.batch, s.kv_heads, s.group, s.queries, s.keys})
+                 .masked_fill(permitted.logical_not().unsqueeze(1), std::numeric_limits<float>::lowest())
+                 .view({s.batch, s.kv_heads, s.group * s.queries, s.keys});
+  }
+  const at::Tensor probs = at::softmax(scores, -1).to(q.scalar_type());
+  return at::matmul(probs, v).view({s.batch, s.heads, s.queries, s.head_dim});
+}
+
+at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
+  const at::Tensor h = x.to(at::kFloat);
+  const at::Tensor variance = h.pow(2).mean(-1, /*keepdim=*/true);
+  return weight * (h * at::rsqrt(variance + eps)).to(x.scalar_type());
+}
+
+at::Tensor silu_mul(const at::Tensor& gate, const at::Tensor& up) { return at::silu(gate) * up; }
+
+at::Tensor rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, int64_t heads, int64_t head_dim) {
+  const at::Tensor heads_first = x.reshape({x.size(0), x.size(1), heads, head_dim}).transpose(1, 2);
+  const int64_t half = head_dim / 2;
+  const at::Tensor rotated = at::cat({heads_first.slice(-1, half).neg(), heads_first.slice(-1, 0, half)}, -1);
+  return heads_first * cos + rotated * sin;
+}
+
+at::Tensor lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& lora_A,
+                       const at::Tensor& lora_B, double scaling, const at::Tensor& mask) {
+  const at::Tensor y = at::linear(x, weight, bias);
+  const at::Tensor input = mask.defined() ? x * mask : x;
+  const auto dtype = x.scalar_type();
+  return y.add(at::linear(at::linear(input, lora_A.to(dtype)), lora_B.to(dtype)), scaling);
+}
+
+}  // namespace unfused
+
+}  // namespace lora

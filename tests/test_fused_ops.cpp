@@ -1,0 +1,209 @@
+// The fused training ops (engine/model/fused_ops.h) compute what their ATen compositions compute:
+// values and gradients of cross-entropy, attention (causal, masked, grouped heads, a cache),
+// RMSNorm, the SiLU-gated product and the LoRA linear layer with dropout, in fp32 (tight) and bf16
+// (within bf16 rounding), and the dropout mask is a function of the seed alone.
+// libtorch before Qt: Qt's `slots` macro would clash with torch's IValue::slots().
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <torch/csrc/autograd/autograd.h>
+
+#include <QtTest>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "error.h"
+#include "fused_ops.h"
+
+namespace {
+
+using TensorFn = std::function<at::Tensor(const std::vector<at::Tensor>&)>;
+
+// max |a - b| / max |b|: a relative error that ignores where b is near zero.
+double relative_error(const at::Tensor& a, const at::Tensor& b) {
+  const at::Tensor a32 = a.to(at::kFloat), b32 = b.to(at::kFloat);
+  const double scale = std::max(b32.abs().max().item<double>(), 1e-12);
+  return (a32 - b32).abs().max().item<double>() / scale;
+}
+
+struct ValueAndGrads {
+  at::Tensor value;
+  std::vector<at::Tensor> grads;
+};
+
+// fn(inputs) and the gradients of Σ value·weights with respect to every input that requires grad.
+ValueAndGrads run(const TensorFn& fn, const std::vector<at::Tensor>& inputs, const at::Tensor& weights) {
+  std::vector<at::Tensor> leaves;
+  for (const at::Tensor& t : inputs) leaves.push_back(t.detach().clone().requires_grad_(t.requires_grad()));
+  ValueAndGrads out;
+  out.value = fn(leaves);
+  const at::Tensor objective = weights.defined() ? (out.value.to(at::kFloat) * weights).sum() : out.value.sum();
+  objective.backward();
+  for (const at::Tensor& t : leaves) out.grads.push_back(t.requires_grad() ? t.grad() : at::Tensor());
+  return out;
+}
+
+// Compares value and every gradient of fused against reference within `tolerance` (relative).
+void compare(const char* what, const TensorFn& fused, const TensorFn& reference, const std::vector<at::Tensor>& inputs,
+             double tolerance) {
+  at::Tensor weights;
+  {
+    at::NoGradGuard no_grad;
+    const at::Tensor shape_of = reference(inputs);
+    weights = at::randn(shape_of.sizes(), at::TensorOptions().dtype(at::kFloat));
+  }
+  const ValueAndGrads f = run(fused, inputs, weights), r = run(reference, inputs, weights);
+  const double value_error = relative_error(f.value, r.value);
+  QVERIFY2(value_error < tolerance, qPrintable(QString("%1: value differs by %2").arg(what).arg(value_error)));
+  QCOMPARE(f.value.scalar_type(), r.value.scalar_type());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (!inputs[i].requires_grad()) continue;
+    QVERIFY2(f.grads[i].defined() && r.grads[i].defined(), qPrintable(QString("%1: input %2 got no gradient").arg(what).arg(i)));
+    const double grad_error = relative_error(f.grads[i], r.grads[i]);
+    QVERIFY2(grad_error < tolerance,
+             qPrintable(QString("%1: gradient of input %2 differs by %3").arg(what).arg(i).arg(grad_error)));
+  }
+}
+
+at::Tensor random(std::vector<int64_t> shape, at::ScalarType dtype, double scale = 1.0, bool grad = true) {
+  return (at::randn(shape, at::TensorOptions().dtype(at::kFloat)) * scale).to(dtype).requires_grad_(grad);
+}
+
+// fp32: summation order only; bf16: one or two roundings of 2^-8 relative apart.
+double tolerance_for(at::ScalarType dtype) { return dtype == at::kFloat ? 2e-5 : 3e-2; }
+
+const std::vector<at::ScalarType> kDtypes = {at::kFloat, at::kBFloat16};
+
+}  // namespace
+
+class TestFusedOps : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() { at::manual_seed(20261128); }
+
+  void cross_entropy_matches_log_softmax() {
+    for (const auto dtype : kDtypes) {
+      // Odd sizes: the vector loops' tails are exercised too.
+      const at::Tensor logits = random({7, 1003}, dtype, 3.0);
+      const at::Tensor targets = at::randint(1003, {7}, at::TensorOptions().dtype(at::kLong));
+      compare(
+          "cross-entropy", [&](const auto& in) { return lora::fused_cross_entropy_sum(in[0], targets); },
+          [&](const auto& in) { return lora::unfused::cross_entropy_sum(in[0], targets); }, {logits},
+          tolerance_for(dtype));
+    }
+    // A target outside the vocabulary is refused with the position named.
+    const at::Tensor logits = at::randn({2, 5});
+    bool refused = false;
+    try {
+      lora::fused_cross_entropy_sum(logits, at::tensor({1, 5}, at::kLong));
+    } catch (const lora::Error& e) {
+      refused = std::string(e.what()).find("position 1") != std::string::npos;
+    }
+    QVERIFY(refused);
+  }
+
+  void attention_matches_softmax_attention() {
+    for (const auto dtype : kDtypes) {
+      const double tolerance = tolerance_for(dtype);
+      const double scale = 1.0 / std::sqrt(24.0);
+      // Grouped heads (6 query heads on 2 key/value heads), 37 positions, head_dim 24.
+      const at::Tensor q = random({2, 6, 37, 24}, dtype), k = random({2, 2, 37, 24}, dtype),
+                       v = random({2, 2, 37, 24}, dtype);
+      compare(
+          "causal attention",
+          [&](const auto& in) { return lora::fused_attention(in[0], in[1], in[2], true, {}, scale); },
+          [&](const auto& in) { return lora::unfused::attention(in[0], in[1], in[2], true, {}, scale); }, {q, k, v},
+          tolerance);
+      // Padding: batch 0 sees keys 5.. only (a query always sees itself, as the model's mask has it).
+      at::Tensor allowed = at::ones({2, 1, 37, 37}, at::TensorOptions().dtype(at::kBool)).tril();
+      allowed.index({0, 0, at::indexing::Slice(), at::indexing::Slice(0, 5)}).fill_(false);
+      allowed.logical_or_(at::eye(37, at::TensorOptions().dtype(at::kBool)).view({1, 1, 37, 37}));
+      compare(
+          "masked attention",
+          [&](const auto& in) { return lora::fused_attention(in[0], in[1], in[2], false, allowed, scale); },
+          [&](const auto& in) { return lora::unfused::attention(in[0], in[1], in[2], false, allowed, scale); },
+          {q, k, v}, tolerance);
+      // Three new queries after 34 cached keys, causal over absolute positions.
+      const at::Tensor q_new = random({2, 6, 3, 24}, dtype);
+      compare(
+          "attention after a cache",
+          [&](const auto& in) { return lora::fused_attention(in[0], in[1], in[2], true, {}, scale); },
+          [&](const auto& in) { return lora::unfused::attention(in[0], in[1], in[2], true, {}, scale); },
+          {q_new, k, v}, tolerance);
+    }
+  }
+
+  void rms_norm_and_silu_mul_match_their_compositions() {
+    for (const auto dtype : kDtypes) {
+      const at::Tensor x = random({3, 5, 70}, dtype, 2.0);
+      const at::Tensor weight = (at::rand({70}) + 0.5).to(dtype);  // frozen, as in the model
+      compare(
+          "rms_norm", [&](const auto& in) { return lora::fused_rms_norm(in[0], weight, 1e-6); },
+          [&](const auto& in) { return lora::unfused::rms_norm(in[0], weight, 1e-6); }, {x}, tolerance_for(dtype));
+      const at::Tensor gate = random({3, 5, 70}, dtype, 3.0), up = random({3, 5, 70}, dtype);
+      compare(
+          "silu_mul", [&](const auto& in) { return lora::fused_silu_mul(in[0], in[1]); },
+          [&](const auto& in) { return lora::unfused::silu_mul(in[0], in[1]); }, {gate, up}, tolerance_for(dtype));
+    }
+  }
+
+  void rotary_matches_rotate_half() {
+    for (const auto dtype : kDtypes) {
+      // Per-sequence positions (a cos/sin table per batch row) and a shared one.
+      const at::Tensor x = random({2, 9, 3 * 20}, dtype);
+      for (const int64_t table_batch : {1, 2}) {
+        const at::Tensor angles = at::rand({table_batch, 1, 9, 20}) * 6.0;
+        const at::Tensor cos = angles.cos().to(dtype), sin = angles.sin().to(dtype);
+        compare(
+            "rotary", [&](const auto& in) { return lora::fused_rotary(in[0], cos, sin, 3, 20); },
+            [&](const auto& in) { return lora::unfused::rotary(in[0], cos, sin, 3, 20); }, {x}, tolerance_for(dtype));
+        QVERIFY(lora::fused_rotary(x.detach(), cos, sin, 3, 20).is_contiguous());
+      }
+    }
+  }
+
+  void lora_linear_matches_with_the_same_dropout_mask() {
+    for (const auto dtype : kDtypes) {
+      const at::Tensor weight = random({45, 70}, dtype, 0.1, false), bias = random({45}, dtype, 0.1, false);
+      const at::Tensor a = random({8, 70}, at::kFloat, 0.1), b = random({45, 8}, at::kFloat, 0.1);
+      for (const double dropout : {0.0, 0.3}) {
+        for (const bool input_needs_grad : {true, false}) {  // layer 0's input needs none
+          const at::Tensor x = random({3, 11, 70}, dtype, 1.0, input_needs_grad);
+          const uint64_t seed = 0x1234567887654321ULL;
+          const at::Tensor mask = dropout > 0 ? lora::dropout_mask(x, dropout, seed) : at::Tensor();
+          for (const bool with_bias : {false, true}) {
+            const at::Tensor used_bias = with_bias ? bias : at::Tensor();
+            compare(
+                "lora_linear",
+                [&](const auto& in) {
+                  return lora::fused_lora_linear(in[0], weight, used_bias, in[1], in[2], 2.0, dropout, seed);
+                },
+                [&](const auto& in) { return lora::unfused::lora_linear(in[0], weight, used_bias, in[1], in[2], 2.0, mask); },
+                {x, a, b}, tolerance_for(dtype));
+          }
+        }
+      }
+    }
+  }
+
+  void dropout_mask_depends_on_the_seed_only() {
+    const at::Tensor x = at::ones({1000, 300}, at::TensorOptions().dtype(at::kBFloat16));
+    const int threads = at::get_num_threads();
+    at::set_num_threads(1);
+    const at::Tensor single = lora::dropout_mask(x, 0.1, 42);
+    at::set_num_threads(std::max(2, threads));
+    const at::Tensor parallel = lora::dropout_mask(x, 0.1, 42);
+    at::set_num_threads(threads);
+    QVERIFY(at::equal(single, parallel));
+    QVERIFY(!at::equal(single, lora::dropout_mask(x, 0.1, 43)));
+    // Kept entries are scaled by 1/(1-p) and about 1-p of them are kept.
+    const double kept = single.ne(0).to(at::kDouble).mean().item<double>();
+    QVERIFY2(std::abs(kept - 0.9) < 0.005, qPrintable(QString("kept fraction %1").arg(kept)));
+    QVERIFY(std::abs(single.to(at::kFloat).max().item<double>() - static_cast<double>(at::BFloat16(1.0f / 0.9f))) < 1e-6);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestFusedOps)
+#include "test_fused_ops.moc"

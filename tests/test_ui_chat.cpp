@@ -1,0 +1,247 @@
+// The Chat page on a tiny model with a real tokenizer and an adapter that changes its answers: a
+// message streams into both panes; at temperature 0 the base pane is the engine's greedy answer with
+// the adapter off and the other pane the one with it on, and they differ; a second turn is answered
+// with each pane's own history; Stop ends a long answer at once; without a model or an adapter the
+// page says what to do.
+// libtorch and engine headers before Qt: Qt's `slots` macro breaks ATen's headers.
+#include <ATen/ATen.h>
+
+#include "causal_lm.h"
+#include "chat_prompt.h"
+#include "generation.h"
+#include "lora_adapter.h"
+#include "tiny_model.h"
+#include "tokenizer.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QTemporaryDir>
+#include <QTextBrowser>
+#include <QtTest>
+
+#include "app_session.h"
+#include "chat_page.h"
+#include "test_support.h"
+
+namespace {
+
+lora::ComputeOptions fp32_cpu() {
+  lora::ComputeOptions options;
+  options.device = "cpu";
+  options.dtype = "float32";
+  options.threads = 2;
+  return options;
+}
+
+// An adapter on every projection with nonzero B, so that it changes the answers.
+void write_adapter(const std::string& model_dir, const std::string& adapter_dir) {
+  auto model = lora::CausalLM::load(model_dir, fp32_cpu());
+  lora::LoraConfig config;
+  config.target_modules.names = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+  config.r = 4;
+  config.lora_alpha = 8;
+  model->create_adapter(config, 3);
+  {
+    at::NoGradGuard no_grad;
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(7);
+    for (const auto& [key, tensor] : model->adapter_parameters())
+      if (key.find("lora_B") != std::string::npos) tensor.normal_(0.0, 0.3, generator);
+  }
+  model->save_adapter(adapter_dir);
+}
+
+}  // namespace
+
+class TestUiChat : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir tmp_;
+  QString model_dir_, adapter_dir_;
+  std::unique_ptr<QSettings> settings_;
+  std::unique_ptr<ui::AppSession> session_;
+  std::unique_ptr<ui::ChatPage> page_;
+
+  template <typename T>
+  T* child(const char* name) {
+    T* found = page_->findChild<T*>(name);
+    if (!found) qFatal("no child %s", name);
+    return found;
+  }
+
+  // What the engine answers greedily on the session's model, the adapter on or off.
+  QString engineAnswer(bool adapter, const std::vector<lora::ChatMessage>& messages, int max_new_tokens) {
+    auto model = session_->model();
+    auto tokenizer = session_->tokenizer();
+    const lora::PromptTemplate prompt_template =
+        lora::resolve_prompt_template("", adapter_dir_.toStdString(), tokenizer->config());
+    const lora::EncodedPrompt prompt = lora::encode_prompt(prompt_template, *tokenizer, messages);
+    lora::GenerationSettings settings;
+    settings.eos_token_ids = lora::load_generation_config(model_dir_.toStdString()).eos_token_ids;
+    settings.sampling.do_sample = false;
+    settings.max_new_tokens = max_new_tokens;
+    settings.stop_strings = prompt.stop_strings;
+    model->set_adapter_enabled(adapter);
+    return QString::fromStdString(lora::generate(*model, *tokenizer, prompt.ids, settings).text);
+  }
+
+  QString copiedAnswer(const char* button) {
+    QApplication::clipboard()->clear();
+    QTest::mouseClick(child<QPushButton>(button), Qt::LeftButton);
+    return QApplication::clipboard()->text();
+  }
+
+  void sendMessage(const QString& text) {
+    child<QPlainTextEdit>("prompt_edit")->setPlainText(text);
+    QVERIFY(child<QPushButton>("send_button")->isEnabled());
+    QTest::mouseClick(child<QPushButton>("send_button"), Qt::LeftButton);
+  }
+
+ private slots:
+  void initTestCase() {
+    QVERIFY(tmp_.isValid());
+    model_dir_ = tmp_.path() + "/model";
+    adapter_dir_ = tmp_.path() + "/my-adapter";
+    lora::TinyModelOptions options;
+    options.arch = "llama";
+    options.tokenizer_path = test_support::npm_tokenizer_dir("tokenizer-llama2").toStdString();
+    options.seed = 5;
+    options.init_std = 0.3;  // logits with room to move, so the adapter changes the answer
+    options.max_position_embeddings = 4096;
+    lora::write_tiny_model(model_dir_.toStdString(), options);
+    write_adapter(model_dir_.toStdString(), adapter_dir_.toStdString());
+    QFile prompt_file(adapter_dir_ + "/training_prompt.json");
+    QVERIFY(prompt_file.open(QIODevice::WriteOnly));
+    prompt_file.write("{\"format\": \"alpaca-format\"}\n");
+    prompt_file.close();
+
+    settings_ = std::make_unique<QSettings>(tmp_.path() + "/settings.ini", QSettings::IniFormat);
+    settings_->setValue("compute/device", "cpu");
+    settings_->setValue("compute/threads", 2);
+    session_ = std::make_unique<ui::AppSession>(settings_.get());
+    page_ = std::make_unique<ui::ChatPage>(session_.get());
+    page_->resize(1200, 700);
+    page_->show();
+  }
+
+  void without_a_model_the_page_points_to_the_models_page() {
+    QCOMPARE(child<QStackedWidget>("chat_stack")->currentIndex(), 0);
+    QVERIFY(child<QLabel>("no_model_label")->text().contains("Models page"));
+    QSignalSpy requested(session_.get(), &ui::AppSession::pageRequested);
+    QTest::mouseClick(child<QPushButton>("open_models_button"), Qt::LeftButton);
+    QCOMPARE(requested.count(), 1);
+    QCOMPARE(requested.at(0).at(0).toString(), QString("models"));
+  }
+
+  void loading_a_model_and_an_adapter_shows_the_chat() {
+    QSignalSpy loaded(session_.get(), &ui::AppSession::modelLoaded);
+    session_->loadModel(model_dir_);
+    QVERIFY(loaded.wait(30000));
+    QCOMPARE(child<QStackedWidget>("chat_stack")->currentIndex(), 1);
+    // No adapter yet: only the base model answers, and the other pane says how to get one.
+    QVERIFY(child<QLabel>("adapter_hint")->isVisible());
+    QVERIFY(child<QLabel>("adapter_hint")->text().contains("Train"));
+
+    session_->setAdapterDir(adapter_dir_);
+    QCOMPARE(child<QComboBox>("adapter_combo")->currentData().toString(), adapter_dir_);
+    QVERIFY(!child<QLabel>("adapter_hint")->isVisible());
+    QCOMPARE(child<QLabel>("adapter_title")->text(), QString("With adapter: my-adapter"));
+    // The format defaults to the one the adapter was trained with.
+    const QString format = child<QLabel>("format_label")->text();
+    QVERIFY2(format.contains("alpaca") && format.contains("training_prompt.json"), qPrintable(format));
+  }
+
+  void both_panes_stream_the_engines_answers() {
+    child<QDoubleSpinBox>("temperature")->setValue(0.0);
+    child<QSpinBox>("max_new_tokens")->setValue(20);
+    QSignalSpy base_updates(child<QTextBrowser>("base_transcript"), &QTextBrowser::textChanged);
+    QSignalSpy adapter_updates(child<QTextBrowser>("adapter_transcript"), &QTextBrowser::textChanged);
+    sendMessage("What is the capital of France?");
+    QVERIFY(page_->isGenerating());
+    QVERIFY(child<QPushButton>("stop_button")->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 30000);
+
+    // Streamed: the transcript changed piece by piece, not once at the end.
+    QVERIFY2(base_updates.count() >= 8, qPrintable(QString::number(base_updates.count())));
+    QVERIFY2(adapter_updates.count() >= 8, qPrintable(QString::number(adapter_updates.count())));
+    const QString base = copiedAnswer("base_copy_button");
+    const QString adapted = copiedAnswer("adapter_copy_button");
+    const std::vector<lora::ChatMessage> turn = {{"user", "What is the capital of France?"}};
+    QCOMPARE(base, engineAnswer(false, turn, 20));
+    QCOMPARE(adapted, engineAnswer(true, turn, 20));
+    QVERIFY(!base.isEmpty());
+    QVERIFY(base != adapted);
+    QVERIFY(child<QTextBrowser>("base_transcript")->toPlainText().contains(base));
+    QVERIFY(child<QTextBrowser>("adapter_transcript")->toPlainText().contains(adapted));
+    QVERIFY2(child<QLabel>("base_status")->text().contains("tokens/s"), qPrintable(child<QLabel>("base_status")->text()));
+    QVERIFY(child<QLabel>("adapter_status")->text().contains("tokens/s"));
+
+    // A second turn: each pane continues its own conversation.
+    sendMessage("And of Italy?");
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 30000);
+    const QString base2 = copiedAnswer("base_copy_button");
+    const QString adapted2 = copiedAnswer("adapter_copy_button");
+    QCOMPARE(base2, engineAnswer(false, {turn[0], {"assistant", base.toStdString()}, {"user", "And of Italy?"}}, 20));
+    QCOMPARE(adapted2,
+             engineAnswer(true, {turn[0], {"assistant", adapted.toStdString()}, {"user", "And of Italy?"}}, 20));
+    // Without the history the answer would be another one (the test would prove nothing otherwise).
+    QVERIFY(base2 != engineAnswer(false, {{"user", "And of Italy?"}}, 20));
+  }
+
+  void stop_ends_a_long_answer_at_once() {
+    child<QDoubleSpinBox>("temperature")->setValue(0.9);
+    child<QSpinBox>("max_new_tokens")->setValue(3000);
+    QSignalSpy base_updates(child<QTextBrowser>("base_transcript"), &QTextBrowser::textChanged);
+    sendMessage("Tell me a very long story.");
+    QTRY_VERIFY_WITH_TIMEOUT(base_updates.count() >= 10, 20000);
+    QElapsedTimer timer;
+    timer.start();
+    QTest::mouseClick(child<QPushButton>("stop_button"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 5000);
+    QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY2(child<QLabel>("base_status")->text().contains("stopped"), qPrintable(child<QLabel>("base_status")->text()));
+    QVERIFY(child<QLabel>("adapter_status")->text().contains("Stopped before"));
+    QVERIFY(child<QPushButton>("send_button")->isEnabled() == false);  // the prompt box is empty again
+    child<QPlainTextEdit>("prompt_edit")->setPlainText("x");
+    QVERIFY(child<QPushButton>("send_button")->isEnabled());
+    QVERIFY(!child<QPushButton>("stop_button")->isEnabled());
+  }
+
+  void clear_starts_over_and_settings_persist() {
+    QTest::mouseClick(child<QPushButton>("clear_button"), Qt::LeftButton);
+    QVERIFY(child<QTextBrowser>("base_transcript")->toPlainText().isEmpty());
+    QVERIFY(child<QTextBrowser>("adapter_transcript")->toPlainText().isEmpty());
+    QVERIFY(!child<QPushButton>("base_copy_button")->isEnabled());
+    QCOMPARE(settings_->value("chat/max_new_tokens").toInt(), 3000);
+    QCOMPARE(settings_->value("chat/temperature").toDouble(), 0.9);
+    ui::ChatPage second(session_.get());
+    QCOMPARE(second.findChild<QSpinBox*>("max_new_tokens")->value(), 3000);
+  }
+
+  void without_an_adapter_only_the_base_pane_answers() {
+    child<QComboBox>("adapter_combo")->setCurrentIndex(0);
+    QVERIFY(child<QLabel>("adapter_hint")->isVisible());
+    child<QDoubleSpinBox>("temperature")->setValue(0.0);
+    child<QSpinBox>("max_new_tokens")->setValue(8);
+    sendMessage("Hello");
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 30000);
+    QVERIFY(!child<QTextBrowser>("base_transcript")->toPlainText().isEmpty());
+    QVERIFY(child<QTextBrowser>("adapter_transcript")->toPlainText().isEmpty());
+    QSignalSpy requested(session_.get(), &ui::AppSession::pageRequested);
+    QTest::mouseClick(child<QPushButton>("adapter_hint_button"), Qt::LeftButton);
+    QCOMPARE(requested.at(0).at(0).toString(), QString("train"));
+  }
+
+  void cleanupTestCase() { page_.reset(); }
+};
+
+QTEST_MAIN(TestUiChat)
+#include "test_ui_chat.moc"

@@ -1,0 +1,249 @@
+// The Export page on a tiny model with a real tokenizer and an adapter that changes its answers: the
+// adapter's settings and files are shown; "Copy adapter" writes the same files under the adapter's
+// name (without resume checkpoints) and nothing else; "Merge into model" writes a model folder that
+// the engine loads and whose greedy answer is the Chat page's adapter pane's; a bad output folder
+// shows the engine's message and writes nothing; the snippets name the real folders.
+// libtorch and engine headers before Qt: Qt's `slots` macro breaks ATen's headers.
+#include <ATen/ATen.h>
+
+#include "causal_lm.h"
+#include "chat_prompt.h"
+#include "generation.h"
+#include "lora_adapter.h"
+#include "tiny_model.h"
+#include "tokenizer.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDirIterator>
+#include <QClipboard>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QtTest>
+
+#include "app_session.h"
+#include "chat_page.h"
+#include "export_page.h"
+#include "test_support.h"
+
+namespace {
+
+lora::ComputeOptions fp32_cpu() {
+  lora::ComputeOptions options;
+  options.device = "cpu";
+  options.dtype = "float32";
+  options.threads = 2;
+  return options;
+}
+
+void write_text(const QString& path, const QByteArray& text) {
+  QDir().mkpath(QFileInfo(path).path());
+  QFile file(path);
+  QVERIFY(file.open(QIODevice::WriteOnly));
+  file.write(text);
+}
+
+QByteArray bytes_of(const QString& path) {
+  QFile file(path);
+  return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// Every entry under `dir`, hidden ones too, as relative paths.
+QStringList entries(const QString& dir) {
+  QStringList found;
+  QDirIterator it(dir, QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+  while (it.hasNext()) found << QDir(dir).relativeFilePath(it.next());
+  found.sort();
+  return found;
+}
+
+}  // namespace
+
+class TestUiExport : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir tmp_;
+  QString model_dir_, adapter_dir_;
+  std::unique_ptr<QSettings> settings_;
+  std::unique_ptr<ui::AppSession> session_;
+  std::unique_ptr<ui::ExportPage> page_;
+
+  template <typename T>
+  T* child(const char* name) {
+    T* found = page_->findChild<T*>(name);
+    if (!found) qFatal("no child %s", name);
+    return found;
+  }
+
+  void merge(const QString& output) {
+    child<QLineEdit>("merge_output")->setText(output);
+    QVERIFY(child<QPushButton>("merge_button")->isEnabled());
+    QTest::mouseClick(child<QPushButton>("merge_button"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isBusy(), 60000);
+  }
+
+ private slots:
+  void initTestCase() {
+    QVERIFY(tmp_.isValid());
+    model_dir_ = tmp_.path() + "/model";
+    adapter_dir_ = tmp_.path() + "/my-adapter";
+    lora::TinyModelOptions options;
+    options.arch = "llama";
+    options.tokenizer_path = test_support::npm_tokenizer_dir("tokenizer-llama2").toStdString();
+    options.seed = 9;
+    options.init_std = 0.3;  // logits with room to move, so the adapter changes the answer
+    lora::write_tiny_model(model_dir_.toStdString(), options);
+    {
+      auto model = lora::CausalLM::load(model_dir_.toStdString(), fp32_cpu());
+      lora::LoraConfig config;
+      config.target_modules.names = {"q_proj", "v_proj", "o_proj", "up_proj", "down_proj"};
+      config.r = 4;
+      config.lora_alpha = 8;
+      model->create_adapter(config, 3);
+      at::NoGradGuard no_grad;
+      at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(7);
+      for (const auto& [key, tensor] : model->adapter_parameters())
+        if (key.find("lora_B") != std::string::npos) tensor.normal_(0.0, 0.3, generator);
+      model->save_adapter(adapter_dir_.toStdString());
+    }
+    write_text(adapter_dir_ + "/training_prompt.json", "{\"format\": \"alpaca-format\"}\n");
+    write_text(adapter_dir_ + "/training_log.jsonl", "{\"step\": 1, \"loss\": 2.5}\n");
+    write_text(adapter_dir_ + "/checkpoint-3/optimizer.safetensors", "resume state, not part of the adapter");
+
+    settings_ = std::make_unique<QSettings>(tmp_.path() + "/settings.ini", QSettings::IniFormat);
+    settings_->setValue("compute/device", "cpu");
+    settings_->setValue("compute/threads", 2);
+    session_ = std::make_unique<ui::AppSession>(settings_.get());
+    QSignalSpy loaded(session_.get(), &ui::AppSession::modelLoaded);
+    session_->loadModel(model_dir_);
+    QVERIFY(loaded.wait(30000));
+    page_ = std::make_unique<ui::ExportPage>(session_.get());
+    page_->resize(1200, 800);
+    page_->show();
+  }
+
+  void without_an_adapter_the_page_says_how_to_get_one() {
+    QCOMPARE(child<QLabel>("adapter_path")->text(), QString("No adapter chosen"));
+    QVERIFY(child<QLabel>("adapter_message")->text().contains("Train page"));
+    QVERIFY(!child<QGroupBox>("merge_box")->isEnabled());
+    QVERIFY(!child<QPushButton>("copy_button")->isEnabled());
+  }
+
+  void the_adapter_is_summarised() {
+    session_->setAdapterDir(adapter_dir_);
+    const QString summary = child<QLabel>("adapter_summary")->text();
+    QVERIFY2(summary.contains("Rank (r): 4") && summary.contains("Alpha: 8 (scaling 2)") &&
+                 summary.contains("q_proj, v_proj, o_proj, up_proj, down_proj") && summary.contains(model_dir_) &&
+                 summary.contains("alpaca-format"),
+             qPrintable(summary));
+    QStringList files;
+    auto* tree = child<QTreeWidget>("adapter_files");
+    for (int i = 0; i < tree->topLevelItemCount(); ++i) files << tree->topLevelItem(i)->text(0);
+    QCOMPARE(files, (QStringList{"adapter_config.json", "adapter_model.safetensors", "training_log.jsonl",
+                                 "training_prompt.json", "checkpoint-3/"}));
+    QVERIFY(child<QGroupBox>("merge_box")->isEnabled());
+    // The merge defaults to the loaded model and a new folder beside it.
+    QCOMPARE(child<QLineEdit>("base_model")->text(), model_dir_);
+    QCOMPARE(child<QLineEdit>("merge_output")->text(), tmp_.path() + "/model-my-adapter");
+    // Snippets that load it elsewhere, with the real folders.
+    const QString llama_cpp = child<QPlainTextEdit>("llama_cpp_snippet")->toPlainText();
+    QVERIFY2(llama_cpp.contains("convert_lora_to_gguf.py --base " + model_dir_) && llama_cpp.contains(adapter_dir_),
+             qPrintable(llama_cpp));
+    const QString peft = child<QPlainTextEdit>("peft_snippet")->toPlainText();
+    QVERIFY2(peft.contains("PeftModel.from_pretrained(base, \"" + adapter_dir_ + "\")"), qPrintable(peft));
+    QVERIFY(child<QPlainTextEdit>("webui_snippet")->toPlainText().contains("loras/"));
+  }
+
+  void copy_writes_the_same_files_and_nothing_else() {
+    const QString destination = tmp_.path() + "/webui-loras";
+    QVERIFY(QDir().mkpath(destination));
+    child<QLineEdit>("copy_destination")->setText(destination);
+    QVERIFY(child<QLabel>("copy_target")->text().contains(destination + "/my-adapter"));
+    QTest::mouseClick(child<QPushButton>("copy_button"), Qt::LeftButton);
+    QTRY_VERIFY2_WITH_TIMEOUT(!page_->isBusy(), qPrintable(child<QLabel>("copy_result")->text()), 30000);
+    QVERIFY2(child<QLabel>("copy_result")->text().startsWith("Copied to"), qPrintable(child<QLabel>("copy_result")->text()));
+    // No hidden work folder left beside it, and the resume checkpoint stayed behind.
+    QCOMPARE(entries(destination), (QStringList{"my-adapter", "my-adapter/adapter_config.json",
+                                                "my-adapter/adapter_model.safetensors",
+                                                "my-adapter/training_log.jsonl", "my-adapter/training_prompt.json"}));
+    for (const char* name : {"adapter_config.json", "adapter_model.safetensors", "training_log.jsonl", "training_prompt.json"})
+      QVERIFY2(bytes_of(destination + "/my-adapter/" + name) == bytes_of(adapter_dir_ + "/" + name), name);
+    QCOMPARE(settings_->value("export/copy_destination").toString(), destination);
+  }
+
+  void merged_model_answers_as_the_adapter_pane() {
+    const QString output = tmp_.path() + "/merged";
+    QSignalSpy progress(child<QProgressBar>("export_progress"), &QProgressBar::valueChanged);
+    merge(output);
+    const QString result = child<QLabel>("merge_result")->text();
+    QVERIFY2(result.startsWith("Merged model written to " + output), qPrintable(result));
+    QVERIFY(result.contains("10 layers merged"));  // 5 projections x 2 layers
+    QVERIFY(progress.count() >= 2);
+    QVERIFY(child<QPushButton>("load_merged_button")->isVisible());
+    QVERIFY(child<QPlainTextEdit>("merged_snippet")->toPlainText().contains(output));
+
+    // The Chat page's adapter pane, greedy.
+    ui::ChatPage chat(session_.get());
+    chat.show();  // a click reaches only a visible button
+    chat.findChild<QDoubleSpinBox*>("temperature")->setValue(0.0);
+    chat.findChild<QSpinBox*>("max_new_tokens")->setValue(16);
+    chat.findChild<QPlainTextEdit*>("prompt_edit")->setPlainText("Name three colours.");
+    QTest::mouseClick(chat.findChild<QPushButton*>("send_button"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!chat.isGenerating(), 30000);
+    QTest::mouseClick(chat.findChild<QPushButton*>("adapter_copy_button"), Qt::LeftButton);
+    const QString adapter_answer = QApplication::clipboard()->text();
+    QTest::mouseClick(chat.findChild<QPushButton*>("base_copy_button"), Qt::LeftButton);
+    const QString base_answer = QApplication::clipboard()->text();
+    QVERIFY(!adapter_answer.isEmpty());
+    QVERIFY(adapter_answer != base_answer);
+
+    // The engine loads it as a plain model, and it answers greedily as the adapter pane did.
+    auto merged = lora::CausalLM::load(output.toStdString(), fp32_cpu());
+    QVERIFY(!merged->has_adapter());
+    auto tokenizer = lora::Tokenizer::load(output.toStdString());
+    const lora::PromptTemplate prompt_template =
+        lora::resolve_prompt_template("", adapter_dir_.toStdString(), tokenizer->config());
+    const lora::EncodedPrompt prompt = lora::encode_prompt(prompt_template, *tokenizer, {{"user", "Name three colours."}});
+    lora::GenerationSettings settings;
+    settings.eos_token_ids = lora::load_generation_config(output.toStdString()).eos_token_ids;
+    settings.sampling.do_sample = false;
+    settings.max_new_tokens = 16;
+    settings.stop_strings = prompt.stop_strings;
+    QCOMPARE(QString::fromStdString(lora::generate(*merged, *tokenizer, prompt.ids, settings).text), adapter_answer);
+  }
+
+  void a_bad_output_folder_shows_the_error_and_writes_nothing() {
+    const QString output = tmp_.path() + "/merged";
+    const QStringList before = entries(output);
+    const QByteArray weights = bytes_of(output + "/model.safetensors");
+    merge(output);  // already holds a model
+    const QString result = child<QLabel>("merge_result")->text();
+    QVERIFY2(result.startsWith("Failed: ") && result.contains(output), qPrintable(result));
+    QCOMPARE(entries(output), before);
+    QCOMPARE(bytes_of(output + "/model.safetensors"), weights);
+    QCOMPARE(QDir(tmp_.path()).entryList(QStringList{"*.merging-*"}, QDir::AllEntries | QDir::Hidden), QStringList());
+
+    // Allowed to replace it, the merge goes through (in bf16 this time: another file).
+    child<QCheckBox>("replace_model")->setChecked(true);
+    child<QComboBox>("merge_dtype")->setCurrentIndex(child<QComboBox>("merge_dtype")->findData("bfloat16"));
+    merge(output);
+    QVERIFY2(child<QLabel>("merge_result")->text().contains("bfloat16"), qPrintable(child<QLabel>("merge_result")->text()));
+    QVERIFY(bytes_of(output + "/model.safetensors") != weights);
+    QVERIFY(bytes_of(output + "/model.safetensors").size() < weights.size());
+  }
+};
+
+QTEST_MAIN(TestUiExport)
+#include "test_ui_export.moc"

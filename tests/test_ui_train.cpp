@@ -1,0 +1,439 @@
+// The Train page driven as a user would: fill the panel, start a run on a tiny model and watch the
+// chart and progress, stop and resume, refuse bad input, presets, reopening a run, suggested settings,
+// and closing the window during a run.
+#include "demo.h"
+#include "tiny_model.h"
+#include "training_log.h"
+#include "training_settings.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include <memory>
+
+#include "app_session.h"
+#include "hyperparameter_panel.h"
+#include "language.h"
+#include "loss_chart.h"
+#include "test_support.h"
+#include "train_page.h"
+
+using ui::TrainPage;
+
+class TestUiTrain : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir tmp_;
+  QString model_dir_, dataset_path_;
+  std::unique_ptr<QSettings> settings_;
+  std::unique_ptr<ui::AppSession> session_;
+
+  template <typename T>
+  static T* child(QWidget* page, const char* name) {
+    T* found = page->findChild<T*>(QString::fromLatin1(name));
+    if (!found) qFatal("no child %s", name);
+    return found;
+  }
+
+  static int countLogLines(const QString& run_dir) {
+    QFile file(QDir(run_dir).filePath("training_log.jsonl"));
+    if (!file.open(QIODevice::ReadOnly)) return -1;
+    int lines = 0;
+    for (const QByteArray& line : file.readAll().split('\n'))
+      if (!line.trimmed().isEmpty()) ++lines;
+    return lines;
+  }
+
+  static QString logText(TrainPage* page) { return child<QPlainTextEdit>(page, "trainingLog")->toPlainText(); }
+
+  // Step label "done / total" as numbers.
+  static QPair<int, int> steps(TrainPage* page) {
+    const QStringList parts = child<QLabel>(page, "stepLabel")->text().split('/');
+    if (parts.size() != 2) return {-1, -1};
+    return {parts[0].trimmed().toInt(), parts[1].trimmed().toInt()};
+  }
+
+  // A small, quick run: q and v, rank 4, 12 records in batches of 4.
+  void fillPanel(TrainPage* page, const QString& name, int epochs) {
+    child<QLineEdit>(page, "adapterName")->setText(name);
+    child<QLineEdit>(page, "modelDir")->setText(model_dir_);
+    child<QLineEdit>(page, "datasetPath")->setText(dataset_path_);
+    child<QCheckBox>(page, "targetAllLinear")->setChecked(false);
+    for (const char* m : {"target_q_proj", "target_v_proj"}) child<QCheckBox>(page, m)->setChecked(true);
+    for (const char* m : {"target_k_proj", "target_o_proj", "target_gate_proj", "target_up_proj", "target_down_proj"})
+      child<QCheckBox>(page, m)->setChecked(false);
+    child<QSpinBox>(page, "rank")->setValue(4);
+    child<QDoubleSpinBox>(page, "alpha")->setValue(8);
+    child<QDoubleSpinBox>(page, "dropout")->setValue(0);
+    child<QSpinBox>(page, "epochs")->setValue(epochs);
+    child<QSpinBox>(page, "maxSteps")->setValue(0);
+    child<QLineEdit>(page, "learningRate")->setText("1e-2");
+    child<QSpinBox>(page, "microBatchSize")->setValue(2);
+    child<QSpinBox>(page, "batchSize")->setValue(4);
+    child<QSpinBox>(page, "cutoffLen")->setValue(64);
+    child<QDoubleSpinBox>(page, "evalSplit")->setValue(0);
+    child<QSpinBox>(page, "evalEvery")->setValue(0);
+    child<QSpinBox>(page, "saveEvery")->setValue(0);
+    child<QDoubleSpinBox>(page, "stopAtLoss")->setValue(0);
+  }
+
+  static QString adapterDir(const QString& name) { return QDir(ui::HyperparameterPanel::adaptersRoot()).filePath(name); }
+
+  static bool waitUntilIdle(TrainPage* page, int timeout_ms = 60000) {
+    QElapsedTimer timer;
+    timer.start();
+    while (page->isRunning() && timer.elapsed() < timeout_ms) QTest::qWait(20);
+    return !page->isRunning();
+  }
+
+ private slots:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(tmp_.isValid());
+    QDir(ui::HyperparameterPanel::adaptersRoot()).removeRecursively();
+    model_dir_ = tmp_.filePath("model");
+    lora::TinyModelOptions options;
+    options.tokenizer_path = test_support::npm_tokenizer_dir("tokenizer-llama2").toStdString();
+    options.seed = 7;
+    options.init_std = 0.3;  // a random model with room to learn visibly
+    lora::write_tiny_model(model_dir_.toStdString(), options);
+    dataset_path_ = tmp_.filePath("data.jsonl");
+    QFile data(dataset_path_);
+    QVERIFY(data.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 12; ++i)
+      data.write(QStringLiteral("{\"instruction\": \"What is %1 plus %1?\", \"output\": \"It is %2.\"}\n")
+                     .arg(i)
+                     .arg(2 * i)
+                     .toUtf8());
+    data.close();
+    settings_ = std::make_unique<QSettings>(tmp_.filePath("settings.ini"), QSettings::IniFormat);
+    settings_->setValue("compute/threads", 1);  // two threads wait on each other on a busy 2-core machine
+    session_ = std::make_unique<ui::AppSession>(settings_.get());
+  }
+
+  void invalid_inputs_disable_start_with_a_reason() {
+    TrainPage page(session_.get());
+    fillPanel(&page, "checks", 1);
+    auto* start = child<QPushButton>(&page, "startButton");
+    auto* problem = child<QLabel>(&page, "startProblem");
+    QVERIFY2(start->isEnabled(), qPrintable(problem->text()));
+
+    child<QSpinBox>(&page, "batchSize")->setValue(3);  // micro-batch is 2
+    QVERIFY(!start->isEnabled());
+    QVERIFY(!problem->isHidden());
+    QVERIFY2(problem->text().contains("multiple"), qPrintable(problem->text()));
+    QVERIFY(!child<QLabel>(&page, "batchSizeHint")->isHidden());
+    child<QSpinBox>(&page, "batchSize")->setValue(4);
+    QVERIFY(start->isEnabled());
+    QVERIFY(child<QLabel>(&page, "batchSizeHint")->isHidden());
+
+    // A '.' typed into the name is refused on the spot, and the user is told why.
+    auto* name = child<QLineEdit>(&page, "adapterName");
+    name->clear();
+    QTest::keyClicks(name, "my.adapter");
+    QCOMPARE(name->text(), QString("myadapter"));
+    QVERIFY(!child<QLabel>(&page, "adapterNameHint")->isHidden());
+    // A name that arrives with a '.' anyway (pasted programmatically) blocks Start.
+    name->setText("my.adapter");
+    QVERIFY(!start->isEnabled());
+    QVERIFY2(problem->text().contains("."), qPrintable(problem->text()));
+    name->setText("");
+    QVERIFY(!start->isEnabled());
+    name->setText("checks");
+    QVERIFY(start->isEnabled());
+
+    // Rank and alpha cannot go to 0; a learning rate takes no letters.
+    auto* rank = child<QSpinBox>(&page, "rank");
+    rank->setValue(0);
+    QCOMPARE(rank->value(), 1);
+    auto* alpha = child<QDoubleSpinBox>(&page, "alpha");
+    alpha->setValue(0);
+    QVERIFY(alpha->value() > 0);
+    auto* lr = child<QLineEdit>(&page, "learningRate");
+    lr->clear();
+    QTest::keyClicks(lr, "3xe-4");
+    QCOMPARE(lr->text(), QString("3e-4"));
+    QVERIFY(start->isEnabled());
+    lr->setText("0");
+    QVERIFY(!start->isEnabled());
+
+    // No target module at all.
+    lr->setText("3e-4");
+    child<QCheckBox>(&page, "target_q_proj")->setChecked(false);
+    child<QCheckBox>(&page, "target_v_proj")->setChecked(false);
+    QVERIFY(!start->isEnabled());
+    child<QCheckBox>(&page, "targetAllLinear")->setChecked(true);
+    QVERIFY(start->isEnabled());
+    QVERIFY(!child<QCheckBox>(&page, "target_q_proj")->isEnabled());
+
+    // Every hyperparameter explains itself.
+    for (const char* field : {"rank", "alpha", "dropout", "epochs", "learningRate", "scheduler", "warmupSteps",
+                              "microBatchSize", "batchSize", "cutoffLen", "evalSplit", "evalEvery", "saveEvery",
+                              "stopAtLoss", "seed", "precision", "gradientCheckpointing", "target_q_proj",
+                              "targetAllLinear", "adapterName"})
+      QVERIFY2(page.findChild<QWidget*>(field)->toolTip().size() > 40, field);
+    QVERIFY(child<QSpinBox>(&page, "rank")->toolTip().contains("4-8"));
+  }
+
+  void training_fills_the_chart_and_saves_the_adapter() {
+    TrainPage page(session_.get());
+    fillPanel(&page, "run-a", 2);
+    child<QDoubleSpinBox>(&page, "evalSplit")->setValue(0.25);
+    child<QSpinBox>(&page, "evalEvery")->setValue(1);
+    QSignalSpy training(session_.get(), &ui::AppSession::trainingChanged);
+    QSignalSpy adapter(session_.get(), &ui::AppSession::adapterDirChanged);
+    auto* start = child<QPushButton>(&page, "startButton");
+    QVERIFY(start->isEnabled());
+    QTest::mouseClick(start, Qt::LeftButton);
+    QVERIFY(session_->isTraining());
+    QVERIFY(!start->isEnabled());
+    QVERIFY(child<QPushButton>(&page, "stopButton")->isEnabled());
+    QVERIFY(!child<QWidget>(&page, "hyperparameters")->isEnabled());
+    QTRY_VERIFY2_WITH_TIMEOUT(page.chart()->lossPointCount() > 0, qPrintable(logText(&page)), 30000);
+    QVERIFY2(waitUntilIdle(&page), qPrintable(logText(&page)));
+    QVERIFY(!session_->isTraining());
+    QCOMPARE(training.count(), 2);
+    QCOMPARE(training.at(0).at(0).toBool(), true);
+    QCOMPARE(training.at(1).at(0).toBool(), false);
+
+    const auto [done, total] = steps(&page);
+    QVERIFY(total > 0);
+    QCOMPARE(done, total);
+    const QString dir = adapterDir("run-a");
+    QVERIFY(QFileInfo::exists(dir + "/adapter_config.json"));
+    QVERIFY(QFileInfo::exists(dir + "/adapter_model.safetensors"));
+    QCOMPARE(page.chart()->lossPointCount(), countLogLines(dir));
+    QCOMPARE(page.chart()->lossPointCount(), total);
+    QCOMPARE(page.chart()->learningRatePointCount(), total);
+    QCOMPARE(page.chart()->evalPointCount(), total);  // evaluated every step
+    QCOMPARE(session_->adapterDir(), dir);
+    QCOMPARE(adapter.count(), 1);
+    QVERIFY(child<QPlainTextEdit>(&page, "trainingLog")->toPlainText().contains("done"));
+    QVERIFY(start->isEnabled());
+
+    // The chart's controls: log scale, PNG.
+    page.chart()->setLogScale(true);
+    QVERIFY(page.chart()->logScale());
+    QVERIFY(child<QCheckBox>(&page, "logScale")->isChecked());
+    const QString png = tmp_.filePath("chart.png");
+    QVERIFY(page.chart()->savePng(png));
+    QVERIFY(QFileInfo(png).size() > 1000);
+  }
+
+  void reopened_run_shows_the_same_points() {
+    const QString dir = adapterDir("run-a");
+    const int lines = countLogLines(dir);
+    QVERIFY(lines > 0);
+    TrainPage page(session_.get());
+    QString error;
+    QVERIFY2(page.openRun(dir, &error), qPrintable(error));
+    QCOMPARE(page.chart()->lossPointCount(), lines);
+    QCOMPARE(page.chart()->evalPointCount(), lines);
+    QCOMPARE(steps(&page), qMakePair(lines, lines));
+    QCOMPARE(child<QLineEdit>(&page, "adapterName")->text(), QString("run-a"));
+
+    // Typing the name of a run that exists shows it too.
+    TrainPage other(session_.get());
+    child<QLineEdit>(&other, "adapterName")->setText("something-new");
+    QCOMPARE(other.chart()->lossPointCount(), 0);
+    child<QLineEdit>(&other, "adapterName")->setText("run-a");
+    QCOMPARE(other.chart()->lossPointCount(), lines);
+
+    // A folder that holds no run is refused with a reason.
+    QVERIFY(!page.openRun(tmp_.path(), &error));
+    QVERIFY(error.contains("training_log.jsonl"));
+    QTRY_VERIFY(page.findChild<QMessageBox*>("trainErrorBox"));
+  }
+
+  void stop_saves_and_resume_continues_to_the_end() {
+    TrainPage page(session_.get());
+    fillPanel(&page, "run-b", 150);  // 450 short steps: long enough to stop midway
+    QTest::mouseClick(child<QPushButton>(&page, "startButton"), Qt::LeftButton);
+    QTRY_VERIFY2_WITH_TIMEOUT(page.chart()->lossPointCount() >= 3, qPrintable(logText(&page)), 30000);
+    QTest::mouseClick(child<QPushButton>(&page, "stopButton"), Qt::LeftButton);
+    QVERIFY(!child<QPushButton>(&page, "stopButton")->isEnabled());
+    QVERIFY2(waitUntilIdle(&page), qPrintable(logText(&page)));
+    const QString dir = adapterDir("run-b");
+    const auto [stopped_at, total] = steps(&page);
+    QVERIFY2(stopped_at > 0 && stopped_at < total, qPrintable(QString("%1 of %2").arg(stopped_at).arg(total)));
+    QVERIFY(QFileInfo::exists(dir + "/adapter_model.safetensors"));
+    QVERIFY(QFileInfo::exists(dir + "/checkpoint-" + QString::number(stopped_at)));
+    QCOMPARE(countLogLines(dir), stopped_at);
+    QCOMPARE(session_->adapterDir(), dir);
+
+    auto* resume = child<QPushButton>(&page, "resumeButton");
+    QVERIFY(resume->isEnabled());
+    QTest::mouseClick(resume, Qt::LeftButton);
+    QVERIFY(page.isRunning());
+    QVERIFY2(waitUntilIdle(&page), qPrintable(logText(&page)));
+    QCOMPARE(steps(&page), qMakePair(total, total));
+    QVERIFY(child<QPlainTextEdit>(&page, "trainingLog")->toPlainText().contains("resuming from"));
+    QCOMPARE(countLogLines(dir), total);
+    QCOMPARE(page.chart()->lossPointCount(), total);
+    // The log has each step once, in order, across the stop.
+    const auto entries = lora::read_training_log((dir + "/training_log.jsonl").toStdString());
+    for (size_t i = 0; i < entries.size(); ++i) QCOMPARE(entries[i].step, int64_t(i + 1));
+  }
+
+  void starting_over_an_existing_adapter_asks_first() {
+    TrainPage page(session_.get());
+    fillPanel(&page, "run-a", 1);
+    const QString dir = adapterDir("run-a");
+    const int lines_before = countLogLines(dir);
+    QTest::mouseClick(child<QPushButton>(&page, "startButton"), Qt::LeftButton);
+    QMessageBox* question = page.findChild<QMessageBox*>("overwriteQuestion");
+    QVERIFY(question);
+    QVERIFY(question->isVisible());
+    question->button(QMessageBox::Cancel)->click();
+    QVERIFY(!page.isRunning());
+    QTRY_VERIFY(!page.findChild<QMessageBox*>("overwriteQuestion"));
+    QCOMPARE(countLogLines(dir), lines_before);
+
+    QTest::mouseClick(child<QPushButton>(&page, "startButton"), Qt::LeftButton);
+    question = page.findChild<QMessageBox*>("overwriteQuestion");
+    QVERIFY(question);
+    question->findChild<QPushButton*>("overwriteButton")->click();
+    QVERIFY(page.isRunning());
+    QVERIFY2(waitUntilIdle(&page), qPrintable(logText(&page)));
+    const auto [done, total] = steps(&page);
+    QCOMPARE(done, total);
+    QCOMPARE(countLogLines(dir), total);  // 1 epoch now: the old log is gone
+    QVERIFY(total < lines_before);
+    QVERIFY(QFileInfo::exists(dir + "/adapter_config.json"));
+  }
+
+  void preset_round_trips_and_parameters_copy_from_an_adapter() {
+    const QString preset = tmp_.filePath("preset.json");
+    {
+      TrainPage page(session_.get());
+      fillPanel(&page, "preset-test", 3);
+      child<QSpinBox>(&page, "rank")->setValue(12);
+      child<QDoubleSpinBox>(&page, "alpha")->setValue(24);
+      child<QLineEdit>(&page, "learningRate")->setText("2e-4");
+      auto* scheduler = child<QComboBox>(&page, "scheduler");
+      scheduler->setCurrentIndex(scheduler->findData("cosine"));
+      child<QSpinBox>(&page, "warmupSteps")->setValue(7);
+      child<QCheckBox>(&page, "target_k_proj")->setChecked(true);
+      child<QCheckBox>(&page, "gradientCheckpointing")->setChecked(true);
+      auto* precision = child<QComboBox>(&page, "precision");
+      precision->setCurrentIndex(precision->findData("float32"));
+      QString error;
+      QVERIFY2(page.savePreset(preset, &error), qPrintable(error));
+    }
+    TrainPage page(session_.get());
+    fillPanel(&page, "preset-test", 1);  // different values
+    QString error;
+    QVERIFY2(page.loadPreset(preset, &error), qPrintable(error));
+    QCOMPARE(child<QSpinBox>(&page, "rank")->value(), 12);
+    QCOMPARE(child<QDoubleSpinBox>(&page, "alpha")->value(), 24.0);
+    QCOMPARE(child<QSpinBox>(&page, "epochs")->value(), 3);
+    QCOMPARE(child<QLineEdit>(&page, "learningRate")->text(), QString("2e-4"));
+    QCOMPARE(child<QComboBox>(&page, "scheduler")->currentData().toString(), QString("cosine"));
+    QCOMPARE(child<QSpinBox>(&page, "warmupSteps")->value(), 7);
+    QVERIFY(child<QCheckBox>(&page, "target_k_proj")->isChecked());
+    QVERIFY(child<QCheckBox>(&page, "gradientCheckpointing")->isChecked());
+    QCOMPARE(child<QComboBox>(&page, "precision")->currentData().toString(), QString("float32"));
+    QCOMPARE(child<QLineEdit>(&page, "adapterName")->text(), QString("preset-test"));  // the name stays
+
+    // A broken preset is refused with the reason, and the panel keeps its values.
+    QFile broken(tmp_.filePath("broken.json"));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{\"rank\": 8, \"rnak\": 3}");
+    broken.close();
+    QVERIFY(!page.loadPreset(broken.fileName(), &error));
+    QVERIFY2(error.contains("rnak"), qPrintable(error));
+    QCOMPARE(child<QSpinBox>(&page, "rank")->value(), 12);
+
+    // Copy from the adapter trained above (rank 4, q and v).
+    QVERIFY2(page.copyParametersFrom(adapterDir("run-a"), &error), qPrintable(error));
+    QCOMPARE(child<QSpinBox>(&page, "rank")->value(), 4);
+    QVERIFY(!child<QCheckBox>(&page, "target_k_proj")->isChecked());
+    QVERIFY(!page.copyParametersFrom(tmp_.path(), &error));
+  }
+
+  void parameters_persist_in_the_settings() {
+    {
+      TrainPage page(session_.get());
+      fillPanel(&page, "remembered", 5);
+      child<QSpinBox>(&page, "rank")->setValue(6);
+    }
+    TrainPage page(session_.get());
+    QCOMPARE(child<QLineEdit>(&page, "adapterName")->text(), QString("remembered"));
+    QCOMPARE(child<QSpinBox>(&page, "rank")->value(), 6);
+    QCOMPARE(child<QSpinBox>(&page, "epochs")->value(), 5);
+    QCOMPARE(child<QLineEdit>(&page, "modelDir")->text(), model_dir_);
+  }
+
+  void suggested_settings_fill_the_panel() {
+    TrainPage page(session_.get());
+    const lora::TrainingSettings demo =
+        lora::demo_training_settings(model_dir_.toStdString(), dataset_path_.toStdString(), "/somewhere/demo-adapter");
+    session_->suggestTrainingSettings(QString::fromStdString(lora::training_settings_to_json(demo)));
+    QCOMPARE(child<QLineEdit>(&page, "adapterName")->text(), QString("demo-adapter"));
+    QCOMPARE(child<QSpinBox>(&page, "rank")->value(), int(demo.rank));
+    QCOMPARE(child<QSpinBox>(&page, "epochs")->value(), int(demo.epochs));
+    QVERIFY(child<QCheckBox>(&page, "targetAllLinear")->isChecked());
+    QCOMPARE(child<QLineEdit>(&page, "learningRate")->text(), QString("5e-3"));
+    QCOMPARE(child<QSpinBox>(&page, "microBatchSize")->value(), int(demo.micro_batch_size));
+    QCOMPARE(child<QLineEdit>(&page, "datasetPath")->text(), dataset_path_);
+    QVERIFY(child<QPushButton>(&page, "startButton")->isEnabled());
+    QCOMPARE(page.panel()->outputDir(), adapterDir("demo-adapter"));
+  }
+
+  void closing_during_training_stops_and_saves() {
+    TrainPage page(session_.get());
+    fillPanel(&page, "run-close", 150);
+    QTest::mouseClick(child<QPushButton>(&page, "startButton"), Qt::LeftButton);
+    QTRY_VERIFY2_WITH_TIMEOUT(page.chart()->lossPointCount() >= 2, qPrintable(logText(&page)), 30000);
+    // Answer the question "Stop training and quit?" with Yes once it shows.
+    QTimer answer;
+    connect(&answer, &QTimer::timeout, this, [&answer] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      if (!box) return;
+      answer.stop();
+      box->button(QMessageBox::Yes)->click();
+    });
+    answer.start(20);
+    QVERIFY(page.confirmClose());
+    QVERIFY(!page.isRunning());
+    QVERIFY(!session_->isTraining());
+    const QString dir = adapterDir("run-close");
+    QVERIFY(QFileInfo::exists(dir + "/adapter_model.safetensors"));
+    const auto [done, total] = steps(&page);
+    QVERIFY(done < total);
+  }
+
+  // Last: the translators stay installed once loaded.
+  void page_speaks_chinese() {
+    QVERIFY(ui::installTranslations(*qApp, "zh_CN") > 0);
+    TrainPage page(session_.get());
+    QCOMPARE(child<QPushButton>(&page, "startButton")->text(), QString::fromUtf8("开始训练"));
+    QVERIFY(child<QSpinBox>(&page, "rank")->toolTip().contains(QString::fromUtf8("秩")));
+    QVERIFY(child<QLineEdit>(&page, "learningRate")->toolTip().contains(QString::fromUtf8("学习率")));
+    child<QLineEdit>(&page, "adapterName")->setText("a.b");
+    QVERIFY(child<QLabel>(&page, "startProblem")->text().contains(QString::fromUtf8("适配器名称")));
+  }
+
+  void cleanupTestCase() { QDir(ui::HyperparameterPanel::adaptersRoot()).removeRecursively(); }
+};
+
+QTEST_MAIN(TestUiTrain)
+#include "test_ui_train.moc"

@@ -1,0 +1,227 @@
+// The window shell: menus, status bar, settings that persist across a new session and window on the
+// same settings file, the first-start demo offer and the one-click demo (model made and loaded).
+#include <QAction>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app_session.h"
+#include "demo_setup.h"
+#include "main_window.h"
+#include "models_page.h"
+#include "settings_dialog.h"
+
+using namespace ui;
+
+class TestUiWindow : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir data_home_;  // XDG_DATA_HOME: where the demo model and adapters go
+
+  template <typename T>
+  static T* waitForChild(QObject* parent, const QString& name) {
+    T* found = nullptr;
+    QTest::qWaitFor([&] { return (found = parent->findChild<T*>(name)) != nullptr; }, 10000);
+    return found;
+  }
+
+  static QAbstractButton* buttonWithText(QMessageBox* box, const QString& text) {
+    for (QAbstractButton* button : box->buttons())
+      if (button->text() == text) return button;
+    return nullptr;
+  }
+
+ private slots:
+  void initTestCase() {
+    QVERIFY(data_home_.isValid());
+    qputenv("XDG_DATA_HOME", data_home_.path().toLocal8Bit());
+  }
+
+  void menusAndStatusBar() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath("settings.ini"), QSettings::IniFormat);
+    settings.setValue("demo/offered", true);
+    settings.setValue("compute/device", "cpu");
+    settings.setValue("compute/threads", 2);
+    AppSession session(&settings);
+    MainWindow window(&session);
+    window.show();
+    for (const char* action : {"openDatasetAction", "settingsAction", "quitAction", "runDemoAction", "aboutAction"})
+      QVERIFY2(window.findChild<QAction*>(action), action);
+    // The device is shown before any model is loaded.
+    auto* device = window.findChild<QLabel*>("deviceStatus");
+    QVERIFY2(device->text().startsWith("CPU, 2 threads ("), qPrintable(device->text()));
+    QCOMPARE(window.findChild<QLabel*>("modelStatus")->text(), QString("No model loaded"));
+    QCOMPARE(window.findChild<QLabel*>("trainingStatus")->text(), QString("Idle"));
+    QVERIFY(window.findChild<QLabel*>("memoryStatus")->text().startsWith("Memory: "));
+    session.setTraining(true);
+    QCOMPARE(window.findChild<QLabel*>("trainingStatus")->text(), QString("Training…"));
+    session.setTraining(false);
+
+    // Pages follow the navigation and requests from pages.
+    emit session.pageRequested("export");
+    QCOMPARE(window.currentPage(), QString("export"));
+    window.findChild<QListWidget*>("navigation")->setCurrentRow(1);
+    QCOMPARE(window.currentPage(), QString("dataset"));
+
+    window.findChild<QAction*>("aboutAction")->trigger();
+    auto* about = waitForChild<QMessageBox>(&window, "aboutBox");
+    QVERIFY(about);
+    QVERIFY(about->text().contains("LoRA Studio"));
+    about->close();
+  }
+
+  void settingsPersistAcrossSessions() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("settings.ini");
+    const QString extra_folder = dir.filePath("more-models");
+    QDir().mkpath(extra_folder);
+    QByteArray geometry;
+    {
+      QSettings settings(path, QSettings::IniFormat);
+      settings.setValue("demo/offered", true);
+      settings.setValue("ui/language", "en");
+      AppSession session(&settings);
+      MainWindow window(&session);
+      window.show();
+      window.resize(1400, 900);  // above every page's minimum size
+      window.showPage("chat");
+
+      window.findChild<QAction*>("settingsAction")->trigger();
+      auto* dialog = waitForChild<SettingsDialog>(&window, "settingsDialog");
+      QVERIFY(dialog);
+      auto* language = dialog->findChild<QComboBox*>("languageCombo");
+      language->setCurrentIndex(language->findData("zh_CN"));
+      auto* device = dialog->findChild<QComboBox*>("deviceCombo");
+      device->setCurrentIndex(device->findData("cpu"));
+      dialog->findChild<QSpinBox*>("threadsSpin")->setValue(1);
+      auto* folders = dialog->findChild<QListWidget*>("settingsFolderList");
+      auto* item = new QListWidgetItem(extra_folder, folders);
+      item->setData(Qt::UserRole, extra_folder);
+      QTest::mouseClick(dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+
+      // The language applies on restart: the window says so and offers it.
+      auto* restart = waitForChild<QMessageBox>(&window, "restartQuestion");
+      QVERIFY(restart);
+      QTest::mouseClick(buttonWithText(restart, "Later"), Qt::LeftButton);
+      QVERIFY(!window.restartRequested());
+      QVERIFY2(window.findChild<QLabel*>("deviceStatus")->text().startsWith("CPU, 1 thread ("),
+               qPrintable(window.findChild<QLabel*>("deviceStatus")->text()));
+      QVERIFY(window.close());
+      geometry = window.saveGeometry();
+    }
+    QSettings settings(path, QSettings::IniFormat);
+    AppSession session(&settings);
+    QCOMPARE(settings.value("ui/language").toString(), QString("zh_CN"));
+    QCOMPARE(session.computeDevice(), QString("cpu"));
+    QCOMPARE(session.computeThreads(), 1);
+    QVERIFY(session.modelFolders().contains(extra_folder));
+    MainWindow window(&session);
+    QCOMPARE(window.currentPage(), QString("chat"));
+    QCOMPARE(window.size(), QSize(1400, 900));
+    QVERIFY(window.findChild<ModelsPage*>()->findChild<QListWidget*>("modelFolderList")->count() ==
+            session.modelFolders().size());
+  }
+
+  void offersTheDemoOnceWhenThereAreNoModels() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath("settings.ini"), QSettings::IniFormat);
+    settings.setValue("models/folders", QStringList{dir.filePath("empty")});
+    {
+      AppSession session(&settings);
+      MainWindow window(&session);
+      window.show();
+      auto* offer = waitForChild<QMessageBox>(&window, "demoOffer");
+      QVERIFY(offer);
+      QTest::mouseClick(buttonWithText(offer, "Not now"), Qt::LeftButton);
+      QVERIFY(settings.value("demo/offered").toBool());
+      QVERIFY(!window.demoSetup()->isRunning());
+    }
+    AppSession session(&settings);
+    MainWindow window(&session);
+    window.show();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.modelsPage()->isScanning(), 30000);
+    QTest::qWait(200);
+    QVERIFY(!window.findChild<QMessageBox*>("demoOffer"));  // asked once only
+  }
+
+  void demoMakesAndLoadsTheModelAndSetsUpTraining() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath("settings.ini"), QSettings::IniFormat);
+    settings.setValue("models/folders", QStringList{dir.filePath("empty")});
+    settings.setValue("compute/threads", 1);
+    AppSession session(&settings);
+    MainWindow window(&session);
+    window.show();
+    QSignalSpy suggested(&session, &AppSession::trainingSettingsSuggested);
+    QSignalSpy ready(window.demoSetup(), &DemoSetup::ready);
+    QSignalSpy failed(window.demoSetup(), &DemoSetup::failed);
+
+    // The first-start offer, accepted with one click.
+    auto* offer = waitForChild<QMessageBox>(&window, "demoOffer");
+    QVERIFY(offer);
+    QTest::mouseClick(offer->findChild<QPushButton*>("runDemoButton"), Qt::LeftButton);
+    QVERIFY(window.demoSetup()->isRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() || !failed.isEmpty(), 120000);
+    QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+
+    const QString model_dir = DemoSetup::demoModelDir();
+    QVERIFY(model_dir.startsWith(data_home_.path()));
+    QVERIFY(QFileInfo::exists(model_dir + "/model.safetensors"));
+    QVERIFY(session.modelFolders().contains(DemoSetup::demoFolder()));
+    QVERIFY(session.datasetPath().endsWith("demo_dataset.json"));
+    QCOMPARE(window.currentPage(), QString("train"));
+    QCOMPARE(suggested.count(), 1);
+    const QString json = suggested.first().first().toString();
+    QVERIFY2(json.contains("all-linear"), qPrintable(json));
+    QVERIFY2(json.contains(DemoSetup::demoAdapterDir()), qPrintable(json));
+    QTRY_COMPARE_WITH_TIMEOUT(session.modelState(), AppSession::ModelState::Loaded, 60000);
+    QCOMPARE(session.modelDir(), model_dir);
+    QVERIFY2(window.findChild<QLabel*>("modelStatus")->text().contains("model"),
+             qPrintable(window.findChild<QLabel*>("modelStatus")->text()));
+    QVERIFY(window.findChild<QLabel*>("deviceStatus")->text().startsWith("CPU, 1 thread"));
+    // The Models page lists the demo model.
+    QTRY_VERIFY_WITH_TIMEOUT(!window.modelsPage()->isScanning(), 30000);
+    auto* table = window.modelsPage()->findChild<QTableWidget*>("modelTable");
+    QCOMPARE(table->rowCount(), 1);
+    QCOMPARE(table->item(0, 0)->text(), QString("model"));
+
+    // Help → Run the demo again reuses the model that is current.
+    const QDateTime made = QFileInfo(model_dir + "/model.safetensors").lastModified();
+    ready.clear();
+    window.findChild<QAction*>("runDemoAction")->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() || !failed.isEmpty(), 60000);
+    QVERIFY(failed.isEmpty());
+    QCOMPARE(QFileInfo(model_dir + "/model.safetensors").lastModified(), made);
+    QTRY_COMPARE_WITH_TIMEOUT(session.modelState(), AppSession::ModelState::Loaded, 60000);
+  }
+
+  void demoErrorsAreShownInAMessageBox() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath("settings.ini"), QSettings::IniFormat);
+    settings.setValue("demo/offered", true);
+    AppSession session(&settings);
+    MainWindow window(&session);
+    window.show();
+    qputenv("LORA_STUDIO_DEMO_DATASET", dir.filePath("no-such-dataset.json").toLocal8Bit());
+    window.runDemo();
+    auto* error = waitForChild<QMessageBox>(&window, "demoError");
+    qunsetenv("LORA_STUDIO_DEMO_DATASET");
+    QVERIFY(error);
+    QVERIFY2(error->text().contains("no-such-dataset.json"), qPrintable(error->text()));
+    QCOMPARE(session.modelState(), AppSession::ModelState::None);
+  }
+};
+
+QTEST_MAIN(TestUiWindow)
+#include "test_ui_window.moc"

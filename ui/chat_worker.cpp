@@ -1,0 +1,121 @@
+// Engine headers first: Qt's `slots` macro breaks ATen's headers.
+#include "causal_lm.h"
+#include "chat_prompt.h"
+#include "error.h"
+#include "generation.h"
+#include "tokenizer.h"
+
+#include "chat_worker.h"
+
+namespace ui {
+
+namespace {
+
+lora::GenerationSettings engine_settings(const ChatSamplingOptions& options, const std::string& model_dir) {
+  lora::GenerationSettings settings;
+  // Only the end-of-sequence ids come from generation_config.json: the sampling values are the user's.
+  settings.eos_token_ids = lora::load_generation_config(model_dir).eos_token_ids;
+  settings.max_new_tokens = options.max_new_tokens;
+  settings.seed = options.seed;
+  settings.sampling.temperature = options.temperature;
+  settings.sampling.do_sample = options.temperature > 0;
+  settings.sampling.top_p = options.top_p;
+  settings.sampling.top_k = options.top_k;
+  settings.sampling.repetition_penalty = options.repetition_penalty;
+  lora::validate_sampling_settings(settings.sampling);
+  return settings;
+}
+
+std::filesystem::file_time_type weights_time(const std::string& adapter_dir) {
+  std::error_code ec;
+  const auto time = std::filesystem::last_write_time(std::filesystem::path(adapter_dir) / "adapter_model.safetensors", ec);
+  return ec ? std::filesystem::file_time_type{} : time;
+}
+
+}  // namespace
+
+ChatWorker::ChatWorker(QObject* parent) : QObject(parent) {}
+ChatWorker::~ChatWorker() = default;
+
+void ChatWorker::ensureAdapter(const std::shared_ptr<lora::CausalLM>& model, const std::string& adapter_dir) {
+  const auto time = weights_time(adapter_dir);
+  if (adapted_model_.lock() == model && loaded_adapter_dir_ == adapter_dir && loaded_adapter_time_ == time &&
+      model->has_adapter())
+    return;
+  adapted_model_.reset();
+  loaded_adapter_dir_.clear();
+  try {
+    model->load_adapter(adapter_dir);
+  } catch (...) {
+    // A failed load may leave part of it behind: the base pane must not run with it.
+    if (model->has_adapter()) model->remove_adapter();
+    throw;
+  }
+  adapted_model_ = model;
+  loaded_adapter_dir_ = adapter_dir;
+  loaded_adapter_time_ = time;
+}
+
+void ChatWorker::runTurn(const ChatTurnRequest& request) {
+  const quint64 turn = request.turn;
+  const bool with_adapter = !request.adapter_dir.empty();
+  lora::CausalLM& model = *request.model;
+  const lora::Tokenizer& tokenizer = *request.tokenizer;
+
+  lora::PromptTemplate prompt_template;
+  lora::GenerationSettings settings;
+  try {
+    prompt_template = lora::resolve_prompt_template(request.format, request.adapter_dir, tokenizer.config());
+    settings = engine_settings(request.sampling, request.model_dir);
+  } catch (const std::exception& e) {
+    emit paneFailed(turn, kBasePane, QString::fromStdString(e.what()));
+    if (with_adapter) emit paneFailed(turn, kAdapterPane, QString::fromStdString(e.what()));
+    emit turnFinished(turn);
+    return;
+  }
+  emit promptFormatResolved(turn, QString::fromStdString(prompt_template.describe()));
+
+  QString adapter_error;
+  if (with_adapter) {
+    try {
+      ensureAdapter(request.model, request.adapter_dir);
+    } catch (const std::exception& e) {
+      adapter_error = QString::fromStdString(e.what());
+    }
+  }
+
+  for (int pane : {kBasePane, kAdapterPane}) {
+    if (pane == kAdapterPane && !with_adapter) break;
+    if (isCancelled(turn)) break;
+    if (pane == kAdapterPane && !adapter_error.isEmpty()) {
+      emit paneFailed(turn, pane, adapter_error);
+      break;
+    }
+    emit paneStarted(turn, pane);
+    try {
+      if (model.has_adapter()) model.set_adapter_enabled(pane == kAdapterPane);
+      std::vector<lora::ChatMessage> messages;
+      if (!request.system_prompt.empty()) messages.push_back({"system", request.system_prompt});
+      const auto& history = pane == kBasePane ? request.base_history : request.adapter_history;
+      messages.insert(messages.end(), history.begin(), history.end());
+      messages.push_back({"user", request.user_message});
+      const lora::EncodedPrompt prompt = lora::encode_prompt(prompt_template, tokenizer, messages);
+      lora::GenerationSettings pane_settings = settings;
+      pane_settings.stop_strings = prompt.stop_strings;
+      const lora::GenerationResult result =
+          lora::generate(model, tokenizer, prompt.ids, pane_settings, [this, turn, pane](const std::string& piece) {
+            if (!piece.empty()) emit pieceGenerated(turn, pane, QString::fromStdString(piece));
+            return !isCancelled(turn);
+          });
+      const double seconds = result.prefill_seconds + result.decode_seconds;
+      const double rate = seconds > 0 ? double(result.ids.size()) / seconds : 0.0;
+      emit paneFinished(turn, pane, QString::fromStdString(result.text), int(result.ids.size()), rate,
+                        QString::fromLatin1(lora::stop_reason_name(result.stop_reason)));
+    } catch (const std::exception& e) {
+      emit paneFailed(turn, pane, QString::fromStdString(e.what()));
+    }
+  }
+  emit turnFinished(turn);
+}
+
+}  // namespace ui

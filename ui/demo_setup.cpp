@@ -1,0 +1,86 @@
+// Engine headers first: Qt's `slots` macro breaks ATen's headers.
+#include "demo.h"
+#include "error.h"
+#include "training_settings.h"
+
+#include "demo_setup.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QPointer>
+#include <QThread>
+
+#include "app_session.h"
+
+namespace ui {
+
+DemoSetup::DemoSetup(AppSession* session, QObject* parent) : QObject(parent), session_(session) {}
+
+QString DemoSetup::demoFolder() { return AppSession::dataDir() + "/demo"; }
+QString DemoSetup::demoModelDir() { return demoFolder() + "/model"; }
+QString DemoSetup::demoAdapterDir() { return AppSession::adaptersDir() + "/demo"; }
+
+void DemoSetup::start() {
+  if (running_) return;
+  running_ = true;
+  const quint64 generation = ++generation_;
+  emit started();
+  const std::string model_dir = demoModelDir().toStdString();
+  const std::string adapter_dir = demoAdapterDir().toStdString();
+  const std::string device = session_->computeDevice().toStdString();
+  const int threads = session_->computeThreads();
+  QPointer<DemoSetup> self(this);
+  QThread* thread = QThread::create([self, generation, model_dir, adapter_dir, device, threads] {
+    DemoFiles files;
+    QString error;
+    try {
+      const std::string dataset = lora::find_demo_dataset();
+      if (!lora::demo_model_is_current(model_dir)) {
+        lora::make_demo_model(model_dir, lora::find_demo_tokenizer());
+        files.model_was_made = true;
+      }
+      lora::TrainingSettings settings = lora::demo_training_settings(model_dir, dataset, adapter_dir);
+      settings.device = device;
+      // The user's thread count, else the cores not busy with other work (see demo_default_threads).
+      settings.threads = threads > 0 ? threads : lora::demo_default_threads();
+      files.model_dir = QString::fromStdString(model_dir);
+      files.dataset_path = QString::fromStdString(dataset);
+      files.training_settings_json = QString::fromStdString(lora::training_settings_to_json(settings));
+    } catch (const std::exception& e) {
+      error = QString::fromStdString(e.what());
+    }
+    QMetaObject::invokeMethod(
+        qApp,
+        [self, generation, files, error] {
+          if (!self || generation != self->generation_) return;  // cancelled or gone
+          self->running_ = false;
+          if (!error.isEmpty()) {
+            emit self->failed(error);
+            return;
+          }
+          self->apply(files);
+        },
+        Qt::QueuedConnection);
+  });
+  connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+  thread->start();
+}
+
+void DemoSetup::cancel() {
+  if (!running_) return;
+  ++generation_;
+  running_ = false;
+}
+
+void DemoSetup::apply(const DemoFiles& files) {
+  session_->addModelFolder(demoFolder());
+  session_->loadModel(files.model_dir);
+  session_->setDatasetPath(files.dataset_path);
+  session_->suggestTrainingSettings(files.training_settings_json);
+  emit session_->statusMessage(files.model_was_made ? tr("The demo model was made and is loading.")
+                                                    : tr("The demo model is loading."));
+  emit ready(files.model_dir);
+  emit session_->pageRequested("train");
+}
+
+}  // namespace ui

@@ -1,0 +1,115 @@
+#include "export_snippets.h"
+
+#include <algorithm>
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace ui {
+
+namespace {
+
+QString name_of(const QString& dir, const char* fallback) {
+  const QString name = QFileInfo(QDir::cleanPath(dir)).fileName();
+  return name.isEmpty() ? QString::fromLatin1(fallback) : name;
+}
+
+// A shell word: quoted when it holds anything a shell would split or expand.
+QString shell(const QString& path) {
+  static const QString safe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+:=@";
+  bool plain = !path.isEmpty();
+  for (QChar c : path) plain = plain && safe.contains(c);
+  if (plain) return path;
+  QString quoted = path;
+  quoted.replace("'", "'\\''");
+  return "'" + quoted + "'";
+}
+
+// A Python string literal.
+QString python(const QString& path) {
+  QString escaped = path;
+  escaped.replace("\\", "\\\\").replace("\"", "\\\"");
+  return "\"" + escaped + "\"";
+}
+
+QString or_placeholder(const QString& path, const char* placeholder) {
+  return path.isEmpty() ? QString::fromLatin1(placeholder) : QDir::toNativeSeparators(path);
+}
+
+}  // namespace
+
+QString textGenerationWebuiSnippet(const ExportPaths& paths) {
+  const QString adapter = or_placeholder(paths.adapter_dir, "/path/to/adapter");
+  return QStringLiteral(
+             "# text-generation-webui: LoRA folders live in user_data/loras/ (loras/ in older versions)\n"
+             "cp -r %1 text-generation-webui/user_data/loras/\n"
+             "# the base model goes to user_data/models/ (models/ in older versions)\n"
+             "cp -r %2 text-generation-webui/user_data/models/\n\n"
+             "# start with both (Transformers loader), or pick the LoRA on the Model tab and Apply LoRAs\n"
+             "python server.py --loader transformers --model %3 --lora %4\n")
+      .arg(shell(adapter), shell(or_placeholder(paths.model_dir, "/path/to/base-model")),
+           shell(name_of(paths.model_dir, "base-model")), shell(name_of(paths.adapter_dir, "adapter")));
+}
+
+QString peftSnippet(const ExportPaths& paths) {
+  return QStringLiteral(
+             "from transformers import AutoModelForCausalLM, AutoTokenizer\n"
+             "from peft import PeftModel\n\n"
+             "base = AutoModelForCausalLM.from_pretrained(%1, torch_dtype=\"auto\")\n"
+             "tokenizer = AutoTokenizer.from_pretrained(%1)\n"
+             "model = PeftModel.from_pretrained(base, %2)\n\n"
+             "inputs = tokenizer(\"Hello\", return_tensors=\"pt\")\n"
+             "print(tokenizer.decode(model.generate(**inputs, max_new_tokens=64)[0]))\n\n"
+             "# optional: fold the adapter into the weights (what \"Merge into model\" writes)\n"
+             "# model = model.merge_and_unload()\n")
+      .arg(python(or_placeholder(paths.model_dir, "/path/to/base-model")),
+           python(or_placeholder(paths.adapter_dir, "/path/to/adapter")));
+}
+
+QString vllmSnippet(const ExportPaths& paths) {
+  // vLLM refuses adapters above --max-lora-rank (default 16); it accepts these values.
+  int max_rank = 16;
+  for (int allowed : {8, 16, 32, 64, 128, 256, 320, 512})
+    if (allowed >= paths.rank) {
+      max_rank = std::max(allowed, 16);
+      break;
+    }
+  return QStringLiteral(
+             "vllm serve %1 --enable-lora --max-lora-rank %2 \\\n"
+             "    --lora-modules %3=%4\n\n"
+             "# then ask for the adapter by its name:\n"
+             "curl http://localhost:8000/v1/completions -H 'Content-Type: application/json' \\\n"
+             "    -d '{\"model\": \"%3\", \"prompt\": \"Hello\", \"max_tokens\": 64}'\n")
+      .arg(shell(or_placeholder(paths.model_dir, "/path/to/base-model")))
+      .arg(max_rank)
+      .arg(name_of(paths.adapter_dir, "adapter"), shell(or_placeholder(paths.adapter_dir, "/path/to/adapter")));
+}
+
+QString llamaCppSnippet(const ExportPaths& paths) {
+  const QString name = name_of(paths.adapter_dir, "adapter");
+  return QStringLiteral(
+             "# in a llama.cpp checkout (pip install -r requirements.txt):\n"
+             "python convert_hf_to_gguf.py %1 --outfile base.gguf --outtype f16\n"
+             "python convert_lora_to_gguf.py --base %1 --outfile %2.gguf %3\n\n"
+             "llama-cli -m base.gguf --lora %2.gguf -p \"Hello\"\n")
+      .arg(shell(or_placeholder(paths.model_dir, "/path/to/base-model")), shell(name),
+           shell(or_placeholder(paths.adapter_dir, "/path/to/adapter")));
+}
+
+QString mergedModelSnippet(const ExportPaths& paths) {
+  const QString merged = or_placeholder(paths.merged_dir, "/path/to/merged-model");
+  return QStringLiteral(
+             "# transformers (no PEFT needed)\n"
+             "from transformers import AutoModelForCausalLM, AutoTokenizer\n"
+             "model = AutoModelForCausalLM.from_pretrained(%1, torch_dtype=\"auto\")\n"
+             "tokenizer = AutoTokenizer.from_pretrained(%1)\n\n"
+             "# vLLM\n"
+             "vllm serve %2\n\n"
+             "# llama.cpp (then Ollama / LM Studio can import the .gguf)\n"
+             "python convert_hf_to_gguf.py %2 --outfile %3.gguf --outtype f16\n"
+             "llama-cli -m %3.gguf -p \"Hello\"\n\n"
+             "# text-generation-webui: copy the folder into user_data/models/\n")
+      .arg(python(merged), shell(merged), shell(name_of(paths.merged_dir, "merged-model")));
+}
+
+}  // namespace ui

@@ -1,0 +1,21 @@
+#pragma once
+// Ready-to-paste commands and code that load the exported adapter or merged model in other tools,
+// filled in with the real folders. Code, not prose: not translated.
+#include <QString>
+
+namespace ui {
+
+struct ExportPaths {
+  QString model_dir;    // the base model
+  QString adapter_dir;
+  QString merged_dir;   // the merge's output folder
+  int rank = 8;         // the adapter's LoRA rank (vLLM needs a maximum at least as large)
+};
+
+QString textGenerationWebuiSnippet(const ExportPaths& paths);
+QString peftSnippet(const ExportPaths& paths);
+QString vllmSnippet(const ExportPaths& paths);
+QString llamaCppSnippet(const ExportPaths& paths);
+QString mergedModelSnippet(const ExportPaths& paths);
+
+}  // namespace ui

@@ -1,0 +1,171 @@
+// Engine headers first: Qt's `slots` macro breaks ATen's headers (adapter_merge.h has none, but the rule holds).
+#include "adapter_merge.h"
+#include "error.h"
+
+#include "export_task.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QThread>
+
+#include <functional>
+
+namespace ui {
+
+namespace {
+
+QString q(const std::string& text) { return QString::fromStdString(text); }
+
+// Relative paths of the files to copy, in a stable order.
+QStringList adapter_files(const QString& adapter_dir, bool include_checkpoints) {
+  QStringList files;
+  QDirIterator it(adapter_dir, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+  const QDir root(adapter_dir);
+  while (it.hasNext()) {
+    const QString relative = root.relativeFilePath(it.next());
+    const bool in_subfolder = relative.contains('/');
+    if (in_subfolder && !(include_checkpoints && relative.startsWith("checkpoint-"))) continue;
+    if (relative.contains(".partial/")) continue;  // a checkpoint the trainer is still writing
+    files << relative;
+  }
+  files.sort();
+  return files;
+}
+
+}  // namespace
+
+void copyAdapterFolder(const AdapterCopyRequest& request,
+                       const std::function<bool(qint64, qint64, const QString&)>& keep_going) {
+  const QFileInfo source(request.adapter_dir);
+  if (!source.isDir() || !QFileInfo::exists(request.adapter_dir + "/adapter_config.json"))
+    throw lora::Error(request.adapter_dir.toStdString() + ": not an adapter folder (no adapter_config.json)");
+  const QString destination = QDir::cleanPath(QDir(request.destination_dir).absolutePath());
+  const QString source_path = QDir::cleanPath(source.absoluteFilePath());
+  if (destination == source_path || destination.startsWith(source_path + "/"))
+    throw lora::Error(destination.toStdString() + ": the copy cannot go into the adapter folder itself");
+  const QFileInfo target(destination);
+  const QDir parent = target.dir();
+  if (!parent.exists()) throw lora::Error(parent.path().toStdString() + ": folder does not exist");
+  if (target.exists() && !request.replace_existing)
+    throw lora::Error(destination.toStdString() + ": already exists");
+
+  const QStringList files = adapter_files(source_path, request.include_checkpoints);
+  qint64 total = 0;
+  for (const QString& file : files) total += QFileInfo(source_path + "/" + file).size();
+
+  const QString pid = QString::number(QCoreApplication::applicationPid());
+  const QString temp = parent.filePath("." + target.fileName() + ".copying-" + pid);
+  QDir(temp).removeRecursively();
+  auto fail = [&](const std::string& message) {
+    QDir(temp).removeRecursively();
+    throw lora::Error(message);
+  };
+  if (!parent.mkpath(temp)) fail(temp.toStdString() + ": cannot create the folder");
+
+  qint64 done = 0;
+  for (const QString& file : files) {
+    const QString from = source_path + "/" + file, to = temp + "/" + file;
+    if (!QDir().mkpath(QFileInfo(to).path())) fail(QFileInfo(to).path().toStdString() + ": cannot create the folder");
+    QFile in(from), out(to);
+    if (!in.open(QIODevice::ReadOnly)) fail(from.toStdString() + ": cannot read (" + in.errorString().toStdString() + ")");
+    if (!out.open(QIODevice::WriteOnly)) fail(to.toStdString() + ": cannot write (" + out.errorString().toStdString() + ")");
+    // In blocks, so a cancel need not wait for a large weights file.
+    constexpr qint64 kBlock = 8 << 20;
+    while (!in.atEnd()) {
+      const QByteArray block = in.read(kBlock);
+      if (block.isEmpty() && in.error() != QFile::NoError)
+        fail(from.toStdString() + ": cannot read (" + in.errorString().toStdString() + ")");
+      if (out.write(block) != block.size())
+        fail(to.toStdString() + ": cannot write (" + out.errorString().toStdString() + ")");
+      done += block.size();
+      if (keep_going && !keep_going(done, total, file))
+        fail("copy cancelled; nothing was written to " + destination.toStdString());
+    }
+    if (!out.flush()) fail(to.toStdString() + ": cannot write (" + out.errorString().toStdString() + ")");
+    out.close();
+  }
+
+  // Into place: an existing folder is moved aside first and removed once the new one is there.
+  QString old;
+  if (target.exists()) {
+    old = parent.filePath("." + target.fileName() + ".replaced-" + pid);
+    QDir(old).removeRecursively();
+    if (!QDir().rename(destination, old)) fail(destination.toStdString() + ": cannot replace the existing folder");
+  }
+  if (!QDir().rename(temp, destination)) {
+    if (!old.isEmpty()) QDir().rename(old, destination);
+    fail(destination.toStdString() + ": cannot move the copy into place");
+  }
+  if (!old.isEmpty()) QDir(old).removeRecursively();
+}
+
+ExportTask::ExportTask(QObject* parent) : QObject(parent) {}
+
+ExportTask::~ExportTask() {
+  if (!thread_) return;
+  cancel();
+  thread_->wait();
+  delete thread_;
+}
+
+bool ExportTask::isRunning() const { return thread_ && thread_->isRunning(); }
+
+void ExportTask::start() {
+  if (thread_) return;
+  // Signals emitted on the thread reach receivers on the GUI thread queued.
+  thread_ = QThread::create(std::move(work_));
+  thread_->start();
+}
+
+ExportTask* ExportTask::copyTask(const AdapterCopyRequest& request, QObject* parent) {
+  auto* task = new ExportTask(parent);
+  auto cancelled = task->cancelled_;
+  task->work_ = [task, cancelled, request] {
+    try {
+      copyAdapterFolder(request, [&](qint64 done, qint64 total, const QString& file) {
+        emit task->progress(done, total, file);
+        return !cancelled->load();
+      });
+      emit task->succeeded(QDir::cleanPath(QDir(request.destination_dir).absolutePath()), QString(), {});
+    } catch (const std::exception& e) {
+      emit task->failed(q(e.what()), cancelled->load());
+    }
+  };
+  return task;
+}
+
+ExportTask* ExportTask::mergeTask(const MergeRequest& request, QObject* parent) {
+  auto* task = new ExportTask(parent);
+  auto cancelled = task->cancelled_;
+  task->work_ = [task, cancelled, request] {
+    lora::MergeOptions options;
+    options.model_dir = request.model_dir.toStdString();
+    options.adapter_dir = request.adapter_dir.toStdString();
+    options.output_dir = request.output_dir.toStdString();
+    options.dtype = request.dtype.toStdString();
+    options.force = request.replace_model;
+    try {
+      const lora::MergeResult result = lora::merge_adapter(options, [&](const lora::MergeProgress& progress) {
+        emit task->progress(progress.tensors_done, progress.tensors_total, q(progress.tensor));
+        return !cancelled->load();
+      });
+      QStringList notes;
+      for (const std::string& note : result.notes) notes << q(note);
+      const QString summary = QCoreApplication::translate("ui::ExportPage",
+                                                          "%1 layers merged; %2 tensors in %3 (%4 file(s)).")
+                                  .arg(result.merged_modules)
+                                  .arg(result.tensors)
+                                  .arg(q(result.dtype))
+                                  .arg(result.files.size());
+      emit task->succeeded(q(result.output_dir), summary, notes);
+    } catch (const std::exception& e) {
+      emit task->failed(q(e.what()), cancelled->load());
+    }
+  };
+  return task;
+}
+
+}  // namespace ui

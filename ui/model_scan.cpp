@@ -1,0 +1,261 @@
+// Engine headers first: Qt's `slots` macro breaks ATen's headers (lora_adapter.h includes them).
+#include "chat_prompt.h"
+#include "error.h"
+#include "lora_adapter.h"
+#include "model_info.h"
+#include "tokenizer_config.h"
+
+#include "model_scan.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QThread>
+
+#include <algorithm>
+
+namespace ui {
+
+namespace {
+
+bool is_candidate(const QDir& dir) {
+  if (dir.exists("adapter_config.json")) return false;
+  if (dir.exists("config.json")) return true;
+  return !dir.entryList({"*.safetensors"}, QDir::Files).isEmpty();
+}
+
+QStringList subfolders(const QString& path) {
+  QStringList out;
+  const QDir dir(path);
+  for (const QString& name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Readable, QDir::Name))
+    out << dir.filePath(name);
+  return out;
+}
+
+QString json_value_text(const QJsonValue& value) {
+  switch (value.type()) {
+    case QJsonValue::Null: return QStringLiteral("null");
+    case QJsonValue::Bool: return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::Double: {
+      const double number = value.toDouble();
+      return number == double(qint64(number)) ? QString::number(qint64(number)) : QString::number(number, 'g', 10);
+    }
+    case QJsonValue::String: return value.toString();
+    case QJsonValue::Array: return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+    case QJsonValue::Object: return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    default: return {};
+  }
+}
+
+QString display_name(const QString& model_dir) {
+  // models--Qwen--Qwen2.5-0.5B/snapshots/<hash> -> Qwen/Qwen2.5-0.5B
+  const QFileInfo info(model_dir);
+  const QDir snapshots = info.dir();
+  if (snapshots.dirName() == "snapshots") {
+    QDir entry = snapshots;
+    entry.cdUp();
+    if (entry.dirName().startsWith("models--"))
+      return entry.dirName().mid(int(qstrlen("models--"))).replace("--", "/");
+  }
+  return info.fileName();
+}
+
+}  // namespace
+
+QStringList findModelFolders(const QString& root) {
+  QStringList found;
+  const QFileInfo root_info(root);
+  if (!root_info.isDir()) return found;
+  auto visit = [&found](const QString& path) {
+    if (is_candidate(QDir(path))) found << QFileInfo(path).absoluteFilePath();
+  };
+  if (is_candidate(QDir(root))) {
+    visit(root);
+    return found;  // a model folder's subfolders are its own (e.g. checkpoints), not other models
+  }
+  for (const QString& level1 : subfolders(root)) {
+    const QString name = QFileInfo(level1).fileName();
+    if (name.startsWith("models--")) {  // a Hugging Face hub cache entry
+      for (const QString& snapshot : subfolders(level1 + "/snapshots")) visit(snapshot);
+      continue;
+    }
+    if (is_candidate(QDir(level1))) {
+      visit(level1);
+      continue;
+    }
+    for (const QString& level2 : subfolders(level1)) visit(level2);
+  }
+  return found;
+}
+
+ScannedModel scanModel(const QString& model_dir) {
+  ScannedModel model;
+  model.dir = QFileInfo(model_dir).absoluteFilePath();
+  model.name = display_name(model.dir);
+  const std::string dir = model.dir.toStdString();
+  try {
+    const lora::ModelInfo info = lora::read_model_info(dir);
+    model.architecture = QString::fromStdString(info.architecture);
+    model.model_type = QString::fromStdString(info.model_type);
+    model.num_parameters = info.num_parameters;
+    model.num_layers = info.num_layers;
+    model.hidden_size = info.hidden_size;
+    model.vocab_size = info.vocab_size;
+    model.dtype = QString::fromStdString(info.dtype);
+    model.tokenizer = QString::fromStdString(info.tokenizer);
+    model.context_length = info.context_length;
+    model.size_bytes = info.size_bytes;
+    if (info.tokenizer.empty())
+      model.error = QCoreApplication::translate("ui::ModelScan", "%1: no tokenizer (tokenizer.json or tokenizer.model)")
+                        .arg(model.dir);
+  } catch (const std::exception& e) {
+    model.error = QString::fromStdString(e.what());
+  }
+
+  QFile config(model.dir + "/config.json");
+  if (config.open(QIODevice::ReadOnly)) {
+    const QJsonObject object = QJsonDocument::fromJson(config.readAll()).object();
+    for (auto it = object.begin(); it != object.end(); ++it) model.config_fields.append({it.key(), json_value_text(it.value())});
+  }
+  if (model.loadable()) {
+    try {
+      const lora::TokenizerConfigFile tokenizer_config = lora::read_tokenizer_config(dir);
+      model.chat_format = QString::fromStdString(lora::resolve_prompt_template("", "", tokenizer_config.tokens).describe());
+    } catch (const std::exception& e) {
+      model.chat_format = QString::fromStdString(e.what());
+    }
+  }
+  QDirIterator files(model.dir, QDir::Files, QDirIterator::Subdirectories);
+  while (files.hasNext()) {
+    files.next();
+    model.files.append({QDir(model.dir).relativeFilePath(files.filePath()), files.fileInfo().size()});
+  }
+  std::sort(model.files.begin(), model.files.end());
+  if (!model.loadable() && model.size_bytes == 0)
+    for (const auto& file : model.files) model.size_bytes += file.second;
+  return model;
+}
+
+QList<ScannedAdapter> scanAdapters(const QString& root) {
+  QList<ScannedAdapter> adapters;
+  QStringList folders{root};
+  for (const QString& sub : subfolders(root))
+    if (!QFileInfo(sub).fileName().startsWith("checkpoint-")) folders << sub;
+  for (const QString& folder : folders) {
+    const QDir dir(folder);
+    if (!dir.exists("adapter_config.json")) continue;
+    ScannedAdapter adapter;
+    adapter.dir = QFileInfo(folder).absoluteFilePath();
+    adapter.name = dir.dirName();
+    adapter.root = QFileInfo(root).absoluteFilePath();
+    const QFileInfo weights(dir.filePath("adapter_model.safetensors"));
+    adapter.modified = (weights.exists() ? weights : QFileInfo(dir.filePath("adapter_config.json"))).lastModified();
+    try {
+      const lora::LoraConfig config = lora::load_lora_config(adapter.dir.toStdString());
+      adapter.rank = config.r;
+      adapter.alpha = config.lora_alpha;
+      if (config.target_modules.is_regex) {
+        adapter.targets = QString::fromStdString(config.target_modules.regex);
+      } else {
+        QStringList names;
+        for (const auto& name : config.target_modules.names) names << QString::fromStdString(name);
+        adapter.targets = names.join(", ");
+      }
+      adapter.base_model = QString::fromStdString(config.base_model_name_or_path);
+    } catch (const std::exception& e) {
+      adapter.error = QString::fromStdString(e.what());
+    }
+    adapters << adapter;
+  }
+  return adapters;
+}
+
+bool adapterMatchesModel(const ScannedAdapter& adapter, const ScannedModel& model) {
+  if (adapter.base_model.isEmpty()) return false;
+  const QString base = QDir::cleanPath(adapter.base_model);
+  if (QFileInfo(base).isAbsolute() && QFileInfo(base).canonicalFilePath() == QFileInfo(model.dir).canonicalFilePath() &&
+      !QFileInfo(model.dir).canonicalFilePath().isEmpty())
+    return true;
+  const QString base_last = base.section('/', -1);
+  return base_last == QFileInfo(model.dir).fileName() || base_last == model.name.section('/', -1) || base == model.name;
+}
+
+ScanResult scanAll(const QStringList& model_roots, const QStringList& adapter_roots, const std::atomic_bool* cancel) {
+  ScanResult result;
+  QStringList roots_for_adapters;
+  for (const QString& root : adapter_roots) roots_for_adapters << QFileInfo(root).absoluteFilePath();
+  for (const QString& root : model_roots) {
+    for (const QString& dir : findModelFolders(root)) {
+      if (cancel && *cancel) return result;
+      result.models << scanModel(dir);
+      const QString parent = QFileInfo(dir).absolutePath();
+      if (!roots_for_adapters.contains(parent)) roots_for_adapters << parent;
+    }
+  }
+  for (const QString& root : roots_for_adapters) {
+    if (cancel && *cancel) return result;
+    for (const ScannedAdapter& adapter : scanAdapters(root))
+      if (std::none_of(result.adapters.begin(), result.adapters.end(),
+                       [&](const ScannedAdapter& a) { return a.dir == adapter.dir; }))
+        result.adapters << adapter;
+  }
+  return result;
+}
+
+QString humanParameterCount(qint64 count) {
+  struct Unit {
+    double scale;
+    const char* suffix;
+  };
+  for (const Unit unit : {Unit{1e12, "T"}, Unit{1e9, "B"}, Unit{1e6, "M"}, Unit{1e3, "K"}}) {
+    if (double(count) >= unit.scale) {
+      const double value = double(count) / unit.scale;
+      return QString::number(value, 'f', value < 100 ? 1 : 0) + unit.suffix;
+    }
+  }
+  return QString::number(count);
+}
+
+ModelScanner::ModelScanner(QObject* parent) : QObject(parent) { qRegisterMetaType<ui::ScanResult>(); }
+
+ModelScanner::~ModelScanner() {
+  if (cancel_) *cancel_ = true;  // the worker stops soon and its result is dropped
+}
+
+void ModelScanner::scan(const QStringList& model_roots, const QString& adapters_dir) {
+  cancel();
+  cancel_ = std::make_shared<std::atomic_bool>(false);
+  const quint64 generation = ++generation_;
+  scanning_ = true;
+  emit started();
+  QPointer<ModelScanner> self(this);
+  std::shared_ptr<std::atomic_bool> cancel_flag = cancel_;
+  QThread* thread = QThread::create([self, generation, model_roots, adapters_dir, cancel_flag] {
+    ScanResult result = scanAll(model_roots, {adapters_dir}, cancel_flag.get());
+    QMetaObject::invokeMethod(
+        qApp,
+        [self, generation, result] {
+          if (!self || generation != self->generation_) return;  // superseded, cancelled or gone
+          self->scanning_ = false;
+          emit self->finished(result);
+        },
+        Qt::QueuedConnection);
+  });
+  connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+  thread->start();
+}
+
+void ModelScanner::cancel() {
+  if (cancel_) *cancel_ = true;
+  if (scanning_) {
+    ++generation_;
+    scanning_ = false;
+  }
+}
+
+}  // namespace ui
