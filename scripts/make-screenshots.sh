@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Makes the user's guide's pictures (docs/images/<page>.png): a throwaway home folder, the built-in
-# demo trained once with lora-studio-cli (so the Train page shows a real run), then the window
-# offscreen on the demo, each page saved. Needs a build (scripts/setup.sh) and takes a few minutes.
+# Makes the user's guide's pictures: docs/images/<page>.png in English and docs/images/zh_CN/<page>.png
+# in Chinese. A throwaway home folder, the built-in demo trained once with lora-studio-cli (so the Train
+# page shows a real run), then the real window under Xvfb on the demo, each page saved.
+# Needs a build (scripts/setup.sh installs Xvfb and a CJK font) and takes a few minutes.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${LORA_BUILD_DIR:-$repo/build}"
 home="$(mktemp -d)"
 trap 'rm -rf "$home"' EXIT
-export HOME="$home" QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME="$home/.config" XDG_DATA_HOME="$home/.local/share"
+export HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_DATA_HOME="$home/.local/share"
+window() { xvfb-run -a -s "-screen 0 1400x900x24" "$build_dir/bin/lora-studio" "$@"; }
 # First pass: the window sets the demo up (model, dataset, training settings) and saves the settings.
-"$build_dir/bin/lora-studio" --demo --screenshots "$home/first" >/dev/null 2>&1
+window --demo --screenshots "$home/first" >/dev/null 2>&1
 conf="$home/.config/LoRA Studio/lora-studio.conf"
 /usr/bin/python3 - "$conf" "$home/params.json" <<'PY'
 import json, re, sys
@@ -22,5 +24,9 @@ text = text.replace("[session]\n", "[session]\nadapter=" + adapter + "\n", 1)
 open(sys.argv[1], "w").write(text)
 PY
 "$build_dir/bin/lora-studio-cli" train --config "$home/params.json" --quiet
-"$build_dir/bin/lora-studio" --demo --screenshots "$repo/docs/images"
-ls -l "$repo/docs/images"
+sed -i '/^\[ui\]/,/^$/d' "$conf"
+printf '\n[ui]\nlanguage=en\n' >>"$conf"
+window --demo --screenshots "$repo/docs/images"
+sed -i 's/^language=en$/language=zh_CN/' "$conf"
+window --demo --screenshots "$repo/docs/images/zh_CN"
+ls -l "$repo/docs/images" "$repo/docs/images/zh_CN"

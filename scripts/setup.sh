@@ -10,7 +10,7 @@ packages=(
   libtorch-dev libsentencepiece-dev sentencepiece
   nlohmann-json3-dev libpcre2-dev libutf8proc-dev
   libopenblas0-openmp    # without it libtorch's fp32 matmuls run on reference BLAS, ~10x slower
-  xvfb xauth
+  xvfb xauth fonts-wqy-microhei  # the window under Xvfb for tests and screenshots; a CJK font for 中文
   python3-torch python3-numpy  # the independent reference used by tests/reference/*.py
   nodejs npm                   # the @lenml/tokenizers reference encoder for tokenizer tests
 )
