@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFileDialog>
 #include <QLabel>
 #include <QListWidget>
 #include <QMessageBox>
@@ -19,6 +20,7 @@
 #include "main_window.h"
 #include "models_page.h"
 #include "settings_dialog.h"
+#include "test_support.h"
 
 using namespace ui;
 
@@ -31,7 +33,7 @@ class TestUiWindow : public QObject {
   template <typename T>
   static T* waitForChild(QObject* parent, const QString& name) {
     T* found = nullptr;
-    QTest::qWaitFor([&] { return (found = parent->findChild<T*>(name)) != nullptr; }, 10000);
+    if (!QTest::qWaitFor([&] { return (found = parent->findChild<T*>(name)) != nullptr; }, 10000)) return nullptr;
     return found;
   }
 
@@ -79,6 +81,24 @@ class TestUiWindow : public QObject {
     QVERIFY(about);
     QVERIFY(about->text().contains("LoRA Studio"));
     about->close();
+  }
+
+  void openDatasetFromTheFileMenu() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath("settings.ini"), QSettings::IniFormat);
+    settings.setValue("demo/offered", true);
+    AppSession session(&settings);
+    MainWindow window(&session);
+    window.show();
+    const QString dataset = QDir(test_support::fixtures_dir() + "/../../resources/demo").absoluteFilePath("demo_dataset.json");
+    QVERIFY(QFileInfo::exists(dataset));
+    window.findChild<QAction*>("openDatasetAction")->trigger();
+    QCOMPARE(window.currentPage(), QString("dataset"));
+    auto* dialog = waitForChild<QFileDialog>(&window, "openDatasetDialog");
+    QVERIFY(dialog);
+    dialog->selectFile(dataset);
+    QVERIFY(QMetaObject::invokeMethod(dialog, "accept"));
+    QCOMPARE(QFileInfo(session.datasetPath()).canonicalFilePath(), QFileInfo(dataset).canonicalFilePath());
   }
 
   void settingsPersistAcrossSessions() {

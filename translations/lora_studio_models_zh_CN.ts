@@ -62,7 +62,7 @@
     </message>
     <message>
         <location filename="../ui/models_page.cpp" line="77" />
-        <location filename="../ui/models_page.cpp" line="325" />
+        <location filename="../ui/models_page.cpp" line="329" />
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
@@ -113,7 +113,7 @@
     </message>
     <message>
         <location filename="../ui/models_page.cpp" line="118" />
-        <location filename="../ui/models_page.cpp" line="347" />
+        <location filename="../ui/models_page.cpp" line="351" />
         <source>Adapters</source>
         <translation>适配器</translation>
     </message>
@@ -148,137 +148,137 @@
         <translation>基座模型</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="128" />
+        <location filename="../ui/models_page.cpp" line="132" />
         <source>Adapters trained for this model (in the adapters folder or beside the model). Select one to use it in Chat and Export.</source>
         <translation>为此模型训练的适配器（位于适配器文件夹或模型旁边）。选中一个即可在“对话”和“导出”中使用。</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="130" />
+        <location filename="../ui/models_page.cpp" line="134" />
         <source>Use no adapter</source>
         <translation>不使用适配器</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="132" />
+        <location filename="../ui/models_page.cpp" line="136" />
         <source>Chat and Export work with the base model alone.</source>
         <translation>“对话”和“导出”只使用基座模型。</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="187" />
+        <location filename="../ui/models_page.cpp" line="191" />
         <source>Could not load %1: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="212" />
+        <location filename="../ui/models_page.cpp" line="216" />
         <source>This folder does not exist.</source>
         <translation>此文件夹不存在。</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="219" />
+        <location filename="../ui/models_page.cpp" line="223" />
         <source>Add a model folder</source>
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="230" />
+        <location filename="../ui/models_page.cpp" line="234" />
         <source>Scanning…</source>
         <translation>正在扫描…</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="273" />
+        <location filename="../ui/models_page.cpp" line="277" />
         <source>Not loadable: %1</source>
         <translation>无法加载：%1</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="281" />
+        <location filename="../ui/models_page.cpp" line="285" />
         <source>1 model found</source>
         <translation>找到 1 个模型</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="281" />
+        <location filename="../ui/models_page.cpp" line="285" />
         <source>%1 models found</source>
         <translation>找到 %1 个模型</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="282" />
+        <location filename="../ui/models_page.cpp" line="286" />
         <source>1 folder not loadable</source>
         <translation>1 个文件夹无法加载</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="282" />
+        <location filename="../ui/models_page.cpp" line="286" />
         <source>%1 folders not loadable</source>
         <translation>%1 个文件夹无法加载</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="283" />
+        <location filename="../ui/models_page.cpp" line="287" />
         <source>No models found. Add a folder that holds Hugging Face model folders, or run the demo (Help → Run the demo).</source>
         <translation>没有找到模型。请添加一个存放 Hugging Face 模型文件夹的目录，或运行演示（帮助 → 运行演示）。</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="316" />
+        <location filename="../ui/models_page.cpp" line="320" />
         <source>Select a model to see its details.</source>
         <translation>选择一个模型以查看详细信息。</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="327" />
+        <location filename="../ui/models_page.cpp" line="331" />
         <source>Layers</source>
         <translation>层数</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="328" />
+        <location filename="../ui/models_page.cpp" line="332" />
         <source>Hidden size</source>
         <translation>隐藏层维度</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="329" />
+        <location filename="../ui/models_page.cpp" line="333" />
         <source>Vocabulary</source>
         <translation>词表大小</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="330" />
+        <location filename="../ui/models_page.cpp" line="334" />
         <source>Chat format</source>
         <translation>对话格式</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="334" />
+        <location filename="../ui/models_page.cpp" line="338" />
         <source>config.json</source>
         <translation>config.json</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="338" />
+        <location filename="../ui/models_page.cpp" line="342" />
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="347" />
+        <location filename="../ui/models_page.cpp" line="351" />
         <source>Adapters for %1</source>
         <translation>%1 的适配器</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="379" />
+        <location filename="../ui/models_page.cpp" line="383" />
         <source>other base model: %1</source>
         <translation>其他基座模型：%1</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="380" />
+        <location filename="../ui/models_page.cpp" line="384" />
         <source>Trained for this model.</source>
         <translation>为此模型训练。</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="381" />
+        <location filename="../ui/models_page.cpp" line="385" />
         <source>Trained for another base model; it loads only where the shapes agree.</source>
         <translation>为其他基座模型训练；只有张量形状一致时才能加载。</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="406" />
+        <location filename="../ui/models_page.cpp" line="410" />
         <source>No model loaded.</source>
         <translation>未加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="407" />
+        <location filename="../ui/models_page.cpp" line="411" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/models_page.cpp" line="409" />
+        <location filename="../ui/models_page.cpp" line="413" />
         <source>Loaded: %1 on %2</source>
         <translation>已加载：%1，设备：%2</translation>
     </message>

@@ -34,75 +34,75 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/main_window.cpp" line="52" />
+        <location filename="../ui/main_window.cpp" line="53" />
         <source>LoRA Studio</source>
         <translation>LoRA Studio</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="57" />
+        <location filename="../ui/main_window.cpp" line="58" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="57" />
+        <location filename="../ui/main_window.cpp" line="58" />
         <source>Dataset</source>
         <translation>数据集</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="57" />
+        <location filename="../ui/main_window.cpp" line="58" />
         <source>Train</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="57" />
+        <location filename="../ui/main_window.cpp" line="58" />
         <source>Chat</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="57" />
+        <location filename="../ui/main_window.cpp" line="58" />
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="59" />
+        <location filename="../ui/main_window.cpp" line="60" />
         <source>The steps of fine-tuning, in order: pick a model, check the data, train, compare answers, export.</source>
         <translation>微调的各个步骤，依次为：选择模型、检查数据、训练、对比回答、导出。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="105" />
+        <location filename="../ui/main_window.cpp" line="108" />
         <source>Preparing the demo model…</source>
         <translation>正在准备演示模型…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="105" />
+        <location filename="../ui/main_window.cpp" line="108" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="107" />
-        <location filename="../ui/main_window.cpp" line="121" />
+        <location filename="../ui/main_window.cpp" line="110" />
+        <location filename="../ui/main_window.cpp" line="124" />
         <source>Demo</source>
         <translation>演示</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="121" />
+        <location filename="../ui/main_window.cpp" line="124" />
         <source>The demo could not be prepared:
 %1</source>
         <translation>无法准备演示：
 %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="126" />
+        <location filename="../ui/main_window.cpp" line="129" />
         <source>Could not load %1: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="139" />
+        <location filename="../ui/main_window.cpp" line="142" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="140" />
+        <location filename="../ui/main_window.cpp" line="143" />
         <source>&amp;Open dataset…</source>
         <translation>打开数据集(&amp;O)…</translation>
     </message>
@@ -137,12 +137,22 @@
         <translation>关于 LoRA Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="185" />
+        <location filename="../ui/main_window.cpp" line="174" />
+        <source>Open a dataset</source>
+        <translation>打开数据集</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="175" />
+        <source>Datasets (*.json *.jsonl *.txt *.text *.md);;All files (*)</source>
+        <translation>数据集 (*.json *.jsonl *.txt *.text *.md);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="200" />
         <source>Try the demo?</source>
         <translation>试试演示？</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="186" />
+        <location filename="../ui/main_window.cpp" line="201" />
         <source>No models were found in your model folders.
 
 LoRA Studio can make a tiny demo model and open a small demo dataset, so you can train an adapter and compare chats in a couple of minutes.</source>
@@ -151,47 +161,47 @@ LoRA Studio can make a tiny demo model and open a small demo dataset, so you can
 LoRA Studio 可以生成一个微型演示模型并打开一个小型演示数据集，几分钟内即可训练出一个适配器并对比对话效果。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="192" />
+        <location filename="../ui/main_window.cpp" line="207" />
         <source>Run the demo</source>
         <translation>运行演示</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="194" />
+        <location filename="../ui/main_window.cpp" line="209" />
         <source>Not now</source>
         <translation>暂不</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="195" />
+        <location filename="../ui/main_window.cpp" line="210" />
         <source>You can start it later from Help → Run the demo.</source>
         <translation>之后也可以通过“帮助 → 运行演示”启动。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="208" />
+        <location filename="../ui/main_window.cpp" line="223" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="209" />
+        <location filename="../ui/main_window.cpp" line="224" />
         <source>The new language applies when LoRA Studio starts again.</source>
         <translation>新语言将在 LoRA Studio 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="213" />
+        <location filename="../ui/main_window.cpp" line="228" />
         <source>Restart now</source>
         <translation>立即重启</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="214" />
+        <location filename="../ui/main_window.cpp" line="229" />
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="229" />
+        <location filename="../ui/main_window.cpp" line="244" />
         <source>About LoRA Studio</source>
         <translation>关于 LoRA Studio</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="230" />
+        <location filename="../ui/main_window.cpp" line="245" />
         <source>LoRA Studio %1
 
 Fine-tune local language models with LoRA: pick a model, preview the data, train while watching the loss, compare answers with and without the adapter, and export the adapter or a merged model.
@@ -204,47 +214,47 @@ Qt %2</source>
 Qt %2</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="239" />
+        <location filename="../ui/main_window.cpp" line="254" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="241" />
+        <location filename="../ui/main_window.cpp" line="256" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="244" />
+        <location filename="../ui/main_window.cpp" line="259" />
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="250" />
+        <location filename="../ui/main_window.cpp" line="265" />
         <source>The device the loaded model computes on.</source>
         <translation>已加载模型所用的计算设备。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="251" />
+        <location filename="../ui/main_window.cpp" line="266" />
         <source>The device a model will compute on (Settings → Compute).</source>
         <translation>模型将使用的计算设备（设置 → 计算）。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="253" />
+        <location filename="../ui/main_window.cpp" line="268" />
         <source>Memory: %1</source>
         <translation>内存：%1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="254" />
+        <location filename="../ui/main_window.cpp" line="269" />
         <source>Memory this program uses (resident set size).</source>
         <translation>本程序占用的内存（常驻内存集）。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="255" />
+        <location filename="../ui/main_window.cpp" line="270" />
         <source>Training…</source>
         <translation>训练中…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="255" />
+        <location filename="../ui/main_window.cpp" line="270" />
         <source>Idle</source>
         <translation>空闲</translation>
     </message>

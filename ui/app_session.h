@@ -53,9 +53,6 @@ class AppSession : public QObject {
   void setModelFolders(const QStringList& folders);
   void addModelFolder(const QString& folder);  // no-op when already listed
 
-  // File → Open dataset…: the Dataset page connects to this and shows its open dialog.
-  void requestOpenDataset() { emit openDatasetRequested(); }
-
   // Loads off the GUI thread: modelLoadStarted, then modelLoaded or modelLoadFailed. A load asked
   // for while one runs replaces it (the older result is dropped when it arrives).
   void loadModel(const QString& model_dir);
@@ -84,7 +81,6 @@ class AppSession : public QObject {
   void trainingSettingsSuggested(const QString& settings_json);
   void computeOptionsChanged();
   void modelFoldersChanged(const QStringList& folders);
-  void openDatasetRequested();
   // A page asks the window to show another page ("models", "dataset", "train", "chat", "export").
   void pageRequested(const QString& page);
   // A line for the status bar.

@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -84,8 +85,10 @@ MainWindow::MainWindow(AppSession* session, QWidget* parent) : QMainWindow(paren
   memory_status_->setObjectName("memoryStatus");
   training_status_ = new QLabel(this);
   training_status_->setObjectName("trainingStatus");
-  for (QLabel* label : {model_status_, device_status_, memory_status_, training_status_})
+  for (QLabel* label : {model_status_, device_status_, memory_status_, training_status_}) {
+    label->setContentsMargins(6, 0, 6, 0);
     statusBar()->addPermanentWidget(label);
+  }
   connect(session_, &AppSession::statusMessage, this, [this](const QString& text) { statusBar()->showMessage(text, 8000); });
   connect(session_, &AppSession::pageRequested, this, &MainWindow::showPage);
   for (auto signal : {&AppSession::modelLoaded, &AppSession::modelLoadStarted})
@@ -140,10 +143,7 @@ void MainWindow::createMenus() {
   QAction* open_dataset = file->addAction(tr("&Open dataset…"));
   open_dataset->setObjectName("openDatasetAction");
   open_dataset->setShortcut(QKeySequence::Open);
-  connect(open_dataset, &QAction::triggered, this, [this] {
-    emit session_->pageRequested("dataset");
-    session_->requestOpenDataset();
-  });
+  connect(open_dataset, &QAction::triggered, this, &MainWindow::openDataset);
   QAction* settings = file->addAction(tr("&Settings…"));
   settings->setObjectName("settingsAction");
   settings->setShortcut(QKeySequence::Preferences);
@@ -165,6 +165,21 @@ void MainWindow::createMenus() {
   about->setObjectName("aboutAction");
   about->setMenuRole(QAction::AboutRole);
   connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+void MainWindow::openDataset() {
+  showPage("dataset");
+  QString dir = session_->settings().value("dataset/last_dir").toString();
+  if (dir.isEmpty() && !session_->datasetPath().isEmpty()) dir = QFileInfo(session_->datasetPath()).absolutePath();
+  auto* dialog = new QFileDialog(this, tr("Open a dataset"), dir,
+                                 tr("Datasets (*.json *.jsonl *.txt *.text *.md);;All files (*)"));
+  dialog->setObjectName("openDatasetDialog");
+  dialog->setFileMode(QFileDialog::ExistingFile);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &QFileDialog::fileSelected, this, [this](const QString& file) {
+    if (!file.isEmpty()) dataset_->openDataset(file);
+  });
+  dialog->open();
 }
 
 void MainWindow::showPage(const QString& name) {

@@ -41,6 +41,8 @@ class MainWindow : public QMainWindow {
   // Offers the demo (a non-blocking question) when no model folder holds a model and it was never offered.
   void offerDemoIfNoModels(int loadable_models);
   void showSettings();
+  // File → Open dataset…: shows the Dataset page and a file dialog; the chosen file opens there.
+  void openDataset();
   void showAbout();
 
   // The user asked to restart (to change the language): main() starts the program again after the window closed.

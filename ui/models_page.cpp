@@ -49,7 +49,7 @@ ModelsPage::ModelsPage(AppSession* session, QWidget* parent)
   folder_list_ = new QListWidget(folders_box);
   folder_list_->setObjectName("modelFolderList");
   folder_list_->setSelectionMode(QAbstractItemView::ExtendedSelection);
-  folder_list_->setMaximumHeight(90);
+  folder_list_->setMaximumHeight(72);
   folder_list_->setToolTip(tr("Folders searched for Hugging Face model folders (a folder with config.json), "
                               "up to two levels deep."));
   auto* folder_buttons = new QVBoxLayout;
@@ -125,6 +125,10 @@ ModelsPage::ModelsPage(AppSession* session, QWidget* parent)
   adapter_table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   adapter_table_->verticalHeader()->hide();
   adapter_table_->horizontalHeader()->setStretchLastSection(true);
+  adapter_table_->setColumnWidth(kAdapterName, 150);
+  for (int column : {kRank, kAlpha}) adapter_table_->setColumnWidth(column, 56);
+  adapter_table_->setColumnWidth(kTargets, 150);
+  adapter_table_->setColumnWidth(kDate, 130);
   adapter_table_->setToolTip(tr("Adapters trained for this model (in the adapters folder or beside the model). "
                                 "Select one to use it in Chat and Export."));
   auto* no_adapter = new QPushButton(tr("Use no adapter"), adapters_widget);
