@@ -12,6 +12,7 @@ packages=(
   libopenblas0-openmp    # without it libtorch's fp32 matmuls run on reference BLAS, ~10x slower
   xvfb xauth fonts-wqy-microhei  # the window under Xvfb for tests and screenshots; a CJK font for 中文
   python3-torch python3-numpy  # the independent reference used by tests/reference/*.py
+  clang-14 libclang-rt-14-dev  # the libFuzzer targets (fuzz/, scripts/fuzz.sh), run briefly by test.sh
   nodejs npm                   # the @lenml/tokenizers reference encoder for tokenizer tests
 )
 missing=()

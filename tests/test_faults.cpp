@@ -434,6 +434,25 @@ class TestFaults : public QObject {
     QVERIFY(timer.elapsed() < 5000);  // refused up front, not after reading
   }
 
+  // Out of memory in the middle of a run (injected the way CUDA's allocator fails, as this machine has
+  // no GPU): the run stops with advice naming the settings to lower and the checkpoint to resume from;
+  // that checkpoint is intact and --resume ends with the uninterrupted adapter.
+  void out_of_memory_during_training_stops_and_keeps_the_checkpoint() {
+    const QString output = tmp_.path() + "/out_of_memory";
+    qputenv("LORA_STUDIO_INJECT_OOM_AT_STEP", "5");
+    const auto failed = run_cli(train_args(output));
+    qunsetenv("LORA_STUDIO_INJECT_OOM_AT_STEP");
+    QVERIFY(failed.exit_code != 0);
+    qInfo("out of memory: %s", last_line(failed.err).constData());
+    for (const char* expected : {"out of GPU memory", "Lower --micro-batch-size (now 2)", "--cutoff-len (now 48)",
+                                 "--gradient-checkpointing", "checkpoint-4", "continue with --resume"})
+      QVERIFY2(failed.err.contains(expected), qPrintable(QString("'%1' missing from: %2").arg(expected, failed.err)));
+    QVERIFY(!QFile::exists(output + "/checkpoint-5"));
+    QVERIFY(!QFile::exists(output + "/adapter_model.safetensors"));  // no half-trained adapter passed off as done
+    QVERIFY2(leftovers(output).isEmpty(), qPrintable(leftovers(output).join(", ")));
+    resume_to_the_end_and_compare(output);
+  }
+
   // The same for the train command: the folder vanishes after the first step; the run completes.
   void model_folder_deleted_during_training() {
     const QString copy = tmp_.path() + "/model_for_training";

@@ -293,6 +293,33 @@ class TestUiTrain : public QObject {
     for (size_t i = 0; i < entries.size(); ++i) QCOMPARE(entries[i].step, int64_t(i + 1));
   }
 
+  // Out of memory mid-run (injected as CUDA's allocator raises it): the page says so with the advice,
+  // the window stays usable, the last checkpoint is offered for Resume, and resuming finishes the run.
+  void out_of_memory_stops_the_run_and_offers_resume() {
+    TrainPage page(session_.get());
+    fillPanel(&page, "run-oom", 2);  // 6 steps
+    child<QSpinBox>(&page, "saveEvery")->setValue(2);
+    qputenv("LORA_STUDIO_INJECT_OOM_AT_STEP", "5");
+    QTest::mouseClick(child<QPushButton>(&page, "startButton"), Qt::LeftButton);
+    const bool idle = waitUntilIdle(&page);
+    qunsetenv("LORA_STUDIO_INJECT_OOM_AT_STEP");
+    QVERIFY2(idle, qPrintable(logText(&page)));
+    QVERIFY(!session_->isTraining());
+    QVERIFY2(logText(&page).contains("out of GPU memory") && logText(&page).contains("checkpoint-4"),
+             qPrintable(logText(&page)));
+    auto* box = page.findChild<QMessageBox*>("trainErrorBox");
+    QVERIFY(box && box->isVisible());
+    QVERIFY2(box->text().contains("micro-batch-size"), qPrintable(box->text()));
+    box->close();
+    auto* resume = child<QPushButton>(&page, "resumeButton");
+    QVERIFY(resume->isEnabled());
+    QVERIFY(child<QPushButton>(&page, "startButton")->isEnabled());
+    QTest::mouseClick(resume, Qt::LeftButton);
+    QVERIFY2(waitUntilIdle(&page), qPrintable(logText(&page)));
+    QCOMPARE(steps(&page), qMakePair(6, 6));
+    QVERIFY(QFileInfo::exists(adapterDir("run-oom") + "/adapter_model.safetensors"));
+  }
+
   void starting_over_an_existing_adapter_asks_first() {
     TrainPage page(session_.get());
     fillPanel(&page, "run-a", 1);

@@ -64,4 +64,15 @@ void reset_cuda_peak_memory(const c10::Device& device) {
 #endif
 }
 
+void release_cached_cuda_memory() {
+#if LORA_HAVE_DEVICE_ALLOCATOR_STATS
+  if (c10::DeviceAllocator* allocator = cuda_device_allocator()) {
+    try {
+      allocator->emptyCache();
+    } catch (const c10::Error&) {
+    }
+  }
+#endif
+}
+
 }  // namespace lora

@@ -21,5 +21,8 @@ struct CudaAllocatorStats {
 bool cuda_allocator_stats(const c10::Device& device, CudaAllocatorStats* stats);
 // Starts new peaks at the current values (torch.cuda.reset_peak_memory_stats).
 void reset_cuda_peak_memory(const c10::Device& device);
+// Returns the CUDA caching allocator's unused cached blocks to the driver (torch.cuda.empty_cache), e.g.
+// after a failed training run so another model in the process can allocate. No-op without CUDA.
+void release_cached_cuda_memory();
 
 }  // namespace lora

@@ -4,12 +4,14 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
 #include "atomic_file.h"
 #include "batch_plan.h"
 #include "causal_lm.h"
+#include "cuda_memory.h"
 #include "dataset_split.h"
 #include "device.h"
 #include "error.h"
@@ -42,6 +44,22 @@ uint64_t mix_seed(uint64_t seed, int64_t step, size_t micro) {
   x *= 0xBF58476D1CE4E5B9ULL;
   x ^= x >> 29;
   return x;
+}
+
+// Fault injection for the tests (tests/test_faults.cpp, test_ui_train.cpp): LORA_STUDIO_INJECT_OOM_AT_STEP=N
+// makes step N (1-based) fail the way the CUDA caching allocator fails, so the out-of-memory path (the
+// run stops, checkpoints stay, the advice) is exercised on machines without a GPU.
+void inject_out_of_memory_for_tests(int64_t step_number) {
+  const char* at_step = std::getenv("LORA_STUDIO_INJECT_OOM_AT_STEP");  // read per step: tests set it mid-process
+  if (at_step && step_number == std::atoll(at_step))
+    TORCH_CHECK_WITH(OutOfMemoryError, false,
+                     "CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 23.65 GiB total capacity; "
+                     "21.80 GiB already allocated; 1.12 GiB free) [injected by LORA_STUDIO_INJECT_OOM_AT_STEP]");
+}
+
+// True for the CPU allocator's failure (c10::Error "DefaultCPUAllocator: can't allocate memory").
+bool is_cpu_out_of_memory(const c10::Error& e) {
+  return std::string(e.what_without_backtrace()).find("can't allocate memory") != std::string::npos;
 }
 
 // One padded micro-batch: right-padded ids (padding sits after every real token, so with a causal
@@ -295,6 +313,7 @@ TrainingResult Run::execute() {
       at::manual_seed(mix_seed(s_.seed, step, m));
       // Each micro-batch adds its share of the whole step's mean: the update equals one big batch.
       const at::Tensor loss = summed_target_loss(*model_, batch.input_ids, batch.labels);
+      inject_out_of_memory_for_tests(step + 1);
       (loss / static_cast<double>(std::max<int64_t>(1, step_targets))).backward();
       const at::Tensor detached = loss.detach().to(at::kDouble);
       loss_sum_on_device = loss_sum_on_device.defined() ? loss_sum_on_device + detached : detached;
@@ -405,21 +424,34 @@ TrainingResult Run::execute() {
   return result;
 }
 
+// Out of memory stops the run; checkpoints already written stay as they are. The message says what
+// to lower (the settings that decide activation memory) and where the run can continue from.
+Error out_of_memory_error(const TrainingSettings& settings, const std::string& what, bool on_gpu) {
+  const auto checkpoints = list_training_checkpoints(settings.output_dir);
+  return Error(std::string(on_gpu ? "out of GPU memory" : "out of memory (RAM)") + " during training (" +
+               what.substr(0, 200) + "). Lower --micro-batch-size (now " + std::to_string(settings.micro_batch_size) +
+               ") or --cutoff-len (now " + std::to_string(settings.cutoff_len) + ")" +
+               (settings.gradient_checkpointing ? "" : ", or turn on --gradient-checkpointing") + ". " +
+               (checkpoints.empty() ? "No checkpoint had been saved."
+                                    : "The last checkpoint is kept (" + checkpoints.front() + "): continue with --resume."));
+}
+
 }  // namespace
 
 TrainingResult train_lora(const TrainingSettings& settings, bool resume, const TrainingCallback& callback) {
-  Run run(settings, resume, callback);
   try {
+    Run run(settings, resume, callback);
     return run.execute();
   } catch (const c10::OutOfMemoryError& e) {
-    // CUDA out of memory: the run stops; checkpoints already written stay as they are.
-    const auto checkpoints = list_training_checkpoints(settings.output_dir);
-    throw Error("out of GPU memory during training (" + std::string(e.what_without_backtrace()).substr(0, 200) +
-                "). Lower --micro-batch-size (now " + std::to_string(settings.micro_batch_size) +
-                ") or --cutoff-len (now " + std::to_string(settings.cutoff_len) + ")" +
-                (settings.gradient_checkpointing ? "" : ", or turn on --gradient-checkpointing") + ". " +
-                (checkpoints.empty() ? "No checkpoint had been saved."
-                                     : "The last checkpoint is kept (" + checkpoints.front() + "): continue with --resume."));
+    // The run's tensors are gone with `run`; hand the allocator's cached blocks back too, so a model
+    // loaded elsewhere in the process (the window's chat) has its memory again.
+    release_cached_cuda_memory();
+    throw out_of_memory_error(settings, e.what_without_backtrace(), true);
+  } catch (const std::bad_alloc&) {
+    throw out_of_memory_error(settings, "an allocation failed", false);
+  } catch (const c10::Error& e) {
+    if (!is_cpu_out_of_memory(e)) throw;
+    throw out_of_memory_error(settings, e.what_without_backtrace(), false);
   }
 }
 
