@@ -4,17 +4,20 @@
 // (within bf16 rounding), and the dropout mask is a function of the seed alone.
 // libtorch before Qt: Qt's `slots` macro would clash with torch's IValue::slots().
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/autograd.h>
 
 #include <QtTest>
 
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "error.h"
 #include "fused_ops.h"
+#include "lean_ops.h"
 
 namespace {
 
@@ -202,6 +205,78 @@ class TestFusedOps : public QObject {
     const double kept = single.ne(0).to(at::kDouble).mean().item<double>();
     QVERIFY2(std::abs(kept - 0.9) < 0.005, qPrintable(QString("kept fraction %1").arg(kept)));
     QVERIFY(std::abs(single.to(at::kFloat).max().item<double>() - static_cast<double>(at::BFloat16(1.0f / 0.9f))) < 1e-6);
+  }
+
+  // The lean nodes (lean_ops.h: what CUDA trains with) compute the same values and gradients as the
+  // compositions; run here on the CPU, where the same ATen code runs.
+  void lean_ops_match_their_compositions() {
+    for (const auto dtype : kDtypes) {
+      const double tolerance = tolerance_for(dtype);
+      const at::Tensor logits = random({7, 1003}, dtype, 3.0);
+      const at::Tensor targets = at::randint(1003, {7}, at::TensorOptions().dtype(at::kLong));
+      compare(
+          "lean cross-entropy", [&](const auto& in) { return lora::lean::cross_entropy_sum(in[0], targets); },
+          [&](const auto& in) { return lora::unfused::cross_entropy_sum(in[0], targets); }, {logits}, tolerance);
+      const at::Tensor x = random({3, 5, 70}, dtype, 2.0);
+      const at::Tensor weight = (at::rand({70}) + 0.5).to(dtype);
+      compare(
+          "lean rms_norm", [&](const auto& in) { return lora::lean::rms_norm(in[0], weight, 1e-6); },
+          [&](const auto& in) { return lora::unfused::rms_norm(in[0], weight, 1e-6); }, {x}, tolerance);
+      const at::Tensor gate = random({3, 5, 70}, dtype, 3.0), up = random({3, 5, 70}, dtype);
+      compare(
+          "lean silu_mul", [&](const auto& in) { return lora::lean::silu_mul(in[0], in[1]); },
+          [&](const auto& in) { return lora::unfused::silu_mul(in[0], in[1]); }, {gate, up}, tolerance);
+    }
+    // More rows than one fp32 chunk holds (16M values): the chunked loop and its seams.
+    const int64_t vocab = int64_t{1} << 22;
+    const at::Tensor logits = random({5, vocab}, at::kBFloat16, 2.0);
+    const at::Tensor targets = at::tensor({0L, vocab - 1, 12345L, 7L, vocab / 2}, at::kLong);
+    compare(
+        "lean cross-entropy over chunks", [&](const auto& in) { return lora::lean::cross_entropy_sum(in[0], targets); },
+        [&](const auto& in) { return lora::unfused::cross_entropy_sum(in[0], targets); }, {logits}, 3e-2);
+  }
+
+  // Its dropout keeps no mask: backward redraws it from the generator state the forward drew it
+  // with. Gradients equal the composition's with that very mask, and the generator ends where the
+  // forward left it (the draws after backward are unchanged).
+  void lean_lora_linear_redraws_the_forward_mask() {
+    at::Generator generator = at::detail::getDefaultCPUGenerator();
+    const auto state = [&] {
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      return generator.get_state();
+    };
+    const auto set_state = [&](const at::Tensor& s) {
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      generator.set_state(s);
+    };
+    for (const auto dtype : kDtypes) {
+      const at::Tensor weight = random({45, 70}, dtype, 0.1, false), bias = random({45}, dtype, 0.1, false);
+      const at::Tensor a = random({8, 70}, at::kFloat, 0.1), b = random({45, 8}, at::kFloat, 0.1);
+      const at::Tensor x = random({3, 11, 70}, dtype);
+      for (const double dropout : {0.0, 0.3}) {
+        const at::Tensor before = state();
+        at::Tensor mask;
+        if (dropout > 0) {
+          mask = (lora::lean::draw_keep_mask(x.detach(), dropout).to(at::kFloat) / (1.0 - dropout)).to(dtype);
+          QVERIFY(mask.eq(0).any().item<bool>() && mask.ne(0).any().item<bool>());
+        }
+        compare(
+            "lean lora_linear",
+            [&](const auto& in) {
+              set_state(before);
+              return lora::lean::lora_linear(in[0], weight, bias, in[1], in[2], 2.0, dropout);
+            },
+            [&](const auto& in) { return lora::unfused::lora_linear(in[0], weight, bias, in[1], in[2], 2.0, mask); },
+            {x, a, b}, tolerance_for(dtype));
+        // Forward then backward leaves the generator one draw on, exactly as the forward alone does.
+        set_state(before);
+        at::Tensor leaf = x.detach().clone().requires_grad_(true);
+        at::Tensor out = lora::lean::lora_linear(leaf, weight, bias, a, b, 2.0, dropout);
+        const at::Tensor after_forward = state();
+        out.sum().backward();
+        QVERIFY(at::equal(state(), after_forward));
+      }
+    }
   }
 };
 

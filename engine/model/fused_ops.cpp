@@ -12,6 +12,7 @@
 
 #include "cpu_kernels.h"
 #include "error.h"
+#include "lean_ops.h"
 
 namespace lora {
 
@@ -412,7 +413,8 @@ struct LoraLinearFunction : public torch::autograd::Function<LoraLinearFunction>
 at::Tensor fused_cross_entropy_sum(const at::Tensor& logits, const at::Tensor& targets) {
   if (logits.dim() != 2 || targets.dim() != 1 || targets.size(0) != logits.size(0))
     throw Error("cross-entropy: expected logits [N, vocab] and targets [N]");
-  if (!fusable(logits) || logits.size(1) == 0) return unfused::cross_entropy_sum(logits, targets);
+  if (logits.size(1) == 0) return unfused::cross_entropy_sum(logits, targets);
+  if (!fusable(logits)) return lean::cross_entropy_sum(logits, targets);
   return CrossEntropySum::apply(logits, targets);
 }
 
@@ -429,8 +431,8 @@ at::Tensor fused_attention(const at::Tensor& q, const at::Tensor& k, const at::T
 }
 
 at::Tensor fused_rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
-  if (!fusable(x) || weight.requires_grad() || weight.dim() != 1 || weight.size(0) != x.size(-1))
-    return unfused::rms_norm(x, weight, eps);
+  if (weight.requires_grad() || weight.dim() != 1 || weight.size(0) != x.size(-1)) return unfused::rms_norm(x, weight, eps);
+  if (!fusable(x)) return lean::rms_norm(x, weight, eps);
   return RmsNorm::apply(x, weight, eps);
 }
 
@@ -445,20 +447,18 @@ at::Tensor fused_rotary(const at::Tensor& x, const at::Tensor& cos, const at::Te
 }
 
 at::Tensor fused_silu_mul(const at::Tensor& gate, const at::Tensor& up) {
-  if (!fusable(gate) || up.scalar_type() != gate.scalar_type() || up.sizes() != gate.sizes())
-    return unfused::silu_mul(gate, up);
+  if (up.scalar_type() != gate.scalar_type() || up.sizes() != gate.sizes()) return unfused::silu_mul(gate, up);
+  if (!fusable(gate)) return lean::silu_mul(gate, up);
   return SiluMul::apply(gate, up);
 }
-
-bool fused_lora_linear_supported(const at::Tensor& x) { return fusable(x); }
 
 at::Tensor fused_lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                              const at::Tensor& lora_A, const at::Tensor& lora_B, double scaling, double dropout,
                              uint64_t dropout_seed) {
-  if (!fusable(x) || weight.scalar_type() != x.scalar_type() || weight.requires_grad() ||
-      (bias.defined() && bias.requires_grad()))
+  if (weight.scalar_type() != x.scalar_type() || weight.requires_grad() || (bias.defined() && bias.requires_grad()))
     return unfused::lora_linear(x, weight, bias, lora_A, lora_B, scaling,
                                 dropout > 0 ? dropout_mask(x, dropout, dropout_seed) : at::Tensor());
+  if (!fusable(x)) return lean::lora_linear(x, weight, bias, lora_A, lora_B, scaling, dropout);
   return LoraLinearFunction::apply(x, weight, bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt, lora_A,
                                    lora_B, scaling, dropout, static_cast<int64_t>(dropout_seed));
 }

@@ -4,8 +4,9 @@
 // fp32 copy, and keeps its own inputs for backward). They compute the same functions as the
 // compositions in `unfused::` (Hugging Face's Llama code written with ATen ops), in fp32 arithmetic
 // over fp32 or bf16 storage, and keep only what their backward needs.
-// The fused paths run on CPU tensors of fp32 or bf16; anything else (CUDA, fp16) takes the
-// `unfused::` composition, so callers need no device checks of their own.
+// The fused paths run on CPU tensors of fp32 or bf16; anything else (CUDA, fp16) takes the lean
+// ATen node of lean_ops.h (or, where that does not apply, the `unfused::` composition), so callers
+// need no device checks of their own.
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
@@ -51,8 +52,6 @@ at::Tensor fused_silu_mul(const at::Tensor& gate, const at::Tensor& up);
 at::Tensor fused_lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                              const at::Tensor& lora_A, const at::Tensor& lora_B, double scaling, double dropout,
                              uint64_t dropout_seed);
-// Whether fused_lora_linear runs fused for this input (a CPU tensor of fp32 or bf16).
-bool fused_lora_linear_supported(const at::Tensor& x);
 // A 64-bit seed from the default CPU generator: dropout masks stay a function of the generator
 // state (the trainer re-seeds it per micro-batch; gradient checkpointing restores it to replay).
 uint64_t draw_dropout_seed();

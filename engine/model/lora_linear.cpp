@@ -35,21 +35,19 @@ LoraLinear::LoraLinear(at::Tensor weight, at::Tensor bias, bool owns_weight) : o
 
 at::Tensor LoraLinear::forward(const at::Tensor& x) {
   if (!has_lora() || !enabled_ || merged_) return at::linear(x, weight_, bias_);
-  // Training on the CPU: one autograd node for base + LoRA (fused_ops.h), whose dropout mask is a
-  // hash of a seed drawn from the CPU generator. Chosen by training mode alone, not by grad mode, so
-  // that a checkpointed block's no-grad forward and its recomputation draw the same masks.
-  if (is_training() && fused_lora_linear_supported(x))
+  // Training: one autograd node for base + LoRA (fused_ops.h: CPU kernels with a hashed dropout mask,
+  // elsewhere lean_ops.h with the mask redrawn from the device generator). Chosen by training mode
+  // alone, not by grad mode, so that a checkpointed block's no-grad forward and its recomputation
+  // draw the same masks.
+  if (is_training())
     return fused_lora_linear(x, weight_, bias_, lora_A_->weight, lora_B_->weight, scaling_, dropout_,
                              dropout_ > 0.0 ? draw_dropout_seed() : 0);
-  at::Tensor y = at::linear(x, weight_, bias_);
-  at::Tensor input = x;
-  if (dropout_ > 0.0 && is_training()) input = at::dropout(input, dropout_, /*train=*/true);
-  // Cast the fp32 masters to the compute dtype: the matmuls run at the base layer's speed and the
-  // gradient flows back through the cast into the fp32 weights.
+  // Inference: no dropout; the fp32 masters cast to the compute dtype, so the matmuls run at the base
+  // layer's speed.
   const auto dtype = x.scalar_type();
   const at::Tensor a = lora_A_->weight.to(dtype);
   const at::Tensor b = lora_B_->weight.to(dtype);
-  return y.add(at::linear(at::linear(input, a), b), scaling_);
+  return at::linear(x, weight_, bias_).add(at::linear(at::linear(x, a), b), scaling_);
 }
 
 void LoraLinear::attach_lora(const at::Tensor& lora_A, const at::Tensor& lora_B, double scaling, double dropout,

@@ -84,12 +84,6 @@ std::pair<at::Tensor, at::Tensor> RotaryEmbedding::tables(const at::Tensor& posi
   return {angles.cos().to(dtype), angles.sin().to(dtype)};
 }
 
-at::Tensor apply_rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) {
-  const int64_t half = x.size(-1) / 2;
-  const at::Tensor rotated = at::cat({x.slice(-1, half).neg(), x.slice(-1, 0, half)}, -1);
-  return x * cos + rotated * sin;
-}
-
 // ---------------------------------------------------------------------------------------------
 AttentionMask build_attention_mask(int64_t batch, int64_t query_length, int64_t cache_length,
                                    const at::Tensor& padding_mask, int64_t sliding_window, c10::Device device) {
@@ -133,8 +127,7 @@ Attention::Attention(const ModelConfig& config, WeightSource& weights, const std
 at::Tensor Attention::forward(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin,
                               const AttentionMask& mask, at::Tensor* cached_keys, at::Tensor* cached_values) {
   const int64_t batch = x.size(0), length = x.size(1);
-  // Rotated and moved to [B, heads, T, D] in one pass (fused_ops.h; on CUDA the same composition as
-  // apply_rotary on the transposed view).
+  // Rotated and moved to [B, heads, T, D] in one pass (fused_ops.h; off the CPU an ATen composition).
   at::Tensor q = fused_rotary(q_proj->forward(x), cos, sin, num_heads_, head_dim_);
   at::Tensor k = fused_rotary(k_proj->forward(x), cos, sin, num_kv_heads_, head_dim_);
   at::Tensor v = v_proj->forward(x).view({batch, length, num_kv_heads_, head_dim_}).transpose(1, 2);

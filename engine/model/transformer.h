@@ -58,9 +58,6 @@ class RotaryEmbedding {
   at::Tensor inv_freq_;  // fp32 on the device; not a parameter (like HF's non-persistent buffer)
 };
 
-// x·cos + rotate_half(x)·sin with rotate_half(x) = cat(-x[d/2:], x[:d/2]).
-at::Tensor apply_rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin);
-
 // Which keys each query may see; built once per forward and shared by every layer.
 struct AttentionMask {
   at::Tensor allowed;                 // bool [B or 1, 1, T, S], true = may attend; undefined when every query sees every key

@@ -1,0 +1,219 @@
+#include "lean_ops.h"
+
+#include <ATen/ATen.h>
+#include <torch/csrc/autograd/custom_function.h>
+
+#include <algorithm>
+#include <mutex>
+#include <string>
+
+#include "error.h"
+
+namespace lora::lean {
+
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+// Rows of logits turned into fp32 at a time: bounds the temporary to ~64 MB whatever the batch.
+int64_t rows_per_chunk(int64_t vocab) { return std::max<int64_t>(1, (int64_t{1} << 24) / std::max<int64_t>(1, vocab)); }
+
+// ---- cross-entropy -------------------------------------------------------------------------------
+struct CrossEntropySum : public torch::autograd::Function<CrossEntropySum> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& logits_in, const at::Tensor& targets_in) {
+    const at::Tensor logits = logits_in.contiguous();
+    const at::Tensor targets = targets_in.to(at::kLong).contiguous();
+    const int64_t rows = logits.size(0), vocab = logits.size(1);
+    if (targets.is_cpu()) {  // on a device the check would cost a host sync per step; the trainer's ids are checked at load
+      const int64_t* target = targets.data_ptr<int64_t>();
+      for (int64_t i = 0; i < rows; ++i)
+        if (target[i] < 0 || target[i] >= vocab)
+          throw Error("cross-entropy: target id " + std::to_string(target[i]) + " at position " + std::to_string(i) +
+                      " is outside the vocabulary [0, " + std::to_string(vocab) + ")");
+    }
+    at::Tensor lse = at::empty({rows}, logits.options().dtype(at::kFloat));
+    const int64_t chunk = rows_per_chunk(vocab);
+    for (int64_t begin = 0; begin < rows; begin += chunk) {
+      const int64_t end = std::min(rows, begin + chunk);
+      lse.slice(0, begin, end).copy_(at::logsumexp(logits.slice(0, begin, end).to(at::kFloat), {-1}));
+    }
+    const at::Tensor target_logits = logits.gather(1, targets.unsqueeze(1)).squeeze(1).to(at::kFloat);
+    ctx->save_for_backward({logits, targets, lse});
+    return (lse - target_logits).sum();
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    at::Tensor logits = saved[0];
+    const at::Tensor &targets = saved[1], &lse = saved[2];
+    // As the CPU node: the gradient overwrites the saved logits (nothing reads them after the loss),
+    // so the step never holds a second [N, vocab] buffer. Scaled by the incoming gradient as a device
+    // tensor: no host sync.
+    if (ctx->saved_data.count("logits_overwritten"))
+      throw Error("cross-entropy: backward ran twice through one graph; its saved logits were already used");
+    ctx->saved_data["logits_overwritten"] = true;
+    const at::Tensor scale = grad_outputs[0].to(at::kFloat);
+    const int64_t rows = logits.size(0), vocab = logits.size(1);
+    const int64_t chunk = rows_per_chunk(vocab);
+    for (int64_t begin = 0; begin < rows; begin += chunk) {
+      const int64_t end = std::min(rows, begin + chunk);
+      at::Tensor rows_logits = logits.slice(0, begin, end);
+      const at::Tensor index = targets.slice(0, begin, end).unsqueeze(1);
+      at::Tensor softmax = rows_logits.to(at::kFloat).sub_(lse.slice(0, begin, end).unsqueeze(1)).exp_();
+      softmax.scatter_(1, index, softmax.gather(1, index).sub_(1.0));
+      rows_logits.copy_(softmax.mul_(scale));
+    }
+    return {logits, at::Tensor()};
+  }
+};
+
+// ---- RMSNorm ------------------------------------------------------------------------------------------
+struct RmsNorm : public torch::autograd::Function<RmsNorm> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight_in, double eps) {
+    const at::Tensor weight = weight_in.to(x.scalar_type());
+    const at::Tensor x32 = x.to(at::kFloat);
+    const at::Tensor rstd = x32.pow(2).mean(-1, /*keepdim=*/true).add_(eps).rsqrt_();
+    // Hugging Face's order: normalise in fp32, round to the compute dtype, then scale by the weight.
+    at::Tensor out = at::mul(x32, rstd).to(x.scalar_type()).mul_(weight);
+    ctx->save_for_backward({x, weight, rstd});
+    return out;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor &x = saved[0], &weight = saved[1], &rstd = saved[2];
+    const at::Tensor g = at::mul(grad_outputs[0], weight).to(at::kFloat);
+    const at::Tensor normalised = x.to(at::kFloat).mul_(rstd);
+    const at::Tensor projection = at::mul(g, normalised).mean(-1, /*keepdim=*/true);
+    at::Tensor grad_x = normalised.mul_(projection).neg_().add_(g).mul_(rstd).to(x.scalar_type());
+    return {grad_x, at::Tensor(), at::Tensor()};
+  }
+};
+
+// ---- SiLU-gated product ------------------------------------------------------------------------------
+struct SiluMul : public torch::autograd::Function<SiluMul> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& gate, const at::Tensor& up) {
+    ctx->save_for_backward({gate, up});
+    return at::silu(gate).mul_(up);
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor &gate = saved[0], &up = saved[1];
+    const at::Tensor& grad = grad_outputs[0];
+    at::Tensor grad_gate, grad_up;
+    if (ctx->needs_input_grad(1)) grad_up = at::silu(gate).mul_(grad);
+    if (ctx->needs_input_grad(0)) grad_gate = at::silu_backward(at::mul(grad, up), gate);
+    return {grad_gate, grad_up};
+  }
+};
+
+// ---- LoRA linear ---------------------------------------------------------------------------------------
+at::Generator generator_for(const at::Tensor& x) { return at::globalContext().defaultGenerator(x.device()); }
+
+at::Tensor generator_state(at::Generator& generator) {
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  return generator.get_state();
+}
+
+void set_generator_state(at::Generator& generator, const at::Tensor& state) {
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(state);
+}
+
+// The 0/1 mask, redrawn in backward with the generator put back where the forward found it (and
+// then returned to where it was, so the draws that follow are unchanged).
+at::Tensor redraw_keep_mask(const at::Tensor& x, double dropout, const at::Tensor& state_at_forward) {
+  at::Generator generator = generator_for(x);
+  const at::Tensor now = generator_state(generator);
+  set_generator_state(generator, state_at_forward);
+  at::Tensor mask = draw_keep_mask(x, dropout);
+  set_generator_state(generator, now);
+  return mask;
+}
+
+struct LoraLinear : public torch::autograd::Function<LoraLinear> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
+                            const c10::optional<at::Tensor>& bias, const at::Tensor& lora_A, const at::Tensor& lora_B,
+                            double scaling, double dropout) {
+    const int64_t in = weight.size(1), out_features = weight.size(0);
+    const at::Tensor flat_x = x.reshape({-1, in});
+    const at::Tensor a = lora_A.to(x.scalar_type()), b = lora_B.to(x.scalar_type());
+    at::Tensor y = bias.has_value() ? at::addmm(*bias, flat_x, weight.t()) : at::mm(flat_x, weight.t());
+    at::Tensor down;  // [N, r]
+    if (dropout > 0) {
+      at::Generator generator = generator_for(flat_x);
+      ctx->saved_data["generator_state"] = generator_state(generator);
+      const at::Tensor dropped = at::mul(flat_x, draw_keep_mask(flat_x, dropout)).mul_(1.0 / (1.0 - dropout));
+      down = at::mm(dropped, a.t());
+    } else {
+      down = at::mm(flat_x, a.t());
+    }
+    y.addmm_(down, b.t(), /*beta=*/1, /*alpha=*/scaling);
+    ctx->save_for_backward({flat_x, weight, a, b, down});
+    ctx->saved_data["scaling"] = scaling;
+    ctx->saved_data["dropout"] = dropout;
+    ctx->saved_data["input_sizes"] = x.sizes().vec();
+    ctx->saved_data["has_bias"] = bias.has_value();
+    std::vector<int64_t> out_sizes = x.sizes().vec();
+    out_sizes.back() = out_features;
+    return y.view(out_sizes);
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor &flat_x = saved[0], &weight = saved[1], &a = saved[2], &b = saved[3], &down = saved[4];
+    const double scaling = ctx->saved_data["scaling"].toDouble();
+    const double dropout = ctx->saved_data["dropout"].toDouble();
+    const double keep_scale = 1.0 / (1.0 - dropout);
+    const at::Tensor grad = grad_outputs[0].reshape({-1, weight.size(0)});  // [N, out]
+    // needs_input_grad counts the tensors that went in: x, weight, [bias,] lora_A, lora_B.
+    const size_t a_index = ctx->saved_data["has_bias"].toBool() ? 3 : 2;
+    const bool need_x = ctx->needs_input_grad(0), need_a = ctx->needs_input_grad(a_index),
+               need_b = ctx->needs_input_grad(a_index + 1);
+
+    at::Tensor grad_a, grad_b, grad_x;
+    if (need_b) grad_b = at::mm(grad.t(), down).to(at::kFloat).mul_(scaling);  // [out, r]
+    if (need_a || need_x) {
+      const at::Tensor grad_down = at::mm(grad, b).mul_(scaling);  // [N, r]
+      const at::Tensor mask =
+          dropout > 0 ? redraw_keep_mask(flat_x, dropout, ctx->saved_data["generator_state"].toTensor()) : at::Tensor();
+      if (need_a) {
+        const at::Tensor dropped = dropout > 0 ? at::mul(flat_x, mask).mul_(keep_scale) : flat_x;
+        grad_a = at::mm(grad_down.t(), dropped).to(at::kFloat);  // [r, in]
+      }
+      if (need_x) {
+        grad_x = at::mm(grad, weight);  // [N, in]
+        if (dropout > 0)
+          grad_x.add_(at::mm(grad_down, a).mul_(mask).mul_(keep_scale));
+        else
+          grad_x.addmm_(grad_down, a);
+        grad_x = grad_x.view(ctx->saved_data["input_sizes"].toIntVector());
+      }
+    }
+    return {grad_x, at::Tensor(), at::Tensor(), grad_a, grad_b, at::Tensor(), at::Tensor()};
+  }
+};
+
+}  // namespace
+
+at::Tensor cross_entropy_sum(const at::Tensor& logits, const at::Tensor& targets) {
+  return CrossEntropySum::apply(logits, targets);
+}
+
+at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) { return RmsNorm::apply(x, weight, eps); }
+
+at::Tensor silu_mul(const at::Tensor& gate, const at::Tensor& up) { return SiluMul::apply(gate, up); }
+
+at::Tensor lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& lora_A,
+                       const at::Tensor& lora_B, double scaling, double dropout) {
+  return LoraLinear::apply(x, weight, bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt, lora_A, lora_B,
+                           scaling, dropout);
+}
+
+at::Tensor draw_keep_mask(const at::Tensor& x, double dropout) {
+  return at::empty(x.sizes(), x.options()).bernoulli_(1.0 - dropout);
+}
+
+}  // namespace lora::lean
