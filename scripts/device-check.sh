@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The CUDA check, one command on the GPU machine (issue 6), under 8 minutes on an H100:
 #   1. builds the Qt-free engine + lora-studio-cli against the CUDA libtorch inside python3's torch;
-#   2. checks CUDA numbers: logits CPU vs CUDA vs transformers, a LoRA run trained on CUDA loaded by
+#   2. checks CUDA numbers: the lean training ops' values and gradients, logits CPU vs CUDA vs transformers, a LoRA run trained on CUDA loaded by
 #      peft.PeftModel.from_pretrained with the same logits, generation and the demo on CUDA;
 #   3. benchmarks LoRA training of a random ~1.1B Llama-shaped model (hidden 2048, 16 layers,
 #      16 heads, intermediate 5632, vocab 32000; bf16; seq 1024; micro-batch 4; rank 16 on all
@@ -86,6 +86,8 @@ if [ ! -x "$CLI" ]; then
 fi
 
 # ---- 2. CUDA checks --------------------------------------------------------------------------------
+# The lean autograd nodes CUDA trains with (engine/model/lean_ops.h) against their compositions.
+run "lean ops vs compositions on cuda (values + gradients)" 60 cli check-ops --device cuda
 TINY=$WORK/tiny
 IDS=1,450,4996,17354,1701,29916,1127,975,278,17366,11203,29889,306,626,263,1243,310,278,5677,1788
 run "make-tiny (llama, GQA 4/2 heads)" 60 cli make-tiny "$TINY" --arch llama \

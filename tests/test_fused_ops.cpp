@@ -18,63 +18,26 @@
 #include "error.h"
 #include "fused_ops.h"
 #include "lean_ops.h"
+#include "op_check.h"
 
 namespace {
 
-using TensorFn = std::function<at::Tensor(const std::vector<at::Tensor>&)>;
+using TensorFn = lora::TensorFunction;
 
-// max |a - b| / max |b|: a relative error that ignores where b is near zero.
-double relative_error(const at::Tensor& a, const at::Tensor& b) {
-  const at::Tensor a32 = a.to(at::kFloat), b32 = b.to(at::kFloat);
-  const double scale = std::max(b32.abs().max().item<double>(), 1e-12);
-  return (a32 - b32).abs().max().item<double>() / scale;
-}
-
-struct ValueAndGrads {
-  at::Tensor value;
-  std::vector<at::Tensor> grads;
-};
-
-// fn(inputs) and the gradients of Σ value·weights with respect to every input that requires grad.
-ValueAndGrads run(const TensorFn& fn, const std::vector<at::Tensor>& inputs, const at::Tensor& weights) {
-  std::vector<at::Tensor> leaves;
-  for (const at::Tensor& t : inputs) leaves.push_back(t.detach().clone().requires_grad_(t.requires_grad()));
-  ValueAndGrads out;
-  out.value = fn(leaves);
-  const at::Tensor objective = weights.defined() ? (out.value.to(at::kFloat) * weights).sum() : out.value.sum();
-  objective.backward();
-  for (const at::Tensor& t : leaves) out.grads.push_back(t.requires_grad() ? t.grad() : at::Tensor());
-  return out;
-}
-
-// Compares value and every gradient of fused against reference within `tolerance` (relative).
+// Value and every gradient of `fused` within `tolerance` (relative) of `reference`'s.
 void compare(const char* what, const TensorFn& fused, const TensorFn& reference, const std::vector<at::Tensor>& inputs,
              double tolerance) {
-  at::Tensor weights;
-  {
-    at::NoGradGuard no_grad;
-    const at::Tensor shape_of = reference(inputs);
-    weights = at::randn(shape_of.sizes(), at::TensorOptions().dtype(at::kFloat));
-  }
-  const ValueAndGrads f = run(fused, inputs, weights), r = run(reference, inputs, weights);
-  const double value_error = relative_error(f.value, r.value);
-  QVERIFY2(value_error < tolerance, qPrintable(QString("%1: value differs by %2").arg(what).arg(value_error)));
-  QCOMPARE(f.value.scalar_type(), r.value.scalar_type());
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (!inputs[i].requires_grad()) continue;
-    QVERIFY2(f.grads[i].defined() && r.grads[i].defined(), qPrintable(QString("%1: input %2 got no gradient").arg(what).arg(i)));
-    const double grad_error = relative_error(f.grads[i], r.grads[i]);
-    QVERIFY2(grad_error < tolerance,
-             qPrintable(QString("%1: gradient of input %2 differs by %3").arg(what).arg(i).arg(grad_error)));
-  }
+  const lora::OpCheckResult result = lora::compare_op(what, fused, reference, inputs, tolerance);
+  QVERIFY2(result.value_error < tolerance, qPrintable(QString("%1: value differs by %2").arg(what).arg(result.value_error)));
+  QVERIFY2(result.gradient_error < tolerance,
+           qPrintable(QString("%1: a gradient differs by %2").arg(what).arg(result.gradient_error)));
 }
 
 at::Tensor random(std::vector<int64_t> shape, at::ScalarType dtype, double scale = 1.0, bool grad = true) {
   return (at::randn(shape, at::TensorOptions().dtype(at::kFloat)) * scale).to(dtype).requires_grad_(grad);
 }
 
-// fp32: summation order only; bf16: one or two roundings of 2^-8 relative apart.
-double tolerance_for(at::ScalarType dtype) { return dtype == at::kFloat ? 2e-5 : 3e-2; }
+double tolerance_for(at::ScalarType dtype) { return lora::op_tolerance(dtype); }
 
 const std::vector<at::ScalarType> kDtypes = {at::kFloat, at::kBFloat16};
 
@@ -210,23 +173,13 @@ class TestFusedOps : public QObject {
   // The lean nodes (lean_ops.h: what CUDA trains with) compute the same values and gradients as the
   // compositions; run here on the CPU, where the same ATen code runs.
   void lean_ops_match_their_compositions() {
-    for (const auto dtype : kDtypes) {
-      const double tolerance = tolerance_for(dtype);
-      const at::Tensor logits = random({7, 1003}, dtype, 3.0);
-      const at::Tensor targets = at::randint(1003, {7}, at::TensorOptions().dtype(at::kLong));
-      compare(
-          "lean cross-entropy", [&](const auto& in) { return lora::lean::cross_entropy_sum(in[0], targets); },
-          [&](const auto& in) { return lora::unfused::cross_entropy_sum(in[0], targets); }, {logits}, tolerance);
-      const at::Tensor x = random({3, 5, 70}, dtype, 2.0);
-      const at::Tensor weight = (at::rand({70}) + 0.5).to(dtype);
-      compare(
-          "lean rms_norm", [&](const auto& in) { return lora::lean::rms_norm(in[0], weight, 1e-6); },
-          [&](const auto& in) { return lora::unfused::rms_norm(in[0], weight, 1e-6); }, {x}, tolerance);
-      const at::Tensor gate = random({3, 5, 70}, dtype, 3.0), up = random({3, 5, 70}, dtype);
-      compare(
-          "lean silu_mul", [&](const auto& in) { return lora::lean::silu_mul(in[0], in[1]); },
-          [&](const auto& in) { return lora::unfused::silu_mul(in[0], in[1]); }, {gate, up}, tolerance);
-    }
+    for (const auto dtype : kDtypes)
+      for (const lora::OpCheckResult& check : lora::check_lean_ops(at::kCPU, dtype))
+        QVERIFY2(check.passed(), qPrintable(QString("lean %1 (%2): value error %3, gradient error %4")
+                                                .arg(QString::fromStdString(check.name))
+                                                .arg(dtype == at::kFloat ? "fp32" : "bf16")
+                                                .arg(check.value_error)
+                                                .arg(check.gradient_error)));
     // More rows than one fp32 chunk holds (16M values): the chunked loop and its seams.
     const int64_t vocab = int64_t{1} << 22;
     const at::Tensor logits = random({5, vocab}, at::kBFloat16, 2.0);
@@ -237,46 +190,23 @@ class TestFusedOps : public QObject {
   }
 
   // Its dropout keeps no mask: backward redraws it from the generator state the forward drew it
-  // with. Gradients equal the composition's with that very mask, and the generator ends where the
-  // forward left it (the draws after backward are unchanged).
-  void lean_lora_linear_redraws_the_forward_mask() {
+  // with (check_lean_ops shows the gradients are those of that very mask), then puts the generator
+  // back where the forward left it, so the draws after backward are unchanged.
+  void lean_lora_linear_leaves_the_generator_as_the_forward_did() {
     at::Generator generator = at::detail::getDefaultCPUGenerator();
     const auto state = [&] {
       std::lock_guard<std::mutex> lock(generator.mutex());
       return generator.get_state();
     };
-    const auto set_state = [&](const at::Tensor& s) {
-      std::lock_guard<std::mutex> lock(generator.mutex());
-      generator.set_state(s);
-    };
-    for (const auto dtype : kDtypes) {
-      const at::Tensor weight = random({45, 70}, dtype, 0.1, false), bias = random({45}, dtype, 0.1, false);
-      const at::Tensor a = random({8, 70}, at::kFloat, 0.1), b = random({45, 8}, at::kFloat, 0.1);
-      const at::Tensor x = random({3, 11, 70}, dtype);
-      for (const double dropout : {0.0, 0.3}) {
-        const at::Tensor before = state();
-        at::Tensor mask;
-        if (dropout > 0) {
-          mask = (lora::lean::draw_keep_mask(x.detach(), dropout).to(at::kFloat) / (1.0 - dropout)).to(dtype);
-          QVERIFY(mask.eq(0).any().item<bool>() && mask.ne(0).any().item<bool>());
-        }
-        compare(
-            "lean lora_linear",
-            [&](const auto& in) {
-              set_state(before);
-              return lora::lean::lora_linear(in[0], weight, bias, in[1], in[2], 2.0, dropout);
-            },
-            [&](const auto& in) { return lora::unfused::lora_linear(in[0], weight, bias, in[1], in[2], 2.0, mask); },
-            {x, a, b}, tolerance_for(dtype));
-        // Forward then backward leaves the generator one draw on, exactly as the forward alone does.
-        set_state(before);
-        at::Tensor leaf = x.detach().clone().requires_grad_(true);
-        at::Tensor out = lora::lean::lora_linear(leaf, weight, bias, a, b, 2.0, dropout);
-        const at::Tensor after_forward = state();
-        out.sum().backward();
-        QVERIFY(at::equal(state(), after_forward));
-      }
-    }
+    const at::Tensor weight = random({45, 70}, at::kBFloat16, 0.1, false);
+    const at::Tensor a = random({8, 70}, at::kFloat, 0.1), b = random({45, 8}, at::kFloat, 0.1);
+    const at::Tensor x = random({3, 11, 70}, at::kBFloat16);
+    const at::Tensor before = state();
+    const at::Tensor out = lora::lean::lora_linear(x, weight, {}, a, b, 2.0, 0.3);
+    const at::Tensor after_forward = state();
+    QVERIFY(!at::equal(before, after_forward));
+    out.to(at::kFloat).sum().backward();
+    QVERIFY(at::equal(state(), after_forward));
   }
 };
 
