@@ -95,7 +95,8 @@ class TestUiFlow : public QObject {
     QVERIFY2(start->isEnabled(), qPrintable(child<QLabel>(train, "startProblem")->text()));
     QTest::mouseClick(start, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(session.isTraining(), 10000);
-    QTRY_VERIFY_WITH_TIMEOUT(train->chart()->lossPointCount() >= 3, 120000);
+    // Stop at once: the run stops after the step in progress (the first), however fast the steps go
+    // (waiting for chart points first raced a busy machine's event loop against the worker).
     QTest::mouseClick(child<QPushButton>(train, "stopButton"), Qt::LeftButton);
     QVERIFY(wait_until([&] { return !session.isTraining(); }, 120000));
     const auto [stopped_at, total] = steps(train);

@@ -7,6 +7,7 @@
 #include "app_session.h"
 
 #include <algorithm>
+#include "engine_messages.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -62,7 +63,7 @@ void AppSession::updatePlannedDevice() {
   try {
     planned_device_description_ = describe_target(lora::resolve_compute_target(options, "bfloat16"), computeThreads());
   } catch (const std::exception& e) {
-    planned_device_description_ = QString::fromStdString(e.what());  // e.g. "cuda" chosen on a machine without CUDA
+    planned_device_description_ = engineMessage(e);  // e.g. "cuda" chosen on a machine without CUDA
   }
 }
 
@@ -121,7 +122,7 @@ void AppSession::loadModel(const QString& model_dir) {
       tokenizer = lora::Tokenizer::load(dir);
       model = lora::CausalLM::load(dir, options);
     } catch (const std::exception& e) {
-      error = QString::fromStdString(e.what());
+      error = engineMessage(e);
     }
     // Back on the GUI thread; `self` may be gone when the window closed meanwhile.
     QMetaObject::invokeMethod(

@@ -28,6 +28,7 @@
 #include "app_session.h"
 #include "chat_pane.h"
 #include "chat_worker.h"
+#include "engine_messages.h"
 #include "generation_settings_form.h"
 
 namespace ui {
@@ -236,7 +237,7 @@ void ChatPage::browseAdapter() {
     lora::load_lora_config(dir.toStdString());
   } catch (const std::exception& e) {
     QMessageBox::warning(this, tr("Not a LoRA adapter"),
-                         tr("%1 is not a PEFT LoRA adapter folder:\n%2").arg(dir, QString::fromStdString(e.what())));
+                         tr("%1 is not a PEFT LoRA adapter folder:\n%2").arg(dir, engineMessage(e)));
     return;
   }
   QStringList recent = session_->settings().value("chat/recent_adapters").toStringList();
@@ -285,7 +286,7 @@ void ChatPage::updateFormatLabel() {
     format_label_->setText(tr("Prompt format: %1").arg(describeTemplate(prompt_template)));
     format_label_->setStyleSheet(QString());
   } catch (const std::exception& e) {
-    format_label_->setText(tr("Prompt format: %1").arg(QString::fromStdString(e.what())));
+    format_label_->setText(tr("Prompt format: %1").arg(engineMessage(e)));
     format_label_->setStyleSheet("color: red");
   }
 }

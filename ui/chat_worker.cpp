@@ -6,6 +6,7 @@
 #include "tokenizer.h"
 
 #include "chat_worker.h"
+#include "engine_messages.h"
 
 namespace ui {
 
@@ -68,8 +69,8 @@ void ChatWorker::runTurn(const ChatTurnRequest& request) {
     prompt_template = lora::resolve_prompt_template(request.format, request.adapter_dir, tokenizer.config());
     settings = engine_settings(request.sampling, request.model_dir);
   } catch (const std::exception& e) {
-    emit paneFailed(turn, kBasePane, QString::fromStdString(e.what()));
-    if (with_adapter) emit paneFailed(turn, kAdapterPane, QString::fromStdString(e.what()));
+    emit paneFailed(turn, kBasePane, engineMessage(e));
+    if (with_adapter) emit paneFailed(turn, kAdapterPane, engineMessage(e));
     emit turnFinished(turn);
     return;
   }
@@ -80,7 +81,7 @@ void ChatWorker::runTurn(const ChatTurnRequest& request) {
     try {
       ensureAdapter(request.model, request.adapter_dir);
     } catch (const std::exception& e) {
-      adapter_error = QString::fromStdString(e.what());
+      adapter_error = engineMessage(e);
     }
   }
 
@@ -112,7 +113,7 @@ void ChatWorker::runTurn(const ChatTurnRequest& request) {
       emit paneFinished(turn, pane, QString::fromStdString(result.text), int(result.ids.size()), rate,
                         QString::fromLatin1(lora::stop_reason_name(result.stop_reason)));
     } catch (const std::exception& e) {
-      emit paneFailed(turn, pane, QString::fromStdString(e.what()));
+      emit paneFailed(turn, pane, engineMessage(e));
     }
   }
   emit turnFinished(turn);

@@ -31,6 +31,7 @@
 #include <QVBoxLayout>
 
 #include "app_session.h"
+#include "engine_messages.h"
 #include "dataset_prompt_view.h"
 #include "dataset_table_model.h"
 #include "token_length_histogram.h"
@@ -361,7 +362,7 @@ void DatasetPage::chooseFormatFile() {
   try {
     lora::PromptFormat::load_file(file.toStdString());
   } catch (const std::exception& e) {
-    problem_->setText(tr("This format file cannot be used: %1").arg(QString::fromStdString(e.what())));
+    problem_->setText(tr("This format file cannot be used: %1").arg(engineMessage(e)));
     problem_->show();
     const QSignalBlocker block(format_);
     format_->setCurrentIndex(std::max(0, format_->findData(settings.value("dataset/format").toString())));
@@ -552,10 +553,10 @@ void DatasetPage::onRecordsReady(std::shared_ptr<const DatasetRecords> records) 
     const lora::RecordError& error = records->bad[i];
     const QString where = error.line > 0 ? tr("Record %1 (line %2)").arg(error.number).arg(error.line)
                                          : tr("Record %1").arg(error.number);
-    auto* item = new QListWidgetItem(where + QStringLiteral(": ") + QString::fromStdString(error.reason), bad_records_);
+    auto* item = new QListWidgetItem(where + QStringLiteral(": ") + engineMessage(error.reason), bad_records_);
     item->setData(Qt::UserRole, static_cast<qulonglong>(error.number));
     item->setData(Qt::UserRole + 1, static_cast<qulonglong>(error.line));
-    item->setToolTip(QString::fromStdString(error.reason));
+    item->setToolTip(engineMessage(error.reason));
   }
   if (records->bad.size() > static_cast<size_t>(kMaxListedBadRecords))
     bad_title_->setText(tr("Bad records (%1; the first %2 are listed)")
@@ -645,7 +646,7 @@ void DatasetPage::showSelectedRecord() {
   if (index < 0) {
     QString reason = records_->problem;
     for (const lora::RecordError& error : records_->bad)
-      if (error.number == record.number) reason = QString::fromStdString(error.reason);
+      if (error.number == record.number) reason = engineMessage(error.reason);
     record_summary_->setText(tr("Record %1 cannot be used.").arg(record.number));
     prompt_view_->showProblem(reason, rawRecordText(record.line));
     return;
@@ -690,7 +691,7 @@ void DatasetPage::showSelectedRecord() {
     record_summary_->setText(summary);
   } catch (const std::exception& e) {
     record_summary_->setText(tr("Record %1 cannot be shown.").arg(record.number));
-    prompt_view_->showProblem(QString::fromStdString(e.what()), rawRecordText(record.line));
+    prompt_view_->showProblem(engineMessage(e), rawRecordText(record.line));
   }
 }
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "error.h"
+#include "engine_messages.h"
 
 #include <QElapsedTimer>
 #include <QThread>
@@ -133,7 +134,7 @@ void DatasetPreviewJob::run(const DatasetPreviewRequest& request) {
   } catch (const Cancelled&) {
     emit ended(true);
   } catch (const std::exception& e) {
-    emit failed(QString::fromStdString(e.what()));
+    emit failed(engineMessage(e));
     emit ended(isCancelled());
   }
 }
@@ -153,7 +154,7 @@ std::shared_ptr<DatasetRecords> DatasetPreviewJob::readAndRender(const DatasetPr
       prompt_format = std::make_shared<lora::PromptFormat>(lora::PromptFormat::resolve(options.format, options.format_search_dirs));
       records->text_objects_are_raw_text = !prompt_format->uses_field("text");
     } catch (const std::exception& e) {
-      records->problem = QString::fromStdString(e.what());
+      records->problem = engineMessage(e);
     }
   }
 
@@ -186,9 +187,9 @@ std::shared_ptr<DatasetRecords> DatasetPreviewJob::readAndRender(const DatasetPr
       records->dataset = std::move(dataset);
     } catch (const lora::DatasetError& e) {  // not one record is usable
       records->bad = e.errors();
-      records->problem = QString::fromStdString(e.what()).section('\n', 0, 0);
+      records->problem = engineMessage(e).section('\n', 0, 0);
     } catch (const std::exception& e) {
-      records->problem = QString::fromStdString(e.what());
+      records->problem = engineMessage(e);
     }
   } else if (records->problem.isEmpty()) {
     // No tokenizer: render with the format alone, so bad records and the prompt/response split still show.
@@ -200,7 +201,7 @@ std::shared_ptr<DatasetRecords> DatasetPreviewJob::readAndRender(const DatasetPr
       if (chat_name.empty() && options.format.size() > 5) chat_name = options.format.substr(5);
       settings.chat_format = lora::ChatFormat::ChatML;
       if (!chat_name.empty() && !lora::parse_chat_format(chat_name, &settings.chat_format))
-        records->problem = QString::fromStdString("unknown chat format '" + chat_name + "'");
+        records->problem = engineMessage("unknown chat format '" + chat_name + "'");
     } else {
       settings.prompt_format = *prompt_format;
     }

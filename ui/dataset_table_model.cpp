@@ -4,6 +4,8 @@
 #include <QBrush>
 #include <QColor>
 
+#include "engine_messages.h"
+
 namespace ui {
 namespace {
 
@@ -137,7 +139,7 @@ QVariant DatasetTableModel::data(const QModelIndex& index, int role) const {
         case DatasetColumn::Status:
           if (bad) {
             for (const lora::RecordError& error : records_->bad)
-              if (error.number == record.number) return QString::fromStdString(error.reason);
+              if (error.number == record.number) return engineMessage(error.reason);
           }
           return {};
         default: {

@@ -11,6 +11,7 @@
 #include <QThread>
 
 #include "app_session.h"
+#include "engine_messages.h"
 
 namespace ui {
 
@@ -47,7 +48,7 @@ void DemoSetup::start() {
       files.dataset_path = QString::fromStdString(dataset);
       files.training_settings_json = QString::fromStdString(lora::training_settings_to_json(settings));
     } catch (const std::exception& e) {
-      error = QString::fromStdString(e.what());
+      error = engineMessage(e);
     }
     QMetaObject::invokeMethod(
         qApp,

@@ -36,6 +36,7 @@
 #include <cmath>
 
 #include "app_session.h"
+#include "engine_messages.h"
 #include "export_snippets.h"
 #include "export_task.h"
 
@@ -377,7 +378,7 @@ void ExportPage::refreshAdapter() {
       if (session_->modelState() == AppSession::ModelState::Loaded) base_model_->setText(session_->modelDir());
       else if (base_model_->text().isEmpty() && QFileInfo::exists(recorded + "/config.json")) base_model_->setText(recorded);
     } catch (const std::exception& e) {
-      adapter_message_->setText(tr("This folder cannot be exported: %1").arg(QString::fromStdString(e.what())));
+      adapter_message_->setText(tr("This folder cannot be exported: %1").arg(engineMessage(e)));
       adapter_message_->setStyleSheet("color: red");
     }
     const QFileInfoList entries =

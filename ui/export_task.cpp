@@ -12,6 +12,7 @@
 #include <QThread>
 
 #include <functional>
+#include "engine_messages.h"
 
 namespace ui {
 
@@ -131,7 +132,7 @@ ExportTask* ExportTask::copyTask(const AdapterCopyRequest& request, QObject* par
       });
       emit task->succeeded(QDir::cleanPath(QDir(request.destination_dir).absolutePath()), QString(), {});
     } catch (const std::exception& e) {
-      emit task->failed(q(e.what()), cancelled->load());
+      emit task->failed(engineMessage(e), cancelled->load());
     }
   };
   return task;
@@ -153,7 +154,7 @@ ExportTask* ExportTask::mergeTask(const MergeRequest& request, QObject* parent) 
         return !cancelled->load();
       });
       QStringList notes;
-      for (const std::string& note : result.notes) notes << q(note);
+      for (const std::string& note : result.notes) notes << engineMessage(note);
       const QString summary = QCoreApplication::translate("ui::ExportPage",
                                                           "%1 layers merged; %2 tensors in %3 (%4 file(s)).")
                                   .arg(result.merged_modules)
@@ -162,7 +163,7 @@ ExportTask* ExportTask::mergeTask(const MergeRequest& request, QObject* parent) 
                                   .arg(result.files.size());
       emit task->succeeded(q(result.output_dir), summary, notes);
     } catch (const std::exception& e) {
-      emit task->failed(q(e.what()), cancelled->load());
+      emit task->failed(engineMessage(e), cancelled->load());
     }
   };
   return task;

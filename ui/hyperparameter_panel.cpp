@@ -23,6 +23,7 @@
 #include <limits>
 
 #include "error.h"
+#include "engine_messages.h"
 #include "hyperparameter_validators.h"
 #include "lr_schedule.h"
 
@@ -549,7 +550,7 @@ QString HyperparameterPanel::problem() const {
   try {
     settings().validate();
   } catch (const lora::Error& e) {
-    return QString::fromStdString(e.what());
+    return engineMessage(e);
   }
   return {};
 }

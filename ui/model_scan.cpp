@@ -18,6 +18,7 @@
 #include <QThread>
 
 #include <algorithm>
+#include "engine_messages.h"
 
 namespace ui {
 
@@ -114,7 +115,7 @@ ScannedModel scanModel(const QString& model_dir) {
       model.error = QCoreApplication::translate("ui::ModelScan", "%1: no tokenizer (tokenizer.json or tokenizer.model)")
                         .arg(model.dir);
   } catch (const std::exception& e) {
-    model.error = QString::fromStdString(e.what());
+    model.error = engineMessage(e);
   }
 
   QFile config(model.dir + "/config.json");
@@ -127,7 +128,7 @@ ScannedModel scanModel(const QString& model_dir) {
       const lora::TokenizerConfigFile tokenizer_config = lora::read_tokenizer_config(dir);
       model.chat_format = QString::fromStdString(lora::resolve_prompt_template("", "", tokenizer_config.tokens).describe());
     } catch (const std::exception& e) {
-      model.chat_format = QString::fromStdString(e.what());
+      model.chat_format = engineMessage(e);
     }
   }
   QDirIterator files(model.dir, QDir::Files, QDirIterator::Subdirectories);
@@ -168,7 +169,7 @@ QList<ScannedAdapter> scanAdapters(const QString& root) {
       }
       adapter.base_model = QString::fromStdString(config.base_model_name_or_path);
     } catch (const std::exception& e) {
-      adapter.error = QString::fromStdString(e.what());
+      adapter.error = engineMessage(e);
     }
     adapters << adapter;
   }

@@ -29,6 +29,7 @@
 #include <cmath>
 
 #include "app_session.h"
+#include "engine_messages.h"
 #include "hyperparameter_panel.h"
 #include "loss_chart.h"
 #include "training_run_folder.h"
@@ -279,7 +280,7 @@ void TrainPage::applySuggestedSettings(const QString& settings_json) {
     appendLog(tr("Training settings applied."));
     emit session_->statusMessage(tr("Training settings applied: check them and press Start training."));
   } catch (const lora::Error& e) {
-    showError(tr("Suggested settings"), QString::fromStdString(e.what()));
+    showError(tr("Suggested settings"), engineMessage(e));
   }
 }
 
@@ -302,7 +303,7 @@ bool TrainPage::applyParametersFile(const QString& path, bool keep_model_and_dat
     panel_->setSettings(s);
     panel_->setAdapterName(name);
   } catch (const lora::Error& e) {
-    if (error) *error = QString::fromStdString(e.what());
+    if (error) *error = engineMessage(e);
     return false;
   }
   return true;
@@ -452,7 +453,7 @@ void TrainPage::resumeTraining() {
       panel_->setAdapterName(name);
       settings = saved;
     } catch (const lora::Error& e) {
-      showError(tr("Resume"), QString::fromStdString(e.what()));
+      showError(tr("Resume"), engineMessage(e));
       return;
     }
   }
@@ -511,7 +512,7 @@ void TrainPage::onProgress(const lora::TrainingProgress& p) {
     for (const auto& [key, text] : kPhases)
       if (phase == QLatin1String(key)) phase_->setText(tr(text));
   }
-  if (!p.message.empty()) appendLog(QString::fromStdString(p.message));
+  if (!p.message.empty()) appendLog(engineMessage(p.message));
   if (p.total_steps > 0 && p.total_steps != total_steps_) {
     total_steps_ = p.total_steps;
     progress_->setRange(0, static_cast<int>(total_steps_));

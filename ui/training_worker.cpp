@@ -1,6 +1,7 @@
 #include "training_worker.h"
 
 #include "error.h"
+#include "engine_messages.h"
 
 namespace ui {
 
@@ -17,10 +18,10 @@ void TrainingWorker::run() {
       return !stop_requested_.load();
     });
     emit finished(static_cast<int>(result.outcome), result.steps_done, result.final_loss,
-                  QString::fromStdString(result.message));
+                  engineMessage(result.message));
   } catch (const std::exception& e) {
     // lora::Error for bad input; anything else (out of memory, a torch error) is reported the same way.
-    emit failed(QString::fromStdString(e.what()));
+    emit failed(engineMessage(e));
   }
 }
 
