@@ -393,6 +393,47 @@ class TestGeneration : public QObject {
     QVERIFY(a.ids != c.ids);
   }
 
+  // Two generations taking turns on one model (as the Chat page's two panes do) each give exactly
+  // the ids, text and stop reason they give alone: their caches and samplers are their own.
+  void generations_taking_turns_equal_separate_ones() {
+    lora::GenerationSettings settings;
+    settings.sampling.temperature = 1.0;
+    settings.sampling.top_k = 0;
+    settings.sampling.top_p = 1.0;
+    settings.max_new_tokens = 12;
+    settings.seed = 7;
+    const std::vector<int32_t> first = qwen_tokenizer_->encode("Once upon a time", true);
+    const std::vector<int32_t> second = qwen_tokenizer_->encode("The weather today is", true);
+    const lora::GenerationResult alone_first = lora::generate(*qwen_model_, *qwen_tokenizer_, first, settings);
+    lora::GenerationSettings shorter = settings;
+    shorter.max_new_tokens = 5;  // one ends while the other goes on
+    const lora::GenerationResult alone_second = lora::generate(*qwen_model_, *qwen_tokenizer_, second, shorter);
+    std::string streamed_first, streamed_second;
+    lora::Generation a(*qwen_model_, *qwen_tokenizer_, first, settings, [&](const std::string& piece) {
+      streamed_first += piece;
+      return true;
+    });
+    lora::Generation b(*qwen_model_, *qwen_tokenizer_, second, shorter, [&](const std::string& piece) {
+      streamed_second += piece;
+      return true;
+    });
+    int turns = 0;
+    while (!a.finished() || !b.finished()) {
+      a.step();
+      b.step();
+      ++turns;
+    }
+    QCOMPARE(turns, 12);
+    QCOMPARE(a.result().ids, alone_first.ids);
+    QCOMPARE(a.result().text, alone_first.text);
+    QCOMPARE(streamed_first, alone_first.text);
+    QCOMPARE(b.result().ids, alone_second.ids);
+    QCOMPARE(b.result().text, alone_second.text);
+    QCOMPARE(streamed_second, alone_second.text);
+    QCOMPARE(b.result().stop_reason, lora::StopReason::MaxTokens);
+    QVERIFY(!a.step());  // a finished generation stays finished
+  }
+
   void stop_string_cuts_exactly() {
     lora::GenerationSettings settings;
     settings.sampling.do_sample = false;

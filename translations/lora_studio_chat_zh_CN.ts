@@ -3,263 +3,263 @@
 <context>
     <name>ui::ChatPage</name>
     <message>
-        <location filename="../ui/chat_page.cpp" line="59" />
+        <location filename="../ui/chat_page.cpp" line="60" />
         <source>Open the Models page</source>
         <translation>打开“模型”页</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="71" />
+        <location filename="../ui/chat_page.cpp" line="72" />
         <source>Adapter:</source>
         <translation>适配器：</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="75" />
+        <location filename="../ui/chat_page.cpp" line="76" />
         <source>The LoRA adapter compared with the base model. It is switched on and off on the loaded model, which is not loaded twice.</source>
         <translation>与基础模型对比的 LoRA 适配器。它在已加载的模型上开启和关闭，模型不会重复加载。</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="77" />
+        <location filename="../ui/chat_page.cpp" line="78" />
         <source>None (base model only)</source>
         <translation>无（仅基础模型）</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="79" />
+        <location filename="../ui/chat_page.cpp" line="80" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="81" />
+        <location filename="../ui/chat_page.cpp" line="82" />
         <source>Choose an adapter folder (one with adapter_config.json)</source>
         <translation>选择适配器文件夹（含 adapter_config.json）</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="85" />
+        <location filename="../ui/chat_page.cpp" line="86" />
         <source>Prompt format:</source>
         <translation>提示词格式：</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="88" />
+        <location filename="../ui/chat_page.cpp" line="89" />
         <source>How the conversation is written for the model. Automatic uses the format the adapter was trained with (its training_prompt.json), else the model's chat template. An adapter answers best in its training format.</source>
         <translation>对话以何种格式交给模型。“自动”优先使用适配器训练时的格式（其 training_prompt.json），否则使用模型的对话模板。适配器在其训练格式下回答效果最好。</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="91" />
+        <location filename="../ui/chat_page.cpp" line="92" />
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="105" />
+        <location filename="../ui/chat_page.cpp" line="106" />
         <source>Training is running: it has its own copy of the model, so chat still works, but answers come more slowly while both share the processor.</source>
         <translation>训练正在进行：训练使用自己的模型副本，因此仍可对话，但两者共用处理器，回答会变慢。</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="114" />
-        <location filename="../ui/chat_page.cpp" line="389" />
+        <location filename="../ui/chat_page.cpp" line="115" />
+        <location filename="../ui/chat_page.cpp" line="390" />
         <source>Base model</source>
         <translation>基础模型</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="117" />
+        <location filename="../ui/chat_page.cpp" line="118" />
         <source>Generation settings</source>
         <translation>生成设置</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="121" />
+        <location filename="../ui/chat_page.cpp" line="122" />
         <source>System prompt:</source>
         <translation>系统提示词：</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="124" />
+        <location filename="../ui/chat_page.cpp" line="125" />
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="125" />
+        <location filename="../ui/chat_page.cpp" line="126" />
         <source>An instruction put before the conversation in both panes, e.g. "Answer briefly."</source>
         <translation>放在两侧对话最前面的指令，例如“请简短回答。”</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="142" />
+        <location filename="../ui/chat_page.cpp" line="143" />
         <source>Type a message; Ctrl+Enter sends it to both models</source>
         <translation>输入消息；按 Ctrl+Enter 同时发送给两个模型</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="146" />
+        <location filename="../ui/chat_page.cpp" line="147" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="148" />
+        <location filename="../ui/chat_page.cpp" line="149" />
         <source>Send the message to both panes (Ctrl+Enter)</source>
         <translation>将消息发送到两侧（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="150" />
+        <location filename="../ui/chat_page.cpp" line="151" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="152" />
+        <location filename="../ui/chat_page.cpp" line="153" />
         <source>Stop generating; what was written so far is kept</source>
         <translation>停止生成；已生成的内容会保留</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="153" />
+        <location filename="../ui/chat_page.cpp" line="154" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="155" />
+        <location filename="../ui/chat_page.cpp" line="156" />
         <source>Start a new conversation in both panes</source>
         <translation>在两侧开始新的对话</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="233" />
+        <location filename="../ui/chat_page.cpp" line="234" />
         <source>Choose an adapter folder</source>
         <translation>选择适配器文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="238" />
+        <location filename="../ui/chat_page.cpp" line="239" />
         <source>Not a LoRA adapter</source>
         <translation>不是 LoRA 适配器</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="239" />
+        <location filename="../ui/chat_page.cpp" line="240" />
         <source>%1 is not a PEFT LoRA adapter folder:
 %2</source>
         <translation>%1 不是 PEFT LoRA 适配器文件夹：
 %2</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="256" />
+        <location filename="../ui/chat_page.cpp" line="257" />
         <source>New conversation: the adapter changed.</source>
         <translation>已开始新对话：适配器已更换。</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="264" />
+        <location filename="../ui/chat_page.cpp" line="265" />
         <source>With adapter: (none)</source>
         <translation>使用适配器：（无）</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="265" />
+        <location filename="../ui/chat_page.cpp" line="266" />
         <source>No adapter is chosen, so only the base model answers.
 Train one on the Train page, or choose an adapter folder above with Browse…</source>
         <translation>未选择适配器，因此只有基础模型回答。
 请在“训练”页训练一个适配器，或点击上方的“浏览…”选择适配器文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="267" />
+        <location filename="../ui/chat_page.cpp" line="268" />
         <source>Open the Train page</source>
         <translation>打开“训练”页</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="269" />
+        <location filename="../ui/chat_page.cpp" line="270" />
         <source>With adapter: %1</source>
         <translation>使用适配器：%1</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="285" />
-        <location filename="../ui/chat_page.cpp" line="288" />
+        <location filename="../ui/chat_page.cpp" line="286" />
+        <location filename="../ui/chat_page.cpp" line="289" />
         <source>Prompt format: %1</source>
         <translation>提示词格式：%1</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="295" />
+        <location filename="../ui/chat_page.cpp" line="296" />
         <source>the instruction template of a format file</source>
         <translation>格式文件中的指令模板</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="299" />
+        <location filename="../ui/chat_page.cpp" line="300" />
         <source>from the adapter's training_prompt.json</source>
         <translation>来自适配器的 training_prompt.json</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="300" />
+        <location filename="../ui/chat_page.cpp" line="301" />
         <source>chosen</source>
         <translation>手动选择</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="301" />
+        <location filename="../ui/chat_page.cpp" line="302" />
         <source>from the model's chat template</source>
         <translation>来自模型的对话模板</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="302" />
+        <location filename="../ui/chat_page.cpp" line="303" />
         <source>the default: the model has no chat template</source>
         <translation>默认：模型没有对话模板</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="303" />
+        <location filename="../ui/chat_page.cpp" line="304" />
         <source>the default: the model's chat template is not one this app knows</source>
         <translation>默认：本应用无法识别该模型的对话模板</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="305" />
+        <location filename="../ui/chat_page.cpp" line="306" />
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="314" />
+        <location filename="../ui/chat_page.cpp" line="315" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="319" />
+        <location filename="../ui/chat_page.cpp" line="320" />
         <source>No model is loaded. Load a model (or the built-in demo) on the Models page to chat with it and compare it with your adapter.</source>
         <translation>尚未加载模型。请在“模型”页加载一个模型（或内置演示），即可与它对话，并与你的适配器对比。</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="360" />
-        <source>Waits for the base model…</source>
-        <translation>等待基础模型回答完毕…</translation>
+        <location filename="../ui/chat_page.cpp" line="361" />
+        <source>Loading the adapter…</source>
+        <translation>正在加载适配器…</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="363" />
+        <location filename="../ui/chat_page.cpp" line="364" />
         <source>Generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="372" />
+        <location filename="../ui/chat_page.cpp" line="373" />
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="389" />
+        <location filename="../ui/chat_page.cpp" line="390" />
         <source>With adapter</source>
         <translation>使用适配器</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="400" />
+        <location filename="../ui/chat_page.cpp" line="401" />
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="401" />
+        <location filename="../ui/chat_page.cpp" line="402" />
         <source>reached the max new tokens</source>
         <translation>达到最大新 token 数</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="402" />
+        <location filename="../ui/chat_page.cpp" line="403" />
         <source>reached the model's context length</source>
         <translation>达到模型的上下文长度</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="403" />
+        <location filename="../ui/chat_page.cpp" line="404" />
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="404" />
+        <location filename="../ui/chat_page.cpp" line="405" />
         <source>%1 tokens, %2 tokens/s, %3</source>
         <translation>%1 个 token，%2 token/秒，%3</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="424" />
+        <location filename="../ui/chat_page.cpp" line="425" />
         <source>Stopped before this pane answered</source>
         <translation>此侧尚未回答即已停止</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="426" />
+        <location filename="../ui/chat_page.cpp" line="427" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>

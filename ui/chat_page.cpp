@@ -358,7 +358,7 @@ void ChatPage::send() {
   base_pane_->beginTurn(text);
   if (turn_uses_adapter_) {
     adapter_pane_->beginTurn(text);
-    adapter_pane_->setStatus(tr("Waits for the base model…"));
+    adapter_pane_->setStatus(tr("Loading the adapter…"));
   }
   prompt_edit_->clear();
   status_->setText(tr("Generating…"));

@@ -85,16 +85,21 @@ void ChatWorker::runTurn(const ChatTurnRequest& request) {
     }
   }
 
+  // Both answers advance a token at a time in turn, the adapter switched off for the base pane's
+  // steps and on for the adapter pane's, so they stream side by side; each has its own KV cache and
+  // sampler (same seed), so each text is the one it would be alone.
+  struct PaneRun {
+    int pane;
+    std::unique_ptr<lora::Generation> generation;
+  };
+  std::vector<PaneRun> runs;
   for (int pane : {kBasePane, kAdapterPane}) {
     if (pane == kAdapterPane && !with_adapter) break;
-    if (isCancelled(turn)) break;
     if (pane == kAdapterPane && !adapter_error.isEmpty()) {
       emit paneFailed(turn, pane, adapter_error);
       break;
     }
-    emit paneStarted(turn, pane);
     try {
-      if (model.has_adapter()) model.set_adapter_enabled(pane == kAdapterPane);
       std::vector<lora::ChatMessage> messages;
       if (!request.system_prompt.empty()) messages.push_back({"system", request.system_prompt});
       const auto& history = pane == kBasePane ? request.base_history : request.adapter_history;
@@ -103,17 +108,40 @@ void ChatWorker::runTurn(const ChatTurnRequest& request) {
       const lora::EncodedPrompt prompt = lora::encode_prompt(prompt_template, tokenizer, messages);
       lora::GenerationSettings pane_settings = settings;
       pane_settings.stop_strings = prompt.stop_strings;
-      const lora::GenerationResult result =
-          lora::generate(model, tokenizer, prompt.ids, pane_settings, [this, turn, pane](const std::string& piece) {
-            if (!piece.empty()) emit pieceGenerated(turn, pane, QString::fromStdString(piece));
-            return !isCancelled(turn);
-          });
-      const double seconds = result.prefill_seconds + result.decode_seconds;
-      const double rate = seconds > 0 ? double(result.ids.size()) / seconds : 0.0;
-      emit paneFinished(turn, pane, QString::fromStdString(result.text), int(result.ids.size()), rate,
-                        QString::fromLatin1(lora::stop_reason_name(result.stop_reason)));
+      runs.push_back({pane, std::make_unique<lora::Generation>(
+                                model, tokenizer, prompt.ids, pane_settings, [this, turn, pane](const std::string& piece) {
+                                  if (!piece.empty()) emit pieceGenerated(turn, pane, QString::fromStdString(piece));
+                                  return !isCancelled(turn);
+                                })});
+      emit paneStarted(turn, pane);
     } catch (const std::exception& e) {
       emit paneFailed(turn, pane, engineMessage(e));
+    }
+  }
+
+  const auto report_end = [&](const PaneRun& run) {
+    const lora::GenerationResult& result = run.generation->result();
+    const double seconds = result.prefill_seconds + result.decode_seconds;
+    const double rate = seconds > 0 ? double(result.ids.size()) / seconds : 0.0;
+    emit paneFinished(turn, run.pane, QString::fromStdString(result.text), int(result.ids.size()), rate,
+                      QString::fromLatin1(lora::stop_reason_name(result.stop_reason)));
+  };
+  bool any_running = !runs.empty();
+  while (any_running) {
+    any_running = false;
+    for (PaneRun& run : runs) {
+      if (!run.generation) continue;  // ended (finished or failed)
+      try {
+        if (model.has_adapter()) model.set_adapter_enabled(run.pane == kAdapterPane);
+        if (run.generation->step()) {
+          any_running = true;
+          continue;
+        }
+        report_end(run);
+      } catch (const std::exception& e) {
+        emit paneFailed(turn, run.pane, engineMessage(e));
+      }
+      run.generation.reset();
     }
   }
   emit turnFinished(turn);

@@ -1,7 +1,8 @@
 #pragma once
 // The Chat page's generation thread. One turn answers the user's message twice on the one loaded
-// model: first with the adapter switched off (the base model), then with it switched on, so the
-// model is never loaded twice and both answers use the same prompt, sampling settings and seed.
+// model, token by token in turn: with the adapter switched off (the base model) and switched on, so
+// the model is never loaded twice, both answers stream side by side, and they use the same prompt,
+// sampling settings and seed.
 // Pieces of text stream back to the GUI thread through queued signals as they are generated.
 #include <atomic>
 #include <cstdint>

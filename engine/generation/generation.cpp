@@ -52,8 +52,82 @@ const char* stop_reason_name(StopReason reason) {
   return "max_tokens";
 }
 
-GenerationResult generate(CausalLM& model, const Tokenizer& tokenizer, const std::vector<int32_t>& prompt_ids,
-                          const GenerationSettings& settings, const TextStreamCallback& on_text) {
+struct Generation::State {
+  CausalLM& model;
+  const GenerationSettings settings;
+  const TextStreamCallback on_text;
+  const std::vector<int32_t> prompt_ids;
+  const int64_t context_length;
+  std::set<int32_t> eos_ids;
+  Sampler sampler;
+  StreamingDecoder decoder;
+  StopStringFilter stop_filter;
+  std::vector<int32_t> seen;  // the repetition penalty looks at the prompt too
+  KVCache cache;
+  std::vector<float> logits;  // of the next position
+  GenerationResult result;
+  bool prefilled = false;
+  bool finished = false;
+  bool cancelled = false;
+
+  State(CausalLM& m, const Tokenizer& tokenizer, const std::vector<int32_t>& prompt, const GenerationSettings& s,
+        TextStreamCallback callback)
+      : model(m),
+        settings(s),
+        on_text(std::move(callback)),
+        prompt_ids(prompt),
+        context_length(m.config().max_position_embeddings),
+        sampler(s.sampling, s.seed),
+        decoder(tokenizer, s.skip_special_tokens),
+        stop_filter(s.stop_strings),
+        seen(prompt) {}
+
+  bool deliver(const std::string& piece) {
+    result.text += piece;
+    return on_text ? on_text(piece) : true;
+  }
+
+  void finish(StopReason reason) {
+    result.stop_reason = reason;
+    finished = true;
+    if (!cancelled && !stop_filter.stopped()) {
+      // Characters still incomplete and text that looked like the start of a stop string.
+      std::string rest = stop_filter.push(decoder.finish());
+      if (stop_filter.stopped())
+        result.stop_reason = StopReason::StopString;
+      else
+        rest += stop_filter.finish();
+      if (!rest.empty()) deliver(rest);
+    }
+    if (result.stop_reason == StopReason::StopString) result.stop_string = stop_filter.matched();
+  }
+
+  // Picks the next token from `logits`, shows its text, and runs it through the model unless the
+  // generation ends with it.
+  void next_token() {
+    if (int64_t(result.ids.size()) >= settings.max_new_tokens) return finish(StopReason::MaxTokens);
+    const int32_t next = sampler.sample(logits, seen);
+    result.ids.push_back(next);
+    seen.push_back(next);
+    if (eos_ids.count(next)) return finish(StopReason::Eos);
+    const std::string shown = stop_filter.push(decoder.push(next));
+    if (stop_filter.stopped()) {
+      if (!shown.empty()) deliver(shown);
+      return finish(StopReason::StopString);
+    }
+    if (!deliver(shown)) {
+      cancelled = true;
+      return finish(StopReason::Cancelled);
+    }
+    if (context_length > 0 && int64_t(seen.size()) >= context_length) return finish(StopReason::ContextLength);
+    if (int64_t(result.ids.size()) >= settings.max_new_tokens) return finish(StopReason::MaxTokens);
+    logits = last_logits(model.forward(ids_tensor({next}), &cache));
+    ++result.decode_steps;
+  }
+};
+
+Generation::Generation(CausalLM& model, const Tokenizer& tokenizer, const std::vector<int32_t>& prompt_ids,
+                       const GenerationSettings& settings, TextStreamCallback on_text) {
   validate_sampling_settings(settings.sampling);
   if (settings.max_new_tokens < 0)
     throw Error("generate: max_new_tokens must be 0 or more, got " + std::to_string(settings.max_new_tokens));
@@ -68,78 +142,43 @@ GenerationResult generate(CausalLM& model, const Tokenizer& tokenizer, const std
     throw Error("generate: the prompt has " + std::to_string(prompt_ids.size()) +
                 " tokens, which fills the model's context length of " + std::to_string(context_length) +
                 " (max_position_embeddings in config.json)");
+  state_ = std::make_unique<State>(model, tokenizer, prompt_ids, settings, std::move(on_text));
+  State& s = *state_;
+  s.eos_ids.insert(settings.eos_token_ids.begin(), settings.eos_token_ids.end());
+  for (int64_t id : config.eos_token_ids) s.eos_ids.insert(int32_t(id));
+  if (tokenizer.config().eos_id >= 0) s.eos_ids.insert(tokenizer.config().eos_id);
+  s.result.prompt_tokens = int64_t(prompt_ids.size());
+}
 
-  std::set<int32_t> eos_ids(settings.eos_token_ids.begin(), settings.eos_token_ids.end());
-  for (int64_t id : config.eos_token_ids) eos_ids.insert(int32_t(id));
-  if (tokenizer.config().eos_id >= 0) eos_ids.insert(tokenizer.config().eos_id);
+Generation::~Generation() = default;
 
-  GenerationResult result;
-  result.prompt_tokens = int64_t(prompt_ids.size());
-  Sampler sampler(settings.sampling, settings.seed);
-  StreamingDecoder decoder(tokenizer, settings.skip_special_tokens);
-  StopStringFilter stop_filter(settings.stop_strings);
-  std::vector<int32_t> seen = prompt_ids;  // the repetition penalty looks at the prompt too
-
+bool Generation::step() {
+  State& s = *state_;
+  if (s.finished) return false;
   at::NoGradGuard no_grad;
-  KVCache cache;
-  auto start = Clock::now();
-  std::vector<float> logits = last_logits(model.forward(ids_tensor(prompt_ids), &cache));
-  result.prefill_seconds = seconds_since(start);
-
-  bool cancelled = false;
-  auto deliver = [&](const std::string& piece) {
-    result.text += piece;
-    return on_text ? on_text(piece) : true;
-  };
-
-  start = Clock::now();
-  while (true) {
-    if (int64_t(result.ids.size()) >= settings.max_new_tokens) {
-      result.stop_reason = StopReason::MaxTokens;
-      break;
-    }
-    const int32_t next = sampler.sample(logits, seen);
-    result.ids.push_back(next);
-    seen.push_back(next);
-    if (eos_ids.count(next)) {
-      result.stop_reason = StopReason::Eos;
-      break;
-    }
-    const std::string shown = stop_filter.push(decoder.push(next));
-    if (stop_filter.stopped()) {
-      if (!shown.empty()) deliver(shown);
-      result.stop_reason = StopReason::StopString;
-      break;
-    }
-    if (!deliver(shown)) {
-      result.stop_reason = StopReason::Cancelled;
-      cancelled = true;
-      break;
-    }
-    if (context_length > 0 && int64_t(seen.size()) >= context_length) {
-      result.stop_reason = StopReason::ContextLength;
-      break;
-    }
-    if (int64_t(result.ids.size()) >= settings.max_new_tokens) {
-      result.stop_reason = StopReason::MaxTokens;
-      break;
-    }
-    logits = last_logits(model.forward(ids_tensor({next}), &cache));
-    ++result.decode_steps;
+  if (!s.prefilled) {
+    const auto start = Clock::now();
+    s.logits = last_logits(s.model.forward(ids_tensor(s.prompt_ids), &s.cache));
+    s.result.prefill_seconds = seconds_since(start);
+    s.prefilled = true;
   }
-  result.decode_seconds = seconds_since(start);
+  // Each generation's own steps only: when several take turns, the others' time is not its own.
+  const auto start = Clock::now();
+  s.next_token();
+  s.result.decode_seconds += seconds_since(start);
+  return !s.finished;
+}
 
-  if (!cancelled && !stop_filter.stopped()) {
-    // Characters still incomplete and text that looked like the start of a stop string.
-    std::string rest = stop_filter.push(decoder.finish());
-    if (stop_filter.stopped())
-      result.stop_reason = StopReason::StopString;
-    else
-      rest += stop_filter.finish();
-    if (!rest.empty()) deliver(rest);
+bool Generation::finished() const { return state_->finished; }
+
+const GenerationResult& Generation::result() const { return state_->result; }
+
+GenerationResult generate(CausalLM& model, const Tokenizer& tokenizer, const std::vector<int32_t>& prompt_ids,
+                          const GenerationSettings& settings, const TextStreamCallback& on_text) {
+  Generation generation(model, tokenizer, prompt_ids, settings, on_text);
+  while (generation.step()) {
   }
-  if (result.stop_reason == StopReason::StopString) result.stop_string = stop_filter.matched();
-  return result;
+  return generation.result();
 }
 
 GenerationSettings load_generation_config(const std::string& model_dir, GenerationSettings base) {

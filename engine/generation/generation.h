@@ -4,6 +4,7 @@
 // a stop string, max_new_tokens, the model's context length, or the caller says stop.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,29 @@ struct GenerationResult {
 // (StopReason::Cancelled; text still held back is dropped). When generation ends for another reason,
 // the held-back rest comes in one last call whose return value does not matter.
 using TextStreamCallback = std::function<bool(const std::string& piece)>;
+
+// One generation advanced a token at a time, with its own KV cache, sampler and text state, so
+// several can take turns on one model: the Chat page streams the base model's and the adapter's
+// answers side by side, switching the adapter between their steps. Runs without gradients.
+class Generation {
+ public:
+  // Checks the prompt and settings (see generate); runs nothing yet.
+  Generation(CausalLM& model, const Tokenizer& tokenizer, const std::vector<int32_t>& prompt_ids,
+             const GenerationSettings& settings, TextStreamCallback on_text = {});
+  ~Generation();
+  Generation(const Generation&) = delete;
+  Generation& operator=(const Generation&) = delete;
+
+  // The first call runs the prompt (prefill) and picks the first token; each later call one more
+  // token. Returns false once the generation has ended (and from then on).
+  bool step();
+  bool finished() const;
+  const GenerationResult& result() const;  // final once finished()
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // Generates a continuation of `prompt_ids` (already encoded, special tokens included as the format
 // wants). Runs without gradients. Throws lora::Error for an empty prompt, a prompt that fills the
