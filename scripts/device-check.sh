@@ -120,6 +120,27 @@ run "compare with transformers + PeftModel.from_pretrained" 180 \
 run "generate on cuda with the adapter" 60 cli generate "$TINY" --prompt "What is LoRA Studio?" \
   --adapter "$WORK/adapter" --max-new-tokens 24 --temperature 0 --device cuda
 
+# A model larger than the GPU (a sparse 256 GiB float32 safetensors) is refused before loading, with
+# the numbers (issue 5): needed vs the CUDA device's free memory.
+HUGE=$WORK/huge_model
+python3 - "$HUGE" <<'EOF'
+import json, os, struct, sys
+d = sys.argv[1]; os.makedirs(d, exist_ok=True)
+json.dump({"model_type": "llama", "architectures": ["LlamaForCausalLM"], "vocab_size": 4194304, "hidden_size": 16384,
+           "intermediate_size": 16384, "num_hidden_layers": 1, "num_attention_heads": 128, "torch_dtype": "float32"},
+          open(f"{d}/config.json", "w"))
+size = 4194304 * 16384 * 4
+header = json.dumps({"model.embed_tokens.weight": {"dtype": "F32", "shape": [4194304, 16384], "data_offsets": [0, size]}}).encode()
+header += b" " * (-len(header) % 8)
+with open(f"{d}/model.safetensors", "wb") as f:
+    f.write(struct.pack("<Q", len(header)) + header)
+    f.truncate(8 + len(header) + size)
+EOF
+cli logits "$HUGE" --ids 1,2 --device cuda --dtype float32 --output "$WORK/huge.safetensors" > "$WORK/huge.log" 2>&1
+echo "huge model on cuda: $(tail -1 "$WORK/huge.log")"
+echo "CHECK model larger than the GPU refused with the numbers:" \
+  "$(grep -q 'GPU memory' "$WORK/huge.log" && grep -q 'free memory of CUDA device' "$WORK/huge.log" && echo PASS || echo FAIL)"
+
 # ---- 3. benchmark: engine vs transformers + peft ---------------------------------------------------
 SHAPE=(--hidden-size 2048 --intermediate-size 5632 --layers 16 --heads 16 --vocab-size 32000)
 RUN=(--seq-len 1024 --micro-batch 4 --rank 16 --dropout 0.05 --steps "$BENCH_STEPS" --warmup 2)
