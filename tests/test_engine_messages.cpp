@@ -301,6 +301,11 @@ class TestEngineMessages : public QObject {
     qunsetenv("LORA_STUDIO_INJECT_OOM_AT_STEP");
     QVERIFY2(english.startsWith("out of GPU memory during training"), qPrintable(english));
     check(english, {tmp_.filePath("oom") + "/checkpoint-1", "当前 2", "当前 64"});
+    qputenv("LORA_STUDIO_INJECT_OOM_AT_STEP", "0");  // while loading the model
+    const QString at_load = error_of([&] { lora::train_lora(tiny_run(path("oom-at-load")), false); });
+    qunsetenv("LORA_STUDIO_INJECT_OOM_AT_STEP");
+    QVERIFY2(at_load.startsWith("out of GPU memory while loading the model"), qPrintable(at_load));
+    QVERIFY(check(at_load, {"bfloat16"}).contains("CPU"));
   }
 
   void everyTranslationKeepsItsPlaceholders() {

@@ -451,6 +451,15 @@ class TestFaults : public QObject {
     QVERIFY(!QFile::exists(output + "/adapter_model.safetensors"));  // no half-trained adapter passed off as done
     QVERIFY2(leftovers(output).isEmpty(), qPrintable(leftovers(output).join(", ")));
     resume_to_the_end_and_compare(output);
+
+    // While loading the model, the advice is about the model, not the batch.
+    qputenv("LORA_STUDIO_INJECT_OOM_AT_STEP", "0");
+    const auto at_load = run_cli(train_args(tmp_.path() + "/out_of_memory_at_load"));
+    qunsetenv("LORA_STUDIO_INJECT_OOM_AT_STEP");
+    QVERIFY(at_load.exit_code != 0);
+    QVERIFY2(at_load.err.contains("out of GPU memory while loading the model") &&
+                 at_load.err.contains("choose a smaller model") && !at_load.err.contains("micro-batch"),
+             at_load.err.constData());
   }
 
   // The same for the train command: the folder vanishes after the first step; the run completes.

@@ -26,11 +26,12 @@ using TensorFn = lora::TensorFunction;
 
 // Value and every gradient of `fused` within `tolerance` (relative) of `reference`'s.
 void compare(const char* what, const TensorFn& fused, const TensorFn& reference, const std::vector<at::Tensor>& inputs,
-             double tolerance) {
-  const lora::OpCheckResult result = lora::compare_op(what, fused, reference, inputs, tolerance);
+             double tolerance, bool overwrites_inputs = false) {
+  const lora::OpCheckResult result = lora::compare_op(what, fused, reference, inputs, tolerance, overwrites_inputs);
   QVERIFY2(result.value_error < tolerance, qPrintable(QString("%1: value differs by %2").arg(what).arg(result.value_error)));
   QVERIFY2(result.gradient_error < tolerance,
            qPrintable(QString("%1: a gradient differs by %2").arg(what).arg(result.gradient_error)));
+  QVERIFY2(result.inputs_intact, qPrintable(QString("%1: an input was overwritten").arg(what)));
 }
 
 at::Tensor random(std::vector<int64_t> shape, at::ScalarType dtype, double scale = 1.0, bool grad = true) {
@@ -57,7 +58,7 @@ class TestFusedOps : public QObject {
       compare(
           "cross-entropy", [&](const auto& in) { return lora::fused_cross_entropy_sum(in[0], targets); },
           [&](const auto& in) { return lora::unfused::cross_entropy_sum(in[0], targets); }, {logits},
-          tolerance_for(dtype));
+          tolerance_for(dtype), /*overwrites_inputs=*/true);
     }
     // A target outside the vocabulary is refused with the position named.
     const at::Tensor logits = at::randn({2, 5});
@@ -175,18 +176,20 @@ class TestFusedOps : public QObject {
   void lean_ops_match_their_compositions() {
     for (const auto dtype : kDtypes)
       for (const lora::OpCheckResult& check : lora::check_lean_ops(at::kCPU, dtype))
-        QVERIFY2(check.passed(), qPrintable(QString("lean %1 (%2): value error %3, gradient error %4")
+        QVERIFY2(check.passed(), qPrintable(QString("lean %1 (%2): value error %3, gradient error %4, inputs %5")
                                                 .arg(QString::fromStdString(check.name))
                                                 .arg(dtype == at::kFloat ? "fp32" : "bf16")
                                                 .arg(check.value_error)
-                                                .arg(check.gradient_error)));
+                                                .arg(check.gradient_error)
+                                                .arg(check.inputs_intact ? "intact" : "OVERWRITTEN")));
     // More rows than one fp32 chunk holds (16M values): the chunked loop and its seams.
     const int64_t vocab = int64_t{1} << 22;
     const at::Tensor logits = random({5, vocab}, at::kBFloat16, 2.0);
     const at::Tensor targets = at::tensor({0L, vocab - 1, 12345L, 7L, vocab / 2}, at::kLong);
     compare(
         "lean cross-entropy over chunks", [&](const auto& in) { return lora::lean::cross_entropy_sum(in[0], targets); },
-        [&](const auto& in) { return lora::unfused::cross_entropy_sum(in[0], targets); }, {logits}, 3e-2);
+        [&](const auto& in) { return lora::unfused::cross_entropy_sum(in[0], targets); }, {logits}, 3e-2,
+        /*overwrites_inputs=*/true);
   }
 
   // Its dropout keeps no mask: backward redraws it from the generator state the forward drew it

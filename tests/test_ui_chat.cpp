@@ -30,6 +30,7 @@
 
 #include "app_session.h"
 #include "chat_page.h"
+#include "chat_worker.h"
 #include "test_support.h"
 
 namespace {
@@ -225,6 +226,27 @@ class TestUiChat : public QObject {
     child<QPlainTextEdit>("prompt_edit")->setPlainText("x");
     QVERIFY(child<QPushButton>("send_button")->isEnabled());
     QVERIFY(!child<QPushButton>("stop_button")->isEnabled());
+  }
+
+  // Stop pressed before the worker reached the turn: neither pane runs its prompt or shows a token,
+  // so no one-token "answer" enters either conversation.
+  void a_turn_stopped_before_it_starts_runs_nothing() {
+    ui::ChatWorker worker;
+    QSignalSpy started(&worker, &ui::ChatWorker::paneStarted), pieces(&worker, &ui::ChatWorker::pieceGenerated),
+        finished(&worker, &ui::ChatWorker::paneFinished), turns(&worker, &ui::ChatWorker::turnFinished);
+    ui::ChatTurnRequest request;
+    request.turn = 1000;
+    request.model = session_->model();
+    request.tokenizer = session_->tokenizer();
+    request.model_dir = model_dir_.toStdString();
+    request.adapter_dir = adapter_dir_.toStdString();
+    request.user_message = "Hello?";
+    worker.cancel(request.turn);
+    worker.runTurn(request);
+    QCOMPARE(started.count(), 0);
+    QCOMPARE(pieces.count(), 0);
+    QCOMPARE(finished.count(), 0);
+    QCOMPARE(turns.count(), 1);
   }
 
   void clear_starts_over_and_settings_persist() {

@@ -569,31 +569,41 @@
     </message>
     <message>
         <location filename="../ui/engine_messages.cpp" line="200" />
+        <source>out of GPU memory while loading the model (%1): choose a smaller model, bfloat16 precision, or the CPU</source>
+        <translation>加载模型时显存不足（%1）：请换用更小的模型、选择 bfloat16 精度，或改用 CPU</translation>
+    </message>
+    <message>
+        <location filename="../ui/engine_messages.cpp" line="204" />
+        <source>out of memory (RAM) while loading the model (%1): choose a smaller model, bfloat16 precision, or close other programs</source>
+        <translation>加载模型时内存不足（%1）：请换用更小的模型、选择 bfloat16 精度，或关闭其他程序</translation>
+    </message>
+    <message>
+        <location filename="../ui/engine_messages.cpp" line="208" />
         <source>out of GPU memory during training (%1). Lower --micro-batch-size (now %2) or --cutoff-len (now %3)%4. %5</source>
         <translation>训练时显存不足（%1）。请调低微批大小（当前 %2）或截断长度（当前 %3）%4。%5</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="204" />
+        <location filename="../ui/engine_messages.cpp" line="212" />
         <source>out of memory (RAM) during training (%1). Lower --micro-batch-size (now %2) or --cutoff-len (now %3)%4. %5</source>
         <translation>训练时内存不足（%1）。请调低微批大小（当前 %2）或截断长度（当前 %3）%4。%5</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="208" />
+        <location filename="../ui/engine_messages.cpp" line="216" />
         <source>training stopped at step %1: the loss became %2. Lower the learning rate or use float32 precision. %3</source>
         <translation>训练在第 %1 步停止：损失变成了 %2。请调低学习率，或使用 float32 精度。%3</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="212" />
+        <location filename="../ui/engine_messages.cpp" line="220" />
         <source>batch size (%1) must be a multiple of the micro-batch size (%2)</source>
         <translation>批大小（%1）必须是微批大小（%2）的整数倍</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="213" />
+        <location filename="../ui/engine_messages.cpp" line="221" />
         <source>an eval split needs at least 2 records (one to train on, one to evaluate); the dataset has %1 — give a separate eval file instead</source>
         <translation>划分验证集至少需要 2 条记录（一条训练，一条验证）；该数据集只有 %1 条，请另外提供验证集文件</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="216" />
+        <location filename="../ui/engine_messages.cpp" line="224" />
         <source>the tokenizer has no eos_token, so add_eos cannot append one; turn add_eos off (--no-add-eos)</source>
         <translation>分词器没有 eos_token，无法在末尾添加；请关闭“添加 EOS”（--no-add-eos）</translation>
     </message>
@@ -603,77 +613,77 @@
         <translation>训练设置无效：%1</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="224" />
+        <location filename="../ui/engine_messages.cpp" line="232" />
         <source>%1: unknown setting '%2'</source>
         <translation>%1：未知设置 “%2”</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="225" />
+        <location filename="../ui/engine_messages.cpp" line="233" />
         <source>%1: setting '%2' has the wrong type (%3)</source>
         <translation>%1：设置 “%2” 的类型错误（%3）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="227" />
+        <location filename="../ui/engine_messages.cpp" line="235" />
         <source>%1: has no %2 (the save did not finish, or the file was deleted)</source>
         <translation>%1：缺少 %2（保存未完成，或文件已被删除）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="228" />
+        <location filename="../ui/engine_messages.cpp" line="236" />
         <source>%1: is missing (listed in %2)</source>
         <translation>%1：文件缺失（%2 中列出了它）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="229" />
+        <location filename="../ui/engine_messages.cpp" line="237" />
         <source>%1: is %2 bytes, the manifest says %3 (truncated or overwritten)</source>
         <translation>%1：大小为 %2 字节，清单记录为 %3 字节（文件被截断或覆盖）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="230" />
+        <location filename="../ui/engine_messages.cpp" line="238" />
         <source>%1: SHA-256 %2... differs from the manifest's %3... (the file is damaged)</source>
         <translation>%1：SHA-256 %2... 与清单中的 %3... 不一致（文件已损坏）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="231" />
+        <location filename="../ui/engine_messages.cpp" line="239" />
         <source>%1: cannot create the checkpoint folder (%2)</source>
         <translation>%1：无法创建检查点文件夹（%2）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="233" />
+        <location filename="../ui/engine_messages.cpp" line="241" />
         <source>reading %1</source>
         <translation>正在读取 %1</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="234" />
+        <location filename="../ui/engine_messages.cpp" line="242" />
         <source>%1 training examples (%2 tokens, %3 trained on; %4 truncated, %5 dropped), %6 evaluation examples</source>
         <translation>%1 条训练样本（%2 个 token，其中 %3 个参与训练；%4 条被截断，%5 条被丢弃），%6 条验证样本</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="237" />
+        <location filename="../ui/engine_messages.cpp" line="245" />
         <source>%1 training examples (%2 tokens, %3 trained on; %4 truncated, %5 dropped)</source>
         <translation>%1 条训练样本（%2 个 token，其中 %3 个参与训练；%4 条被截断，%5 条被丢弃）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="238" />
+        <location filename="../ui/engine_messages.cpp" line="246" />
         <source>loading %1</source>
         <translation>正在加载 %1</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="239" />
+        <location filename="../ui/engine_messages.cpp" line="247" />
         <source>computing on %1</source>
         <translation>计算设备：%1</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="240" />
+        <location filename="../ui/engine_messages.cpp" line="248" />
         <source>CPU, %1 threads (%2)</source>
         <translation>CPU，%1 个线程（%2）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="241" />
+        <location filename="../ui/engine_messages.cpp" line="249" />
         <source>CPU, %1 thread (%2)</source>
         <translation>CPU，%1 个线程（%2）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="242" />
+        <location filename="../ui/engine_messages.cpp" line="250" />
         <source>resuming from %1 at step %2</source>
         <translation>从 %1 的第 %2 步继续训练</translation>
     </message>
@@ -683,197 +693,197 @@
         <translation>跳过已损坏的检查点：%1</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="218" />
+        <location filename="../ui/engine_messages.cpp" line="226" />
         <source>target_modules is empty; choose at least one of q_proj ... down_proj or all-linear</source>
         <translation>target_modules 为空；请至少选择 q_proj … down_proj 中的一个，或 all-linear</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="220" />
+        <location filename="../ui/engine_messages.cpp" line="228" />
         <source>set epochs or max_steps to a positive number</source>
         <translation>请把训练轮数或最大步数设为正数</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="221" />
+        <location filename="../ui/engine_messages.cpp" line="229" />
         <source>batch_size (%1) must be a positive multiple of micro_batch_size (%2)</source>
         <translation>批大小（%1）必须是微批大小（%2）的正整数倍</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="222" />
+        <location filename="../ui/engine_messages.cpp" line="230" />
         <source>cutoff_len must be at least 2 tokens</source>
         <translation>截断长度至少为 2 个 token</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="223" />
+        <location filename="../ui/engine_messages.cpp" line="231" />
         <source>learning_rate must be a positive number</source>
         <translation>学习率必须是正数</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="243" />
+        <location filename="../ui/engine_messages.cpp" line="251" />
         <source>no checkpoint in %1: starting from step 0</source>
         <translation>%1 中没有检查点：从第 0 步开始</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="244" />
+        <location filename="../ui/engine_messages.cpp" line="252" />
         <source>saving the adapter to %1</source>
         <translation>正在将适配器保存到 %1</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="245" />
+        <location filename="../ui/engine_messages.cpp" line="253" />
         <source>saving %1</source>
         <translation>正在保存 %1</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="246" />
+        <location filename="../ui/engine_messages.cpp" line="254" />
         <source>done: %1 of %2 steps, last loss %3; adapter saved in %4</source>
         <translation>完成：%1 / %2 步，最后损失 %3；适配器已保存到 %4</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="247" />
+        <location filename="../ui/engine_messages.cpp" line="255" />
         <source>stopped: %1 of %2 steps, last loss %3; adapter saved in %4</source>
         <translation>已停止：%1 / %2 步，最后损失 %3；适配器已保存到 %4</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="248" />
+        <location filename="../ui/engine_messages.cpp" line="256" />
         <source>reached the target loss %1: %2 of %3 steps, last loss %4; adapter saved in %5</source>
         <translation>已达到目标损失 %1：%2 / %3 步，最后损失 %4；适配器已保存到 %5</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="251" />
+        <location filename="../ui/engine_messages.cpp" line="259" />
         <source>%1: is the base model's folder; write the merged model to a new folder</source>
         <translation>%1：这是基础模型的文件夹；请把合并后的模型写入新文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="252" />
+        <location filename="../ui/engine_messages.cpp" line="260" />
         <source>%1: is the adapter's folder; write the merged model to a new folder</source>
         <translation>%1：这是适配器的文件夹；请把合并后的模型写入新文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="253" />
+        <location filename="../ui/engine_messages.cpp" line="261" />
         <source>%1: exists and is not a folder</source>
         <translation>%1：已存在且不是文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="254" />
+        <location filename="../ui/engine_messages.cpp" line="262" />
         <source>%1: already holds a model (%2); choose a new folder, or allow replacing its model files (merge --force)</source>
         <translation>%1：已包含模型（%2）；请选择新文件夹，或允许替换其中的模型文件</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="257" />
+        <location filename="../ui/engine_messages.cpp" line="265" />
         <source>merge cancelled; nothing was written to %1</source>
         <translation>合并已取消；没有向 %1 写入任何内容</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="258" />
+        <location filename="../ui/engine_messages.cpp" line="266" />
         <source>%1: tensor '%2' has dtype %3; a LoRA delta can only be merged into floating-point weights (quantized models cannot be merged)</source>
         <translation>%1：张量 “%2” 的数据类型是 %3；LoRA 增量只能合并到浮点权重中（无法合并量化模型）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="261" />
+        <location filename="../ui/engine_messages.cpp" line="269" />
         <source>%1: cannot move the merged model into place (%2)</source>
         <translation>%1：无法将合并后的模型移动到目标位置（%2）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="262" />
+        <location filename="../ui/engine_messages.cpp" line="270" />
         <source>%1: cannot create the folder (%2)</source>
         <translation>%1：无法创建文件夹（%2）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="263" />
+        <location filename="../ui/engine_messages.cpp" line="271" />
         <source>the adapter uses rsLoRA (scaling lora_alpha/sqrt(r)); the merged weights include that scaling exactly, but llama.cpp's convert_lora_to_gguf.py ignores use_rslora and would scale the adapter by lora_alpha/r: for llama.cpp, convert this merged model rather than the adapter</source>
         <translation>该适配器使用 rsLoRA（缩放系数 lora_alpha/sqrt(r)）；合并后的权重已精确包含这一缩放，但 llama.cpp 的 convert_lora_to_gguf.py 会忽略 use_rslora，按 lora_alpha/r 缩放适配器：用于 llama.cpp 时，请转换这个合并后的模型，而不是适配器</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="267" />
+        <location filename="../ui/engine_messages.cpp" line="275" />
         <source>the adapter changes lm_head, which the base model ties to the input embedding: the merged model has its own lm_head.weight and tie_word_embeddings false (the embedding is unchanged)</source>
         <translation>该适配器修改了 lm_head，而基础模型的 lm_head 与输入嵌入共享权重：合并后的模型有独立的 lm_head.weight，且 tie_word_embeddings 为 false（嵌入层不变）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="270" />
+        <location filename="../ui/engine_messages.cpp" line="278" />
         <source>weights stored as %1 (the base model is %2)</source>
         <translation>权重以 %1 保存（基础模型为 %2）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="272" />
+        <location filename="../ui/engine_messages.cpp" line="280" />
         <source>%1: not an adapter folder (no adapter_config.json)</source>
         <translation>%1：不是适配器文件夹（缺少 adapter_config.json）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="273" />
+        <location filename="../ui/engine_messages.cpp" line="281" />
         <source>%1: the copy cannot go into the adapter folder itself</source>
         <translation>%1：不能复制到适配器文件夹自身之中</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="274" />
+        <location filename="../ui/engine_messages.cpp" line="282" />
         <source>%1: folder does not exist</source>
         <translation>%1：文件夹不存在</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="275" />
+        <location filename="../ui/engine_messages.cpp" line="283" />
         <source>%1: already exists</source>
         <translation>%1：已存在</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="276" />
+        <location filename="../ui/engine_messages.cpp" line="284" />
         <source>%1: cannot create the folder</source>
         <translation>%1：无法创建文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="279" />
+        <location filename="../ui/engine_messages.cpp" line="287" />
         <source>generate: the prompt has %1 tokens, which fills the model's context length of %2 (max_position_embeddings in config.json)</source>
         <translation>生成失败：提示词有 %1 个 token，已占满模型 %2 的上下文长度（config.json 中的 max_position_embeddings）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="282" />
+        <location filename="../ui/engine_messages.cpp" line="290" />
         <source>unknown prompt format '%1'; expected one of %2</source>
         <translation>未知的提示词格式 “%1”；可选：%2</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="283" />
+        <location filename="../ui/engine_messages.cpp" line="291" />
         <source>chat format %1: message %2 is from '%3'; after the optional system message, roles must alternate user/assistant/user/...</source>
         <translation>对话格式 %1：第 %2 条消息来自 “%3”；除开头可选的 system 消息外，角色必须按 user/assistant/user/... 交替</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="288" />
+        <location filename="../ui/engine_messages.cpp" line="296" />
         <source>%1: cannot read: %2</source>
         <translation>%1：无法读取：%2</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="289" />
+        <location filename="../ui/engine_messages.cpp" line="297" />
         <source>%1: cannot open: %2</source>
         <translation>%1：无法打开：%2</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="290" />
+        <location filename="../ui/engine_messages.cpp" line="298" />
         <source>%1: cannot open the file</source>
         <translation>%1：无法打开文件</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="291" />
+        <location filename="../ui/engine_messages.cpp" line="299" />
         <source>%1: is a folder, expected a file</source>
         <translation>%1：是文件夹，需要的是文件</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="292" />
+        <location filename="../ui/engine_messages.cpp" line="300" />
         <source>%1: not a folder</source>
         <translation>%1：不是文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="293" />
+        <location filename="../ui/engine_messages.cpp" line="301" />
         <source>%1: no such folder</source>
         <translation>%1：文件夹不存在</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="294" />
+        <location filename="../ui/engine_messages.cpp" line="302" />
         <source>%1: not valid JSON: %2</source>
         <translation>%1：不是有效的 JSON：%2</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="295" />
+        <location filename="../ui/engine_messages.cpp" line="303" />
         <source>%1: not valid JSON (%2)</source>
         <translation>%1：不是有效的 JSON（%2）</translation>
     </message>
     <message>
-        <location filename="../ui/engine_messages.cpp" line="296" />
+        <location filename="../ui/engine_messages.cpp" line="304" />
         <source>%1: expected a JSON object</source>
         <translation>%1：应为 JSON 对象</translation>
     </message>

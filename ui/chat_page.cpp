@@ -353,7 +353,7 @@ void ChatPage::send() {
 
   active_turn_ = request.turn;
   turn_uses_adapter_ = !request.adapter_dir.empty();
-  adapter_pane_started_ = false;
+  base_pane_started_ = adapter_pane_started_ = false;
   turn_user_message_ = text;
   base_pane_->beginTurn(text);
   if (turn_uses_adapter_) {
@@ -386,7 +386,7 @@ void ChatPage::clearConversation() {
 
 void ChatPage::onPaneStarted(quint64 turn, int id) {
   if (turn != active_turn_) return;
-  if (id == kAdapterPane) adapter_pane_started_ = true;
+  (id == kAdapterPane ? adapter_pane_started_ : base_pane_started_) = true;
   pane(id)->beginAnswer(id == kBasePane ? tr("Base model") : tr("With adapter"));
 }
 
@@ -415,12 +415,13 @@ void ChatPage::onPaneFinished(quint64 turn, int id, const QString& answer, int t
 
 void ChatPage::onPaneFailed(quint64 turn, int id, const QString& message) {
   if (turn != active_turn_) return;
-  if (id == kAdapterPane) adapter_pane_started_ = true;  // it had its turn, and says why it failed
+  (id == kAdapterPane ? adapter_pane_started_ : base_pane_started_) = true;  // it says why it failed
   pane(id)->failAnswer(message);
 }
 
 void ChatPage::onTurnFinished(quint64 turn) {
   if (turn != active_turn_) return;
+  if (!base_pane_started_) base_pane_->setStatus(tr("Stopped before this pane answered"));
   if (turn_uses_adapter_ && !adapter_pane_started_)
     adapter_pane_->setStatus(tr("Stopped before this pane answered"));
   active_turn_ = 0;

@@ -81,7 +81,7 @@ class ChatPage : public QWidget {
   quint64 last_turn_ = 0;
   quint64 active_turn_ = 0;  // 0 = none running (or its results are no longer wanted)
   bool turn_uses_adapter_ = false;
-  bool adapter_pane_started_ = false;
+  bool base_pane_started_ = false, adapter_pane_started_ = false;  // this turn reached the pane
   QString turn_user_message_;
   std::vector<lora::ChatMessage> base_history_, adapter_history_;
 };

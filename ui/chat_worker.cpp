@@ -91,6 +91,7 @@ void ChatWorker::runTurn(const ChatTurnRequest& request) {
   struct PaneRun {
     int pane;
     std::unique_ptr<lora::Generation> generation;
+    bool started = false;
   };
   std::vector<PaneRun> runs;
   for (int pane : {kBasePane, kAdapterPane}) {
@@ -113,7 +114,6 @@ void ChatWorker::runTurn(const ChatTurnRequest& request) {
                                   if (!piece.empty()) emit pieceGenerated(turn, pane, QString::fromStdString(piece));
                                   return !isCancelled(turn);
                                 })});
-      emit paneStarted(turn, pane);
     } catch (const std::exception& e) {
       emit paneFailed(turn, pane, engineMessage(e));
     }
@@ -131,6 +131,15 @@ void ChatWorker::runTurn(const ChatTurnRequest& request) {
     any_running = false;
     for (PaneRun& run : runs) {
       if (!run.generation) continue;  // ended (finished or failed)
+      if (!run.started) {
+        // Stopped before this pane's first step: it runs no prefill and never starts (the page says so).
+        if (isCancelled(turn)) {
+          run.generation.reset();
+          continue;
+        }
+        run.started = true;
+        emit paneStarted(turn, run.pane);
+      }
       try {
         if (model.has_adapter()) model.set_adapter_enabled(run.pane == kAdapterPane);
         if (run.generation->step()) {

@@ -198,6 +198,14 @@ const Shape kShapes[] = {
     {QT_TRANSLATE_NOOP("EngineMessage",
                        "%1: no record is left to train on (%2 dropped at the cutoff length of %3 tokens)")},
     {QT_TRANSLATE_NOOP("EngineMessage",
+                       "out of GPU memory while loading the model (%1): choose a smaller model, bfloat16 precision, "
+                       "or the CPU"),
+     {1}},
+    {QT_TRANSLATE_NOOP("EngineMessage",
+                       "out of memory (RAM) while loading the model (%1): choose a smaller model, bfloat16 precision, "
+                       "or close other programs"),
+     {1}},
+    {QT_TRANSLATE_NOOP("EngineMessage",
                        "out of GPU memory during training (%1). Lower --micro-batch-size (now %2) or --cutoff-len (now "
                        "%3)%4. %5"),
      {1, 4, 5}},

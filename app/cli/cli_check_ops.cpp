@@ -36,8 +36,9 @@ int run_check_ops(const Args& args) {
   std::printf("%-28s %-9s %12s %12s %10s\n", "op", "dtype", "value err", "grad err", "tolerance");
   for (const c10::ScalarType dtype : dtypes) {
     for (const lora::OpCheckResult& check : lora::check_lean_ops(device, dtype)) {
-      std::printf("%-28s %-9s %12.3g %12.3g %10.0e %s\n", check.name.c_str(), lora::dtype_to_string(dtype).c_str(),
-                  check.value_error, check.gradient_error, check.tolerance, check.passed() ? "ok" : "FAILED");
+      std::printf("%-28s %-9s %12.3g %12.3g %10.0e %s%s\n", check.name.c_str(), lora::dtype_to_string(dtype).c_str(),
+                  check.value_error, check.gradient_error, check.tolerance, check.passed() ? "ok" : "FAILED",
+                  check.inputs_intact ? "" : " (an input was overwritten)");
       all_passed = all_passed && check.passed();
     }
   }

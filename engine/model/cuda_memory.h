@@ -22,7 +22,8 @@ bool cuda_allocator_stats(const c10::Device& device, CudaAllocatorStats* stats);
 // Starts new peaks at the current values (torch.cuda.reset_peak_memory_stats).
 void reset_cuda_peak_memory(const c10::Device& device);
 // Returns the CUDA caching allocator's unused cached blocks to the driver (torch.cuda.empty_cache), e.g.
-// after a failed training run so another model in the process can allocate. No-op without CUDA.
+// after a failed training run so another model in the process can allocate. No-op without CUDA, and
+// below libtorch 2.9 (no device-generic allocator interface there; the blocks stay cached for reuse).
 void release_cached_cuda_memory();
 
 }  // namespace lora

@@ -455,9 +455,15 @@ at::Tensor fused_silu_mul(const at::Tensor& gate, const at::Tensor& up) {
 at::Tensor fused_lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                              const at::Tensor& lora_A, const at::Tensor& lora_B, double scaling, double dropout,
                              uint64_t dropout_seed) {
-  if (weight.scalar_type() != x.scalar_type() || weight.requires_grad() || (bias.defined() && bias.requires_grad()))
-    return unfused::lora_linear(x, weight, bias, lora_A, lora_B, scaling,
-                                dropout > 0 ? dropout_mask(x, dropout, dropout_seed) : at::Tensor());
+  if (weight.scalar_type() != x.scalar_type() || weight.requires_grad() || (bias.defined() && bias.requires_grad())) {
+    // Off the CPU the mask comes from the device's generator, which gradient checkpointing replays
+    // (a CPU-drawn seed would give the recomputation another mask).
+    at::Tensor mask;
+    if (dropout > 0)
+      mask = x.is_cpu() ? dropout_mask(x, dropout, dropout_seed)
+                        : (lean::draw_keep_mask(x, dropout).to(at::kFloat) / (1.0 - dropout)).to(x.scalar_type());
+    return unfused::lora_linear(x, weight, bias, lora_A, lora_B, scaling, mask);
+  }
   if (!fusable(x)) return lean::lora_linear(x, weight, bias, lora_A, lora_B, scaling, dropout);
   return LoraLinearFunction::apply(x, weight, bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt, lora_A,
                                    lora_B, scaling, dropout, static_cast<int64_t>(dropout_seed));

@@ -84,7 +84,8 @@ struct RmsNorm : public torch::autograd::Function<RmsNorm> {
     const auto saved = ctx->get_saved_variables();
     const at::Tensor &x = saved[0], &weight = saved[1], &rstd = saved[2];
     const at::Tensor g = at::mul(grad_outputs[0], weight).to(at::kFloat);
-    const at::Tensor normalised = x.to(at::kFloat).mul_(rstd);
+    // Out of place: for an fp32 x, x.to(kFloat) is x itself, and the saved input must stay intact.
+    const at::Tensor normalised = at::mul(x, rstd);  // fp32 by type promotion (rstd is fp32)
     const at::Tensor projection = at::mul(g, normalised).mean(-1, /*keepdim=*/true);
     at::Tensor grad_x = normalised.mul_(projection).neg_().add_(g).mul_(rstd).to(x.scalar_type());
     return {grad_x, at::Tensor(), at::Tensor()};
@@ -122,15 +123,28 @@ void set_generator_state(at::Generator& generator, const at::Tensor& state) {
   generator.set_state(state);
 }
 
+// Puts a generator back to the state it had when the guard was made, also when the draw in between
+// throws (a CUDA out-of-memory in backward, the step's peak).
+class GeneratorStateGuard {
+ public:
+  explicit GeneratorStateGuard(at::Generator generator)
+      : generator_(std::move(generator)), saved_(generator_state(generator_)) {}
+  ~GeneratorStateGuard() { set_generator_state(generator_, saved_); }
+  GeneratorStateGuard(const GeneratorStateGuard&) = delete;
+  GeneratorStateGuard& operator=(const GeneratorStateGuard&) = delete;
+
+ private:
+  at::Generator generator_;
+  at::Tensor saved_;
+};
+
 // The 0/1 mask, redrawn in backward with the generator put back where the forward found it (and
 // then returned to where it was, so the draws that follow are unchanged).
 at::Tensor redraw_keep_mask(const at::Tensor& x, double dropout, const at::Tensor& state_at_forward) {
   at::Generator generator = generator_for(x);
-  const at::Tensor now = generator_state(generator);
+  const GeneratorStateGuard restore(generator);
   set_generator_state(generator, state_at_forward);
-  at::Tensor mask = draw_keep_mask(x, dropout);
-  set_generator_state(generator, now);
-  return mask;
+  return draw_keep_mask(x, dropout);
 }
 
 struct LoraLinear : public torch::autograd::Function<LoraLinear> {

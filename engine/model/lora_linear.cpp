@@ -41,7 +41,7 @@ at::Tensor LoraLinear::forward(const at::Tensor& x) {
   // draw the same masks.
   if (is_training())
     return fused_lora_linear(x, weight_, bias_, lora_A_->weight, lora_B_->weight, scaling_, dropout_,
-                             dropout_ > 0.0 ? draw_dropout_seed() : 0);
+                             dropout_ > 0.0 && x.is_cpu() ? draw_dropout_seed() : 0);
   // Inference: no dropout; the fp32 masters cast to the compute dtype, so the matmuls run at the base
   // layer's speed.
   const auto dtype = x.scalar_type();

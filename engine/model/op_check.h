@@ -18,15 +18,17 @@ struct OpCheckResult {
   double value_error = 0;    // max |a - b| / max |b| of the outputs
   double gradient_error = 0; // the worst of the inputs' gradients, same measure
   double tolerance = 0;
-  bool passed() const { return value_error < tolerance && gradient_error < tolerance; }
+  bool inputs_intact = true;  // no input was written to (a node must not overwrite what it saved)
+  bool passed() const { return value_error < tolerance && gradient_error < tolerance && inputs_intact; }
 };
 
 using TensorFunction = std::function<at::Tensor(const std::vector<at::Tensor>&)>;
 
 // tested(inputs) against reference(inputs): values, and the gradients of Σ value·w (w random, the
-// same for both) for every input that requires grad.
+// same for both) for every input that requires grad. `overwrites_inputs`: the op's contract lets its
+// backward reuse its input's memory (the cross-entropies write the gradient over the logits).
 OpCheckResult compare_op(const std::string& name, const TensorFunction& tested, const TensorFunction& reference,
-                         const std::vector<at::Tensor>& inputs, double tolerance);
+                         const std::vector<at::Tensor>& inputs, double tolerance, bool overwrites_inputs = false);
 
 // fp32: summation order only; bf16: one or two roundings of 2^-8 relative apart.
 double op_tolerance(c10::ScalarType dtype);

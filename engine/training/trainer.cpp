@@ -47,8 +47,9 @@ uint64_t mix_seed(uint64_t seed, int64_t step, size_t micro) {
 }
 
 // Fault injection for the tests (tests/test_faults.cpp, test_ui_train.cpp): LORA_STUDIO_INJECT_OOM_AT_STEP=N
-// makes step N (1-based) fail the way the CUDA caching allocator fails, so the out-of-memory path (the
-// run stops, checkpoints stay, the advice) is exercised on machines without a GPU.
+// makes step N (1-based; 0 = right after the model is loaded) fail the way the CUDA caching allocator
+// fails, so the out-of-memory paths (the run stops, checkpoints stay, the advice) are exercised on
+// machines without a GPU.
 void inject_out_of_memory_for_tests(int64_t step_number) {
   const char* at_step = std::getenv("LORA_STUDIO_INJECT_OOM_AT_STEP");  // read per step: tests set it mid-process
   if (at_step && step_number == std::atoll(at_step))
@@ -57,9 +58,15 @@ void inject_out_of_memory_for_tests(int64_t step_number) {
                      "21.80 GiB already allocated; 1.12 GiB free) [injected by LORA_STUDIO_INJECT_OOM_AT_STEP]");
 }
 
-// True for the CPU allocator's failure (c10::Error "DefaultCPUAllocator: can't allocate memory").
-bool is_cpu_out_of_memory(const c10::Error& e) {
-  return std::string(e.what_without_backtrace()).find("can't allocate memory") != std::string::npos;
+enum class OutOfMemory { No, Gpu, Ram };
+
+// Out-of-memory failures that reach us as a plain c10::Error: the CPU allocator's ("can't allocate
+// memory"), and on CUDA those of the driver and cuBLAS rather than the caching allocator.
+OutOfMemory out_of_memory_kind(const c10::Error& e) {
+  const std::string what = e.what_without_backtrace();
+  for (const char* gpu : {"CUDA out of memory", "CUDA error: out of memory", "CUBLAS_STATUS_ALLOC_FAILED"})
+    if (what.find(gpu) != std::string::npos) return OutOfMemory::Gpu;
+  return what.find("can't allocate memory") != std::string::npos ? OutOfMemory::Ram : OutOfMemory::No;
 }
 
 // One padded micro-batch: right-padded ids (padding sits after every real token, so with a causal
@@ -122,6 +129,8 @@ class Run {
       : s_(s), resume_(resume), callback_(callback) {}
 
   TrainingResult execute();
+  // Set once the model is loaded and the steps begin (an out-of-memory before that is the model's).
+  bool* stepping = nullptr;
 
  private:
   bool report(TrainingProgress p) {
@@ -196,6 +205,7 @@ void Run::prepare_model() {
   compute.dtype = s_.precision;
   compute.threads = s_.threads;
   model_ = CausalLM::load(s_.model_dir, compute);
+  inject_out_of_memory_for_tests(0);
   if (!s_.init_adapter.empty()) {
     model_->load_adapter(s_.init_adapter);
     model_->set_adapter_trainable(true);
@@ -236,6 +246,7 @@ TrainingResult Run::execute() {
   // Everything that can fail on bad input happens before the output folder is touched.
   prepare_data();
   prepare_model();
+  if (stepping) *stepping = true;
 
   std::vector<int64_t> lengths;
   for (const auto& e : train_set_.examples) lengths.push_back(static_cast<int64_t>(e.input_ids.size()));
@@ -425,12 +436,18 @@ TrainingResult Run::execute() {
 }
 
 // Out of memory stops the run; checkpoints already written stay as they are. The message says what
-// to lower (the settings that decide activation memory) and where the run can continue from.
-Error out_of_memory_error(const TrainingSettings& settings, const std::string& what, bool on_gpu) {
+// to lower: while loading, the model itself does not fit; while stepping, the settings that decide
+// activation memory, and where the run can continue from.
+Error out_of_memory_error(const TrainingSettings& settings, const std::string& what, bool on_gpu, bool stepping) {
+  const std::string memory = on_gpu ? "out of GPU memory" : "out of memory (RAM)";
+  if (!stepping)
+    return Error(memory + " while loading the model (" + what.substr(0, 200) + "): " +
+                 (on_gpu ? "choose a smaller model, bfloat16 precision, or the CPU"
+                         : "choose a smaller model, bfloat16 precision, or close other programs"));
   const auto checkpoints = list_training_checkpoints(settings.output_dir);
-  return Error(std::string(on_gpu ? "out of GPU memory" : "out of memory (RAM)") + " during training (" +
-               what.substr(0, 200) + "). Lower --micro-batch-size (now " + std::to_string(settings.micro_batch_size) +
-               ") or --cutoff-len (now " + std::to_string(settings.cutoff_len) + ")" +
+  return Error(memory + " during training (" + what.substr(0, 200) + "). Lower --micro-batch-size (now " +
+               std::to_string(settings.micro_batch_size) + ") or --cutoff-len (now " +
+               std::to_string(settings.cutoff_len) + ")" +
                (settings.gradient_checkpointing ? "" : ", or turn on --gradient-checkpointing") + ". " +
                (checkpoints.empty() ? "No checkpoint had been saved."
                                     : "The last checkpoint is kept (" + checkpoints.front() + "): continue with --resume."));
@@ -439,19 +456,23 @@ Error out_of_memory_error(const TrainingSettings& settings, const std::string& w
 }  // namespace
 
 TrainingResult train_lora(const TrainingSettings& settings, bool resume, const TrainingCallback& callback) {
+  bool stepping = false;
   try {
     Run run(settings, resume, callback);
+    run.stepping = &stepping;
     return run.execute();
   } catch (const c10::OutOfMemoryError& e) {
     // The run's tensors are gone with `run`; hand the allocator's cached blocks back too, so a model
     // loaded elsewhere in the process (the window's chat) has its memory again.
     release_cached_cuda_memory();
-    throw out_of_memory_error(settings, e.what_without_backtrace(), true);
+    throw out_of_memory_error(settings, e.what_without_backtrace(), true, stepping);
   } catch (const std::bad_alloc&) {
-    throw out_of_memory_error(settings, "an allocation failed", false);
+    throw out_of_memory_error(settings, "an allocation failed", false, stepping);
   } catch (const c10::Error& e) {
-    if (!is_cpu_out_of_memory(e)) throw;
-    throw out_of_memory_error(settings, e.what_without_backtrace(), false);
+    const OutOfMemory kind = out_of_memory_kind(e);
+    if (kind == OutOfMemory::No) throw;
+    if (kind == OutOfMemory::Gpu) release_cached_cuda_memory();
+    throw out_of_memory_error(settings, e.what_without_backtrace(), kind == OutOfMemory::Gpu, stepping);
   }
 }
 
