@@ -29,6 +29,7 @@
 #include <QTemporaryDir>
 #include <QTranslator>
 #include <QXmlStreamReader>
+#include <QDir>
 #include <QtTest>
 #include <filesystem>
 #include <functional>
@@ -197,6 +198,44 @@ class TestEngineMessages : public QObject {
              qPrintable(chinese_lines[2]));
   }
 
+  // Folder names holding the short literals a template splits on (": ", " is ") stay whole; a
+  // ShareGPT record's reason and a Chinese first character are translated too.
+  void awkwardPathsAndConversationRecords() {
+    const auto tokenizer = lora::Tokenizer::load(model_dir_);
+    QDir().mkpath(tmp_.filePath("run: v2"));
+    write(tmp_.filePath("run: v2/bad.jsonl"),
+          "{\"instruction\": \"Say hi\", \"output\": \"Hi\"}\n{\"instruction\": 5, \"output\": \"five\"}\n");
+    const QString english = error_of([&] { lora::TrainingDataset::load(path("run: v2/bad.jsonl"), *tokenizer); });
+    const QString summary = check(english, {tmp_.filePath("run: v2/bad.jsonl")}).section('\n', 0, 0);
+    QVERIFY2(summary.startsWith(tmp_.filePath("run: v2/bad.jsonl")) && summary.contains(QString::fromUtf8("2 条记录中有 1 条")),
+             qPrintable(summary));
+
+    QDir().mkpath(tmp_.filePath("this is it"));
+    QByteArray utf16("\xFF\xFE");
+    for (const char c : std::string("[{\"instruction\": \"a\", \"output\": \"b\"}]")) utf16 += QByteArray(1, c) + '\0';
+    write(tmp_.filePath("this is it/data.json"), utf16);
+    const QString utf16_english = error_of([&] { lora::read_dataset_file(path("this is it/data.json")); });
+    QVERIFY2(utf16_english.contains("UTF-16"), qPrintable(utf16_english));
+    QVERIFY(check(utf16_english, {tmp_.filePath("this is it/data.json")}).startsWith(tmp_.filePath("this is it/data.json")));
+
+    write(tmp_.filePath("sharegpt.jsonl"),
+          "{\"conversations\": [{\"from\": \"human\", \"value\": \"hi\"}, {\"from\": \"gpt\", \"value\": 5}]}\n"
+          "{\"conversations\": [{\"from\": \"human\", \"value\": \"hi\"}, {\"from\": \"gpt\", \"value\": \"ok\"}]}\n");
+    const QString conversation = error_of([&] { lora::TrainingDataset::load(path("sharegpt.jsonl"), *tokenizer); });
+    const QString reason = check(conversation, {"conversations[1]"}).section('\n', 1, 1);
+    QVERIFY2(has_chinese(reason) && !reason.contains("expected"), qPrintable(reason));
+
+    write(tmp_.filePath("plain.jsonl"), QString::fromUtf8("你好，这不是 JSON\n").toUtf8());
+    const QString plain = error_of([&] { lora::read_dataset_file(path("plain.jsonl")); });
+    QVERIFY2(!check(plain, {tmp_.filePath("plain.jsonl")}).contains("non-ASCII"), qPrintable(plain));
+
+    // A part of messages is not taken for a whole one: this line matches no message shape.
+    QCoreApplication::installTranslator(&engine_zh_);
+    const QString unmatched = ui::engineMessage(std::string("X: is 123 bytes"));
+    QCoreApplication::removeTranslator(&engine_zh_);
+    QCOMPARE(unmatched, QString("X: is 123 bytes"));
+  }
+
   void invalidTrainingSetting() {
     lora::TrainingSettings s = tiny_run(path("never"));
     s.max_steps = 0;
@@ -358,7 +397,7 @@ class TestEngineMessages : public QObject {
     QVERIFY(list);
     QTRY_COMPARE(list->count(), 2);
     const QString record2 = list->item(0)->text();
-    QVERIFY2(record2.contains(QString::fromUtf8("字段 “instruction” 是数字，应为字符串")), qPrintable(record2));
+    QVERIFY2(record2.contains(QString::fromUtf8("字段“instruction”是数字，应为字符串")), qPrintable(record2));
     QVERIFY2(list->item(1)->text().contains(QString::fromUtf8("没有匹配的字段组合")), qPrintable(list->item(1)->text()));
 
     // A file that cannot be read at all: the page's message and the engine's reason are both Chinese.

@@ -136,6 +136,8 @@ class TestUiModels : public QObject {
     const QString details = page.findChild<QTextBrowser*>("modelDetails")->toPlainText();
     QVERIFY2(details.contains("hidden_size"), qPrintable(details));
     QVERIFY2(details.contains("Chat format"), qPrintable(details));
+    // In the window's words (translated with the rest), not the engine's "chat_template of the tokenizer".
+    QVERIFY2(details.contains("chat template") && !details.contains("chat_template of the tokenizer"), qPrintable(details));
     QVERIFY2(details.contains("model.safetensors"), qPrintable(details));
     QVERIFY(page.findChild<QPushButton*>("loadButton")->isEnabled());
     table->selectRow(broken);

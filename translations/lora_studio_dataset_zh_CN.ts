@@ -3,394 +3,400 @@
 <context>
     <name>ui::DatasetPage</name>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="56" />
+        <location filename="../ui/dataset_page.cpp" line="57" />
         <source>Open dataset…</source>
         <translation>打开数据集…</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="58" />
+        <location filename="../ui/dataset_page.cpp" line="59" />
         <source>Open a JSON, JSON Lines or plain-text dataset. You can also drop a file onto this page.</source>
         <translation>打开 JSON、JSON Lines 或纯文本数据集。也可以把文件拖放到此页面上。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="59" />
+        <location filename="../ui/dataset_page.cpp" line="60" />
         <source>No dataset open. Open a file or drop one here.</source>
         <translation>尚未打开数据集。请打开文件，或将文件拖放到这里。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="69" />
+        <location filename="../ui/dataset_page.cpp" line="70" />
         <source>How records become training text: a prompt format (alpaca-format or your own format file), the model's chat format, or the whole file as plain text.</source>
         <translation>记录如何变成训练文本：提示词格式（alpaca-format 或你自己的格式文件）、模型的对话格式，或将整个文件作为纯文本。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="76" />
+        <location filename="../ui/dataset_page.cpp" line="77" />
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="77" />
+        <location filename="../ui/dataset_page.cpp" line="78" />
         <source>Cutoff length: the most tokens of one example the model is trained on. Longer examples are truncated (or dropped). Longer cutoffs need more memory; pick one that keeps most examples whole.</source>
         <translation>截断长度：每条样本参与训练的最大 token 数。更长的样本会被截断（或丢弃）。截断长度越大越占内存；请选择能让大多数样本保持完整的值。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="79" />
+        <location filename="../ui/dataset_page.cpp" line="80" />
         <source>Train on prompt</source>
         <translation>在提示词上训练</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="81" />
+        <location filename="../ui/dataset_page.cpp" line="82" />
         <source>Also train on the prompt tokens (instruction, input, user turns), not only on the responses. Usually off: the model should learn to answer, not to ask.</source>
         <translation>除回答外，也在提示词 token（指令、输入、用户轮次）上计算损失。通常关闭：模型应学会回答，而不是提问。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="83" />
+        <location filename="../ui/dataset_page.cpp" line="84" />
         <source>Add EOS</source>
         <translation>添加 EOS</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="85" />
+        <location filename="../ui/dataset_page.cpp" line="86" />
         <source>Append the end-of-sequence token after each response, so the model learns to stop.</source>
         <translation>在每个回答后追加序列结束（EOS）token，让模型学会停止生成。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="86" />
+        <location filename="../ui/dataset_page.cpp" line="87" />
         <source>Drop longer examples</source>
         <translation>丢弃超长样本</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="88" />
+        <location filename="../ui/dataset_page.cpp" line="89" />
         <source>Leave out examples longer than the cutoff instead of truncating them.</source>
         <translation>超过截断长度的样本直接丢弃，而不是截断。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="89" />
+        <location filename="../ui/dataset_page.cpp" line="90" />
         <source>Format:</source>
         <translation>格式：</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="91" />
+        <location filename="../ui/dataset_page.cpp" line="92" />
         <source>Cutoff:</source>
         <translation>截断长度：</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="110" />
+        <location filename="../ui/dataset_page.cpp" line="111" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="112" />
+        <location filename="../ui/dataset_page.cpp" line="113" />
         <source>Stop reading or tokenizing; what is shown stays.</source>
         <translation>停止读取或分词；已显示的内容保留。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="127" />
+        <location filename="../ui/dataset_page.cpp" line="128" />
         <source>No model is loaded. The records are shown, but token counts, truncation and the length histogram need the model's tokenizer.</source>
         <translation>尚未加载模型。可以查看记录，但 token 计数、截断情况和长度直方图需要模型的分词器。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="131" />
+        <location filename="../ui/dataset_page.cpp" line="132" />
         <source>Go to Models</source>
         <translation>前往模型页</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="133" />
+        <location filename="../ui/dataset_page.cpp" line="134" />
         <source>Load a model on the Models page; this page then counts its tokens.</source>
         <translation>在模型页加载一个模型后，本页即可统计 token。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="161" />
+        <location filename="../ui/dataset_page.cpp" line="162" />
         <source>The records of the file. Select one to see how it is rendered and which tokens are trained.</source>
         <translation>文件中的记录。选中一条即可查看它的渲染结果以及哪些 token 参与训练。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="165" />
+        <location filename="../ui/dataset_page.cpp" line="166" />
         <source>Bad records</source>
         <translation>无效记录</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="168" />
+        <location filename="../ui/dataset_page.cpp" line="169" />
         <source>Records that cannot be used, with the reason. Click one to see it.</source>
         <translation>无法使用的记录及原因。点击查看详情。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="183" />
-        <location filename="../ui/dataset_page.cpp" line="637" />
+        <location filename="../ui/dataset_page.cpp" line="184" />
+        <location filename="../ui/dataset_page.cpp" line="640" />
         <source>Select a record.</source>
         <translation>请选择一条记录。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="187" />
+        <location filename="../ui/dataset_page.cpp" line="188" />
         <source>Show tokens</source>
         <translation>显示 token</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="189" />
+        <location filename="../ui/dataset_page.cpp" line="190" />
         <source>Show every token as its own piece (whitespace made visible); hover over one for its id.</source>
         <translation>将每个 token 单独显示（空白字符可见）；鼠标悬停可查看其 ID。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="203" />
+        <location filename="../ui/dataset_page.cpp" line="204" />
         <source>Records:</source>
         <translation>记录：</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="203" />
+        <location filename="../ui/dataset_page.cpp" line="204" />
         <source>Bad:</source>
         <translation>无效：</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="203" />
+        <location filename="../ui/dataset_page.cpp" line="204" />
         <source>Kept:</source>
         <translation>保留：</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="203" />
+        <location filename="../ui/dataset_page.cpp" line="204" />
         <source>Truncated:</source>
         <translation>截断：</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="204" />
+        <location filename="../ui/dataset_page.cpp" line="205" />
         <source>Dropped:</source>
         <translation>丢弃：</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="204" />
+        <location filename="../ui/dataset_page.cpp" line="205" />
         <source>Tokens:</source>
         <translation>Token 数：</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="204" />
+        <location filename="../ui/dataset_page.cpp" line="205" />
         <source>Trained tokens:</source>
         <translation>训练 token 数：</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="206" />
+        <location filename="../ui/dataset_page.cpp" line="207" />
         <source>Records in the file, usable and bad</source>
         <translation>文件中的记录总数（含可用和无效的）</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="207" />
+        <location filename="../ui/dataset_page.cpp" line="208" />
         <source>Records that cannot be used (listed on the left); training skips them only when told to</source>
         <translation>无法使用的记录（列在左侧）；只有在明确允许时训练才会跳过它们</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="208" />
+        <location filename="../ui/dataset_page.cpp" line="209" />
         <source>Examples trained on whole</source>
         <translation>完整参与训练的样本</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="209" />
+        <location filename="../ui/dataset_page.cpp" line="210" />
         <source>Examples cut at the cutoff length</source>
         <translation>在截断长度处被截断的样本</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="210" />
+        <location filename="../ui/dataset_page.cpp" line="211" />
         <source>Examples left out: longer than the cutoff (when dropping) or with no trained token left</source>
         <translation>被排除的样本：超过截断长度（丢弃模式下），或截断后没有剩余的训练 token</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="211" />
+        <location filename="../ui/dataset_page.cpp" line="212" />
         <source>Tokens of the examples trained on, after the cutoff</source>
         <translation>参与训练的样本在截断后的 token 总数</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="212" />
+        <location filename="../ui/dataset_page.cpp" line="213" />
         <source>Tokens the loss is computed on (the trained, unmasked ones)</source>
         <translation>计算损失的 token 数（参与训练、未被掩码的部分）</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="256" />
+        <location filename="../ui/dataset_page.cpp" line="257" />
         <source>Cancelled.</source>
         <translation>已取消。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="313" />
+        <location filename="../ui/dataset_page.cpp" line="314" />
         <source>%1 (built in)</source>
         <translation>%1（内置）</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="314" />
+        <location filename="../ui/dataset_page.cpp" line="315" />
         <source>A prompt format that comes with LoRA Studio</source>
         <translation>LoRA Studio 自带的提示词格式</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="321" />
+        <location filename="../ui/dataset_page.cpp" line="322" />
         <source>%1 (format file)</source>
         <translation>%1（格式文件）</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="325" />
+        <location filename="../ui/dataset_page.cpp" line="326" />
         <source>Chat: the model's chat format</source>
         <translation>对话：模型自带的对话格式</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="327" />
+        <location filename="../ui/dataset_page.cpp" line="328" />
         <source>Instruction records become one user/assistant exchange in the chat format the model's tokenizer declares (ChatML when it declares none). Conversations always use a chat format.</source>
         <translation>指令类记录会按模型分词器声明的对话格式（未声明时用 ChatML）写成一轮用户/助手对话。多轮对话数据始终使用对话格式。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="332" />
+        <location filename="../ui/dataset_page.cpp" line="333" />
         <source>Chat: %1</source>
         <translation>对话：%1</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="333" />
+        <location filename="../ui/dataset_page.cpp" line="334" />
         <source>Records written as a conversation in the %1 chat format</source>
         <translation>记录按 %1 对话格式写成对话</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="337" />
+        <location filename="../ui/dataset_page.cpp" line="338" />
         <source>Raw text (the whole file as plain text)</source>
         <translation>纯文本（整个文件作为纯文本）</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="339" />
+        <location filename="../ui/dataset_page.cpp" line="340" />
         <source>Train on the file's text as it is, cut into blocks of the cutoff length (parts separated by two blank lines are kept apart).</source>
         <translation>直接在文件文本上训练，按截断长度切成文本块（由两个空行分隔的部分彼此独立）。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="342" />
+        <location filename="../ui/dataset_page.cpp" line="343" />
         <source>Format file…</source>
         <translation>格式文件…</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="343" />
+        <location filename="../ui/dataset_page.cpp" line="344" />
         <source>Choose a text-generation-webui format file (JSON)</source>
         <translation>选择 text-generation-webui 格式文件（JSON）</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="350" />
+        <location filename="../ui/dataset_page.cpp" line="351" />
         <source>Choose a format file</source>
         <translation>选择格式文件</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="352" />
+        <location filename="../ui/dataset_page.cpp" line="353" />
         <source>Format files (*.json);;All files (*)</source>
         <translation>格式文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="364" />
+        <location filename="../ui/dataset_page.cpp" line="365" />
         <source>This format file cannot be used: %1</source>
         <translation>无法使用此格式文件：%1</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="384" />
+        <location filename="../ui/dataset_page.cpp" line="385" />
         <source>Open a dataset</source>
         <translation>打开数据集</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="385" />
+        <location filename="../ui/dataset_page.cpp" line="386" />
         <source>Datasets (*.json *.jsonl *.txt *.text *.md);;JSON (*.json *.jsonl);;Text (*.txt *.text *.md);;All files (*)</source>
         <translation>数据集 (*.json *.jsonl *.txt *.text *.md);;JSON (*.json *.jsonl);;文本 (*.txt *.text *.md);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="473" />
-        <location filename="../ui/dataset_page.cpp" line="492" />
+        <location filename="../ui/dataset_page.cpp" line="474" />
+        <location filename="../ui/dataset_page.cpp" line="493" />
         <source>Reading the file…</source>
         <translation>正在读取文件…</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="494" />
+        <location filename="../ui/dataset_page.cpp" line="495" />
         <source>Checking records…</source>
         <translation>正在检查记录…</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="496" />
+        <location filename="../ui/dataset_page.cpp" line="497" />
         <source>Tokenizing record %1 of %2…</source>
         <translation>正在分词：第 %1 / %2 条记录…</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="510" />
+        <location filename="../ui/dataset_page.cpp" line="511" />
         <source>The dataset cannot be read: %1</source>
         <translation>无法读取数据集：%1</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="552" />
+        <location filename="../ui/dataset_page.cpp" line="554" />
         <source>Record %1 (line %2)</source>
         <translation>记录 %1（第 %2 行）</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="553" />
+        <location filename="../ui/dataset_page.cpp" line="555" />
         <source>Record %1</source>
         <translation>记录 %1</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="560" />
+        <location filename="../ui/dataset_page.cpp" line="556" />
+        <source>%1: %2</source>
+        <comment>record, then what is wrong with it</comment>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location filename="../ui/dataset_page.cpp" line="563" />
         <source>Bad records (%1; the first %2 are listed)</source>
         <translation>无效记录（共 %1 条，列出前 %2 条）</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="564" />
+        <location filename="../ui/dataset_page.cpp" line="567" />
         <source>Bad records (%1)</source>
         <translation>无效记录（%1 条）</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="571" />
+        <location filename="../ui/dataset_page.cpp" line="574" />
         <source>No record can be tokenized with these options.</source>
         <translation>在当前选项下没有可分词的记录。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="572" />
+        <location filename="../ui/dataset_page.cpp" line="575" />
         <source>Load a model to see how long the examples are in tokens.</source>
         <translation>加载模型后即可查看样本的 token 长度。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="574" />
+        <location filename="../ui/dataset_page.cpp" line="577" />
         <source>Tokenizing…</source>
         <translation>正在分词…</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="577" />
+        <location filename="../ui/dataset_page.cpp" line="580" />
         <source>%1 records, format %2</source>
         <translation>%1 条记录，格式 %2</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="648" />
+        <location filename="../ui/dataset_page.cpp" line="651" />
         <source>Record %1 cannot be used.</source>
         <translation>记录 %1 无法使用。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="655" />
+        <location filename="../ui/dataset_page.cpp" line="658" />
         <source>Record %1. Green: the response the model is trained on; grey: the prompt. Load a model to count tokens.</source>
         <translation>记录 %1。绿色：模型要学习生成的回答；灰色：提示词。加载模型后可统计 token。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="672" />
+        <location filename="../ui/dataset_page.cpp" line="675" />
         <source>Record %1: %2 tokens, %3 trained.</source>
         <translation>记录 %1：%2 个 token，其中 %3 个参与训练。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="673" />
+        <location filename="../ui/dataset_page.cpp" line="676" />
         <source>Cut into %1 blocks.</source>
         <translation>切分为 %1 个文本块。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="677" />
+        <location filename="../ui/dataset_page.cpp" line="680" />
         <source>Dropped: longer than the cutoff of %1 tokens.</source>
         <translation>已丢弃：超过 %1 个 token 的截断长度。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="678" />
+        <location filename="../ui/dataset_page.cpp" line="681" />
         <source>Dropped: no trained token is left within the cutoff of %1 tokens.</source>
         <translation>已丢弃：在 %1 个 token 的截断长度内没有剩余的训练 token。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="682" />
+        <location filename="../ui/dataset_page.cpp" line="685" />
         <source>Truncated: the cutoff of %1 tokens cuts it (marked ✂).</source>
         <translation>已截断：在 %1 个 token 处被截断（✂ 标记处）。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="684" />
+        <location filename="../ui/dataset_page.cpp" line="687" />
         <source>Fits within the cutoff of %1 tokens.</source>
         <translation>在 %1 个 token 的截断长度之内。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="691" />
+        <location filename="../ui/dataset_page.cpp" line="694" />
         <source>Record %1 cannot be shown.</source>
         <translation>无法显示记录 %1。</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="712" />
+        <location filename="../ui/dataset_page.cpp" line="715" />
         <source>Record %1 cannot be read.</source>
         <translation>无法读取记录 %1。</translation>
     </message>
@@ -436,124 +442,124 @@
 <context>
     <name>ui::DatasetTableModel</name>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="66" />
+        <location filename="../ui/dataset_table_model.cpp" line="68" />
         <source>kept</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="67" />
+        <location filename="../ui/dataset_table_model.cpp" line="69" />
         <source>truncated</source>
         <translation>截断</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="68" />
+        <location filename="../ui/dataset_table_model.cpp" line="70" />
         <source>dropped: too long</source>
         <translation>丢弃：过长</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="69" />
+        <location filename="../ui/dataset_table_model.cpp" line="71" />
         <source>dropped: no trained tokens</source>
         <translation>丢弃：无训练 token</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="70" />
+        <location filename="../ui/dataset_table_model.cpp" line="72" />
         <source>bad record</source>
         <translation>无效记录</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="82" />
+        <location filename="../ui/dataset_table_model.cpp" line="84" />
         <source>(%1)</source>
         <translation>（%1）</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="89" />
+        <location filename="../ui/dataset_table_model.cpp" line="91" />
         <source>%1 turns: </source>
         <translation>%1 轮：</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="128" />
+        <location filename="../ui/dataset_table_model.cpp" line="130" />
         <source>%1 (%2 blocks)</source>
         <translation>%1（%2 个文本块）</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="134" />
+        <location filename="../ui/dataset_table_model.cpp" line="136" />
         <source>Record %1, line %2 of the file</source>
         <translation>记录 %1，位于文件第 %2 行</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="135" />
-        <location filename="../ui/dataset_table_model.cpp" line="187" />
+        <location filename="../ui/dataset_table_model.cpp" line="137" />
+        <location filename="../ui/dataset_table_model.cpp" line="189" />
         <source>Tokens of the rendered record before the cutoff</source>
         <translation>渲染后的记录在截断前的 token 数</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="136" />
-        <location filename="../ui/dataset_table_model.cpp" line="188" />
+        <location filename="../ui/dataset_table_model.cpp" line="138" />
+        <location filename="../ui/dataset_table_model.cpp" line="190" />
         <source>Tokens the loss trains on after the cutoff</source>
         <translation>截断后参与损失计算的 token 数</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="170" />
+        <location filename="../ui/dataset_table_model.cpp" line="172" />
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="172" />
+        <location filename="../ui/dataset_table_model.cpp" line="174" />
         <source>history</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="173" />
+        <location filename="../ui/dataset_table_model.cpp" line="175" />
         <source>conversation</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="174" />
+        <location filename="../ui/dataset_table_model.cpp" line="176" />
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="175" />
+        <location filename="../ui/dataset_table_model.cpp" line="177" />
         <source>Tokens</source>
         <translation>Token 数</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="176" />
+        <location filename="../ui/dataset_table_model.cpp" line="178" />
         <source>Trained</source>
         <translation>训练 token</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="177" />
+        <location filename="../ui/dataset_table_model.cpp" line="179" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="182" />
+        <location filename="../ui/dataset_table_model.cpp" line="184" />
         <source>The record's number in the file (from 1)</source>
         <translation>记录在文件中的序号（从 1 开始）</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="183" />
+        <location filename="../ui/dataset_table_model.cpp" line="185" />
         <source>The record's "%1" field</source>
         <translation>记录的“%1”字段</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="184" />
+        <location filename="../ui/dataset_table_model.cpp" line="186" />
         <source>Earlier instruction/output turns of the record</source>
         <translation>记录中较早的指令/输出轮次</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="185" />
+        <location filename="../ui/dataset_table_model.cpp" line="187" />
         <source>The conversation's messages, role by role</source>
         <translation>对话中的各条消息，按角色列出</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="186" />
+        <location filename="../ui/dataset_table_model.cpp" line="188" />
         <source>Plain text, cut into blocks of the cutoff length for training</source>
         <translation>纯文本，训练时按截断长度切成文本块</translation>
     </message>
     <message>
-        <location filename="../ui/dataset_table_model.cpp" line="189" />
+        <location filename="../ui/dataset_table_model.cpp" line="191" />
         <source>Whether the record is kept, truncated at the cutoff, dropped or bad</source>
         <translation>该记录是保留、在截断长度处被截断、被丢弃，还是无效</translation>
     </message>

@@ -291,7 +291,7 @@ void ChatPage::updateFormatLabel() {
   }
 }
 
-QString ChatPage::describeTemplate(const lora::PromptTemplate& prompt_template) const {
+QString ChatPage::describeTemplate(const lora::PromptTemplate& prompt_template) {
   const QString name = prompt_template.is_format_file
                            ? tr("the instruction template of a format file")
                            : QString::fromLatin1(lora::chat_format_name(prompt_template.chat_format));

@@ -31,6 +31,9 @@ class ChatPage : public QWidget {
   Q_OBJECT
 
  public:
+  // "chatml (from the model's chat template)": a prompt format and where it came from, in the
+  // interface language (also the Models page's "Chat format" row).
+  static QString describeTemplate(const lora::PromptTemplate& prompt_template);
   explicit ChatPage(AppSession* session, QWidget* parent = nullptr);
   ~ChatPage() override;
 
@@ -46,7 +49,7 @@ class ChatPage : public QWidget {
   void updateModelState();
   void updateAdapterPane();
   void updateFormatLabel();
-  QString describeTemplate(const lora::PromptTemplate& prompt_template) const;
+
   void updateButtons();
   QString chosenAdapterDir() const;
 

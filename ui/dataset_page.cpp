@@ -553,7 +553,8 @@ void DatasetPage::onRecordsReady(std::shared_ptr<const DatasetRecords> records) 
     const lora::RecordError& error = records->bad[i];
     const QString where = error.line > 0 ? tr("Record %1 (line %2)").arg(error.number).arg(error.line)
                                          : tr("Record %1").arg(error.number);
-    auto* item = new QListWidgetItem(where + QStringLiteral(": ") + engineMessage(error.reason), bad_records_);
+    auto* item = new QListWidgetItem(tr("%1: %2", "record, then what is wrong with it").arg(where, engineMessage(error.reason)),
+                                     bad_records_);
     item->setData(Qt::UserRole, static_cast<qulonglong>(error.number));
     item->setData(Qt::UserRole + 1, static_cast<qulonglong>(error.line));
     item->setToolTip(engineMessage(error.reason));

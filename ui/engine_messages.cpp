@@ -18,11 +18,14 @@ constexpr char kContext[] = "EngineMessage";
 struct Shape {
   const char* english;
   std::vector<int> nested;
+  // The %N that take the longest text that lets the rest match (a path before a short literal such
+  // as ": " or " is ", which the path itself may contain); the others take the shortest.
+  std::vector<int> greedy = {};
 };
 
-// First match wins: a specific shape goes before a general one that would also match it.
-const Shape kShapes[] = {
-    // --- Parts used inside other messages ---------------------------------------------------------
+// Parts of messages, matched only inside another message's %N (a whole line ending in " bytes" is
+// not the fragment "%1 bytes").
+const Shape kFragments[] = {
     {QT_TRANSLATE_NOOP("EngineMessage", "line %1, column %2")},
     {QT_TRANSLATE_NOOP("EngineMessage", "no such file")},
     {QT_TRANSLATE_NOOP("EngineMessage", "a number")},
@@ -56,6 +59,12 @@ const Shape kShapes[] = {
     {QT_TRANSLATE_NOOP("EngineMessage", "no record is usable")},
     {QT_TRANSLATE_NOOP("EngineMessage", "fix them, or let training skip them with --skip-bad-records")},
 
+    {QT_TRANSLATE_NOOP("EngineMessage", "a non-ASCII character")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "null")},
+};
+
+// First match wins: a specific shape goes before a general one that would also match it.
+const Shape kShapes[] = {
     // --- Messages that wrap another one: before every "%1: ..." shape, which would otherwise take
     // the wrapper's words for the path of the message inside ---------------------------------------
     {QT_TRANSLATE_NOOP("EngineMessage", "  record %1 (line %2): %3"), {3}},
@@ -115,7 +124,7 @@ const Shape kShapes[] = {
     {QT_TRANSLATE_NOOP("EngineMessage",
                        "dataset file %1 is neither a JSON array nor JSON Lines: it starts with %2 at %3 (a JSON "
                        "dataset starts with '[' or '{'; raw text files must end in .txt)"),
-     {3}},
+     {2, 3}},
     {QT_TRANSLATE_NOOP("EngineMessage",
                        "dataset file %1 is not JSON Lines: the object starting at %2 spans several lines. A dataset is "
                        "either a JSON array of records ([{...}, {...}]) or JSON Lines (one complete record per line)"),
@@ -134,13 +143,28 @@ const Shape kShapes[] = {
                        "Encoding: UTF-8)"),
      {3}},
     {QT_TRANSLATE_NOOP("EngineMessage",
-                       "%1 is %2 encoded, not UTF-8; save it as UTF-8 (in most editors: Save As... > Encoding: UTF-8)")},
-    {QT_TRANSLATE_NOOP("EngineMessage", "%1: %2 of %3 record cannot be used (%4):"), {4}},
-    {QT_TRANSLATE_NOOP("EngineMessage", "%1: %2 of %3 records cannot be used (%4):"), {4}},
+                       "%1 is %2 encoded, not UTF-8; save it as UTF-8 (in most editors: Save As... > Encoding: UTF-8)"), {}, {1}},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1: %2 of %3 record cannot be used (%4):"), {4}, {1}},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1: %2 of %3 records cannot be used (%4):"), {4}, {1}},
     {QT_TRANSLATE_NOOP("EngineMessage", "  ... and %1 more")},
     {QT_TRANSLATE_NOOP("EngineMessage", "%1 bad records left out of %2:")},
     // One record's reason (the Dataset page shows these beside the record number).
     {QT_TRANSLATE_NOOP("EngineMessage", "field \"%1\" is %2; expected a string"), {2}},
+    {QT_TRANSLATE_NOOP("EngineMessage", "has both \"conversations\" and \"messages\"; keep one")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "\"%1\" is %2; expected an array of turns"), {2}},
+    {QT_TRANSLATE_NOOP("EngineMessage", "empty conversation: \"%1\" has no turns")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1 is from \"%2\"; expected \"system\", \"human\" or \"gpt\"")},
+    {QT_TRANSLATE_NOOP("EngineMessage",
+                       "%1 is from \"%2\"; expected \"system\", \"human\" or \"gpt\" (tool and function turns are "
+                       "not supported for training)")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1 has role \"%2\"; expected \"system\", \"user\" or \"assistant\"")},
+    {QT_TRANSLATE_NOOP("EngineMessage",
+                       "%1 has role \"%2\"; expected \"system\", \"user\" or \"assistant\" (tool messages are not "
+                       "supported for training)")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1 is a \"%2\" part; only text can be trained on")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1.text must be a string")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1 is %2; expected a string"), {2}},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1 is %2; expected an object"), {2}},
     {QT_TRANSLATE_NOOP("EngineMessage", "field \"text\" is empty")},
     {QT_TRANSLATE_NOOP("EngineMessage", "is %1; expected a JSON object"), {1}},
     {QT_TRANSLATE_NOOP("EngineMessage",
@@ -180,6 +204,14 @@ const Shape kShapes[] = {
     {QT_TRANSLATE_NOOP("EngineMessage", "%1: peft_type is '%2'; only LoRA adapters (\"LORA\") are supported")},
     {QT_TRANSLATE_NOOP("EngineMessage", "%1: field 'target_modules' is missing (the modules the adapter applies to)")},
     {QT_TRANSLATE_NOOP("EngineMessage", "%1: use_dora is true; DoRA adapters are not supported")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1: bias is '%2'; only adapters with bias \"none\" are supported")},
+    {QT_TRANSLATE_NOOP("EngineMessage",
+                       "%1: modules_to_save is set; adapters with fully trained modules are not supported")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1: lora_bias is true; LoRA biases are not supported")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1: cannot read (%2)")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1: cannot write (%2)")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1: cannot replace the existing folder")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1: cannot move the copy into place")},
     {QT_TRANSLATE_NOOP("EngineMessage",
                        "%1: target_modules selects no linear layer of this %2 model (its linear layers are %3)")},
     {QT_TRANSLATE_NOOP("EngineMessage", "%1: target_modules selects no linear layer of the model in %2")},
@@ -193,7 +225,7 @@ const Shape kShapes[] = {
     {QT_TRANSLATE_NOOP("EngineMessage", "%1 already holds an adapter; choose another output folder, or resume the run")},
     {QT_TRANSLATE_NOOP("EngineMessage", "%1: cannot create the output folder (%2)")},
     {QT_TRANSLATE_NOOP("EngineMessage", "%1: cannot create a temporary file in %2 to write it: %3"), {3}},
-    {QT_TRANSLATE_NOOP("EngineMessage", "%1: %2: %3; the previous file, if any, is unchanged"), {2, 3}},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1: %2: %3; the previous file, if any, is unchanged"), {2, 3}, {1}},
     {QT_TRANSLATE_NOOP("EngineMessage", "%1: cannot append to the training log (disk full or folder not writable?)")},
     {QT_TRANSLATE_NOOP("EngineMessage",
                        "%1: no record is left to train on (%2 dropped at the cutoff length of %3 tokens)")},
@@ -311,8 +343,8 @@ struct CompiledShape {
   std::vector<int> nested;
 };
 
-// The template's text, literally, with every %N a lazy capture (the pattern is anchored, so the
-// last one still runs to the end of the line).
+// The template's text, literally, with every %N a lazy capture unless marked greedy (the pattern is
+// anchored, so the last one still runs to the end of the line).
 CompiledShape compile(const Shape& shape) {
   CompiledShape compiled;
   compiled.english = QString::fromUtf8(shape.english);
@@ -322,8 +354,11 @@ CompiledShape compile(const Shape& shape) {
   qsizetype at = 0;
   for (auto it = placeholder.globalMatch(compiled.english); it.hasNext();) {
     const QRegularExpressionMatch m = it.next();
-    pattern += QRegularExpression::escape(compiled.english.mid(at, m.capturedStart() - at)) + QStringLiteral("(.*?)");
-    compiled.placeholder_of_group.push_back(m.captured(1).toInt());
+    const int n = m.captured(1).toInt();
+    const bool greedy = std::find(shape.greedy.begin(), shape.greedy.end(), n) != shape.greedy.end();
+    pattern += QRegularExpression::escape(compiled.english.mid(at, m.capturedStart() - at)) +
+               (greedy ? QStringLiteral("(.*)") : QStringLiteral("(.*?)"));
+    compiled.placeholder_of_group.push_back(n);
     at = m.capturedEnd();
   }
   pattern += QRegularExpression::escape(compiled.english.mid(at));
@@ -334,13 +369,20 @@ CompiledShape compile(const Shape& shape) {
   return compiled;
 }
 
-const std::vector<CompiledShape>& shapes() {
-  static const std::vector<CompiledShape> compiled = [] {
+// Whole-line shapes, or (inside another message) fragments first and then whole-line shapes.
+const std::vector<CompiledShape>& shapes(bool inside_another) {
+  static const std::vector<CompiledShape> lines = [] {
     std::vector<CompiledShape> all;
     for (const Shape& shape : kShapes) all.push_back(compile(shape));
     return all;
   }();
-  return compiled;
+  static const std::vector<CompiledShape> parts = [] {
+    std::vector<CompiledShape> all;
+    for (const Shape& shape : kFragments) all.push_back(compile(shape));
+    all.insert(all.end(), lines.begin(), lines.end());
+    return all;
+  }();
+  return inside_another ? parts : lines;
 }
 
 // %N replaced in one pass, so a captured path holding "%2" stays as it is.
@@ -364,7 +406,7 @@ QString fill(const QString& translated, const QStringList& args) {
 
 QString localizeLine(const QString& line, int depth) {
   if (line.isEmpty() || depth > 4) return line;
-  for (const CompiledShape& shape : shapes()) {
+  for (const CompiledShape& shape : shapes(depth > 0)) {
     const QRegularExpressionMatch m = shape.pattern.match(line);
     if (!m.hasMatch()) continue;
     const QString translated = QCoreApplication::translate(kContext, shape.english.toUtf8().constData());

@@ -18,6 +18,7 @@
 #include <QThread>
 
 #include <algorithm>
+#include "chat_page.h"
 #include "engine_messages.h"
 
 namespace ui {
@@ -126,7 +127,7 @@ ScannedModel scanModel(const QString& model_dir) {
   if (model.loadable()) {
     try {
       const lora::TokenizerConfigFile tokenizer_config = lora::read_tokenizer_config(dir);
-      model.chat_format = QString::fromStdString(lora::resolve_prompt_template("", "", tokenizer_config.tokens).describe());
+      model.chat_format = ChatPage::describeTemplate(lora::resolve_prompt_template("", "", tokenizer_config.tokens));
     } catch (const std::exception& e) {
       model.chat_format = engineMessage(e);
     }
