@@ -13,6 +13,7 @@
 #include "cpu_kernels.h"
 #include "error.h"
 #include "lean_ops.h"
+#include "lora_linear_node.h"
 
 namespace lora {
 
@@ -342,68 +343,35 @@ at::Tensor apply_dropout(const at::Tensor& x, double p, uint64_t seed) {
   return out;
 }
 
+// The CPU dropout: the mask is a hash of (seed, element index), computed again in backward.
+lora_node::DropoutHooks hashed_dropout(double p, uint64_t seed) {
+  lora_node::DropoutHooks hooks;
+  hooks.drop = [p, seed](const at::Tensor& flat_x) { return apply_dropout(flat_x, p, seed); };
+  hooks.add_dropped_grad = [p, seed](at::Tensor& grad_x, const at::Tensor& lora_part) {
+    const uint32_t threshold = dropout_threshold(p);
+    const float keep_scale = static_cast<float>(1.0 / (1.0 - p));
+    const kernels::Storage storage = storage_of(grad_x);
+    at::parallel_for(0, grad_x.numel(), kElementGrain, [&](int64_t begin, int64_t end) {
+      kernels::dropout_accumulate(grad_x.data_ptr(), lora_part.data_ptr(), storage, begin, end, seed, threshold,
+                                  keep_scale);
+    });
+  };
+  return hooks;
+}
+
 struct LoraLinearFunction : public torch::autograd::Function<LoraLinearFunction> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
                             const c10::optional<at::Tensor>& bias, const at::Tensor& lora_A, const at::Tensor& lora_B,
                             double scaling, double dropout, int64_t seed) {
-    const int64_t in = weight.size(1), out_features = weight.size(0);
-    const at::Tensor flat_x = x.reshape({-1, in}).contiguous();
-    const at::Tensor a = lora_A.to(x.scalar_type()), b = lora_B.to(x.scalar_type());
-    at::Tensor y = at::linear(flat_x, weight, bias.has_value() ? *bias : at::Tensor());
-    const at::Tensor dropped = dropout > 0 ? apply_dropout(flat_x, dropout, static_cast<uint64_t>(seed)) : flat_x;
-    const at::Tensor down = at::mm(dropped, a.t());  // [N, r]
-    y.addmm_(down, b.t(), /*beta=*/1, /*alpha=*/scaling);
-    // The dropped input is regenerated from flat_x and the seed in backward rather than kept.
-    ctx->save_for_backward({flat_x, weight, a, b, down});
-    ctx->saved_data["scaling"] = scaling;
-    ctx->saved_data["dropout"] = dropout;
     ctx->saved_data["seed"] = seed;
-    ctx->saved_data["input_sizes"] = x.sizes().vec();
-    ctx->saved_data["has_bias"] = bias.has_value();
-    std::vector<int64_t> out_sizes = x.sizes().vec();
-    out_sizes.back() = out_features;
-    return y.view(out_sizes);
+    return lora_node::forward(ctx, x, weight, bias, lora_A, lora_B, scaling, dropout,
+                              hashed_dropout(dropout, static_cast<uint64_t>(seed)));
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
-    const auto saved = ctx->get_saved_variables();
-    const at::Tensor &flat_x = saved[0], &weight = saved[1], &a = saved[2], &b = saved[3], &down = saved[4];
-    const double scaling = ctx->saved_data["scaling"].toDouble();
-    const double dropout = ctx->saved_data["dropout"].toDouble();
-    const uint64_t seed = static_cast<uint64_t>(ctx->saved_data["seed"].toInt());
-    const std::vector<int64_t> input_sizes = ctx->saved_data["input_sizes"].toIntVector();
-    const at::Tensor grad = grad_outputs[0].reshape({-1, weight.size(0)}).contiguous();  // [N, out]
-    // needs_input_grad counts the tensors that went in: x, weight, [bias,] lora_A, lora_B.
-    const size_t a_index = ctx->saved_data["has_bias"].toBool() ? 3 : 2;
-    const bool need_x = ctx->needs_input_grad(0), need_a = ctx->needs_input_grad(a_index),
-               need_b = ctx->needs_input_grad(a_index + 1);
-
-    at::Tensor grad_a, grad_b, grad_x;
-    if (need_b) grad_b = at::mm(grad.t(), down).to(at::kFloat).mul_(scaling);  // [out, r]
-    if (need_a || need_x) {
-      const at::Tensor grad_down = at::mm(grad, b).mul_(scaling);  // [N, r]
-      if (need_a) {
-        const at::Tensor dropped = dropout > 0 ? apply_dropout(flat_x, dropout, seed) : flat_x;
-        grad_a = at::mm(grad_down.t(), dropped).to(at::kFloat);  // [r, in]
-      }
-      if (need_x) {
-        grad_x = at::mm(grad, weight);  // [N, in]
-        if (dropout > 0) {
-          const at::Tensor lora_part = at::mm(grad_down, a);
-          const uint32_t threshold = dropout_threshold(dropout);
-          const float keep_scale = static_cast<float>(1.0 / (1.0 - dropout));
-          const kernels::Storage storage = storage_of(grad_x);
-          at::parallel_for(0, grad_x.numel(), kElementGrain, [&](int64_t begin, int64_t end) {
-            kernels::dropout_accumulate(grad_x.data_ptr(), lora_part.data_ptr(), storage, begin, end, seed, threshold,
-                                        keep_scale);
-          });
-        } else {
-          grad_x.addmm_(grad_down, a);
-        }
-        grad_x = grad_x.view(input_sizes);
-      }
-    }
-    return {grad_x, at::Tensor(), at::Tensor(), grad_a, grad_b, at::Tensor(), at::Tensor(), at::Tensor()};
+    const auto seed = static_cast<uint64_t>(ctx->saved_data["seed"].toInt());
+    return lora_node::backward(ctx, grad_outputs, hashed_dropout(ctx->saved_data["dropout"].toDouble(), seed),
+                               /*trailing=*/3);
   }
 };
 

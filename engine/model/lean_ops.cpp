@@ -4,10 +4,12 @@
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <algorithm>
+#include <memory>
 #include <mutex>
 #include <string>
 
 #include "error.h"
+#include "lora_linear_node.h"
 
 namespace lora::lean {
 
@@ -147,66 +149,42 @@ at::Tensor redraw_keep_mask(const at::Tensor& x, double dropout, const at::Tenso
   return draw_keep_mask(x, dropout);
 }
 
+// Dropout off the CPU: the 0/1 mask from the device generator, drawn in forward and redrawn once in
+// backward from the state the forward drew it with (for the input and the gradient alike).
+lora_node::DropoutHooks generator_dropout(double p, const at::Tensor& state_at_forward) {
+  const double keep_scale = 1.0 / (1.0 - p);
+  auto mask = std::make_shared<at::Tensor>();
+  const auto mask_like = [p, state_at_forward, mask](const at::Tensor& like) {
+    if (!mask->defined())
+      *mask = state_at_forward.defined() ? redraw_keep_mask(like, p, state_at_forward) : draw_keep_mask(like, p);
+    return *mask;
+  };
+  lora_node::DropoutHooks hooks;
+  hooks.drop = [mask_like, keep_scale](const at::Tensor& flat_x) {
+    return at::mul(flat_x, mask_like(flat_x)).mul_(keep_scale);
+  };
+  hooks.add_dropped_grad = [mask_like, keep_scale](at::Tensor& grad_x, const at::Tensor& lora_part) {
+    grad_x.add_(at::mul(lora_part, mask_like(grad_x)).mul_(keep_scale));
+  };
+  return hooks;
+}
+
 struct LoraLinear : public torch::autograd::Function<LoraLinear> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
                             const c10::optional<at::Tensor>& bias, const at::Tensor& lora_A, const at::Tensor& lora_B,
                             double scaling, double dropout) {
-    const int64_t in = weight.size(1), out_features = weight.size(0);
-    const at::Tensor flat_x = x.reshape({-1, in});
-    const at::Tensor a = lora_A.to(x.scalar_type()), b = lora_B.to(x.scalar_type());
-    at::Tensor y = bias.has_value() ? at::addmm(*bias, flat_x, weight.t()) : at::mm(flat_x, weight.t());
-    at::Tensor down;  // [N, r]
     if (dropout > 0) {
-      at::Generator generator = generator_for(flat_x);
+      at::Generator generator = generator_for(x);
       ctx->saved_data["generator_state"] = generator_state(generator);
-      const at::Tensor dropped = at::mul(flat_x, draw_keep_mask(flat_x, dropout)).mul_(1.0 / (1.0 - dropout));
-      down = at::mm(dropped, a.t());
-    } else {
-      down = at::mm(flat_x, a.t());
     }
-    y.addmm_(down, b.t(), /*beta=*/1, /*alpha=*/scaling);
-    ctx->save_for_backward({flat_x, weight, a, b, down});
-    ctx->saved_data["scaling"] = scaling;
-    ctx->saved_data["dropout"] = dropout;
-    ctx->saved_data["input_sizes"] = x.sizes().vec();
-    ctx->saved_data["has_bias"] = bias.has_value();
-    std::vector<int64_t> out_sizes = x.sizes().vec();
-    out_sizes.back() = out_features;
-    return y.view(out_sizes);
+    return lora_node::forward(ctx, x, weight, bias, lora_A, lora_B, scaling, dropout,
+                              generator_dropout(dropout, at::Tensor()));
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
-    const auto saved = ctx->get_saved_variables();
-    const at::Tensor &flat_x = saved[0], &weight = saved[1], &a = saved[2], &b = saved[3], &down = saved[4];
-    const double scaling = ctx->saved_data["scaling"].toDouble();
     const double dropout = ctx->saved_data["dropout"].toDouble();
-    const double keep_scale = 1.0 / (1.0 - dropout);
-    const at::Tensor grad = grad_outputs[0].reshape({-1, weight.size(0)});  // [N, out]
-    // needs_input_grad counts the tensors that went in: x, weight, [bias,] lora_A, lora_B.
-    const size_t a_index = ctx->saved_data["has_bias"].toBool() ? 3 : 2;
-    const bool need_x = ctx->needs_input_grad(0), need_a = ctx->needs_input_grad(a_index),
-               need_b = ctx->needs_input_grad(a_index + 1);
-
-    at::Tensor grad_a, grad_b, grad_x;
-    if (need_b) grad_b = at::mm(grad.t(), down).to(at::kFloat).mul_(scaling);  // [out, r]
-    if (need_a || need_x) {
-      const at::Tensor grad_down = at::mm(grad, b).mul_(scaling);  // [N, r]
-      const at::Tensor mask =
-          dropout > 0 ? redraw_keep_mask(flat_x, dropout, ctx->saved_data["generator_state"].toTensor()) : at::Tensor();
-      if (need_a) {
-        const at::Tensor dropped = dropout > 0 ? at::mul(flat_x, mask).mul_(keep_scale) : flat_x;
-        grad_a = at::mm(grad_down.t(), dropped).to(at::kFloat);  // [r, in]
-      }
-      if (need_x) {
-        grad_x = at::mm(grad, weight);  // [N, in]
-        if (dropout > 0)
-          grad_x.add_(at::mm(grad_down, a).mul_(mask).mul_(keep_scale));
-        else
-          grad_x.addmm_(grad_down, a);
-        grad_x = grad_x.view(ctx->saved_data["input_sizes"].toIntVector());
-      }
-    }
-    return {grad_x, at::Tensor(), at::Tensor(), grad_a, grad_b, at::Tensor(), at::Tensor()};
+    const at::Tensor state = dropout > 0 ? ctx->saved_data["generator_state"].toTensor() : at::Tensor();
+    return lora_node::backward(ctx, grad_outputs, generator_dropout(dropout, state), /*trailing=*/2);
   }
 };
 

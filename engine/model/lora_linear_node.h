@@ -1,0 +1,33 @@
+#pragma once
+// The arithmetic both LoRA linear autograd nodes share: fused_ops.cpp's (CPU kernels; dropout a
+// hash of a seed) and lean_ops.cpp's (ATen on any device; dropout redrawn from the device
+// generator). y = x·Wᵀ + bias + scaling·(dropout(x)·Aᵀ)·Bᵀ with W and bias frozen and A [r, in],
+// B [out, r] the fp32 masters, cast to x's dtype for the matmuls (their gradients come back in fp32).
+// The dropped-out input is never kept: the node's hooks produce it again in backward.
+#include <ATen/core/Tensor.h>
+#include <torch/csrc/autograd/custom_function.h>
+
+#include <functional>
+
+namespace lora::lora_node {
+
+// How a node's dropout enters (unused when dropout is 0): `drop(flat_x)` gives the dropped-out,
+// rescaled input [N, in], in forward and again in backward; `add_dropped_grad(grad_x, lora_part)`
+// adds lora_part where the input was kept, rescaled, to grad_x [N, in].
+struct DropoutHooks {
+  std::function<at::Tensor(const at::Tensor& flat_x)> drop;
+  std::function<void(at::Tensor& grad_x, const at::Tensor& lora_part)> add_dropped_grad;
+};
+
+// Computes y and saves what backward needs (ctx->saved_data also holds the node's own dropout state).
+at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
+                   const c10::optional<at::Tensor>& bias, const at::Tensor& lora_A, const at::Tensor& lora_B,
+                   double scaling, double dropout, const DropoutHooks& hooks);
+
+// The gradients of x, weight, bias, lora_A, lora_B (those that need one), then `trailing` undefined
+// ones for the node's non-tensor arguments.
+torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                        const torch::autograd::variable_list& grad_outputs,
+                                        const DropoutHooks& hooks, size_t trailing);
+
+}  // namespace lora::lora_node
