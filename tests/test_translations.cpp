@@ -138,6 +138,10 @@ class TestTranslations : public QObject {
     QCOMPARE(navigation->item(0)->text(), QString::fromUtf8("模型"));
     QCOMPARE(navigation->item(2)->text(), QString::fromUtf8("训练"));
     QCOMPARE(window.windowTitle(), QString("LoRA Studio"));
+    // Sizes and dates come from the locale, which follows the chosen language even on an English system:
+    // the Export page's file list must not say "656 bytes" in a Chinese window.
+    QVERIFY2(window.locale().formattedDataSize(656).contains(QString::fromUtf8("字节")),
+             qPrintable(window.locale().formattedDataSize(656)));
   }
 };
 

@@ -11,6 +11,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -207,6 +208,8 @@ class TestUiWindow : public QObject {
     QVERIFY2(json.contains(DemoSetup::demoAdapterDir()), qPrintable(json));
     QTRY_COMPARE_WITH_TIMEOUT(session.modelState(), AppSession::ModelState::Loaded, 60000);
     QCOMPARE(session.modelDir(), model_dir);
+    // "The demo model is loading." must not outlive the load.
+    QTRY_COMPARE(window.statusBar()->currentMessage(), QString("Loaded model."));
     QVERIFY2(window.findChild<QLabel*>("modelStatus")->text().contains("model"),
              qPrintable(window.findChild<QLabel*>("modelStatus")->text()));
     QVERIFY(window.findChild<QLabel*>("deviceStatus")->text().startsWith("CPU, 1 thread"));

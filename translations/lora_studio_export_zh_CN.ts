@@ -3,420 +3,420 @@
 <context>
     <name>ui::ExportPage</name>
     <message>
-        <location filename="../ui/export_page.cpp" line="81" />
+        <location filename="../ui/export_page.cpp" line="82" />
         <source>Adapter</source>
         <translation>适配器</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="89" />
+        <location filename="../ui/export_page.cpp" line="90" />
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="91" />
+        <location filename="../ui/export_page.cpp" line="92" />
         <source>Choose another adapter folder (one with adapter_config.json)</source>
         <translation>选择另一个适配器文件夹（含 adapter_config.json）</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="106" />
+        <location filename="../ui/export_page.cpp" line="107" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="106" />
+        <location filename="../ui/export_page.cpp" line="107" />
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="106" />
+        <location filename="../ui/export_page.cpp" line="107" />
         <source>Contents</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="114" />
+        <location filename="../ui/export_page.cpp" line="115" />
         <source>Save the adapter elsewhere</source>
         <translation>将适配器另存到其他位置</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="117" />
+        <location filename="../ui/export_page.cpp" line="118" />
         <source>The folder is a standard PEFT LoRA adapter: copy it wherever a tool expects adapters, e.g. text-generation-webui's loras folder.</source>
         <translation>该文件夹是标准的 PEFT LoRA 适配器：可复制到任何工具存放适配器的位置，例如 text-generation-webui 的 loras 文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="123" />
+        <location filename="../ui/export_page.cpp" line="124" />
         <source>Copy into:</source>
         <translation>复制到：</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="126" />
+        <location filename="../ui/export_page.cpp" line="127" />
         <source>a folder, e.g. text-generation-webui/user_data/loras</source>
         <translation>一个文件夹，例如 text-generation-webui/user_data/loras</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="127" />
+        <location filename="../ui/export_page.cpp" line="128" />
         <source>The adapter folder is copied into this folder under its own name</source>
         <translation>适配器文件夹会以原名复制到此文件夹中</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="130" />
-        <location filename="../ui/export_page.cpp" line="182" />
-        <location filename="../ui/export_page.cpp" line="195" />
+        <location filename="../ui/export_page.cpp" line="131" />
+        <location filename="../ui/export_page.cpp" line="183" />
+        <location filename="../ui/export_page.cpp" line="196" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="133" />
+        <location filename="../ui/export_page.cpp" line="134" />
         <source>Copy the adapter into</source>
         <translation>将适配器复制到</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="138" />
+        <location filename="../ui/export_page.cpp" line="139" />
         <source>Include the training checkpoints (checkpoint-N folders, only needed to resume training)</source>
         <translation>包含训练检查点（checkpoint-N 文件夹，仅在继续训练时需要）</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="147" />
+        <location filename="../ui/export_page.cpp" line="148" />
         <source>Copy adapter</source>
         <translation>复制适配器</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="149" />
+        <location filename="../ui/export_page.cpp" line="150" />
         <source>Copies into a hidden folder first and renames it at the end, so an interrupted copy never leaves a half adapter</source>
         <translation>先复制到隐藏文件夹，完成后再重命名，因此中断的复制不会留下不完整的适配器</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="165" />
+        <location filename="../ui/export_page.cpp" line="166" />
         <source>Merge into a full model</source>
         <translation>合并为完整模型</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="169" />
+        <location filename="../ui/export_page.cpp" line="170" />
         <source>Writes a new Hugging Face model folder whose weights include the adapter (W + scaling·B·A): it loads without PEFT in any tool that loads the base model. The merge runs tensor by tensor, so it needs little memory; the result appears only when it is complete.</source>
         <translation>写出一个新的 Hugging Face 模型文件夹，其权重已包含适配器（W + scaling·B·A）：任何能加载基础模型的工具都可直接加载，无需 PEFT。合并逐个张量进行，占用内存很少；全部完成后结果才会出现。</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="179" />
+        <location filename="../ui/export_page.cpp" line="180" />
         <source>The model the adapter was trained on (the loaded model, or the adapter's base_model_name_or_path)</source>
         <translation>训练该适配器所用的模型（已加载的模型，或适配器中的 base_model_name_or_path）</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="185" />
+        <location filename="../ui/export_page.cpp" line="186" />
         <source>Base model folder</source>
         <translation>基础模型文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="189" />
+        <location filename="../ui/export_page.cpp" line="190" />
         <source>Base model:</source>
         <translation>基础模型：</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="193" />
+        <location filename="../ui/export_page.cpp" line="194" />
         <source>The new model folder; it must not hold a model unless you allow replacing it</source>
         <translation>新的模型文件夹；除非允许替换，否则其中不能已有模型</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="198" />
+        <location filename="../ui/export_page.cpp" line="199" />
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="202" />
+        <location filename="../ui/export_page.cpp" line="203" />
         <source>Output folder:</source>
         <translation>输出文件夹：</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="205" />
+        <location filename="../ui/export_page.cpp" line="206" />
         <source>Same as the base model</source>
         <translation>与基础模型相同</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="206" />
+        <location filename="../ui/export_page.cpp" line="207" />
         <source>float32 (largest, exact)</source>
         <translation>float32（体积最大，精确）</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="207" />
+        <location filename="../ui/export_page.cpp" line="208" />
         <source>bfloat16 (half the size; what most models ship in)</source>
         <translation>bfloat16（体积减半；大多数模型发布时的精度）</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="208" />
+        <location filename="../ui/export_page.cpp" line="209" />
         <source>float16 (half the size)</source>
         <translation>float16（体积减半）</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="209" />
+        <location filename="../ui/export_page.cpp" line="210" />
         <source>The precision the merged weights are stored in. The merge itself computes in float32 and rounds once.</source>
         <translation>合并后权重的存储精度。合并本身以 float32 计算，只舍入一次。</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="215" />
+        <location filename="../ui/export_page.cpp" line="216" />
         <source>Precision:</source>
         <translation>精度：</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="217" />
+        <location filename="../ui/export_page.cpp" line="218" />
         <source>Replace a model already in the output folder</source>
         <translation>替换输出文件夹中已有的模型</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="221" />
+        <location filename="../ui/export_page.cpp" line="222" />
         <source>Merge into model</source>
         <translation>合并到模型</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="225" />
+        <location filename="../ui/export_page.cpp" line="226" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="227" />
+        <location filename="../ui/export_page.cpp" line="228" />
         <source>Stop the copy or merge; nothing is left behind</source>
         <translation>停止复制或合并；不会留下任何文件</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="243" />
+        <location filename="../ui/export_page.cpp" line="244" />
         <source>Load the merged model</source>
         <translation>加载合并后的模型</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="245" />
+        <location filename="../ui/export_page.cpp" line="246" />
         <source>Load the merged model in place of the current one, e.g. to chat with it</source>
         <translation>用合并后的模型替换当前模型，例如用于对话</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="260" />
+        <location filename="../ui/export_page.cpp" line="261" />
         <source>Use it in other tools</source>
         <translation>在其他工具中使用</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="264" />
+        <location filename="../ui/export_page.cpp" line="265" />
         <source>text-generation-webui loads PEFT adapters with its Transformers loader: copy the adapter into its loras folder, load the base model on the Model tab, pick the adapter under LoRA(s) and click Apply LoRAs; or start it like this:</source>
         <translation>text-generation-webui 通过 Transformers 加载器加载 PEFT 适配器：将适配器复制到其 loras 文件夹，在 Model 标签页加载基础模型，在 LoRA(s) 中选择适配器并点击 Apply LoRAs；或者这样启动：</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="269" />
+        <location filename="../ui/export_page.cpp" line="270" />
         <source>In Python, PEFT puts the adapter on the base model loaded with transformers:</source>
         <translation>在 Python 中，用 PEFT 把适配器加到 transformers 加载的基础模型上：</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="272" />
+        <location filename="../ui/export_page.cpp" line="273" />
         <source>vLLM serves the base model with the adapter switched on per request:</source>
         <translation>vLLM 部署基础模型，并按请求启用适配器：</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="275" />
+        <location filename="../ui/export_page.cpp" line="276" />
         <source>llama.cpp converts the adapter to GGUF against the base model's folder and applies it at run time (or convert the merged model instead):</source>
         <translation>llama.cpp 参照基础模型文件夹把适配器转换为 GGUF，并在运行时加载（也可以改为转换合并后的模型）：</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="279" />
+        <location filename="../ui/export_page.cpp" line="280" />
         <source>The merged folder is a complete Hugging Face model: transformers, vLLM and text-generation-webui load it like the base model, and llama.cpp, Ollama and LM Studio after converting it to GGUF.</source>
         <translation>合并后的文件夹是完整的 Hugging Face 模型：transformers、vLLM 和 text-generation-webui 可像加载基础模型一样加载它；转换为 GGUF 后，llama.cpp、Ollama 和 LM Studio 也能使用。</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="283" />
+        <location filename="../ui/export_page.cpp" line="284" />
         <source>Merged model</source>
         <translation>合并后的模型</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="314" />
+        <location filename="../ui/export_page.cpp" line="320" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="316" />
+        <location filename="../ui/export_page.cpp" line="322" />
         <source>Copy these lines to the clipboard</source>
         <translation>将这些内容复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="324" />
+        <location filename="../ui/export_page.cpp" line="330" />
         <source>Choose an adapter folder</source>
         <translation>选择适配器文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="327" />
+        <location filename="../ui/export_page.cpp" line="333" />
         <source>Not a LoRA adapter</source>
         <translation>不是 LoRA 适配器</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="328" />
+        <location filename="../ui/export_page.cpp" line="334" />
         <source>%1 has no adapter_config.json: it is not a PEFT adapter folder.</source>
         <translation>%1 中没有 adapter_config.json：它不是 PEFT 适配器文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="341" />
+        <location filename="../ui/export_page.cpp" line="347" />
         <source>No adapter chosen</source>
         <translation>未选择适配器</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="342" />
+        <location filename="../ui/export_page.cpp" line="348" />
         <source>Train an adapter on the Train page, or choose an adapter folder with Choose…</source>
         <translation>请在“训练”页训练一个适配器，或点击“选择…”选择适配器文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="351" />
+        <location filename="../ui/export_page.cpp" line="357" />
         <source>Rank (r): %1</source>
         <translation>秩 (r)：%1</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="352" />
+        <location filename="../ui/export_page.cpp" line="358" />
         <source>Alpha: %1 (scaling %2%3)</source>
         <translation>Alpha：%1（缩放系数 %2%3）</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="353" />
+        <location filename="../ui/export_page.cpp" line="359" />
         <source>, rsLoRA</source>
         <translation>，rsLoRA</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="354" />
+        <location filename="../ui/export_page.cpp" line="360" />
         <source>Target modules: %1</source>
         <translation>目标模块：%1</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="356" />
+        <location filename="../ui/export_page.cpp" line="362" />
         <source>Per-module rank or alpha for %1 pattern(s)</source>
         <translation>%1 个模式使用单独的秩或 alpha</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="357" />
+        <location filename="../ui/export_page.cpp" line="363" />
         <source>Dropout: %1</source>
         <translation>Dropout：%1</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="358" />
+        <location filename="../ui/export_page.cpp" line="364" />
         <source>Base model: %1</source>
         <translation>基础模型：%1</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="359" />
+        <location filename="../ui/export_page.cpp" line="365" />
         <source>(not recorded)</source>
         <translation>（未记录）</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="364" />
+        <location filename="../ui/export_page.cpp" line="370" />
         <source>LoRA parameters: %1 in %2 tensors</source>
         <translation>LoRA 参数：%1，共 %2 个张量</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="368" />
+        <location filename="../ui/export_page.cpp" line="374" />
         <source>Prompt format in training: %1</source>
         <translation>训练时的提示词格式：%1</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="369" />
+        <location filename="../ui/export_page.cpp" line="375" />
         <source>a template file</source>
         <translation>模板文件</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="380" />
+        <location filename="../ui/export_page.cpp" line="386" />
         <source>This folder cannot be exported: %1</source>
         <translation>无法导出此文件夹：%1</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="388" />
+        <location filename="../ui/export_page.cpp" line="394" />
         <source>LoRA settings (PEFT)</source>
         <translation>LoRA 配置（PEFT）</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="389" />
+        <location filename="../ui/export_page.cpp" line="395" />
         <source>LoRA weights (PEFT)</source>
         <translation>LoRA 权重（PEFT）</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="390" />
+        <location filename="../ui/export_page.cpp" line="396" />
         <source>The prompt format used in training</source>
         <translation>训练时使用的提示词格式</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="391" />
+        <location filename="../ui/export_page.cpp" line="397" />
         <source>The training settings</source>
         <translation>训练参数</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="392" />
+        <location filename="../ui/export_page.cpp" line="398" />
         <source>Training log: loss per step</source>
         <translation>训练日志：每步的损失</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="393" />
+        <location filename="../ui/export_page.cpp" line="399" />
         <source>Model card</source>
         <translation>模型卡</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="394" />
+        <location filename="../ui/export_page.cpp" line="400" />
         <source>Checkpoint to resume training</source>
         <translation>用于继续训练的检查点</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="440" />
+        <location filename="../ui/export_page.cpp" line="446" />
         <source>Replaces the existing %1</source>
         <translation>将替换已有的 %1</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="441" />
+        <location filename="../ui/export_page.cpp" line="447" />
         <source>Creates %1</source>
         <translation>将创建 %1</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="449" />
+        <location filename="../ui/export_page.cpp" line="455" />
         <source>The folder %1 does not exist.</source>
         <translation>文件夹 %1 不存在。</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="458" />
+        <location filename="../ui/export_page.cpp" line="464" />
         <source>Replace the folder?</source>
         <translation>替换该文件夹？</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="459" />
+        <location filename="../ui/export_page.cpp" line="465" />
         <source>%1 already exists. Replace it with this adapter?</source>
         <translation>%1 已存在。要用此适配器替换它吗？</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="465" />
+        <location filename="../ui/export_page.cpp" line="471" />
         <source>Copying…</source>
         <translation>正在复制…</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="467" />
+        <location filename="../ui/export_page.cpp" line="473" />
         <source>Copied to %1</source>
         <translation>已复制到 %1</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="468" />
+        <location filename="../ui/export_page.cpp" line="474" />
         <source>Adapter copied to %1</source>
         <translation>适配器已复制到 %1</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="484" />
+        <location filename="../ui/export_page.cpp" line="490" />
         <source>Choose the base model and the output folder first.</source>
         <translation>请先选择基础模型和输出文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="489" />
+        <location filename="../ui/export_page.cpp" line="495" />
         <source>Merging…</source>
         <translation>正在合并…</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="493" />
-        <location filename="../ui/export_page.cpp" line="498" />
+        <location filename="../ui/export_page.cpp" line="499" />
+        <location filename="../ui/export_page.cpp" line="504" />
         <source>Merged model written to %1</source>
         <translation>合并后的模型已写入 %1</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="520" />
+        <location filename="../ui/export_page.cpp" line="526" />
         <source>Cancelled; nothing was written.</source>
         <translation>已取消；未写入任何文件。</translation>
     </message>
     <message>
-        <location filename="../ui/export_page.cpp" line="520" />
+        <location filename="../ui/export_page.cpp" line="526" />
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/export_task.cpp" line="157" />
+        <location filename="../ui/export_task.cpp" line="158" />
         <source>%1 layers merged; %2 tensors in %3 (%4 file(s)).</source>
         <translation>已合并 %1 个层；共 %2 个张量，精度 %3（%4 个文件）。</translation>
     </message>

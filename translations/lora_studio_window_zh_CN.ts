@@ -4,16 +4,22 @@
     <name>ui::AppSession</name>
     <message>
         <location filename="../ui/app_session.cpp" line="29" />
+        <source>%1 via %2</source>
+        <comment>a number format and the CPU units computing in it</comment>
+        <translation>%1，%2 加速</translation>
+    </message>
+    <message>
+        <location filename="../ui/app_session.cpp" line="31" />
         <source>CPU, 1 thread (%1)</source>
         <translation>CPU，1 个线程（%1）</translation>
     </message>
     <message>
-        <location filename="../ui/app_session.cpp" line="30" />
+        <location filename="../ui/app_session.cpp" line="32" />
         <source>CPU, %1 threads (%2)</source>
         <translation>CPU，%1 个线程（%2）</translation>
     </message>
     <message>
-        <location filename="../ui/app_session.cpp" line="154" />
+        <location filename="../ui/app_session.cpp" line="156" />
         <source>Loading was cancelled.</source>
         <translation>已取消加载。</translation>
     </message>
@@ -21,12 +27,12 @@
 <context>
     <name>ui::DemoSetup</name>
     <message>
-        <location filename="../ui/demo_setup.cpp" line="80" />
+        <location filename="../ui/demo_setup.cpp" line="81" />
         <source>The demo model was made and is loading.</source>
         <translation>演示模型已生成，正在加载。</translation>
     </message>
     <message>
-        <location filename="../ui/demo_setup.cpp" line="81" />
+        <location filename="../ui/demo_setup.cpp" line="82" />
         <source>The demo model is loading.</source>
         <translation>正在加载演示模型。</translation>
     </message>
@@ -92,67 +98,72 @@
 %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="129" />
+        <location filename="../ui/main_window.cpp" line="130" />
+        <source>Loaded %1.</source>
+        <translation>已加载 %1。</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="133" />
         <source>Could not load %1: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="142" />
+        <location filename="../ui/main_window.cpp" line="146" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="143" />
+        <location filename="../ui/main_window.cpp" line="147" />
         <source>&amp;Open dataset…</source>
         <translation>打开数据集(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="147" />
+        <location filename="../ui/main_window.cpp" line="151" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="153" />
+        <location filename="../ui/main_window.cpp" line="157" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="159" />
+        <location filename="../ui/main_window.cpp" line="163" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="160" />
+        <location filename="../ui/main_window.cpp" line="164" />
         <source>Run the &amp;demo</source>
         <translation>运行演示(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="162" />
+        <location filename="../ui/main_window.cpp" line="166" />
         <source>Make a tiny model, open the demo dataset and set up a training run that finishes in minutes.</source>
         <translation>生成一个微型模型，打开演示数据集，并配置一次几分钟即可完成的训练。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="164" />
+        <location filename="../ui/main_window.cpp" line="168" />
         <source>&amp;About LoRA Studio</source>
         <translation>关于 LoRA Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="174" />
+        <location filename="../ui/main_window.cpp" line="178" />
         <source>Open a dataset</source>
         <translation>打开数据集</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="175" />
+        <location filename="../ui/main_window.cpp" line="179" />
         <source>Datasets (*.json *.jsonl *.txt *.text *.md);;All files (*)</source>
         <translation>数据集 (*.json *.jsonl *.txt *.text *.md);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="200" />
+        <location filename="../ui/main_window.cpp" line="204" />
         <source>Try the demo?</source>
         <translation>试试演示？</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="201" />
+        <location filename="../ui/main_window.cpp" line="205" />
         <source>No models were found in your model folders.
 
 LoRA Studio can make a tiny demo model and open a small demo dataset, so you can train an adapter and compare chats in a couple of minutes.</source>
@@ -161,47 +172,47 @@ LoRA Studio can make a tiny demo model and open a small demo dataset, so you can
 LoRA Studio 可以生成一个微型演示模型并打开一个小型演示数据集，几分钟内即可训练出一个适配器并对比对话效果。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="207" />
+        <location filename="../ui/main_window.cpp" line="211" />
         <source>Run the demo</source>
         <translation>运行演示</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="209" />
+        <location filename="../ui/main_window.cpp" line="213" />
         <source>Not now</source>
         <translation>暂不</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="210" />
+        <location filename="../ui/main_window.cpp" line="214" />
         <source>You can start it later from Help → Run the demo.</source>
         <translation>之后也可以通过“帮助 → 运行演示”启动。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="223" />
+        <location filename="../ui/main_window.cpp" line="227" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="224" />
+        <location filename="../ui/main_window.cpp" line="228" />
         <source>The new language applies when LoRA Studio starts again.</source>
         <translation>新语言将在 LoRA Studio 重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="228" />
+        <location filename="../ui/main_window.cpp" line="232" />
         <source>Restart now</source>
         <translation>立即重启</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="229" />
+        <location filename="../ui/main_window.cpp" line="233" />
         <source>Later</source>
         <translation>稍后</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="244" />
+        <location filename="../ui/main_window.cpp" line="248" />
         <source>About LoRA Studio</source>
         <translation>关于 LoRA Studio</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="245" />
+        <location filename="../ui/main_window.cpp" line="249" />
         <source>LoRA Studio %1
 
 Fine-tune local language models with LoRA: pick a model, preview the data, train while watching the loss, compare answers with and without the adapter, and export the adapter or a merged model.
@@ -214,47 +225,47 @@ Qt %2</source>
 Qt %2</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="254" />
+        <location filename="../ui/main_window.cpp" line="258" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="256" />
+        <location filename="../ui/main_window.cpp" line="260" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="259" />
+        <location filename="../ui/main_window.cpp" line="263" />
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="265" />
+        <location filename="../ui/main_window.cpp" line="269" />
         <source>The device the loaded model computes on.</source>
         <translation>已加载模型所用的计算设备。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="266" />
+        <location filename="../ui/main_window.cpp" line="270" />
         <source>The device a model will compute on (Settings → Compute).</source>
         <translation>模型将使用的计算设备（设置 → 计算）。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="268" />
+        <location filename="../ui/main_window.cpp" line="272" />
         <source>Memory: %1</source>
         <translation>内存：%1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="269" />
+        <location filename="../ui/main_window.cpp" line="273" />
         <source>Memory this program uses (resident set size).</source>
         <translation>本程序占用的内存（常驻内存集）。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="270" />
+        <location filename="../ui/main_window.cpp" line="274" />
         <source>Training…</source>
         <translation>训练中…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="270" />
+        <location filename="../ui/main_window.cpp" line="274" />
         <source>Idle</source>
         <translation>空闲</translation>
     </message>

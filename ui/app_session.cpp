@@ -25,8 +25,9 @@ QString describe_target(const lora::ComputeTarget& target, int threads) {
   if (target.device.is_cuda()) return QString::fromStdString(target.describe());
   const int count = threads > 0 ? threads : std::max(1, lora::cpu_core_count());
   QString precision = target.dtype == c10::kBFloat16 ? "bf16" : target.dtype == c10::kHalf ? "fp16" : "fp32";
-  if (target.dtype == c10::kBFloat16)
-    precision += lora::cpu_has_amx_bf16() ? " via AMX" : lora::cpu_has_bf16() ? " via AVX-512" : "";
+  if (target.dtype == c10::kBFloat16 && (lora::cpu_has_amx_bf16() || lora::cpu_has_bf16()))
+    precision = AppSession::tr("%1 via %2", "a number format and the CPU units computing in it")
+                    .arg(precision, lora::cpu_has_amx_bf16() ? "AMX" : "AVX-512");
   return count == 1 ? AppSession::tr("CPU, 1 thread (%1)").arg(precision)
                     : AppSession::tr("CPU, %1 threads (%2)").arg(count).arg(precision);
 }

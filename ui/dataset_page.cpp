@@ -46,6 +46,11 @@ constexpr int kDefaultCutoff = 256;
 
 enum Count { Records, Bad, Kept, Truncated, Dropped, Tokens, TrainedTokens, CountKinds };
 
+// Chinese sentences end in "。" and follow each other without a space; English ones need one.
+QString sentence_gap(const QString& previous) {
+  return previous.endsWith(QChar(0x3002)) ? QString() : QStringLiteral(" ");
+}
+
 }  // namespace
 
 DatasetPage::DatasetPage(AppSession* session, QWidget* parent) : QWidget(parent), session_(session) {
@@ -673,18 +678,18 @@ void DatasetPage::showSelectedRecord() {
     }
     const int64_t cutoff = dataset.options().cutoff_len;
     QString summary = tr("Record %1: %2 tokens, %3 trained.").arg(record.number).arg(locale.toString(tokens), locale.toString(trained));
-    if (raw_text && examples.size() > 1) summary += QLatin1Char(' ') + tr("Cut into %1 blocks.").arg(examples.size());
+    if (raw_text && examples.size() > 1) summary += sentence_gap(summary) + tr("Cut into %1 blocks.").arg(examples.size());
     if (!any_kept) {
       const lora::ExampleFate fate = examples.empty() ? lora::ExampleFate::DroppedNoTargets : examples.front().fate;
-      summary += QLatin1Char(' ') + (fate == lora::ExampleFate::DroppedTooLong
+      summary += sentence_gap(summary) + (fate == lora::ExampleFate::DroppedTooLong
                                          ? tr("Dropped: longer than the cutoff of %1 tokens.").arg(cutoff)
                                          : tr("Dropped: no trained token is left within the cutoff of %1 tokens.").arg(cutoff));
       prompt_view_->showSegments(dataset.render(static_cast<size_t>(index)));
     } else {
       if (truncated)
-        summary += QLatin1Char(' ') + tr("Truncated: the cutoff of %1 tokens cuts it (marked ✂).").arg(cutoff);
+        summary += sentence_gap(summary) + tr("Truncated: the cutoff of %1 tokens cuts it (marked ✂).").arg(cutoff);
       else if (!raw_text)
-        summary += QLatin1Char(' ') + tr("Fits within the cutoff of %1 tokens.").arg(cutoff);
+        summary += sentence_gap(summary) + tr("Fits within the cutoff of %1 tokens.").arg(cutoff);
       prompt_view_->showExamples(dataset.tokenizer(), examples,
                                  raw_text ? std::string() : dataset.text(static_cast<size_t>(index)), raw_text,
                                  show_pieces_->isChecked());

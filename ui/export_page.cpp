@@ -282,6 +282,10 @@ ExportPage::ExportPage(AppSession* session, QWidget* parent) : QWidget(parent), 
                              "Studio after converting it to GGUF."),
                           &merged_snippet_, "merged_snippet"),
                tr("Merged model"));
+  // With the full name "text-generation-webui" the five tabs overflow the pane and the last one ("Merged
+  // model") hides behind scroll arrows; the short name fits, the tab's text and tooltip give the full one.
+  tabs->setTabText(0, QStringLiteral("webui"));
+  tabs->setTabToolTip(0, QStringLiteral("text-generation-webui"));
   tools_layout->addWidget(tabs);
   splitter->addWidget(scroll);
   splitter->addWidget(tools_box);

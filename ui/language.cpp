@@ -18,6 +18,10 @@ QStringList availableLanguages() { return {"en", "zh_CN"}; }
 
 int installTranslations(QCoreApplication& app, const QString& language) {
   if (language == "en") return 0;
+  // Dates and byte counts ("656 bytes", "28 Nov") come from the locale, not the translators: a Chinese
+  // window on an English system would otherwise show them in English.
+  const QLocale wanted(language);
+  if (QLocale().language() != wanted.language()) QLocale::setDefault(wanted);
   int installed = 0;
   const QStringList files = QDir(":/i18n").entryList({"*_" + language + ".qm"}, QDir::Files, QDir::Name);
   for (const QString& file : files) {

@@ -125,6 +125,10 @@ MainWindow::MainWindow(AppSession* session, QWidget* parent) : QMainWindow(paren
                  "demoError");
   });
   connect(models_, &ModelsPage::scanFinished, this, &MainWindow::offerDemoIfNoModels);
+  // Replaces a "…is loading" line that would otherwise outlive the load by seconds.
+  connect(session_, &AppSession::modelLoaded, this, [this](const QString& dir) {
+    statusBar()->showMessage(tr("Loaded %1.").arg(QFileInfo(dir).fileName()), 8000);
+  });
   connect(session_, &AppSession::modelLoadFailed, this, [this](const QString& dir, const QString& message) {
     statusBar()->showMessage(tr("Could not load %1: %2").arg(QFileInfo(dir).fileName(), message), 15000);
   });

@@ -22,6 +22,11 @@ double nice_bin_width(double raw) {
   return 10 * power;
 }
 
+// Chinese sentences end in "。" and follow each other without a space; English ones need one.
+QString sentence_gap(const QString& previous) {
+  return previous.endsWith(QChar(0x3002)) ? QString() : QStringLiteral(" ");
+}
+
 }  // namespace
 
 TokenLengthHistogram::TokenLengthHistogram(QWidget* parent) : QWidget(parent) {
@@ -165,9 +170,9 @@ void TokenLengthHistogram::rebuild() {
   const QString text =
       drop_long_ ? tr("%1% of %2 examples (%3) are longer than the cutoff of %4 tokens and will be dropped.")
                  : tr("%1% of %2 examples (%3) are longer than the cutoff of %4 tokens and will be truncated.");
-  summary_->setText(text.arg(share, examples, locale.toString(static_cast<qlonglong>(past)))
-                        .arg(cutoff_len_) +
-                    QStringLiteral("  ") +
+  const QString share_sentence =
+      text.arg(share, examples, locale.toString(static_cast<qlonglong>(past))).arg(cutoff_len_);
+  summary_->setText(share_sentence + sentence_gap(share_sentence) +
                     tr("Median %1, 90th percentile %2, longest %3 tokens.")
                         .arg(lengths_[(lengths_.size() - 1) / 2])
                         .arg(lengths_[static_cast<size_t>(std::ceil(0.9 * static_cast<double>(lengths_.size()))) - 1])

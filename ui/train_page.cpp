@@ -521,7 +521,7 @@ void TrainPage::onProgress(const lora::TrainingProgress& p) {
   step_->setText(tr("%1 / %2").arg(p.step).arg(p.total_steps));
   progress_->setValue(static_cast<int>(p.step));
   epoch_->setText(QString::number(p.epoch, 'f', 2));
-  tokens_per_second_->setText(QString::number(p.tokens_per_second, 'f', 0));
+  tokens_per_second_->setText(locale().toString(p.tokens_per_second, 'f', 0));
   elapsed_->setText(formatDuration(p.elapsed_seconds));
   eta_->setText(formatDuration(p.eta_seconds));
   memory_->setText(p.memory_bytes > 0 ? locale().formattedDataSize(p.memory_bytes) : QStringLiteral("—"));
@@ -646,7 +646,7 @@ void TrainPage::showLogEntriesSummary(const std::vector<lora::TrainingLogEntry>&
   step_->setText(tr("%1 / %2").arg(last.step).arg(total_steps));
   progress_->setValue(static_cast<int>(last.step));
   epoch_->setText(QString::number(last.epoch, 'f', 2));
-  tokens_per_second_->setText(QString::number(last.tokens_per_second, 'f', 0));
+  tokens_per_second_->setText(locale().toString(last.tokens_per_second, 'f', 0));
   elapsed_->setText(formatDuration(last.elapsed_seconds));
 }
 
