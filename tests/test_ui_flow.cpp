@@ -103,7 +103,8 @@ class TestUiFlow : public QObject {
     QCOMPARE(total, 24);
     QVERIFY2(stopped_at > 0 && stopped_at < total, qPrintable(QString("%1 of %2").arg(stopped_at).arg(total)));
     auto* resume = child<QPushButton>(train, "resumeButton");
-    QVERIFY(resume->isEnabled());
+    // Enabled once the training thread has wound down, a moment after the run reports its end.
+    QTRY_VERIFY_WITH_TIMEOUT(resume->isEnabled(), 10000);
     QTest::mouseClick(resume, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(session.isTraining(), 10000);
     QVERIFY(wait_until([&] { return !session.isTraining(); }, 180000));
