@@ -1,5 +1,6 @@
 // Engine headers first: Qt's `slots` macro breaks ATen's headers (adapter_merge.h has none, but the rule holds).
 #include "adapter_merge.h"
+#include "atomic_file.h"
 #include "error.h"
 
 #include "export_task.h"
@@ -67,26 +68,30 @@ void copyAdapterFolder(const AdapterCopyRequest& request,
   if (!parent.mkpath(temp)) fail(temp.toStdString() + ": cannot create the folder");
 
   qint64 done = 0;
-  for (const QString& file : files) {
-    const QString from = source_path + "/" + file, to = temp + "/" + file;
-    if (!QDir().mkpath(QFileInfo(to).path())) fail(QFileInfo(to).path().toStdString() + ": cannot create the folder");
-    QFile in(from), out(to);
-    if (!in.open(QIODevice::ReadOnly)) fail(from.toStdString() + ": cannot read (" + in.errorString().toStdString() + ")");
-    if (!out.open(QIODevice::WriteOnly)) fail(to.toStdString() + ": cannot write (" + out.errorString().toStdString() + ")");
-    // In blocks, so a cancel need not wait for a large weights file.
-    constexpr qint64 kBlock = 8 << 20;
-    while (!in.atEnd()) {
-      const QByteArray block = in.read(kBlock);
-      if (block.isEmpty() && in.error() != QFile::NoError)
-        fail(from.toStdString() + ": cannot read (" + in.errorString().toStdString() + ")");
-      if (out.write(block) != block.size())
-        fail(to.toStdString() + ": cannot write (" + out.errorString().toStdString() + ")");
-      done += block.size();
-      if (keep_going && !keep_going(done, total, file))
-        fail("copy cancelled; nothing was written to " + destination.toStdString());
+  try {
+    for (const QString& file : files) {
+      const QString from = source_path + "/" + file, to = temp + "/" + file;
+      if (!QDir().mkpath(QFileInfo(to).path())) fail(QFileInfo(to).path().toStdString() + ": cannot create the folder");
+      QFile in(from);
+      if (!in.open(QIODevice::ReadOnly)) fail(from.toStdString() + ": cannot read (" + in.errorString().toStdString() + ")");
+      // Each file as every adapter write goes: fsync'ed before it gets its name.
+      lora::AtomicFileWriter out(to.toStdString());
+      // In blocks, so a cancel need not wait for a large weights file.
+      constexpr qint64 kBlock = 8 << 20;
+      while (!in.atEnd()) {
+        const QByteArray block = in.read(kBlock);
+        if (block.isEmpty() && in.error() != QFile::NoError)
+          fail(from.toStdString() + ": cannot read (" + in.errorString().toStdString() + ")");
+        out.write(block.constData(), static_cast<size_t>(block.size()));
+        done += block.size();
+        if (keep_going && !keep_going(done, total, file))
+          fail("copy cancelled; nothing was written to " + destination.toStdString());
+      }
+      out.commit();
     }
-    if (!out.flush()) fail(to.toStdString() + ": cannot write (" + out.errorString().toStdString() + ")");
-    out.close();
+  } catch (const lora::Error& e) {
+    QDir(temp).removeRecursively();  // a failed write, as a failed read, leaves no partial copy behind
+    throw;
   }
 
   // Into place: an existing folder is moved aside first and removed once the new one is there.
@@ -100,6 +105,7 @@ void copyAdapterFolder(const AdapterCopyRequest& request,
     if (!old.isEmpty()) QDir().rename(old, destination);
     fail(destination.toStdString() + ": cannot move the copy into place");
   }
+  lora::sync_folder(parent.path().toStdString());  // persist the rename
   if (!old.isEmpty()) QDir(old).removeRecursively();
 }
 

@@ -1,4 +1,5 @@
 // Engine headers first: Qt's `slots` macro must not reach them.
+#include "atomic_file.h"
 #include "error.h"
 #include "trainer.h"
 #include "training_settings.h"
@@ -20,7 +21,6 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSaveFile>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QThread>
@@ -338,10 +338,11 @@ bool TrainPage::copyParametersFrom(const QString& adapter_dir, QString* error) {
 bool TrainPage::savePreset(const QString& path, QString* error) {
   lora::TrainingSettings s = panel_->settings();
   s.output_dir.clear();  // a preset is for any adapter
-  QSaveFile file(path);
-  const QByteArray text = QByteArray::fromStdString(lora::training_settings_to_json(s));
-  if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size() || !file.commit()) {
-    const QString problem = tr("%1: cannot be written (%2)").arg(QDir::toNativeSeparators(path), file.errorString());
+  try {
+    // As every file the app writes: temporary file, fsync, rename, folder fsync.
+    lora::write_file_atomically(path.toStdString(), lora::training_settings_to_json(s));
+  } catch (const lora::Error& e) {
+    const QString problem = engineMessage(e);
     showError(tr("Save preset"), problem);
     if (error) *error = problem;
     return false;

@@ -111,12 +111,14 @@ void AtomicFileWriter::commit() {
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) fail("cannot move the new file into place", errno);
   committed_ = true;
   temp_path_.clear();
-  // Persist the rename itself. Failing here loses nothing already visible, so it is not an error.
-  const int folder_fd = ::open(folder_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (folder_fd >= 0) {
-    ::fsync(folder_fd);
-    ::close(folder_fd);
-  }
+  sync_folder(folder_of(path_));  // persist the rename itself
+}
+
+void sync_folder(const std::string& folder) {
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
 }
 
 void write_file_atomically(const std::string& path, const std::string& bytes) {

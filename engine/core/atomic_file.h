@@ -34,6 +34,8 @@ class AtomicFileWriter {
 };
 
 void write_file_atomically(const std::string& path, const std::string& bytes);
+// fsyncs a folder, so renames into it survive a crash. Best effort: failing loses nothing visible.
+void sync_folder(const std::string& folder);
 std::string read_text_file(const std::string& path);  // throws lora::Error naming the file
 
 }  // namespace lora

@@ -565,6 +565,7 @@ MergeResult merge_adapter(const MergeOptions& options, const MergeCallback& call
     if (fs::exists(output, ec)) fs::remove(output, ec);
     fs::rename(temp.path(), output, ec);
     if (ec) throw Error(options.output_dir + ": cannot move the merged model into place (" + ec.message() + ")");
+    sync_folder(output.parent_path().empty() ? std::string(".") : output.parent_path().string());
   } else {
     // An existing folder keeps its other files. Model files the new model does not have go first
     // (a stale model.safetensors would shadow a new index), then the new files move in one by one,
@@ -581,6 +582,7 @@ MergeResult merge_adapter(const MergeOptions& options, const MergeCallback& call
       fs::rename(temp.path() / name, output / name, ec);
       if (ec) throw Error((output / name).string() + ": cannot move the merged file into place (" + ec.message() + ")");
     }
+    sync_folder(output.string());
   }
   result.output_dir = output.string();
   result.tensors = total;

@@ -1,8 +1,6 @@
 #include "training_checkpoint.h"
 
 #include <ATen/ATen.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -33,13 +31,6 @@ constexpr const char* kManifestFormat = "lora-studio checkpoint manifest";
 const char* const kRequiredFiles[] = {kStateFile, kOptimizerFile, "adapter_model.safetensors", "adapter_config.json"};
 // The small JSON files of a checkpoint are a few hundred bytes; anything near this is not ours.
 constexpr uint64_t kMaxSmallFileBytes = 1 << 20;
-
-void sync_folder(const fs::path& folder) {
-  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
 
 std::string read_small_file(const fs::path& path) {
   std::error_code ec;
