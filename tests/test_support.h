@@ -2,6 +2,7 @@
 // Shared helpers for the Qt tests: where the CLI and fixtures are, and running the CLI.
 #include <QByteArray>
 #include <QDir>
+#include <QObject>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -9,6 +10,14 @@
 #include <QtGlobal>
 
 namespace test_support {
+
+// The widget named `name` under `parent`; a test that names a widget the window lacks stops here.
+template <typename T>
+T* child(QObject* parent, const char* name) {
+  T* found = parent->findChild<T*>(QString::fromLatin1(name));
+  if (!found) qFatal("no child %s", name);
+  return found;
+}
 
 inline QString env_path(const char* name) { return QString::fromLocal8Bit(qgetenv(name)); }
 inline QString cli_path() { return env_path("LORA_CLI"); }

@@ -73,9 +73,7 @@ class TestUiChat : public QObject {
 
   template <typename T>
   T* child(const char* name) {
-    T* found = page_->findChild<T*>(name);
-    if (!found) qFatal("no child %s", name);
-    return found;
+    return test_support::child<T>(page_.get(), name);
   }
 
   // What the engine answers greedily on the session's model, the adapter on or off.

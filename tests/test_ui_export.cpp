@@ -82,9 +82,7 @@ class TestUiExport : public QObject {
 
   template <typename T>
   T* child(const char* name) {
-    T* found = page_->findChild<T*>(name);
-    if (!found) qFatal("no child %s", name);
-    return found;
+    return test_support::child<T>(page_.get(), name);
   }
 
   void merge(const QString& output) {

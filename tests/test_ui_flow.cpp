@@ -22,6 +22,7 @@
 #include "dataset_page.h"
 #include "loss_chart.h"
 #include "main_window.h"
+#include "test_support.h"
 #include "token_length_histogram.h"
 #include "train_page.h"
 
@@ -29,12 +30,7 @@ using namespace ui;
 
 namespace {
 
-template <typename T>
-T* child(QObject* parent, const char* name) {
-  T* found = parent->findChild<T*>(name);
-  if (!found) qWarning("no child %s", name);
-  return found;
-}
+using test_support::child;
 
 QPair<int, int> steps(TrainPage* page) {
   const QStringList parts = child<QLabel>(page, "stepLabel")->text().split('/');

@@ -48,9 +48,7 @@ class TestUiTrain : public QObject {
 
   template <typename T>
   static T* child(QWidget* page, const char* name) {
-    T* found = page->findChild<T*>(QString::fromLatin1(name));
-    if (!found) qFatal("no child %s", name);
-    return found;
+    return test_support::child<T>(page, name);
   }
 
   static int countLogLines(const QString& run_dir) {
