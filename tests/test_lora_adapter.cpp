@@ -349,8 +349,13 @@ class TestLoraAdapter : public QObject {
     lora::LoraConfig config = config_from(
         R"({"peft_type": "LORA", "target_modules": ["q_proj", "v_proj", "down_proj"], "r": 4, "lora_alpha": 8,
             "lora_dropout": 0.5})");
+    model_->remove_adapter();
+    const at::Tensor base = logits_of(*model_);
     model_->create_adapter(config, 1234);
-    QVERIFY(relative_error(logits_of(*model_), expected("llama_fp32")) < 1e-6);
+    // B = 0: exactly the base model on this machine; the reference (made on another CPU, whose
+    // kernels sum in another order) within the usual 1e-4.
+    QVERIFY(relative_error(logits_of(*model_), base) < 1e-6);
+    QVERIFY(relative_error(logits_of(*model_), expected("llama_fp32")) < 1e-4);
     const auto parameters = model_->adapter_parameters();
     QCOMPARE(parameters.size(), size_t(2 * 3 * 2));
     QCOMPARE(QString::fromStdString(parameters[0].first),

@@ -1,6 +1,7 @@
-// config.json of Llama / Qwen2 (Qwen1.5, Qwen2.5) / Mistral checkpoints: every field the engine uses,
-// the defaults transformers applies, clear errors for broken files, and a writer whose output
-// reads back to the same configuration.
+// config.json of every model family (Llama, Qwen2 (Qwen1.5, Qwen2.5), Mistral, Qwen3, Gemma 3 text
+// and multimodal, Phi-3 / Phi-4): every field the engine uses, the defaults transformers applies
+// (model_family_<name>.cpp), clear errors for broken files naming what is supported, and a writer
+// whose output reads back to the same configuration.
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -8,10 +9,15 @@
 #include <QJsonObject>
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
 #include <functional>
+#include <set>
 
+#include "atomic_file.h"
 #include "error.h"
 #include "model_config.h"
+#include "model_family.h"
 #include "test_support.h"
 
 namespace {
@@ -69,6 +75,30 @@ void expect_same(const lora::ModelConfig& a, const lora::ModelConfig& b) {
   QCOMPARE(a.torch_dtype, b.torch_dtype);
   QCOMPARE(a.bos_token_ids, b.bos_token_ids);
   QCOMPARE(a.eos_token_ids, b.eos_token_ids);
+  // The family structure.
+  QVERIFY(a.norm_style == b.norm_style);
+  QCOMPARE(a.qk_norm, b.qk_norm);
+  QCOMPARE(a.sandwich_norms, b.sandwich_norms);
+  QCOMPARE(a.scale_embeddings, b.scale_embeddings);
+  QCOMPARE(a.attention_scale(), b.attention_scale());
+  QCOMPARE(a.final_logit_softcapping, b.final_logit_softcapping);
+  QCOMPARE(a.attn_logit_softcapping, b.attn_logit_softcapping);
+  QCOMPARE(a.fused_qkv, b.fused_qkv);
+  QCOMPARE(a.fused_gate_up, b.fused_gate_up);
+  QCOMPARE(a.rotary_dim(), b.rotary_dim());
+  for (int64_t layer = 0; layer < a.num_hidden_layers; ++layer)
+    QCOMPARE(a.attention_window(layer), b.attention_window(layer));
+  QCOMPARE(a.sliding_rope_theta, b.sliding_rope_theta);
+  QCOMPARE(a.sliding_rope_scaling.type, b.sliding_rope_scaling.type);
+  QCOMPARE(a.rope_scaling.short_factor, b.rope_scaling.short_factor);
+  QCOMPARE(a.rope_scaling.long_factor, b.rope_scaling.long_factor);
+  QCOMPARE(a.rope_scaling.attention_factor, b.rope_scaling.attention_factor);
+}
+
+int64_t sliding_layers(const lora::ModelConfig& c) {
+  int64_t count = 0;
+  for (int64_t layer = 0; layer < c.num_hidden_layers; ++layer) count += c.layer_is_sliding(layer) ? 1 : 0;
+  return count;
 }
 
 }  // namespace
@@ -270,8 +300,10 @@ class TestModelConfig : public QObject {
     QTest::newRow("string for bool") << "tie_not_bool.json" << QStringList{"'tie_word_embeddings'", "true or false"};
     QTest::newRow("string for number") << "eps_string.json" << QStringList{"'rms_norm_eps'", "positive number"};
     QTest::newRow("unknown model_type") << "model_type_gemma.json"
-                                        << QStringList{"\"gemma\"", "not supported", "llama, qwen2, mistral"};
-    QTest::newRow("no model_type") << "missing_model_type.json" << QStringList{"'model_type'", "llama, qwen2, mistral"};
+                                        << QStringList{"\"gemma\"", "not supported",
+                                                       "llama, qwen2, mistral, qwen3, gemma3_text, gemma3, phi3"};
+    QTest::newRow("no model_type") << "missing_model_type.json"
+                                   << QStringList{"'model_type'", "llama, qwen2, mistral, qwen3, gemma3_text, gemma3, phi3"};
     QTest::newRow("gelu") << "hidden_act_gelu.json" << QStringList{"gelu_pytorch_tanh", "silu"};
     QTest::newRow("yarn") << "rope_yarn.json" << QStringList{"rope_scaling", "\"yarn\"", "linear, llama3"};
     QTest::newRow("dynamic (type key)") << "rope_dynamic_old_key.json" << QStringList{"\"dynamic\"", "not supported"};
@@ -313,24 +345,335 @@ class TestModelConfig : public QObject {
     const std::string text = lora::model_config_to_json(original);
     expect_same(lora::parse_model_config(text, "written.json"), original);
 
-    // The fields transformers reads, under the names it reads them.
+    // The fields transformers reads, under the names it reads them (a multimodal Gemma 3's text
+    // model's fields inside text_config).
     const QJsonObject written = QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
+    const QJsonObject text_fields = written.contains("text_config") ? written["text_config"].toObject() : written;
+    QCOMPARE(written["model_type"].toString().toStdString(), original.model_type);
     QCOMPARE(written["architectures"].toArray().first().toString().toStdString(), original.architecture);
     QCOMPARE(written["torch_dtype"].toString().toStdString(), original.torch_dtype);
-    QCOMPARE(written["hidden_act"].toString(), QString("silu"));
-    if (original.rope_scaling.type.empty()) {
-      QVERIFY(written["rope_scaling"].isNull());
+    const bool gemma = original.model_type == "gemma3" || original.model_type == "gemma3_text";
+    if (gemma) {
+      QCOMPARE(text_fields["hidden_activation"].toString(), QString("gelu_pytorch_tanh"));
+      QCOMPARE(text_fields["model_type"].toString(), QString("gemma3_text"));
+      QCOMPARE(text_fields["layer_types"].toArray().size(), int(original.num_hidden_layers));
     } else {
-      QCOMPARE(written["rope_scaling"].toObject()["rope_type"].toString().toStdString(), original.rope_scaling.type);
+      QCOMPARE(written["hidden_act"].toString(), QString("silu"));
+    }
+    if (original.rope_scaling.type.empty()) {
+      QVERIFY(text_fields["rope_scaling"].isNull());
+    } else {
+      QCOMPARE(text_fields["rope_scaling"].toObject()["rope_type"].toString().toStdString(), original.rope_scaling.type);
     }
     if (original.eos_token_ids.size() > 1) QVERIFY(written["eos_token_id"].isArray());
-    if (original.model_type == "qwen2") {
-      QCOMPARE(written["use_sliding_window"].toBool(), original.sliding_window > 0);
-      QVERIFY(!written.contains("head_dim"));  // derived, as older Qwen2 code does
+    const bool derived_head_dim = original.head_dim * original.num_attention_heads == original.hidden_size;
+    if (original.model_type == "qwen2" || (original.model_type == "phi3" && derived_head_dim)) {
+      if (original.model_type == "qwen2") QCOMPARE(written["use_sliding_window"].toBool(), original.sliding_window > 0);
+      QVERIFY(!written.contains("head_dim"));  // derived, as older Qwen2 code and Phi3Config do
     } else {
-      QCOMPARE(written["head_dim"].toInt(), int(original.head_dim));
+      QCOMPARE(text_fields["head_dim"].toInt(), int(original.head_dim));
     }
-    if (original.model_type == "mistral" && original.sliding_window == 0) QVERIFY(written["sliding_window"].isNull());
+    if ((original.model_type == "mistral" || original.model_type == "phi3") && original.sliding_window == 0)
+      QVERIFY(written["sliding_window"].isNull());
+    if (original.model_type == "gemma3") {
+      // What the engine does not run is written back as it came.
+      const QJsonObject source = QJsonDocument::fromJson(QByteArray::fromStdString(
+                                     lora::read_text_file(config_path(file)))).object();
+      QCOMPARE(written["vision_config"], source["vision_config"]);
+      QCOMPARE(written["image_token_index"], source["image_token_index"]);
+    }
+  }
+
+  // --- The newer families ---
+
+  void qwen3HasHeadDimQkNormsAndTiedEmbeddings() {
+    const lora::ModelConfig c = lora::load_model_config(config_path("qwen3_06b.json"));
+    QCOMPARE(c.architecture, std::string("Qwen3ForCausalLM"));
+    QCOMPARE(c.model_type, std::string("qwen3"));
+    QCOMPARE(c.hidden_size, int64_t(1024));
+    QCOMPARE(c.num_attention_heads, int64_t(16));
+    QCOMPARE(c.num_key_value_heads, int64_t(8));
+    QCOMPARE(c.head_dim, int64_t(128));  // not hidden_size / heads (64)
+    QCOMPARE(c.attention_scale(), 1.0 / std::sqrt(128.0));
+    QVERIFY(c.qk_norm);
+    QVERIFY(c.norm_style == lora::NormStyle::Weight);
+    QVERIFY(!c.sandwich_norms && !c.scale_embeddings && !c.fused_qkv && !c.fused_gate_up);
+    QVERIFY(!c.qkv_bias && !c.o_bias && !c.mlp_bias);
+    QVERIFY(c.tie_word_embeddings);
+    QCOMPARE(c.rope_theta, 1000000.0);
+    QCOMPARE(c.max_position_embeddings, int64_t(40960));
+    QCOMPARE(sliding_layers(c), int64_t(0));  // use_sliding_window false
+    QCOMPARE(c.bos_token_ids, std::vector<int64_t>{151643});
+    QCOMPARE(c.eos_token_ids, std::vector<int64_t>{151645});
+  }
+
+  void qwen3DefaultsAndSlidingLayers() {
+    // Absent fields take Qwen3Config's defaults (the 8B's shape), not hidden / heads.
+    lora::ModelConfig c = lora::parse_model_config(R"({"model_type": "qwen3"})", "q3.json");
+    QCOMPARE(c.vocab_size, int64_t(151936));
+    QCOMPARE(c.hidden_size, int64_t(4096));
+    QCOMPARE(c.intermediate_size, int64_t(22016));
+    QCOMPARE(c.num_hidden_layers, int64_t(32));
+    QCOMPARE(c.num_key_value_heads, int64_t(32));
+    QCOMPARE(c.head_dim, int64_t(128));
+    QCOMPARE(c.max_position_embeddings, int64_t(32768));
+    QCOMPARE(c.rope_theta, 10000.0);
+    QCOMPARE(c.rms_norm_eps, 1e-6);
+    QVERIFY(!c.tie_word_embeddings);
+    QVERIFY(c.bos_token_ids.empty() && c.eos_token_ids.empty());
+    // null key/value heads: one per query head.
+    c = lora::parse_model_config(R"({"model_type": "qwen3", "num_attention_heads": 8, "num_key_value_heads": null})",
+                                 "q3.json");
+    QCOMPARE(c.num_key_value_heads, int64_t(8));
+    // attention_bias puts biases on q, k, v and o.
+    // Absent key/value heads are Qwen3Config's 32, not one per query head.
+    expect_error([] { lora::parse_model_config(tiny_config({}, "qwen3"), "kv.json"); },
+                 {"kv.json", "num_key_value_heads 32"});
+    c = lora::parse_model_config(tiny_config({{"attention_bias", true}, {"num_key_value_heads", 2}}, "qwen3"), "q3.json");
+    QVERIFY(c.qkv_bias && c.o_bias);
+    // A window in the layers from max_window_layers on, when use_sliding_window is set.
+    c = lora::parse_model_config(tiny_config({{"num_hidden_layers", 4}, {"num_key_value_heads", 2}, {"use_sliding_window", true},
+                                              {"sliding_window", 16}, {"max_window_layers", 1}},
+                                             "qwen3"),
+                                 "q3.json");
+    QCOMPARE(c.attention_window(0), int64_t(0));
+    QCOMPARE(c.attention_window(1), int64_t(16));
+    QCOMPARE(c.attention_window(3), int64_t(16));
+    const lora::ModelConfig again = lora::parse_model_config(lora::model_config_to_json(c), "again.json");
+    expect_same(again, c);
+    // Without use_sliding_window the window is ignored.
+    c = lora::parse_model_config(
+        tiny_config({{"sliding_window", 16}, {"max_window_layers", 0}, {"num_key_value_heads", 2}}, "qwen3"), "q3.json");
+    QCOMPARE(sliding_layers(c), int64_t(0));
+    expect_error([] {
+      lora::parse_model_config(tiny_config({{"partial_rotary_factor", 0.5}, {"num_key_value_heads", 2}}, "qwen3"),
+                               "p.json");
+    },
+                 {"p.json", "partial_rotary_factor", "qwen3"});
+  }
+
+  void gemma3TextLayersNormsAndRope() {
+    const lora::ModelConfig c = lora::load_model_config(config_path("gemma3_1b_it.json"));
+    QCOMPARE(c.architecture, std::string("Gemma3ForCausalLM"));
+    QCOMPARE(c.model_type, std::string("gemma3_text"));
+    QCOMPARE(c.hidden_act, std::string("gelu_pytorch_tanh"));
+    QCOMPARE(c.head_dim, int64_t(256));
+    QCOMPARE(c.num_key_value_heads, int64_t(1));
+    QCOMPARE(c.vocab_size, int64_t(262144));
+    QVERIFY(c.norm_style == lora::NormStyle::OnePlusWeight);
+    QVERIFY(c.qk_norm && c.sandwich_norms && c.scale_embeddings);
+    QCOMPARE(c.attention_scale(), 1.0 / 16.0);  // query_pre_attn_scalar 256
+    QCOMPARE(c.rope_theta, 1000000.0);
+    QCOMPARE(c.sliding_rope_theta, 10000.0);  // rope_local_base_freq
+    QVERIFY(c.rope_scaling.type.empty() && c.sliding_rope_scaling.type.empty());
+    // sliding_window_pattern 6: layers 5, 11, 17, 23 are global, the other 22 slide over 512 tokens.
+    QCOMPARE(sliding_layers(c), int64_t(22));
+    for (int64_t layer : {5, 11, 17, 23}) QCOMPARE(c.attention_window(layer), int64_t(0));
+    QCOMPARE(c.attention_window(0), int64_t(512));
+    QCOMPARE(c.attention_window(25), int64_t(512));
+    QVERIFY(c.tie_word_embeddings);  // Gemma3TextConfig's default
+    QCOMPARE(c.final_logit_softcapping, 0.0);
+    QCOMPARE(c.bos_token_ids, std::vector<int64_t>{2});
+    QCOMPARE(c.eos_token_ids, (std::vector<int64_t>{1, 106}));
+    QCOMPARE(c.torch_dtype, std::string("bfloat16"));
+  }
+
+  void gemma3MultimodalReadsTextConfigWithDefaults() {
+    const lora::ModelConfig c = lora::load_model_config(config_path("gemma3_4b_it.json"));
+    QCOMPARE(c.architecture, std::string("Gemma3ForConditionalGeneration"));
+    QCOMPARE(c.model_type, std::string("gemma3"));
+    QCOMPARE(c.hidden_size, int64_t(2560));
+    QCOMPARE(c.intermediate_size, int64_t(10240));
+    QCOMPARE(c.num_hidden_layers, int64_t(34));
+    // What text_config leaves out: Gemma3TextConfig's defaults.
+    QCOMPARE(c.num_attention_heads, int64_t(8));
+    QCOMPARE(c.num_key_value_heads, int64_t(4));
+    QCOMPARE(c.head_dim, int64_t(256));
+    QCOMPARE(c.vocab_size, int64_t(262208));
+    QCOMPARE(c.max_position_embeddings, int64_t(131072));
+    QCOMPARE(c.rms_norm_eps, 1e-6);
+    QCOMPARE(c.attention_scale(), 1.0 / 16.0);
+    QCOMPARE(c.hidden_act, std::string("gelu_pytorch_tanh"));
+    // Linear scaling for the global layers; the sliding ones keep their own base without scaling.
+    QCOMPARE(c.rope_scaling.type, std::string("linear"));
+    QCOMPARE(c.rope_scaling.factor, 8.0);
+    QCOMPARE(c.rope_theta, 1000000.0);
+    QCOMPARE(c.sliding_rope_theta, 10000.0);
+    QVERIFY(c.sliding_rope_scaling.type.empty());
+    QCOMPARE(c.sliding_window, int64_t(1024));
+    QCOMPARE(sliding_layers(c), int64_t(34 - 5));  // layers 5, 11, 17, 23, 29 are global
+    QVERIFY(c.tie_word_embeddings);
+    QCOMPARE(c.torch_dtype, std::string("bfloat16"));  // the top level's
+    QCOMPARE(c.eos_token_ids, (std::vector<int64_t>{1, 106}));
+    // Gemma3ForConditionalGeneration applies no final soft-capping, whatever text_config says.
+    QJsonObject root = QJsonDocument::fromJson(QByteArray::fromStdString(
+                           lora::read_text_file(config_path("gemma3_4b_it.json")))).object();
+    QJsonObject text = root["text_config"].toObject();
+    text["final_logit_softcapping"] = 30.0;
+    root["text_config"] = text;
+    QCOMPARE(lora::parse_model_config(QJsonDocument(root).toJson().toStdString(), "mm.json").final_logit_softcapping,
+             0.0);
+    // The layout the weights may have.
+    const lora::ModelFamily& family = lora::model_family_for("gemma3", "mm.json");
+    QCOMPARE(family.name, std::string("gemma3"));
+    const std::vector<lora::WeightLayout> layouts = family.layouts(c);
+    QCOMPARE(layouts.size(), size_t(2));
+    QCOMPARE(layouts[0].embedding(), std::string("model.language_model.embed_tokens.weight"));
+    QCOMPARE(layouts[1].embedding(), std::string("language_model.model.embed_tokens.weight"));
+    QCOMPARE(layouts[1].lm_head, std::string("language_model.lm_head"));
+    QVERIFY(lora::is_foreign_tensor(c, "vision_tower.vision_model.post_layernorm.weight"));
+    QVERIFY(lora::is_foreign_tensor(c, "model.multi_modal_projector.mm_input_projection_weight"));
+    QVERIFY(!lora::is_foreign_tensor(c, "language_model.model.norm.weight"));
+    QCOMPARE(lora::module_path_in_layout(c, layouts[1], "model.language_model.layers.3.mlp.up_proj"),
+             std::string("language_model.model.layers.3.mlp.up_proj"));
+    QCOMPARE(lora::module_path_in_layout(c, layouts[0], "language_model.lm_head"), std::string("lm_head"));
+  }
+
+  void gemma3RopeParametersPerLayerType() {
+    // transformers 5: one rope dict per layer type.
+    const lora::ModelConfig c = lora::load_model_config(config_path("gemma3_rope_parameters.json"));
+    QCOMPARE(c.rope_theta, 1000000.0);
+    QCOMPARE(c.rope_scaling.type, std::string("linear"));
+    QCOMPARE(c.rope_scaling.factor, 8.0);
+    QCOMPARE(c.sliding_rope_theta, 10000.0);
+    QVERIFY(c.sliding_rope_scaling.type.empty());
+    QCOMPARE(c.attention_window(1), int64_t(1024));
+    QCOMPARE(c.attention_window(2), int64_t(0));  // layer_types wins over any pattern
+    QCOMPARE(c.torch_dtype, std::string("bfloat16"));
+    // Scaling on the sliding layers as well: written back in the same per-layer form.
+    const lora::ModelConfig both = lora::parse_model_config(
+        R"({"model_type": "gemma3_text", "num_hidden_layers": 2, "rope_parameters": {
+              "full_attention": {"rope_type": "linear", "factor": 8.0, "rope_theta": 1000000.0},
+              "sliding_attention": {"rope_type": "linear", "factor": 2.0, "rope_theta": 10000.0}}})",
+        "both.json");
+    QCOMPARE(both.sliding_rope_scaling.type, std::string("linear"));
+    QCOMPARE(both.sliding_rope_scaling.factor, 2.0);
+    const lora::ModelConfig again = lora::parse_model_config(lora::model_config_to_json(both), "again.json");
+    expect_same(again, both);
+    QCOMPARE(again.sliding_rope_scaling.factor, 2.0);
+    QCOMPARE(again.rope_scaling.factor, 8.0);
+  }
+
+  void gemma3DefaultsAndRefusals() {
+    const lora::ModelConfig c = lora::parse_model_config(R"({"model_type": "gemma3_text"})", "g.json");
+    QCOMPARE(c.hidden_size, int64_t(2304));
+    QCOMPARE(c.num_hidden_layers, int64_t(26));
+    QCOMPARE(c.head_dim, int64_t(256));
+    QCOMPARE(c.sliding_window, int64_t(4096));
+    QCOMPARE(c.rope_theta, 1000000.0);
+    QCOMPARE(c.sliding_rope_theta, 10000.0);
+    QCOMPARE(c.max_position_embeddings, int64_t(131072));
+    QVERIFY(c.tie_word_embeddings);
+    QCOMPARE(c.bos_token_ids, std::vector<int64_t>{2});
+    QCOMPARE(c.eos_token_ids, std::vector<int64_t>{1});
+    const lora::ModelConfig softcapped =
+        lora::parse_model_config(R"({"model_type": "gemma3_text", "final_logit_softcapping": 30.0})", "g.json");
+    QCOMPARE(softcapped.final_logit_softcapping, 30.0);
+    expect_error([] { lora::parse_model_config(R"({"model_type": "gemma3_text", "hidden_activation": "gelu"})", "a.json"); },
+                 {"a.json", "hidden_activation", "\"gelu\"", "gelu_pytorch_tanh"});
+    expect_error([] { lora::parse_model_config(R"({"model_type": "gemma3", "text_config": 3})", "mm.json"); },
+                 {"mm.json", "'text_config'", "an object"});
+    expect_error([] { lora::parse_model_config(R"({"model_type": "gemma3", "text_config": {"hidden_size": "x"}})",
+                                               "mm.json"); },
+                 {"mm.json", "'text_config.hidden_size'", "positive integer"});
+    expect_error([] { lora::parse_model_config(R"({"model_type": "gemma3_text", "layer_types": ["full_attention"]})",
+                                               "lt.json"); },
+                 {"lt.json", "'layer_types'", "26 entries"});
+    expect_error(
+        [] {
+          lora::parse_model_config(R"({"model_type": "gemma3_text", "use_bidirectional_attention": true})", "b.json");
+        },
+        {"b.json", "use_bidirectional_attention"});
+  }
+
+  void phi3FusesProjections() {
+    const lora::ModelConfig c = lora::load_model_config(config_path("phi3_mini_4k_instruct.json"));
+    QCOMPARE(c.architecture, std::string("Phi3ForCausalLM"));
+    QCOMPARE(c.model_type, std::string("phi3"));
+    QVERIFY(c.fused_qkv && c.fused_gate_up);
+    QVERIFY(!c.qk_norm && !c.sandwich_norms && !c.scale_embeddings);
+    QCOMPARE(c.head_dim, int64_t(96));
+    QCOMPARE(c.rotary_dim(), int64_t(96));
+    QCOMPARE(c.sliding_window, int64_t(2047));
+    QCOMPARE(sliding_layers(c), int64_t(32));
+    QVERIFY(c.rope_scaling.type.empty());
+    QCOMPARE(c.original_max_position_embeddings, int64_t(4096));
+    QVERIFY(!c.tie_word_embeddings);
+    QCOMPARE(c.eos_token_ids, std::vector<int64_t>{32000});
+    const lora::ModelFamily& family = lora::model_family_for("phi3", "p.json");
+    QCOMPARE(family.lora_targets(c), (std::vector<std::string>{"qkv_proj", "o_proj", "gate_up_proj", "down_proj"}));
+  }
+
+  void phi4MiniPartialRotaryAndLongrope() {
+    const lora::ModelConfig c = lora::load_model_config(config_path("phi4_mini_instruct.json"));
+    QCOMPARE(c.num_attention_heads, int64_t(24));
+    QCOMPARE(c.num_key_value_heads, int64_t(8));
+    QCOMPARE(c.head_dim, int64_t(128));
+    QCOMPARE(c.partial_rotary_factor, 0.75);
+    QCOMPARE(c.rotary_dim(), int64_t(96));
+    QCOMPARE(c.rope_scaling.type, std::string("longrope"));  // from the older "type" key
+    QCOMPARE(c.rope_scaling.short_factor.size(), size_t(48));
+    QCOMPARE(c.rope_scaling.long_factor.size(), size_t(48));
+    QCOMPARE(c.rope_scaling.long_factor[2], 2.0);
+    QCOMPARE(c.rope_scaling.original_max_position_embeddings, int64_t(4096));  // the top-level field
+    QCOMPARE(c.rope_scaling.factor, 32.0);                  // 131072 / 4096, as transformers derives it
+    QCOMPARE(c.rope_scaling.attention_factor, 0.0);          // derived when the cos/sin tables are made
+    QVERIFY(c.tie_word_embeddings);
+    QCOMPARE(c.sliding_window, int64_t(262144));
+  }
+
+  void phi3DefaultsAndRefusals() {
+    lora::ModelConfig c = lora::parse_model_config(R"({"model_type": "phi3"})", "p.json");
+    QCOMPARE(c.vocab_size, int64_t(32064));
+    QCOMPARE(c.hidden_size, int64_t(3072));
+    QCOMPARE(c.num_key_value_heads, int64_t(32));
+    QCOMPARE(c.max_position_embeddings, int64_t(4096));
+    QCOMPARE(c.original_max_position_embeddings, int64_t(4096));
+    QCOMPARE(c.rms_norm_eps, 1e-5);
+    QCOMPARE(c.sliding_window, int64_t(0));  // null by default
+    QCOMPARE(c.bos_token_ids, std::vector<int64_t>{1});
+    QCOMPARE(c.eos_token_ids, std::vector<int64_t>{32000});
+    // "su" is the older name of longrope.
+    c = lora::parse_model_config(
+        tiny_config({{"rope_scaling", QJsonObject{{"type", "su"}, {"short_factor", QJsonArray{1, 1, 1, 1, 1, 1, 1, 1}},
+                                                  {"long_factor", QJsonArray{2, 2, 2, 2, 2, 2, 2, 2}}}}},
+                    "phi3"),
+        "su.json");
+    QCOMPARE(c.rope_scaling.type, std::string("longrope"));
+    expect_error([] { lora::parse_model_config(tiny_config({{"rope_scaling", QJsonObject{{"rope_type", "linear"},
+                                                                                         {"factor", 2.0}}}},
+                                                           "phi3"),
+                                               "lin.json"); },
+                 {"lin.json", "\"linear\"", "phi3", "longrope"});
+    expect_error(
+        [] {
+          lora::parse_model_config(
+              tiny_config({{"rope_scaling", QJsonObject{{"type", "longrope"}, {"short_factor", QJsonArray{1, 1}},
+                                                        {"long_factor", QJsonArray{2, 2}}}}},
+                          "phi3"),
+              "short.json");
+        },
+        {"short.json", "short_factor", "has 2 entries; expected 8"});
+    expect_error([] { lora::parse_model_config(tiny_config({{"partial_rotary_factor", 0.1}}, "phi3"), "prf.json"); },
+                 {"prf.json", "partial_rotary_factor", "rotary channels"});
+  }
+
+  void registryListsEveryFamilyOnce() {
+    QCOMPARE(lora::supported_model_types(), std::string("llama, qwen2, mistral, qwen3, gemma3_text, gemma3, phi3"));
+    std::set<std::string> types;
+    for (const lora::ModelFamily* family : lora::model_families()) {
+      QVERIFY(!family->display_name.empty());
+      for (const std::string& type : family->model_types) {
+        QVERIFY2(types.insert(type).second, type.c_str());
+        QCOMPARE(lora::find_model_family(type), family);
+      }
+    }
+    QVERIFY(!lora::find_model_family("gemma"));
+    const std::vector<std::string> targets = lora::all_lora_target_names();
+    for (const char* name : {"q_proj", "down_proj", "qkv_proj", "gate_up_proj"})
+      QVERIFY2(std::find(targets.begin(), targets.end(), name) != targets.end(), name);
+    expect_error([] { lora::model_family_for("mamba", "m.json"); },
+                 {"m.json", "model_type \"mamba\" is not supported", "qwen3, gemma3_text, gemma3, phi3"});
   }
 };
 

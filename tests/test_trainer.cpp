@@ -169,8 +169,8 @@ class TestTrainer : public QObject {
     lora::train_lora(four, false);
     const double diff = max_difference(one.output_dir, four.output_dir);
     // Adam's normalised steps of lr 1e-2 would move a wrongly scaled run by ~1e-2; fp32 summation
-    // order alone leaves ~1e-5.
-    QVERIFY2(diff < 1e-4, qPrintable(QString("adapters differ by %1").arg(diff)));
+    // order alone leaves 1e-5 to 1.3e-4, depending on the CPU's kernels (AVX2 vs AVX-512).
+    QVERIFY2(diff < 1e-3, qPrintable(QString("adapters differ by %1").arg(diff)));
     const auto log_one = lora::read_training_log(one.output_dir + "/training_log.jsonl");
     const auto log_four = lora::read_training_log(four.output_dir + "/training_log.jsonl");
     QCOMPARE(log_one.size(), size_t(3));

@@ -89,7 +89,7 @@ constexpr const char* kForwardHelp =
   FLOPs = 2 x matmul parameters x tokens + attention (QK^T and AV over the full T x T matrix).
     --seq-len N (256)  --batch N (1)  --iters N (5, after one warm-up)
     --dtype auto|float32|bfloat16|float16  --device auto|cpu|cuda[:N]  --threads N (0 = all cores)
-    generated model: --arch llama|qwen2|mistral --hidden-size (512) --intermediate-size (1376)
+    generated model: --arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 --hidden-size (512) --intermediate-size (1376)
                      --layers (8) --heads (8) --kv-heads (= heads) --vocab-size (32000))";
 
 std::string format_rate(double flops_per_second) {
@@ -199,7 +199,7 @@ int run_bench_forward(const Args& args) {
 
 const BenchKindRegistration forward_registration({
     "forward",
-    "bench forward MODEL_DIR|--arch llama|qwen2|mistral [--hidden-size N ...] [--seq-len 256] [--batch 1] "
+    "bench forward MODEL_DIR|--arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 [--hidden-size N ...] [--seq-len 256] [--batch 1] "
     "[--dtype ...] [--threads N] [--iters N]",
     kForwardHelp,
     {},

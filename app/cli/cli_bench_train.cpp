@@ -50,7 +50,7 @@ constexpr const char* kTrainHelp =
     --json       one JSON object per dtype on stdout instead of the table
     --profile    one more step with the op profiler: the 30 (op, input shapes) that take the most
                  time of their own (self time: excluding the ops they call))
-    generated model: --arch llama|qwen2|mistral --hidden-size (512) --intermediate-size (1376)
+    generated model: --arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 --hidden-size (512) --intermediate-size (1376)
                      --layers (8) --heads (8) --kv-heads (= heads) --vocab-size (32000))";
 
 constexpr size_t kProfileRows = 30;  // the ops that matter; the tail is thousands of tiny views
@@ -276,7 +276,7 @@ int run_bench_train(const Args& args) {
 
 const BenchKindRegistration train_registration({
     "train",
-    "bench train [MODEL_DIR|--arch llama|qwen2|mistral --hidden-size N ...] [--seq-len 256] [--micro-batch 4] "
+    "bench train [MODEL_DIR|--arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 --hidden-size N ...] [--seq-len 256] [--micro-batch 4] "
     "[--rank 16] [--target-modules all-linear] [--dtype both|float32|bfloat16] [--steps 5] [--warmup 1] "
     "[--threads N] [--json] [--profile]",
     kTrainHelp,

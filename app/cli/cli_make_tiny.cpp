@@ -17,7 +17,7 @@ model.safetensors.index.json), generation_config.json and, with --tokenizer, the
 The same options and seed give the same files. Prints a JSON summary.
 
 Options:
-  --arch llama|qwen2|mistral     architecture (required)
+  --arch llama|qwen2|mistral|qwen3|gemma3_text|phi3   architecture (required)
   --tokenizer PATH               a tokenizer folder, tokenizer.json or tokenizer.model to copy; the
                                  vocabulary size follows it (default: no tokenizer, vocab 512)
   --dtype float32|bfloat16|float16   stored dtype (default float32)
@@ -26,10 +26,12 @@ Options:
   --seed S                       random seed (default 0)
   --vocab-size N --hidden-size N (64) --intermediate-size N (128) --layers N (2) --heads N (4)
   --kv-heads N (2) --head-dim N (hidden/heads) --max-position-embeddings N (2048)
-  --rope-theta F (llama 10000, qwen2/mistral 1000000)
+  --rope-theta F (llama/phi3 10000, the others 1000000)
   --rope-scaling linear|llama3 --rope-factor F (8) --rope-low-freq-factor F (1)
   --rope-high-freq-factor F (4) --rope-original-max-position-embeddings N (8192)
-  --sliding-window N             mistral's attention window (default none)
+  --sliding-window N             the attention window: every layer of mistral, phi3 and qwen3 (default
+                                 none); gemma3_text's sliding layers (default 4096)
+  --partial-rotary-factor F      phi3: RoPE over this fraction of each head (default 1)
   --init-std F                   std of the random weights (default 0.02)
   --force                        replace a model already in MODEL_DIR)";
 
@@ -37,7 +39,8 @@ int run_make_tiny(const Args& args) {
   args.check_known({"arch", "tokenizer", "dtype", "tied", "shards", "seed", "vocab-size", "hidden-size",
                     "intermediate-size", "layers", "heads", "kv-heads", "head-dim", "max-position-embeddings",
                     "rope-theta", "rope-scaling", "rope-factor", "rope-low-freq-factor", "rope-high-freq-factor",
-                    "rope-original-max-position-embeddings", "sliding-window", "init-std", "force"});
+                    "rope-original-max-position-embeddings", "sliding-window", "partial-rotary-factor", "init-std",
+                    "force"});
   const std::string model_dir = args.positional_at(0, "MODEL_DIR");
   lora::TinyModelOptions options;
   options.arch = args.require("arch");
@@ -60,6 +63,7 @@ int run_make_tiny(const Args& args) {
   options.rope_theta = args.get_double("rope-theta", 0);
   options.sliding_window = args.get_int("sliding-window", 0);
   options.init_std = args.get_double("init-std", 0.02);
+  options.partial_rotary_factor = args.get_double("partial-rotary-factor", 1.0);
   if (args.has("rope-scaling")) {
     options.rope_scaling.type = args.get("rope-scaling");
     if (options.rope_scaling.type != "linear" && options.rope_scaling.type != "llama3")
@@ -84,7 +88,7 @@ int run_make_tiny(const Args& args) {
 
 const CliCommandRegistration registration({
     "make-tiny",
-    "make-tiny MODEL_DIR --arch llama|qwen2|mistral [--tokenizer PATH] [--dtype float32|bfloat16|float16] "
+    "make-tiny MODEL_DIR --arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 [--tokenizer PATH] [--dtype float32|bfloat16|float16] "
     "[--tied] [--shards N] [--seed S] [--hidden-size N] [--layers N] ...",
     kHelp,
     {"tied", "force"},

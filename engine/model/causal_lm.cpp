@@ -52,11 +52,9 @@ std::string checkpoint_dtype_name(DType dtype) {
 bool is_harmless_extra_tensor(const std::string& name) { return ends_with(name, "rotary_emb.inv_freq"); }
 
 void check_supported(const ModelConfig& config, const std::string& source) {
-  if (config.model_type != "llama" && config.model_type != "qwen2" && config.model_type != "mistral")
-    throw Error(source + ": model_type '" + config.model_type +
-                "' is not supported (supported: llama, qwen2, mistral)");
-  if (config.hidden_act != "silu")
-    throw Error(source + ": hidden_act '" + config.hidden_act + "' is not supported (expected silu)");
+  model_family_for(config.model_type, source);  // throws, listing the supported ones, for a model_type no family reads
+  if (config.hidden_act != "silu" && config.hidden_act != "gelu_pytorch_tanh")
+    throw Error(source + ": hidden_act '" + config.hidden_act + "' is not supported (expected silu or gelu_pytorch_tanh)");
   auto positive = [&](int64_t value, const char* field) {
     if (value <= 0) throw Error(source + ": " + field + " must be positive, got " + std::to_string(value));
   };
@@ -70,9 +68,11 @@ void check_supported(const ModelConfig& config, const std::string& source) {
   if (config.num_attention_heads % config.num_key_value_heads != 0)
     throw Error(source + ": num_attention_heads (" + std::to_string(config.num_attention_heads) +
                 ") is not a multiple of num_key_value_heads (" + std::to_string(config.num_key_value_heads) + ")");
-  const std::string& rope = config.rope_scaling.type;
-  if (!rope.empty() && rope != "default" && rope != "linear" && rope != "llama3")
-    throw Error(source + ": rope_scaling type '" + rope + "' is not supported (supported: linear, llama3)");
+  for (const RopeScaling* scaling : {&config.rope_scaling, &config.sliding_rope_scaling}) {
+    const std::string& rope = scaling->type;
+    if (!rope.empty() && rope != "default" && rope != "linear" && rope != "llama3" && rope != "longrope")
+      throw Error(source + ": rope_scaling type '" + rope + "' is not supported (supported: linear, llama3, longrope)");
+  }
 }
 
 // Weights from a checkpoint folder, each checked against the shape the config implies and
@@ -101,7 +101,8 @@ class CheckpointWeights : public WeightSource {
   void check_all_used(const ModelConfig& config) const {
     std::vector<std::string> unexpected;
     for (const auto& name : checkpoint_.names())
-      if (!used_.count(name) && !is_harmless_extra_tensor(name)) unexpected.push_back(name);
+      if (!used_.count(name) && !is_harmless_extra_tensor(name) && !is_foreign_tensor(config, name))
+        unexpected.push_back(name);
     if (unexpected.empty()) return;
     std::string list;
     for (size_t i = 0; i < unexpected.size() && i < 5; ++i) list += (i ? "', '" : "'") + unexpected[i];
@@ -122,9 +123,13 @@ class CheckpointWeights : public WeightSource {
 
 class TransformerLM final : public CausalLM {
  public:
-  TransformerLM(std::string model_dir, ModelConfig config, ComputeTarget target,
+  TransformerLM(std::string model_dir, ModelConfig config, ComputeTarget target, WeightLayout layout,
                 std::shared_ptr<CausalLMModule> module)
-      : model_dir_(std::move(model_dir)), config_(std::move(config)), target_(target), module_(std::move(module)) {
+      : model_dir_(std::move(model_dir)),
+        config_(std::move(config)),
+        target_(target),
+        layout_(std::move(layout)),
+        module_(std::move(module)) {
     for (const auto& item : module_->named_modules("", /*include_self=*/false)) {
       if (auto linear = std::dynamic_pointer_cast<LoraLinear>(item.value())) linears_.emplace_back(item.key(), linear);
     }
@@ -135,6 +140,7 @@ class TransformerLM final : public CausalLM {
   const ModelConfig& config() const override { return config_; }
   const ComputeTarget& target() const override { return target_; }
   const std::string& model_dir() const override { return model_dir_; }
+  const WeightLayout& weight_layout() const override { return layout_; }
   int64_t num_parameters() const override { return num_parameters_; }
 
   at::Tensor forward(const at::Tensor& input_ids, KVCache* cache, const at::Tensor& attention_mask,
@@ -148,17 +154,37 @@ class TransformerLM final : public CausalLM {
   }
 
   at::Tensor logits_from_hidden(const at::Tensor& hidden) override {
-    return module_->lm_head->forward(hidden).to(at::kFloat);
+    return soft_capped(module_->lm_head->forward(hidden).to(at::kFloat));
   }
+
+  at::Tensor head_logits(const at::Tensor& hidden) override { return soft_capped(module_->lm_head->forward(hidden)); }
 
   void load_adapter(const std::string& adapter_dir) override {
     LoraConfig config = load_lora_config(adapter_dir);
-    std::map<std::string, LoraFactors> weights = read_lora_weights(adapter_dir);
+    std::map<std::string, LoraFactors> weights;
+    // Factors of another part of the checkpoint (a vision tower) do not change the text; factors
+    // written under the family's other layout (PEFT on another transformers version) are moved to
+    // this checkpoint's module paths.
+    for (auto& [path, factors] : read_lora_weights(adapter_dir)) {
+      if (is_foreign_tensor(config_, path + ".weight")) continue;
+      weights[module_path_in_layout(config_, layout_, path)] = std::move(factors);
+    }
     attach(config, &weights, (fs::path(adapter_dir) / "adapter_model.safetensors").string(),
            (fs::path(adapter_dir) / "adapter_config.json").string(), 0, /*trainable=*/false);
   }
 
-  void create_adapter(const LoraConfig& config, uint64_t seed) override {
+  void create_adapter(const LoraConfig& requested, uint64_t seed) override {
+    LoraConfig config = requested;
+    const ModelFamily& family = model_family_for(config_.model_type, model_dir_);
+    if (!config.target_modules.is_regex && !family.target_aliases.empty()) {
+      std::vector<std::string> names;
+      for (std::string name : config.target_modules.names) {
+        for (const auto& [alias, fused] : family.target_aliases)
+          if (name == alias) name = fused;
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+      }
+      config.target_modules.names = names;
+    }
     attach(config, nullptr, "", "LoRA settings", seed, /*trainable=*/true);
   }
 
@@ -224,10 +250,30 @@ class TransformerLM final : public CausalLM {
   LoraLinear& linear_layer(const std::string& path) override {
     for (const auto& [name, linear] : linears_)
       if (name == path) return *linear;
+    if (path == "lm_head") return *module_->lm_head;
     throw Error("the model has no linear layer '" + path + "'");
   }
 
  private:
+  at::Tensor soft_capped(const at::Tensor& logits) const {
+    const double cap = config_.final_logit_softcapping;
+    if (cap <= 0) return logits;
+    return at::tanh(logits / cap) * cap;
+  }
+
+  // target_modules as PEFT applies it, to the module's path here or in the family's other layout (an
+  // adapter's regex may name the module paths of the transformers version it was trained with).
+  bool selects(const LoraConfig& config, const std::string& path, bool is_output_layer) const {
+    if (lora_targets_module(config, path, is_output_layer)) return true;
+    const ModelFamily* family = find_model_family(config_.model_type);
+    if (!family) return false;
+    for (const WeightLayout& layout : family->layouts(config_)) {
+      const std::string moved = module_path_in_layout(config_, layout, path);
+      if (moved != path && lora_targets_module(config, moved, is_output_layer)) return true;
+    }
+    return false;
+  }
+
   // Checks everything first, then replaces any adapter: a bad adapter leaves the model as it was.
   void attach(const LoraConfig& config, std::map<std::string, LoraFactors>* weights, const std::string& weights_file,
               const std::string& config_source, uint64_t seed, bool trainable) {
@@ -241,7 +287,7 @@ class TransformerLM final : public CausalLM {
         if (linear_paths.count(path) || path.find(".lora_A") != std::string::npos ||
             path.find(".lora_B") != std::string::npos)
           continue;
-        if (lora_targets_module(config, path))
+        if (selects(config, path, /*is_output_layer=*/false))
           throw Error(config_source + ": target_modules selects '" + path +
                       "', which is not a linear layer (LoRA applies to linear layers only)");
       }
@@ -256,7 +302,7 @@ class TransformerLM final : public CausalLM {
     std::optional<at::Generator> generator;
     if (!weights) generator = at::make_generator<at::CPUGeneratorImpl>(seed);
     for (const auto& [path, linear] : linears_) {
-      if (!lora_targets_module(config, path, /*is_output_layer=*/path == "lm_head")) continue;
+      if (!selects(config, path, /*is_output_layer=*/path == module_->lm_head_path)) continue;
       const int64_t rank = lora_rank_for(config, path);
       const std::vector<int64_t> a_shape = {rank, linear->in_features()};
       const std::vector<int64_t> b_shape = {linear->out_features(), rank};
@@ -308,6 +354,7 @@ class TransformerLM final : public CausalLM {
   std::string model_dir_;
   ModelConfig config_;
   ComputeTarget target_;
+  WeightLayout layout_;
   std::shared_ptr<CausalLMModule> module_;
   std::vector<std::pair<std::string, std::shared_ptr<LoraLinear>>> linears_;
   int64_t num_parameters_ = 0;
@@ -325,17 +372,20 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::string& model_dir, const Com
   check_supported(config, config_path);
 
   const Checkpoint checkpoint = Checkpoint::open(model_dir);
+  const WeightLayout layout =
+      detect_weight_layout(config, [&](const std::string& name) { return checkpoint.contains(name); });
   // The stored precision is what the tensors are, whatever torch_dtype claims.
   std::string stored_dtype = config.torch_dtype;
-  if (checkpoint.contains("model.embed_tokens.weight"))
-    stored_dtype = checkpoint_dtype_name(checkpoint.info("model.embed_tokens.weight").dtype);
+  if (checkpoint.contains(layout.embedding()))
+    stored_dtype = checkpoint_dtype_name(checkpoint.info(layout.embedding()).dtype);
   const ComputeTarget target = resolve_compute_target(options, stored_dtype);
 
   // Refuse a model that cannot fit before allocating any of it (the weights are copied out of the
   // file in the compute dtype; norms stay fp32 but are negligible).
   uint64_t needed = 0;
   for (const auto& name : checkpoint.names())
-    needed += static_cast<uint64_t>(checkpoint.info(name).numel()) * c10::elementSize(target.dtype);
+    if (!is_foreign_tensor(config, name))
+      needed += static_cast<uint64_t>(checkpoint.info(name).numel()) * c10::elementSize(target.dtype);
   if (target.device.is_cuda())
     require_memory(needed, available_cuda_memory(target.device.index() < 0 ? 0 : target.device.index()),
                    model_dir + ": the model", "GPU memory",
@@ -345,12 +395,13 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::string& model_dir, const Com
                    "choose a smaller model, bfloat16 precision, or close other programs");
 
   CheckpointWeights weights(checkpoint, model_dir, target);
-  auto module = std::make_shared<CausalLMModule>(config, weights, target.device);
+  auto module = std::make_shared<CausalLMModule>(config, weights, target.device, layout);
   // With tied embeddings transformers ignores a stored lm_head.weight and uses embed_tokens.
-  if (config.tie_word_embeddings && checkpoint.contains("lm_head.weight")) weights.mark_used("lm_head.weight");
+  if (config.tie_word_embeddings && checkpoint.contains(layout.lm_head_weight()))
+    weights.mark_used(layout.lm_head_weight());
   weights.check_all_used(config);
   module->eval();  // LoRA dropout only when a trainer switches to train()
-  return std::make_unique<TransformerLM>(model_dir, std::move(config), target, std::move(module));
+  return std::make_unique<TransformerLM>(model_dir, std::move(config), target, layout, std::move(module));
 }
 
 }  // namespace lora

@@ -1,7 +1,8 @@
 #pragma once
-// A decoder-only causal language model (Llama / Qwen2 / Mistral) in libtorch, built as a
-// module tree with the Hugging Face names (model.layers.0.self_attn.q_proj, lm_head, ...)
-// so checkpoint keys map one to one. LoRA adapters attach to its linear layers.
+// A decoder-only causal language model of any family in model_family.h (Llama, Qwen2, Mistral,
+// Qwen3, Gemma 3, Phi-3) in libtorch, built as a module tree with the Hugging Face names
+// (model.layers.0.self_attn.q_proj, lm_head, ...) so checkpoint keys map one to one. LoRA adapters
+// attach to its linear layers.
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include "device.h"
 #include "lora_adapter.h"
 #include "model_config.h"
+#include "model_family.h"
 
 namespace torch {
 namespace nn {
@@ -35,13 +37,17 @@ class CausalLM {
  public:
   // Loads config.json and the safetensors weights of a model folder onto the resolved device/dtype.
   // Throws lora::Error naming a missing or mis-shaped tensor (with expected and found shapes), an
-  // unexpected tensor, or an unsupported model_type.
+  // unexpected tensor, or an unsupported model_type (listing the supported ones). The tensors of a
+  // part that is not the language model (Gemma 3's vision tower) are left in the file.
   static std::unique_ptr<CausalLM> load(const std::string& model_dir, const ComputeOptions& options = {});
   virtual ~CausalLM() = default;
 
   virtual const ModelConfig& config() const = 0;
   virtual const ComputeTarget& target() const = 0;
   virtual const std::string& model_dir() const = 0;
+  // Where the language model's weights are in the checkpoint (and the module tree): the decoder's
+  // path and the head's ("lm_head" for every family but a multimodal Gemma 3 in the hub layout).
+  virtual const WeightLayout& weight_layout() const = 0;
   virtual int64_t num_parameters() const = 0;  // of the base model (tied weights counted once)
 
   // input_ids: [B, T] int64 (any device). With a cache, positions continue after cache->length()
@@ -59,6 +65,9 @@ class CausalLM {
   virtual at::Tensor forward_hidden(const at::Tensor& input_ids, KVCache* cache = nullptr,
                                     const at::Tensor& attention_mask = {}, const at::Tensor& position_ids = {}) = 0;
   virtual at::Tensor logits_from_hidden(const at::Tensor& hidden) = 0;
+  // The head's logits in the compute dtype, soft-capped where the model caps them (Gemma 3's
+  // final_logit_softcapping): what a training loss reads.
+  virtual at::Tensor head_logits(const at::Tensor& hidden) = 0;
 
   // PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors). Loading replaces any
   // adapter; enabling/disabling switches it at run time without reloading the base weights.
@@ -72,7 +81,9 @@ class CausalLM {
 
   // --- For training (and the window) ---
   // A new adapter initialised as PEFT does (lora_A kaiming-uniform = U(±1/sqrt(in)), lora_B zeros),
-  // from a seeded generator: same seed, same weights. Factors fp32, requires_grad true.
+  // from a seeded generator: same seed, same weights. Factors fp32, requires_grad true. Target names
+  // of layers the family has fused become the fused layer's name (Phi-3: q_proj → qkv_proj,
+  // gate_proj → gate_up_proj), and adapter_config() records the names used.
   virtual void create_adapter(const LoraConfig& config, uint64_t seed) = 0;
   virtual void remove_adapter() = 0;
   virtual const LoraConfig* adapter_config() const = 0;  // nullptr without adapter
@@ -91,7 +102,8 @@ class CausalLM {
   virtual torch::nn::Module& module() = 0;
   // Paths of the linear layers in module order ("model.layers.0.self_attn.q_proj", ..., "lm_head").
   virtual std::vector<std::string> linear_layer_paths() const = 0;
-  virtual LoraLinear& linear_layer(const std::string& path) = 0;  // throws lora::Error for an unknown path
+  // Throws lora::Error for an unknown path; "lm_head" always names the output head, whatever its path.
+  virtual LoraLinear& linear_layer(const std::string& path) = 0;
 };
 
 }  // namespace lora

@@ -404,6 +404,30 @@ at::Tensor fused_rms_norm(const at::Tensor& x, const at::Tensor& weight, double 
   return RmsNorm::apply(x, weight, eps);
 }
 
+at::Tensor fused_rms_norm_one_plus(const at::Tensor& x, const at::Tensor& weight, double eps) {
+  if (weight.requires_grad() || weight.dim() != 1 || weight.size(0) != x.size(-1))
+    return unfused::rms_norm_one_plus(x, weight, eps);
+  return lean::rms_norm_one_plus(x, weight, eps);
+}
+
+at::Tensor gelu_tanh_mul(const at::Tensor& gate, const at::Tensor& up) { return at::gelu(gate, "tanh") * up; }
+
+at::Tensor partial_rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, int64_t heads,
+                          int64_t head_dim, int64_t rotary_dim) {
+  if (rotary_dim == head_dim) return fused_rotary(x, cos, sin, heads, head_dim);
+  if (x.dim() < 3 || x.size(-1) * (x.dim() == 4 ? x.size(-2) : 1) != heads * head_dim || rotary_dim % 2 != 0 ||
+      rotary_dim <= 0 || rotary_dim > head_dim || cos.dim() != 4 || cos.sizes() != sin.sizes() ||
+      cos.size(3) != rotary_dim)
+    throw Error("partial rotary: expected x [B, T, heads x head_dim] and cos/sin [B or 1, 1, T, rotary_dim]");
+  const at::Tensor heads_first = x.reshape({x.size(0), x.size(1), heads, head_dim}).transpose(1, 2);
+  const at::Tensor rotated_part = heads_first.narrow(-1, 0, rotary_dim);
+  const at::Tensor passed = heads_first.narrow(-1, rotary_dim, head_dim - rotary_dim);
+  const int64_t half = rotary_dim / 2;
+  const at::Tensor rotate_half = at::cat({rotated_part.slice(-1, half).neg(), rotated_part.slice(-1, 0, half)}, -1);
+  return at::cat({rotated_part * cos.to(x.scalar_type()) + rotate_half * sin.to(x.scalar_type()), passed}, -1)
+      .contiguous();
+}
+
 at::Tensor fused_rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, int64_t heads,
                         int64_t head_dim) {
   if (x.dim() < 3 || x.size(-1) * (x.dim() == 4 ? x.size(-2) : 1) != heads * head_dim || head_dim % 2 != 0 ||
@@ -484,6 +508,12 @@ at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
   const at::Tensor h = x.to(at::kFloat);
   const at::Tensor variance = h.pow(2).mean(-1, /*keepdim=*/true);
   return weight * (h * at::rsqrt(variance + eps)).to(x.scalar_type());
+}
+
+at::Tensor rms_norm_one_plus(const at::Tensor& x, const at::Tensor& weight, double eps) {
+  const at::Tensor h = x.to(at::kFloat);
+  const at::Tensor variance = h.pow(2).mean(-1, /*keepdim=*/true);
+  return (h * at::rsqrt(variance + eps) * (1.0 + weight.to(at::kFloat))).to(x.scalar_type());
 }
 
 at::Tensor silu_mul(const at::Tensor& gate, const at::Tensor& up) { return at::silu(gate) * up; }

@@ -33,6 +33,11 @@ at::Tensor fused_attention(const at::Tensor& q, const at::Tensor& k, const at::T
 // fp32 number per row.
 at::Tensor fused_rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps);
 
+// Gemma's RMSNorm: to_dtype(x · rsqrt(mean(x², -1) + eps) · (1 + weight)), everything in fp32 and
+// one rounding at the end. One ATen-only autograd node on every device (lean_ops.h): backward keeps
+// x, the fp32 (1 + weight) and one fp32 number per row. The weight is frozen.
+at::Tensor fused_rms_norm_one_plus(const at::Tensor& x, const at::Tensor& weight, double eps);
+
 // Rotary position embedding of a projection's output, moved to the attention layout:
 // x [B, T, heads·head_dim] (or [B, T, heads, head_dim]) → [B, heads, T, head_dim] contiguous, each
 // head's row rotated: x·cos + rotate_half(x)·sin (cos/sin [B or 1, 1, T, head_dim] from
@@ -42,6 +47,16 @@ at::Tensor fused_rotary(const at::Tensor& x, const at::Tensor& cos, const at::Te
 
 // silu(gate) · up, the gated MLP's product, computed once in fp32 per element.
 at::Tensor fused_silu_mul(const at::Tensor& gate, const at::Tensor& up);
+// gelu_tanh(gate) · up (Gemma's GeGLU), as transformers computes it: gelu(approximate="tanh") in
+// the compute dtype, then the product. An ATen composition on every device.
+at::Tensor gelu_tanh_mul(const at::Tensor& gate, const at::Tensor& up);
+
+// Partial rotary embedding (Phi-3 / Phi-4-mini): the first rotary_dim channels of each head rotated
+// as fused_rotary does, the rest passed through; x [B, T, heads·head_dim] → [B, heads, T, head_dim].
+// cos/sin [B or 1, 1, T, rotary_dim]. rotary_dim == head_dim is fused_rotary itself; a partial
+// rotation is an ATen composition on every device.
+at::Tensor partial_rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, int64_t heads,
+                          int64_t head_dim, int64_t rotary_dim);
 
 // The LoRA linear layer in training: x·Wᵀ + bias + scaling · dropout(x)·Aᵀ·Bᵀ, with W and bias
 // frozen, A [r, in] and B [out, r] the fp32 masters (cast to x's dtype for the matmuls; their
@@ -65,6 +80,7 @@ at::Tensor cross_entropy_sum(const at::Tensor& logits, const at::Tensor& targets
 at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, bool causal,
                      const at::Tensor& allowed, double scale);
 at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps);
+at::Tensor rms_norm_one_plus(const at::Tensor& x, const at::Tensor& weight, double eps);
 at::Tensor silu_mul(const at::Tensor& gate, const at::Tensor& up);
 // Returns the [B, heads, T, head_dim] result as a transposed view, as the eager code has it.
 at::Tensor rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, int64_t heads, int64_t head_dim);

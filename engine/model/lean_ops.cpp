@@ -94,6 +94,28 @@ struct RmsNorm : public torch::autograd::Function<RmsNorm> {
   }
 };
 
+// ---- Gemma's RMSNorm: x̂ · (1 + w), all in fp32, one rounding -------------------------------------------
+struct RmsNormOnePlus : public torch::autograd::Function<RmsNormOnePlus> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight, double eps) {
+    const at::Tensor scale = weight.to(at::kFloat).add(1.0);
+    const at::Tensor x32 = x.to(at::kFloat);
+    const at::Tensor rstd = x32.pow(2).mean(-1, /*keepdim=*/true).add_(eps).rsqrt_();
+    at::Tensor out = at::mul(x32, rstd).mul_(scale).to(x.scalar_type());
+    ctx->save_for_backward({x, scale, rstd});
+    return out;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor &x = saved[0], &scale = saved[1], &rstd = saved[2];
+    const at::Tensor g = grad_outputs[0].to(at::kFloat).mul(scale);
+    const at::Tensor normalised = at::mul(x, rstd);  // fp32 by type promotion
+    const at::Tensor projection = at::mul(g, normalised).mean(-1, /*keepdim=*/true);
+    at::Tensor grad_x = normalised.mul_(projection).neg_().add_(g).mul_(rstd).to(x.scalar_type());
+    return {grad_x, at::Tensor(), at::Tensor()};
+  }
+};
+
 // ---- SiLU-gated product ------------------------------------------------------------------------------
 struct SiluMul : public torch::autograd::Function<SiluMul> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& gate, const at::Tensor& up) {
@@ -195,6 +217,10 @@ at::Tensor cross_entropy_sum(const at::Tensor& logits, const at::Tensor& targets
 }
 
 at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) { return RmsNorm::apply(x, weight, eps); }
+
+at::Tensor rms_norm_one_plus(const at::Tensor& x, const at::Tensor& weight, double eps) {
+  return RmsNormOnePlus::apply(x, weight, eps);
+}
 
 at::Tensor silu_mul(const at::Tensor& gate, const at::Tensor& up) { return SiluMul::apply(gate, up); }
 

@@ -16,6 +16,8 @@ namespace lora::lean {
 
 at::Tensor cross_entropy_sum(const at::Tensor& logits, const at::Tensor& targets);
 at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps);
+// Gemma's to_dtype(x̂ · (1 + weight)) in fp32: keeps x, the fp32 (1 + weight) and one fp32 number per row.
+at::Tensor rms_norm_one_plus(const at::Tensor& x, const at::Tensor& weight, double eps);
 at::Tensor silu_mul(const at::Tensor& gate, const at::Tensor& up);
 // Dropout draws from x's device's default generator (re-seeded per micro-batch by the trainer;
 // replayed by gradient checkpointing), kept entries scaled by 1/(1-dropout).

@@ -8,6 +8,7 @@
 #include "checkpoint.h"
 #include "error.h"
 #include "model_config.h"
+#include "model_family.h"
 
 namespace lora {
 
@@ -39,6 +40,11 @@ ModelInfo read_model_info(const std::string& model_dir) {
   ModelInfo info;
   info.architecture = config.architecture;
   info.model_type = config.model_type;
+  const ModelFamily& family = model_family_for(config.model_type, model_dir);
+  info.family = family.display_name;
+  info.lora_targets = family.lora_targets(config);
+  const WeightLayout layout =
+      detect_weight_layout(config, [&](const std::string& name) { return checkpoint.contains(name); });
   info.num_layers = config.num_hidden_layers;
   info.hidden_size = config.hidden_size;
   info.vocab_size = config.vocab_size;
@@ -48,7 +54,7 @@ ModelInfo read_model_info(const std::string& model_dir) {
   std::map<std::string, int64_t> bytes_by_dtype;
   for (const auto& name : checkpoint.names()) {
     if (ends_with(name, "rotary_emb.inv_freq")) continue;  // a buffer some old checkpoints carry
-    if (config.tie_word_embeddings && name == "lm_head.weight") continue;  // ignored when tied
+    if (config.tie_word_embeddings && name == layout.lm_head_weight()) continue;  // ignored when tied
     const TensorInfo& tensor = checkpoint.info(name);
     info.num_parameters += tensor.numel();
     bytes_by_dtype[stored_dtype_name(tensor.dtype)] += static_cast<int64_t>(tensor.end - tensor.begin);

@@ -3,14 +3,17 @@
 // the safetensors headers only: no weights are loaded, so it is instant even for large models.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace lora {
 
 struct ModelInfo {
   std::string architecture;   // architectures[0], e.g. "LlamaForCausalLM"
-  std::string model_type;     // "llama" | "qwen2" | "mistral"
-  int64_t num_parameters = 0; // weights in the checkpoint (a tied head counted once)
-  int64_t num_layers = 0;
+  std::string model_type;     // config.json's model_type, e.g. "llama", "qwen3", "gemma3" (model_family.h)
+  std::string family;         // the family's display name, e.g. "Gemma 3" (not in the JSON)
+  std::vector<std::string> lora_targets;  // the decoder's LoRA target names, e.g. qkv_proj for Phi-3 (not in the JSON)
+  int64_t num_parameters = 0; // weights in the checkpoint (a tied head counted once; a vision tower included)
+  int64_t num_layers = 0;     // of the language model (a multimodal folder: its text_config)
   int64_t hidden_size = 0;
   int64_t vocab_size = 0;
   std::string dtype;          // stored dtype of the weights: "float32" | "bfloat16" | "float16"

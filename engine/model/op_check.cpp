@@ -79,6 +79,11 @@ std::vector<OpCheckResult> check_lean_ops(c10::Device device, c10::ScalarType dt
   results.push_back(compare_op(
       "rms_norm", [&](const auto& in) { return lean::rms_norm(in[0], norm_weight, 1e-6); },
       [&](const auto& in) { return unfused::rms_norm(in[0], norm_weight, 1e-6); }, {x}, tolerance));
+  // Gemma's norm: the weight is an offset from 1 (zero-centred), hence a weight around 0 here.
+  const at::Tensor offset_weight = (at::rand({70}) - 0.5).to(device, dtype);
+  results.push_back(compare_op(
+      "rms_norm_one_plus", [&](const auto& in) { return lean::rms_norm_one_plus(in[0], offset_weight, 1e-6); },
+      [&](const auto& in) { return unfused::rms_norm_one_plus(in[0], offset_weight, 1e-6); }, {x}, tolerance));
 
   const at::Tensor gate = random({3, 5, 70}, dtype, 3.0, true), up = random({3, 5, 70}, dtype, 1.0, true);
   results.push_back(compare_op(

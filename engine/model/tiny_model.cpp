@@ -4,6 +4,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,6 +14,9 @@
 #include "checkpoint.h"
 #include "device.h"
 #include "error.h"
+#include "model_family.h"
+#include "model_family_support.h"
+#include "transformer.h"
 
 namespace lora {
 
@@ -141,12 +145,39 @@ std::pair<int64_t, int64_t> special_token_ids(const fs::path& dir) {
   return {lookup(token_text("bos_token")), lookup(token_text("eos_token"))};
 }
 
-std::string architecture_for(const std::string& arch) {
-  if (arch == "llama") return "LlamaForCausalLM";
-  if (arch == "qwen2") return "Qwen2ForCausalLM";
-  if (arch == "mistral") return "MistralForCausalLM";
-  throw Error("unknown architecture '" + arch + "' (expected llama, qwen2 or mistral)");
+// The architectures make-tiny writes: every family's text model_type but the multimodal one.
+const std::vector<std::string> kTinyArchitectures = {"llama", "qwen2", "mistral", "qwen3", "gemma3_text", "phi3"};
+
+std::string tiny_architectures() {
+  std::string list;
+  for (const std::string& arch : kTinyArchitectures) list += (list.empty() ? "" : ", ") + arch;
+  return list;
 }
+
+// The weights, drawn in the order the model takes them from one seeded generator: linear and
+// embedding weights (and biases) normal(0, std), norms the identity.
+class TinyWeights : public WeightSource {
+ public:
+  TinyWeights(uint64_t seed, double std, c10::ScalarType dtype, NormStyle norm_style)
+      : generator_(at::make_generator<at::CPUGeneratorImpl>(seed)), std_(std), dtype_(dtype), norm_style_(norm_style) {}
+
+  at::Tensor take(const std::string& name, const std::vector<int64_t>& shape) override {
+    const bool norm = name.size() > 11 && name.compare(name.size() - 11, 11, "norm.weight") == 0;
+    at::Tensor value = norm ? (norm_style_ == NormStyle::OnePlusWeight ? at::zeros(shape, at::kFloat)
+                                                                       : at::ones(shape, at::kFloat))
+                            : at::empty(shape, at::kFloat).normal_(0.0, std_, generator_);
+    tensors.emplace_back(name, value.to(dtype_));
+    return value;
+  }
+
+  std::vector<std::pair<std::string, at::Tensor>> tensors;
+
+ private:
+  at::Generator generator_;
+  double std_;
+  c10::ScalarType dtype_;
+  NormStyle norm_style_;
+};
 
 void check_positive(int64_t value, const char* what) {
   if (value <= 0) throw Error(std::string(what) + " must be positive, got " + std::to_string(value));
@@ -197,7 +228,8 @@ int64_t tokenizer_vocab_size(const std::string& tokenizer_path) {
 }
 
 TinyModelInfo write_tiny_model(const std::string& model_dir, const TinyModelOptions& options) {
-  const std::string architecture = architecture_for(options.arch);
+  if (std::find(kTinyArchitectures.begin(), kTinyArchitectures.end(), options.arch) == kTinyArchitectures.end())
+    throw Error("unknown architecture '" + options.arch + "' (expected " + tiny_architectures() + ")");
   const c10::ScalarType dtype = dtype_from_string(options.dtype, "make-tiny --dtype");
   check_positive(options.hidden_size, "hidden size");
   check_positive(options.intermediate_size, "intermediate size");
@@ -235,59 +267,67 @@ TinyModelInfo write_tiny_model(const std::string& model_dir, const TinyModelOpti
   if (vocab <= 0) vocab = info.tokenizer.empty() ? 512 : tokenizer_vocab_size(model_dir);
   info.vocab_size = vocab;
 
-  ModelConfig config;
-  config.architecture = architecture;
-  config.model_type = options.arch;
-  config.vocab_size = vocab;
-  config.hidden_size = options.hidden_size;
-  config.intermediate_size = options.intermediate_size;
-  config.num_hidden_layers = options.num_layers;
-  config.num_attention_heads = options.num_heads;
-  config.num_key_value_heads = options.num_kv_heads;
-  config.head_dim = head_dim;
-  config.hidden_act = "silu";
-  config.rms_norm_eps = options.arch == "qwen2" ? 1e-6 : 1e-5;
-  config.rope_theta = options.rope_theta > 0 ? options.rope_theta : options.arch == "llama" ? 10000.0 : 1000000.0;
-  config.rope_scaling = options.rope_scaling;
-  config.max_position_embeddings = options.max_position_embeddings;
-  config.tie_word_embeddings = options.tied;
-  config.qkv_bias = options.arch == "qwen2";
-  config.sliding_window = options.arch == "mistral" ? options.sliding_window : 0;
-  config.torch_dtype = dtype_to_string(dtype);
+  // The config as the family reads it: the options in config.json's words, read back by the
+  // family's parser (which sets every default and structure field), then written as transformers
+  // writes it.
+  const std::string& arch = options.arch;
+  const bool llama_like = arch == "llama" || arch == "qwen2" || arch == "mistral";
+  json fields = {{"model_type", arch},
+                 {"vocab_size", vocab},
+                 {"hidden_size", options.hidden_size},
+                 {"intermediate_size", options.intermediate_size},
+                 {"num_hidden_layers", options.num_layers},
+                 {"num_attention_heads", options.num_heads},
+                 {"num_key_value_heads", options.num_kv_heads},
+                 {"max_position_embeddings", options.max_position_embeddings},
+                 {"tie_word_embeddings", options.tied},
+                 {"torch_dtype", dtype_to_string(dtype)}};
+  // Explicit where the family would otherwise take its own default (Qwen3 128, Gemma 3 256).
+  if (options.head_dim > 0 || !llama_like) fields["head_dim"] = head_dim;
+  fields["rms_norm_eps"] = arch == "qwen2" || arch == "qwen3" || arch == "gemma3_text" ? 1e-6 : 1e-5;
+  fields["rope_theta"] = options.rope_theta > 0 ? options.rope_theta : arch == "llama" || arch == "phi3" ? 10000.0
+                                                                                                         : 1000000.0;
+  if (!options.rope_scaling.type.empty()) {
+    RopeScaling scaling = options.rope_scaling;
+    if (scaling.type == "longrope" && scaling.original_max_position_embeddings <= 0)
+      scaling.original_max_position_embeddings = options.max_position_embeddings;
+    fields["rope_scaling"] = family_support::rope_scaling_json(scaling);
+  }
+  if (arch == "mistral" || arch == "phi3")
+    fields["sliding_window"] = options.sliding_window > 0 ? json(options.sliding_window) : json(nullptr);
+  if (arch == "qwen3" && options.sliding_window > 0) {
+    fields["use_sliding_window"] = true;
+    fields["sliding_window"] = options.sliding_window;
+    fields["max_window_layers"] = 0;
+  }
+  if (arch == "gemma3_text") {
+    fields["sliding_window"] = options.sliding_window > 0 ? options.sliding_window : 4096;
+    fields["query_pre_attn_scalar"] = head_dim;
+    // Gemma's five sliding layers to one global, cut to the model's depth: a 2-layer model has one of each.
+    fields["sliding_window_pattern"] = std::min<int64_t>(6, options.num_layers);
+  }
+  if (arch == "phi3") {
+    fields["original_max_position_embeddings"] = options.rope_scaling.type == "longrope"
+                                                     ? options.rope_scaling.original_max_position_embeddings
+                                                     : options.max_position_embeddings;
+    if (options.partial_rotary_factor != 1.0) fields["partial_rotary_factor"] = options.partial_rotary_factor;
+  } else if (options.partial_rotary_factor != 1.0) {
+    throw Error("a partial rotary factor is a phi3 option");
+  }
   int64_t bos = 1, eos = 2;
   if (!info.tokenizer.empty()) std::tie(bos, eos) = special_token_ids(dir);
-  if (bos >= 0 && bos < vocab) config.bos_token_ids = {bos};
-  if (eos >= 0 && eos < vocab) config.eos_token_ids = {eos};
+  fields["bos_token_id"] = bos >= 0 && bos < vocab ? json(bos) : json(nullptr);
+  fields["eos_token_id"] = eos >= 0 && eos < vocab ? json(eos) : json(nullptr);
+  const ModelConfig config = parse_model_config(fields.dump(), "make-tiny (" + arch + ")");
 
-  // Weights in checkpoint order, drawn from one seeded generator.
-  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
-  std::vector<std::pair<std::string, at::Tensor>> tensors;
-  auto normal = [&](const std::string& name, std::vector<int64_t> shape) {
-    tensors.emplace_back(name, at::empty(shape, at::kFloat).normal_(0.0, options.init_std, generator).to(dtype));
-  };
-  auto ones = [&](const std::string& name, int64_t size) {
-    tensors.emplace_back(name, at::ones({size}, at::TensorOptions().dtype(dtype)));
-  };
-  const int64_t hidden = options.hidden_size, inner = options.intermediate_size;
-  const int64_t q_out = options.num_heads * head_dim, kv_out = options.num_kv_heads * head_dim;
-  normal("model.embed_tokens.weight", {vocab, hidden});
-  for (int64_t layer = 0; layer < options.num_layers; ++layer) {
-    const std::string prefix = "model.layers." + std::to_string(layer);
-    ones(prefix + ".input_layernorm.weight", hidden);
-    normal(prefix + ".self_attn.q_proj.weight", {q_out, hidden});
-    if (config.qkv_bias) normal(prefix + ".self_attn.q_proj.bias", {q_out});
-    normal(prefix + ".self_attn.k_proj.weight", {kv_out, hidden});
-    if (config.qkv_bias) normal(prefix + ".self_attn.k_proj.bias", {kv_out});
-    normal(prefix + ".self_attn.v_proj.weight", {kv_out, hidden});
-    if (config.qkv_bias) normal(prefix + ".self_attn.v_proj.bias", {kv_out});
-    normal(prefix + ".self_attn.o_proj.weight", {hidden, q_out});
-    normal(prefix + ".mlp.gate_proj.weight", {inner, hidden});
-    normal(prefix + ".mlp.up_proj.weight", {inner, hidden});
-    normal(prefix + ".mlp.down_proj.weight", {hidden, inner});
-    ones(prefix + ".post_attention_layernorm.weight", hidden);
+  // Weights in checkpoint order, drawn from one seeded generator while the model's own modules take
+  // them: the file has exactly the tensors, names and shapes the loader expects.
+  TinyWeights weights(options.seed, options.init_std, dtype, config.norm_style);
+  {
+    at::NoGradGuard no_grad;
+    CausalLMModule module(config, weights, c10::Device(c10::kCPU));
   }
-  ones("model.norm.weight", hidden);
-  if (!options.tied) normal("lm_head.weight", {vocab, hidden});
+  std::vector<std::pair<std::string, at::Tensor>>& tensors = weights.tensors;
 
   int64_t total_bytes = 0;
   for (const auto& [name, tensor] : tensors) {

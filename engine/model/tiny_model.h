@@ -11,7 +11,7 @@
 namespace lora {
 
 struct TinyModelOptions {
-  std::string arch = "llama";     // "llama" | "qwen2" | "mistral"
+  std::string arch = "llama";     // "llama" | "qwen2" | "mistral" | "qwen3" | "gemma3_text" | "phi3"
   std::string tokenizer_path;     // a folder with tokenizer files, or a tokenizer.json / tokenizer.model file
   std::string dtype = "float32";  // stored dtype: "float32" | "bfloat16" | "float16"
   bool tied = false;              // tie_word_embeddings (no lm_head.weight in the file)
@@ -24,12 +24,17 @@ struct TinyModelOptions {
   int64_t num_layers = 2;
   int64_t num_heads = 4;
   int64_t num_kv_heads = 2;
-  int64_t head_dim = 0;           // 0 = hidden_size / num_heads (and not written to config.json)
+  int64_t head_dim = 0;           // 0 = hidden_size / num_heads (written to config.json where the family reads it)
   int64_t max_position_embeddings = 2048;
-  double rope_theta = 0;          // 0 = the architecture's usual value (llama 1e4, qwen2/mistral 1e6)
+  double rope_theta = 0;          // 0 = the architecture's usual value (llama/phi3 1e4, the others 1e6)
   RopeScaling rope_scaling;       // type "" = none
-  int64_t sliding_window = 0;     // mistral; 0 = none (null)
-  double init_std = 0.02;         // normal(0, std) for linear/embedding weights (and qwen2 biases); norms are 1
+  // mistral / phi3: every layer's window; qwen3: every layer's (use_sliding_window); gemma3_text:
+  // the window of its sliding layers (every layer but each 6th); 0 = none (gemma3_text: 4096).
+  int64_t sliding_window = 0;
+  double partial_rotary_factor = 1.0;  // phi3: RoPE over this fraction of each head
+  // normal(0, std) for linear/embedding weights (and biases); norms are the identity (weight 1,
+  // Gemma's (1 + w) weight 0)
+  double init_std = 0.02;
 };
 
 struct TinyModelInfo {

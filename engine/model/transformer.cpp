@@ -13,11 +13,17 @@
 #include "fused_ops.h"
 
 // libtorch 2.x has a fused attention (flash / memory-efficient / cuDNN on CUDA, a flash kernel on
-// CPU); 1.13 does not, so the explicit softmax(QKᵀ)V below is used there.
+// CPU); 1.13 does not, so the explicit softmax(QKᵀ)V below is used there. Its `scale` argument
+// (Gemma's query_pre_attn_scalar) arrived in 2.1.
 #if TORCH_VERSION_MAJOR >= 2
 #define LORA_HAVE_SDPA 1
 #else
 #define LORA_HAVE_SDPA 0
+#endif
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+#define LORA_SDPA_HAS_SCALE 1
+#else
+#define LORA_SDPA_HAS_SCALE 0
 #endif
 
 namespace lora {
@@ -31,31 +37,60 @@ std::shared_ptr<LoraLinear> make_linear(WeightSource& weights, const std::string
   return std::make_shared<LoraLinear>(std::move(w), std::move(b));
 }
 
+std::shared_ptr<RMSNorm> make_norm(WeightSource& weights, const std::string& name, int64_t size,
+                                   const ModelConfig& config) {
+  return std::make_shared<RMSNorm>(weights.take(name + ".weight", {size}), config.rms_norm_eps, config.norm_style);
+}
+
+// The module `path` ("a.b.c") of `root` is to be registered: returns its parent (creating empty
+// modules for the missing parts) and sets *leaf to the last part.
+torch::nn::Module& parent_of(torch::nn::Module& root, const std::string& path, std::string* leaf) {
+  torch::nn::Module* node = &root;
+  size_t start = 0;
+  for (size_t dot = path.find('.'); dot != std::string::npos; dot = path.find('.', start)) {
+    const std::string part = path.substr(start, dot - start);
+    std::shared_ptr<torch::nn::Module> child;
+    for (const auto& item : node->named_children())
+      if (item.key() == part) child = item.value();
+    if (!child) child = node->register_module(part, std::make_shared<torch::nn::Module>());
+    node = child.get();
+    start = dot + 1;
+  }
+  *leaf = path.substr(start);
+  return *node;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-RMSNorm::RMSNorm(at::Tensor weight_value, double eps_value) : eps(eps_value) {
+RMSNorm::RMSNorm(at::Tensor weight_value, double eps_value, NormStyle style_value) : eps(eps_value), style(style_value) {
   weight = register_parameter("weight", std::move(weight_value), /*requires_grad=*/false);
 }
 
-at::Tensor RMSNorm::forward(const at::Tensor& x) { return fused_rms_norm(x, weight, eps); }
+at::Tensor RMSNorm::forward(const at::Tensor& x) {
+  if (style == NormStyle::OnePlusWeight) return fused_rms_norm_one_plus(x, weight, eps);
+  return fused_rms_norm(x, weight, eps);
+}
 
-TokenEmbedding::TokenEmbedding(at::Tensor weight_value) {
+TokenEmbedding::TokenEmbedding(at::Tensor weight_value, double scale_value) : scale(scale_value) {
   weight = register_parameter("weight", std::move(weight_value), /*requires_grad=*/false);
 }
 
-at::Tensor TokenEmbedding::forward(const at::Tensor& ids) { return at::embedding(weight, ids); }
+at::Tensor TokenEmbedding::forward(const at::Tensor& ids) {
+  at::Tensor rows = at::embedding(weight, ids);
+  if (scale <= 0) return rows;
+  // As Gemma: the fp32 scale is cast to the weight's dtype (bf16: sqrt(3072) = 55.4256 becomes
+  // 55.5) and multiplied in that dtype.
+  return rows * at::scalar_tensor(scale, at::TensorOptions().dtype(at::kFloat)).to(weight.scalar_type());
+}
 
 // ---------------------------------------------------------------------------------------------
-at::Tensor rope_inverse_frequencies(const ModelConfig& config) {
-  const int64_t dim = config.head_dim;
+at::Tensor rope_inverse_frequencies(double theta, const RopeScaling& scaling, int64_t dim, bool long_factors) {
   if (dim <= 0 || dim % 2 != 0)
-    throw Error("config.json: head_dim must be a positive even number for rotary embeddings, got " +
-                std::to_string(dim));
+    throw Error("config.json: the rotary dimension must be a positive even number, got " + std::to_string(dim));
   // As transformers computes it: fp32 exponents, base ** (arange(0, d, 2) / d) in fp32.
   const at::Tensor exponents = at::arange(0, dim, 2, at::TensorOptions().dtype(at::kLong)).to(at::kFloat) / dim;
-  at::Tensor inv_freq = 1.0 / at::pow(config.rope_theta, exponents);
-  const RopeScaling& scaling = config.rope_scaling;
+  at::Tensor inv_freq = 1.0 / at::pow(theta, exponents);
   if (scaling.type.empty() || scaling.type == "default") return inv_freq;
   if (scaling.type == "linear") return inv_freq / scaling.factor;
   if (scaling.type == "llama3") {
@@ -71,16 +106,46 @@ at::Tensor rope_inverse_frequencies(const ModelConfig& config) {
     const at::Tensor medium = (wavelen >= high_freq_wavelen).logical_and(wavelen <= low_freq_wavelen);
     return at::where(medium, smoothed, scaled);
   }
+  if (scaling.type == "longrope") {
+    const std::vector<double>& factors = long_factors ? scaling.long_factor : scaling.short_factor;
+    if (static_cast<int64_t>(factors.size()) != dim / 2)
+      throw Error("config.json: longrope's " + std::string(long_factors ? "long_factor" : "short_factor") + " has " +
+                  std::to_string(factors.size()) + " entries, expected " + std::to_string(dim / 2));
+    const at::Tensor ext = at::tensor(std::vector<float>(factors.begin(), factors.end()), at::kFloat);
+    return 1.0 / (ext * at::pow(theta, exponents));
+  }
   throw Error("config.json: rope_scaling type '" + scaling.type +
-              "' is not supported (supported: default, linear, llama3)");
+              "' is not supported (supported: default, linear, llama3, longrope)");
 }
 
-RotaryEmbedding::RotaryEmbedding(const ModelConfig& config, c10::Device device)
-    : inv_freq_(rope_inverse_frequencies(config).to(device)) {}
+at::Tensor rope_inverse_frequencies(const ModelConfig& config) {
+  return rope_inverse_frequencies(config.rope_theta, config.rope_scaling, config.rotary_dim(), /*long_factors=*/false);
+}
 
-std::pair<at::Tensor, at::Tensor> RotaryEmbedding::tables(const at::Tensor& positions, c10::ScalarType dtype) const {
-  const at::Tensor freqs = positions.to(at::kFloat).unsqueeze(-1) * inv_freq_;  // [B, T, d/2]
+RotaryEmbedding::RotaryEmbedding(const ModelConfig& config, c10::Device device, bool sliding) {
+  const double theta = sliding && config.sliding_rope_theta > 0 ? config.sliding_rope_theta : config.rope_theta;
+  const RopeScaling& scaling = sliding && config.sliding_rope_theta > 0 ? config.sliding_rope_scaling : config.rope_scaling;
+  inv_freq_ = rope_inverse_frequencies(theta, scaling, config.rotary_dim(), false).to(device);
+  if (scaling.type == "longrope") {
+    long_inv_freq_ = rope_inverse_frequencies(theta, scaling, config.rotary_dim(), true).to(device);
+    original_context_ = scaling.original_max_position_embeddings;
+    // transformers' default attention factor for longrope (also applied with the short factors).
+    attention_factor_ = scaling.attention_factor > 0 ? scaling.attention_factor
+                        : scaling.factor <= 1.0
+                            ? 1.0
+                            : std::sqrt(1.0 + std::log(scaling.factor) /
+                                                  std::log(static_cast<double>(scaling.original_max_position_embeddings)));
+  }
+}
+
+std::pair<at::Tensor, at::Tensor> RotaryEmbedding::tables(const at::Tensor& positions, c10::ScalarType dtype,
+                                                          int64_t positions_end) const {
+  const bool use_long = long_inv_freq_.defined() && positions_end > original_context_;
+  const at::Tensor& inv_freq = use_long ? long_inv_freq_ : inv_freq_;
+  const at::Tensor freqs = positions.to(at::kFloat).unsqueeze(-1) * inv_freq;  // [B, T, d/2]
   const at::Tensor angles = at::cat({freqs, freqs}, -1).unsqueeze(1);           // [B, 1, T, d]
+  if (attention_factor_ != 1.0)
+    return {(angles.cos() * attention_factor_).to(dtype), (angles.sin() * attention_factor_).to(dtype)};
   return {angles.cos().to(dtype), angles.sin().to(dtype)};
 }
 
@@ -112,25 +177,50 @@ AttentionMask build_attention_mask(int64_t batch, int64_t query_length, int64_t 
 
 // ---------------------------------------------------------------------------------------------
 Attention::Attention(const ModelConfig& config, WeightSource& weights, const std::string& prefix)
-    : num_heads_(config.num_attention_heads), num_kv_heads_(config.num_key_value_heads), head_dim_(config.head_dim) {
+    : num_heads_(config.num_attention_heads),
+      num_kv_heads_(config.num_key_value_heads),
+      head_dim_(config.head_dim),
+      rotary_dim_(config.rotary_dim()),
+      scale_(config.attention_scale()) {
   const int64_t hidden = config.hidden_size;
-  q_proj = register_module("q_proj", make_linear(weights, prefix + ".q_proj", num_heads_ * head_dim_, hidden,
-                                                 config.qkv_bias));
-  k_proj = register_module("k_proj", make_linear(weights, prefix + ".k_proj", num_kv_heads_ * head_dim_, hidden,
-                                                 config.qkv_bias));
-  v_proj = register_module("v_proj", make_linear(weights, prefix + ".v_proj", num_kv_heads_ * head_dim_, hidden,
-                                                 config.qkv_bias));
-  o_proj = register_module("o_proj", make_linear(weights, prefix + ".o_proj", hidden, num_heads_ * head_dim_,
-                                                 config.o_bias));
+  const int64_t q_out = num_heads_ * head_dim_, kv_out = num_kv_heads_ * head_dim_;
+  if (config.fused_qkv) {
+    qkv_proj = register_module("qkv_proj", make_linear(weights, prefix + ".qkv_proj", q_out + 2 * kv_out, hidden,
+                                                       config.qkv_bias));
+  } else {
+    q_proj = register_module("q_proj", make_linear(weights, prefix + ".q_proj", q_out, hidden, config.qkv_bias));
+    k_proj = register_module("k_proj", make_linear(weights, prefix + ".k_proj", kv_out, hidden, config.qkv_bias));
+    v_proj = register_module("v_proj", make_linear(weights, prefix + ".v_proj", kv_out, hidden, config.qkv_bias));
+  }
+  o_proj = register_module("o_proj", make_linear(weights, prefix + ".o_proj", hidden, q_out, config.o_bias));
+  if (config.qk_norm) {
+    q_norm = register_module("q_norm", make_norm(weights, prefix + ".q_norm", head_dim_, config));
+    k_norm = register_module("k_norm", make_norm(weights, prefix + ".k_norm", head_dim_, config));
+  }
 }
 
 at::Tensor Attention::forward(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin,
                               const AttentionMask& mask, at::Tensor* cached_keys, at::Tensor* cached_values) {
   const int64_t batch = x.size(0), length = x.size(1);
+  at::Tensor q, k, v;
+  if (qkv_proj) {  // [q | k | v] along the output features, as Phi-3 slices them
+    const at::Tensor qkv = qkv_proj->forward(x);
+    q = qkv.narrow(-1, 0, num_heads_ * head_dim_);
+    k = qkv.narrow(-1, num_heads_ * head_dim_, num_kv_heads_ * head_dim_);
+    v = qkv.narrow(-1, (num_heads_ + num_kv_heads_) * head_dim_, num_kv_heads_ * head_dim_);
+  } else {
+    q = q_proj->forward(x);
+    k = k_proj->forward(x);
+    v = v_proj->forward(x);
+  }
+  if (q_norm) {  // over each head's channels, before RoPE
+    q = q_norm->forward(q.reshape({batch, length, num_heads_, head_dim_}));
+    k = k_norm->forward(k.reshape({batch, length, num_kv_heads_, head_dim_}));
+  }
   // Rotated and moved to [B, heads, T, D] in one pass (fused_ops.h; off the CPU an ATen composition).
-  at::Tensor q = fused_rotary(q_proj->forward(x), cos, sin, num_heads_, head_dim_);
-  at::Tensor k = fused_rotary(k_proj->forward(x), cos, sin, num_kv_heads_, head_dim_);
-  at::Tensor v = v_proj->forward(x).view({batch, length, num_kv_heads_, head_dim_}).transpose(1, 2);
+  q = partial_rotary(q, cos, sin, num_heads_, head_dim_, rotary_dim_);
+  k = partial_rotary(k, cos, sin, num_kv_heads_, head_dim_, rotary_dim_);
+  v = v.reshape({batch, length, num_kv_heads_, head_dim_}).transpose(1, 2);
   if (cached_keys) {
     if (cached_keys->defined()) {
       k = at::cat({*cached_keys, k}, 2);
@@ -141,62 +231,104 @@ at::Tensor Attention::forward(const at::Tensor& x, const at::Tensor& cos, const 
   }
   [[maybe_unused]] const int64_t key_length = k.size(2);
   [[maybe_unused]] const int64_t group = num_heads_ / num_kv_heads_;
+  [[maybe_unused]] const bool default_scale = scale_ == 1.0 / std::sqrt(static_cast<double>(head_dim_));
   at::Tensor out;  // [B, H, T, D]
-#if LORA_HAVE_SDPA
+#if LORA_HAVE_SDPA && LORA_SDPA_HAS_SCALE
   if (group > 1) {  // repeat_kv: query head h reads key/value head h / group
     k = k.unsqueeze(2).expand({batch, num_kv_heads_, group, key_length, head_dim_})
             .reshape({batch, num_heads_, key_length, head_dim_});
     v = v.unsqueeze(2).expand({batch, num_kv_heads_, group, key_length, head_dim_})
             .reshape({batch, num_heads_, key_length, head_dim_});
   }
+  const c10::optional<double> scale = default_scale ? c10::optional<double>() : c10::optional<double>(scale_);
   if (mask.causal_over_all_keys) {  // the fused kernels' own causal mask: their fastest path
-    out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/true);
+    out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/true, scale);
   } else if (mask.allowed.defined()) {
-    out = at::scaled_dot_product_attention(q, k, v, mask.allowed, 0.0, /*is_causal=*/false);
+    out = at::scaled_dot_product_attention(q, k, v, mask.allowed, 0.0, /*is_causal=*/false, scale);
   } else {  // one query after the cache: it sees every key
-    out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/false);
+    out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/false, scale);
+  }
+#elif LORA_HAVE_SDPA
+  if (default_scale) {
+    if (group > 1) {
+      k = k.unsqueeze(2).expand({batch, num_kv_heads_, group, key_length, head_dim_})
+              .reshape({batch, num_heads_, key_length, head_dim_});
+      v = v.unsqueeze(2).expand({batch, num_kv_heads_, group, key_length, head_dim_})
+              .reshape({batch, num_heads_, key_length, head_dim_});
+    }
+    if (mask.causal_over_all_keys) {
+      out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/true);
+    } else if (mask.allowed.defined()) {
+      out = at::scaled_dot_product_attention(q, k, v, mask.allowed, 0.0, /*is_causal=*/false);
+    } else {
+      out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/false);
+    }
+  } else {
+    out = fused_attention(q, k, v, mask.causal_over_all_keys, mask.allowed, scale_);
   }
 #else
-  // softmax(QKᵀ/sqrt(d))V written out (fused_ops.h): grouped query heads share their key/value head
+  // softmax(QKᵀ·scale)V written out (fused_ops.h): grouped query heads share their key/value head
   // without copies, the mask is applied inside the softmax, and backward keeps only q, k, v and the
   // probabilities. (libtorch 2.x takes the SDPA branch above instead.)
-  out = fused_attention(q, k, v, mask.causal_over_all_keys, mask.allowed,
-                        1.0 / std::sqrt(static_cast<double>(head_dim_)));
+  out = fused_attention(q, k, v, mask.causal_over_all_keys, mask.allowed, scale_);
 #endif
   return o_proj->forward(out.transpose(1, 2).reshape({batch, length, num_heads_ * head_dim_}));
 }
 
 // ---------------------------------------------------------------------------------------------
-Mlp::Mlp(const ModelConfig& config, WeightSource& weights, const std::string& prefix) {
+Mlp::Mlp(const ModelConfig& config, WeightSource& weights, const std::string& prefix)
+    : gelu_tanh_(config.hidden_act == "gelu_pytorch_tanh"), inner_(config.intermediate_size) {
   const int64_t hidden = config.hidden_size, inner = config.intermediate_size;
-  gate_proj = register_module("gate_proj", make_linear(weights, prefix + ".gate_proj", inner, hidden, config.mlp_bias));
-  up_proj = register_module("up_proj", make_linear(weights, prefix + ".up_proj", inner, hidden, config.mlp_bias));
+  if (config.fused_gate_up) {
+    gate_up_proj = register_module(
+        "gate_up_proj", make_linear(weights, prefix + ".gate_up_proj", 2 * inner, hidden, config.mlp_bias));
+  } else {
+    gate_proj = register_module("gate_proj", make_linear(weights, prefix + ".gate_proj", inner, hidden, config.mlp_bias));
+    up_proj = register_module("up_proj", make_linear(weights, prefix + ".up_proj", inner, hidden, config.mlp_bias));
+  }
   down_proj = register_module("down_proj", make_linear(weights, prefix + ".down_proj", hidden, inner, config.mlp_bias));
 }
 
 at::Tensor Mlp::forward(const at::Tensor& x) {
-  return down_proj->forward(fused_silu_mul(gate_proj->forward(x), up_proj->forward(x)));
+  at::Tensor gate, up;
+  if (gate_up_proj) {
+    const at::Tensor both = gate_up_proj->forward(x);
+    gate = both.narrow(-1, 0, inner_);
+    up = both.narrow(-1, inner_, inner_);
+  } else {
+    gate = gate_proj->forward(x);
+    up = up_proj->forward(x);
+  }
+  return down_proj->forward(gelu_tanh_ ? gelu_tanh_mul(gate, up) : fused_silu_mul(gate, up));
 }
 
 // ---------------------------------------------------------------------------------------------
-DecoderLayer::DecoderLayer(const ModelConfig& config, WeightSource& weights, const std::string& prefix) {
+DecoderLayer::DecoderLayer(const ModelConfig& config, WeightSource& weights, const std::string& prefix)
+    : sandwich_(config.sandwich_norms) {
   const int64_t hidden = config.hidden_size;
   // Registration order follows the checkpoint's key order within a layer.
-  input_layernorm = register_module(
-      "input_layernorm", std::make_shared<RMSNorm>(weights.take(prefix + ".input_layernorm.weight", {hidden}),
-                                                   config.rms_norm_eps));
+  input_layernorm = register_module("input_layernorm", make_norm(weights, prefix + ".input_layernorm", hidden, config));
   self_attn = register_module("self_attn", std::make_shared<Attention>(config, weights, prefix + ".self_attn"));
   mlp = register_module("mlp", std::make_shared<Mlp>(config, weights, prefix + ".mlp"));
   post_attention_layernorm = register_module(
-      "post_attention_layernorm",
-      std::make_shared<RMSNorm>(weights.take(prefix + ".post_attention_layernorm.weight", {hidden}),
-                                config.rms_norm_eps));
+      "post_attention_layernorm", make_norm(weights, prefix + ".post_attention_layernorm", hidden, config));
+  if (sandwich_) {
+    pre_feedforward_layernorm = register_module(
+        "pre_feedforward_layernorm", make_norm(weights, prefix + ".pre_feedforward_layernorm", hidden, config));
+    post_feedforward_layernorm = register_module(
+        "post_feedforward_layernorm", make_norm(weights, prefix + ".post_feedforward_layernorm", hidden, config));
+  }
 }
 
 at::Tensor DecoderLayer::forward(const at::Tensor& hidden, const at::Tensor& cos, const at::Tensor& sin,
                                  const AttentionMask& mask, at::Tensor* cached_keys, at::Tensor* cached_values) {
-  at::Tensor h = hidden + self_attn->forward(input_layernorm->forward(hidden), cos, sin, mask, cached_keys,
-                                             cached_values);
+  const at::Tensor attention =
+      self_attn->forward(input_layernorm->forward(hidden), cos, sin, mask, cached_keys, cached_values);
+  if (sandwich_) {
+    const at::Tensor h = hidden + post_attention_layernorm->forward(attention);
+    return h + post_feedforward_layernorm->forward(mlp->forward(pre_feedforward_layernorm->forward(h)));
+  }
+  const at::Tensor h = hidden + attention;
   return h + mlp->forward(post_attention_layernorm->forward(h));
 }
 
@@ -205,16 +337,21 @@ void DecoderLayers::add(std::shared_ptr<DecoderLayer> layer) {
 }
 
 // ---------------------------------------------------------------------------------------------
-DecoderStack::DecoderStack(const ModelConfig& config, WeightSource& weights, c10::Device device)
+DecoderStack::DecoderStack(const ModelConfig& config, WeightSource& weights, c10::Device device,
+                           const std::string& prefix)
     : config_(config), rotary_(config, device) {
+  bool sliding_layers = false;
+  for (int64_t i = 0; i < config.num_hidden_layers; ++i) sliding_layers = sliding_layers || config.layer_is_sliding(i);
+  if (sliding_layers && config.sliding_rope_theta > 0)
+    sliding_rotary_ = std::make_unique<RotaryEmbedding>(config, device, /*sliding=*/true);
   embed_tokens = register_module(
       "embed_tokens",
-      std::make_shared<TokenEmbedding>(weights.take("model.embed_tokens.weight", {config.vocab_size, config.hidden_size})));
+      std::make_shared<TokenEmbedding>(weights.take(prefix + ".embed_tokens.weight", {config.vocab_size, config.hidden_size}),
+                                       config.scale_embeddings ? std::sqrt(static_cast<double>(config.hidden_size)) : 0.0));
   layers = register_module("layers", std::make_shared<DecoderLayers>());
   for (int64_t i = 0; i < config.num_hidden_layers; ++i)
-    layers->add(std::make_shared<DecoderLayer>(config, weights, "model.layers." + std::to_string(i)));
-  norm = register_module("norm", std::make_shared<RMSNorm>(weights.take("model.norm.weight", {config.hidden_size}),
-                                                           config.rms_norm_eps));
+    layers->add(std::make_shared<DecoderLayer>(config, weights, prefix + ".layers." + std::to_string(i)));
+  norm = register_module("norm", make_norm(weights, prefix + ".norm", config.hidden_size, config));
 }
 
 at::Tensor DecoderStack::forward(const at::Tensor& input_ids, KVCache* cache, const at::Tensor& attention_mask,
@@ -254,35 +391,49 @@ at::Tensor DecoderStack::forward(const at::Tensor& input_ids, KVCache* cache, co
     throw Error("attention_mask must be [" + std::to_string(batch) + ", " + std::to_string(cache_length + length) +
                 "] (batch, cached + new tokens)");
   at::Tensor positions;
+  int64_t positions_end = cache_length + length;  // max(position) + 1: longrope's choice of factors
   if (position_ids.defined()) {
     if (position_ids.dim() != 2 || position_ids.size(1) != length ||
         (position_ids.size(0) != batch && position_ids.size(0) != 1))
       throw Error("position_ids must be [" + std::to_string(batch) + ", " + std::to_string(length) + "]");
     positions = position_ids.to(device, at::kLong);
+    if (config_.rope_scaling.type == "longrope" || config_.sliding_rope_scaling.type == "longrope")
+      positions_end = position_ids.max().item<int64_t>() + 1;
   } else {
     positions = at::arange(cache_length, cache_length + length, at::TensorOptions().dtype(at::kLong).device(device))
                     .unsqueeze(0);
   }
   const c10::ScalarType dtype = embed_tokens->weight.scalar_type();
-  const auto [rope_cos, rope_sin] = rotary_.tables(positions, dtype);
-  const AttentionMask mask =
-      build_attention_mask(batch, length, cache_length, attention_mask, config_.sliding_window, device);
+  const auto [rope_cos, rope_sin] = rotary_.tables(positions, dtype, positions_end);
+  at::Tensor sliding_cos = rope_cos, sliding_sin = rope_sin;
+  if (sliding_rotary_) std::tie(sliding_cos, sliding_sin) = sliding_rotary_->tables(positions, dtype, positions_end);
+  // One mask per kind of layer the model has (Gemma 3 and Qwen3 may have both).
+  bool any_full = false, any_sliding = false;
+  for (int64_t i = 0; i < num_layers; ++i) (config_.layer_is_sliding(i) ? any_sliding : any_full) = true;
+  AttentionMask full_mask, sliding_mask;
+  if (any_full) full_mask = build_attention_mask(batch, length, cache_length, attention_mask, 0, device);
+  if (any_sliding)
+    sliding_mask =
+        build_attention_mask(batch, length, cache_length, attention_mask, config_.sliding_window, device);
 
   at::Tensor hidden = embed_tokens->forward(ids);
   const bool checkpoint_layers = gradient_checkpointing && !cache && at::GradMode::is_enabled();
   for (int64_t i = 0; i < num_layers; ++i) {
     const std::shared_ptr<DecoderLayer> layer = layers->layers[i];
+    const bool sliding = config_.layer_is_sliding(i);
+    const AttentionMask& mask = sliding ? sliding_mask : full_mask;
+    const at::Tensor& cos = sliding ? sliding_cos : rope_cos;
+    const at::Tensor& sin = sliding ? sliding_sin : rope_sin;
     if (checkpoint_layers) {
       std::vector<at::Tensor> trainable;
       for (const auto& p : layer->parameters())
         if (p.requires_grad()) trainable.push_back(p);
       // Captured by value: the backward pass runs after this function has returned.
-      const at::Tensor cos = rope_cos, sin = rope_sin;
       hidden = checkpointed_block(
           [layer, cos, sin, mask](const at::Tensor& h) { return layer->forward(h, cos, sin, mask, nullptr, nullptr); },
           hidden, trainable);
     } else {
-      hidden = layer->forward(hidden, rope_cos, rope_sin, mask, cache ? &cache->keys[i] : nullptr,
+      hidden = layer->forward(hidden, cos, sin, mask, cache ? &cache->keys[i] : nullptr,
                               cache ? &cache->values[i] : nullptr);
     }
   }
@@ -290,14 +441,19 @@ at::Tensor DecoderStack::forward(const at::Tensor& input_ids, KVCache* cache, co
 }
 
 // ---------------------------------------------------------------------------------------------
-CausalLMModule::CausalLMModule(const ModelConfig& config, WeightSource& weights, c10::Device device) {
-  model = register_module("model", std::make_shared<DecoderStack>(config, weights, device));
+CausalLMModule::CausalLMModule(const ModelConfig& config, WeightSource& weights, c10::Device device,
+                               const WeightLayout& layout)
+    : lm_head_path(layout.lm_head) {
+  std::string leaf;
+  torch::nn::Module& decoder_parent = parent_of(*this, layout.decoder, &leaf);
+  model = decoder_parent.register_module(leaf, std::make_shared<DecoderStack>(config, weights, device, layout.decoder));
+  torch::nn::Module& head_parent = parent_of(*this, layout.lm_head, &leaf);
   if (config.tie_word_embeddings) {
-    lm_head = register_module("lm_head", std::make_shared<LoraLinear>(model->embed_tokens->weight, at::Tensor(),
-                                                                      /*owns_weight=*/false));
+    lm_head = head_parent.register_module(
+        leaf, std::make_shared<LoraLinear>(model->embed_tokens->weight, at::Tensor(), /*owns_weight=*/false));
   } else {
-    lm_head = register_module(
-        "lm_head", make_linear(weights, "lm_head", config.vocab_size, config.hidden_size, /*bias=*/false));
+    lm_head = head_parent.register_module(
+        leaf, make_linear(weights, layout.lm_head, config.vocab_size, config.hidden_size, /*bias=*/false));
   }
 }
 

@@ -5,7 +5,6 @@
 #include "causal_lm.h"
 #include "device.h"
 #include "fused_ops.h"
-#include "lora_linear.h"
 
 namespace lora {
 
@@ -22,7 +21,7 @@ at::Tensor summed_target_loss(CausalLM& model, const at::Tensor& input_ids, cons
   // The head's logits stay in the compute dtype [n, vocab]: the fused cross-entropy (on CUDA the lean
   // one, in 64 MB fp32 chunks) reads them for the log-sum-exp and writes its gradient over them in
   // that dtype (no fp32 copy of the largest tensor of the step).
-  const at::Tensor logits = model.linear_layer("lm_head").forward(selected);
+  const at::Tensor logits = model.head_logits(selected);
   return fused_cross_entropy_sum(logits, targets);
 }
 

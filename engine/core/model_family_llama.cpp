@@ -1,0 +1,53 @@
+// Llama (LlamaForCausalLM): the plain decoder every other family starts from.
+#include "model_family_support.h"
+
+namespace lora::family_support {
+
+void read_llama_like(const ConfigFields& fields, const std::string& default_architecture, int64_t default_context,
+                     ModelConfig& config) {
+  read_architecture(fields, default_architecture, config);
+  read_sizes(fields, SizeDefaults{}, config);
+  read_activation(fields, "hidden_act", "silu", {"silu"}, config);
+  config.rms_norm_eps = fields.optional_positive_number("rms_norm_eps", 1e-6);
+  config.max_position_embeddings = fields.optional_positive_int("max_position_embeddings", default_context);
+  read_rope(fields, RopeRules{}, config);
+  config.tie_word_embeddings = fields.optional_bool("tie_word_embeddings", false);
+}
+
+const ModelFamily& llama_family() {
+  static const ModelFamily family = [] {
+    ModelFamily f;
+    f.name = "llama";
+    f.display_name = "Llama";
+    f.model_types = {"llama"};
+    f.parse = [](const ConfigFields& fields, ModelConfig& config) {
+      read_llama_like(fields, "LlamaForCausalLM", 2048, config);
+      // attention_bias puts a bias on q/k/v/o; mlp_bias on gate/up/down.
+      config.attention_bias = fields.optional_bool("attention_bias", false);
+      config.mlp_bias = fields.optional_bool("mlp_bias", false);
+      config.qkv_bias = config.attention_bias;
+      config.o_bias = config.attention_bias;
+      config.sliding_window = 0;
+      read_dtype(fields, config);
+      // LlamaConfig's defaults: <s> = 1, </s> = 2.
+      read_token_ids(fields, {1}, {2}, config);
+    };
+    f.write = [](const ModelConfig& config, nlohmann::json& out) {
+      if (config.qkv_bias != config.attention_bias || config.o_bias != config.attention_bias)
+        throw Error("cannot write config.json: llama with q/k/v bias " + std::string(config.qkv_bias ? "on" : "off") +
+                    ", o_proj bias " + (config.o_bias ? "on" : "off") + ", mlp bias " +
+                    (config.mlp_bias ? "on" : "off") +
+                    " cannot be expressed (Qwen2: q/k/v only; Llama: attention_bias for all four; Mistral: none)");
+      out = write_common(config, "LlamaForCausalLM");
+      out["attention_bias"] = config.attention_bias;
+      out["mlp_bias"] = config.mlp_bias;
+    };
+    f.layouts = standard_layouts;
+    f.foreign_prefixes = no_foreign_prefixes;
+    f.lora_targets = llama_lora_targets;
+    return f;
+  }();
+  return family;
+}
+
+}  // namespace lora::family_support

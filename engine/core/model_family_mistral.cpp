@@ -1,0 +1,42 @@
+// Mistral (MistralForCausalLM): the Llama decoder without biases, with a sliding window.
+#include "model_family_support.h"
+
+namespace lora::family_support {
+
+const ModelFamily& mistral_family() {
+  static const ModelFamily family = [] {
+    ModelFamily f;
+    f.name = "mistral";
+    f.display_name = "Mistral";
+    f.model_types = {"mistral"};
+    f.parse = [](const ConfigFields& fields, ModelConfig& config) {
+      read_llama_like(fields, "MistralForCausalLM", 4096 * 32, config);
+      // MistralAttention has no biases at all (it ignores attention_bias).
+      config.attention_bias = false;
+      config.mlp_bias = false;
+      config.qkv_bias = false;
+      config.o_bias = false;
+      // MistralConfig defaults to 4096 when the key is absent; null (v0.2 and later) means none.
+      config.sliding_window =
+          fields.present("sliding_window") ? fields.optional_positive_int("sliding_window", 0) : 4096;
+      read_dtype(fields, config);
+      read_token_ids(fields, {1}, {2}, config);
+    };
+    f.write = [](const ModelConfig& config, nlohmann::json& out) {
+      if (config.qkv_bias || config.o_bias || config.mlp_bias)
+        throw Error("cannot write config.json: mistral with q/k/v bias " +
+                    std::string(config.qkv_bias ? "on" : "off") + ", o_proj bias " + (config.o_bias ? "on" : "off") +
+                    ", mlp bias " + (config.mlp_bias ? "on" : "off") +
+                    " cannot be expressed (Qwen2: q/k/v only; Llama: attention_bias for all four; Mistral: none)");
+      out = write_common(config, "MistralForCausalLM");
+      out["sliding_window"] = config.sliding_window > 0 ? nlohmann::json(config.sliding_window) : nlohmann::json(nullptr);
+    };
+    f.layouts = standard_layouts;
+    f.foreign_prefixes = no_foreign_prefixes;
+    f.lora_targets = llama_lora_targets;
+    return f;
+  }();
+  return family;
+}
+
+}  // namespace lora::family_support

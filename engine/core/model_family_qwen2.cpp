@@ -1,0 +1,65 @@
+// Qwen2 (Qwen2ForCausalLM; Qwen1.5 and Qwen2.5 too): the Llama decoder with q/k/v biases.
+#include "model_family_support.h"
+
+namespace lora::family_support {
+
+namespace {
+
+// Qwen2 ignores sliding_window unless use_sliding_window is true; then layers from
+// max_window_layers on use it. Only "every layer" or "none" is supported.
+void read_qwen2_sliding_window(const ConfigFields& fields, ModelConfig& config) {
+  config.sliding_window = 0;
+  if (!fields.optional_bool("use_sliding_window", false)) return;
+  const int64_t window = fields.optional_positive_int("sliding_window", 4096);
+  const int64_t first_sliding_layer = fields.optional_non_negative_int("max_window_layers", 28);
+  if (first_sliding_layer >= config.num_hidden_layers) return;  // no layer slides
+  if (first_sliding_layer > 0)
+    throw Error(fields.source() + ": use_sliding_window with max_window_layers " + std::to_string(first_sliding_layer) +
+                " (full attention in the first layers, a sliding window in the rest) is not supported; "
+                "only all layers or none");
+  config.sliding_window = window;
+}
+
+}  // namespace
+
+const ModelFamily& qwen2_family() {
+  static const ModelFamily family = [] {
+    ModelFamily f;
+    f.name = "qwen2";
+    f.display_name = "Qwen2";
+    f.model_types = {"qwen2"};
+    f.parse = [](const ConfigFields& fields, ModelConfig& config) {
+      read_llama_like(fields, "Qwen2ForCausalLM", 32768, config);
+      // Qwen2 always has q/k/v biases and no o_proj bias, whatever attention_bias says.
+      config.attention_bias = false;
+      config.mlp_bias = false;
+      config.qkv_bias = true;
+      config.o_bias = false;
+      read_qwen2_sliding_window(fields, config);
+      read_dtype(fields, config);
+      // Qwen2Config has no token id defaults.
+      read_token_ids(fields, {}, {}, config);
+    };
+    f.write = [](const ModelConfig& config, nlohmann::json& out) {
+      if (!config.qkv_bias || config.o_bias || config.mlp_bias)
+        throw Error("cannot write config.json: qwen2 with q/k/v bias " + std::string(config.qkv_bias ? "on" : "off") +
+                    ", o_proj bias " + (config.o_bias ? "on" : "off") + ", mlp bias " +
+                    (config.mlp_bias ? "on" : "off") +
+                    " cannot be expressed (Qwen2: q/k/v only; Llama: attention_bias for all four; Mistral: none)");
+      out = write_common(config, "Qwen2ForCausalLM");
+      // Qwen2 before transformers 4.5x derives head_dim itself: write it only where it is read.
+      if (config.head_dim * config.num_attention_heads == config.hidden_size) out.erase("head_dim");
+      const bool sliding = config.sliding_window > 0;
+      out["use_sliding_window"] = sliding;
+      out["sliding_window"] = sliding ? nlohmann::json(config.sliding_window) : nlohmann::json(nullptr);
+      out["max_window_layers"] = sliding ? 0 : config.num_hidden_layers;
+    };
+    f.layouts = standard_layouts;
+    f.foreign_prefixes = no_foreign_prefixes;
+    f.lora_targets = llama_lora_targets;
+    return f;
+  }();
+  return family;
+}
+
+}  // namespace lora::family_support

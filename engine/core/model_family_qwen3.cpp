@@ -1,0 +1,88 @@
+// Qwen3 (Qwen3ForCausalLM, the dense models): the Llama decoder with an explicit head_dim that may
+// differ from hidden_size / num_attention_heads, q_norm / k_norm (RMSNorm over each head of the
+// queries and keys before RoPE), attention_bias on q/k/v/o, and sliding-window attention in the
+// layers from max_window_layers on when use_sliding_window is set.
+#include "model_family_support.h"
+
+namespace lora::family_support {
+
+namespace {
+
+void parse_qwen3(const ConfigFields& fields, ModelConfig& config) {
+  read_architecture(fields, "Qwen3ForCausalLM", config);
+  // Qwen3Config's defaults (the 8B's shape).
+  SizeDefaults sizes;
+  sizes.vocab_size = 151936;
+  sizes.hidden_size = 4096;
+  sizes.intermediate_size = 22016;
+  sizes.num_hidden_layers = 32;
+  sizes.num_attention_heads = 32;
+  sizes.num_key_value_heads = 32;
+  sizes.head_dim = 128;
+  read_sizes(fields, sizes, config);
+  read_activation(fields, "hidden_act", "silu", {"silu"}, config);
+  config.rms_norm_eps = fields.optional_positive_number("rms_norm_eps", 1e-6);
+  config.max_position_embeddings = fields.optional_positive_int("max_position_embeddings", 32768);
+  read_rope(fields, RopeRules{}, config);
+  config.tie_word_embeddings = fields.optional_bool("tie_word_embeddings", false);
+  config.attention_bias = fields.optional_bool("attention_bias", false);
+  config.qkv_bias = config.attention_bias;
+  config.o_bias = config.attention_bias;
+  config.mlp_bias = false;
+  config.qk_norm = true;
+
+  // sliding_window counts only with use_sliding_window; layer_types (newer files) or
+  // max_window_layers (older ones) say which layers use it.
+  config.sliding_window = 0;
+  config.layer_types = read_layer_types(fields, config.num_hidden_layers);
+  if (fields.optional_bool("use_sliding_window", false)) {
+    config.sliding_window = fields.optional_positive_int("sliding_window", 0);
+    if (config.layer_types.empty() && config.sliding_window > 0) {
+      const int64_t first_sliding_layer = fields.optional_non_negative_int("max_window_layers", 28);
+      for (int64_t layer = 0; layer < config.num_hidden_layers; ++layer)
+        config.layer_types.push_back(layer >= first_sliding_layer ? "sliding_attention" : "full_attention");
+    }
+  }
+  read_dtype(fields, config);
+  read_token_ids(fields, {}, {}, config);
+}
+
+void write_qwen3(const ModelConfig& config, nlohmann::json& out) {
+  if (config.qkv_bias != config.o_bias || config.mlp_bias || !config.qk_norm)
+    throw Error("cannot write config.json: qwen3 has attention_bias on q/k/v/o together, no mlp bias, and q/k norms");
+  out = write_common(config, "Qwen3ForCausalLM");
+  out["attention_bias"] = config.attention_bias;
+  const bool sliding = config.sliding_window > 0;
+  out["use_sliding_window"] = sliding;
+  out["sliding_window"] = sliding ? nlohmann::json(config.sliding_window) : nlohmann::json(nullptr);
+  int64_t first_sliding_layer = config.num_hidden_layers;
+  for (int64_t layer = config.num_hidden_layers - 1; layer >= 0 && config.layer_is_sliding(layer); --layer)
+    first_sliding_layer = layer;
+  out["max_window_layers"] = sliding ? first_sliding_layer : config.num_hidden_layers;
+  if (sliding) {
+    std::vector<std::string> types;
+    for (int64_t layer = 0; layer < config.num_hidden_layers; ++layer)
+      types.push_back(config.layer_is_sliding(layer) ? "sliding_attention" : "full_attention");
+    out["layer_types"] = types;
+  }
+}
+
+}  // namespace
+
+const ModelFamily& qwen3_family() {
+  static const ModelFamily family = [] {
+    ModelFamily f;
+    f.name = "qwen3";
+    f.display_name = "Qwen3";
+    f.model_types = {"qwen3"};
+    f.parse = parse_qwen3;
+    f.write = write_qwen3;
+    f.layouts = standard_layouts;
+    f.foreign_prefixes = no_foreign_prefixes;
+    f.lora_targets = llama_lora_targets;
+    return f;
+  }();
+  return family;
+}
+
+}  // namespace lora::family_support
