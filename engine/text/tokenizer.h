@@ -17,6 +17,7 @@ struct TokenizerConfig {
   int32_t bos_id = -1, eos_id = -1, pad_id = -1, unk_id = -1;
   std::optional<bool> add_bos_token, add_eos_token;  // as written in tokenizer_config.json
   std::string chat_template;                         // "" when none (also read from chat_template.jinja)
+  std::string chat_template_file;                    // the file it was read from ("" when none)
   int64_t model_max_length = 0;  // 0 when absent or "unlimited" (transformers writes int(1e30))
 };
 

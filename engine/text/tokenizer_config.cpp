@@ -66,13 +66,16 @@ TokenizerConfigFile read_tokenizer_config(const std::string& dir) {
     if (const auto* chat_template = find_field(config, "chat_template")) {
       if (chat_template->is_string()) {
         tokens.chat_template = chat_template->get<std::string>();
+        tokens.chat_template_file = config_path.string();
       } else if (chat_template->is_array()) {
         // Several named templates: [{"name": "default", "template": "..."}, {"name": "tool_use", ...}].
         for (size_t i = 0; i < chat_template->size(); ++i) {
           const auto& entry = (*chat_template)[i];
           const JsonPath entry_at = (at / "chat_template")[i];
-          if (require_string(entry, "name", entry_at) == "default")
+          if (require_string(entry, "name", entry_at) == "default") {
             tokens.chat_template = require_string(entry, "template", entry_at);
+            tokens.chat_template_file = config_path.string();
+          }
         }
       } else {
         (at / "chat_template").fail("must be a string or a list of {name, template}");
@@ -89,6 +92,28 @@ TokenizerConfigFile read_tokenizer_config(const std::string& dir) {
           result.additional_special_tokens.push_back(require_string(item, "content", (at / "additional_special_tokens")[i]));
         else
           (at / "additional_special_tokens")[i].fail("must be a string or an object with \"content\"");
+      }
+    }
+
+    // extra_special_tokens: model-specific named tokens ({"image_token": "<image_soft_token>"} in
+    // Gemma 3) or, from transformers 5 on, the list that replaces additional_special_tokens. Either
+    // way transformers counts them among the special tokens (and adds those the vocabulary lacks).
+    if (const auto* extra = find_field(config, "extra_special_tokens")) {
+      const JsonPath extra_at = at / "extra_special_tokens";
+      auto read_token = [&](const nlohmann::json& item, const JsonPath& item_at) {
+        if (item.is_string())
+          result.additional_special_tokens.push_back(item.get<std::string>());
+        else if (item.is_object())
+          result.additional_special_tokens.push_back(require_string(item, "content", item_at));
+        else
+          item_at.fail("must be a string or an object with \"content\"");
+      };
+      if (extra->is_array()) {
+        for (size_t i = 0; i < extra->size(); ++i) read_token((*extra)[i], extra_at[i]);
+      } else if (extra->is_object()) {
+        for (auto it = extra->begin(); it != extra->end(); ++it) read_token(it.value(), extra_at / it.key());
+      } else {
+        extra_at.fail("must be an object naming special tokens or a list of them");
       }
     }
 
@@ -116,7 +141,10 @@ TokenizerConfigFile read_tokenizer_config(const std::string& dir) {
     }
   }
   const std::filesystem::path jinja_path = folder / "chat_template.jinja";
-  if (std::filesystem::is_regular_file(jinja_path)) result.tokens.chat_template = read_text_file(jinja_path);
+  if (std::filesystem::is_regular_file(jinja_path)) {
+    result.tokens.chat_template = read_text_file(jinja_path.string());
+    result.tokens.chat_template_file = jinja_path.string();
+  }
   return result;
 }
 
