@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "chat_format.h"
+#include "chat_template.h"
 #include "dataset_records.h"
 #include "error.h"
 #include "prompt_format.h"
@@ -23,9 +23,9 @@ void render_all(const lora::DatasetFile& file, const std::optional<lora::PromptF
     settings.emplace_back();
     settings.back().prompt_format = *own_format;
   }
-  for (lora::ChatFormat format : lora::all_chat_formats()) {
+  for (const std::string& name : lora::ChatTemplate::builtin_names()) {
     settings.emplace_back();
-    settings.back().chat_format = format;
+    settings.back().chat_template = lora::ChatTemplate::builtin(name);
     settings.back().train_on_prompt = true;
   }
   for (const auto& s : settings) {

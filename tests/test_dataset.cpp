@@ -267,7 +267,7 @@ class TestDataset : public QObject {
     QCOMPARE(example.input_ids.back(), llama2->config().eos_id);
 
     DatasetOptions options;
-    options.chat_format = "llama2";
+    options.chat_template = "llama2";
     const TrainingDataset chat = TrainingDataset::load(fixture_path("messages.jsonl"), *llama2, options);
     const TokenizedExample turn = chat.tokenize(0)[0];
     QCOMPARE(turn.input_ids.front(), bos);
@@ -379,7 +379,7 @@ class TestDataset : public QObject {
 
   void sharegpt_assistant_only_labels() {
     const TrainingDataset dataset = load(fixture_path("sharegpt.json"));
-    QCOMPARE(dataset.chat_format(), lora::ChatFormat::ChatML);  // from Qwen3's chat_template
+    QCOMPARE(dataset.chat_template().name(), std::string("model"));  // Qwen3's own chat_template
     const QJsonArray expected = expected_.value("sharegpt").toArray();
     QCOMPARE(dataset.size(), size_t(expected.size()));
     for (size_t i = 0; i < dataset.size(); ++i) {
@@ -397,7 +397,7 @@ class TestDataset : public QObject {
 
   void messages_assistant_only_labels() {
     DatasetOptions options;
-    options.chat_format = "chatml";
+    options.chat_template = "model";  // Qwen3's own template, as transformers renders it
     const TrainingDataset dataset = load(fixture_path("messages.jsonl"), options);
     QCOMPARE(dataset.size(), size_t(2));
     // Content given as a list of text parts is joined.
@@ -410,6 +410,12 @@ class TestDataset : public QObject {
     const std::string before = "<|im_start|>system\nAnswer briefly.<|im_end|>\n<|im_start|>user\nWhat is H2O?<|im_end|>\n<|im_start|>assistant\n";
     QCOMPARE(masked_prefix(example), qwen_->encode(before, false).size());
 
+    // The built-in ChatML writes no <think> block: the answer alone is trained.
+    options.chat_template = "chatml";
+    const TokenizedExample plain = load(fixture_path("messages.jsonl"), options).tokenize(1)[0];
+    QCOMPARE(qwen_->decode(trained(plain)), std::string("Water.<|im_end|>\n"));
+    QCOMPARE(masked_prefix(plain), qwen_->encode(before, false).size());
+
     options.train_on_prompt = true;
     const TokenizedExample everything = load(fixture_path("messages.jsonl"), options).tokenize(1)[0];
     QCOMPARE(everything.labels, everything.input_ids);
@@ -419,7 +425,7 @@ class TestDataset : public QObject {
     DatasetOptions options;
     options.format = "chat";
     const TrainingDataset dataset = load(fixture_path("alpaca.json"), options);
-    QCOMPARE(dataset.format_description(), std::string("chat (chatml)"));
+    QCOMPARE(dataset.format_description(), std::string("chat (model)"));  // Qwen3's own template
     QCOMPARE(dataset.text(1), std::string("<|im_start|>user\nTranslate this into Chinese.\n\nGood morning<|im_end|>\n"
                                           "<|im_start|>assistant\n<think>\n\n</think>\n\n早上好<|im_end|>\n"));
     QCOMPARE(qwen_->decode(trained(dataset.tokenize(1)[0])), std::string("<think>\n\n</think>\n\n早上好<|im_end|>\n"));

@@ -17,7 +17,7 @@
 #include <memory>
 
 #include "causal_lm.h"
-#include "chat_format.h"
+#include "chat_template.h"
 #include "chat_prompt.h"
 #include "error.h"
 #include "generation.h"
@@ -526,11 +526,14 @@ class TestGeneration : public QObject {
 
   void chat_prompt_resolution() {
     lora::TokenizerConfig tokens = qwen_tokenizer_->config();
-    QCOMPARE(int(lora::resolve_prompt_template("", "", tokens).chat_format), int(lora::ChatFormat::ChatML));
-    QCOMPARE(int(lora::resolve_prompt_template("raw", "", tokens).chat_format), int(lora::ChatFormat::Raw));
+    // The model's own template, byte for byte; a built-in one by name; alpaca for a model without one.
+    QCOMPARE(lora::resolve_prompt_template("", "", tokens).chat_template.name(), std::string("model"));
+    QCOMPARE(lora::resolve_prompt_template("", "", tokens).chat_template.source(), tokens.chat_template);
+    QCOMPARE(lora::resolve_prompt_template("model", "", tokens).chat_template.source(), tokens.chat_template);
+    QCOMPARE(lora::resolve_prompt_template("raw", "", tokens).chat_template.name(), std::string("raw"));
     QVERIFY_EXCEPTION_THROWN(lora::resolve_prompt_template("vicuna", "", tokens), lora::Error);
-    QCOMPARE(int(lora::resolve_prompt_template("", "", lora::TokenizerConfig{}).chat_format),
-             int(lora::ChatFormat::Alpaca));
+    QVERIFY_EXCEPTION_THROWN(lora::resolve_prompt_template("model", "", lora::TokenizerConfig{}), lora::Error);
+    QCOMPARE(lora::resolve_prompt_template("", "", lora::TokenizerConfig{}).chat_template.name(), std::string("alpaca"));
     // An adapter's training_prompt.json wins over the tokenizer's template.
     QTemporaryDir adapter;
     auto write = [&](const QByteArray& json) {
@@ -539,8 +542,14 @@ class TestGeneration : public QObject {
       file.write(json);
     };
     write(R"({"format": "llama3"})");
-    QCOMPARE(int(lora::resolve_prompt_template("", adapter.path().toStdString(), tokens).chat_format),
-             int(lora::ChatFormat::Llama3));
+    QCOMPARE(lora::resolve_prompt_template("", adapter.path().toStdString(), tokens).chat_template.name(),
+             std::string("llama3"));
+    // Trained on conversations: the exact template, even where it is not the model's.
+    write(R"({"template_type": "chat_template", "chat_template_name": "model", "templates": {"instruction,output": "%instruction%%output%"},
+              "chat_template": "{% for m in messages %}[{{ m.role }}] {{ m.content }}\n{% endfor %}{% if add_generation_prompt %}[assistant] {% endif %}"})");
+    const lora::PromptTemplate trained = lora::resolve_prompt_template("", adapter.path().toStdString(), tokens);
+    QVERIFY(!trained.is_format_file);
+    QCOMPARE(lora::encode_prompt(trained, *qwen_tokenizer_, {{"user", "Hi"}}).text, std::string("[user] Hi\n[assistant] "));
     write(R"({"instruction,output": "User: %instruction%\nBot: %output%"})");
     const lora::PromptTemplate format_file = lora::resolve_prompt_template("", adapter.path().toStdString(), tokens);
     QVERIFY(format_file.is_format_file);
@@ -564,7 +573,8 @@ class TestGeneration : public QObject {
                               "--seed", "3", "--temperature", "0.8", "--top-k", "50", "--top-p", "0.95"};
     const auto first = test_support::run_cli(args);
     QVERIFY2(first.exit_code == 0, first.err.constData());
-    QVERIFY2(first.err.contains("prompt:") && first.err.contains("stop:") && first.err.contains("chatml"),
+    QVERIFY2(first.err.contains("prompt:") && first.err.contains("stop:") &&
+                 first.err.contains("template: model (chat_template of the tokenizer)"),
              first.err.constData());
     const auto second = test_support::run_cli(args);
     QCOMPARE(second.out, first.out);  // same seed, same answer

@@ -23,6 +23,7 @@
 #include "atomic_file.h"
 #include "causal_lm.h"
 #include "checkpoint.h"
+#include "chat_template.h"
 #include "error.h"
 #include "lora_adapter.h"
 #include "safetensors.h"
@@ -476,6 +477,51 @@ class TestMerge : public QObject {
     QVERIFY(relative_error(with_adapter, cli_logits(model_dir_)) > 1e-5);  // training moved something
     const double error = relative_error(cli_logits(output), with_adapter);
     QVERIFY2(error < 1e-4, qPrintable(QString("relative error %1").arg(error)));
+  }
+
+  // Trained on conversations with a template other than the model's: the adapter records it, chat
+  // with the adapter uses it byte for byte, and the merged model carries it as its own template.
+  void conversation_adapter_keeps_its_template_through_merge() {
+    const std::string dataset = path("chat.jsonl");
+    std::string lines;
+    for (int i = 0; i < 8; ++i)
+      lines += "{\"messages\": [{\"role\": \"user\", \"content\": \"Say " + std::to_string(i) +
+               ".\"}, {\"role\": \"assistant\", \"content\": \"" + std::to_string(i) + "!\"}]}\n";
+    lora::write_file_atomically(dataset, lines);
+    lora::TrainingSettings settings;
+    settings.model_dir = model_dir_;
+    settings.dataset_path = dataset;
+    settings.output_dir = path("chat-trained");
+    settings.chat_template = "llama3";
+    settings.rank = 4;
+    settings.alpha = 8;
+    settings.max_steps = 1;
+    settings.micro_batch_size = 2;
+    settings.batch_size = 2;
+    settings.cutoff_len = 96;
+    settings.precision = "float32";
+    settings.threads = 2;
+    const lora::TrainingResult trained = lora::train_lora(settings, false);
+    const std::string adapter = trained.adapter_dir.empty() ? settings.output_dir : trained.adapter_dir;
+    const std::string llama3 = lora::ChatTemplate::builtin("llama3").source();
+    const QJsonObject prompt = QJsonDocument::fromJson(file_bytes(adapter + "/training_prompt.json")).object();
+    QCOMPARE(prompt["template_type"].toString(), QString("chat_template"));
+    QCOMPARE(prompt["chat_template_name"].toString(), QString("llama3"));
+    QCOMPARE(prompt["chat_template"].toString().toStdString(), llama3);
+
+    const auto generated = test_support::run_cli({"generate", q(model_dir_), "--adapter", q(adapter), "--prompt", "hi",
+                                                  "--max-new-tokens", "2", "--show-prompt"});
+    QVERIFY2(generated.exit_code == 0, generated.err.constData());
+    QVERIFY2(generated.err.contains("<|start_header_id|>user<|end_header_id|>\n\nhi<|eot_id|>"), generated.err.constData());
+
+    const std::string output = path("chat-merged");
+    const auto merged = merge(adapter, output);
+    QVERIFY2(merged.exit_code == 0, merged.err.constData());
+    QCOMPARE(file_bytes(output + "/chat_template.jinja"), QByteArray::fromStdString(llama3));
+    const QJsonObject config = QJsonDocument::fromJson(file_bytes(output + "/tokenizer_config.json")).object();
+    QCOMPARE(config["chat_template"].toString().toStdString(), llama3);
+    // The rest of the tokenizer's config is the base model's.
+    QCOMPARE(config["eos_token"], QJsonDocument::fromJson(file_bytes(model_dir_ + "/tokenizer_config.json")).object()["eos_token"]);
   }
 };
 

@@ -112,8 +112,10 @@ class TestUiModels : public QObject {
     QVERIFY(llama >= 0 && qwen >= 0 && broken >= 0);
     QCOMPARE(broken, 2);  // loadable models first
 
-    QCOMPARE(table->item(llama, 1)->text(), QString("LlamaForCausalLM"));
-    QCOMPARE(table->item(qwen, 1)->text(), QString("Qwen2ForCausalLM"));
+    // The family from the engine's registry; the class and model_type on hover.
+    QCOMPARE(table->item(llama, 1)->text(), QString("Llama"));
+    QCOMPARE(table->item(qwen, 1)->text(), QString("Qwen2"));
+    QCOMPARE(table->item(llama, 1)->toolTip(), QString("LlamaForCausalLM (model_type llama)"));
     QCOMPARE(table->item(llama, 3)->text(), QString("float32"));
     QCOMPARE(table->item(qwen, 3)->text(), QString("bfloat16"));
     QCOMPARE(table->item(llama, 5)->text(), QString("tokenizer.json"));
@@ -135,13 +137,26 @@ class TestUiModels : public QObject {
     table->selectRow(qwen);
     const QString details = page.findChild<QTextBrowser*>("modelDetails")->toPlainText();
     QVERIFY2(details.contains("hidden_size"), qPrintable(details));
-    QVERIFY2(details.contains("Chat format"), qPrintable(details));
+    QVERIFY2(details.contains("Chat template"), qPrintable(details));
+    QVERIFY2(details.contains("Family") && details.contains("Qwen2"), qPrintable(details));
+    QVERIFY2(details.contains("Context length"), qPrintable(details));
     // In the window's words (translated with the rest), not the engine's "chat_template of the tokenizer".
     QVERIFY2(details.contains("chat template") && !details.contains("chat_template of the tokenizer"), qPrintable(details));
     QVERIFY2(details.contains("model.safetensors"), qPrintable(details));
     QVERIFY(page.findChild<QPushButton*>("loadButton")->isEnabled());
     table->selectRow(broken);
     QVERIFY(!page.findChild<QPushButton*>("loadButton")->isEnabled());
+  }
+
+  // A family the engine does not run says which model_type it has and which ones are supported.
+  void unsupportedFamilyNamesItsModelTypeAndTheSupportedOnes() {
+    QTemporaryDir dir;
+    writeFile(dir.filePath("config.json"), R"({"model_type": "gpt2", "vocab_size": 10, "n_embd": 8})");
+    const ScannedModel model = scanModel(dir.path());
+    QVERIFY(!model.loadable());
+    QVERIFY2(model.error.contains("\"gpt2\""), qPrintable(model.error));
+    for (const char* type : {"llama", "qwen2", "qwen3", "gemma3", "phi3", "mistral"})
+      QVERIFY2(model.error.contains(type), qPrintable(model.error));
   }
 
   void loadsAndUnloadsTheSelectedModel() {

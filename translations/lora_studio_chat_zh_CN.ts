@@ -3,263 +3,269 @@
 <context>
     <name>ui::ChatPage</name>
     <message>
-        <location filename="../ui/chat_page.cpp" line="60" />
+        <location filename="../ui/chat_page.cpp" line="+60" />
         <source>Open the Models page</source>
         <translation>打开“模型”页</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="72" />
+        <location line="+12" />
         <source>Adapter:</source>
         <translation>适配器：</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="76" />
+        <location line="+4" />
         <source>The LoRA adapter compared with the base model. It is switched on and off on the loaded model, which is not loaded twice.</source>
         <translation>与基础模型对比的 LoRA 适配器。它在已加载的模型上开启和关闭，模型不会重复加载。</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="78" />
+        <location line="+2" />
         <source>None (base model only)</source>
         <translation>无（仅基础模型）</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="80" />
+        <location line="+2" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="82" />
+        <location line="+2" />
         <source>Choose an adapter folder (one with adapter_config.json)</source>
         <translation>选择适配器文件夹（含 adapter_config.json）</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="86" />
+        <location line="+4" />
         <source>Prompt format:</source>
         <translation>提示词格式：</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="89" />
-        <source>How the conversation is written for the model. Automatic uses the format the adapter was trained with (its training_prompt.json), else the model's chat template. An adapter answers best in its training format.</source>
-        <translation>对话以何种格式交给模型。“自动”优先使用适配器训练时的格式（其 training_prompt.json），否则使用模型的对话模板。适配器在其训练格式下回答效果最好。</translation>
+        <location line="+3" />
+        <source>How the conversation is written for the model. Automatic uses the template the adapter was trained with (its training_prompt.json), else the model's own chat template, rendered exactly as Hugging Face transformers renders it. An adapter answers best in its training format.</source>
+        <translation>对话如何写成模型看到的文本。“自动”使用适配器训练时的模板（其 training_prompt.json），否则使用模型自带的对话模板，渲染结果与 Hugging Face transformers 完全一致。适配器用训练时的格式回答效果最好。</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="92" />
+        <location line="+4" />
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="106" />
+        <location line="+1" />
+        <source>The model's own template</source>
+        <translation>模型自带的模板</translation>
+    </message>
+    <message>
+        <location line="+13" />
         <source>Training is running: it has its own copy of the model, so chat still works, but answers come more slowly while both share the processor.</source>
         <translation>训练正在进行：训练使用自己的模型副本，因此仍可对话，但两者共用处理器，回答会变慢。</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="115" />
-        <location filename="../ui/chat_page.cpp" line="390" />
+        <location line="+9" />
+        <location line="+276" />
         <source>Base model</source>
         <translation>基础模型</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="118" />
+        <location line="-273" />
         <source>Generation settings</source>
         <translation>生成设置</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="122" />
+        <location line="+4" />
         <source>System prompt:</source>
         <translation>系统提示词：</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="125" />
+        <location line="+3" />
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="126" />
+        <location line="+1" />
         <source>An instruction put before the conversation in both panes, e.g. "Answer briefly."</source>
         <translation>放在两侧对话最前面的指令，例如“请简短回答。”</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="143" />
+        <location line="+17" />
         <source>Type a message; Ctrl+Enter sends it to both models</source>
         <translation>输入消息；按 Ctrl+Enter 同时发送给两个模型</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="147" />
+        <location line="+4" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="149" />
+        <location line="+2" />
         <source>Send the message to both panes (Ctrl+Enter)</source>
         <translation>将消息发送到两侧（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="151" />
+        <location line="+2" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="153" />
+        <location line="+2" />
         <source>Stop generating; what was written so far is kept</source>
         <translation>停止生成；已生成的内容会保留</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="154" />
+        <location line="+1" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="156" />
+        <location line="+2" />
         <source>Start a new conversation in both panes</source>
         <translation>在两侧开始新的对话</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="234" />
+        <location line="+78" />
         <source>Choose an adapter folder</source>
         <translation>选择适配器文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="239" />
+        <location line="+5" />
         <source>Not a LoRA adapter</source>
         <translation>不是 LoRA 适配器</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="240" />
+        <location line="+1" />
         <source>%1 is not a PEFT LoRA adapter folder:
 %2</source>
         <translation>%1 不是 PEFT LoRA 适配器文件夹：
 %2</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="257" />
+        <location line="+17" />
         <source>New conversation: the adapter changed.</source>
         <translation>已开始新对话：适配器已更换。</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="265" />
+        <location line="+8" />
         <source>With adapter: (none)</source>
         <translation>使用适配器：（无）</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="266" />
+        <location line="+1" />
         <source>No adapter is chosen, so only the base model answers.
 Train one on the Train page, or choose an adapter folder above with Browse…</source>
         <translation>未选择适配器，因此只有基础模型回答。
 请在“训练”页训练一个适配器，或点击上方的“浏览…”选择适配器文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="268" />
+        <location line="+2" />
         <source>Open the Train page</source>
         <translation>打开“训练”页</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="270" />
+        <location line="+2" />
         <source>With adapter: %1</source>
         <translation>使用适配器：%1</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="286" />
-        <location filename="../ui/chat_page.cpp" line="289" />
+        <location line="+16" />
+        <location line="+3" />
         <source>Prompt format: %1</source>
         <translation>提示词格式：%1</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="296" />
+        <location line="+7" />
         <source>the instruction template of a format file</source>
         <translation>格式文件中的指令模板</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="300" />
+        <location line="+3" />
+        <source>the model's chat template</source>
+        <translation>模型的对话模板</translation>
+    </message>
+    <message>
+        <location line="+3" />
         <source>from the adapter's training_prompt.json</source>
         <translation>来自适配器的 training_prompt.json</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="301" />
+        <location line="+1" />
         <source>chosen</source>
         <translation>手动选择</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="302" />
+        <location line="+1" />
         <source>from the model's chat template</source>
         <translation>来自模型的对话模板</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="303" />
+        <location line="+1" />
         <source>the default: the model has no chat template</source>
         <translation>默认：模型没有对话模板</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="304" />
-        <source>the default: the model's chat template is not one this app knows</source>
-        <translation>默认：本应用无法识别该模型的对话模板</translation>
-    </message>
-    <message>
-        <location filename="../ui/chat_page.cpp" line="306" />
+        <location line="+2" />
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="315" />
+        <location line="+9" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="320" />
+        <location line="+5" />
         <source>No model is loaded. Load a model (or the built-in demo) on the Models page to chat with it and compare it with your adapter.</source>
         <translation>尚未加载模型。请在“模型”页加载一个模型（或内置演示），即可与它对话，并与你的适配器对比。</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="361" />
+        <location line="+41" />
         <source>Loading the adapter…</source>
         <translation>正在加载适配器…</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="364" />
+        <location line="+3" />
         <source>Generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="373" />
+        <location line="+9" />
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="390" />
+        <location line="+17" />
         <source>With adapter</source>
         <translation>使用适配器</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="401" />
+        <location line="+11" />
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="402" />
+        <location line="+1" />
         <source>reached the max new tokens</source>
         <translation>达到最大新 token 数</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="403" />
+        <location line="+1" />
         <source>reached the model's context length</source>
         <translation>达到模型的上下文长度</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="404" />
+        <location line="+1" />
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="405" />
+        <location line="+1" />
         <source>%1 tokens, %2 tokens/s, %3</source>
         <translation>%1 个 token，%2 token/秒，%3</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="425" />
+        <location line="+19" />
+        <location line="+2" />
         <source>Stopped before this pane answered</source>
         <translation>此侧尚未回答即已停止</translation>
     </message>
     <message>
-        <location filename="../ui/chat_page.cpp" line="427" />
+        <location line="+2" />
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
@@ -267,27 +273,27 @@ Train one on the Train page, or choose an adapter folder above with Browse…</s
 <context>
     <name>ui::ChatPane</name>
     <message>
-        <location filename="../ui/chat_pane.cpp" line="53" />
+        <location filename="../ui/chat_pane.cpp" line="+53" />
         <source>Copy answer</source>
         <translation>复制回答</translation>
     </message>
     <message>
-        <location filename="../ui/chat_pane.cpp" line="55" />
+        <location line="+2" />
         <source>Copy this pane's last answer to the clipboard</source>
         <translation>将此侧最后一条回答复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../ui/chat_pane.cpp" line="83" />
+        <location line="+28" />
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../ui/chat_pane.cpp" line="90" />
+        <location line="+7" />
         <source>Generating…</source>
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location filename="../ui/chat_pane.cpp" line="112" />
+        <location line="+22" />
         <source>Failed</source>
         <translation>失败</translation>
     </message>
@@ -295,82 +301,82 @@ Train one on the Train page, or choose an adapter folder above with Browse…</s
 <context>
     <name>ui::GenerationSettingsForm</name>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="25" />
+        <location filename="../ui/generation_settings_form.cpp" line="+25" />
         <source>The longest answer, in tokens. Generation also ends earlier when the model writes its end-of-answer token.</source>
         <translation>回答的最大长度（token 数）。模型输出结束符时会提前结束生成。</translation>
     </message>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="27" />
+        <location line="+2" />
         <source>Max new tokens</source>
         <translation>最大新 token 数</translation>
     </message>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="35" />
+        <location line="+8" />
         <source>0 (greedy)</source>
         <translation>0（贪心解码）</translation>
     </message>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="36" />
+        <location line="+1" />
         <source>How random the answer is. 0 always takes the likeliest token (greedy: the same answer every time); 0.7 is a common choice; above 1 the text gets erratic.</source>
         <translation>回答的随机程度。0 总是选概率最高的 token（贪心解码：每次回答相同）；常用 0.7；高于 1 时文本会变得混乱。</translation>
     </message>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="38" />
+        <location line="+2" />
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="46" />
+        <location line="+8" />
         <source>Nucleus sampling: draw only from the likeliest tokens whose probabilities add up to this share. 1 turns it off; 0.9 cuts the unlikely tail. Ignored at temperature 0.</source>
         <translation>核采样：只从累计概率达到该比例的最可能 token 中采样。1 表示关闭；0.9 可去掉低概率的长尾。温度为 0 时不起作用。</translation>
     </message>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="48" />
+        <location line="+2" />
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="54" />
+        <location line="+6" />
         <source>0 (off)</source>
         <translation>0（关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="55" />
+        <location line="+1" />
         <source>Draw only from this many likeliest tokens. 0 turns it off; 40 is a common choice. Ignored at temperature 0.</source>
         <translation>只从概率最高的这么多个 token 中采样。0 表示关闭；常用 40。温度为 0 时不起作用。</translation>
     </message>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="57" />
+        <location line="+2" />
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="65" />
+        <location line="+8" />
         <source>Makes tokens already in the conversation less likely. 1 turns it off; 1.1 to 1.2 helps against loops; much more distorts the answer.</source>
         <translation>降低对话中已出现的 token 的概率。1 表示关闭；1.1 到 1.2 可减少重复循环；过高会扭曲回答。</translation>
     </message>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="67" />
+        <location line="+2" />
         <source>Repetition penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="73" />
+        <location line="+6" />
         <source>The random seed of sampling. Both panes use it, so their answers differ only by the adapter; the same seed gives the same answers again.</source>
         <translation>采样的随机种子。两侧使用同一种子，因此回答的差异只来自适配器；相同的种子会再次得到相同的回答。</translation>
     </message>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="79" />
+        <location line="+6" />
         <source>New</source>
         <translation>换一个</translation>
     </message>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="80" />
+        <location line="+1" />
         <source>Pick a new random seed</source>
         <translation>随机选一个新种子</translation>
     </message>
     <message>
-        <location filename="../ui/generation_settings_form.cpp" line="84" />
+        <location line="+4" />
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>

@@ -86,13 +86,14 @@ ChatPage::ChatPage(AppSession* session, QWidget* parent) : QWidget(parent), sess
   choices->addWidget(new QLabel(tr("Prompt format:"), chat_page));
   format_combo_ = new QComboBox(chat_page);
   format_combo_->setObjectName("format_combo");
-  format_combo_->setToolTip(tr("How the conversation is written for the model. Automatic uses the format the "
-                               "adapter was trained with (its training_prompt.json), else the model's chat "
-                               "template. An adapter answers best in its training format."));
+  format_combo_->setToolTip(tr("How the conversation is written for the model. Automatic uses the template the "
+                               "adapter was trained with (its training_prompt.json), else the model's own chat "
+                               "template, rendered exactly as Hugging Face transformers renders it. An adapter "
+                               "answers best in its training format."));
   format_combo_->addItem(tr("Automatic"), QString());
-  for (lora::ChatFormat format : lora::all_chat_formats())
-    format_combo_->addItem(QString::fromLatin1(lora::chat_format_name(format)),
-                           QString::fromLatin1(lora::chat_format_name(format)));
+  format_combo_->addItem(tr("The model's own template"), QString::fromLatin1(lora::ChatTemplate::kModelName));
+  for (const std::string& name : lora::ChatTemplate::builtin_names())
+    format_combo_->addItem(QString::fromStdString(name), QString::fromStdString(name));
   const int saved_format = format_combo_->findData(session_->settings().value("chat/format").toString());
   format_combo_->setCurrentIndex(saved_format < 0 ? 0 : saved_format);
   choices->addWidget(format_combo_);
@@ -294,14 +295,15 @@ void ChatPage::updateFormatLabel() {
 QString ChatPage::describeTemplate(const lora::PromptTemplate& prompt_template) {
   const QString name = prompt_template.is_format_file
                            ? tr("the instruction template of a format file")
-                           : QString::fromLatin1(lora::chat_format_name(prompt_template.chat_format));
+                       : prompt_template.chat_template.is_builtin()
+                           ? QString::fromStdString(prompt_template.chat_template.name())
+                           : tr("the model's chat template");
   const std::string& source = prompt_template.source;
   QString why;
   if (source == "training_prompt.json of the adapter") why = tr("from the adapter's training_prompt.json");
   else if (source == "chosen") why = tr("chosen");
   else if (source == "chat_template of the tokenizer") why = tr("from the model's chat template");
   else if (source == "no chat_template: default") why = tr("the default: the model has no chat template");
-  else if (source == "unknown chat_template: default") why = tr("the default: the model's chat template is not one this app knows");
   else why = QString::fromStdString(source);
   return tr("%1 (%2)").arg(name, why);
 }

@@ -4,7 +4,7 @@
 // sampling settings and seed; each pane keeps its own conversation, both get the same user turns.
 #include <vector>
 
-#include "chat_format.h"
+#include "chat_template.h"
 
 #include <QWidget>
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "chat_format.h"
+#include "chat_template.h"
 
 #include <QObject>
 #include <QString>

@@ -1,7 +1,7 @@
 // Engine headers first (via dataset_page.h → dataset_preview_worker.h), then Qt's.
 #include "dataset_page.h"
 
-#include "chat_format.h"
+#include "chat_template.h"
 #include "error.h"
 #include "prompt_format.h"
 
@@ -330,11 +330,12 @@ void DatasetPage::buildFormatChooser() {
   format_->insertSeparator(format_->count());
   format_->addItem(tr("Chat: the model's chat format"), QStringLiteral("chat"));
   format_->setItemData(format_->count() - 1,
-                       tr("Instruction records become one user/assistant exchange in the chat format the model's "
-                          "tokenizer declares (ChatML when it declares none). Conversations always use a chat format."),
+                       tr("Instruction records become one user/assistant exchange in the model's own chat template, "
+                          "rendered exactly as Hugging Face transformers renders it (ChatML when the model has none). "
+                          "Conversations always use a chat template."),
                        Qt::ToolTipRole);
-  for (lora::ChatFormat chat : lora::all_chat_formats()) {
-    const QString name = QString::fromLatin1(lora::chat_format_name(chat));
+  for (const std::string& builtin : lora::ChatTemplate::builtin_names()) {
+    const QString name = QString::fromStdString(builtin);
     format_->addItem(tr("Chat: %1").arg(name), QStringLiteral("chat:") + name);
     format_->setItemData(format_->count() - 1, tr("Records written as a conversation in the %1 chat format").arg(name),
                          Qt::ToolTipRole);

@@ -197,18 +197,21 @@ std::shared_ptr<DatasetRecords> DatasetPreviewJob::readAndRender(const DatasetPr
     settings.train_on_prompt = options.train_on_prompt;
     if (chat) {
       settings.fields_as_chat = true;
-      std::string chat_name = options.chat_format;
+      std::string chat_name = options.chat_template;
       if (chat_name.empty() && options.format.size() > 5) chat_name = options.format.substr(5);
-      settings.chat_format = lora::ChatFormat::ChatML;
-      if (!chat_name.empty() && !lora::parse_chat_format(chat_name, &settings.chat_format))
-        records->problem = engineMessage("unknown chat format '" + chat_name + "'");
+      try {  // without a model there is no model template: ChatML stands in
+        if (!chat_name.empty() && chat_name != lora::ChatTemplate::kModelName)
+          settings.chat_template = lora::ChatTemplate::builtin(chat_name);
+      } catch (const std::exception& e) {
+        records->problem = engineMessage(e);
+      }
     } else {
       settings.prompt_format = *prompt_format;
     }
     if (records->problem.isEmpty()) {
       auto renderer = std::make_shared<const lora::RecordRenderer>(settings);
       records->format_description = QString::fromStdString(
-          chat ? std::string("chat (") + lora::chat_format_name(settings.chat_format) + ")" : prompt_format->name());
+          chat ? "chat (" + settings.chat_template.name() + ")" : prompt_format->name());
       records->bad = file.errors;
       ProgressThrottle throttle;
       for (size_t row = 0; row < file.records.size(); ++row) {

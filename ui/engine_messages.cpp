@@ -192,7 +192,6 @@ const Shape kShapes[] = {
     {QT_TRANSLATE_NOOP("EngineMessage",
                        "prompt format '%1' is neither a built-in format (%2, chat, chat:<chat format>) nor an existing "
                        "format file")},
-    {QT_TRANSLATE_NOOP("EngineMessage", "unknown chat format '%1'")},
 
     // --- Adapters ---------------------------------------------------------------------------------
     {QT_TRANSLATE_NOOP("EngineMessage", "%1: no adapter_config.json (not a PEFT adapter folder)")},
@@ -319,10 +318,20 @@ const Shape kShapes[] = {
     {QT_TRANSLATE_NOOP("EngineMessage",
                        "generate: the prompt has %1 tokens, which fills the model's context length of %2 "
                        "(max_position_embeddings in config.json)")},
-    {QT_TRANSLATE_NOOP("EngineMessage", "unknown prompt format '%1'; expected one of %2")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "unknown prompt template '%1'; expected \"model\" or one of %2")},
     {QT_TRANSLATE_NOOP("EngineMessage",
-                       "chat format %1: message %2 is from '%3'; after the optional system message, roles must "
-                       "alternate user/assistant/user/...")},
+                       "unknown chat template '%1'; expected \"model\" (the model's own) or one of %2")},
+    {QT_TRANSLATE_NOOP("EngineMessage",
+                       "the model has no chat template (no chat_template.jinja, no chat_template in "
+                       "tokenizer_config.json); choose a built-in one: %1")},
+    {QT_TRANSLATE_NOOP("EngineMessage",
+                       "the model has no chat template (no chat_template.jinja, no chat_template in "
+                       "tokenizer_config.json); choose a built-in one such as chatml")},
+    {QT_TRANSLATE_NOOP("EngineMessage",
+                       "chat template %1 writes the conversation up to message %2 differently from the whole "
+                       "conversation, so the start of that assistant turn is unknown")},
+    {QT_TRANSLATE_NOOP("EngineMessage",
+                       "chat template %1: cannot find where assistant message %2 ends in the rendered conversation")},
 
     // --- Files in general (after the specific shapes above) ---------------------------------------
     {QT_TRANSLATE_NOOP("EngineMessage", "%1: cannot read: %2"), {2}},

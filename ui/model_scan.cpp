@@ -104,6 +104,7 @@ ScannedModel scanModel(const QString& model_dir) {
     const lora::ModelInfo info = lora::read_model_info(dir);
     model.architecture = QString::fromStdString(info.architecture);
     model.model_type = QString::fromStdString(info.model_type);
+    model.family = QString::fromStdString(info.family);
     model.num_parameters = info.num_parameters;
     model.num_layers = info.num_layers;
     model.hidden_size = info.hidden_size;

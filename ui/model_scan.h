@@ -23,6 +23,7 @@ struct ScannedModel {
   // From lora::read_model_info (valid when loadable, and as far as they were read otherwise).
   QString architecture;
   QString model_type;
+  QString family;        // "Qwen3", "Gemma 3", ... (the engine's model-family registry)
   qint64 num_parameters = 0;
   qint64 num_layers = 0;
   qint64 hidden_size = 0;
@@ -33,7 +34,7 @@ struct ScannedModel {
   qint64 size_bytes = 0;
   // For the details pane.
   QList<QPair<QString, QString>> config_fields;  // config.json's top-level values, as text
-  QString chat_format;                          // what generation's prompt format resolves to
+  QString chat_format;                          // which chat template generation uses, and why
   QList<QPair<QString, qint64>> files;          // file name -> bytes
 };
 

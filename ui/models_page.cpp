@@ -21,7 +21,7 @@ namespace ui {
 
 namespace {
 
-enum ModelColumn { kName, kArchitecture, kParameters, kDtype, kSize, kTokenizer, kContext, kModelColumns };
+enum ModelColumn { kName, kFamily, kParameters, kDtype, kSize, kTokenizer, kContext, kModelColumns };
 enum AdapterColumn { kAdapterName, kRank, kAlpha, kTargets, kDate, kBaseModel, kAdapterColumns };
 
 const QColor kErrorColor(0xc0, 0x39, 0x2b);
@@ -74,7 +74,7 @@ ModelsPage::ModelsPage(AppSession* session, QWidget* parent)
   layout->addWidget(scan_status_);
   model_table_ = new QTableWidget(0, kModelColumns, this);
   model_table_->setObjectName("modelTable");
-  model_table_->setHorizontalHeaderLabels({tr("Name"), tr("Architecture"), tr("Parameters"), tr("Dtype"), tr("Size"),
+  model_table_->setHorizontalHeaderLabels({tr("Name"), tr("Family"), tr("Parameters"), tr("Dtype"), tr("Size"),
                                            tr("Tokenizer"), tr("Context length")});
   model_table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   model_table_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -83,7 +83,7 @@ ModelsPage::ModelsPage(AppSession* session, QWidget* parent)
   model_table_->horizontalHeader()->setStretchLastSection(true);
   model_table_->horizontalHeader()->setSectionResizeMode(kName, QHeaderView::Interactive);
   model_table_->setColumnWidth(kName, 220);
-  model_table_->setColumnWidth(kArchitecture, 170);
+  model_table_->setColumnWidth(kFamily, 110);
 
   // Load / Unload.
   auto* load_row = new QHBoxLayout;
@@ -259,7 +259,9 @@ void ModelsPage::showScan(const ScanResult& result) {
     model_table_->setItem(row, kName, name);
     if (model.loadable()) {
       ++loadable;
-      model_table_->setItem(row, kArchitecture, read_only_item(model.architecture));
+      auto* family = read_only_item(model.family);
+      family->setToolTip(tr("%1 (model_type %2)").arg(model.architecture, model.model_type));
+      model_table_->setItem(row, kFamily, family);
       auto* parameters = read_only_item(humanParameterCount(model.num_parameters));
       parameters->setToolTip(locale().toString(model.num_parameters));
       parameters->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -277,8 +279,8 @@ void ModelsPage::showScan(const ScanResult& result) {
       auto* reason = read_only_item(tr("Not loadable: %1").arg(model.error));
       reason->setForeground(kErrorColor);
       reason->setToolTip(model.error);
-      model_table_->setItem(row, kArchitecture, reason);
-      model_table_->setSpan(row, kArchitecture, 1, kModelColumns - kArchitecture);
+      model_table_->setItem(row, kFamily, reason);
+      model_table_->setSpan(row, kFamily, 1, kModelColumns - kFamily);
     }
   }
   const int broken = int(scan_.models.size()) - loadable;
@@ -326,12 +328,15 @@ void ModelsPage::showSelectedModel() {
     html += QString("<p style='color:%1'>").arg(kErrorColor.name()) + model->error.toHtmlEscaped() + "</p>";
   html += "<table>";
   if (model->loadable()) {
+    html += html_row(tr("Family"), model->family);
+    html += html_row(tr("Architecture"), tr("%1 (model_type %2)").arg(model->architecture, model->model_type));
+    html += html_row(tr("Context length"), tr("%1 tokens").arg(locale().toString(model->context_length)));
     html += html_row(tr("Parameters"), locale().toString(model->num_parameters) + " (" +
                                            humanParameterCount(model->num_parameters) + ")");
     html += html_row(tr("Layers"), locale().toString(model->num_layers));
     html += html_row(tr("Hidden size"), locale().toString(model->hidden_size));
     html += html_row(tr("Vocabulary"), locale().toString(model->vocab_size));
-    html += html_row(tr("Chat format"), model->chat_format);
+    html += html_row(tr("Chat template"), model->chat_format);
   }
   html += "</table>";
   if (!model->config_fields.isEmpty()) {

@@ -25,9 +25,10 @@ DATA      a JSON array or JSON Lines file of alpaca records {"instruction", "inp
 --model DIR            model folder (or a folder with just the tokenizer files)
 --format NAME|FILE     prompt format for alpaca records: alpaca-format (default), a
                        text-generation-webui format file, or chat / chat:<chat format> to write
-                       them as a conversation in the chat format
---chat-format NAME     chat format for conversations: chatml, llama2, mistral, llama3, alpaca, raw
-                       (default: detected from the tokenizer's chat_template, else chatml)
+                       them as a conversation in the chat template
+--chat-template NAME   chat template for conversations: model (the model's own chat_template),
+                       or built-in chatml, llama2, mistral, llama3, alpaca, raw
+                       (default: the model's own, else chatml; --chat-format is an alias)
 --cutoff-len N         maximum tokens per example (default 256)
 --drop-long            drop examples longer than the cutoff (default: truncate them)
 --train-on-prompt      train on the whole text, not only the responses
@@ -55,7 +56,7 @@ void print_summary(const lora::TrainingDataset& dataset, const lora::TokenizedSe
   const lora::DatasetStats& stats = set.stats;
   const auto& options = dataset.options();
   out << "dataset:  " << dataset.path() << " (" << lora::dataset_layout_name(dataset.layout()) << ", format "
-      << dataset.format_description() << ", chat format " << lora::chat_format_name(dataset.chat_format()) << ")\n";
+      << dataset.format_description() << ", chat template " << dataset.chat_template().describe() << ")\n";
   out << "records:  " << stats.records_read << " read, " << stats.records_used << " used, " << stats.records_skipped
       << " skipped as bad\n";
   out << "examples: " << stats.examples << " kept, " << stats.truncated << " truncated at " << options.cutoff_len
@@ -88,7 +89,7 @@ void print_summary(const lora::TrainingDataset& dataset, const lora::TokenizedSe
 }
 
 int run_dataset(const Args& args) {
-  args.check_known({"model", "format", "chat-format", "cutoff-len", "drop-long", "train-on-prompt", "add-eos",
+  args.check_known({"model", "format", "chat-template", "chat-format", "cutoff-len", "drop-long", "train-on-prompt", "add-eos",
                     "no-add-eos", "skip-bad-records", "overlap", "hard-cut"});
   const std::string data_path = args.positional_at(0, "DATA (the dataset file)");
   if (args.positional().size() > 1) throw lora::Error("unexpected argument '" + args.positional()[1] + "'");
@@ -96,7 +97,7 @@ int run_dataset(const Args& args) {
 
   lora::DatasetOptions options;
   options.format = args.get("format", options.format);
-  options.chat_format = args.get("chat-format", "");
+  options.chat_template = args.get("chat-template", args.get("chat-format", ""));
   options.cutoff_len = args.get_int("cutoff-len", static_cast<int>(options.cutoff_len));
   options.drop_long = args.has("drop-long");
   options.train_on_prompt = args.has("train-on-prompt");

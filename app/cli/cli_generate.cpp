@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "causal_lm.h"
@@ -18,14 +19,16 @@ namespace {
 constexpr const char* kHelp =
     R"(Streams the model's answer to PROMPT to stdout, one piece per token; a timing summary goes to stderr.
 
-The prompt is wrapped in a chat format: --template if given, else the adapter's training_prompt.json,
-else the family of the tokenizer's chat_template, else alpaca. `--template raw` feeds the text as is.
+The prompt is rendered with a chat template: --template if given, else the one the adapter was trained
+with (its training_prompt.json), else the model's own chat_template (rendered exactly as transformers'
+apply_chat_template does), else the built-in alpaca. `--template raw` feeds the text as is.
 
 Options:
   --prompt TEXT              the user's message (required)
   --system TEXT              a system message before it
   --adapter DIR              a PEFT LoRA adapter folder to apply
-  --template NAME            chatml | llama2 | mistral | llama3 | alpaca | raw
+  --template NAME            model (the model's own) | chatml | llama2 | mistral | llama3 | alpaca | raw
+  --template-kwargs JSON     extra template variables, e.g. '{"enable_thinking": false}'
   --max-new-tokens N         most tokens to generate (default: generation_config.json's, else 256)
   --temperature T            0 = greedy (default: generation_config.json's, else 0.7)
   --top-p P                  nucleus sampling, 1 = off (default: generation_config.json's, else 0.9)
@@ -37,7 +40,7 @@ Options:
   --show-prompt              print the rendered prompt to stderr first)";
 
 int run_generate(const Args& args) {
-  args.check_known({"prompt", "system", "adapter", "template", "max-new-tokens", "temperature", "top-p", "top-k",
+  args.check_known({"prompt", "system", "adapter", "template", "template-kwargs", "max-new-tokens", "temperature", "top-p", "top-k",
                     "min-p", "repetition-penalty", "seed", "device", "dtype", "threads", "show-prompt"});
   const std::string model_dir = args.positional_at(0, "MODEL_DIR");
   const std::string prompt_text = args.require("prompt");
@@ -85,7 +88,17 @@ int run_generate(const Args& args) {
   std::vector<lora::ChatMessage> messages;
   if (args.has("system")) messages.push_back({"system", args.get("system")});
   messages.push_back({"user", prompt_text});
-  const lora::EncodedPrompt prompt = lora::encode_prompt(prompt_template, *tokenizer, messages);
+  nlohmann::ordered_json template_kwargs;
+  if (args.has("template-kwargs")) {
+    try {
+      template_kwargs = nlohmann::ordered_json::parse(args.get("template-kwargs"));
+    } catch (const nlohmann::json::exception& e) {
+      throw lora::Error(std::string("option --template-kwargs: not valid JSON (") + e.what() + ")");
+    }
+    if (!template_kwargs.is_object())
+      throw lora::Error("option --template-kwargs expects a JSON object such as '{\"enable_thinking\": false}'");
+  }
+  const lora::EncodedPrompt prompt = lora::encode_prompt(prompt_template, *tokenizer, messages, template_kwargs);
   settings.stop_strings = prompt.stop_strings;
   if (args.has("show-prompt")) std::cerr << prompt.text << "\n----\n";
 
@@ -106,7 +119,7 @@ int run_generate(const Args& args) {
                 result.prefill_tokens_per_second(), result.ids.size(), result.decode_tokens_per_second(),
                 lora::stop_reason_name(result.stop_reason), result.stop_string.empty() ? "" : " ",
                 result.stop_string.c_str(), static_cast<unsigned long long>(settings.seed));
-  std::cerr << "format: " << prompt_template.describe() << "; " << model->target().describe()
+  std::cerr << "template: " << prompt_template.describe() << "; " << model->target().describe()
             << (adapter_dir.empty() ? "" : "; adapter " + adapter_dir) << "\n"
             << summary << "\n";
   return 0;

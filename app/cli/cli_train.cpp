@@ -45,6 +45,7 @@ lora::TrainingSettings settings_from_args(const cli::Args& args) {
   text("eval-dataset", s.eval_dataset_path);
   text("output", s.output_dir);
   text("format", s.format);
+  text("chat-template", s.chat_template);
   text("init-adapter", s.init_adapter);
   if (args.has("target-modules")) s.target_modules = split_commas(args.get("target-modules"));
   integer("rank", s.rank);
@@ -85,7 +86,7 @@ lora::TrainingSettings settings_from_args(const cli::Args& args) {
 }
 
 int run_train(const cli::Args& args) {
-  args.check_known({"model", "dataset", "eval-dataset", "output", "format", "init-adapter", "target-modules", "rank",
+  args.check_known({"model", "dataset", "eval-dataset", "output", "format", "chat-template", "init-adapter", "target-modules", "rank",
                     "alpha", "dropout", "rslora", "epochs", "max-steps", "lr", "scheduler", "warmup-steps", "optimizer",
                     "weight-decay", "max-grad-norm", "micro-batch-size", "batch-size", "cutoff-len", "drop-long",
                     "train-on-prompt", "add-eos", "no-add-eos", "skip-bad-records", "no-group-by-length", "eval-split",
@@ -128,13 +129,17 @@ training_prompt.json, training_log.jsonl; checkpoint-N/ folders with --save-ever
 
 Data:
   --dataset FILE            alpaca JSON / JSONL, ShareGPT, messages, or raw .txt
-  --format NAME|FILE        prompt format: alpaca-format (default), a format file, chatml, llama2, ...
+  --format NAME|FILE        prompt format for alpaca records: alpaca-format (default), a format file, or chat
+                            (each record as a user/assistant exchange in the chat template)
+  --chat-template NAME      for conversations: model (the model's own, the default; chatml when it has none)
+                            or built-in chatml, llama2, mistral, llama3, alpaca, raw
   --eval-dataset FILE       a separate evaluation set        --eval-split F   hold out a fraction (0)
   --cutoff-len N (256)      tokens per record                --drop-long      drop longer records
   --train-on-prompt         train on the prompt too (default: only the response)
   --add-eos / --no-add-eos  append EOS to each record (on)   --skip-bad-records  go on without bad records
 LoRA:
-  --target-modules LIST     q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj or all-linear (q_proj,v_proj)
+  --target-modules LIST     q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj or all-linear (q_proj,v_proj);
+                            Phi-3's fused qkv_proj,gate_up_proj (q/k/v and gate/up name them there too)
   --rank R (32)  --alpha A (64)  --dropout D (0.05)  --rslora   --init-adapter DIR  start from an adapter
 Schedule:
   --epochs E (3)  --max-steps N (0 = use epochs)  --lr X (3e-4)  --warmup-steps W (0)

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "chat_format.h"
+#include "chat_template.h"
 #include "error.h"
 
 namespace lora {

@@ -112,53 +112,63 @@ PromptSegments RecordRenderer::render_fields_as_chat(const DatasetRecord& record
 }
 
 PromptSegments RecordRenderer::render_conversation(const std::vector<ChatMessage>& messages) const {
-  const ChatFormat format = settings_.chat_format;
+  const ChatTemplate& chat = settings_.chat_template;
   const TokenizerConfig& tokens = settings_.tokens;
-  const std::string name = chat_format_name(format);
-  const std::string full = render_chat(format, messages, false, tokens);
+  const std::string name = chat.describe();
+  ChatTemplateOptions whole;
+  const JinjaRender rendered = chat.render_json(chat_messages_json(messages), whole, tokens);
+  const std::string& full = rendered.text;
 
   std::vector<std::pair<size_t, size_t>> spans;  // assistant turns in `full`
-  for (size_t i = 0; i < messages.size(); ++i) {
-    if (messages[i].role != "assistant") continue;
-    const std::string before = render_chat(format, first_messages(messages, i), true, tokens);
-    if (!starts_with(full, before))
-      throw Error("chat format " + name + " writes the conversation up to message " + std::to_string(i) +
-                  " differently from the whole conversation, so the start of that assistant turn is unknown");
-    const size_t start = before.size();
-    const std::string through = render_chat(format, first_messages(messages, i + 1), false, tokens);
-    size_t end = std::string::npos;
-    if (starts_with(full, through) && through.size() >= start) {
-      end = through.size();
-    } else {
-      // The turn is written differently as the last message (Qwen3's empty <think> block): end it
-      // where its end-of-turn string ends in the whole conversation, plus what the format writes after.
-      for (const std::string& stop : chat_stop_strings(format, tokens)) {
-        if (stop.empty()) continue;
-        size_t count = 0, last = std::string::npos;
-        for (size_t at = through.find(stop, start); at != std::string::npos; at = through.find(stop, at + stop.size())) {
-          ++count;
-          last = at;
+  if (chat.has_generation_blocks()) {
+    spans = rendered.generation_spans;
+  } else {
+    std::vector<std::string> stops;
+    for (size_t i = 0; i < messages.size(); ++i) {
+      if (messages[i].role != "assistant") continue;
+      const std::string before = chat.render(first_messages(messages, i), true, tokens);
+      if (!starts_with(full, before))
+        throw Error("chat template " + name + " writes the conversation up to message " + std::to_string(i) +
+                    " differently from the whole conversation, so the start of that assistant turn is unknown");
+      const size_t start = before.size();
+      const std::string through = chat.render(first_messages(messages, i + 1), false, tokens);
+      size_t end = std::string::npos;
+      if (starts_with(full, through) && through.size() >= start) {
+        end = through.size();
+      } else {
+        // The turn is written differently as the last message (Qwen3's empty <think> block): end it
+        // where its end-of-turn string ends in the whole conversation, plus what the template writes after.
+        if (stops.empty()) stops = chat.stop_strings(tokens);
+        for (const std::string& stop : stops) {
+          if (stop.empty()) continue;
+          size_t count = 0, last = std::string::npos;
+          for (size_t at = through.find(stop, start); at != std::string::npos;
+               at = through.find(stop, at + stop.size())) {
+            ++count;
+            last = at;
+          }
+          if (count == 0) continue;
+          size_t found = std::string::npos;
+          for (size_t k = 0, from = start; k < count; ++k) {
+            found = full.find(stop, from);
+            if (found == std::string::npos) break;
+            from = found + stop.size();
+          }
+          if (found == std::string::npos) continue;
+          end = found + stop.size();
+          const std::string tail = through.substr(last + stop.size());
+          if (full.compare(end, tail.size(), tail) == 0) end += tail.size();
+          break;
         }
-        if (count == 0) continue;
-        size_t found = std::string::npos;
-        for (size_t k = 0, from = start; k < count; ++k) {
-          found = full.find(stop, from);
-          if (found == std::string::npos) break;
-          from = found + stop.size();
-        }
-        if (found == std::string::npos) continue;
-        end = found + stop.size();
-        const std::string tail = through.substr(last + stop.size());
-        if (full.compare(end, tail.size(), tail) == 0) end += tail.size();
-        break;
+        if (end == std::string::npos)
+          throw Error("chat template " + name + ": cannot find where assistant message " + std::to_string(i) +
+                      " ends in the rendered conversation");
       }
-      if (end == std::string::npos)
-        throw Error("chat format " + name + ": cannot find where assistant message " + std::to_string(i) +
-                    " ends in the rendered conversation");
+      if (!spans.empty() && start < spans.back().second)
+        throw Error("chat template " + name + ": assistant message " + std::to_string(i) +
+                    " overlaps the one before it");
+      spans.emplace_back(start, end);
     }
-    if (!spans.empty() && start < spans.back().second)
-      throw Error("chat format " + name + ": assistant message " + std::to_string(i) + " overlaps the one before it");
-    spans.emplace_back(start, end);
   }
   if (spans.empty() && !settings_.train_on_prompt)
     throw Error("the conversation has no assistant turn to train on");

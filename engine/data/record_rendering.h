@@ -10,17 +10,19 @@
 //     outputs are responses too (trained on), like every assistant turn of a conversation.
 //   With "chat": messages = [system] + history pairs as user/assistant + user(instruction, plus
 //     "\n\n" + input when there is one) + assistant(output).
-// Conversation records are rendered with render_chat (chat_format.h). Assistant turns are found
-// by rendering prefixes: turn i starts where render(messages[:i], add_generation_prompt=true) ends
-// and ends where render(messages[:i+1]) ends. Where a template renders a turn differently once a
-// later message follows it (Qwen3 writes an empty <think> block only into the last turn), the turn
-// ends after the format's end-of-turn string instead.
+// Conversation records are rendered with the chat template (chat_template.h). The assistant turns
+// (what is trained) come from the template's {% generation %} blocks where it has them, as
+// transformers' return_assistant_tokens_mask does. Otherwise they are found by rendering prefixes:
+// turn i starts where render(messages[:i], add_generation_prompt=true) ends and ends where
+// render(messages[:i+1]) ends. Where a template renders a turn differently once a later message
+// follows it (Qwen3 writes an empty <think> block only into the last turn), the turn ends after the
+// template's end-of-turn string (ChatTemplate::stop_strings) instead.
 // RawText records render as their text, one response piece (tokenization cuts it into blocks).
 #include <map>
 #include <string>
 #include <vector>
 
-#include "chat_format.h"
+#include "chat_template.h"
 #include "dataset_records.h"
 #include "prompt_format.h"
 #include "tokenizer.h"
@@ -30,8 +32,8 @@ namespace lora {
 struct RenderSettings {
   PromptFormat prompt_format = PromptFormat::builtin(PromptFormat::kDefaultName);
   bool fields_as_chat = false;             // the "chat" format: alpaca records rendered as a conversation
-  ChatFormat chat_format = ChatFormat::ChatML;
-  TokenizerConfig tokens;                  // special token texts and chat_template for render_chat
+  ChatTemplate chat_template = ChatTemplate::builtin("chatml");
+  TokenizerConfig tokens;                  // special token texts for the chat template
   bool train_on_prompt = false;            // then a conversation without an assistant turn is fine
 };
 

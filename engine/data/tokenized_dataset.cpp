@@ -97,11 +97,8 @@ void DatasetOptions::validate() const {
   if (cutoff_len < 2) throw Error("cutoff length must be at least 2 tokens, got " + std::to_string(cutoff_len));
   if (raw_text_overlap < 0) throw Error("raw text overlap must not be negative, got " + std::to_string(raw_text_overlap));
   if (max_record_bytes == 0) throw Error("the record size limit must be positive");
-  if (!chat_format.empty() && !parse_chat_format(chat_format, nullptr)) {
-    std::string names;
-    for (ChatFormat f : all_chat_formats()) names += std::string(names.empty() ? "" : ", ") + chat_format_name(f);
-    throw Error("unknown chat format '" + chat_format + "'; known: " + names);
-  }
+  if (!chat_template.empty() && chat_template != ChatTemplate::kModelName && !ChatTemplate::is_builtin_name(chat_template))
+    ChatTemplate::builtin(chat_template);  // throws, naming the known templates
 }
 
 const char* example_fate_name(ExampleFate fate) {
@@ -153,17 +150,22 @@ TrainingDataset TrainingDataset::from_file(DatasetFile file, const Tokenizer& to
   RenderSettings settings;
   settings.tokens = tokenizer.config();
   settings.train_on_prompt = options.train_on_prompt;
-  std::string chat_name = options.chat_format;
+  std::string chat_name = options.chat_template;
   if (options.format == "chat" || options.format.compare(0, 5, "chat:") == 0) {
     settings.fields_as_chat = true;
     if (options.format.size() > 5 && chat_name.empty()) chat_name = options.format.substr(5);
   } else {
     settings.prompt_format = PromptFormat::resolve(options.format, options.format_search_dirs);
   }
-  if (chat_name.empty()) {
-    settings.chat_format = detect_chat_format(tokenizer.config().chat_template, ChatFormat::ChatML);
-  } else if (!parse_chat_format(chat_name, &settings.chat_format)) {
-    throw Error("unknown chat format '" + chat_name + "' in --format " + options.format);
+  if (chat_name.empty() || chat_name == ChatTemplate::kModelName) {
+    if (!ChatTemplate::from_model(tokenizer.config(), &settings.chat_template)) {
+      if (!chat_name.empty())
+        throw Error("the model has no chat template (no chat_template.jinja, no chat_template in "
+                    "tokenizer_config.json); choose a built-in one such as chatml");
+      settings.chat_template = ChatTemplate::builtin("chatml");
+    }
+  } else {
+    settings.chat_template = ChatTemplate::builtin(chat_name);  // throws, naming the known templates
   }
   dataset.renderer_ = std::make_shared<RecordRenderer>(std::move(settings));
 
@@ -182,6 +184,7 @@ TrainingDataset TrainingDataset::from_file(DatasetFile file, const Tokenizer& to
     if (!found) throw Error("the tokenizer's encode with special tokens does not contain its encode without them; cannot tell which special tokens it adds");
   }
   dataset.eos_id_ = tokenizer.config().eos_id;
+  dataset.chat_stop_strings_ = dataset.renderer_->settings().chat_template.stop_strings(tokenizer.config());
   if (options.add_eos && dataset.eos_id_ < 0)
     throw Error("the tokenizer has no eos_token, so add_eos cannot append one; turn add_eos off (--no-add-eos)");
 
@@ -218,7 +221,7 @@ TrainingDataset TrainingDataset::from_file(DatasetFile file, const Tokenizer& to
 
 std::string TrainingDataset::format_description() const {
   const RenderSettings& settings = renderer_->settings();
-  if (settings.fields_as_chat) return std::string("chat (") + chat_format_name(settings.chat_format) + ")";
+  if (settings.fields_as_chat) return "chat (" + settings.chat_template.name() + ")";
   return settings.prompt_format.name();
 }
 
@@ -262,7 +265,7 @@ std::vector<TokenizedExample> TrainingDataset::tokenize(size_t index) const {
     bool closed_by_chat_format = false;
     if (record.kind == RecordKind::Conversation || renderer_->settings().fields_as_chat) {
       const std::string last = rstrip(segments.back().text);
-      for (const std::string& stop : chat_stop_strings(renderer_->settings().chat_format, tokenizer_->config()))
+      for (const std::string& stop : chat_stop_strings_)
         closed_by_chat_format = closed_by_chat_format || ends_with_text(last, stop);
     }
     if (!closed_by_chat_format) {
@@ -349,9 +352,15 @@ std::string TrainingDataset::training_prompt_json() const {
   nlohmann::ordered_json json;
   const bool all_raw = std::all_of(records_.begin(), records_.end(),
                                    [](const DatasetRecord& r) { return r.kind == RecordKind::RawText; });
+  // Conversations only (raw text aside), or alpaca records written as conversations: the chat
+  // template is the prompt, and chat with the adapter must use it.
+  const bool all_chat = settings.fields_as_chat ||
+                        std::all_of(records_.begin(), records_.end(), [](const DatasetRecord& r) {
+                          return r.kind == RecordKind::Conversation || r.kind == RecordKind::RawText;
+                        });
   if (all_raw)
     json["template_type"] = "raw_text";
-  else if (settings.fields_as_chat)
+  else if (all_chat)
     json["template_type"] = "chat_template";
   else
     json["template_type"] = "dataset";
@@ -363,7 +372,8 @@ std::string TrainingDataset::training_prompt_json() const {
     json["templates"] = templates;
   }
   json["format"] = format_description();
-  json["chat_format"] = chat_format_name(settings.chat_format);
+  json["chat_template_name"] = settings.chat_template.name();
+  json["chat_template"] = settings.chat_template.source();
   json["train_on_prompt"] = options_.train_on_prompt;
   json["add_eos"] = options_.add_eos;
   json["cutoff_len"] = options_.cutoff_len;

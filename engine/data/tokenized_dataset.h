@@ -55,9 +55,9 @@ struct DatasetOptions {
   // "chat:<chat format>" (the same, naming the chat format, e.g. "chat:chatml").
   std::string format = PromptFormat::kDefaultName;
   std::vector<std::string> format_search_dirs;  // a bare NAME is also looked up as DIR/NAME.json
-  // Chat format for conversations (and "chat"): a name from chat_format.h; "" = detected from the
-  // tokenizer's chat_template, ChatML when it has none.
-  std::string chat_format;
+  // Chat template for conversations (and "chat"): "model" (the model's own), a built-in name
+  // (chat_template.h); "" = the model's own, the built-in chatml when it has none.
+  std::string chat_template;
   int64_t cutoff_len = 256;
   bool drop_long = false;        // drop examples longer than cutoff_len instead of truncating them
   bool train_on_prompt = false;  // labels = input_ids
@@ -139,7 +139,7 @@ class TrainingDataset {
   const std::map<std::string, size_t>& ignored_fields() const { return ignored_fields_; }
   // "alpaca-format", a format file's name, or "chat (chatml)".
   std::string format_description() const;
-  ChatFormat chat_format() const { return renderer_->settings().chat_format; }
+  const ChatTemplate& chat_template() const { return renderer_->settings().chat_template; }
 
   PromptSegments render(size_t index) const;
   std::string text(size_t index) const { return segments_text(render(index)); }
@@ -154,7 +154,8 @@ class TrainingDataset {
                                 const std::function<void(size_t, size_t)>& progress = {}) const;
 
   // What training_prompt.json holds: text-generation-webui's {"template_type", "template_0", ...}
-  // plus "format", "templates" (the format file), "chat_format", "train_on_prompt", "add_eos".
+  // plus "format", "templates" (the format file), "chat_template" (the Jinja text conversations were
+  // rendered with) and "chat_template_name", "train_on_prompt", "add_eos".
   std::string training_prompt_json() const;
 
  private:
@@ -172,6 +173,7 @@ class TrainingDataset {
   size_t records_read_ = 0;
   // What encode(text) adds around a text (found by probing the tokenizer once).
   std::vector<int32_t> special_prefix_, special_suffix_;
+  std::vector<std::string> chat_stop_strings_;  // where a chat template ends an assistant turn
   int32_t eos_id_ = -1;
 };
 

@@ -11,6 +11,12 @@
 namespace lora {
 namespace {
 
+std::string builtin_names_list() {
+  std::string names;
+  for (const std::string& name : ChatTemplate::builtin_names()) names += (names.empty() ? "" : ", ") + name;
+  return names;
+}
+
 std::string trim(const std::string& s) {
   const char* space = " \t\r\n";
   const size_t begin = s.find_first_not_of(space);
@@ -82,6 +88,15 @@ PromptTemplate from_training_prompt(const std::string& adapter_dir) {
   }
   if (!json.is_object()) throw Error(path + ": expected a JSON object");
   result.source = "training_prompt.json of the adapter";
+  // Trained on conversations: the exact template the records were rendered with.
+  const auto type = json.find("template_type");
+  const bool chat_trained = type != json.end() && type->is_string() && *type == "chat_template";
+  if (auto it = json.find("chat_template"); it != json.end() && it->is_string() && chat_trained) {
+    std::string name = ChatTemplate::kModelName;
+    if (auto n = json.find("chat_template_name"); n != json.end() && n->is_string()) name = n->get<std::string>();
+    result.chat_template = ChatTemplate::from_source(it->get<std::string>(), name, path);
+    return result;
+  }
   const std::set<std::string> instruction_output = {"instruction", "output"};
   for (const char* nested : {"template", "templates"}) {
     auto it = json.find(nested);
@@ -100,21 +115,24 @@ PromptTemplate from_training_prompt(const std::string& adapter_dir) {
     result.instruction_template = found;
     return result;
   }
-  if (auto it = json.find("format"); it != json.end() && it->is_string()) {
-    if (parse_chat_format(it->get<std::string>(), &result.chat_format)) return result;
+  for (const char* key : {"chat_format", "format"}) {
+    if (auto it = json.find(key); it != json.end() && it->is_string() && ChatTemplate::is_builtin_name(*it)) {
+      result.chat_template = ChatTemplate::builtin(it->get<std::string>());
+      return result;
+    }
   }
   if (auto it = json.find("chat_template"); it != json.end() && it->is_string()) {
-    result.chat_format = detect_chat_format(it->get<std::string>(), ChatFormat::Alpaca);
+    result.chat_template = ChatTemplate::from_source(it->get<std::string>(), ChatTemplate::kModelName, path);
     return result;
   }
-  throw Error(path + ": expected {\"format\": NAME} with a chat format name (chatml, llama2, mistral, llama3, "
-              "alpaca, raw), {\"chat_template\": TEXT}, or a format file with an \"instruction,output\" template");
+  throw Error(path + ": expected {\"chat_template\": TEXT}, {\"format\": NAME} with a built-in chat template name (" +
+              builtin_names_list() + "), or a format file with an \"instruction,output\" template");
 }
 
 }  // namespace
 
 std::string PromptTemplate::describe() const {
-  std::string name = is_format_file ? "format file template" : chat_format_name(chat_format);
+  std::string name = is_format_file ? "format file template" : chat_template.name();
   return source.empty() ? name : name + " (" + source + ")";
 }
 
@@ -122,11 +140,16 @@ PromptTemplate resolve_prompt_template(const std::string& requested, const std::
                                        const TokenizerConfig& tokens) {
   PromptTemplate result;
   if (!requested.empty()) {
-    if (!parse_chat_format(requested, &result.chat_format)) {
-      std::string names;
-      for (ChatFormat format : all_chat_formats()) names += std::string(names.empty() ? "" : ", ") + chat_format_name(format);
-      throw Error("unknown prompt format '" + requested + "'; expected one of " + names);
+    if (requested == ChatTemplate::kModelName) {
+      if (!ChatTemplate::from_model(tokens, &result.chat_template))
+        throw Error("the model has no chat template (no chat_template.jinja, no chat_template in "
+                    "tokenizer_config.json); choose a built-in one: " + builtin_names_list());
+      result.source = "chosen";
+      return result;
     }
+    if (!ChatTemplate::is_builtin_name(requested))
+      throw Error("unknown prompt template '" + requested + "'; expected \"model\" or one of " + builtin_names_list());
+    result.chat_template = ChatTemplate::builtin(requested);
     result.source = "chosen";
     return result;
   }
@@ -134,27 +157,24 @@ PromptTemplate resolve_prompt_template(const std::string& requested, const std::
     PromptTemplate trained = from_training_prompt(adapter_dir);
     if (!trained.source.empty()) return trained;
   }
-  if (!tokens.chat_template.empty()) {
-    const ChatFormat detected = detect_chat_format(tokens.chat_template, ChatFormat::Raw);
-    if (detected != ChatFormat::Raw) {
-      result.chat_format = detected;
-      result.source = "chat_template of the tokenizer";
-      return result;
-    }
+  if (ChatTemplate::from_model(tokens, &result.chat_template)) {
+    result.source = "chat_template of the tokenizer";
+    return result;
   }
-  result.chat_format = ChatFormat::Alpaca;
-  result.source = tokens.chat_template.empty() ? "no chat_template: default" : "unknown chat_template: default";
+  result.chat_template = ChatTemplate::builtin("alpaca");
+  result.source = "no chat_template: default";
   return result;
 }
 
 EncodedPrompt encode_prompt(const PromptTemplate& prompt_template, const Tokenizer& tokenizer,
-                            const std::vector<ChatMessage>& messages) {
+                            const std::vector<ChatMessage>& messages, const nlohmann::ordered_json& extra) {
   EncodedPrompt prompt;
   const TokenizerConfig& tokens = tokenizer.config();
   if (!prompt_template.is_format_file) {
-    prompt.text = render_chat(prompt_template.chat_format, messages, true, tokens);
-    prompt.ids = tokenizer.encode(prompt.text, chat_format_adds_special_tokens(prompt_template.chat_format));
-    prompt.stop_strings = chat_stop_strings(prompt_template.chat_format, tokens);
+    const ChatTemplate& chat = prompt_template.chat_template;
+    prompt.text = chat.render(messages, true, tokens, extra);
+    prompt.ids = tokenizer.encode(prompt.text, chat.adds_special_tokens());
+    prompt.stop_strings = chat.stop_strings(tokens);
     return prompt;
   }
   // Format file: [system "\n\n"] + each earlier exchange filled + "\n\n" + the last instruction up to %output%.

@@ -20,6 +20,7 @@
 #include "error.h"
 #include "lora_adapter.h"
 #include "model_config.h"
+#include "model_family.h"
 #include "safetensors.h"
 
 namespace lora {
@@ -97,7 +98,8 @@ bool natural_less(const std::string& a, const std::string& b) {
 
 // The state-dict order transformers saves in: the decoder's tensors first, the output head last.
 bool state_dict_less(const std::string& a, const std::string& b) {
-  const bool a_head = starts_with(a, "lm_head."), b_head = starts_with(b, "lm_head.");
+  const bool a_head = starts_with(a, "lm_head.") || starts_with(a, "language_model.lm_head."),
+             b_head = starts_with(b, "lm_head.") || starts_with(b, "language_model.lm_head.");
   if (a_head != b_head) return b_head;
   return natural_less(a, b);
 }
@@ -144,9 +146,23 @@ std::string dtype_config_name(DType dtype) {
 }
 
 // The linear layers LoRA can target, as CausalLM builds them: the projections and the output head.
-bool is_linear_module(const std::string& path) {
+bool is_linear_module(const std::string& path, const WeightLayout& layout) {
   const std::string last = path.substr(path.rfind('.') == std::string::npos ? 0 : path.rfind('.') + 1);
-  return path == "lm_head" || ends_with(last, "_proj");
+  return path == layout.lm_head || ends_with(last, "_proj");
+}
+
+// target_modules as PEFT applies it, to the module's path in any of the family's layouts (an
+// adapter's regex may name the layout of the transformers version it was trained with).
+bool targets(const LoraConfig& lora_config, const ModelConfig& model_config, const std::string& path,
+             bool is_output_layer) {
+  if (lora_targets_module(lora_config, path, is_output_layer)) return true;
+  const ModelFamily* family = find_model_family(model_config.model_type);
+  if (!family) return false;
+  for (const WeightLayout& layout : family->layouts(model_config)) {
+    const std::string moved = module_path_in_layout(model_config, layout, path);
+    if (moved != path && lora_targets_module(lora_config, moved, is_output_layer)) return true;
+  }
+  return false;
 }
 
 std::string read_binary(const std::string& path) {
@@ -190,6 +206,45 @@ class TemporaryFolder {
  private:
   fs::path path_;
 };
+
+// The chat template the adapter was trained with (training_prompt.json of a run on conversations),
+// "" when it was trained on another prompt format or the file is absent.
+std::string trained_chat_template(const std::string& adapter_dir) {
+  const fs::path path = fs::path(adapter_dir) / "training_prompt.json";
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return "";
+  json prompt;
+  try {
+    prompt = json::parse(read_binary(path.string()));
+  } catch (const json::exception& e) {
+    throw Error(path.string() + ": not valid JSON (" + e.what() + ")");
+  }
+  if (!prompt.is_object() || prompt.value("template_type", json()) != "chat_template") return "";
+  const auto found = prompt.find("chat_template");
+  return found != prompt.end() && found->is_string() ? found->get<std::string>() : "";
+}
+
+// tokenizer_config.json with its chat_template (or the "default" one of a list) set to `chat_template`,
+// for tools that read the template only from there; unchanged when it already is, or is not an object.
+std::string with_chat_template(const std::string& config_text, const std::string& chat_template,
+                               const std::string& source) {
+  nlohmann::ordered_json config;
+  try {
+    config = nlohmann::ordered_json::parse(config_text);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(source + ": not valid JSON (" + e.what() + ")");
+  }
+  if (!config.is_object()) return config_text;
+  auto found = config.find("chat_template");
+  if (found != config.end() && found->is_array()) {
+    for (auto& entry : *found)
+      if (entry.is_object() && entry.value("name", json()) == "default") entry["template"] = chat_template;
+  } else {
+    if (found != config.end() && found->is_string() && *found == chat_template) return config_text;
+    config["chat_template"] = chat_template;
+  }
+  return config.dump(2) + "\n";
+}
 
 std::string quoted(const std::string& text, const std::string& where) {
   try {
@@ -350,7 +405,21 @@ MergeResult merge_adapter(const MergeOptions& options, const MergeCallback& call
     throw Error(options.adapter_dir + ": " + (fs::exists(options.adapter_dir, ec) ? "not a folder" : "no such folder") +
                 "; expected a PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors)");
   const LoraConfig lora_config = load_lora_config(options.adapter_dir);
-  const std::map<std::string, LoraFactors> factors = read_lora_weights(options.adapter_dir);
+  const WeightLayout layout =
+      detect_weight_layout(model_config, [&](const std::string& name) { return checkpoint.contains(name); });
+  // Factors written under the family's other layout (PEFT on another transformers version) apply
+  // to this checkpoint's tensors of the same module.
+  std::map<std::string, LoraFactors> factors;
+  std::map<std::string, std::string> adapter_path;  // checkpoint module path -> the adapter file's path
+  for (auto& [path, pair] : read_lora_weights(options.adapter_dir)) {
+    const std::string moved = module_path_in_layout(model_config, layout, path);
+    adapter_path[moved] = path;
+    factors[moved] = std::move(pair);
+  }
+  auto factor_key = [&](const std::string& path, char which) {
+    const auto found = adapter_path.find(path);
+    return peft_lora_key(found == adapter_path.end() ? path : found->second, which);
+  };
   const std::string adapter_file = (fs::path(options.adapter_dir) / "adapter_model.safetensors").string();
   const std::string adapter_config_file = (fs::path(options.adapter_dir) / "adapter_config.json").string();
 
@@ -366,12 +435,13 @@ MergeResult merge_adapter(const MergeOptions& options, const MergeCallback& call
   for (const std::string& name : names) {
     if (!ends_with(name, ".weight")) continue;
     const std::string path = name.substr(0, name.size() - 7);
-    if (is_linear_module(path) && checkpoint.info(name).shape.size() == 2) linear_weight[path] = name;
+    if (is_linear_module(path, layout) && checkpoint.info(name).shape.size() == 2) linear_weight[path] = name;
   }
-  const std::string embedding = "model.embed_tokens.weight";
+  const std::string embedding = layout.embedding();
+  const std::string head = layout.lm_head;
   if (model_config.tie_word_embeddings) {
-    linear_weight.erase("lm_head");
-    if (checkpoint.contains(embedding)) linear_weight["lm_head"] = embedding;
+    linear_weight.erase(head);
+    if (checkpoint.contains(embedding)) linear_weight[head] = embedding;
   }
 
   // Targets that exist but are not linear layers (embeddings, norms, whole blocks): refused, as
@@ -389,8 +459,8 @@ MergeResult merge_adapter(const MergeOptions& options, const MergeCallback& call
       for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1))
         modules.insert(name.substr(0, dot));
     for (const std::string& module : modules) {
-      if (linear_weight.count(module)) continue;
-      if (lora_targets_module(lora_config, module))
+      if (linear_weight.count(module) || is_foreign_tensor(model_config, module + ".")) continue;
+      if (targets(lora_config, model_config, module, /*is_output_layer=*/false))
         throw Error(adapter_config_file + ": target_modules selects '" + module +
                     "', which is not a linear layer of the model (LoRA merges into linear layers only)");
     }
@@ -405,7 +475,10 @@ MergeResult merge_adapter(const MergeOptions& options, const MergeCallback& call
   for (const auto& [path, weight] : linear_weight) linear_paths.push_back(path);
   std::sort(linear_paths.begin(), linear_paths.end(), natural_less);
   for (const std::string& path : linear_paths) {
-    if (!lora_targets_module(lora_config, path, /*is_output_layer=*/path == "lm_head")) continue;
+    if (!targets(lora_config, model_config, path, /*is_output_layer=*/path == head)) continue;
+    // A part that is not the language model (a vision tower) is merged where the adapter has
+    // factors for it; adapters trained here have none.
+    if (is_foreign_tensor(model_config, path + ".weight") && !factors.count(path)) continue;
     const std::string& weight_name = linear_weight.at(path);
     const std::vector<int64_t>& weight_shape = checkpoint.info(weight_name).shape;
     const int64_t rank = lora_rank_for(lora_config, path);
@@ -413,16 +486,16 @@ MergeResult merge_adapter(const MergeOptions& options, const MergeCallback& call
     const std::vector<int64_t> b_shape = {weight_shape[0], rank};
     const auto found = factors.find(path);
     if (found == factors.end())
-      throw Error(adapter_file + ": missing tensor '" + peft_lora_key(path, 'A') +
+      throw Error(adapter_file + ": missing tensor '" + factor_key(path, 'A') +
                   "' (adapter_config.json's target_modules selects '" + path + "')");
     const std::string where = " (the model's '" + weight_name + "' is " + shape_text(weight_shape) +
                               "; is this adapter for a different model?)";
     if (found->second.A.sizes().vec() != a_shape)
-      throw Error(adapter_file + ": tensor '" + peft_lora_key(path, 'A') + "' has shape " +
+      throw Error(adapter_file + ": tensor '" + factor_key(path, 'A') + "' has shape " +
                   shape_text(found->second.A.sizes().vec()) + ", expected " + shape_text(a_shape) +
                   " ([r, in_features])" + where);
     if (found->second.B.sizes().vec() != b_shape)
-      throw Error(adapter_file + ": tensor '" + peft_lora_key(path, 'B') + "' has shape " +
+      throw Error(adapter_file + ": tensor '" + factor_key(path, 'B') + "' has shape " +
                   shape_text(found->second.B.sizes().vec()) + ", expected " + shape_text(b_shape) +
                   " ([out_features, r])" + where);
     const DType weight_dtype = checkpoint.info(weight_name).dtype;
@@ -434,21 +507,22 @@ MergeResult merge_adapter(const MergeOptions& options, const MergeCallback& call
   for (const auto& [path, pair] : factors) {
     if (planned.count(path)) continue;
     const bool exists = linear_weight.count(path) != 0;
-    throw Error(adapter_file + ": tensor '" + peft_lora_key(path, 'A') + "' is for '" + path + "', " +
+    throw Error(adapter_file + ": tensor '" + factor_key(path, 'A') + "' is for '" + path + "', " +
                 (exists ? std::string("which adapter_config.json's target_modules does not select")
                         : "which is not a linear layer of the model in " + options.model_dir) +
                 "; is this adapter for a different model?");
   }
   if (planned.empty())
     throw Error(adapter_config_file + ": target_modules selects no linear layer of the model in " + options.model_dir);
-  const bool untie = model_config.tie_word_embeddings && planned.count("lm_head");
+  const bool untie = model_config.tie_word_embeddings && planned.count(head);
+  const std::string head_weight = layout.lm_head_weight();
 
   // The merged checkpoint, in state-dict order.
   std::vector<std::string> ordered = names;
   std::sort(ordered.begin(), ordered.end(), state_dict_less);
   if (untie) {
-    ordered.erase(std::remove(ordered.begin(), ordered.end(), std::string("lm_head.weight")), ordered.end());
-    ordered.push_back("lm_head.weight");
+    ordered.erase(std::remove(ordered.begin(), ordered.end(), head_weight), ordered.end());
+    ordered.push_back(head_weight);
   }
   std::vector<OutputTensor> tensors;
   tensors.reserve(ordered.size());
@@ -456,7 +530,7 @@ MergeResult merge_adapter(const MergeOptions& options, const MergeCallback& call
   for (const std::string& name : ordered) {
     OutputTensor tensor;
     tensor.name = name;
-    tensor.source = (untie && name == "lm_head.weight") ? embedding : name;
+    tensor.source = (untie && name == head_weight) ? embedding : name;
     const TensorInfo& info = checkpoint.info(tensor.source);
     tensor.shape = info.shape;
     tensor.dtype = forced_dtype && is_floating(info.dtype) ? *forced_dtype : info.dtype;
@@ -497,8 +571,16 @@ MergeResult merge_adapter(const MergeOptions& options, const MergeCallback& call
       const bool has_new = config_json.contains("dtype"), has_old = config_json.contains("torch_dtype");
       if (has_new) config_json["dtype"] = out_dtype_name;
       if (has_old || !has_new) config_json["torch_dtype"] = out_dtype_name;
+      if (config_json.contains("text_config") && config_json["text_config"].is_object())
+        for (const char* key : {"dtype", "torch_dtype"})
+          if (config_json["text_config"].contains(key)) config_json["text_config"][key] = out_dtype_name;
     }
-    if (untie) config_json["tie_word_embeddings"] = false;
+    if (untie) {
+      config_json["tie_word_embeddings"] = false;
+      // A multimodal Gemma 3 is tied through its text model's config (which transformers asks).
+      if (config_json.contains("text_config") && config_json["text_config"].is_object())
+        config_json["text_config"]["tie_word_embeddings"] = false;
+    }
     config_text = config_json.dump(2) + "\n";
   }
 
@@ -550,11 +632,22 @@ MergeResult merge_adapter(const MergeOptions& options, const MergeCallback& call
     write_file_atomically((temp.path() / "model.safetensors.index.json").string(), index.dump(2) + "\n");
     result.files.push_back("model.safetensors.index.json");
   }
+  const std::string trained_template = trained_chat_template(options.adapter_dir);
   for (const std::string& name : kCopiedFiles) {
     const fs::path source = model_dir / name;
     if (!fs::is_regular_file(source, ec)) continue;
-    write_file_atomically((temp.path() / name).string(), read_binary(source.string()));
+    std::string bytes = read_binary(source.string());
+    if (name == "tokenizer_config.json" && !trained_template.empty())
+      bytes = with_chat_template(bytes, trained_template, source.string());
+    write_file_atomically((temp.path() / name).string(), bytes);
     result.files.push_back(name);
+  }
+  if (!trained_template.empty()) {
+    // The merged model answers in the format the adapter learned: chat_template.jinja, which
+    // transformers, llama.cpp's converter and the Models page read first.
+    write_file_atomically((temp.path() / "chat_template.jinja").string(), trained_template);
+    if (std::find(result.files.begin(), result.files.end(), "chat_template.jinja") == result.files.end())
+      result.files.push_back("chat_template.jinja");
   }
   // config.json last: a folder with a config is a model folder, so it appears only when the rest is there.
   write_file_atomically((temp.path() / "config.json").string(), config_text);

@@ -1,7 +1,10 @@
 #include "training_settings.h"
 
+#include "model_family.h"
+
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -12,7 +15,7 @@ namespace lora {
 
 // One list of the fields, so JSON writing, reading and the unknown-key check cannot drift apart.
 #define LORA_TRAINING_SETTINGS_FIELDS(X)                                                                  \
-  X(model_dir) X(dataset_path) X(eval_dataset_path) X(output_dir) X(format) X(init_adapter)               \
+  X(model_dir) X(dataset_path) X(eval_dataset_path) X(output_dir) X(format) X(chat_template) X(init_adapter)            \
   X(target_modules) X(rank) X(alpha) X(dropout) X(use_rslora)                                             \
   X(epochs) X(max_steps) X(learning_rate) X(scheduler) X(warmup_steps)                                    \
   X(optimizer) X(weight_decay) X(adam_beta1) X(adam_beta2) X(adam_epsilon) X(max_grad_norm)               \
@@ -21,18 +24,20 @@ namespace lora {
   X(eval_split) X(eval_every) X(save_every) X(log_every) X(stop_at_loss) X(seed)                          \
   X(device) X(precision) X(gradient_checkpointing) X(threads)
 
-namespace {
-const char* const kTargetModules[] = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
-}
-
 void TrainingSettings::validate() const {
   auto fail = [](const std::string& what) { throw Error("invalid training setting: " + what); };
   if (target_modules.empty()) fail("target_modules is empty; choose at least one of q_proj ... down_proj or all-linear");
+  // The LoRA target names of every model family (model_family.h): Phi-3's fused qkv_proj and
+  // gate_up_proj too.
+  const std::vector<std::string> known_targets = all_lora_target_names();
   for (const auto& m : target_modules) {
-    bool known = m == "all-linear";
-    for (const char* t : kTargetModules) known = known || m == t;
-    if (!known)
-      fail("target module '" + m + "' is not one of q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj, all-linear");
+    const bool known =
+        m == "all-linear" || std::find(known_targets.begin(), known_targets.end(), m) != known_targets.end();
+    if (!known) {
+      std::string names;
+      for (const std::string& t : known_targets) names += t + ", ";
+      fail("target module '" + m + "' is not one of " + names + "all-linear");
+    }
   }
   if (rank <= 0) fail("rank must be a positive integer (got " + std::to_string(rank) + ")");
   if (!(alpha > 0)) fail("alpha must be positive");
@@ -109,6 +114,7 @@ TrainingSettings training_settings_from_json(const std::string& json_text, const
 DatasetOptions dataset_options_for(const TrainingSettings& s) {
   DatasetOptions o;
   o.format = s.format;
+  o.chat_template = s.chat_template;
   o.cutoff_len = s.cutoff_len;
   o.drop_long = s.drop_long;
   o.train_on_prompt = s.train_on_prompt;

@@ -17,6 +17,7 @@ struct TrainingSettings {
   std::string eval_dataset_path;        // "" = split off eval_split of the training set
   std::string output_dir;
   std::string format = "alpaca-format";  // a built-in format name or a format file
+  std::string chat_template;             // for conversations: "" / "model" = the model's own, or a built-in name
   std::string init_adapter;             // start LoRA A/B from this adapter (its r, alpha, targets)
 
   // LoRA.
