@@ -117,6 +117,12 @@ run "logits cuda fp32 + trained adapter" 60 cli logits "$TINY" --ids $IDS --adap
   --dtype float32 --output "$WORK/adapter_cuda_fp32.safetensors"
 run "compare with transformers + PeftModel.from_pretrained" 180 \
   python3 "$ROOT/tests/reference/cuda_peft_check.py" "$TINY" "$WORK/adapter" "$IDS" "$WORK"
+# The new families (issue 12) on CUDA against the real transformers + peft: logits with and without
+# adapters on every target module, fp32 and bf16.
+printf '#!/bin/sh\nLD_LIBRARY_PATH=%s/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} exec %s "$@"\n' \
+  "$DEPS" "$CLI" > "$WORK/cli.sh" && chmod +x "$WORK/cli.sh"
+run "qwen3 / gemma3 / phi3 on cuda vs transformers + peft" 300 \
+  python3 "$ROOT/tests/reference/cuda_family_check.py" "$WORK/cli.sh" "$ROOT/tests/fixtures/model" "$WORK/families"
 run "generate on cuda with the adapter" 60 cli generate "$TINY" --prompt "What is LoRA Studio?" \
   --adapter "$WORK/adapter" --max-new-tokens 24 --temperature 0 --device cuda
 

@@ -59,12 +59,12 @@
     </message>
     <message>
         <location line="+9" />
-        <location line="+276" />
+        <location line="+280" />
         <source>Base model</source>
         <translation>基础模型</translation>
     </message>
     <message>
-        <location line="-273" />
+        <location line="-277" />
         <source>Generation settings</source>
         <translation>生成设置</translation>
     </message>
@@ -169,17 +169,32 @@ Train one on the Train page, or choose an adapter folder above with Browse…</s
         <translation>提示词格式：%1</translation>
     </message>
     <message>
-        <location line="+7" />
+        <location line="+9" />
+        <source>the instruction template of a format file (from the adapter's training_prompt.json)</source>
+        <translation>格式文件中的指令模板（来自适配器的 training_prompt.json）</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>the instruction template of a format file</source>
         <translation>格式文件中的指令模板</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+2" />
+        <source>the chat template the adapter was trained with (its training_prompt.json)</source>
+        <translation>适配器训练时使用的对话模板（其 training_prompt.json）</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>the model's chat template (chosen)</source>
+        <translation>模型的对话模板（手动选择）</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>the model's chat template</source>
         <translation>模型的对话模板</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+4" />
         <source>from the adapter's training_prompt.json</source>
         <translation>来自适配器的 training_prompt.json</translation>
     </message>
@@ -187,11 +202,6 @@ Train one on the Train page, or choose an adapter folder above with Browse…</s
         <location line="+1" />
         <source>chosen</source>
         <translation>手动选择</translation>
-    </message>
-    <message>
-        <location line="+1" />
-        <source>from the model's chat template</source>
-        <translation>来自模型的对话模板</translation>
     </message>
     <message>
         <location line="+1" />

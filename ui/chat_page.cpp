@@ -293,16 +293,20 @@ void ChatPage::updateFormatLabel() {
 }
 
 QString ChatPage::describeTemplate(const lora::PromptTemplate& prompt_template) {
-  const QString name = prompt_template.is_format_file
-                           ? tr("the instruction template of a format file")
-                       : prompt_template.chat_template.is_builtin()
-                           ? QString::fromStdString(prompt_template.chat_template.name())
-                           : tr("the model's chat template");
   const std::string& source = prompt_template.source;
+  const bool from_adapter = source == "training_prompt.json of the adapter";
+  if (prompt_template.is_format_file)
+    return from_adapter ? tr("the instruction template of a format file (from the adapter's training_prompt.json)")
+                        : tr("the instruction template of a format file");
+  if (!prompt_template.chat_template.is_builtin()) {
+    if (from_adapter) return tr("the chat template the adapter was trained with (its training_prompt.json)");
+    if (source == "chosen") return tr("the model's chat template (chosen)");
+    return tr("the model's chat template");
+  }
+  const QString name = QString::fromStdString(prompt_template.chat_template.name());
   QString why;
-  if (source == "training_prompt.json of the adapter") why = tr("from the adapter's training_prompt.json");
+  if (from_adapter) why = tr("from the adapter's training_prompt.json");
   else if (source == "chosen") why = tr("chosen");
-  else if (source == "chat_template of the tokenizer") why = tr("from the model's chat template");
   else if (source == "no chat_template: default") why = tr("the default: the model has no chat template");
   else why = QString::fromStdString(source);
   return tr("%1 (%2)").arg(name, why);
