@@ -1,5 +1,7 @@
 #include "jinja_strings.h"
 
+#include "unicode_text.h"
+
 #include <utf8proc.h>
 
 #include <algorithm>
@@ -9,35 +11,8 @@ namespace lora::jinja::pystr {
 
 namespace {
 
-// Length of the well-formed UTF-8 sequence at text[pos], or 0 when the byte there starts none.
-size_t sequence_at(std::string_view text, size_t pos) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(pos);
-  if (lead < 0x80) return 1;
-  size_t length;
-  unsigned char low = 0x80, high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (pos + length > text.size()) return 0;
-  if (byte(pos + 1) < low || byte(pos + 1) > high) return 0;
-  for (size_t i = 2; i < length; ++i)
-    if ((byte(pos + i) & 0xC0) != 0x80) return 0;
-  return length;
-}
-
 char32_t code_point_at(std::string_view text, size_t& pos) {
-  const size_t length = sequence_at(text, pos);
+  const size_t length = unicode::valid_sequence_at(text, pos);
   const auto lead = static_cast<unsigned char>(text[pos]);
   if (length == 0) {
     ++pos;
@@ -131,7 +106,7 @@ std::string encode(std::u32string_view code_points) {
 size_t length(std::string_view text) {
   size_t count = 0, pos = 0;
   while (pos < text.size()) {
-    const size_t length = sequence_at(text, pos);
+    const size_t length = unicode::valid_sequence_at(text, pos);
     pos += length == 0 ? 1 : length;
     ++count;
   }

@@ -49,8 +49,6 @@ void append_utf8(std::string& out, char32_t c) {
   }
 }
 
-namespace {
-
 // Length of the well-formed UTF-8 sequence at text[pos] (RFC 3629: no overlongs, no surrogates,
 // nothing above U+10FFFF), or 0 when it is malformed.
 size_t valid_sequence_at(std::string_view text, size_t pos) {
@@ -78,6 +76,8 @@ size_t valid_sequence_at(std::string_view text, size_t pos) {
     if ((byte(pos + i) & 0xC0) != 0x80) return 0;
   return length;
 }
+
+namespace {
 
 // How many bytes one U+FFFD replaces at a malformed position: the maximal prefix of a
 // well-formed sequence (as Python's and the Unicode standard's "maximal subpart" rule), at least 1.
