@@ -228,6 +228,11 @@ class TestTrainer : public QObject {
     const auto second = lora::train_lora(parts, true);
     QCOMPARE(second.outcome, lora::TrainingResult::Outcome::Finished);
     QCOMPARE(second.steps_done, int64_t(6));
+    // Checkpoints "only at the end" (save_every 0): once the run is complete the stop's checkpoint
+    // goes, so nothing offers to resume a finished run from its past.
+    QVERIFY(!fs::exists(parts.output_dir + "/checkpoint-3"));
+    QVERIFY(lora::list_training_checkpoints(parts.output_dir).empty());
+    QVERIFY(fs::exists(parts.output_dir + "/adapter_model.safetensors"));
 
     const double diff = max_difference(full.output_dir, parts.output_dir);
     QVERIFY2(diff < 1e-6, qPrintable(QString("adapters differ by %1").arg(diff)));

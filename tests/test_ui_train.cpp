@@ -17,6 +17,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -182,6 +183,48 @@ class TestUiTrain : public QObject {
     QVERIFY(start->isEnabled());
     QVERIFY(!child<QCheckBox>(&page, "target_q_proj")->isEnabled());
 
+    // The base model and the dataset are checked as they are typed, the reason next to the field.
+    auto* model = child<QLineEdit>(&page, "modelDir");
+    auto* model_hint = child<QLabel>(&page, "modelDirHint");
+    QVERIFY(model_hint->isHidden());
+    const QString empty_folder = tmp_.filePath("empty-model");
+    QVERIFY(QDir().mkpath(empty_folder));
+    model->setText(empty_folder);
+    QVERIFY(!start->isEnabled());
+    QVERIFY(!child<QPushButton>(&page, "resumeButton")->isEnabled());
+    QVERIFY(!model_hint->isHidden());
+    QVERIFY2(model_hint->text().contains("config.json"), qPrintable(model_hint->text()));
+    QCOMPARE(problem->text(), model_hint->text());
+    // A model without its tokenizer: what Start used to find out only after loading.
+    const QString no_tokenizer = tmp_.filePath("model-without-tokenizer");
+    QVERIFY(QDir().mkpath(no_tokenizer));
+    for (const QString& file : QDir(model_dir_).entryList(QDir::Files))
+      if (!file.startsWith("tokenizer")) QVERIFY(QFile::copy(QDir(model_dir_).filePath(file), QDir(no_tokenizer).filePath(file)));
+    model->setText(no_tokenizer);
+    QVERIFY(!start->isEnabled());
+    QVERIFY2(model_hint->text().contains("tokenizer.json"), qPrintable(model_hint->text()));
+    model->setText(tmp_.filePath("no-such-model"));
+    QVERIFY(!start->isEnabled());
+    QVERIFY2(model_hint->text().contains("no such folder"), qPrintable(model_hint->text()));
+    model->setText(model_dir_);
+    QVERIFY(model_hint->isHidden());
+    QVERIFY(start->isEnabled());
+    auto* dataset = child<QLineEdit>(&page, "datasetPath");
+    auto* dataset_hint = child<QLabel>(&page, "datasetPathHint");
+    dataset->setText(tmp_.filePath("missing.jsonl"));
+    QVERIFY(!start->isEnabled());
+    QVERIFY(!dataset_hint->isHidden());
+    QVERIFY2(dataset_hint->text().contains("missing.jsonl") && dataset_hint->text().contains("no such file"),
+             qPrintable(dataset_hint->text()));
+    dataset->setText(dataset_path_);
+    QVERIFY(dataset_hint->isHidden());
+    QVERIFY(start->isEnabled());
+
+    // Before any run the progress bar shows no step count (it used to read "0 / 1 steps").
+    QVERIFY(child<QProgressBar>(&page, "trainingProgress")->text().isEmpty());
+    // No run, no evaluation: the legend does not list an evaluation loss.
+    QVERIFY(!page.chart()->legendNames().contains("Evaluation loss"));
+
     // Every hyperparameter explains itself.
     for (const char* field : {"rank", "alpha", "dropout", "epochs", "learningRate", "scheduler", "warmupSteps",
                               "microBatchSize", "batchSize", "cutoffLen", "evalSplit", "evalEvery", "saveEvery",
@@ -222,6 +265,9 @@ class TestUiTrain : public QObject {
     QCOMPARE(page.chart()->lossPointCount(), total);
     QCOMPARE(page.chart()->learningRatePointCount(), total);
     QCOMPARE(page.chart()->evalPointCount(), total);  // evaluated every step
+    QVERIFY(page.chart()->legendNames().contains("Evaluation loss"));
+    QCOMPARE(child<QProgressBar>(&page, "trainingProgress")->text(), QString("%1 / %1 steps").arg(total));
+    QVERIFY(!child<QPushButton>(&page, "resumeButton")->isEnabled());
     QCOMPARE(session_->adapterDir(), dir);
     QCOMPARE(adapter.count(), 1);
     QVERIFY(child<QPlainTextEdit>(&page, "trainingLog")->toPlainText().contains("done"));
@@ -277,6 +323,9 @@ class TestUiTrain : public QObject {
     QCOMPARE(countLogLines(dir), stopped_at);
     QCOMPARE(session_->adapterDir(), dir);
 
+    QVERIFY(!page.chart()->legendNames().contains("Evaluation loss"));  // no eval split
+    QVERIFY(page.chart()->legendNames().contains("Training loss"));
+
     auto* resume = child<QPushButton>(&page, "resumeButton");
     QVERIFY(resume->isEnabled());
     QTest::mouseClick(resume, Qt::LeftButton);
@@ -284,6 +333,12 @@ class TestUiTrain : public QObject {
     QVERIFY2(waitUntilIdle(&page), qPrintable(logText(&page)));
     QCOMPARE(steps(&page), qMakePair(total, total));
     QVERIFY(child<QPlainTextEdit>(&page, "trainingLog")->toPlainText().contains("resuming from"));
+    // Resume adds to the log: the start of the run and its stop are still there.
+    QVERIFY2(logText(&page).contains("Training a new adapter in") && logText(&page).contains("Stopping"),
+             qPrintable(logText(&page)));
+    // Finished: nothing to resume, and (checkpoints only at the end) the stop's checkpoint is gone.
+    QVERIFY(!resume->isEnabled());
+    QVERIFY(!QFileInfo::exists(dir + "/checkpoint-" + QString::number(stopped_at)));
     QCOMPARE(countLogLines(dir), total);
     QCOMPARE(page.chart()->lossPointCount(), total);
     // The log has each step once, in order, across the stop.
@@ -316,6 +371,23 @@ class TestUiTrain : public QObject {
     QVERIFY2(waitUntilIdle(&page), qPrintable(logText(&page)));
     QCOMPARE(steps(&page), qMakePair(6, 6));
     QVERIFY(QFileInfo::exists(adapterDir("run-oom") + "/adapter_model.safetensors"));
+    // Periodic checkpoints stay, but the run is finished: Resume is not offered (it used to retrain
+    // from checkpoint-4 and overwrite the finished adapter), not here and not on reopening it.
+    QVERIFY(QFileInfo::exists(adapterDir("run-oom") + "/checkpoint-4"));
+    QVERIFY(!resume->isEnabled());
+    TrainPage reopened(session_.get());
+    child<QLineEdit>(&reopened, "adapterName")->setText("run-oom");
+    QCOMPARE(steps(&reopened), qMakePair(6, 6));
+    QVERIFY(!child<QPushButton>(&reopened, "resumeButton")->isEnabled());
+    QVERIFY(child<QPushButton>(&reopened, "startButton")->isEnabled());
+    // Start over it asks first, naming the folder, and does not offer to resume.
+    QTest::mouseClick(child<QPushButton>(&reopened, "startButton"), Qt::LeftButton);
+    auto* question = reopened.findChild<QMessageBox*>("overwriteQuestion");
+    QVERIFY(question && question->isVisible());
+    QVERIFY2(question->text().contains(QDir::toNativeSeparators(adapterDir("run-oom"))), qPrintable(question->text()));
+    QVERIFY(!question->findChild<QPushButton*>("resumeInsteadButton"));
+    question->button(QMessageBox::Cancel)->click();
+    QVERIFY(!reopened.isRunning());
   }
 
   void starting_over_an_existing_adapter_asks_first() {
@@ -421,6 +493,10 @@ class TestUiTrain : public QObject {
     QCOMPARE(child<QLineEdit>(&page, "datasetPath")->text(), dataset_path_);
     QVERIFY(child<QPushButton>(&page, "startButton")->isEnabled());
     QCOMPARE(page.panel()->outputDir(), adapterDir("demo-adapter"));
+    // The page itself says what to do next (the status bar message is soon replaced).
+    auto* hint = child<QLabel>(&page, "startHint");
+    QVERIFY(!hint->isHidden());
+    QVERIFY2(hint->text().contains("press Start training"), qPrintable(hint->text()));
   }
 
   void closing_during_training_stops_and_saves() {
@@ -455,6 +531,15 @@ class TestUiTrain : public QObject {
     QVERIFY(child<QLineEdit>(&page, "learningRate")->toolTip().contains(QString::fromUtf8("学习率")));
     child<QLineEdit>(&page, "adapterName")->setText("a.b");
     QVERIFY(child<QLabel>(&page, "startProblem")->text().contains(QString::fromUtf8("适配器名称")));
+    child<QLineEdit>(&page, "adapterName")->setText("ab");
+    child<QLineEdit>(&page, "datasetPath")->setText(tmp_.filePath("missing.jsonl"));
+    QVERIFY2(child<QLabel>(&page, "datasetPathHint")->text().contains(QString::fromUtf8("没有这个文件")),
+             qPrintable(child<QLabel>(&page, "datasetPathHint")->text()));
+    const lora::TrainingSettings demo =
+        lora::demo_training_settings(model_dir_.toStdString(), dataset_path_.toStdString(), "/somewhere/demo-adapter");
+    session_->suggestTrainingSettings(QString::fromStdString(lora::training_settings_to_json(demo)));
+    QVERIFY2(child<QLabel>(&page, "startHint")->text().contains(QString::fromUtf8("开始训练")),
+             qPrintable(child<QLabel>(&page, "startHint")->text()));
   }
 
   void cleanupTestCase() { QDir(ui::HyperparameterPanel::adaptersRoot()).removeRecursively(); }

@@ -4,435 +4,465 @@
 <context>
     <name>ui::HyperparameterPanel</name>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="80"/>
+        <location filename="../ui/hyperparameter_panel.cpp" line="+81"/>
         <source>Adapter</source>
         <translation>适配器</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="85"/>
+        <location line="+5"/>
         <source>e.g. my-first-lora</source>
         <translation>例如 my-first-lora</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="91"/>
+        <location line="+6"/>
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="93"/>
+        <location line="+2"/>
         <source>Saved in:</source>
         <translation>保存位置：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="101"/>
-        <location filename="../ui/hyperparameter_panel.cpp" line="524"/>
-        <location filename="../ui/hyperparameter_panel.cpp" line="538"/>
+        <location line="+8"/>
+        <location line="+468"/>
+        <location line="+14"/>
         <source>An adapter name cannot contain any of: %1</source>
         <translation>适配器名称不能包含以下任何字符：%1</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="107"/>
+        <location line="-476"/>
         <source>Model and data</source>
         <translation>模型与数据</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="115"/>
+        <location line="+8"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="122"/>
+        <location line="+7"/>
         <source>Base model:</source>
         <translation>基础模型：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="123"/>
+        <location line="+3"/>
         <source>Dataset:</source>
         <translation>数据集：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="128"/>
+        <location line="+7"/>
         <source>Data format:</source>
         <translation>数据格式：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="132"/>
+        <location line="+4"/>
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="133"/>
+        <location line="+1"/>
         <source>Cutoff length:</source>
         <translation>截断长度：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="139"/>
+        <location line="+6"/>
         <source>none</source>
         <translation>不划分</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="140"/>
+        <location line="+1"/>
         <source>Evaluation split:</source>
         <translation>验证集比例：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="144"/>
+        <location line="+4"/>
         <source>LoRA</source>
         <translation>LoRA</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="158"/>
+        <location line="+14"/>
         <source>all linear</source>
         <translation>全部线性层</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="161"/>
+        <location line="+3"/>
         <source>Target modules:</source>
         <translation>目标模块：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="165"/>
+        <location line="+4"/>
         <source>LoRA rank:</source>
         <translation>LoRA 秩（Rank）：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="170"/>
+        <location line="+5"/>
         <source>LoRA alpha:</source>
         <translation>LoRA Alpha：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="176"/>
+        <location line="+6"/>
         <source>LoRA dropout:</source>
         <translation>LoRA Dropout：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="180"/>
+        <location line="+4"/>
         <source>Training schedule</source>
         <translation>训练计划</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="185"/>
+        <location line="+5"/>
         <source>Epochs:</source>
         <translation>训练轮数：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="189"/>
+        <location line="+4"/>
         <source>from epochs</source>
         <translation>按轮数计算</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="190"/>
+        <location line="+1"/>
         <source>Max steps:</source>
         <translation>最大步数：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="195"/>
+        <location line="+5"/>
         <source>Learning rate:</source>
         <translation>学习率：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="199"/>
+        <location line="+4"/>
         <source>Linear decay</source>
         <translation>线性衰减</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="200"/>
+        <location line="+1"/>
         <source>Constant</source>
         <translation>常数</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="201"/>
+        <location line="+1"/>
         <source>Constant after warmup</source>
         <translation>预热后保持常数</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="202"/>
+        <location line="+1"/>
         <source>Cosine annealing</source>
         <translation>余弦退火</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="203"/>
+        <location line="+1"/>
         <source>Cosine with restarts</source>
         <translation>带重启的余弦退火</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="204"/>
+        <location line="+1"/>
         <source>Polynomial decay</source>
         <translation>多项式衰减</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="205"/>
+        <location line="+1"/>
         <source>Inverse square root</source>
         <translation>逆平方根衰减</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="213"/>
+        <location line="+8"/>
         <source>LR scheduler:</source>
         <translation>学习率调度器：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="217"/>
+        <location line="+4"/>
         <source>Warmup steps:</source>
         <translation>预热步数：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="221"/>
+        <location line="+4"/>
         <source>Micro-batch size:</source>
         <translation>微批大小：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="225"/>
+        <location line="+4"/>
         <source>Batch size:</source>
         <translation>批大小：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="231"/>
+        <location line="+6"/>
         <source>Evaluation, saving and stopping</source>
         <translation>评估、保存与停止</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="236"/>
+        <location line="+5"/>
         <source>at the end</source>
         <translation>仅在结束时</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="237"/>
-        <location filename="../ui/hyperparameter_panel.cpp" line="243"/>
+        <location line="+1"/>
+        <location line="+6"/>
         <source> steps</source>
         <translation> 步</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="238"/>
+        <location line="-5"/>
         <source>Evaluate every:</source>
         <translation>评估间隔：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="242"/>
+        <location line="+4"/>
         <source>only at the end</source>
         <translation>仅在结束时</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="244"/>
+        <location line="+2"/>
         <source>Save checkpoint every:</source>
         <translation>检查点保存间隔：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="250"/>
+        <location line="+6"/>
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="251"/>
+        <location line="+1"/>
         <source>Stop at loss:</source>
         <translation>损失低于此值时停止：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="255"/>
+        <location line="+4"/>
         <source>Seed:</source>
         <translation>随机种子：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="259"/>
+        <location line="+4"/>
         <source>Compute</source>
         <translation>计算</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="263"/>
+        <location line="+4"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="264"/>
+        <location line="+1"/>
         <source>bfloat16</source>
         <translation>bfloat16</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="265"/>
+        <location line="+1"/>
         <source>float32</source>
         <translation>float32</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="266"/>
+        <location line="+1"/>
         <source>Precision:</source>
         <translation>精度：</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="267"/>
+        <location line="+1"/>
         <source>Gradient checkpointing</source>
         <translation>梯度检查点</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="306"/>
+        <location line="+39"/>
         <source>The name of the adapter you are training. It becomes the folder the adapter is saved in, so it cannot contain a &apos;.&apos; or a path separator. Pick something that says what it learned, e.g. &quot;support-answers-v2&quot;.</source>
         <translation>正在训练的适配器的名称。它会成为保存适配器的文件夹名，因此不能包含英文句点（.）或路径分隔符。建议取一个能说明它学到了什么的名字，例如“support-answers-v2”。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="310"/>
+        <location line="+4"/>
         <source>The Hugging Face model folder the adapter is trained on. The adapter only works with this base model (or one with the same architecture and size). Defaults to the model loaded on the Models page.</source>
         <translation>用来训练适配器的 Hugging Face 模型文件夹。训练出的适配器只能用于这个基础模型（或结构和规模完全相同的模型）。默认使用“模型”页中已加载的模型。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="313"/>
+        <location line="+3"/>
         <source>The training data: a JSON or JSONL file of records (alpaca-format: instruction, optional input, output), or a plain text file for raw-text training. Preview it on the Dataset page first.</source>
         <translation>训练数据：由记录组成的 JSON 或 JSONL 文件（alpaca-format：instruction、可选的 input、output），或用于原始文本训练的纯文本文件。建议先在“数据集”页预览。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="316"/>
+        <location line="+3"/>
         <source>How each record is turned into a prompt and an answer. alpaca-format uses the instruction/input/output fields; chat writes each record as a user/assistant exchange in the model&apos;s chat format. You can also type the path of a format file.</source>
         <translation>每条记录如何转换成提示词和回答。alpaca-format 使用 instruction/input/output 字段；chat 会按模型的对话格式把每条记录写成一轮用户/助手对话。也可以直接输入格式文件的路径。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="320"/>
+        <location line="+4"/>
         <source>The longest example, in tokens, the model is trained on; longer ones are cut at the end. Longer cutoffs need more memory and time. Choose it so that most records fit (the Dataset page&apos;s histogram shows how many would be cut).</source>
         <translation>训练样本的最大长度（token 数），超出部分会从末尾截断。截断长度越大，需要的显存/内存和时间越多。应让大多数记录都能放下（“数据集”页的直方图会显示有多少条会被截断）。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="324"/>
+        <location line="+4"/>
         <source>The share of the records held out to measure the evaluation loss (0.1 = 10%). The model never trains on them, so the evaluation loss shows whether it learns things that carry over to new questions. With a small dataset, 0.05-0.1 or none.</source>
         <translation>留出用于计算验证损失的记录比例（0.1 即 10%）。模型不会在这些记录上训练，因此验证损失能反映它学到的东西能否推广到新问题。数据集较小时，可设为 0.05-0.1 或不划分。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="328"/>
+        <location line="+4"/>
         <source>The weight matrices of the model that get a LoRA adapter. q and v (the attention&apos;s query and value projections) are the usual default and are enough for most tasks. Adding k, o and the MLP layers (gate, up, down) gives the adapter more capacity and can improve the results, but training uses more memory and time, and overfitting (good on the training data only) gets more likely.</source>
         <translation>为模型中哪些权重矩阵添加 LoRA 适配器。q 和 v（注意力中的查询和值投影）是常用的默认选择，对大多数任务已经足够。再加上 k、o 以及 MLP 层（gate、up、down）能增加适配器的容量、可能改善效果，但训练会占用更多显存和时间，也更容易过拟合（只在训练数据上表现好）。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="334"/>
+        <location line="+6"/>
         <source>Put an adapter on every linear layer of every block (q, k, v, o, gate, up and down). The most capacity, and the slowest and most memory-hungry choice.</source>
         <translation>为每个模块中的所有线性层（q、k、v、o、gate、up 和 down）添加适配器。容量最大，但也最慢、最占显存。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="337"/>
+        <location line="+3"/>
         <source>The rank r of the low-rank update: how much the adapter can change. Higher ranks can learn more complex things, but make a bigger file, need more memory and overfit small datasets more easily. For simple tasks or little data 4-8 is enough; for demanding tasks (subtle meaning, a specialist domain, lots of data) 64-256 or more. Larger base models tolerate larger ranks.</source>
         <translation>低秩更新的秩 r，决定适配器能改变多少。秩越高，能学到的模式越复杂，但文件更大、需要更多显存，在小数据集上也更容易过拟合。简单任务或数据量少时 4-8 就够了；复杂任务（细微的语义、专业领域、大量数据）可用 64-256 甚至更高。基础模型越大，能承受的秩也越大。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="342"/>
+        <location line="+5"/>
         <source>LoRA alpha scales the adapter&apos;s effect (the update is multiplied by alpha / rank). Usually twice the rank. Higher values make the adapter adapt more strongly to the new task but pull the model further from what it knew, with more risk of overfitting on limited data; lower values change the base model more gently. When it is exactly twice the rank it follows the rank as you change it.</source>
         <translation>LoRA Alpha 控制适配器的影响力（更新量乘以 alpha / rank），通常设为秩的两倍。值越高，对新任务的适应越强，但对基础模型的改变也越大，数据有限时更容易过拟合；值越低，对基础模型的改动越温和。当它正好是秩的两倍时，修改秩会自动随之调整。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="347"/>
+        <location line="+5"/>
         <source>The chance that the adapter&apos;s input is zeroed for a token during training, which helps against overfitting. 0.05-0.1 is typical; use 0 when the adapter should learn the data by heart.</source>
         <translation>训练时随机将适配器输入置零的概率，有助于防止过拟合。常用 0.05-0.1；如果希望适配器把数据完全记住，可设为 0。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="350"/>
+        <location line="+3"/>
         <source>How many times the training goes through the whole dataset. More epochs let the model learn the data more precisely but can make it overfit: fine on the training data, worse on new questions. Start with 2-3 and adjust by testing the result in Chat.</source>
         <translation>训练遍历整个数据集的次数。轮数越多，模型从数据中学得越精确，但也可能过拟合：在训练数据上表现好，遇到新问题反而变差。可以先用 2-3 轮，再到“对话”页测试效果后调整。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="354"/>
+        <location line="+4"/>
         <source>Stop after this many optimizer steps instead of counting epochs. Leave it at &quot;from epochs&quot; unless you want a short trial run.</source>
         <translation>达到这个优化步数后停止，而不按轮数计算。除非想做一次简短的试跑，否则保持“按轮数计算”即可。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="357"/>
+        <location line="+3"/>
         <source>How big a step each update takes. Too high and the loss jumps about or blows up; too low and training crawls. 3e-4 (0.0003) is a good start for LoRA; sensible values lie between 1e-6 and 1e-2. Balance it with the epochs: a high rate with few epochs is fast but rough, a low rate with more epochs is slower but better.</source>
         <translation>每次更新迈出的步子有多大。太大时损失会来回震荡甚至发散；太小时训练进展缓慢。LoRA 通常从 3e-4（0.0003）开始，合理范围在 1e-6 到 1e-2 之间。需要和轮数搭配：高学习率 + 少轮数 = 很快但质量较粗糙，低学习率 + 多轮数 = 较慢但质量更好。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="362"/>
+        <location line="+5"/>
         <source>How the learning rate changes during training. Linear decay (the default) lowers it steadily to 0; cosine annealing lowers it along a cosine curve. Both are simple and work well. Constant keeps it fixed; inverse square root and polynomial decay give steadier convergence on large datasets and long runs.</source>
         <translation>训练过程中学习率如何变化。线性衰减（默认）让学习率匀速降到 0；余弦退火沿余弦曲线降低。两者都简单有效、最常用。常数保持学习率不变；逆平方根衰减和多项式衰减在大规模数据或长时间训练时收敛更稳定。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="367"/>
+        <location line="+5"/>
         <source>Steps at the start in which the learning rate rises from 0 to its full value, so the first, noisiest updates do not throw the adapter off. A few percent of the total steps; 0 is fine for short runs.</source>
         <translation>训练开始时学习率从 0 逐步升到设定值的步数，避免最初噪声最大的几次更新把适配器带偏。一般取总步数的百分之几；短时间训练设为 0 也可以。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="371"/>
+        <location line="+4"/>
         <source>Examples computed at once. It decides the memory used: lower it when you run out of memory. It does not change what the model learns as long as the batch size stays the same.</source>
         <translation>一次同时计算的样本数，决定了显存/内存占用：内存不足时调小它。只要批大小不变，它不会改变模型学到的内容。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="374"/>
+        <location line="+3"/>
         <source>Examples per optimizer step. Must be a multiple of the micro-batch size: the micro-batches are accumulated until the batch is complete. Bigger batches give smoother, slower progress per example; with a small dataset keep it small so there are enough steps.</source>
         <translation>每个优化步使用的样本数，必须是微批大小的整数倍：多个微批的梯度会累积成一个完整的批。批越大，训练越平稳，但按样本计进展越慢；数据集较小时应设小一些，以保证有足够的步数。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="378"/>
+        <location line="+4"/>
         <source>Compute the evaluation loss every this many steps (needs an evaluation split). If the evaluation loss rises while the training loss keeps falling, the model is overfitting: use fewer epochs or a lower rank.</source>
         <translation>每隔这么多步计算一次验证损失（需要先划分验证集）。如果训练损失持续下降而验证损失上升，说明模型在过拟合：请减少轮数或降低秩。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="382"/>
+        <location line="+4"/>
         <source>Save a checkpoint every this many steps, so an interrupted run can be resumed and an earlier state kept. Stopping always saves.</source>
         <translation>每隔这么多步保存一个检查点，便于中断后继续训练，也能保留较早的状态。手动停止时总会保存。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="385"/>
+        <location line="+3"/>
         <source>End training as soon as the training loss falls below this value, to avoid training longer than needed. Off by default.</source>
         <translation>训练损失一旦低于这个值就结束训练，避免训练过久。默认关闭。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="388"/>
+        <location line="+3"/>
         <source>Seeds the adapter&apos;s initial weights, the order of the data and dropout. The same seed and settings give the same adapter; change it to see how much a result depends on chance.</source>
         <translation>决定适配器的初始权重、数据顺序和 Dropout 的随机种子。相同的种子和设置会得到相同的适配器；换一个种子可以看出结果受随机性影响有多大。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="391"/>
+        <location line="+3"/>
         <source>The number format of the computation. Automatic uses bfloat16 where the hardware supports it (recent GPUs, CPUs with AVX-512 BF16), else float32. bfloat16 halves memory and is faster; float32 is the most exact and the safest when the loss becomes NaN.</source>
         <translation>计算使用的数值格式。“自动”会在硬件支持时使用 bfloat16（较新的 GPU、支持 AVX-512 BF16 的 CPU），否则使用 float32。bfloat16 内存减半、速度更快；float32 最精确，损失出现 NaN 时最稳妥。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="395"/>
+        <location line="+4"/>
         <source>Recompute activations during the backward pass instead of keeping them: much less memory for long cutoffs or big models, about a third slower.</source>
         <translation>反向传播时重新计算激活值而不是一直保存它们：截断长度较长或模型较大时能大幅节省内存，但速度约慢三分之一。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="411"/>
+        <location line="+16"/>
         <source>Choose the base model folder</source>
         <translation>选择基础模型文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="416"/>
+        <location line="+5"/>
         <source>Choose the training data</source>
         <translation>选择训练数据</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="417"/>
+        <location line="+1"/>
         <source>Datasets (*.json *.jsonl *.txt);;All files (*)</source>
         <translation>数据集 (*.json *.jsonl *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="512"/>
+        <location line="+100"/>
+        <source>%1: no such folder.</source>
+        <translation>%1：没有这个文件夹。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>%1 holds neither tokenizer.json nor tokenizer.model: choose a folder with the model&apos;s tokenizer.</source>
+        <translation>%1 中既没有 tokenizer.json 也没有 tokenizer.model：请选择带有该模型分词器的文件夹。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Not a model folder this app can load: %1</source>
+        <translation>不是本应用能加载的模型文件夹：%1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1: no such file.</source>
+        <translation>%1：没有这个文件。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 is a folder: choose the dataset file itself.</source>
+        <translation>%1 是一个文件夹：请选择数据集文件本身。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 cannot be read.</source>
+        <translation>%1 无法读取。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>The batch size must be a multiple of the micro-batch size %1 (e.g. %2 or %3).</source>
         <translation>批大小必须是微批大小 %1 的整数倍（例如 %2 或 %3）。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="530"/>
+        <location line="+18"/>
         <source>(enter a name)</source>
         <translation>（请输入名称）</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="535"/>
+        <location line="+5"/>
         <source>Enter a name for the adapter.</source>
         <translation>请输入适配器名称。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="539"/>
+        <location line="+4"/>
         <source>Choose the base model (load one on the Models page or browse).</source>
         <translation>请选择基础模型（在“模型”页加载，或点击“浏览”）。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="540"/>
+        <location line="+2"/>
         <source>Choose the training data.</source>
         <translation>请选择训练数据。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="544"/>
+        <location line="+5"/>
         <source>Choose at least one target module.</source>
         <translation>请至少选择一个目标模块。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="547"/>
+        <location line="+3"/>
         <source>The learning rate must be a number above 0 and at most 1, e.g. 3e-4.</source>
         <translation>学习率必须是大于 0 且不超过 1 的数，例如 3e-4。</translation>
     </message>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="549"/>
+        <location line="+2"/>
         <source>Choose the data format.</source>
         <translation>请选择数据格式。</translation>
     </message>
@@ -440,68 +470,68 @@
 <context>
     <name>ui::LossChart</name>
     <message>
-        <location filename="../ui/loss_chart.cpp" line="30"/>
+        <location filename="../ui/loss_chart.cpp" line="+30"/>
         <source>Step</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../ui/loss_chart.cpp" line="31"/>
+        <location line="+1"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../ui/loss_chart.cpp" line="33"/>
-        <location filename="../ui/loss_chart.cpp" line="50"/>
+        <location line="+2"/>
+        <location line="+18"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location filename="../ui/loss_chart.cpp" line="40"/>
+        <location line="-11"/>
         <source>Training loss</source>
         <translation>训练损失</translation>
     </message>
     <message>
-        <location filename="../ui/loss_chart.cpp" line="43"/>
+        <location line="+3"/>
         <source>Smoothed loss</source>
         <translation>平滑损失</translation>
     </message>
     <message>
-        <location filename="../ui/loss_chart.cpp" line="46"/>
+        <location line="+3"/>
         <source>Evaluation loss</source>
         <translation>验证损失</translation>
     </message>
     <message>
-        <location filename="../ui/loss_chart.cpp" line="61"/>
+        <location line="+16"/>
         <source>Logarithmic loss axis</source>
         <translation>损失轴使用对数刻度</translation>
     </message>
     <message>
-        <location filename="../ui/loss_chart.cpp" line="63"/>
+        <location line="+2"/>
         <source>Show the loss on a log scale: late, small improvements become visible.</source>
         <translation>用对数刻度显示损失：后期的微小下降也能看清。</translation>
     </message>
     <message>
-        <location filename="../ui/loss_chart.cpp" line="64"/>
+        <location line="+1"/>
         <source>Fit view</source>
         <translation>显示全部</translation>
     </message>
     <message>
-        <location filename="../ui/loss_chart.cpp" line="66"/>
+        <location line="+2"/>
         <source>Show all points again and follow new ones (wheel zooms, dragging pans).</source>
         <translation>重新显示全部数据点并跟随新数据（滚轮缩放，拖动平移）。</translation>
     </message>
     <message>
-        <location filename="../ui/loss_chart.cpp" line="67"/>
+        <location line="+1"/>
         <source>Save as PNG…</source>
         <translation>另存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../ui/loss_chart.cpp" line="78"/>
+        <location line="+11"/>
         <source>Save the chart</source>
         <translation>保存图表</translation>
     </message>
     <message>
-        <location filename="../ui/loss_chart.cpp" line="78"/>
+        <location line="+0"/>
         <source>PNG images (*.png)</source>
         <translation>PNG 图片 (*.png)</translation>
     </message>
@@ -509,412 +539,420 @@
 <context>
     <name>ui::TrainPage</name>
     <message>
-        <location filename="../ui/train_page.cpp" line="56"/>
+        <location filename="../ui/train_page.cpp" line="+56"/>
         <source>%1: cannot be read (%2)</source>
         <translation>%1：无法读取（%2）</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="114"/>
+        <location line="+58"/>
         <source>Load preset…</source>
         <translation>加载预设…</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="116"/>
+        <location line="+2"/>
         <source>Fill the panel from a parameters file (training_parameters.json format).</source>
         <translation>从参数文件（training_parameters.json 格式）填充面板。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="117"/>
+        <location line="+1"/>
         <source>Save preset…</source>
         <translation>保存预设…</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="119"/>
+        <location line="+2"/>
         <source>Save these parameters as a JSON file to reuse them later.</source>
         <translation>将这些参数保存为 JSON 文件，以便日后复用。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="120"/>
+        <location line="+1"/>
         <source>Copy parameters from…</source>
         <translation>导入已有参数…</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="122"/>
+        <location line="+2"/>
         <source>Use the parameters an earlier adapter was trained with (its training_parameters.json). The base model and dataset chosen here stay.</source>
         <translation>使用之前某个适配器的训练参数（其 training_parameters.json）。这里已选的基础模型和数据集保持不变。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="134"/>
+        <location line="+12"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="137"/>
+        <location line="+3"/>
         <source>Train a new adapter with these parameters into the folder shown under its name.</source>
         <translation>用这些参数训练一个新适配器，保存到名称下方显示的文件夹。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="138"/>
+        <location line="+1"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="140"/>
+        <location line="+2"/>
         <source>Stop after the current step. The adapter trained so far is saved and the run can be resumed.</source>
         <translation>在当前这一步完成后停止。已训练的适配器会被保存，之后可以继续训练。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="141"/>
-        <location filename="../ui/train_page.cpp" line="457"/>
+        <location line="+1"/>
+        <location line="+333"/>
         <source>Resume</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="143"/>
+        <location line="-331"/>
+        <location line="+251"/>
         <source>Continue the run in the adapter&apos;s folder from its newest checkpoint, with the parameters it was started with.</source>
         <translation>从适配器文件夹中最新的检查点继续这次训练，沿用开始时的参数。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="145"/>
+        <location line="-249"/>
         <source>Open run…</source>
         <translation>打开训练记录…</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="147"/>
+        <location line="+2"/>
         <source>Show the chart and numbers of a finished or interrupted run from its adapter folder.</source>
         <translation>从适配器文件夹中显示已完成或中断的训练的图表和数据。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="164"/>
+        <location line="+22"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="172"/>
+        <location line="+8"/>
         <source>State:</source>
         <translation>状态：</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="173"/>
+        <location line="+1"/>
         <source>Step:</source>
         <translation>步数：</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="174"/>
+        <location line="+1"/>
         <source>Epoch:</source>
         <translation>轮次：</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="175"/>
+        <location line="+1"/>
         <source>Tokens/s:</source>
         <translation>Token/秒：</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="176"/>
+        <location line="+1"/>
         <source>Elapsed:</source>
         <translation>已用时间：</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="177"/>
+        <location line="+1"/>
         <source>Remaining:</source>
         <translation>剩余时间：</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="178"/>
+        <location line="+1"/>
         <source>Memory:</source>
         <translation>内存：</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="179"/>
+        <location line="+1"/>
         <source>Idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="187"/>
+        <location line="+356"/>
+        <location line="+134"/>
         <source>%v / %m steps</source>
         <translation>%v / %m 步</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="193"/>
+        <location line="-478"/>
         <source>Messages of the training run appear here.</source>
         <translation>训练过程中的消息显示在这里。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="204"/>
+        <location line="+11"/>
         <source>Open a training run (adapter folder)</source>
         <translation>打开训练记录（适配器文件夹）</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="209"/>
+        <location line="+5"/>
         <source>Save the parameters</source>
         <translation>保存参数</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="211"/>
+        <location line="+2"/>
         <source>Parameters (*.json)</source>
         <translation>参数文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="215"/>
+        <location line="+4"/>
         <source>Load parameters</source>
         <translation>加载参数</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="216"/>
+        <location line="+1"/>
         <source>Parameters (*.json);;All files (*)</source>
         <translation>参数文件 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="220"/>
+        <location line="+4"/>
         <source>Copy the parameters of an adapter</source>
         <translation>复制适配器的参数</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="271"/>
+        <location line="+51"/>
         <source>Suggested training settings were not applied: a run is going.</source>
         <translation>建议的训练设置未应用：正在训练中。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="280"/>
-        <source>Training settings applied.</source>
-        <translation>已应用训练设置。</translation>
-    </message>
-    <message>
-        <location filename="../ui/train_page.cpp" line="281"/>
+        <location line="+9"/>
+        <location line="+1"/>
         <source>Training settings applied: check them and press Start training.</source>
         <translation>已应用训练设置：请检查后点击“开始训练”。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="283"/>
+        <location line="+2"/>
+        <source>The settings are filled in: press Start training to train the adapter.</source>
+        <translation>设置已填好：点击“开始训练”来训练适配器。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Suggested settings</source>
         <translation>建议的设置</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="315"/>
+        <location line="+32"/>
         <source>Load preset</source>
         <translation>加载预设</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="319"/>
+        <location line="+4"/>
         <source>Parameters loaded from %1.</source>
         <translation>已从 %1 加载参数。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="327"/>
+        <location line="+8"/>
         <source>%1 holds no training_parameters.json: it was not trained here, so its parameters are unknown.</source>
         <translation>%1 中没有 training_parameters.json：它不是在这里训练的，参数未知。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="330"/>
+        <location line="+3"/>
         <source>Parameters copied from %1.</source>
         <translation>已从 %1 复制参数。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="333"/>
+        <location line="+3"/>
         <source>Copy parameters</source>
         <translation>复制参数</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="346"/>
+        <location line="+13"/>
         <source>Save preset</source>
         <translation>保存预设</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="350"/>
+        <location line="+4"/>
         <source>Parameters saved to %1.</source>
         <translation>参数已保存到 %1。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="403"/>
+        <location line="+37"/>
+        <source>This run finished: there is nothing to resume. Start trains a new adapter.</source>
+        <translation>此次训练已完成，没有可继续的内容。点击“开始训练”会训练一个新的适配器。</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>Adapter exists</source>
         <translation>适配器已存在</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="405"/>
+        <location line="+2"/>
         <source>%1 already holds an adapter. Overwrite it with a new run?</source>
         <translation>%1 中已有一个适配器。要用新的训练覆盖它吗？</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="407"/>
+        <location line="+2"/>
         <source>%1 holds an unfinished run. Start over and overwrite it?</source>
         <translation>%1 中有一次未完成的训练。要重新开始并覆盖它吗？</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="412"/>
-        <location filename="../ui/train_page.cpp" line="426"/>
+        <location line="+5"/>
+        <location line="+14"/>
         <source>Overwrite</source>
         <translation>覆盖</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="416"/>
+        <location line="-10"/>
         <source>Resume it</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="426"/>
+        <location line="+10"/>
         <source>%1 cannot be removed.</source>
         <translation>无法删除 %1。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="467"/>
+        <location line="+45"/>
         <source>Stopping after this step…</source>
         <translation>将在这一步完成后停止…</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="468"/>
+        <location line="+1"/>
         <source>Stopping: the adapter trained so far will be saved.</source>
         <translation>正在停止：已训练的适配器将被保存。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="482"/>
+        <location line="+17"/>
         <source>Resuming the run in %1.</source>
         <translation>正在继续 %1 中的训练。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="483"/>
+        <location line="+1"/>
         <source>Training a new adapter in %1.</source>
         <translation>正在 %1 中训练新的适配器。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="497"/>
+        <location line="+14"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="499"/>
+        <location line="+2"/>
         <source>Training %1…</source>
         <translation>正在训练 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="510"/>
+        <location line="+11"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="510"/>
+        <location line="+0"/>
         <source>Tokenizing the dataset…</source>
         <translation>正在对数据集分词…</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="511"/>
+        <location line="+1"/>
         <source>Training</source>
         <translation>训练中</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="511"/>
+        <location line="+0"/>
         <source>Evaluating…</source>
         <translation>正在评估…</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="512"/>
+        <location line="+1"/>
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="512"/>
+        <location line="+0"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="522"/>
-        <location filename="../ui/train_page.cpp" line="553"/>
-        <location filename="../ui/train_page.cpp" line="647"/>
+        <location line="+12"/>
+        <location line="+33"/>
+        <location line="+100"/>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="529"/>
+        <location line="-126"/>
         <source>Step %1: evaluation loss %2</source>
         <translation>第 %1 步：验证损失 %2</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="547"/>
+        <location line="+18"/>
         <source>Training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="548"/>
+        <location line="+1"/>
         <source>Training reached the target loss</source>
         <translation>训练已达到目标损失</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="549"/>
+        <location line="+1"/>
         <source>Training stopped; the adapter so far is saved</source>
         <translation>训练已停止，已保存目前的适配器</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="550"/>
-        <location filename="../ui/train_page.cpp" line="560"/>
+        <location line="+1"/>
+        <location line="+12"/>
         <source>Training diverged</source>
         <translation>训练发散</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="559"/>
+        <location line="-1"/>
         <source>%1: %2 steps, last loss %3.</source>
         <translation>%1：共 %2 步，最后损失 %3。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="568"/>
+        <location line="+9"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="571"/>
+        <location line="+3"/>
         <source>Training could not run: %1</source>
         <translation>无法进行训练：%1</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="572"/>
+        <location line="+1"/>
         <source>Training could not run</source>
         <translation>无法进行训练</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="589"/>
+        <location line="+17"/>
         <source>A run is going: stop it before opening another.</source>
         <translation>正在训练中：请先停止，再打开其他训练记录。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="591"/>
+        <location line="+2"/>
         <source>%1 holds no training_log.jsonl: it is not a run trained here.</source>
         <translation>%1 中没有 training_log.jsonl：它不是在这里训练的。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="593"/>
+        <location line="+2"/>
         <source>Open run</source>
         <translation>打开训练记录</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="603"/>
+        <location line="+10"/>
         <source>Opened the run in %1: %2 logged steps.</source>
         <translation>已打开 %1 中的训练记录：共记录 %2 步。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="642"/>
+        <location line="+42"/>
         <source>No steps logged</source>
         <translation>没有记录任何步</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="646"/>
+        <location line="+7"/>
         <source>Finished run</source>
         <translation>已完成的训练</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="646"/>
+        <location line="+0"/>
         <source>Interrupted run</source>
         <translation>已中断的训练</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="659"/>
+        <location line="+21"/>
         <source>Training is running</source>
         <translation>正在训练</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="660"/>
+        <location line="+1"/>
         <source>Stop training and quit? The adapter trained so far is saved and the run can be resumed later.</source>
         <translation>停止训练并退出吗？已训练的适配器会被保存，以后可以继续训练。</translation>
     </message>
     <message>
-        <location filename="../ui/train_page.cpp" line="668"/>
+        <location line="+8"/>
         <source>Stopping training and saving the adapter…</source>
         <translation>正在停止训练并保存适配器…</translation>
     </message>

@@ -23,6 +23,7 @@
 #include <limits>
 
 #include "error.h"
+#include "model_info.h"
 #include "engine_messages.h"
 #include "hyperparameter_validators.h"
 #include "lr_schedule.h"
@@ -120,7 +121,11 @@ void HyperparameterPanel::buildLayout() {
     return row;
   };
   data_form->addRow(tr("Base model:"), pathRow(model_dir_, "modelDir", "browseModel", &HyperparameterPanel::browseModel));
+  model_hint_ = makeHintLabel(data_group, "modelDirHint");
+  data_form->addRow(QString(), model_hint_);
   data_form->addRow(tr("Dataset:"), pathRow(dataset_path_, "datasetPath", "browseDataset", &HyperparameterPanel::browseDataset));
+  dataset_hint_ = makeHintLabel(data_group, "datasetPathHint");
+  data_form->addRow(QString(), dataset_hint_);
   format_ = new QComboBox(data_group);
   format_->setObjectName("format");
   format_->setEditable(true);
@@ -505,7 +510,48 @@ void HyperparameterPanel::setSettings(const lora::TrainingSettings& s) {
   emit changed();
 }
 
+void HyperparameterPanel::checkModelAndData() {
+  // Checked as the path is typed or chosen, not only when Start finds out: an empty folder or a
+  // file that is not there is named next to its field.
+  const QString model = model_dir_->text().trimmed();
+  if (model != checked_model_dir_) {
+    checked_model_dir_ = model;
+    model_problem_.clear();
+    if (model.isEmpty()) {
+    } else if (!QFileInfo(model).isDir()) {
+      model_problem_ = tr("%1: no such folder.").arg(QDir::toNativeSeparators(model));
+    } else {
+      try {
+        const lora::ModelInfo info = lora::read_model_info(model.toStdString());
+        if (info.tokenizer.empty())
+          model_problem_ = tr("%1 holds neither tokenizer.json nor tokenizer.model: choose a folder with the "
+                              "model's tokenizer.")
+                               .arg(QDir::toNativeSeparators(model));
+      } catch (const std::exception& e) {
+        model_problem_ = tr("Not a model folder this app can load: %1").arg(engineMessage(e));
+      }
+    }
+  }
+  const QString dataset = dataset_path_->text().trimmed();
+  dataset_problem_.clear();
+  if (!dataset.isEmpty()) {
+    const QFileInfo info(dataset);
+    if (!info.exists())
+      dataset_problem_ = tr("%1: no such file.").arg(QDir::toNativeSeparators(dataset));
+    else if (!info.isFile())
+      dataset_problem_ = tr("%1 is a folder: choose the dataset file itself.")
+                             .arg(QDir::toNativeSeparators(dataset));
+    else if (!info.isReadable())
+      dataset_problem_ = tr("%1 cannot be read.").arg(QDir::toNativeSeparators(dataset));
+  }
+  model_hint_->setText(model_problem_);
+  model_hint_->setVisible(!model_problem_.isEmpty());
+  dataset_hint_->setText(dataset_problem_);
+  dataset_hint_->setVisible(!dataset_problem_.isEmpty());
+}
+
 void HyperparameterPanel::updateInlineHints() {
+  checkModelAndData();
   const int micro = micro_batch_->value(), batch = batch_size_->value();
   if (batch % micro != 0) {
     const int lower = std::max(micro, batch / micro * micro);
@@ -537,7 +583,9 @@ QString HyperparameterPanel::problem() const {
     if (AdapterNameValidator::isForbiddenCharacter(c))
       return tr("An adapter name cannot contain any of: %1").arg(AdapterNameValidator::forbiddenCharacters());
   if (model_dir_->text().trimmed().isEmpty()) return tr("Choose the base model (load one on the Models page or browse).");
+  if (!model_problem_.isEmpty()) return model_problem_;
   if (dataset_path_->text().trimmed().isEmpty()) return tr("Choose the training data.");
+  if (!dataset_problem_.isEmpty()) return dataset_problem_;
   if (!all_linear_->isChecked()) {
     bool any = false;
     for (QCheckBox* box : target_boxes_) any = any || box->isChecked();

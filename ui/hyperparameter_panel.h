@@ -50,6 +50,7 @@ class HyperparameterPanel : public QWidget {
   void buildLayout();
   void addTooltips();
   void updateInlineHints();
+  void checkModelAndData();  // the reasons the model folder or dataset file cannot be used, shown inline
   void updateTargetBoxes();
   void onRankChanged(int rank);
   void browseModel();
@@ -65,6 +66,10 @@ class HyperparameterPanel : public QWidget {
   QLabel* output_dir_label_ = nullptr;
   QLineEdit* model_dir_ = nullptr;
   QLineEdit* dataset_path_ = nullptr;
+  QLabel* model_hint_ = nullptr;
+  QLabel* dataset_hint_ = nullptr;
+  QString checked_model_dir_, model_problem_;  // read_model_info is not repeated for an unchanged path
+  QString dataset_problem_;
   QComboBox* format_ = nullptr;
   QCheckBox* all_linear_ = nullptr;
   QList<QCheckBox*> target_boxes_;

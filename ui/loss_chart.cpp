@@ -46,6 +46,7 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent) {
   eval->setName(tr("Evaluation loss"));
   eval->setPen(QPen(QColor(214, 39, 40), 1.5));
   eval->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(214, 39, 40), 7));
+  eval->removeFromLegend();  // listed once a run has evaluation points: without an eval split there are none
   auto* lr = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
   lr->setName(tr("Learning rate"));
   lr->setPen(QPen(QColor(44, 160, 44), 1.2, Qt::DashLine));
@@ -82,6 +83,7 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent) {
 
 void LossChart::clear() {
   for (int i = 0; i < plot_->graphCount(); ++i) plot_->graph(i)->data()->clear();
+  plot_->graph(kEval)->removeFromLegend();
   ema_ = 0;
   ema_count_ = 0;
   follow_ = true;
@@ -102,6 +104,8 @@ void LossChart::addEntries(const std::vector<lora::TrainingLogEntry>& entries) {
     }
     if (e.eval_loss && std::isfinite(*e.eval_loss)) plot_->graph(kEval)->addData(step, *e.eval_loss);
   }
+  QCPGraph* eval = plot_->graph(kEval);
+  if (eval->dataCount() > 0 && !plot_->legend->hasItemWithPlottable(eval)) eval->addToLegend();
   if (follow_) {
     plot_->rescaleAxes();
     plot_->yAxis->scaleRange(1.08, plot_->yAxis->range().center());
@@ -136,6 +140,13 @@ void LossChart::scheduleReplot() {
 
 int LossChart::lossPointCount() const { return plot_->graph(kLoss)->dataCount(); }
 int LossChart::evalPointCount() const { return plot_->graph(kEval)->dataCount(); }
+
+QStringList LossChart::legendNames() const {
+  QStringList names;
+  for (int i = 0; i < plot_->legend->itemCount(); ++i)
+    if (auto* item = qobject_cast<QCPPlottableLegendItem*>(plot_->legend->item(i))) names << item->plottable()->name();
+  return names;
+}
 int LossChart::learningRatePointCount() const { return plot_->graph(kLearningRate)->dataCount(); }
 bool LossChart::logScale() const { return plot_->yAxis->scaleType() == QCPAxis::stLogarithmic; }
 

@@ -3,6 +3,7 @@
 // average, debiased as TensorBoard does so the start is not pulled towards 0), the evaluation loss
 // points and the learning rate on a second y axis. Zoom with the wheel, pan by dragging; a log
 // scale for the loss; saved as PNG.
+#include <QStringList>
 #include <QWidget>
 
 #include <vector>
@@ -26,6 +27,7 @@ class LossChart : public QWidget {
   int lossPointCount() const;
   int evalPointCount() const;
   int learningRatePointCount() const;
+  QStringList legendNames() const;  // the curves the legend lists, as shown
   bool logScale() const;
   void setLogScale(bool on);
   bool savePng(const QString& path);

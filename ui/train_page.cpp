@@ -156,6 +156,11 @@ void TrainPage::buildLayout() {
   problem_->setWordWrap(true);
   problem_->setStyleSheet("color: #c0392b;");
   right_layout->addWidget(problem_);
+  start_hint_ = new QLabel(right);
+  start_hint_->setObjectName("startHint");
+  start_hint_->setWordWrap(true);
+  start_hint_->hide();
+  right_layout->addWidget(start_hint_);
 
   auto* view = new QHBoxLayout;
   chart_ = new LossChart(right);
@@ -182,9 +187,7 @@ void TrainPage::buildLayout() {
   right_layout->addLayout(view, 3);
   progress_ = new QProgressBar(right);
   progress_->setObjectName("trainingProgress");
-  progress_->setRange(0, 1);
-  progress_->setValue(0);
-  progress_->setFormat(tr("%v / %m steps"));
+  resetProgress();
   right_layout->addWidget(progress_);
   log_ = new QPlainTextEdit(right);
   log_->setObjectName("trainingLog");
@@ -277,8 +280,11 @@ void TrainPage::applySuggestedSettings(const QString& settings_json) {
     const QString name = QFileInfo(QString::fromStdString(s.output_dir)).fileName();
     panel_->setSettings(s);
     if (!name.isEmpty()) panel_->setAdapterName(name);
-    appendLog(tr("Training settings applied."));
+    appendLog(tr("Training settings applied: check them and press Start training."));
     emit session_->statusMessage(tr("Training settings applied: check them and press Start training."));
+    // The status bar message is soon replaced (the demo's model is still loading): the page keeps saying it.
+    start_hint_->setText(tr("The settings are filled in: press Start training to train the adapter."));
+    start_hint_->show();
   } catch (const lora::Error& e) {
     showError(tr("Suggested settings"), engineMessage(e));
   }
@@ -363,10 +369,10 @@ void TrainPage::onPanelChanged() {
       showRun(output);
     else if (!run_dir_.isEmpty()) {
       run_dir_.clear();
+      run_complete_ = false;
       chart_->clear();
       for (QLabel* label : {step_, epoch_, tokens_per_second_, elapsed_, eta_, memory_}) label->setText("—");
-      progress_->setRange(0, 1);
-      progress_->setValue(0);
+      resetProgress();
     }
   }
   updateButtons();
@@ -379,7 +385,14 @@ void TrainPage::updateButtons() {
   problem_->setVisible(!problem.isEmpty());
   start_->setEnabled(!running && problem.isEmpty());
   stop_->setEnabled(running && worker_ && !worker_->stopRequested());
-  resume_->setEnabled(!running && problem.isEmpty() && TrainingRunFolder(panel_->outputDir()).hasCheckpoint());
+  // A finished run may keep periodic checkpoints; resuming one would retrain from the past and
+  // overwrite the finished adapter.
+  const bool complete = shownRunIsComplete();
+  resume_->setEnabled(!running && problem.isEmpty() && !complete &&
+                      TrainingRunFolder(panel_->outputDir()).hasCheckpoint());
+  resume_->setToolTip(complete ? tr("This run finished: there is nothing to resume. Start trains a new adapter.")
+                               : tr("Continue the run in the adapter's folder from its newest checkpoint, with the "
+                                    "parameters it was started with."));
   open_run_->setEnabled(!running);
   panel_->setEnabled(!running);
 }
@@ -412,7 +425,7 @@ void TrainPage::startTraining() {
   QPushButton* overwrite = box->addButton(tr("Overwrite"), QMessageBox::DestructiveRole);
   overwrite->setObjectName("overwriteButton");
   QPushButton* resume = nullptr;
-  if (folder.hasCheckpoint()) {
+  if (folder.hasCheckpoint() && !shownRunIsComplete()) {
     resume = box->addButton(tr("Resume it"), QMessageBox::AcceptRole);
     resume->setObjectName("resumeInsteadButton");
   }
@@ -434,8 +447,12 @@ void TrainPage::startTraining() {
   box->open();
 }
 
+bool TrainPage::shownRunIsComplete() const {
+  return run_complete_ && !run_dir_.isEmpty() && QDir(run_dir_) == QDir(panel_->outputDir());
+}
+
 void TrainPage::resumeTraining() {
-  if (isRunning() || !panel_->problem().isEmpty()) return;
+  if (isRunning() || !panel_->problem().isEmpty() || shownRunIsComplete()) return;
   lora::TrainingSettings settings = runSettings();
   const TrainingRunFolder folder(QString::fromStdString(settings.output_dir));
   // The run continues with the parameters it was started with: a different batch or schedule would
@@ -473,12 +490,15 @@ void TrainPage::launch(const lora::TrainingSettings& settings, bool resume) {
   saveParameters();
   run_dir_ = QString::fromStdString(settings.output_dir);
   last_output_dir_ = run_dir_;
+  run_complete_ = false;
+  start_hint_->hide();
   tail_ = TrainingLogTail(TrainingRunFolder(run_dir_).logPath());
   chart_->clear();
   total_steps_ = 0;
   progress_->setRange(0, 0);  // busy until the first step tells the total
   for (QLabel* label : {step_, epoch_, tokens_per_second_, elapsed_, eta_, memory_}) label->setText("—");
-  log_->clear();
+  // A resumed run continues the story of the stop (and why): its messages follow, they do not replace.
+  if (!resume) log_->clear();
   appendLog(resume ? tr("Resuming the run in %1.").arg(QDir::toNativeSeparators(run_dir_))
                    : tr("Training a new adapter in %1.").arg(QDir::toNativeSeparators(run_dir_)));
 
@@ -517,6 +537,8 @@ void TrainPage::onProgress(const lora::TrainingProgress& p) {
   if (p.total_steps > 0 && p.total_steps != total_steps_) {
     total_steps_ = p.total_steps;
     progress_->setRange(0, static_cast<int>(total_steps_));
+    progress_->setFormat(tr("%v / %m steps"));
+    progress_->setTextVisible(true);
   }
   if (phase != QLatin1String("training")) return;
   step_->setText(tr("%1 / %2").arg(p.step).arg(p.total_steps));
@@ -550,6 +572,8 @@ void TrainPage::onFinished(int outcome, qint64 steps_done, double final_loss, co
     case lora::TrainingResult::Outcome::Diverged: summary = tr("Training diverged"); break;
   }
   phase_->setText(summary);
+  run_complete_ = result == lora::TrainingResult::Outcome::Finished ||
+                  result == lora::TrainingResult::Outcome::StoppedAtLoss;
   if (total_steps_ > 0) step_->setText(tr("%1 / %2").arg(steps_done).arg(total_steps_));
   eta_->setText(QStringLiteral("—"));
   session_->setTraining(false);  // (the trainer's own summary already reached the log as its "done" message)
@@ -563,8 +587,8 @@ void TrainPage::onFinished(int outcome, qint64 steps_done, double final_loss, co
 
 void TrainPage::onFailed(const QString& message) {
   if (thread_) thread_->quit();
-  progress_->setRange(0, 1);
-  progress_->setValue(0);
+  resetProgress();
+  run_complete_ = false;
   phase_->setText(tr("Failed"));
   appendLog(message);
   session_->setTraining(false);
@@ -616,6 +640,7 @@ void TrainPage::showRun(const QString& run_dir) {
 
   // The total is not in the log: it follows from the run's parameters and the steps per epoch.
   qint64 total = entries.empty() ? 0 : entries.back().step;
+  bool reached_target_loss = false;
   std::string text;
   QString ignored;
   if (!entries.empty() && QFileInfo::exists(folder.parametersPath()) &&
@@ -627,28 +652,41 @@ void TrainPage::showRun(const QString& run_dir) {
         total = s.max_steps;
       else if (last.epoch > 0)
         total = s.epochs * std::llround(static_cast<double>(last.step) / last.epoch);
+      reached_target_loss = s.stop_at_loss > 0 && std::isfinite(last.loss) && last.loss < s.stop_at_loss;
     } catch (const lora::Error&) {
     }
   }
-  showLogEntriesSummary(entries, std::max<qint64>(total, entries.empty() ? 0 : entries.back().step));
+  total = std::max<qint64>(total, entries.empty() ? 0 : entries.back().step);
+  run_complete_ = !entries.empty() && (entries.back().step >= total || reached_target_loss);
+  showLogEntriesSummary(entries, total);
 }
 
 void TrainPage::showLogEntriesSummary(const std::vector<lora::TrainingLogEntry>& entries, qint64 total_steps) {
   total_steps_ = total_steps;
   for (QLabel* label : {step_, epoch_, tokens_per_second_, elapsed_, eta_, memory_}) label->setText("—");
-  progress_->setRange(0, static_cast<int>(std::max<qint64>(1, total_steps)));
-  progress_->setValue(0);
+  resetProgress();
   if (entries.empty()) {
     phase_->setText(tr("No steps logged"));
     return;
   }
   const auto& last = entries.back();
-  phase_->setText(last.step >= total_steps ? tr("Finished run") : tr("Interrupted run"));
+  progress_->setRange(0, static_cast<int>(std::max<qint64>(1, total_steps)));
+  progress_->setFormat(tr("%v / %m steps"));
+  progress_->setTextVisible(true);
+  phase_->setText(run_complete_ ? tr("Finished run") : tr("Interrupted run"));
   step_->setText(tr("%1 / %2").arg(last.step).arg(total_steps));
   progress_->setValue(static_cast<int>(last.step));
   epoch_->setText(QString::number(last.epoch, 'f', 2));
   tokens_per_second_->setText(locale().toString(last.tokens_per_second, 'f', 0));
   elapsed_->setText(formatDuration(last.elapsed_seconds));
+}
+
+void TrainPage::resetProgress() {
+  // "0 / 1 steps" before any run would announce a one-step run: no numbers until a total is known.
+  progress_->setRange(0, 1);
+  progress_->setValue(0);
+  progress_->setFormat(QString());
+  progress_->setTextVisible(false);
 }
 
 // --- Closing -----------------------------------------------------------------------------------

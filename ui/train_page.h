@@ -71,6 +71,8 @@ class TrainPage : public QWidget {
   void pollLog();
   void showRun(const QString& run_dir);  // the chart and numbers of a run's log, no dialogs
   void showLogEntriesSummary(const std::vector<lora::TrainingLogEntry>& entries, qint64 total_steps);
+  void resetProgress();            // an empty bar: no run, no total
+  bool shownRunIsComplete() const;  // the panel's output folder holds a run that reached its end
   bool applyParametersFile(const QString& path, bool keep_model_and_data, QString* error);
   void showError(const QString& title, const QString& message);
   void appendLog(const QString& line);
@@ -84,6 +86,7 @@ class TrainPage : public QWidget {
   QPushButton* resume_ = nullptr;
   QPushButton* open_run_ = nullptr;
   QLabel* problem_ = nullptr;
+  QLabel* start_hint_ = nullptr;
   QLabel* phase_ = nullptr;
   QLabel* step_ = nullptr;
   QLabel* epoch_ = nullptr;
@@ -101,6 +104,7 @@ class TrainPage : public QWidget {
   TrainingLogTail tail_;
   qint64 total_steps_ = 0;
   bool restoring_ = false;
+  bool run_complete_ = false;  // run_dir_'s run finished (or reached its target loss): nothing to resume
 };
 
 }  // namespace ui

@@ -419,6 +419,12 @@ TrainingResult Run::execute() {
   if (result.outcome == TrainingResult::Outcome::Cancelled)
     save_training_checkpoint(s_.output_dir, *model_, optimizer, state);  // so the run can be resumed
   model_->save_adapter(s_.output_dir);
+  // With checkpoints "only at the end" the finished adapter is the only state worth keeping: a
+  // checkpoint left by an earlier stop of this run would offer to resume from the past. Periodic
+  // checkpoints (save_every > 0) stay, as the user asked for them.
+  const bool completed = result.outcome == TrainingResult::Outcome::Finished ||
+                         result.outcome == TrainingResult::Outcome::StoppedAtLoss;
+  if (completed && s_.save_every <= 0) remove_training_checkpoints(s_.output_dir);
   result.steps_done = state.step;
   result.final_loss = last_loss;
   std::ostringstream message;

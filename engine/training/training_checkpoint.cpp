@@ -216,6 +216,20 @@ void save_training_checkpoint(const std::string& output_dir, const CausalLM& mod
   sync_folder(output_dir);  // persist the rename
 }
 
+void remove_training_checkpoints(const std::string& output_dir) {
+  std::error_code ec;
+  if (!fs::is_directory(output_dir, ec)) return;
+  std::vector<fs::path> folders;
+  for (const auto& entry : fs::directory_iterator(output_dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_directory() && name.rfind("checkpoint-", 0) == 0) folders.push_back(entry.path());
+  }
+  for (const fs::path& folder : folders) {
+    fs::remove_all(folder, ec);
+    if (ec) throw Error(folder.string() + ": cannot remove the old checkpoint (" + ec.message() + ")");
+  }
+}
+
 std::vector<std::string> list_training_checkpoints(const std::string& output_dir) {
   std::vector<std::pair<int64_t, std::string>> found;
   std::error_code ec;

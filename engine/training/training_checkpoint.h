@@ -39,6 +39,11 @@ void save_training_checkpoint(const std::string& output_dir, const CausalLM& mod
 // load_training_checkpoint does that, so the caller can say which one was damaged and why).
 std::vector<std::string> list_training_checkpoints(const std::string& output_dir);
 
+// Removes every checkpoint-N (and checkpoint-N.partial) folder in output_dir: a run that finished
+// needs none of them, and an old one left there would only offer to resume from the past.
+// Throws lora::Error naming the folder it could not remove.
+void remove_training_checkpoints(const std::string& output_dir);
+
 // Verifies the checkpoint against its manifest, restores the adapter factors and optimizer state
 // into the live model and optimizer, and returns its state. Throws lora::Error naming the file and
 // what is wrong (missing manifest or file, size or checksum mismatch, malformed state).
