@@ -152,7 +152,10 @@ class TestDataset : public QObject {
     // The record without a keyset match is listed, not silently dropped.
     QCOMPARE(dataset.skipped_records().size(), size_t(1));
     QCOMPARE(dataset.skipped_records()[0].number, size_t(4));
-    QVERIFY(dataset.skipped_records()[0].reason.find("no keyset match") != std::string::npos);
+    // {"question"} alone: the closest template is "output,question" (the first of two at the same distance).
+    QCOMPARE(dataset.skipped_records()[0].reason,
+             "field \"output\" is missing or empty (format '" + dataset.format_description() +
+                 "' needs the fields output, question)");
 
     // The format file is written back in text-generation-webui's layout for training_prompt.json.
     const QJsonObject prompt = QJsonDocument::fromJson(QByteArray::fromStdString(dataset.training_prompt_json())).object();
@@ -172,8 +175,10 @@ class TestDataset : public QObject {
       const QString message = e.what();
       QVERIFY2(message.contains(QString::fromStdString(data)), qPrintable(message));
       QVERIFY2(message.contains("2 of 3 records"), qPrintable(message));
-      QVERIFY2(message.contains("record 2 (line 2): no keyset match"), qPrintable(message));
-      QVERIFY2(message.contains("needs non-empty output"), qPrintable(message));
+      // It names the field to add, and what the format needs.
+      QVERIFY2(message.contains("record 2 (line 2): field \"output\" is missing or empty (format 'alpaca-format' "
+                                "needs the fields instruction, output)"),
+               qPrintable(message));
       QVERIFY2(message.contains("record 3 (line 3)"), qPrintable(message));  // whitespace-only output is empty
       QVERIFY2(message.contains("--skip-bad-records"), qPrintable(message));
       QCOMPARE(e.errors().size(), size_t(2));
@@ -493,7 +498,7 @@ class TestDataset : public QObject {
       QVERIFY2(message.contains("5 of 7 records cannot be used"), qPrintable(message));
       QVERIFY2(message.contains("record 2 (line 2): field \"output\" is a number; expected a string"), qPrintable(message));
       QVERIFY2(message.contains("record 3 (line 3): invalid JSON at line 3, column"), qPrintable(message));
-      QVERIFY2(message.contains("record 4 (line 5): no keyset match"), qPrintable(message));  // blank line 4 skipped
+      QVERIFY2(message.contains("record 4 (line 5): field \"output\" is missing or empty"), qPrintable(message));  // blank line 4 skipped
       QVERIFY2(message.contains("record 5 (line 6): empty conversation"), qPrintable(message));
       QVERIFY2(message.contains("record 6 (line 7): is an array; expected a JSON object"), qPrintable(message));
     }

@@ -398,7 +398,7 @@ class TestEngineMessages : public QObject {
     QTRY_COMPARE(list->count(), 2);
     const QString record2 = list->item(0)->text();
     QVERIFY2(record2.contains(QString::fromUtf8("字段“instruction”是数字，应为字符串")), qPrintable(record2));
-    QVERIFY2(list->item(1)->text().contains(QString::fromUtf8("没有匹配的字段组合")), qPrintable(list->item(1)->text()));
+    QVERIFY2(list->item(1)->text().contains(QString::fromUtf8("缺少字段 \"output\" 或其为空")), qPrintable(list->item(1)->text()));
 
     // A file that cannot be read at all: the page's message and the engine's reason are both Chinese.
     page.openDataset(tmp_.filePath("gbk.jsonl"));

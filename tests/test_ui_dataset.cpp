@@ -2,6 +2,7 @@
 // loaded, read the table, histogram and counts, select records and compare the drawn trained/masked
 // text with the engine's labels, list and click bad records, lower the cutoff, open a 100,000-record
 // file while the event loop keeps running, and preview without a model.
+#include "chat_template.h"
 #include "tiny_model.h"
 #include "tokenized_dataset.h"
 #include "tokenizer.h"
@@ -15,6 +16,7 @@
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -419,6 +421,135 @@ class TestUiDataset : public QObject {
     QTest::mouseClick(page.findChild<QPushButton*>("goToModels"), Qt::LeftButton);
     QCOMPARE(page_requests.count(), 1);
     QCOMPARE(page_requests.front().front().toString(), QString("models"));
+  }
+
+  // A file with conversations is rendered with a chat template, not the alpaca format chosen for
+  // instruction records; the status line says which one.
+  void conversationFileNamesTheChatTemplateItUses() {
+    const QString chat_path = tmp_.filePath("label-chat.jsonl");
+    {
+      QFile file(chat_path);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write("{\"conversations\": [{\"from\": \"human\", \"value\": \"Name a colour.\"}, "
+                 "{\"from\": \"gpt\", \"value\": \"Blue.\"}]}\n");
+    }
+    auto page = open_page(demo_path_);
+    auto* format = page->findChild<QComboBox*>("formatChooser");
+    format->setCurrentIndex(format->findData("alpaca-format"));
+    QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy() && page->tableModel()->records()->format_description == "alpaca-format", 60000);
+    auto* status = page->findChild<QLabel*>("datasetStatus");
+    QVERIFY2(status->text().contains("alpaca-format"), qPrintable(status->text()));
+    page->openDataset(chat_path);
+    QTRY_VERIFY_WITH_TIMEOUT(page->tableModel()->rowCount() == 1 && page->tableModel()->tokens() && !page->isBusy(), 60000);
+    lora::DatasetOptions options;
+    options.format = "alpaca-format";
+    const lora::TrainingDataset reference = lora::TrainingDataset::load(chat_path.toStdString(), *tokenizer_, options);
+    const std::string used = reference.chat_template().name();
+    const QString expected = used == lora::ChatTemplate::kModelName ? QString("the model's chat template")
+                                                                    : QString("chat template %1").arg(QString::fromStdString(used));
+    QVERIFY2(status->text().contains(expected), qPrintable(status->text() + " / " + expected));
+    QVERIFY2(!status->text().contains("alpaca"), qPrintable(status->text()));
+    // And the preview agrees: the conversation is drawn with that template's markers.
+    const std::string rendered = reference.text(0);
+    QVERIFY(!rendered.empty());
+    const QString first_line = QString::fromStdString(rendered).section('\n', 0, 0).trimmed();
+    QVERIFY(!first_line.isEmpty());
+    QTRY_VERIFY2(page->findChild<ui::DatasetPromptView*>("promptView")->toPlainText().contains(first_line),
+                 qPrintable(first_line));
+  }
+
+  // One broken line: the status line and the Records count say the same number; the bad records and
+  // the scroll position belong to the file they came from.
+  void anotherFileStartsFresh() {
+    const QString bad_path = tmp_.filePath("fresh-bad.jsonl");
+    const QString good_path = tmp_.filePath("fresh-good.jsonl");
+    {
+      QFile file(bad_path);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write("{\"instruction\": \"Say hi\", \"input\": \"now\", \"output\": \"Hi\"}\n"
+                 "{\"instruction\": \"broken\"\n"
+                 "{\"instruction\": \"Say bye\", \"input\": \"later\", \"output\": \"Bye\"}\n"
+                 "{\"instruction\": \"Count\", \"input\": \"to three\", \"output\": \"1 2 3\"}\n");
+      QFile good(good_path);
+      QVERIFY(good.open(QIODevice::WriteOnly));
+      good.write("{\"instruction\": \"Say yes\", \"input\": \"please\", \"output\": \"Yes\"}\n"
+                 "{\"instruction\": \"Say no\", \"input\": \"please\", \"output\": \"No\"}\n");
+    }
+    auto page = open_page(bad_path);
+    auto* format = page->findChild<QComboBox*>("formatChooser");
+    format->setCurrentIndex(format->findData("alpaca-format"));
+    QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy() && page->tableModel()->tokens() &&
+                                 page->tableModel()->records()->format_description == "alpaca-format", 60000);
+    auto* status = page->findChild<QLabel*>("datasetStatus");
+    QVERIFY2(status->text().startsWith("4 records, 1 unreadable, format alpaca-format"), qPrintable(status->text()));
+    QCOMPARE(count(page.get(), "countRecords"), QString("4"));
+    auto* list = page->findChild<QListWidget*>("badRecords");
+    QCOMPARE(list->count(), 1);
+    const auto titles = page->findChildren<QLabel*>();
+    auto has_title = [&](const QString& text) {
+      return std::any_of(titles.begin(), titles.end(), [&](QLabel* l) { return l->text() == text; });
+    };
+    QVERIFY(has_title("Bad records (1)"));
+
+    // Narrow the page so the table scrolls sideways, and scroll it to the far right.
+    page->resize(420, 600);
+    auto* table = page->findChild<QTableView*>("recordsTable");
+    QScrollBar* sideways = table->horizontalScrollBar();
+    QTRY_VERIFY(sideways->maximum() > 0);
+    sideways->setValue(sideways->maximum());
+    QVERIFY(sideways->value() > 0);
+
+    page->openDataset(good_path);
+    QTRY_VERIFY_WITH_TIMEOUT(page->tableModel()->rowCount() == 2 && page->tableModel()->tokens() && !page->isBusy(), 60000);
+    QCOMPARE(list->count(), 0);
+    QVERIFY(has_title("Bad records (0)"));
+    QVERIFY(!has_title("Bad records (1)"));
+    QCOMPARE(count(page.get(), "countBad"), QString("0"));
+    QVERIFY2(status->text().startsWith("2 records, format alpaca-format"), qPrintable(status->text()));
+    QCOMPARE(count(page.get(), "countRecords"), QString("2"));
+    QCOMPARE(sideways->value(), 0);
+  }
+
+  // "Show tokens" draws every piece followed by its id; a byte token that is only part of a character
+  // shows its byte instead of an empty mark.
+  void showTokensGivesIdsAndBytes() {
+    const QString path = tmp_.filePath("llama.jsonl");
+    {
+      QFile file(path);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write("{\"instruction\": \"Draw an animal\", \"output\": \"A \xF0\x9F\xA6\x99 here\"}\n");
+    }
+    auto page = open_page(path);
+    auto* format = page->findChild<QComboBox*>("formatChooser");
+    format->setCurrentIndex(format->findData("alpaca-format"));
+    QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy() && page->tableModel()->tokens() &&
+                                 page->tableModel()->records()->format_description == "alpaca-format", 60000);
+    auto* pieces = page->findChild<QCheckBox*>("showTokenPieces");
+    pieces->setChecked(true);
+    auto* table = page->findChild<QTableView*>("recordsTable");
+    select_row(table, 0);
+    QTRY_COMPARE(table->currentIndex().row(), 0);
+    lora::DatasetOptions options;
+    options.format = "alpaca-format";
+    const lora::TrainingDataset reference = lora::TrainingDataset::load(path.toStdString(), *tokenizer_, options);
+    const lora::TokenizedExample example = reference.tokenize(0).front();
+    auto* view = page->findChild<ui::DatasetPromptView*>("promptView");
+    QTRY_VERIFY(!view->toPlainText().isEmpty());
+    std::vector<int32_t> shown_ids;
+    for (QTextBlock block = view->document()->begin(); block.isValid(); block = block.next())
+      for (auto it = block.begin(); !it.atEnd(); ++it) {
+        const QTextCharFormat f = it.fragment().charFormat();
+        if (!f.hasProperty(ui::DatasetPromptView::kTokenIdProperty)) continue;
+        QCOMPARE(it.fragment().text(), QString::number(f.intProperty(ui::DatasetPromptView::kTokenIdProperty)));
+        shown_ids.push_back(f.intProperty(ui::DatasetPromptView::kTokenIdProperty));
+      }
+    QCOMPARE(shown_ids, example.input_ids);
+    // The llama 2 vocabulary has no piece for the llama emoji: it falls back to its four UTF-8 bytes.
+    const QString text = view->toPlainText();
+    QVERIFY2(text.contains("<0xF0>") && text.contains("<0x9F>") && text.contains("<0xA6>"), qPrintable(text));
+    QVERIFY2(!text.contains(QChar(0x2205)), qPrintable(text));
+    QVERIFY2(text.contains(QString::fromUtf8("\xF0\x9F\xA6\x99")), qPrintable(text));  // the last byte completes it
+    pieces->setChecked(false);
   }
 
   void cleanupTestCase() {

@@ -3,7 +3,7 @@
 <context>
     <name>ui::DatasetPage</name>
     <message>
-        <location filename="../ui/dataset_page.cpp" line="+62" />
+        <location filename="../ui/dataset_page.cpp" line="+63" />
         <source>Open dataset…</source>
         <translation>打开数据集…</translation>
     </message>
@@ -104,29 +104,31 @@
     </message>
     <message>
         <location line="+4" />
+        <location line="+234" />
+        <location line="+121" />
         <source>Bad records</source>
         <translation>无效记录</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="-352" />
         <source>Records that cannot be used, with the reason. Click one to see it.</source>
         <translation>无法使用的记录及原因。点击查看详情。</translation>
     </message>
     <message>
         <location line="+15" />
-        <location line="+457" />
+        <location line="+488" />
         <source>Select a record.</source>
         <translation>请选择一条记录。</translation>
     </message>
     <message>
-        <location line="-453" />
+        <location line="-484" />
         <source>Show tokens</source>
         <translation>显示 token</translation>
     </message>
     <message>
         <location line="+2" />
-        <source>Show every token as its own piece (whitespace made visible); hover over one for its id.</source>
-        <translation>将每个 token 单独显示（空白字符可见）；鼠标悬停可查看其 ID。</translation>
+        <source>Show every token as its own piece (whitespace made visible) followed by its id; hover over one for more.</source>
+        <translation>把每个 token 单独显示（空白字符可见），后面跟着它的 id；鼠标悬停可查看更多信息。</translation>
     </message>
     <message>
         <location line="+14" />
@@ -284,7 +286,7 @@
         <translation>数据集 (*.json *.jsonl *.txt *.text *.md);;JSON (*.json *.jsonl);;文本 (*.txt *.text *.md);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+88" />
+        <location line="+97" />
         <location line="+19" />
         <source>Reading the file…</source>
         <translation>正在读取文件…</translation>
@@ -300,7 +302,7 @@
         <translation>正在分词：第 %1 / %2 条记录…</translation>
     </message>
     <message>
-        <location line="+14" />
+        <location line="+15" />
         <source>The dataset cannot be read: %1</source>
         <translation>无法读取数据集：%1</translation>
     </message>
@@ -346,12 +348,33 @@
         <translation>正在分词…</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+20" />
+        <source>the model's chat template</source>
+        <translation>模型自带的对话模板</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>chat template %1</source>
+        <translation>对话模板 %1</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>%1 (conversations: %2)</source>
+        <comment>prompt format, then the chat template of the conversations</comment>
+        <translation>%1（对话：%2）</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>%1 records, %2 unreadable, format %3</source>
+        <translation>%1 条记录，%2 条无法读取，格式 %3</translation>
+    </message>
+    <message>
+        <location line="+1" />
         <source>%1 records, format %2</source>
         <translation>%1 条记录，格式 %2</translation>
     </message>
     <message>
-        <location line="+71" />
+        <location line="+60" />
         <source>Record %1 cannot be used.</source>
         <translation>记录 %1 无法使用。</translation>
     </message>
@@ -429,7 +452,7 @@
         <translation>已掩码</translation>
     </message>
     <message>
-        <location line="+33" />
+        <location line="+45" />
         <source>The cutoff length ends the example here; the model never sees what follows.</source>
         <translation>截断长度在此处结束该样本；之后的内容模型不会看到。</translation>
     </message>

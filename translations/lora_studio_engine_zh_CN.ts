@@ -383,7 +383,27 @@
         <translation>%1：%3 条记录中有 %2 条无法使用（%4）：</translation>
     </message>
     <message>
-        <location line="+173" />
+        <location line="+22" />
+        <source>field %1 is missing or empty (format '%2' needs the fields %3); it has no place for %4</source>
+        <translation>缺少字段 %1 或其为空（格式“%2”需要字段 %3）；且不能容纳 %4</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>field %1 is missing or empty (format '%2' needs the fields %3)</source>
+        <translation>缺少字段 %1 或其为空（格式“%2”需要字段 %3）</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>fields %1 are missing or empty (format '%2' needs the fields %3); it has no place for %4</source>
+        <translation>缺少字段 %1 或其为空（格式“%2”需要字段 %3）；且不能容纳 %4</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>fields %1 are missing or empty (format '%2' needs the fields %3)</source>
+        <translation>缺少字段 %1 或其为空（格式“%2”需要字段 %3）</translation>
+    </message>
+    <message>
+        <location line="+146" />
         <source>unknown prompt template '%1'; expected "model" or one of %2</source>
         <translation>未知的提示词模板“%1”；应为 "model"（模型自带的模板）或以下之一：%2</translation>
     </message>
@@ -448,17 +468,7 @@
         <translation>是%1，应为 JSON 对象</translation>
     </message>
     <message>
-        <location line="+1" />
-        <source>no keyset match: its non-empty fields {%1} match none of the keys of format '%2' (%3); closest is "%4", which needs non-empty %5 and has no place for %6</source>
-        <translation>没有匹配的字段组合：非空字段 {%1} 与格式“%2”的任何键（%3）都不匹配；最接近的是“%4”，它需要非空的 %5，且不能容纳 %6</translation>
-    </message>
-    <message>
-        <location line="+3" />
-        <source>no keyset match: its non-empty fields {%1} match none of the keys of format '%2' (%3); closest is "%4", which needs non-empty %5</source>
-        <translation>没有匹配的字段组合：非空字段 {%1} 与格式“%2”的任何键（%3）都不匹配；最接近的是“%4”，它需要非空的 %5</translation>
-    </message>
-    <message>
-        <location line="+3" />
+        <location line="+7" />
         <source>no keyset match: its non-empty fields {%1} match none of the keys of format '%2' (%3); closest is "%4", which has no place for %5</source>
         <translation>没有匹配的字段组合：非空字段 {%1} 与格式“%2”的任何键（%3）都不匹配；最接近的是“%4”，它不能容纳 %5</translation>
     </message>

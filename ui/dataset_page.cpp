@@ -22,6 +22,7 @@
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
@@ -192,7 +193,7 @@ DatasetPage::DatasetPage(AppSession* session, QWidget* parent) : QWidget(parent)
   record_summary_->setMinimumHeight(2 * record_summary_->fontMetrics().lineSpacing() + 4);
   show_pieces_ = new QCheckBox(tr("Show tokens"), record_box);
   show_pieces_->setObjectName("showTokenPieces");
-  show_pieces_->setToolTip(tr("Show every token as its own piece (whitespace made visible); hover over one for its id."));
+  show_pieces_->setToolTip(tr("Show every token as its own piece (whitespace made visible) followed by its id; hover over one for more."));
   record_header->addWidget(record_summary_, 1);
   record_header->addWidget(show_pieces_);
   prompt_view_ = new DatasetPromptView(record_box);
@@ -402,6 +403,15 @@ void DatasetPage::openDataset(const QString& path) {
   tokens_.reset();
   table_model_->clear();
   bad_records_->clear();
+  bad_title_->setText(tr("Bad records"));
+  prompt_view_->clear();
+  record_summary_->setText(QString());
+  updateCounts();
+  // A new file starts at its top left, not where the last one was scrolled to.
+  for (QAbstractScrollArea* area : {static_cast<QAbstractScrollArea*>(table_), static_cast<QAbstractScrollArea*>(prompt_view_)}) {
+    area->horizontalScrollBar()->setValue(0);
+    area->verticalScrollBar()->setValue(0);
+  }
   session_->setDatasetPath(path);  // the dataset Train uses
   restart();
 }
@@ -514,6 +524,7 @@ void DatasetPage::restart() {
     tokens_.reset();
     table_model_->clear();
     bad_records_->clear();
+    bad_title_->setText(tr("Bad records"));
     problem_->setText(tr("The dataset cannot be read: %1").arg(message));
     problem_->show();
     histogram_->clear(QString());
@@ -581,10 +592,7 @@ void DatasetPage::onRecordsReady(std::shared_ptr<const DatasetRecords> records) 
                                   : tr("Load a model to see how long the examples are in tokens."));
   else if (!same_file || histogram_->examples() == 0)  // new options: the old histogram stays until the new one is ready
     histogram_->clear(tr("Tokenizing…"));
-  status_->setText(records->format_description.isEmpty()
-                       ? QString()
-                       : tr("%1 records, format %2")
-                             .arg(locale.toString(static_cast<qulonglong>(records->rows())), records->format_description));
+  status_->setText(formatSummary(*records));
 
   // Keep the selected record selected across a change of options.
   int row = selected_number.isValid() ? records->rowOfRecord(selected_number.toULongLong()) : -1;
@@ -593,8 +601,32 @@ void DatasetPage::onRecordsReady(std::shared_ptr<const DatasetRecords> records) 
     table_->setCurrentIndex(table_model_->index(row, 0));
     table_->scrollTo(table_model_->index(row, 0));
   }
+  if (!same_file) table_->horizontalScrollBar()->setValue(0);
   showSelectedRecord();
   updateCounts();
+}
+
+QString DatasetPage::formatSummary(const DatasetRecords& records) const {
+  if (records.format_description.isEmpty()) return QString();
+  const QLocale locale;
+  // Conversations are always rendered with a chat template, whatever prompt format instruction records use.
+  const QString chat_template = records.chat_template == QLatin1String(lora::ChatTemplate::kModelName)
+                                    ? tr("the model's chat template")
+                                    : tr("chat template %1").arg(records.chat_template);
+  QString format;
+  if (records.fields_as_chat || (records.conversations > 0 && records.conversations == records.rows()))
+    format = chat_template;
+  else if (records.conversations > 0)
+    format = tr("%1 (conversations: %2)", "prompt format, then the chat template of the conversations")
+                 .arg(records.format_description, chat_template);
+  else
+    format = records.format_description;
+  // Counted as the Records count below counts: unreadable records included.
+  const qulonglong total = records.file ? static_cast<qulonglong>(records.file->total_records()) : records.rows();
+  const qulonglong unreadable = records.file ? static_cast<qulonglong>(records.file->errors.size()) : 0;
+  if (unreadable > 0)
+    return tr("%1 records, %2 unreadable, format %3").arg(locale.toString(total), locale.toString(unreadable), format);
+  return tr("%1 records, format %2").arg(locale.toString(total), format);
 }
 
 void DatasetPage::onTokensReady(std::shared_ptr<const DatasetTokenStats> tokens) {

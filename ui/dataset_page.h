@@ -85,6 +85,8 @@ class DatasetPage : public QWidget {
   void showSelectedRecord();
   void showBadRecord(QListWidgetItem* item);
   QString rawRecordText(size_t line) const;
+  // "4 records, 1 unreadable, format alpaca-format": the count and what really renders the records.
+  QString formatSummary(const DatasetRecords& records) const;
   std::shared_ptr<const lora::Tokenizer> tokenizer() const;
   void saveSettings();
 

@@ -170,6 +170,9 @@ std::shared_ptr<DatasetRecords> DatasetPreviewJob::readAndRender(const DatasetPr
   }
   if (isCancelled()) throw Cancelled{};
   const lora::DatasetFile& file = *records->file;
+  records->conversations = static_cast<size_t>(std::count_if(file.records.begin(), file.records.end(), [](const auto& r) {
+    return r.kind == lora::RecordKind::Conversation;
+  }));
   emit progress(QStringLiteral("rendering"), 0, static_cast<qint64>(file.records.size()));
 
   records->dataset_index.assign(file.records.size(), -1);
@@ -179,6 +182,8 @@ std::shared_ptr<DatasetRecords> DatasetPreviewJob::readAndRender(const DatasetPr
       auto dataset = std::make_shared<const lora::TrainingDataset>(
           lora::TrainingDataset::from_file(file, *request.tokenizer, options));
       records->format_description = QString::fromStdString(dataset->format_description());
+      records->chat_template = QString::fromStdString(dataset->chat_template().name());
+      records->fields_as_chat = chat;
       records->bad = dataset->skipped_records();
       // Usable records keep their order, so one walk pairs them with the rows.
       size_t next = 0;
@@ -212,6 +217,8 @@ std::shared_ptr<DatasetRecords> DatasetPreviewJob::readAndRender(const DatasetPr
       auto renderer = std::make_shared<const lora::RecordRenderer>(settings);
       records->format_description = QString::fromStdString(
           chat ? "chat (" + settings.chat_template.name() + ")" : prompt_format->name());
+      records->chat_template = QString::fromStdString(settings.chat_template.name());
+      records->fields_as_chat = chat;
       records->bad = file.errors;
       ProgressThrottle throttle;
       for (size_t row = 0; row < file.records.size(); ++row) {

@@ -59,6 +59,9 @@ struct DatasetRecords {
   std::vector<int> dataset_index;        // per row: index in `dataset`, -1 when the record is bad
   std::vector<lora::RecordError> bad;    // unreadable and unrenderable records, by number
   QString format_description;            // "alpaca-format", "chat (chatml)", ...
+  bool fields_as_chat = false;           // instruction records too are rendered as a chat
+  QString chat_template;                 // the template conversations use: "chatml", ..., "model"
+  size_t conversations = 0;              // readable records that are conversations
   QString problem;                       // a problem of the whole set (shown above the table)
 
   size_t rows() const { return file ? file->records.size() : 0; }

@@ -122,7 +122,10 @@ void DatasetPromptView::showExamples(const lora::Tokenizer& tokenizer, const std
                             .arg(raw_piece, piece.trained ? tr("trained") : tr("masked")));
       QString text;
       if (show_pieces) {
-        text = visible_piece(piece.text);
+        // A byte token holding part of a character decodes to nothing yet: show its byte (<0xE4>) instead.
+        text = piece.text.empty() && !piece.special ? QString::fromStdString(tokenizer.id_to_token(piece.id))
+                                                    : visible_piece(piece.text);
+        if (text.isEmpty()) text = visible_piece(piece.text);
         format.setFont(fixed);
         const bool odd = i % 2 == 1;
         if (piece.trained)
@@ -144,7 +147,16 @@ void DatasetPromptView::showExamples(const lora::Tokenizer& tokenizer, const std
       }
       if (piece.added && !show_pieces) text = QStringLiteral("\u2009") + text + QStringLiteral("\u2009");
       if (!text.isEmpty()) cursor.insertText(text, format);
-      if (show_pieces) cursor.insertText(QStringLiteral("\u200A"), QTextCharFormat());
+      if (show_pieces) {
+        // The id after its piece, small and lowered, so pieces and ids read together.
+        QTextCharFormat id_format;
+        id_format.setVerticalAlignment(QTextCharFormat::AlignSubScript);
+        id_format.setForeground(QColor(0x30, 0x50, 0xa0));
+        id_format.setProperty(kTokenIdProperty, piece.id);
+        id_format.setToolTip(format.toolTip());
+        cursor.insertText(QString::number(piece.id), id_format);
+        cursor.insertText(QStringLiteral(" "), QTextCharFormat());
+      }
     }
     if (example.truncated()) {
       QTextCharFormat mark;

@@ -47,6 +47,7 @@ class DatasetPromptView : public QTextEdit {
   static constexpr int kPastCutProperty = 0x100102;
   static constexpr int kCutMarkProperty = 0x100103;
   static constexpr int kBlockProperty = 0x100104;  // raw text: the block the token belongs to
+  static constexpr int kTokenIdProperty = 0x100105;  // token pieces view: the id shown after a piece
 
   explicit DatasetPromptView(QWidget* parent = nullptr);
 

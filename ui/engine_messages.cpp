@@ -168,11 +168,11 @@ const Shape kShapes[] = {
     {QT_TRANSLATE_NOOP("EngineMessage", "field \"text\" is empty")},
     {QT_TRANSLATE_NOOP("EngineMessage", "is %1; expected a JSON object"), {1}},
     {QT_TRANSLATE_NOOP("EngineMessage",
-                       "no keyset match: its non-empty fields {%1} match none of the keys of format '%2' (%3); closest "
-                       "is \"%4\", which needs non-empty %5 and has no place for %6")},
+                       "field %1 is missing or empty (format '%2' needs the fields %3); it has no place for %4")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "field %1 is missing or empty (format '%2' needs the fields %3)")},
     {QT_TRANSLATE_NOOP("EngineMessage",
-                       "no keyset match: its non-empty fields {%1} match none of the keys of format '%2' (%3); closest "
-                       "is \"%4\", which needs non-empty %5")},
+                       "fields %1 are missing or empty (format '%2' needs the fields %3); it has no place for %4")},
+    {QT_TRANSLATE_NOOP("EngineMessage", "fields %1 are missing or empty (format '%2' needs the fields %3)")},
     {QT_TRANSLATE_NOOP("EngineMessage",
                        "no keyset match: its non-empty fields {%1} match none of the keys of format '%2' (%3); closest "
                        "is \"%4\", which has no place for %5")},

@@ -164,18 +164,27 @@ std::string PromptFormat::explain_no_match(const std::set<std::string>& fields) 
       best_distance = distance;
     }
   }
-  std::string text = "no keyset match: its non-empty fields {" + join(fields) + "} match none of the keys of format '" +
-                     name_ + "' (" + keys + ")";
+  std::set<std::string> missing, extra;
   if (closest) {
-    std::set<std::string> missing, extra;
     for (const auto& f : closest->fields)
       if (!fields.count(f)) missing.insert(f);
     for (const auto& f : fields)
       if (!closest->fields.count(f)) extra.insert(f);
-    text += "; closest is \"" + closest->key + "\"";
-    if (!missing.empty()) text += ", which needs non-empty " + join(missing);
-    if (!extra.empty()) text += std::string(missing.empty() ? ", which" : " and") + " has no place for " + join(extra);
   }
+  if (!missing.empty()) {
+    // Say first which field the record lacks: that is what the user has to add.
+    std::string names, needed;
+    for (const auto& f : missing) names += (names.empty() ? "\"" : ", \"") + f + "\"";
+    for (const auto& f : closest->fields) needed += (needed.empty() ? "" : ", ") + f;
+    std::string text = (missing.size() == 1 ? "field " + names + " is missing or empty"
+                                            : "fields " + names + " are missing or empty") +
+                       " (format '" + name_ + "' needs the fields " + needed + ")";
+    if (!extra.empty()) text += "; it has no place for " + join(extra);
+    return text;
+  }
+  std::string text = "no keyset match: its non-empty fields {" + join(fields) + "} match none of the keys of format '" +
+                     name_ + "' (" + keys + ")";
+  if (closest && !extra.empty()) text += "; closest is \"" + closest->key + "\", which has no place for " + join(extra);
   return text;
 }
 

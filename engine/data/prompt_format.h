@@ -61,7 +61,8 @@ class PromptFormat {
 
   // The first template (file order) whose field set equals `fields`, or nullptr.
   const FormatTemplate* match(const std::set<std::string>& fields) const;
-  // "no keyset match" explanation: the record's fields, the format's keys, and the closest key.
+  // Why no template fits: the fields the closest template needs and the record lacks ("field \"output\" is
+  // missing or empty ..."), or, when it lacks none, its fields, the format's keys and the closest key.
   std::string explain_no_match(const std::set<std::string>& fields) const;
 
   // The format as a format file (keys in their original order), e.g. for training_prompt.json.
