@@ -30,12 +30,18 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
+#include <QTableWidget>
 #include <QTreeWidget>
 #include <QtTest>
+#include <QTranslator>
+
+#include <filesystem>
 
 #include "app_session.h"
 #include "chat_page.h"
 #include "export_page.h"
+#include "language.h"
+#include "models_page.h"
 #include "test_support.h"
 
 namespace {
@@ -181,10 +187,38 @@ class TestUiExport : public QObject {
     QCOMPARE(settings_->value("export/copy_destination").toString(), destination);
   }
 
+  // "Creates FOLDER" is what happens: the folder to copy into is made, not refused as missing.
+  void copy_into_a_new_folder_creates_it() {
+    const QString destination = tmp_.path() + "/new/loras";
+    child<QLineEdit>("copy_destination")->setText(destination);
+    const QString target_line = child<QLabel>("copy_target")->text();
+    QVERIFY2(target_line.contains("Creates the folder " + destination) && target_line.contains(destination + "/my-adapter"),
+             qPrintable(target_line));
+    QTest::mouseClick(child<QPushButton>("copy_button"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isBusy(), 30000);
+    const QString result = child<QLabel>("copy_result")->text();
+    QVERIFY2(result.startsWith("Copied to " + destination + "/my-adapter") && !result.contains("does not exist"),
+             qPrintable(result));
+    QCOMPARE(bytes_of(destination + "/my-adapter/adapter_model.safetensors"),
+             bytes_of(adapter_dir_ + "/adapter_model.safetensors"));
+  }
+
   void merged_model_answers_as_the_adapter_pane() {
     const QString output = tmp_.path() + "/merged";
+    // The Models page, scanning the folder the merge writes into, lists the new model without a Rescan.
+    session_->setModelFolders({tmp_.path()});
+    ui::ModelsPage models(session_.get());
+    QTRY_VERIFY_WITH_TIMEOUT(!models.isScanning(), 30000);
+    auto* model_table = models.findChild<QTableWidget*>("modelTable");
+    auto listed = [model_table](const QString& name) {
+      for (int row = 0; row < model_table->rowCount(); ++row)
+        if (model_table->item(row, 0) && model_table->item(row, 0)->text() == name) return true;
+      return false;
+    };
+    QVERIFY(listed("model") && !listed("merged"));
     QSignalSpy progress(child<QProgressBar>("export_progress"), &QProgressBar::valueChanged);
     merge(output);
+    QTRY_VERIFY_WITH_TIMEOUT(listed("merged"), 30000);
     const QString result = child<QLabel>("merge_result")->text();
     QVERIFY2(result.startsWith("Merged model written to " + output), qPrintable(result));
     QVERIFY(result.contains("10 layers merged"));  // 5 projections x 2 layers
@@ -229,6 +263,8 @@ class TestUiExport : public QObject {
     merge(output);  // already holds a model
     const QString result = child<QLabel>("merge_result")->text();
     QVERIFY2(result.startsWith("Failed: ") && result.contains(output), qPrintable(result));
+    // The way out is the window's checkbox, by its label, not the command line's flag.
+    QVERIFY2(result.contains(child<QCheckBox>("replace_model")->text()) && !result.contains("--force"), qPrintable(result));
     QCOMPARE(entries(output), before);
     QCOMPARE(bytes_of(output + "/model.safetensors"), weights);
     QCOMPARE(QDir(tmp_.path()).entryList(QStringList{"*.merging-*"}, QDir::AllEntries | QDir::Hidden), QStringList());
@@ -240,6 +276,52 @@ class TestUiExport : public QObject {
     QVERIFY2(child<QLabel>("merge_result")->text().contains("bfloat16"), qPrintable(child<QLabel>("merge_result")->text()));
     QVERIFY(bytes_of(output + "/model.safetensors") != weights);
     QVERIFY(bytes_of(output + "/model.safetensors").size() < weights.size());
+  }
+
+  // While training writes the chosen adapter, Copy and Merge wait, saying why; when the run ends the
+  // page shows the files as the run left them.
+  void the_adapter_being_trained_is_not_exported_until_the_run_ends() {
+    session_->setAdapterDir(adapter_dir_);
+    const auto an_hour_ago = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
+    for (const QString& name : QDir(adapter_dir_).entryList(QDir::AllEntries | QDir::NoDotAndDotDot))
+      std::filesystem::last_write_time((adapter_dir_ + "/" + name).toStdString(), an_hour_ago);
+    child<QLineEdit>("copy_destination")->setText(tmp_.path() + "/webui-loras");
+    auto* note = child<QLabel>("training_note");
+    auto* merge_button = child<QPushButton>("merge_button");
+    auto* copy_button = child<QPushButton>("copy_button");
+
+    session_->setTraining(true);  // a run that writes another adapter
+    QVERIFY(merge_button->isEnabled() && copy_button->isEnabled());
+    QVERIFY(!note->isVisible());
+
+    const QByteArray log = "{\"step\": 1, \"loss\": 2.5}\n{\"step\": 2, \"loss\": 2.25}\n{\"step\": 3, \"loss\": 2.0}\n";
+    write_text(adapter_dir_ + "/training_log.jsonl", log);  // this one after all
+    QTRY_VERIFY_WITH_TIMEOUT(!merge_button->isEnabled(), 5000);
+    QVERIFY(!copy_button->isEnabled());
+    QVERIFY(note->isVisible());
+    QVERIFY2(note->text().contains("being trained"), qPrintable(note->text()));
+
+    session_->setTraining(false);
+    QVERIFY(merge_button->isEnabled() && copy_button->isEnabled());
+    QVERIFY(!note->isVisible());
+    auto* tree = child<QTreeWidget>("adapter_files");
+    QString shown_size;
+    for (int i = 0; i < tree->topLevelItemCount(); ++i)
+      if (tree->topLevelItem(i)->text(0) == "training_log.jsonl") shown_size = tree->topLevelItem(i)->text(1);
+    QCOMPARE(shown_size, page_->locale().formattedDataSize(log.size()));
+  }
+
+  // In Chinese the snippets' comment lines are Chinese; the commands stay as the tools need them.
+  void snippet_comments_follow_the_interface_language() {
+    QVERIFY(ui::installTranslations(*qApp, "zh_CN") > 0);
+    child<QLineEdit>("base_model")->setText(model_dir_ + "/");  // any change redraws the snippets
+    const QString webui = child<QPlainTextEdit>("webui_snippet")->toPlainText();
+    QVERIFY2(webui.contains("# 两者一起启动") && webui.contains("cp -r " + adapter_dir_ + " text-generation-webui/user_data/loras/"),
+             qPrintable(webui));
+    QVERIFY2(!webui.contains("start with both"), qPrintable(webui));
+    const QString vllm = child<QPlainTextEdit>("vllm_snippet")->toPlainText();
+    QVERIFY2(vllm.contains("# 然后按名称请求该适配器：") && vllm.contains("--enable-lora"), qPrintable(vllm));
+    for (QTranslator* translator : qApp->findChildren<QTranslator*>()) QCoreApplication::removeTranslator(translator);
   }
 };
 

@@ -253,6 +253,78 @@ class TestUiModels : public QObject {
     QDir(root_.filePath("someone-elses")).removeRecursively();
   }
 
+  // Adding a folder with no model in it says so; before, the count simply stayed the same.
+  void addingAFolderWithoutModelsSaysSo() {
+    QTemporaryDir settings_dir, empty;
+    QSettings settings(settings_dir.filePath("settings.ini"), QSettings::IniFormat);
+    settings.setValue("models/folders", QStringList{root_.path()});
+    AppSession session(&settings);
+    ModelsPage page(&session);
+    page.show();
+    waitForScan(page);
+    auto* status = page.findChild<QLabel*>("scanStatus");
+    QVERIFY2(!status->text().contains("No model folders found"), qPrintable(status->text()));
+    session.addModelFolder(empty.path());
+    waitForScan(page);
+    QCOMPARE(page.findChild<QTableWidget*>("modelTable")->rowCount(), 3);
+    QVERIFY2(status->text().contains("No model folders found in " + QDir::toNativeSeparators(empty.path())),
+             qPrintable(status->text()));
+    QVERIFY2(status->text().contains("2 models found"), qPrintable(status->text()));
+  }
+
+  // A folder and its parent both added reach tiny-qwen twice: it is listed once. Two different models of
+  // the same name are told apart by the folder they are in.
+  void aModelReachedTwiceIsListedOnceAndSameNamesShowTheirFolder() {
+    QTemporaryDir settings_dir, elsewhere;
+    const QString copy = elsewhere.filePath("tiny-llama");
+    QVERIFY(QDir().mkpath(copy));
+    for (const QString& file : QDir(llama_dir_).entryList(QDir::Files))
+      QVERIFY(QFile::copy(llama_dir_ + "/" + file, copy + "/" + file));
+    QSettings settings(settings_dir.filePath("settings.ini"), QSettings::IniFormat);
+    settings.setValue("models/folders", QStringList{root_.path(), root_.filePath("org"), elsewhere.path()});
+    AppSession session(&settings);
+    ModelsPage page(&session);
+    page.show();
+    waitForScan(page);
+    auto* table = page.findChild<QTableWidget*>("modelTable");
+    QStringList names, folders;
+    for (int row = 0; row < table->rowCount(); ++row) {
+      names << table->item(row, 0)->text();
+      if (table->item(row, 0)->text() == "tiny-llama") folders << table->item(row, 7)->text();
+    }
+    QCOMPARE(names.count("tiny-qwen"), 1);
+    QCOMPARE(names.count("tiny-llama"), 2);
+    QCOMPARE(table->rowCount(), 4);
+    QCOMPARE(table->horizontalHeaderItem(7)->text(), QString("Folder"));
+    folders.sort();
+    QStringList expected{QDir::toNativeSeparators(QFileInfo(root_.path()).absoluteFilePath()),
+                         QDir::toNativeSeparators(QFileInfo(elsewhere.path()).absoluteFilePath())};
+    expected.sort();
+    QCOMPARE(folders, expected);
+  }
+
+  // A broken folder is not the base of adapters trained for other models.
+  void aBrokenModelListsNoAdaptersOfOtherModels() {
+    const QString mine = AppSession::adaptersDir() + "/for-llama";
+    writeAdapterConfig(mine, llama_dir_, 8, {"q_proj", "v_proj"});
+    writeAdapterConfig(root_.filePath("someone-elses"), "Qwen/Qwen2.5-7B", 64, {"q_proj"});
+    QTemporaryDir settings_dir;
+    QSettings settings(settings_dir.filePath("settings.ini"), QSettings::IniFormat);
+    settings.setValue("models/folders", QStringList{root_.path()});
+    AppSession session(&settings);
+    ModelsPage page(&session);
+    page.show();
+    waitForScan(page);
+    auto* table = page.findChild<QTableWidget*>("modelTable");
+    auto* adapters = page.findChild<QTableWidget*>("adapterTable");
+    table->selectRow(rowOf(table, "tiny-llama"));
+    QCOMPARE(adapters->rowCount(), 2);
+    table->selectRow(rowOf(table, "broken-model"));
+    QCOMPARE(adapters->rowCount(), 0);
+    QDir(mine).removeRecursively();
+    QDir(root_.filePath("someone-elses")).removeRecursively();
+  }
+
   void addingAndRemovingFoldersRescans() {
     QTemporaryDir settings_dir;
     QSettings settings(settings_dir.filePath("settings.ini"), QSettings::IniFormat);

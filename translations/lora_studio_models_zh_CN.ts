@@ -11,7 +11,7 @@
 <context>
     <name>ui::ModelsPage</name>
     <message>
-        <location filename="../ui/models_page.cpp" line="+47" />
+        <location filename="../ui/models_page.cpp" line="+48" />
         <source>Model folders</source>
         <translation>模型文件夹</translation>
     </message>
@@ -56,18 +56,18 @@
         <translation>名称</translation>
     </message>
     <message>
-        <location line="+255" />
+        <location line="+272" />
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location line="-255" />
-        <location line="+257" />
+        <location line="-272" />
+        <location line="+274" />
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location line="-257" />
+        <location line="-274" />
         <source>Dtype</source>
         <translation>数据类型</translation>
     </message>
@@ -78,23 +78,28 @@
     </message>
     <message>
         <location line="+0" />
-        <location line="+254" />
+        <location line="+271" />
         <source>Family</source>
         <translation>模型系列</translation>
     </message>
     <message>
-        <location line="-253" />
+        <location line="-270" />
         <source>Tokenizer</source>
         <translation>分词器</translation>
     </message>
     <message>
         <location line="+0" />
-        <location line="+255" />
+        <location line="+272" />
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location line="-243" />
+        <location line="-272" />
+        <source>Folder</source>
+        <translation>所在文件夹</translation>
+    </message>
+    <message>
+        <location line="+12" />
         <source>Load</source>
         <translation>加载</translation>
     </message>
@@ -120,12 +125,12 @@
     </message>
     <message>
         <location line="+18" />
-        <location line="+238" />
+        <location line="+255" />
         <source>Adapters</source>
         <translation>适配器</translation>
     </message>
     <message>
-        <location line="-235" />
+        <location line="-252" />
         <source>Adapter</source>
         <translation>适配器</translation>
     </message>
@@ -175,7 +180,7 @@
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location line="+25" />
+        <location line="+29" />
         <source>This folder does not exist.</source>
         <translation>此文件夹不存在。</translation>
     </message>
@@ -185,23 +190,28 @@
         <translation>添加模型文件夹</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+3" />
+        <source>%1 is already in the list.</source>
+        <translation>%1 已在列表中。</translation>
+    </message>
+    <message>
+        <location line="+13" />
         <source>Scanning…</source>
         <translation>正在扫描…</translation>
     </message>
     <message>
         <location line="+29" />
-        <location line="+69" />
+        <location line="+77" />
         <source>%1 (model_type %2)</source>
         <translation>%1（model_type %2）</translation>
     </message>
     <message>
-        <location line="-53" />
+        <location line="-61" />
         <source>Not loadable: %1</source>
         <translation>无法加载：%1</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+11" />
         <source>1 model found</source>
         <translation>找到 1 个模型</translation>
     </message>
@@ -226,7 +236,12 @@
         <translation>没有找到模型。请添加一个存放 Hugging Face 模型文件夹的目录，或运行演示（帮助 → 运行演示）。</translation>
     </message>
     <message>
-        <location line="+33" />
+        <location line="+4" />
+        <source>No model folders found in %1</source>
+        <translation>在 %1 中未找到模型文件夹</translation>
+    </message>
+    <message>
+        <location line="+34" />
         <source>Select a model to see its details.</source>
         <translation>选择一个模型以查看详细信息。</translation>
     </message>
@@ -271,7 +286,7 @@
         <translation>%1 的适配器</translation>
     </message>
     <message>
-        <location line="+32" />
+        <location line="+35" />
         <source>other base model: %1</source>
         <translation>其他基座模型：%1</translation>
     </message>

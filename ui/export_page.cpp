@@ -29,10 +29,12 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QTimer>
 #include <QTreeWidget>
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 #include "app_session.h"
@@ -97,6 +99,14 @@ ExportPage::ExportPage(AppSession* session, QWidget* parent) : QWidget(parent), 
   adapter_message_->setObjectName("adapter_message");
   adapter_message_->setWordWrap(true);
   adapter_layout->addWidget(adapter_message_);
+  training_note_ = new QLabel(adapter_box);
+  training_note_->setObjectName("training_note");
+  training_note_->setWordWrap(true);
+  training_note_->setStyleSheet("color: #b35900");
+  training_note_->setText(tr("This adapter is being trained: Copy and Merge become available when the training run "
+                             "ends, with the adapter it saves."));
+  training_note_->setVisible(false);
+  adapter_layout->addWidget(training_note_);
   summary_ = new QLabel(adapter_box);
   summary_->setObjectName("adapter_summary");
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -292,6 +302,11 @@ ExportPage::ExportPage(AppSession* session, QWidget* parent) : QWidget(parent), 
   splitter->setStretchFactor(0, 1);
   splitter->setStretchFactor(1, 1);
 
+  training_poll_ = new QTimer(this);
+  training_poll_->setInterval(1000);
+  connect(training_poll_, &QTimer::timeout, this, &ExportPage::updateTaskButtons);
+  connect(session_, &AppSession::trainingChanged, this, &ExportPage::onTrainingChanged);
+  if (session_->isTraining()) training_poll_->start();
   connect(session_, &AppSession::adapterDirChanged, this, &ExportPage::refreshAdapter);
   connect(session_, &AppSession::modelLoaded, this, &ExportPage::refreshAdapter);
   refreshAdapter();
@@ -443,15 +458,20 @@ void ExportPage::updateCopyTarget() {
   const QString target = copyTarget();
   if (target.isEmpty()) copy_target_->clear();
   else if (QFileInfo::exists(target)) copy_target_->setText(tr("Replaces the existing %1").arg(QDir::toNativeSeparators(target)));
+  else if (!QDir(copy_destination_->text().trimmed()).exists())
+    copy_target_->setText(tr("Creates the folder %1 and in it %2")
+                              .arg(QDir::toNativeSeparators(QFileInfo(target).path()), QDir::toNativeSeparators(target)));
   else copy_target_->setText(tr("Creates %1").arg(QDir::toNativeSeparators(target)));
   updateTaskButtons();
 }
 
 void ExportPage::startCopy() {
   const QString target = copyTarget();
-  if (target.isEmpty() || isBusy()) return;
-  if (!QDir(copy_destination_->text().trimmed()).exists()) {
-    copy_result_->setText(tr("The folder %1 does not exist.").arg(copy_destination_->text().trimmed()));
+  if (target.isEmpty() || isBusy() || adapterBeingTrained()) return;
+  // The folder to copy into is created as the target line said it would be.
+  const QString parent = QFileInfo(target).path();
+  if (!QDir().mkpath(parent)) {
+    copy_result_->setText(tr("The folder %1 cannot be created.").arg(QDir::toNativeSeparators(parent)));
     copy_result_->setStyleSheet("color: red");
     return;
   }
@@ -476,7 +496,7 @@ void ExportPage::startCopy() {
 }
 
 void ExportPage::startMerge() {
-  if (isBusy()) return;
+  if (isBusy() || adapterBeingTrained()) return;
   MergeRequest request;
   request.model_dir = base_model_->text().trimmed();
   request.adapter_dir = session_->adapterDir();
@@ -490,6 +510,22 @@ void ExportPage::startMerge() {
     merge_result_->setStyleSheet("color: red");
     return;
   }
+  // The engine refuses too, but in its command line's words; here the window's checkbox is the way out.
+  if (!request.replace_model && QFileInfo(request.output_dir).isDir()) {
+    const QDir output(request.output_dir);
+    // The files the engine takes for a model (adapter_merge.cpp's model_file_in).
+    const QStringList model_files = output.entryList({"config.json", "model*.safetensors", "model.safetensors.index.json",
+                                                      "pytorch_model*.bin", "pytorch_model*.bin.index.json"},
+                                                     QDir::Files);
+    if (!model_files.isEmpty()) {
+      merge_result_->setText(tr("Failed: %1 already holds a model (%2). Choose a new output folder, or tick “%3” to "
+                                "replace it.")
+                                 .arg(QDir::toNativeSeparators(request.output_dir), model_files.first(),
+                                      replace_model_->text()));
+      merge_result_->setStyleSheet("color: red");
+      return;
+    }
+  }
   ExportTask* task = ExportTask::mergeTask(request, this);
   merge_result_->setText(tr("Merging…"));
   connect(task, &ExportTask::succeeded, this,
@@ -501,6 +537,16 @@ void ExportPage::startMerge() {
             load_merged_button_->setVisible(true);
             refreshSnippets();
             emit session_->statusMessage(tr("Merged model written to %1").arg(output_dir));
+            // The Models page lists the new model: a folder it scans is rescanned, another one is added.
+            const QString model = QDir::cleanPath(output_dir), parent = QFileInfo(model).path();
+            const QStringList folders = session_->modelFolders();
+            // The scan goes two levels down: within that, a scanned folder already covers the model.
+            const bool covered = std::any_of(folders.begin(), folders.end(), [&model](const QString& folder) {
+              const QString root = QDir::cleanPath(folder);
+              return model.startsWith(root + "/") && model.mid(root.size() + 1).count('/') <= 1;
+            });
+            if (covered) emit session_->modelFoldersChanged(folders);
+            else session_->addModelFolder(parent);
           });
   beginTask(task, merge_result_);
 }
@@ -541,9 +587,35 @@ void ExportPage::endTask() {
 }
 
 void ExportPage::updateTaskButtons() {
-  copy_button_->setEnabled(!copyTarget().isEmpty() && !isBusy());
-  merge_button_->setEnabled(!isBusy());
+  const bool training = adapterBeingTrained();
+  training_note_->setVisible(training);
+  copy_button_->setEnabled(!copyTarget().isEmpty() && !isBusy() && !training);
+  merge_button_->setEnabled(!isBusy() && !training);
   cancel_button_->setEnabled(isBusy());
+}
+
+bool ExportPage::adapterBeingTrained() const {
+  const QString dir = session_->adapterDir();
+  if (!session_->isTraining() || dir.isEmpty()) return false;
+  // The session says that a run goes on, not where it writes: the run's folder is the one written
+  // since it started. A run this page did not see start may be writing any adapter.
+  if (!training_started_.isValid()) return true;
+  const QDateTime since = training_started_.addSecs(-1);  // file times may lag the clock a little
+  const QFileInfoList entries = QDir(dir).entryInfoList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
+  return std::any_of(entries.begin(), entries.end(),
+                     [&since](const QFileInfo& entry) { return entry.lastModified() >= since; });
+}
+
+void ExportPage::onTrainingChanged(bool running) {
+  if (running) {
+    training_started_ = QDateTime::currentDateTime();
+    training_poll_->start();
+    updateTaskButtons();
+    return;
+  }
+  training_poll_->stop();
+  training_started_ = QDateTime();
+  refreshAdapter();  // the run replaced the adapter's files: new sizes, maybe new checkpoints
 }
 
 }  // namespace ui

@@ -1,6 +1,7 @@
 #pragma once
 // Export: the adapter as a PEFT folder (its files and settings, a copy elsewhere, how other tools
 // load it), or merged into a full Hugging Face model folder on a worker thread with progress and cancel.
+#include <QDateTime>
 #include <QPointer>
 #include <QWidget>
 
@@ -11,6 +12,7 @@ class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QTimer;
 class QTreeWidget;
 class QGroupBox;
 
@@ -41,11 +43,16 @@ class ExportPage : public QWidget {
   void beginTask(ExportTask* task, QLabel* result);
   void endTask();
   void updateTaskButtons();
+  // The chosen adapter is the one a running training writes: copying or merging it now would take a
+  // half-trained state (or files being replaced).
+  bool adapterBeingTrained() const;
+  void onTrainingChanged(bool running);
   QWidget* snippetTab(const QString& explanation, QPlainTextEdit** editor, const QString& name);
 
   AppSession* session_;
   QLabel* adapter_path_;
   QLabel* adapter_message_;
+  QLabel* training_note_;
   QLabel* summary_;
   QTreeWidget* files_;
   QGroupBox* copy_box_;
@@ -75,6 +82,8 @@ class ExportPage : public QWidget {
   QString suggested_output_;  // what suggestMergeOutput last filled in (replaced unless the user typed another)
   QPointer<ExportTask> task_;
   QLabel* task_result_ = nullptr;  // where the running task reports
+  QDateTime training_started_;     // when this page saw the running training start; invalid when it did not
+  QTimer* training_poll_;          // while training runs: notices when it starts writing the chosen adapter
 };
 
 }  // namespace ui

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 
@@ -32,6 +33,11 @@ QString python(const QString& path) {
   return "\"" + escaped + "\"";
 }
 
+// A comment line of a snippet, in the interface language (the code around it stays as the tool needs it).
+QString comment(const char* english) {
+  return "# " + QCoreApplication::translate("ui::ExportSnippets", english) + "\n";
+}
+
 QString or_placeholder(const QString& path, const char* placeholder) {
   return path.isEmpty() ? QString::fromLatin1(placeholder) : QDir::toNativeSeparators(path);
 }
@@ -40,28 +46,33 @@ QString or_placeholder(const QString& path, const char* placeholder) {
 
 QString textGenerationWebuiSnippet(const ExportPaths& paths) {
   const QString adapter = or_placeholder(paths.adapter_dir, "/path/to/adapter");
-  return QStringLiteral(
-             "# text-generation-webui: LoRA folders live in user_data/loras/ (loras/ in older versions)\n"
-             "cp -r %1 text-generation-webui/user_data/loras/\n"
-             "# the base model goes to user_data/models/ (models/ in older versions)\n"
-             "cp -r %2 text-generation-webui/user_data/models/\n\n"
-             "# start with both (Transformers loader), or pick the LoRA on the Model tab and Apply LoRAs\n"
-             "python server.py --loader transformers --model %3 --lora %4\n")
+  return (comment(QT_TRANSLATE_NOOP("ui::ExportSnippets",
+                                     "text-generation-webui: LoRA folders live in user_data/loras/ (loras/ in older "
+                                     "versions)")) +
+          QStringLiteral("cp -r %1 text-generation-webui/user_data/loras/\n") +
+          comment(QT_TRANSLATE_NOOP("ui::ExportSnippets",
+                                    "the base model goes to user_data/models/ (models/ in older versions)")) +
+          QStringLiteral("cp -r %2 text-generation-webui/user_data/models/\n\n") +
+          comment(QT_TRANSLATE_NOOP("ui::ExportSnippets",
+                                    "start with both (Transformers loader), or pick the LoRA on the Model tab and "
+                                    "Apply LoRAs")) +
+          QStringLiteral("python server.py --loader transformers --model %3 --lora %4\n"))
       .arg(shell(adapter), shell(or_placeholder(paths.model_dir, "/path/to/base-model")),
            shell(name_of(paths.model_dir, "base-model")), shell(name_of(paths.adapter_dir, "adapter")));
 }
 
 QString peftSnippet(const ExportPaths& paths) {
-  return QStringLiteral(
+  return (QStringLiteral(
              "from transformers import AutoModelForCausalLM, AutoTokenizer\n"
              "from peft import PeftModel\n\n"
              "base = AutoModelForCausalLM.from_pretrained(%1, torch_dtype=\"auto\")\n"
              "tokenizer = AutoTokenizer.from_pretrained(%1)\n"
              "model = PeftModel.from_pretrained(base, %2)\n\n"
              "inputs = tokenizer(\"Hello\", return_tensors=\"pt\")\n"
-             "print(tokenizer.decode(model.generate(**inputs, max_new_tokens=64)[0]))\n\n"
-             "# optional: fold the adapter into the weights (what \"Merge into model\" writes)\n"
-             "# model = model.merge_and_unload()\n")
+             "print(tokenizer.decode(model.generate(**inputs, max_new_tokens=64)[0]))\n\n") +
+          comment(QT_TRANSLATE_NOOP("ui::ExportSnippets",
+                                    "optional: fold the adapter into the weights (what \"Merge into model\" writes)")) +
+          QStringLiteral("# model = model.merge_and_unload()\n"))
       .arg(python(or_placeholder(paths.model_dir, "/path/to/base-model")),
            python(or_placeholder(paths.adapter_dir, "/path/to/adapter")));
 }
@@ -74,12 +85,13 @@ QString vllmSnippet(const ExportPaths& paths) {
       max_rank = std::max(allowed, 16);
       break;
     }
-  return QStringLiteral(
+  return (QStringLiteral(
              "vllm serve %1 --enable-lora --max-lora-rank %2 \\\n"
-             "    --lora-modules %3=%4\n\n"
-             "# then ask for the adapter by its name:\n"
+             "    --lora-modules %3=%4\n\n") +
+          comment(QT_TRANSLATE_NOOP("ui::ExportSnippets", "then ask for the adapter by its name:")) +
+          QStringLiteral(
              "curl http://localhost:8000/v1/completions -H 'Content-Type: application/json' \\\n"
-             "    -d '{\"model\": \"%3\", \"prompt\": \"Hello\", \"max_tokens\": 64}'\n")
+             "    -d '{\"model\": \"%3\", \"prompt\": \"Hello\", \"max_tokens\": 64}'\n"))
       .arg(shell(or_placeholder(paths.model_dir, "/path/to/base-model")))
       .arg(max_rank)
       .arg(name_of(paths.adapter_dir, "adapter"), shell(or_placeholder(paths.adapter_dir, "/path/to/adapter")));
@@ -87,28 +99,26 @@ QString vllmSnippet(const ExportPaths& paths) {
 
 QString llamaCppSnippet(const ExportPaths& paths) {
   const QString name = name_of(paths.adapter_dir, "adapter");
-  return QStringLiteral(
-             "# in a llama.cpp checkout (pip install -r requirements.txt):\n"
+  return (comment(QT_TRANSLATE_NOOP("ui::ExportSnippets", "in a llama.cpp checkout (pip install -r requirements.txt):")) +
+          QStringLiteral(
              "python convert_hf_to_gguf.py %1 --outfile base.gguf --outtype f16\n"
              "python convert_lora_to_gguf.py --base %1 --outfile %2.gguf %3\n\n"
-             "llama-cli -m base.gguf --lora %2.gguf -p \"Hello\"\n")
+             "llama-cli -m base.gguf --lora %2.gguf -p \"Hello\"\n"))
       .arg(shell(or_placeholder(paths.model_dir, "/path/to/base-model")), shell(name),
            shell(or_placeholder(paths.adapter_dir, "/path/to/adapter")));
 }
 
 QString mergedModelSnippet(const ExportPaths& paths) {
   const QString merged = or_placeholder(paths.merged_dir, "/path/to/merged-model");
-  return QStringLiteral(
-             "# transformers (no PEFT needed)\n"
-             "from transformers import AutoModelForCausalLM, AutoTokenizer\n"
-             "model = AutoModelForCausalLM.from_pretrained(%1, torch_dtype=\"auto\")\n"
-             "tokenizer = AutoTokenizer.from_pretrained(%1)\n\n"
-             "# vLLM\n"
-             "vllm serve %2\n\n"
-             "# llama.cpp (then Ollama / LM Studio can import the .gguf)\n"
-             "python convert_hf_to_gguf.py %2 --outfile %3.gguf --outtype f16\n"
-             "llama-cli -m %3.gguf -p \"Hello\"\n\n"
-             "# text-generation-webui: copy the folder into user_data/models/\n")
+  return (comment(QT_TRANSLATE_NOOP("ui::ExportSnippets", "transformers (no PEFT needed)")) +
+          QStringLiteral("from transformers import AutoModelForCausalLM, AutoTokenizer\n"
+                         "model = AutoModelForCausalLM.from_pretrained(%1, torch_dtype=\"auto\")\n"
+                         "tokenizer = AutoTokenizer.from_pretrained(%1)\n\n") +
+          QStringLiteral("# vLLM\nvllm serve %2\n\n") +
+          comment(QT_TRANSLATE_NOOP("ui::ExportSnippets", "llama.cpp (then Ollama / LM Studio can import the .gguf)")) +
+          QStringLiteral("python convert_hf_to_gguf.py %2 --outfile %3.gguf --outtype f16\n"
+                         "llama-cli -m %3.gguf -p \"Hello\"\n\n") +
+          comment(QT_TRANSLATE_NOOP("ui::ExportSnippets", "text-generation-webui: copy the folder into user_data/models/")))
       .arg(python(merged), shell(merged), shell(name_of(paths.merged_dir, "merged-model")));
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Ready-to-paste commands and code that load the exported adapter or merged model in other tools,
-// filled in with the real folders. Code, not prose: not translated.
+// filled in with the real folders. The code stays as the tools need it; the comment lines are in the
+// interface language (context "ui::ExportSnippets").
 #include <QString>
 
 namespace ui {

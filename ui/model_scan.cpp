@@ -192,9 +192,15 @@ ScanResult scanAll(const QStringList& model_roots, const QStringList& adapter_ro
   ScanResult result;
   QStringList roots_for_adapters;
   for (const QString& root : adapter_roots) roots_for_adapters << QFileInfo(root).absoluteFilePath();
+  QStringList seen_models;  // canonical paths
   for (const QString& root : model_roots) {
-    for (const QString& dir : findModelFolders(root)) {
+    const QStringList found = findModelFolders(root);
+    if (found.isEmpty()) result.roots_without_models << root;
+    for (const QString& dir : found) {
       if (cancel && *cancel) return result;
+      const QString canonical = QFileInfo(dir).canonicalFilePath();
+      if (seen_models.contains(canonical)) continue;
+      seen_models << canonical;
       result.models << scanModel(dir);
       const QString parent = QFileInfo(dir).absolutePath();
       if (!roots_for_adapters.contains(parent)) roots_for_adapters << parent;
@@ -204,7 +210,9 @@ ScanResult scanAll(const QStringList& model_roots, const QStringList& adapter_ro
     if (cancel && *cancel) return result;
     for (const ScannedAdapter& adapter : scanAdapters(root))
       if (std::none_of(result.adapters.begin(), result.adapters.end(),
-                       [&](const ScannedAdapter& a) { return a.dir == adapter.dir; }))
+                       [&](const ScannedAdapter& a) {
+                         return QFileInfo(a.dir).canonicalFilePath() == QFileInfo(adapter.dir).canonicalFilePath();
+                       }))
         result.adapters << adapter;
   }
   return result;

@@ -51,8 +51,9 @@ struct ScannedAdapter {
 };
 
 struct ScanResult {
-  QList<ScannedModel> models;
+  QList<ScannedModel> models;  // each model folder once, however many roots reach it
   QList<ScannedAdapter> adapters;
+  QStringList roots_without_models;  // model roots (as given) in which no model folder was found
 };
 
 // Candidate model folders: a root that is one itself, its subfolders and theirs (two levels), and
@@ -65,7 +66,8 @@ QList<ScannedAdapter> scanAdapters(const QString& root);
 // Does the adapter name this model as its base? Compares paths, then the last path component
 // (adapters trained elsewhere name the hub id, "Qwen/Qwen2.5-0.5B", of a folder named "Qwen2.5-0.5B").
 bool adapterMatchesModel(const ScannedAdapter& adapter, const ScannedModel& model);
-// model folders + adapter roots -> everything found; stops early (returning what it has) when *cancel.
+// model folders + adapter roots -> everything found (a folder reached through two roots, or through a
+// link, is listed once: they are compared by canonical path); stops early (returning what it has) when *cancel.
 ScanResult scanAll(const QStringList& model_roots, const QStringList& adapter_roots, const std::atomic_bool* cancel);
 
 // "9.4M", "7.2B", "350K".

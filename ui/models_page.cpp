@@ -21,7 +21,8 @@ namespace ui {
 
 namespace {
 
-enum ModelColumn { kName, kFamily, kParameters, kDtype, kSize, kTokenizer, kContext, kModelColumns };
+// kFolder (the folder holding the model) tells apart models of the same name found in different places.
+enum ModelColumn { kName, kFamily, kParameters, kDtype, kSize, kTokenizer, kContext, kFolder, kModelColumns };
 enum AdapterColumn { kAdapterName, kRank, kAlpha, kTargets, kDate, kBaseModel, kAdapterColumns };
 
 const QColor kErrorColor(0xc0, 0x39, 0x2b);
@@ -75,7 +76,7 @@ ModelsPage::ModelsPage(AppSession* session, QWidget* parent)
   model_table_ = new QTableWidget(0, kModelColumns, this);
   model_table_->setObjectName("modelTable");
   model_table_->setHorizontalHeaderLabels({tr("Name"), tr("Family"), tr("Parameters"), tr("Dtype"), tr("Size"),
-                                           tr("Tokenizer"), tr("Context length")});
+                                           tr("Tokenizer"), tr("Context length"), tr("Folder")});
   model_table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   model_table_->setSelectionMode(QAbstractItemView::SingleSelection);
   model_table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -191,7 +192,11 @@ ModelsPage::ModelsPage(AppSession* session, QWidget* parent)
     load_status_->setText(tr("Could not load %1: %2").arg(QFileInfo(dir).fileName(), message));
     load_status_->setStyleSheet(QString("color: %1").arg(kErrorColor.name()));
   });
-  connect(session_, &AppSession::modelFoldersChanged, this, [this] {
+  known_folders_ = session_->modelFolders();
+  connect(session_, &AppSession::modelFoldersChanged, this, [this](const QStringList& folders) {
+    for (const QString& folder : folders)
+      if (!known_folders_.contains(folder) && !added_folders_.contains(folder)) added_folders_ << folder;
+    known_folders_ = folders;
     showFolders();
     rescan();
   });
@@ -221,7 +226,12 @@ void ModelsPage::showFolders() {
 
 void ModelsPage::addFolder() {
   const QString folder = QFileDialog::getExistingDirectory(this, tr("Add a model folder"), QDir::homePath());
-  if (!folder.isEmpty()) session_->addModelFolder(folder);
+  if (folder.isEmpty()) return;
+  if (session_->modelFolders().contains(QDir::cleanPath(folder))) {
+    scan_status_->setText(tr("%1 is already in the list.").arg(QDir::toNativeSeparators(folder)));
+    return;
+  }
+  session_->addModelFolder(folder);
 }
 
 void ModelsPage::removeSelectedFolders() {
@@ -280,13 +290,21 @@ void ModelsPage::showScan(const ScanResult& result) {
       reason->setForeground(kErrorColor);
       reason->setToolTip(model.error);
       model_table_->setItem(row, kFamily, reason);
-      model_table_->setSpan(row, kFamily, 1, kModelColumns - kFamily);
+      model_table_->setSpan(row, kFamily, 1, kFolder - kFamily);
     }
+    auto* folder = read_only_item(QDir::toNativeSeparators(QFileInfo(model.dir).absolutePath()));
+    folder->setToolTip(QDir::toNativeSeparators(model.dir));
+    model_table_->setItem(row, kFolder, folder);
   }
   const int broken = int(scan_.models.size()) - loadable;
   QString status = loadable == 1 ? tr("1 model found") : tr("%1 models found").arg(loadable);
   if (broken > 0) status += " · " + (broken == 1 ? tr("1 folder not loadable") : tr("%1 folders not loadable").arg(broken));
   if (scan_.models.isEmpty()) status = tr("No models found. Add a folder that holds Hugging Face model folders, or run the demo (Help → Run the demo).");
+  // A folder just added that holds no model says so, else adding it would seem to do nothing.
+  for (const QString& folder : added_folders_)
+    if (scan_.roots_without_models.contains(folder))
+      status += " · " + tr("No model folders found in %1").arg(QDir::toNativeSeparators(folder));
+  added_folders_.clear();
   scan_status_->setText(status);
 
   if (!previously_selected.isEmpty()) selectModel(previously_selected);
@@ -358,8 +376,11 @@ void ModelsPage::showAdapters(const ScannedModel* model) {
     const QString adapters_root = QFileInfo(AppSession::adaptersDir()).absoluteFilePath();
     const QString model_parent = QFileInfo(model->dir).absolutePath();
     QList<const ScannedAdapter*> shown;
-    for (const ScannedAdapter& adapter : scan_.adapters)
+    for (const ScannedAdapter& adapter : scan_.adapters) {
+      // A folder that is not a model has no adapters of its own: only those naming it as their base.
+      if (!model->loadable() && !adapterMatchesModel(adapter, *model)) continue;
       if (adapter.root == adapters_root || adapter.root == model_parent) shown << &adapter;
+    }
     std::stable_sort(shown.begin(), shown.end(), [model](const ScannedAdapter* a, const ScannedAdapter* b) {
       const bool a_matches = adapterMatchesModel(*a, *model), b_matches = adapterMatchesModel(*b, *model);
       if (a_matches != b_matches) return a_matches;

@@ -59,6 +59,8 @@ class ModelsPage : public QWidget {
   QPushButton* cancel_load_ = nullptr;
   QProgressBar* load_progress_ = nullptr;
   QLabel* load_status_ = nullptr;
+  QStringList known_folders_;  // the session's model folders as of the last change, to tell which were just added
+  QStringList added_folders_;  // added since the last scan: the scan says when they hold no model
   bool filling_adapters_ = false;  // programmatic selection changes must not change the session's adapter
 };
 
