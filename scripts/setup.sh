@@ -7,6 +7,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 packages=(
   build-essential cmake ninja-build pkg-config ccache
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqcustomplot-dev
+  qt6-translations-l10n  # Qt's own strings (OK/Cancel, file dialogs) in Chinese: qtbase_zh_CN.qm
   libtorch-dev libsentencepiece-dev sentencepiece
   nlohmann-json3-dev libpcre2-dev libutf8proc-dev
   libopenblas0-openmp    # without it libtorch's fp32 matmuls run on reference BLAS, ~10x slower

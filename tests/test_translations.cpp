@@ -2,9 +2,12 @@
 // over all of ui/*.cpp into a temporary .ts, and each (context, source) it finds must have a finished
 // translation in one of translations/*.ts — so a page whose author forgot to translate is caught by name.
 // And installing zh_CN really changes what the window shows.
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
+#include <QLibraryInfo>
 #include <QListWidget>
+#include <QPushButton>
 #include <QProcess>
 #include <QSet>
 #include <QSettings>
@@ -142,6 +145,18 @@ class TestTranslations : public QObject {
     // the Export page's file list must not say "656 bytes" in a Chinese window.
     QVERIFY2(window.locale().formattedDataSize(656).contains(QString::fromUtf8("字节")),
              qPrintable(window.locale().formattedDataSize(656)));
+  }
+  // Qt's own strings (standard buttons, file dialogs) follow the interface language too, from Qt's
+  // translations (Debian: qt6-translations-l10n).
+  void qtsOwnButtonsAreChinese() {
+    const QString folder = QLibraryInfo::path(QLibraryInfo::TranslationsPath);
+    if (!QFileInfo(folder + "/qtbase_zh_CN.qm").isFile())
+      QSKIP(qPrintable("Qt's translations are not installed (no " + folder +
+                       "/qtbase_zh_CN.qm; Debian: apt-get install qt6-translations-l10n)"));
+    ui::installTranslations(*qApp, "zh_CN");
+    QDialogButtonBox buttons(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    QCOMPARE(buttons.button(QDialogButtonBox::Cancel)->text(), QString::fromUtf8("取消"));
+    QCOMPARE(QCoreApplication::translate("QPlatformTheme", "Cancel"), QString::fromUtf8("取消"));
   }
 };
 

@@ -26,6 +26,7 @@
 #include <QStackedWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
+#include <QScrollBar>
 #include <QtTest>
 
 #include "app_session.h"
@@ -270,6 +271,84 @@ class TestUiChat : public QObject {
     QSignalSpy requested(session_.get(), &ui::AppSession::pageRequested);
     QTest::mouseClick(child<QPushButton>("adapter_hint_button"), Qt::LeftButton);
     QCOMPARE(requested.at(0).at(0).toString(), QString("train"));
+  }
+
+  // A conversation that outgrows the model's context length (max_position_embeddings, 4096 here): warned
+  // about before it is sent, with the offer to forget the oldest turns; and when a pane cannot run it, the
+  // reason is shown in that pane, in view, with the way out.
+  void a_conversation_too_long_for_the_context_is_warned_about_and_shortened() {
+    QTest::mouseClick(child<QPushButton>("clear_button"), Qt::LeftButton);
+    const int context = int(session_->model()->config().max_position_embeddings);
+    QCOMPARE(context, 4096);
+    std::string hundred;
+    for (int i = 0; i < 100; ++i) hundred += "apple ";
+    const double tokens_per_word = session_->tokenizer()->encode(hundred, false).size() / 100.0;
+    QVERIFY(tokens_per_word >= 1);
+    const auto message_of = [&](int tokens) { return QString("apple ").repeated(int(tokens / tokens_per_word)).trimmed(); };
+    auto* warning = child<QWidget>("context_warning");
+    child<QDoubleSpinBox>("temperature")->setValue(0.0);
+    child<QSpinBox>("max_new_tokens")->setValue(4);
+
+    sendMessage(message_of(1500));
+    QVERIFY(!warning->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 60000);
+
+    // 1500 + 1500 tokens of conversation and up to 1200 new ones do not fit 4096: nothing is sent yet.
+    child<QSpinBox>("max_new_tokens")->setValue(1200);
+    sendMessage(message_of(1500));
+    QVERIFY(!page_->isGenerating());
+    QVERIFY(warning->isVisible());
+    const QString warned = child<QLabel>("context_warning_label")->text();
+    QVERIFY2(warned.contains("4096") && warned.contains("1200"), qPrintable(warned));
+    QVERIFY(child<QPushButton>("context_drop_button")->isEnabled());
+    QTest::mouseClick(child<QPushButton>("context_drop_button"), Qt::LeftButton);
+    QVERIFY(page_->isGenerating());
+    QVERIFY(!warning->isVisible());
+    QVERIFY2(child<QTextBrowser>("base_transcript")->toPlainText().contains("1 earlier turn dropped"),
+             qPrintable(child<QTextBrowser>("base_transcript")->toPlainText().right(300)));
+    QTest::mouseClick(child<QPushButton>("stop_button"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 60000);
+
+    // Sent anyway past the context: the pane says why, in view, and offers to drop the oldest turns.
+    QTest::mouseClick(child<QPushButton>("clear_button"), Qt::LeftButton);
+    child<QSpinBox>("max_new_tokens")->setValue(4);
+    sendMessage(message_of(2500));
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 60000);
+    sendMessage(message_of(2500));
+    QVERIFY(warning->isVisible());
+    QTest::mouseClick(child<QPushButton>("context_send_anyway_button"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 60000);
+    QVERIFY(child<QWidget>("base_problem")->isVisible());
+    const QString problem = child<QLabel>("base_problem_label")->text();
+    QVERIFY2(problem.contains("context length") && problem.contains("4096") && problem.contains("Drop the oldest"),
+             qPrintable(problem));
+    QVERIFY(child<QPushButton>("base_drop_oldest_button")->isVisible());
+    QVERIFY(child<QPushButton>("base_clear_conversation_button")->isVisible());
+    QVERIFY(child<QLabel>("base_status")->text().startsWith("Failed"));
+    QScrollBar* bar = child<QTextBrowser>("base_transcript")->verticalScrollBar();
+    QTRY_COMPARE(bar->value(), bar->maximum());  // the red message at the end is in view
+    QVERIFY(bar->maximum() > 0);
+
+    QTest::mouseClick(child<QPushButton>("base_drop_oldest_button"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 60000);
+    QVERIFY(!child<QWidget>("base_problem")->isVisible());
+    QVERIFY2(child<QLabel>("base_status")->text().contains("tokens/s"), qPrintable(child<QLabel>("base_status")->text()));
+    QVERIFY(child<QTextBrowser>("base_transcript")->toPlainText().contains("1 earlier turn dropped"));
+
+    // Or clear: a new conversation, the message kept in the prompt box to be sent again.
+    const QString last = message_of(2500);
+    sendMessage(last);
+    QTest::mouseClick(child<QPushButton>("context_send_anyway_button"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 60000);
+    QVERIFY(child<QWidget>("base_problem")->isVisible());
+    QTest::mouseClick(child<QPushButton>("base_clear_conversation_button"), Qt::LeftButton);
+    QVERIFY(!child<QWidget>("base_problem")->isVisible());
+    QVERIFY(child<QTextBrowser>("base_transcript")->toPlainText().isEmpty());
+    QCOMPARE(child<QPlainTextEdit>("prompt_edit")->toPlainText(), last);
+    QTest::mouseClick(child<QPushButton>("send_button"), Qt::LeftButton);
+    QVERIFY(!warning->isVisible());  // alone it fits
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 60000);
+    QVERIFY(child<QLabel>("base_status")->text().contains("tokens/s"));
   }
 
   void cleanupTestCase() { page_.reset(); }

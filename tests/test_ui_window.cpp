@@ -6,8 +6,13 @@
 #include <QFileDialog>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QVBoxLayout>
+#include <QWheelEvent>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -22,6 +27,7 @@
 #include "models_page.h"
 #include "settings_dialog.h"
 #include "test_support.h"
+#include "wheel_guard.h"
 
 using namespace ui;
 
@@ -243,6 +249,110 @@ class TestUiWindow : public QObject {
     QVERIFY(error);
     QVERIFY2(error->text().contains("no-such-dataset.json"), qPrintable(error->text()));
     QCOMPARE(session.modelState(), AppSession::ModelState::None);
+  }
+  // Rolling the wheel through a scrolling page must scroll it, not change the field under the pointer
+  // (the rank went from 32 to 42); a field the user clicked into still takes the wheel.
+  void wheelScrollsThePageNotAnUnfocusedField() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath("settings.ini"), QSettings::IniFormat);
+    settings.setValue("demo/offered", true);
+    AppSession session(&settings);
+    MainWindow window(&session);  // installs the guard for the whole application
+
+    QScrollArea area;
+    auto* content = new QWidget;
+    auto* layout = new QVBoxLayout(content);
+    auto* rank = new QSpinBox(content);
+    rank->setRange(1, 512);
+    rank->setValue(32);
+    auto* other = new QSpinBox(content);  // somewhere to put the focus that is not `rank`
+    layout->addWidget(rank);
+    layout->addWidget(other);
+    layout->addSpacing(3000);
+    area.setWidget(content);
+    area.resize(300, 200);
+    area.show();
+    area.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&area));
+    other->setFocus();
+    QVERIFY(!rank->hasFocus());
+
+    auto roll_down_over = [](QWidget* widget) {
+      const QPointF at(widget->width() / 2.0, widget->height() / 2.0);
+      QWheelEvent wheel(at, widget->mapToGlobal(at), QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
+                        Qt::NoScrollPhase, false);
+      QApplication::sendEvent(widget, &wheel);
+    };
+    QScrollBar* bar = area.verticalScrollBar();
+    QCOMPARE(bar->value(), 0);
+    roll_down_over(rank);
+    QCOMPARE(rank->value(), 32);
+    QVERIFY2(bar->value() > 0, "the page did not scroll");
+
+    rank->setFocus();
+    QVERIFY(rank->hasFocus());
+    roll_down_over(rank);
+    QCOMPARE(rank->value(), 31);
+  }
+
+  void helpOpensTheUsersGuide() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath("settings.ini"), QSettings::IniFormat);
+    settings.setValue("demo/offered", true);
+    settings.setValue("ui/language", "en");
+    AppSession session(&settings);
+    MainWindow window(&session);
+    auto* guide = window.findChild<QAction*>("userGuideAction");
+    QVERIFY(guide);
+    QVERIFY(guide->isEnabled());
+    const QString english = guide->data().toString();
+    QCOMPARE(QFileInfo(english).fileName(), QString("USER_GUIDE.md"));
+    QFile file(english);
+    QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(english));
+    QVERIFY(file.readLine().startsWith("# "));
+    const QString chinese = MainWindow::userGuidePath("zh_CN");
+    QCOMPARE(QFileInfo(chinese).fileName(), QString("USER_GUIDE.zh_CN.md"));
+    QVERIFY(QFileInfo(chinese).isFile());
+    bool in_help_menu = false;
+    for (QAction* action : window.menuBar()->actions())
+      if (action->menu() && action->menu()->actions().contains(guide)) in_help_menu = action->text().contains("Help");
+    QVERIFY(in_help_menu);
+  }
+
+  // ~/.local/share/lora-studio, not ~/.local/share/LoRA Studio/lora-studio; what an earlier version kept in
+  // the old folder moves along and stays reachable by its old path.
+  void dataFolderIsOneFolderNamedAfterTheProgram() {
+    const QString organisation = QCoreApplication::organizationName(), application = QCoreApplication::applicationName();
+    const QByteArray data_home = qgetenv("XDG_DATA_HOME");
+    auto restore = qScopeGuard([&] {
+      QCoreApplication::setOrganizationName(organisation);
+      QCoreApplication::setApplicationName(application);
+      qputenv("XDG_DATA_HOME", data_home);
+    });
+    QCoreApplication::setOrganizationName("LoRA Studio");
+    QCoreApplication::setApplicationName("lora-studio");
+
+    QTemporaryDir fresh;
+    qputenv("XDG_DATA_HOME", fresh.path().toLocal8Bit());
+    QCOMPARE(AppSession::dataDir(), fresh.filePath("lora-studio"));
+    QVERIFY(QFileInfo(fresh.filePath("lora-studio")).isDir());
+    QVERIFY(!QFileInfo::exists(fresh.filePath("LoRA Studio")));
+
+    QTemporaryDir upgraded;
+    qputenv("XDG_DATA_HOME", upgraded.path().toLocal8Bit());
+    const QString old_adapter = upgraded.filePath("LoRA Studio/lora-studio/adapters/mine/adapter_config.json");
+    QVERIFY(QDir().mkpath(QFileInfo(old_adapter).path()));
+    {
+      QFile file(old_adapter);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write("{\"r\": 8}");
+    }
+    QCOMPARE(AppSession::dataDir(), upgraded.filePath("lora-studio"));
+    QFile moved(upgraded.filePath("lora-studio/adapters/mine/adapter_config.json"));
+    QVERIFY(moved.open(QIODevice::ReadOnly));
+    QCOMPARE(moved.readAll(), QByteArray("{\"r\": 8}"));
+    QVERIFY(QFileInfo(old_adapter).isFile());  // a path remembered in the settings still opens
+    QCOMPARE(AppSession::adaptersDir(), upgraded.filePath("lora-studio/adapters"));
   }
 };
 

@@ -3,7 +3,7 @@
 <context>
     <name>ui::ChatPage</name>
     <message>
-        <location filename="../ui/chat_page.cpp" line="+60" />
+        <location filename="../ui/chat_page.cpp" line="+62" />
         <source>Open the Models page</source>
         <translation>打开“模型”页</translation>
     </message>
@@ -59,12 +59,12 @@
     </message>
     <message>
         <location line="+9" />
-        <location line="+280" />
+        <location line="+380" />
         <source>Base model</source>
         <translation>基础模型</translation>
     </message>
     <message>
-        <location line="-277" />
+        <location line="-377" />
         <source>Generation settings</source>
         <translation>生成设置</translation>
     </message>
@@ -119,7 +119,17 @@
         <translation>在两侧开始新的对话</translation>
     </message>
     <message>
-        <location line="+78" />
+        <location line="+15" />
+        <source>Drop the oldest turns and send</source>
+        <translation>丢弃最早的几轮对话并发送</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Send anyway</source>
+        <translation>仍然发送</translation>
+    </message>
+    <message>
+        <location line="+96" />
         <source>Choose an adapter folder</source>
         <translation>选择适配器文件夹</translation>
     </message>
@@ -224,7 +234,27 @@ Train one on the Train page, or choose an adapter folder above with Browse…</s
         <translation>尚未加载模型。请在“模型”页加载一个模型（或内置演示），即可与它对话，并与你的适配器对比。</translation>
     </message>
     <message>
-        <location line="+41" />
+        <location line="+65" />
+        <source>(1 earlier turn dropped: the conversation did not fit the model's context length)</source>
+        <translation>（已丢弃 1 轮较早的对话：对话超出了模型的上下文长度）</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>(%1 earlier turns dropped: the conversation did not fit the model's context length)</source>
+        <translation>（已丢弃 %1 轮较早的对话：对话超出了模型的上下文长度）</translation>
+    </message>
+    <message>
+        <location line="+17" />
+        <source>This message and the conversation before it take %1 tokens; with up to %2 new tokens that passes the model's context length of %3 tokens, and the answer would be cut short or fail.</source>
+        <translation>这条消息连同之前的对话共 %1 个 token；再加上最多 %2 个新 token，会超过模型 %3 个 token 的上下文长度，回答会被截断或失败。</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Shorten the message or lower the max new tokens.</source>
+        <translation>请缩短消息，或调低最大新 token 数。</translation>
+    </message>
+    <message>
+        <location line="+16" />
         <source>Loading the adapter…</source>
         <translation>正在加载适配器…</translation>
     </message>
@@ -239,7 +269,7 @@ Train one on the Train page, or choose an adapter folder above with Browse…</s
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+18" />
         <source>With adapter</source>
         <translation>使用适配器</translation>
     </message>
@@ -269,7 +299,22 @@ Train one on the Train page, or choose an adapter folder above with Browse…</s
         <translation>%1 个 token，%2 token/秒，%3</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="+21" />
+        <source>The conversation no longer fits the model's context length: with this message it is %1 tokens, and the model reads at most %2.</source>
+        <translation>对话已超出模型的上下文长度：加上这条消息共 %1 个 token，而模型最多只能读取 %2 个。</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Drop the oldest turns to go on, or clear the conversation.</source>
+        <translation>可丢弃最早的几轮对话后继续，或清空对话。</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>This message alone is too long for the model: shorten it.</source>
+        <translation>仅这一条消息对模型来说就太长了：请缩短它。</translation>
+    </message>
+    <message>
+        <location line="+6" />
         <location line="+2" />
         <source>Stopped before this pane answered</source>
         <translation>此侧尚未回答即已停止</translation>
@@ -283,7 +328,22 @@ Train one on the Train page, or choose an adapter folder above with Browse…</s
 <context>
     <name>ui::ChatPane</name>
     <message>
-        <location filename="../ui/chat_pane.cpp" line="+53" />
+        <location filename="../ui/chat_pane.cpp" line="+60" />
+        <source>Drop the oldest turns</source>
+        <translation>丢弃最早的几轮对话</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Forget the oldest questions and answers of both panes until the next message fits</source>
+        <translation>从两侧删除最早的问答，直到下一条消息能放下</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Clear the conversation</source>
+        <translation>清空对话</translation>
+    </message>
+    <message>
+        <location line="+15" />
         <source>Copy answer</source>
         <translation>复制回答</translation>
     </message>
@@ -293,7 +353,7 @@ Train one on the Train page, or choose an adapter folder above with Browse…</s
         <translation>将此侧最后一条回答复制到剪贴板</translation>
     </message>
     <message>
-        <location line="+28" />
+        <location line="+29" />
         <source>You</source>
         <translation>你</translation>
     </message>
@@ -303,9 +363,9 @@ Train one on the Train page, or choose an adapter folder above with Browse…</s
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location line="+22" />
-        <source>Failed</source>
-        <translation>失败</translation>
+        <location line="+28" />
+        <source>Failed: see the message above</source>
+        <translation>失败：请看上方的说明</translation>
     </message>
 </context>
 <context>

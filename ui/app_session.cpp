@@ -11,6 +11,8 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QPointer>
 #include <QStandardPaths>
 #include <QThread>
@@ -69,7 +71,19 @@ void AppSession::updatePlannedDevice() {
 }
 
 QString AppSession::dataDir() {
-  return created_folder(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation));
+  // One folder named after the program (~/.local/share/lora-studio), not Qt's organisation/application pair
+  // (~/.local/share/LoRA Studio/lora-studio) that earlier versions used.
+  const QString generic = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+  const QString folder = QDir(generic).filePath(QCoreApplication::applicationName());
+  const QString earlier = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+  const QFileInfo earlier_info(earlier);
+  if (QDir::cleanPath(earlier) != QDir::cleanPath(folder) && earlier_info.isDir() && !earlier_info.isSymLink() &&
+      !QFileInfo::exists(folder)) {
+    // Moved, with a link left behind: paths remembered in the settings (an adapter, a model folder) still open.
+    if (!QDir().rename(earlier, folder)) return earlier;
+    QFile::link(folder, earlier);
+  }
+  return created_folder(folder);
 }
 QString AppSession::defaultModelFolder() { return created_folder(dataDir() + "/models"); }
 QString AppSession::adaptersDir() { return created_folder(dataDir() + "/adapters"); }

@@ -43,7 +43,8 @@ class AppSession : public QObject {
   // Stores "compute/device" and "compute/threads"; they apply to the next load or training run.
   void setComputeOptions(const QString& device, int threads);
 
-  // The user's data folder (QStandardPaths::AppLocalDataLocation), created when missing: the demo,
+  // The user's data folder (<GenericDataLocation>/lora-studio; an earlier "LoRA Studio/lora-studio" is moved
+  // there, a link left in its place), created when missing: the demo,
   // trained adapters (<data>/adapters) and the default model folder (<data>/models) live there.
   static QString dataDir();
   static QString defaultModelFolder();  // <data>/models, created when missing

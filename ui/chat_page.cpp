@@ -6,6 +6,8 @@
 
 #include "chat_page.h"
 
+#include <algorithm>
+
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
@@ -158,6 +160,39 @@ ChatPage::ChatPage(AppSession* session, QWidget* parent) : QWidget(parent), sess
   for (QPushButton* button : {send_button_, stop_button_, clear_button_}) buttons->addWidget(button);
   input->addLayout(buttons);
   layout->addLayout(input);
+  // Before a message is sent that would not fit the model's context length (the answer would be cut
+  // short, or the pane fail), an offer to forget the oldest turns.
+  context_warning_ = new QWidget(chat_page);
+  context_warning_->setObjectName("context_warning");
+  auto* warning_layout = new QHBoxLayout(context_warning_);
+  warning_layout->setContentsMargins(0, 0, 0, 0);
+  context_warning_label_ = new QLabel(context_warning_);
+  context_warning_label_->setObjectName("context_warning_label");
+  context_warning_label_->setWordWrap(true);
+  context_warning_label_->setStyleSheet("QLabel { color: #8a5a00; }");
+  warning_layout->addWidget(context_warning_label_, 1);
+  context_drop_button_ = new QPushButton(tr("Drop the oldest turns and send"), context_warning_);
+  context_drop_button_->setObjectName("context_drop_button");
+  auto* send_anyway = new QPushButton(tr("Send anyway"), context_warning_);
+  send_anyway->setObjectName("context_send_anyway_button");
+  warning_layout->addWidget(context_drop_button_);
+  warning_layout->addWidget(send_anyway);
+  context_warning_->hide();
+  layout->addWidget(context_warning_);
+  connect(context_drop_button_, &QPushButton::clicked, this, &ChatPage::dropOldestTurnsAndSend);
+  connect(send_anyway, &QPushButton::clicked, this, [this] { sendMessage(true); });
+  for (ChatPane* chat_pane : {base_pane_, adapter_pane_}) {
+    // After a pane found the context full: the message goes back to the prompt box, to be sent again.
+    connect(chat_pane, &ChatPane::dropOldestTurnsRequested, this, [this] {
+      if (prompt_edit_->toPlainText().trimmed().isEmpty()) prompt_edit_->setPlainText(turn_user_message_);
+      dropOldestTurnsAndSend();
+    });
+    connect(chat_pane, &ChatPane::clearRequested, this, [this] {
+      const QString message = turn_user_message_;
+      clearConversation();
+      if (prompt_edit_->toPlainText().trimmed().isEmpty()) prompt_edit_->setPlainText(message);
+    });
+  }
   status_ = new QLabel(chat_page);
   status_->setObjectName("chat_status");
   layout->addWidget(status_);
@@ -172,6 +207,7 @@ ChatPage::ChatPage(AppSession* session, QWidget* parent) : QWidget(parent), sess
     connect(shortcut, &QShortcut::activated, this, &ChatPage::send);
   }
   connect(prompt_edit_, &QPlainTextEdit::textChanged, this, &ChatPage::updateButtons);
+  connect(prompt_edit_, &QPlainTextEdit::textChanged, context_warning_, &QWidget::hide);
 
   // --- Adapters: the session's, and those browsed to before. ---
   for (const QString& dir : session_->settings().value("chat/recent_adapters").toStringList())
@@ -199,6 +235,7 @@ ChatPage::ChatPage(AppSession* session, QWidget* parent) : QWidget(parent), sess
   connect(worker_, &ChatWorker::pieceGenerated, this, &ChatPage::onPiece);
   connect(worker_, &ChatWorker::paneFinished, this, &ChatPage::onPaneFinished);
   connect(worker_, &ChatWorker::paneFailed, this, &ChatPage::onPaneFailed);
+  connect(worker_, &ChatWorker::paneContextFull, this, &ChatPage::onPaneContextFull);
   connect(worker_, &ChatWorker::turnFinished, this, &ChatPage::onTurnFinished);
   thread_->start();
 
@@ -341,11 +378,10 @@ void ChatPage::updateButtons() {
   stop_button_->setEnabled(isGenerating());
 }
 
-void ChatPage::send() {
-  const QString text = prompt_edit_->toPlainText().trimmed();
-  if (text.isEmpty() || isGenerating() || !session_->model() || !session_->tokenizer()) return;
+void ChatPage::send() { sendMessage(false); }
+
+ChatTurnRequest ChatPage::makeRequest(const QString& text) const {
   ChatTurnRequest request;
-  request.turn = ++last_turn_;
   request.model = session_->model();
   request.tokenizer = session_->tokenizer();
   request.model_dir = session_->modelDir().toStdString();
@@ -356,6 +392,71 @@ void ChatPage::send() {
   request.adapter_history = adapter_history_;
   request.user_message = text.toStdString();
   request.sampling = settings_form_->options();
+  return request;
+}
+
+int ChatPage::contextLength() const {
+  const auto model = session_->model();
+  return model ? int(model->config().max_position_embeddings) : 0;
+}
+
+int ChatPage::tokensNeeded(const ChatTurnRequest& request) const {
+  int prompt = ChatWorker::promptTokens(request, kBasePane);
+  if (!request.adapter_dir.empty()) prompt = std::max(prompt, ChatWorker::promptTokens(request, kAdapterPane));
+  return prompt < 0 ? -1 : prompt + request.sampling.max_new_tokens;
+}
+
+void ChatPage::dropOldestTurnsAndSend() {
+  const QString text = prompt_edit_->toPlainText().trimmed();
+  if (text.isEmpty() || isGenerating() || !session_->model() || !session_->tokenizer()) return;
+  const int context = contextLength();
+  ChatTurnRequest request = makeRequest(text);
+  for (int id : {kBasePane, kAdapterPane}) {
+    if (id == kAdapterPane && request.adapter_dir.empty()) continue;
+    auto& history = id == kBasePane ? base_history_ : adapter_history_;
+    auto& request_history = id == kBasePane ? request.base_history : request.adapter_history;
+    int dropped = 0;
+    while (!history.empty() && context > 0) {
+      request_history = history;
+      const int prompt = ChatWorker::promptTokens(request, id);
+      if (prompt >= 0 && prompt + request.sampling.max_new_tokens <= context) break;
+      // A turn is the user's message and the answer to it.
+      history.erase(history.begin(), history.begin() + std::min<size_t>(2, history.size()));
+      ++dropped;
+    }
+    if (dropped > 0)
+      pane(id)->addNote(dropped == 1 ? tr("(1 earlier turn dropped: the conversation did not fit the model's "
+                                          "context length)")
+                                     : tr("(%1 earlier turns dropped: the conversation did not fit the model's "
+                                          "context length)")
+                                           .arg(dropped));
+  }
+  sendMessage(true);
+}
+
+void ChatPage::sendMessage(bool past_the_context) {
+  const QString text = prompt_edit_->toPlainText().trimmed();
+  if (text.isEmpty() || isGenerating() || !session_->model() || !session_->tokenizer()) return;
+  ChatTurnRequest request = makeRequest(text);
+  const int context = contextLength();
+  if (!past_the_context && context > 0) {
+    const int needed = tokensNeeded(request);
+    if (needed > context) {
+      const bool has_history = !base_history_.empty() || !adapter_history_.empty();
+      context_warning_label_->setText(
+          tr("This message and the conversation before it take %1 tokens; with up to %2 new tokens that passes "
+             "the model's context length of %3 tokens, and the answer would be cut short or fail.")
+              .arg(needed - request.sampling.max_new_tokens)
+              .arg(request.sampling.max_new_tokens)
+              .arg(context) +
+          (has_history ? QString() : QStringLiteral(" ") + tr("Shorten the message or lower the max new tokens.")));
+      context_drop_button_->setEnabled(has_history);
+      context_warning_->show();
+      return;
+    }
+  }
+  context_warning_->hide();
+  request.turn = ++last_turn_;
 
   active_turn_ = request.turn;
   turn_uses_adapter_ = !request.adapter_dir.empty();
@@ -386,6 +487,7 @@ void ChatPage::clearConversation() {
   adapter_history_.clear();
   base_pane_->clear();
   adapter_pane_->clear();
+  context_warning_->hide();
   status_->clear();
   updateButtons();
 }
@@ -423,6 +525,20 @@ void ChatPage::onPaneFailed(quint64 turn, int id, const QString& message) {
   if (turn != active_turn_) return;
   (id == kAdapterPane ? adapter_pane_started_ : base_pane_started_) = true;  // it says why it failed
   pane(id)->failAnswer(message);
+}
+
+void ChatPage::onPaneContextFull(quint64 turn, int id, int prompt_tokens, int context_length) {
+  if (turn != active_turn_) return;
+  (id == kAdapterPane ? adapter_pane_started_ : base_pane_started_) = true;
+  const bool has_history = !(id == kBasePane ? base_history_ : adapter_history_).empty();
+  const QString why = tr("The conversation no longer fits the model's context length: with this message it is %1 "
+                         "tokens, and the model reads at most %2.")
+                          .arg(prompt_tokens)
+                          .arg(context_length);
+  pane(id)->failAnswer(why + QStringLiteral(" ") +
+                           (has_history ? tr("Drop the oldest turns to go on, or clear the conversation.")
+                                        : tr("This message alone is too long for the model: shorten it.")),
+                       has_history);
 }
 
 void ChatPage::onTurnFinished(quint64 turn) {

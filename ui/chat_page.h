@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "chat_template.h"
+#include "chat_worker.h"
 
 #include <QWidget>
 
@@ -41,6 +42,15 @@ class ChatPage : public QWidget {
 
  private:
   void send();
+  // Sends the prompt box's message; unless `past_the_context` is allowed, first warns when the conversation
+  // plus the max new tokens would not fit the model's context length.
+  void sendMessage(bool past_the_context);
+  // Forgets each pane's oldest turns until the message in the prompt box fits, then sends it.
+  void dropOldestTurnsAndSend();
+  ChatTurnRequest makeRequest(const QString& text) const;
+  // The most tokens either pane would need: its prompt plus the max new tokens.
+  int tokensNeeded(const ChatTurnRequest& request) const;
+  int contextLength() const;  // the loaded model's max_position_embeddings; 0 = unknown
   void stop();
   void clearConversation();
   void browseAdapter();
@@ -58,6 +68,7 @@ class ChatPage : public QWidget {
   void onPaneFinished(quint64 turn, int pane, const QString& answer, int tokens, double tokens_per_second,
                       const QString& stop_reason);
   void onPaneFailed(quint64 turn, int pane, const QString& message);
+  void onPaneContextFull(quint64 turn, int pane, int prompt_tokens, int context_length);
   void onTurnFinished(quint64 turn);
   ChatPane* pane(int id) const;
 
@@ -78,6 +89,9 @@ class ChatPage : public QWidget {
   QPushButton* stop_button_;
   QPushButton* clear_button_;
   QLabel* status_;
+  QWidget* context_warning_;
+  QLabel* context_warning_label_;
+  QPushButton* context_drop_button_;
 
   QThread* thread_;
   ChatWorker* worker_;

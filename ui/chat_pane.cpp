@@ -9,6 +9,7 @@
 #include <QStackedWidget>
 #include <QTextBrowser>
 #include <QTextCursor>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace ui {
@@ -46,6 +47,31 @@ ChatPane::ChatPane(const QString& name, QWidget* parent) : QWidget(parent) {
   layout->addWidget(stack_, 1);
   connect(hint_button_, &QPushButton::clicked, this, &ChatPane::hintActionClicked);
 
+  problem_ = new QWidget(this);
+  problem_->setObjectName(name + "_problem");
+  auto* problem_layout = new QVBoxLayout(problem_);
+  problem_layout->setContentsMargins(0, 0, 0, 0);
+  problem_label_ = new QLabel(problem_);
+  problem_label_->setObjectName(name + "_problem_label");
+  problem_label_->setWordWrap(true);
+  problem_label_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  problem_label_->setStyleSheet("QLabel { color: #b00020; }");
+  problem_layout->addWidget(problem_label_);
+  auto* problem_buttons = new QHBoxLayout;
+  drop_button_ = new QPushButton(tr("Drop the oldest turns"), problem_);
+  drop_button_->setObjectName(name + "_drop_oldest_button");
+  drop_button_->setToolTip(tr("Forget the oldest questions and answers of both panes until the next message fits"));
+  clear_button_ = new QPushButton(tr("Clear the conversation"), problem_);
+  clear_button_->setObjectName(name + "_clear_conversation_button");
+  problem_buttons->addWidget(drop_button_);
+  problem_buttons->addWidget(clear_button_);
+  problem_buttons->addStretch();
+  problem_layout->addLayout(problem_buttons);
+  problem_->hide();
+  layout->addWidget(problem_);
+  connect(drop_button_, &QPushButton::clicked, this, &ChatPane::dropOldestTurnsRequested);
+  connect(clear_button_, &QPushButton::clicked, this, &ChatPane::clearRequested);
+
   auto* footer = new QHBoxLayout;
   status_ = new QLabel(this);
   status_->setObjectName(name + "_status");
@@ -80,6 +106,7 @@ void ChatPane::appendBlock(const QString& text, bool bold, const QColor& color) 
 }
 
 void ChatPane::beginTurn(const QString& user_message) {
+  problem_->hide();
   appendBlock(tr("You"), true);
   appendBlock(user_message, false);
 }
@@ -107,10 +134,21 @@ void ChatPane::finishAnswer(const QString& answer, const QString& summary) {
   status_->setText(summary);
 }
 
-void ChatPane::failAnswer(const QString& message) {
+void ChatPane::failAnswer(const QString& message, bool offer_shortening) {
   appendBlock(message, false, QColor(Qt::red));
-  status_->setText(tr("Failed"));
+  problem_label_->setText(message);
+  drop_button_->setVisible(offer_shortening);
+  clear_button_->setVisible(offer_shortening);
+  problem_->show();
+  status_->setText(tr("Failed: see the message above"));
+  // The box under the transcript makes it shorter: scroll to the end once it has its new height.
+  layout()->activate();
+  QScrollBar* bar = transcript_->verticalScrollBar();
+  bar->setValue(bar->maximum());
+  QTimer::singleShot(0, bar, [bar] { bar->setValue(bar->maximum()); });
 }
+
+void ChatPane::addNote(const QString& note) { appendBlock(note, false, palette().color(QPalette::PlaceholderText)); }
 
 void ChatPane::setStatus(const QString& text) { status_->setText(text); }
 
@@ -119,6 +157,7 @@ void ChatPane::clear() {
   last_answer_.clear();
   copy_button_->setEnabled(false);
   status_->clear();
+  problem_->hide();
 }
 
 QString ChatPane::transcriptText() const { return transcript_->toPlainText(); }

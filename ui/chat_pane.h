@@ -26,7 +26,11 @@ class ChatPane : public QWidget {
   void beginAnswer(const QString& speaker);
   void appendPiece(const QString& piece);
   void finishAnswer(const QString& answer, const QString& summary);
-  void failAnswer(const QString& message);
+  // Shows why the answer failed where the user is looking: in the transcript, scrolled into view, and in a
+  // box under it; `offer_shortening` adds buttons to drop the oldest turns or clear (a full context).
+  void failAnswer(const QString& message, bool offer_shortening = false);
+  // A note in the transcript (grey), e.g. that earlier turns were dropped.
+  void addNote(const QString& note);
   void setStatus(const QString& text);
   void clear();
 
@@ -35,6 +39,8 @@ class ChatPane : public QWidget {
 
  signals:
   void hintActionClicked();
+  void dropOldestTurnsRequested();
+  void clearRequested();
 
  private:
   void appendBlock(const QString& text, bool bold, const QColor& color = {});
@@ -44,6 +50,10 @@ class ChatPane : public QWidget {
   QTextBrowser* transcript_;
   QLabel* hint_label_;
   QPushButton* hint_button_;
+  QWidget* problem_;
+  QLabel* problem_label_;
+  QPushButton* drop_button_;
+  QPushButton* clear_button_;
   QLabel* status_;
   QPushButton* copy_button_;
   QString last_answer_;

@@ -33,7 +33,26 @@ std::filesystem::file_time_type weights_time(const std::string& adapter_dir) {
   return ec ? std::filesystem::file_time_type{} : time;
 }
 
+std::vector<lora::ChatMessage> pane_messages(const ChatTurnRequest& request, int pane) {
+  std::vector<lora::ChatMessage> messages;
+  if (!request.system_prompt.empty()) messages.push_back({"system", request.system_prompt});
+  const auto& history = pane == kBasePane ? request.base_history : request.adapter_history;
+  messages.insert(messages.end(), history.begin(), history.end());
+  messages.push_back({"user", request.user_message});
+  return messages;
+}
+
 }  // namespace
+
+int ChatWorker::promptTokens(const ChatTurnRequest& request, int pane) {
+  try {
+    const lora::PromptTemplate prompt_template =
+        lora::resolve_prompt_template(request.format, request.adapter_dir, request.tokenizer->config());
+    return int(lora::encode_prompt(prompt_template, *request.tokenizer, pane_messages(request, pane)).ids.size());
+  } catch (const std::exception&) {
+    return -1;
+  }
+}
 
 ChatWorker::ChatWorker(QObject* parent) : QObject(parent) {}
 ChatWorker::~ChatWorker() = default;
@@ -101,12 +120,12 @@ void ChatWorker::runTurn(const ChatTurnRequest& request) {
       break;
     }
     try {
-      std::vector<lora::ChatMessage> messages;
-      if (!request.system_prompt.empty()) messages.push_back({"system", request.system_prompt});
-      const auto& history = pane == kBasePane ? request.base_history : request.adapter_history;
-      messages.insert(messages.end(), history.begin(), history.end());
-      messages.push_back({"user", request.user_message});
-      const lora::EncodedPrompt prompt = lora::encode_prompt(prompt_template, tokenizer, messages);
+      const lora::EncodedPrompt prompt = lora::encode_prompt(prompt_template, tokenizer, pane_messages(request, pane));
+      const int64_t context_length = model.config().max_position_embeddings;
+      if (context_length > 0 && int64_t(prompt.ids.size()) >= context_length) {
+        emit paneContextFull(turn, pane, int(prompt.ids.size()), int(context_length));
+        continue;
+      }
       lora::GenerationSettings pane_settings = settings;
       pane_settings.stop_strings = prompt.stop_strings;
       runs.push_back({pane, std::make_unique<lora::Generation>(

@@ -58,6 +58,9 @@ class ChatWorker : public QObject {
 
   // Runs on the worker's thread (call through a queued invocation).
   void runTurn(const ChatTurnRequest& request);
+  // How many tokens the pane's prompt of `request` takes (the system prompt, that pane's earlier turns and
+  // the new message, in the prompt format the turn would use); -1 when it cannot be encoded. Any thread.
+  static int promptTokens(const ChatTurnRequest& request, int pane);
   // Thread-safe: stops `turn` (and any earlier) after the token being generated.
   void cancel(quint64 turn) { cancelled_up_to_.store(turn); }
 
@@ -69,6 +72,9 @@ class ChatWorker : public QObject {
   void paneFinished(quint64 turn, int pane, const QString& answer, int tokens, double tokens_per_second,
                     const QString& stop_reason);
   void paneFailed(quint64 turn, int pane, const QString& message);
+  // The pane's prompt (system prompt, earlier turns, the new message) does not fit the model's context
+  // length (max_position_embeddings): it was not run. Sent instead of paneFailed.
+  void paneContextFull(quint64 turn, int pane, int prompt_tokens, int context_length);
   void turnFinished(quint64 turn);
 
  private:

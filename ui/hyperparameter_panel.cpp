@@ -1,5 +1,7 @@
 #include "hyperparameter_panel.h"
 
+#include "app_session.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -15,7 +17,6 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -69,9 +70,7 @@ HyperparameterPanel::HyperparameterPanel(QWidget* parent) : QWidget(parent) {
   setSettings(lora::TrainingSettings{});
 }
 
-QString HyperparameterPanel::adaptersRoot() {
-  return QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).filePath("adapters");
-}
+QString HyperparameterPanel::adaptersRoot() { return AppSession::adaptersDir(); }
 
 void HyperparameterPanel::buildLayout() {
   auto* layout = new QVBoxLayout(this);

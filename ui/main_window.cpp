@@ -3,6 +3,8 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -15,15 +17,18 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTimer>
+#include <QUrl>
 
 #include "app_session.h"
 #include "chat_page.h"
 #include "dataset_page.h"
 #include "demo_setup.h"
 #include "export_page.h"
+#include "language.h"
 #include "models_page.h"
 #include "settings_dialog.h"
 #include "train_page.h"
+#include "wheel_guard.h"
 
 namespace ui {
 
@@ -76,6 +81,7 @@ MainWindow::MainWindow(AppSession* session, QWidget* parent) : QMainWindow(paren
 
   demo_ = new DemoSetup(session_, this);
   createMenus();
+  installWheelGuard(QCoreApplication::instance());
 
   model_status_ = new QLabel(this);
   model_status_->setObjectName("modelStatus");
@@ -161,6 +167,15 @@ void MainWindow::createMenus() {
   connect(quit, &QAction::triggered, this, &QWidget::close);
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
+  QAction* guide = help->addAction(tr("&User's guide"));
+  guide->setObjectName("userGuideAction");
+  guide->setShortcut(QKeySequence::HelpContents);
+  guide->setToolTip(tr("Open the user's guide: every page explained, step by step."));
+  guide->setData(userGuidePath(resolveLanguage(session_->settings().value("ui/language", "system").toString())));
+  guide->setEnabled(!guide->data().toString().isEmpty());
+  connect(guide, &QAction::triggered, this, [guide] {
+    QDesktopServices::openUrl(QUrl::fromLocalFile(guide->data().toString()));
+  });
   QAction* demo = help->addAction(tr("Run the &demo"));
   demo->setObjectName("runDemoAction");
   demo->setToolTip(tr("Make a tiny model, open the demo dataset and set up a training run that finishes in minutes."));
@@ -169,6 +184,17 @@ void MainWindow::createMenus() {
   about->setObjectName("aboutAction");
   about->setMenuRole(QAction::AboutRole);
   connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+QString MainWindow::userGuidePath(const QString& language) {
+  const QString name = language == "zh_CN" ? "USER_GUIDE.zh_CN.md" : "USER_GUIDE.md";
+  const QDir bin(QCoreApplication::applicationDirPath());
+  // A build (build/bin/ or build/tests/ → the source's docs/), else an installed copy (bin/ → share/doc/).
+  for (const QString& folder : {bin.filePath("../../docs"), bin.filePath("../share/doc/lora-studio")}) {
+    const QFileInfo guide(QDir(folder).filePath(name));
+    if (guide.isFile()) return guide.canonicalFilePath();
+  }
+  return {};
 }
 
 void MainWindow::openDataset() {

@@ -44,6 +44,9 @@ class MainWindow : public QMainWindow {
   // File → Open dataset…: shows the Dataset page and a file dialog; the chosen file opens there.
   void openDataset();
   void showAbout();
+  // The user's guide (docs/USER_GUIDE.md, or USER_GUIDE.zh_CN.md for "zh_CN") of this build or installation;
+  // empty when neither is there. Help → User's guide opens it.
+  static QString userGuidePath(const QString& language);
 
   // The user asked to restart (to change the language): main() starts the program again after the window closed.
   bool restartRequested() const { return restart_requested_; }
