@@ -23,6 +23,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QMouseEvent>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -36,6 +37,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "app_session.h"
 #include "engine_messages.h"
@@ -45,6 +47,19 @@
 namespace ui {
 
 namespace {
+
+// The text of a check box that wraps: a click on it toggles the box.
+class ClickableLabel : public QLabel {
+ public:
+  using QLabel::QLabel;
+  std::function<void()> on_click;
+
+ protected:
+  void mouseReleaseEvent(QMouseEvent* event) override {
+    if (event->button() == Qt::LeftButton && rect().contains(event->position().toPoint()) && on_click) on_click();
+    QLabel::mouseReleaseEvent(event);
+  }
+};
 
 QString folder_name(const QString& dir) { return QFileInfo(QDir::cleanPath(dir)).fileName(); }
 
@@ -146,11 +161,21 @@ ExportPage::ExportPage(AppSession* session, QWidget* parent) : QWidget(parent), 
   });
   copy_row->addWidget(browse_copy);
   copy_layout->addLayout(copy_row);
-  include_checkpoints_ = new QCheckBox(tr("Include the training checkpoints (checkpoint-N folders, only needed to "
-                                          "resume training)"),
-                                       copy_box_);
+  // A check box's text never wraps: this long one, in the box's row, would make the page scroll sideways at
+  // 1024 px. Its text is a wrapping label beside it that toggles it like the box's own text.
+  const QString include_text = tr("Include the training checkpoints (checkpoint-N folders, only needed to "
+                                  "resume training)");
+  include_checkpoints_ = new QCheckBox(copy_box_);
   include_checkpoints_->setObjectName("include_checkpoints");
-  copy_layout->addWidget(include_checkpoints_);
+  include_checkpoints_->setAccessibleName(include_text);
+  auto* include_label = new ClickableLabel(include_text, copy_box_);
+  include_label->setWordWrap(true);
+  include_label->setBuddy(include_checkpoints_);
+  include_label->on_click = [this] { include_checkpoints_->toggle(); };
+  auto* include_row = new QHBoxLayout;
+  include_row->addWidget(include_checkpoints_, 0, Qt::AlignTop);
+  include_row->addWidget(include_label, 1);
+  copy_layout->addLayout(include_row);
   copy_target_ = new QLabel(copy_box_);
   copy_target_->setObjectName("copy_target");
   copy_target_->setWordWrap(true);

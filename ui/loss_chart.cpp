@@ -3,12 +3,14 @@
 #include <qcustomplot.h>
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QPushButton>
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace ui {
@@ -50,9 +52,22 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent) {
   auto* lr = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
   lr->setName(tr("Learning rate"));
   lr->setPen(QPen(QColor(44, 160, 44), 1.2, Qt::DashLine));
+  // The legend sits above the axes, two entries a row, so it never covers the curves.
   plot_->legend->setVisible(true);
-  plot_->legend->setBrush(QColor(255, 255, 255, 200));
-  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+  plot_->legend->setBrush(Qt::NoBrush);
+  plot_->legend->setBorderPen(Qt::NoPen);
+  QFont legend_font = font();
+  if (legend_font.pointSizeF() > 0) legend_font.setPointSizeF(legend_font.pointSizeF() * 0.9);
+  plot_->legend->setFont(legend_font);
+  plot_->axisRect()->insetLayout()->take(plot_->legend);
+  plot_->plotLayout()->insertRow(0);
+  plot_->plotLayout()->addElement(0, 0, plot_->legend);
+  plot_->plotLayout()->setRowStretchFactor(0, 0.001);
+  plot_->legend->setWrap(2);
+  plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+  plot_->legend->setMargins(QMargins(4, 2, 4, 0));
+  plot_->installEventFilter(this);
+  fitTicksToWidth();
 
   // Once the user zooms or pans, new points no longer reset the view.
   connect(plot_, &QCustomPlot::mouseWheel, this, [this] { follow_ = false; });
@@ -126,6 +141,19 @@ void LossChart::resetView() {
     plot_->yAxis2->setRange(0, 1e-3);
   }
   scheduleReplot();
+}
+
+bool LossChart::eventFilter(QObject* watched, QEvent* event) {
+  // Before the plot lays itself out at its new size.
+  if (watched == plot_ && event->type() == QEvent::Resize) fitTicksToWidth();
+  return QWidget::eventFilter(watched, event);
+}
+
+void LossChart::fitTicksToWidth() {
+  // About one step label per 90 px: narrow, "200400600800" would run together.
+  const int count = std::clamp(plot_->width() / 90, 2, 8);
+  plot_->xAxis->ticker()->setTickCount(count);
+  plot_->xAxis2->ticker()->setTickCount(count);
 }
 
 void LossChart::scheduleReplot() {

@@ -38,8 +38,12 @@ class LossChart : public QWidget {
  public slots:
   void resetView();  // fit all points and follow new ones again
 
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
  private:
   void scheduleReplot();
+  void fitTicksToWidth();
 
   QCustomPlot* plot_ = nullptr;
   QCheckBox* log_scale_ = nullptr;

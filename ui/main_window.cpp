@@ -139,6 +139,10 @@ MainWindow::MainWindow(AppSession* session, QWidget* parent) : QMainWindow(paren
     statusBar()->showMessage(tr("Could not load %1: %2").arg(QFileInfo(dir).fileName(), message), 15000);
   });
 
+  // Every page is laid out for 1024x640 and up (in logical pixels, so high-DPI screens scale it); smaller, the
+  // pages' widgets would overlap.
+  setMinimumSize(1024, 640);
+
   // Where the user left the window.
   QSettings& settings = session_->settings();
   if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1280, 820);

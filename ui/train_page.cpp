@@ -162,16 +162,18 @@ void TrainPage::buildLayout() {
   start_hint_->hide();
   right_layout->addWidget(start_hint_);
 
-  auto* view = new QHBoxLayout;
+  // The chart has the column's whole width; the numbers sit beside the log under it, so a long state
+  // (wrapped within the box's fixed maximum width) never takes room from the chart.
   chart_ = new LossChart(right);
   chart_->setObjectName("lossChart");
-  view->addWidget(chart_, 1);
+  right_layout->addWidget(chart_, 3);
   auto* numbers_box = new QGroupBox(tr("Progress"), right);
   auto* numbers = new QFormLayout(numbers_box);
   auto addNumber = [&](QLabel*& label, const char* name, const QString& caption) {
     label = new QLabel(QStringLiteral("—"), numbers_box);
     label->setObjectName(name);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setWordWrap(true);
     numbers->addRow(caption, label);
   };
   addNumber(phase_, "phaseLabel", tr("State:"));
@@ -182,19 +184,22 @@ void TrainPage::buildLayout() {
   addNumber(eta_, "etaLabel", tr("Remaining:"));
   addNumber(memory_, "memoryLabel", tr("Memory:"));
   phase_->setText(tr("Idle"));
+  numbers->setRowWrapPolicy(QFormLayout::DontWrapRows);
   numbers_box->setMinimumWidth(200);
-  view->addWidget(numbers_box);
-  right_layout->addLayout(view, 3);
+  numbers_box->setMaximumWidth(280);
   progress_ = new QProgressBar(right);
   progress_->setObjectName("trainingProgress");
   resetProgress();
   right_layout->addWidget(progress_);
+  auto* below = new QHBoxLayout;
+  below->addWidget(numbers_box);
   log_ = new QPlainTextEdit(right);
   log_->setObjectName("trainingLog");
   log_->setReadOnly(true);
   log_->setMaximumBlockCount(5000);
   log_->setPlaceholderText(tr("Messages of the training run appear here."));
-  right_layout->addWidget(log_, 1);
+  below->addWidget(log_, 1);
+  right_layout->addLayout(below, 2);
 
   splitter->addWidget(left);
   splitter->addWidget(right);
