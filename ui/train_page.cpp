@@ -679,6 +679,7 @@ void TrainPage::showLogEntriesSummary(const std::vector<lora::TrainingLogEntry>&
   progress_->setFormat(tr("%v / %m steps"));
   progress_->setTextVisible(true);
   phase_->setText(run_complete_ ? tr("Finished run") : tr("Interrupted run"));
+  if (run_complete_) start_hint_->hide();  // "press Start" would retrain what is already done
   step_->setText(tr("%1 / %2").arg(last.step).arg(total_steps));
   progress_->setValue(static_cast<int>(last.step));
   epoch_->setText(QString::number(last.epoch, 'f', 2));
