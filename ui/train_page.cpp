@@ -288,8 +288,12 @@ void TrainPage::applySuggestedSettings(const QString& settings_json) {
     appendLog(tr("Training settings applied: check them and press Start training."));
     emit session_->statusMessage(tr("Training settings applied: check them and press Start training."));
     // The status bar message is soon replaced (the demo's model is still loading): the page keeps saying it.
+    // Unless the page already shows this adapter's finished run: "press Start" would retrain it.
+    const bool already_trained =
+        run_complete_ && !run_dir_.isEmpty() &&
+        QFileInfo(run_dir_).absoluteFilePath() == QFileInfo(QString::fromStdString(s.output_dir)).absoluteFilePath();
     start_hint_->setText(tr("The settings are filled in: press Start training to train the adapter."));
-    start_hint_->show();
+    start_hint_->setVisible(!already_trained);
   } catch (const lora::Error& e) {
     showError(tr("Suggested settings"), engineMessage(e));
   }
