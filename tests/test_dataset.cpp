@@ -3,6 +3,7 @@
 // and bad files that must fail with a message naming the file and the record. Token ids are checked
 // against tests/fixtures/datasets/expected-qwen3.json, made by tests/reference/make_dataset_fixtures.py
 // with the JavaScript port of Hugging Face tokenizers and Qwen3's real chat template.
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -42,6 +43,12 @@ std::vector<int32_t> to_ids(const QJsonValue& value) {
   std::vector<int32_t> ids;
   for (const QJsonValue& v : value.toArray()) ids.push_back(v.toInt());
   return ids;
+}
+
+QByteArray read_bytes(const QString& path) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly)) qFatal("cannot read %s", qPrintable(path));
+  return file.readAll();
 }
 
 // The ids the loss trains on, in order.
@@ -398,6 +405,39 @@ class TestDataset : public QObject {
     // its own <|im_end|>\n in the whole conversation.
     QCOMPARE(qwen_->decode(trained(dataset.tokenize(0)[0])),
              std::string("2 plus 2 is 4.<|im_end|>\n<think>\n\n</think>\n\n4 times 3 is 12.<|im_end|>\n"));
+  }
+
+  // A template with {% generation %} blocks decides what is trained, as transformers'
+  // return_assistant_tokens_mask does: here only the answer itself, not the <|im_end|> after it
+  // (rendering prefixes would have trained that too). Then TRL's real Qwen3 training template.
+  void generation_blocks_mark_the_trained_text() {
+    const QString dir = temp_.filePath("generation-model");
+    QVERIFY(QDir().mkpath(dir));
+    const QString npm = test_support::npm_tokenizer_dir("tokenizer-qwen3");
+    QVERIFY(QFile::copy(npm + "/tokenizer.json", dir + "/tokenizer.json"));
+    QVERIFY(QFile::copy(npm + "/tokenizer_config.json", dir + "/tokenizer_config.json"));
+    auto use_template = [&](const QByteArray& text) {
+      QFile::remove(dir + "/chat_template.jinja");
+      write_temp("generation-model/chat_template.jinja", text);
+      return lora::Tokenizer::load(dir.toStdString());
+    };
+    DatasetOptions options;
+    options.chat_template = "model";
+    auto tokenizer = use_template(
+        "{% for m in messages %}<|im_start|>{{ m.role }}\n{% if m.role == 'assistant' %}{% generation %}"
+        "{{ m.content }}{% endgeneration %}{% else %}{{ m.content }}{% endif %}<|im_end|>\n{% endfor %}"
+        "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}");
+    const TrainingDataset answers_only = TrainingDataset::load(fixture_path("messages.jsonl"), *tokenizer, options);
+    const TokenizedExample water = answers_only.tokenize(1)[0];
+    QCOMPARE(tokenizer->decode(trained(water)), std::string("Water."));
+    QCOMPARE(tokenizer->decode(water.input_ids),
+             std::string("<|im_start|>system\nAnswer briefly.<|im_end|>\n<|im_start|>user\nWhat is H2O?<|im_end|>\n"
+                         "<|im_start|>assistant\nWater.<|im_end|>\n"));
+
+    tokenizer = use_template(read_bytes(test_support::fixtures_dir() + "/chat_template/templates/trl-qwen3_training.jinja"));
+    const TrainingDataset trl = TrainingDataset::load(fixture_path("sharegpt.json"), *tokenizer, options);
+    QCOMPARE(tokenizer->decode(trained(trl.tokenize(0)[0])),
+             std::string("<think>\n\n</think>\n\n2 plus 2 is 4.<|im_end|>\n<think>\n\n</think>\n\n4 times 3 is 12.<|im_end|>\n"));
   }
 
   void messages_assistant_only_labels() {
