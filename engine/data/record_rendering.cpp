@@ -38,7 +38,8 @@ std::string segments_text(const PromptSegments& segments) {
   return text;
 }
 
-RecordRenderer::RecordRenderer(RenderSettings settings) : settings_(std::move(settings)) {}
+RecordRenderer::RecordRenderer(RenderSettings settings)
+    : settings_(std::move(settings)), chat_stop_strings_(settings_.chat_template.stop_strings(settings_.tokens)) {}
 
 PromptSegments RecordRenderer::render(const DatasetRecord& record, std::vector<std::string>* ignored_fields) const {
   switch (record.kind) {
@@ -123,7 +124,6 @@ PromptSegments RecordRenderer::render_conversation(const std::vector<ChatMessage
   if (chat.has_generation_blocks()) {
     spans = rendered.generation_spans;
   } else {
-    std::vector<std::string> stops;
     for (size_t i = 0; i < messages.size(); ++i) {
       if (messages[i].role != "assistant") continue;
       const std::string before = chat.render(first_messages(messages, i), true, tokens);
@@ -138,8 +138,7 @@ PromptSegments RecordRenderer::render_conversation(const std::vector<ChatMessage
       } else {
         // The turn is written differently as the last message (Qwen3's empty <think> block): end it
         // where its end-of-turn string ends in the whole conversation, plus what the template writes after.
-        if (stops.empty()) stops = chat.stop_strings(tokens);
-        for (const std::string& stop : stops) {
+        for (const std::string& stop : chat_stop_strings_) {
           if (stop.empty()) continue;
           size_t count = 0, last = std::string::npos;
           for (size_t at = through.find(stop, start); at != std::string::npos;

@@ -48,6 +48,8 @@ class RecordRenderer {
   PromptSegments render(const DatasetRecord& record, std::vector<std::string>* ignored_fields = nullptr) const;
 
   const RenderSettings& settings() const { return settings_; }
+  // Where the chat template ends an assistant turn (ChatTemplate::stop_strings), read once.
+  const std::vector<std::string>& chat_stop_strings() const { return chat_stop_strings_; }
 
  private:
   PromptSegments render_fields(const DatasetRecord& record, std::vector<std::string>* ignored_fields) const;
@@ -55,6 +57,7 @@ class RecordRenderer {
   PromptSegments render_conversation(const std::vector<ChatMessage>& messages) const;
 
   RenderSettings settings_;
+  std::vector<std::string> chat_stop_strings_;
 };
 
 // Concatenation of the segments' text.

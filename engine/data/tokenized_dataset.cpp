@@ -184,7 +184,6 @@ TrainingDataset TrainingDataset::from_file(DatasetFile file, const Tokenizer& to
     if (!found) throw Error("the tokenizer's encode with special tokens does not contain its encode without them; cannot tell which special tokens it adds");
   }
   dataset.eos_id_ = tokenizer.config().eos_id;
-  dataset.chat_stop_strings_ = dataset.renderer_->settings().chat_template.stop_strings(tokenizer.config());
   if (options.add_eos && dataset.eos_id_ < 0)
     throw Error("the tokenizer has no eos_token, so add_eos cannot append one; turn add_eos off (--no-add-eos)");
 
@@ -265,7 +264,7 @@ std::vector<TokenizedExample> TrainingDataset::tokenize(size_t index) const {
     bool closed_by_chat_format = false;
     if (record.kind == RecordKind::Conversation || renderer_->settings().fields_as_chat) {
       const std::string last = rstrip(segments.back().text);
-      for (const std::string& stop : chat_stop_strings_)
+      for (const std::string& stop : renderer_->chat_stop_strings())
         closed_by_chat_format = closed_by_chat_format || ends_with_text(last, stop);
     }
     if (!closed_by_chat_format) {

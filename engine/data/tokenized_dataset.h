@@ -173,7 +173,6 @@ class TrainingDataset {
   size_t records_read_ = 0;
   // What encode(text) adds around a text (found by probing the tokenizer once).
   std::vector<int32_t> special_prefix_, special_suffix_;
-  std::vector<std::string> chat_stop_strings_;  // where a chat template ends an assistant turn
   int32_t eos_id_ = -1;
 };
 

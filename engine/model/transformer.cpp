@@ -12,18 +12,12 @@
 #include "error.h"
 #include "fused_ops.h"
 
-// libtorch 2.x has a fused attention (flash / memory-efficient / cuDNN on CUDA, a flash kernel on
-// CPU); 1.13 does not, so the explicit softmax(QKᵀ)V below is used there. Its `scale` argument
-// (Gemma's query_pre_attn_scalar) arrived in 2.1.
-#if TORCH_VERSION_MAJOR >= 2
+// libtorch >= 2.1 has a fused attention (flash / memory-efficient / cuDNN on CUDA, a flash kernel on
+// CPU) taking a `scale` (Gemma's query_pre_attn_scalar); older ones use the explicit softmax(QKᵀ)V below.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
 #define LORA_HAVE_SDPA 1
 #else
 #define LORA_HAVE_SDPA 0
-#endif
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
-#define LORA_SDPA_HAS_SCALE 1
-#else
-#define LORA_SDPA_HAS_SCALE 0
 #endif
 
 namespace lora {
@@ -233,7 +227,7 @@ at::Tensor Attention::forward(const at::Tensor& x, const at::Tensor& cos, const 
   [[maybe_unused]] const int64_t group = num_heads_ / num_kv_heads_;
   [[maybe_unused]] const bool default_scale = scale_ == 1.0 / std::sqrt(static_cast<double>(head_dim_));
   at::Tensor out;  // [B, H, T, D]
-#if LORA_HAVE_SDPA && LORA_SDPA_HAS_SCALE
+#if LORA_HAVE_SDPA
   if (group > 1) {  // repeat_kv: query head h reads key/value head h / group
     k = k.unsqueeze(2).expand({batch, num_kv_heads_, group, key_length, head_dim_})
             .reshape({batch, num_heads_, key_length, head_dim_});
@@ -248,28 +242,10 @@ at::Tensor Attention::forward(const at::Tensor& x, const at::Tensor& cos, const 
   } else {  // one query after the cache: it sees every key
     out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/false, scale);
   }
-#elif LORA_HAVE_SDPA
-  if (default_scale) {
-    if (group > 1) {
-      k = k.unsqueeze(2).expand({batch, num_kv_heads_, group, key_length, head_dim_})
-              .reshape({batch, num_heads_, key_length, head_dim_});
-      v = v.unsqueeze(2).expand({batch, num_kv_heads_, group, key_length, head_dim_})
-              .reshape({batch, num_heads_, key_length, head_dim_});
-    }
-    if (mask.causal_over_all_keys) {
-      out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/true);
-    } else if (mask.allowed.defined()) {
-      out = at::scaled_dot_product_attention(q, k, v, mask.allowed, 0.0, /*is_causal=*/false);
-    } else {
-      out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/false);
-    }
-  } else {
-    out = fused_attention(q, k, v, mask.causal_over_all_keys, mask.allowed, scale_);
-  }
 #else
   // softmax(QKᵀ·scale)V written out (fused_ops.h): grouped query heads share their key/value head
   // without copies, the mask is applied inside the softmax, and backward keeps only q, k, v and the
-  // probabilities. (libtorch 2.x takes the SDPA branch above instead.)
+  // probabilities. (libtorch >= 2.1 takes the SDPA branch above instead.)
   out = fused_attention(q, k, v, mask.causal_over_all_keys, mask.allowed, scale_);
 #endif
   return o_proj->forward(out.transpose(1, 2).reshape({batch, length, num_heads_ * head_dim_}));
