@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.h"
-#include "config_fields.h"
+#include "json_reader.h"
 #include "error.h"
 #include "model_family.h"
 
@@ -19,17 +19,8 @@ double ModelConfig::attention_scale() const {
 
 ModelConfig parse_model_config(const std::string& json_text, const std::string& source_name) {
   const std::string& source = source_name;
-  json root;
-  try {
-    root = json::parse(json_text);
-  } catch (const json::exception& error) {
-    std::string reason = error.what();
-    const size_t tag_end = reason.find("] ");
-    if (tag_end != std::string::npos) reason = reason.substr(tag_end + 2);
-    throw Error(source + ": not valid JSON: " + reason);
-  }
-  if (!root.is_object()) throw Error(source + ": expected a JSON object, found " + describe_json(root));
-  const ConfigFields fields(root, source);
+  const json root = parse_json_object_text(json_text, source);
+  const JsonFields fields(root, JsonPath(source));
 
   ModelConfig config;
   if (!fields.has("model_type")) fields.fail("model_type", "one of " + supported_model_types());

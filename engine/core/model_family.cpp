@@ -83,7 +83,7 @@ std::vector<std::string> llama_lora_targets(const ModelConfig&) {
   return {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
 }
 
-void read_architecture(const ConfigFields& fields, const std::string& fallback, ModelConfig& config) {
+void read_architecture(const JsonFields& fields, const std::string& fallback, ModelConfig& config) {
   config.architecture = fallback;
   if (!fields.has("architectures")) return;
   const json& list = fields.at("architectures");
@@ -92,23 +92,27 @@ void read_architecture(const ConfigFields& fields, const std::string& fallback, 
   config.architecture = list[0].get<std::string>();
 }
 
-void read_sizes(const ConfigFields& fields, const SizeDefaults& defaults, ModelConfig& config) {
-  auto size = [&](const char* key, int64_t fallback) {
-    return fallback > 0 ? fields.optional_positive_int(key, fallback) : fields.required_positive_int(key);
+void read_sizes(const JsonFields& fields, const SizeDefaults& defaults, ModelConfig& config) {
+  // Bounds far above any real model (the largest have vocabularies of ~260k and widths of ~50k) that
+  // keep every product of sizes (parameter counts, buffer sizes) well inside 64 bits.
+  constexpr int64_t kMaxVocab = int64_t(1) << 24, kMaxWidth = int64_t(1) << 20, kMaxCount = int64_t(1) << 16;
+  auto size = [&](const char* key, int64_t fallback, int64_t max) {
+    return fallback > 0 ? fields.optional_int(key, fallback, 1, max) : fields.required_int(key, 1, max);
   };
-  config.vocab_size = size("vocab_size", defaults.vocab_size);
-  config.hidden_size = size("hidden_size", defaults.hidden_size);
-  config.intermediate_size = size("intermediate_size", defaults.intermediate_size);
-  config.num_hidden_layers = size("num_hidden_layers", defaults.num_hidden_layers);
-  config.num_attention_heads = size("num_attention_heads", defaults.num_attention_heads);
+  config.vocab_size = size("vocab_size", defaults.vocab_size, kMaxVocab);
+  config.hidden_size = size("hidden_size", defaults.hidden_size, kMaxWidth);
+  config.intermediate_size = size("intermediate_size", defaults.intermediate_size, kMaxWidth);
+  config.num_hidden_layers = size("num_hidden_layers", defaults.num_hidden_layers, kMaxCount);
+  config.num_attention_heads = size("num_attention_heads", defaults.num_attention_heads, kMaxCount);
   // Null means "one key/value head per query head" in every family; absent takes the family's default.
-  config.num_key_value_heads = fields.optional_positive_int(
-      "num_key_value_heads", defaults.num_key_value_heads > 0 && !fields.present("num_key_value_heads")
-                                 ? defaults.num_key_value_heads
-                                 : config.num_attention_heads);
+  config.num_key_value_heads = fields.optional_int(
+      "num_key_value_heads",
+      defaults.num_key_value_heads > 0 && !fields.present("num_key_value_heads") ? defaults.num_key_value_heads
+                                                                                 : config.num_attention_heads,
+      1, kMaxCount);
   const std::string& source = fields.source();
   if (fields.has("head_dim")) {
-    config.head_dim = fields.optional_positive_int("head_dim", 0);
+    config.head_dim = fields.optional_int("head_dim", 0, 1, kMaxCount);
   } else if (defaults.head_dim > 0 && !fields.present("head_dim")) {
     config.head_dim = defaults.head_dim;
   } else {
@@ -135,7 +139,7 @@ std::string joined(const std::vector<std::string>& names) {
 }
 
 // One dict of RoPE parameters (rope_scaling, rope_parameters, or one layer type's part of it).
-void read_rope_dict(const ConfigFields& rope, const std::string& dict_name, const RopeRules& rules,
+void read_rope_dict(const JsonFields& rope, const std::string& dict_name, const RopeRules& rules,
                     const ModelConfig& config, double* theta, RopeScaling* scaling, double* partial_rotary_factor) {
   const std::string& source = rope.source();
   *theta = rope.optional_positive_number("rope_theta", *theta);
@@ -198,9 +202,8 @@ bool is_layer_type_dict(const json& dict) {
 // The rope dict in effect: transformers >= 5 writes "rope_parameters" (theta inside, possibly one
 // dict per layer type); older files write "rope_scaling" (null when there is none) and a top-level
 // "rope_theta". As in transformers, a non-empty rope_scaling wins over rope_parameters.
-void read_rope(const ConfigFields& fields, const RopeRules& rules, ModelConfig& config) {
+void read_rope(const JsonFields& fields, const RopeRules& rules, ModelConfig& config) {
   const std::string& source = fields.source();
-  const std::string& prefix = fields.prefix();
   const json* dict = nullptr;
   std::string dict_name;
   for (const char* key : {"rope_scaling", "rope_parameters"}) {
@@ -209,7 +212,7 @@ void read_rope(const ConfigFields& fields, const RopeRules& rules, ModelConfig& 
     if (!value.is_object()) fields.fail(key, "an object or null");
     if (value.empty()) continue;
     dict = &value;
-    dict_name = prefix + key;
+    dict_name = fields.path(key).path();
     break;
   }
   config.rope_theta = fields.optional_positive_number("rope_theta", rules.default_theta);
@@ -252,12 +255,12 @@ void read_rope(const ConfigFields& fields, const RopeRules& rules, ModelConfig& 
     dict = chosen;
   }
   if (dict) {
-    read_rope_dict(ConfigFields(*dict, source, dict_name + "."), dict_name, rules, config, &config.rope_theta,
+    read_rope_dict(JsonFields(*dict, JsonPath(source, dict_name)), dict_name, rules, config, &config.rope_theta,
                    &config.rope_scaling, &partial_rotary_factor);
   }
   if (sliding_dict) {
     double theta = config.rope_theta, sliding_factor = partial_rotary_factor;
-    read_rope_dict(ConfigFields(*sliding_dict, source, sliding_name + "."), sliding_name, rules, config, &theta,
+    read_rope_dict(JsonFields(*sliding_dict, JsonPath(source, sliding_name)), sliding_name, rules, config, &theta,
                    &config.sliding_rope_scaling, &sliding_factor);
     config.sliding_rope_theta = theta;
     if (sliding_factor != partial_rotary_factor)
@@ -276,7 +279,7 @@ void read_rope(const ConfigFields& fields, const RopeRules& rules, ModelConfig& 
   }
 }
 
-void read_dtype(const ConfigFields& fields, ModelConfig& config) {
+void read_dtype(const JsonFields& fields, ModelConfig& config) {
   // transformers 5 writes "dtype", older versions "torch_dtype".
   const char* dtype_key = fields.has("dtype") ? "dtype" : "torch_dtype";
   config.torch_dtype = fields.optional_string(dtype_key, "float32");
@@ -286,7 +289,7 @@ void read_dtype(const ConfigFields& fields, ModelConfig& config) {
     fields.fail(dtype_key, "\"float32\", \"bfloat16\" or \"float16\"");
 }
 
-void read_activation(const ConfigFields& fields, const char* key, const std::string& fallback,
+void read_activation(const JsonFields& fields, const char* key, const std::string& fallback,
                      const std::vector<std::string>& supported, ModelConfig& config) {
   config.hidden_act = fields.optional_string(key, fallback);
   // transformers maps both names to the same SiLU module.
@@ -296,7 +299,7 @@ void read_activation(const ConfigFields& fields, const char* key, const std::str
                 joined(supported) + ")");
 }
 
-std::vector<std::string> read_layer_types(const ConfigFields& fields, int64_t num_layers) {
+std::vector<std::string> read_layer_types(const JsonFields& fields, int64_t num_layers) {
   std::vector<std::string> types;
   if (!fields.has("layer_types")) return types;
   const json& value = fields.at("layer_types");
@@ -312,7 +315,7 @@ std::vector<std::string> read_layer_types(const ConfigFields& fields, int64_t nu
   return types;
 }
 
-void read_token_ids(const ConfigFields& fields, std::vector<int64_t> bos_default, std::vector<int64_t> eos_default,
+void read_token_ids(const JsonFields& fields, std::vector<int64_t> bos_default, std::vector<int64_t> eos_default,
                     ModelConfig& config) {
   config.bos_token_ids = fields.optional_token_ids("bos_token_id", std::move(bos_default));
   config.eos_token_ids = fields.optional_token_ids("eos_token_id", std::move(eos_default));

@@ -16,7 +16,7 @@
 
 namespace lora {
 
-class ConfigFields;
+class JsonFields;
 
 // Where the language model's weights are in a checkpoint; the module tree uses the same paths, so
 // its parameter names are the checkpoint keys and its LoRA keys are PEFT's.
@@ -32,7 +32,7 @@ struct ModelFamily {
   std::string display_name;              // "Gemma 3", for the window
   std::vector<std::string> model_types;  // the config.json model_type values it reads, e.g. {"gemma3_text", "gemma3"}
   // Reads config.json (its whole object) into `config`; config.model_type is already set.
-  std::function<void(const ConfigFields& root, ModelConfig& config)> parse;
+  std::function<void(const JsonFields& root, ModelConfig& config)> parse;
   // Writes the config.json object transformers would write for `config`. Throws lora::Error when
   // the config holds something this family's file cannot express.
   std::function<void(const ModelConfig& config, nlohmann::json& out)> write;

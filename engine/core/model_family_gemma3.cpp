@@ -22,7 +22,7 @@ const char* const kTextConfig = "text_config";
 bool is_multimodal(const ModelConfig& config) { return config.model_type == "gemma3"; }
 
 // Gemma3TextConfig's fields, from `text` (config.json itself, or its text_config).
-void parse_text(const ConfigFields& text, ModelConfig& config) {
+void parse_text(const JsonFields& text, ModelConfig& config) {
   SizeDefaults sizes;  // Gemma3TextConfig's defaults
   sizes.vocab_size = 262208;
   sizes.hidden_size = 2304;
@@ -72,7 +72,7 @@ void parse_text(const ConfigFields& text, ModelConfig& config) {
   config.scale_embeddings = true;
 }
 
-void parse_gemma3(const ConfigFields& root, ModelConfig& config) {
+void parse_gemma3(const JsonFields& root, ModelConfig& config) {
   if (!is_multimodal(config)) {
     read_architecture(root, "Gemma3ForCausalLM", config);
     parse_text(root, config);
@@ -88,7 +88,7 @@ void parse_gemma3(const ConfigFields& root, ModelConfig& config) {
     if (!root.at(kTextConfig).is_object()) root.fail(kTextConfig, "an object with the language model's fields");
     text_object = &root.at(kTextConfig);
   }
-  const ConfigFields text(*text_object, root.source(), std::string(kTextConfig) + ".");
+  const JsonFields text(*text_object, root.path(kTextConfig));
   if (text.has("model_type") && text.optional_string("model_type", "") != "gemma3_text")
     text.fail("model_type", "\"gemma3_text\"");
   parse_text(text, config);
@@ -99,7 +99,7 @@ void parse_gemma3(const ConfigFields& root, ModelConfig& config) {
   config.tie_word_embeddings = text.present("tie_word_embeddings") ? text.optional_bool("tie_word_embeddings", true)
                                                                    : root.optional_bool("tie_word_embeddings", true);
   read_dtype(root.has("torch_dtype") || root.has("dtype") ? root : text, config);
-  const ConfigFields& ids = root.present("eos_token_id") || root.present("bos_token_id") ? root : text;
+  const JsonFields& ids = root.present("eos_token_id") || root.present("bos_token_id") ? root : text;
   read_token_ids(ids, {2}, {1}, config);
   json extra = root.object();
   extra.erase(kTextConfig);

@@ -3,7 +3,7 @@
 
 namespace lora::family_support {
 
-void read_llama_like(const ConfigFields& fields, const std::string& default_architecture, int64_t default_context,
+void read_llama_like(const JsonFields& fields, const std::string& default_architecture, int64_t default_context,
                      ModelConfig& config) {
   read_architecture(fields, default_architecture, config);
   read_sizes(fields, SizeDefaults{}, config);
@@ -20,7 +20,7 @@ const ModelFamily& llama_family() {
     f.name = "llama";
     f.display_name = "Llama";
     f.model_types = {"llama"};
-    f.parse = [](const ConfigFields& fields, ModelConfig& config) {
+    f.parse = [](const JsonFields& fields, ModelConfig& config) {
       read_llama_like(fields, "LlamaForCausalLM", 2048, config);
       // attention_bias puts a bias on q/k/v/o; mlp_bias on gate/up/down.
       config.attention_bias = fields.optional_bool("attention_bias", false);

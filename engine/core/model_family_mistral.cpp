@@ -9,7 +9,7 @@ const ModelFamily& mistral_family() {
     f.name = "mistral";
     f.display_name = "Mistral";
     f.model_types = {"mistral"};
-    f.parse = [](const ConfigFields& fields, ModelConfig& config) {
+    f.parse = [](const JsonFields& fields, ModelConfig& config) {
       read_llama_like(fields, "MistralForCausalLM", 4096 * 32, config);
       // MistralAttention has no biases at all (it ignores attention_bias).
       config.attention_bias = false;

@@ -9,7 +9,7 @@ namespace lora::family_support {
 
 namespace {
 
-void parse_phi3(const ConfigFields& fields, ModelConfig& config) {
+void parse_phi3(const JsonFields& fields, ModelConfig& config) {
   read_architecture(fields, "Phi3ForCausalLM", config);
   SizeDefaults sizes;  // Phi3Config's defaults (Phi-3-mini)
   sizes.vocab_size = 32064;

@@ -7,7 +7,7 @@ namespace {
 
 // Qwen2 ignores sliding_window unless use_sliding_window is true; then layers from
 // max_window_layers on use it. Only "every layer" or "none" is supported.
-void read_qwen2_sliding_window(const ConfigFields& fields, ModelConfig& config) {
+void read_qwen2_sliding_window(const JsonFields& fields, ModelConfig& config) {
   config.sliding_window = 0;
   if (!fields.optional_bool("use_sliding_window", false)) return;
   const int64_t window = fields.optional_positive_int("sliding_window", 4096);
@@ -28,7 +28,7 @@ const ModelFamily& qwen2_family() {
     f.name = "qwen2";
     f.display_name = "Qwen2";
     f.model_types = {"qwen2"};
-    f.parse = [](const ConfigFields& fields, ModelConfig& config) {
+    f.parse = [](const JsonFields& fields, ModelConfig& config) {
       read_llama_like(fields, "Qwen2ForCausalLM", 32768, config);
       // Qwen2 always has q/k/v biases and no o_proj bias, whatever attention_bias says.
       config.attention_bias = false;

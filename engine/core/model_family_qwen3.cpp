@@ -8,7 +8,7 @@ namespace lora::family_support {
 
 namespace {
 
-void parse_qwen3(const ConfigFields& fields, ModelConfig& config) {
+void parse_qwen3(const JsonFields& fields, ModelConfig& config) {
   read_architecture(fields, "Qwen3ForCausalLM", config);
   // Qwen3Config's defaults (the 8B's shape).
   SizeDefaults sizes;

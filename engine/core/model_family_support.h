@@ -6,7 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "config_fields.h"
+#include "error.h"
+#include "json_reader.h"
 #include "model_family.h"
 
 namespace lora::family_support {
@@ -23,10 +24,10 @@ struct SizeDefaults {
 };
 
 // architectures[0], or `fallback` when absent.
-void read_architecture(const ConfigFields& fields, const std::string& fallback, ModelConfig& config);
+void read_architecture(const JsonFields& fields, const std::string& fallback, ModelConfig& config);
 // vocab_size, hidden_size, intermediate_size, num_hidden_layers, num_attention_heads,
 // num_key_value_heads, head_dim, with their consistency checks.
-void read_sizes(const ConfigFields& fields, const SizeDefaults& defaults, ModelConfig& config);
+void read_sizes(const JsonFields& fields, const SizeDefaults& defaults, ModelConfig& config);
 
 struct RopeRules {
   double default_theta = 10000.0;
@@ -41,16 +42,16 @@ struct RopeRules {
 };
 // rope_theta, rope_scaling / rope_parameters, partial_rotary_factor. Needs max_position_embeddings
 // read first (llama3 and longrope fall back to it).
-void read_rope(const ConfigFields& fields, const RopeRules& rules, ModelConfig& config);
+void read_rope(const JsonFields& fields, const RopeRules& rules, ModelConfig& config);
 // "dtype" (transformers 5) or "torch_dtype"; float32 when absent.
-void read_dtype(const ConfigFields& fields, ModelConfig& config);
+void read_dtype(const JsonFields& fields, ModelConfig& config);
 // The activation in `key` ("swish" is read as "silu"); an error lists `supported`.
-void read_activation(const ConfigFields& fields, const char* key, const std::string& fallback,
+void read_activation(const JsonFields& fields, const char* key, const std::string& fallback,
                      const std::vector<std::string>& supported, ModelConfig& config);
 // layer_types: a list of "full_attention" / "sliding_attention", one per layer.
-std::vector<std::string> read_layer_types(const ConfigFields& fields, int64_t num_layers);
+std::vector<std::string> read_layer_types(const JsonFields& fields, int64_t num_layers);
 // The bos/eos ids with the class defaults for absent ones.
-void read_token_ids(const ConfigFields& fields, std::vector<int64_t> bos_default, std::vector<int64_t> eos_default,
+void read_token_ids(const JsonFields& fields, std::vector<int64_t> bos_default, std::vector<int64_t> eos_default,
                     ModelConfig& config);
 
 // The fields every family writes the same way: architectures, model_type, the sizes, head_dim,
@@ -63,7 +64,7 @@ nlohmann::json token_ids_json(const std::vector<int64_t>& ids);
 // The Llama decoder's common fields, in the order the checks run: architectures, the sizes (all
 // required), hidden_act (silu), rms_norm_eps, max_position_embeddings (default_context), RoPE
 // (linear / llama3), tie_word_embeddings, dtype. Llama, Qwen2 and Mistral add their own after it.
-void read_llama_like(const ConfigFields& fields, const std::string& default_architecture, int64_t default_context,
+void read_llama_like(const JsonFields& fields, const std::string& default_architecture, int64_t default_context,
                      ModelConfig& config);
 
 // The families (one file each).

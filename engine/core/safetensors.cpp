@@ -15,42 +15,12 @@
 
 #include "atomic_file.h"
 #include "error.h"
+#include "json_reader.h"
 
 namespace lora {
 namespace {
 
 using nlohmann::json;
-
-struct DTypeEntry {
-  DType dtype;
-  const char* name;
-  size_t size;
-};
-
-constexpr DTypeEntry kDTypes[] = {
-    {DType::BOOL, "BOOL", 1},       {DType::U8, "U8", 1},
-    {DType::I8, "I8", 1},           {DType::I16, "I16", 2},
-    {DType::U16, "U16", 2},         {DType::F16, "F16", 2},
-    {DType::BF16, "BF16", 2},       {DType::I32, "I32", 4},
-    {DType::U32, "U32", 4},         {DType::F32, "F32", 4},
-    {DType::F64, "F64", 8},         {DType::I64, "I64", 8},
-    {DType::U64, "U64", 8},         {DType::F8_E4M3, "F8_E4M3", 1},
-    {DType::F8_E5M2, "F8_E5M2", 1}, {DType::F8_E8M0, "F8_E8M0", 1},
-    {DType::F8_E4M3FNUZ, "F8_E4M3FNUZ", 1}, {DType::F8_E5M2FNUZ, "F8_E5M2FNUZ", 1},
-    {DType::C64, "C64", 8},
-};
-
-const DTypeEntry& entry_for(DType dtype) {
-  for (const DTypeEntry& entry : kDTypes)
-    if (entry.dtype == dtype) return entry;
-  throw Error("internal error: unlisted safetensors dtype " + std::to_string(static_cast<int>(dtype)));
-}
-
-std::string known_dtype_list() {
-  std::string list;
-  for (const DTypeEntry& entry : kDTypes) list += (list.empty() ? "" : ", ") + std::string(entry.name);
-  return list;
-}
 
 std::string shape_text(const std::vector<int64_t>& shape) {
   std::string text = "[";
@@ -67,20 +37,6 @@ std::string excerpt(const json& value) {
   std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
   if (text.size() > 80) text = text.substr(0, 77) + "...";
   return text;
-}
-
-const char* json_kind(const json& value) {
-  switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    case json::value_t::string: return "a string";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "an integer";
-    case json::value_t::number_float: return "a floating-point number";
-    default: return "an unexpected value";
-  }
 }
 
 // Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), as Rust's
@@ -168,20 +124,6 @@ struct DuplicateKeyFinder {
 };
 
 }  // namespace
-
-const char* dtype_name(DType dtype) { return entry_for(dtype).name; }
-
-size_t dtype_size(DType dtype) { return entry_for(dtype).size; }
-
-bool parse_dtype(const std::string& name, DType* out) {
-  for (const DTypeEntry& entry : kDTypes) {
-    if (name == entry.name) {
-      *out = entry.dtype;
-      return true;
-    }
-  }
-  return false;
-}
 
 int64_t TensorInfo::numel() const {
   int64_t count = 1;
@@ -289,7 +231,7 @@ void SafetensorsFile::parse() {
     throw Error(file + ": tensor '" + duplicates.owner + "': field \"" + duplicates.key + "\" appears more than once");
   }
   if (!header.is_object())
-    throw Error(file + ": header is " + json_kind(header) + "; expected a JSON object of tensor entries");
+    throw Error(file + ": header is " + describe_json(header) + "; expected a JSON object of tensor entries");
 
   std::vector<TensorInfo> tensors;
   tensors.reserve(header.size());
@@ -299,18 +241,19 @@ void SafetensorsFile::parse() {
     if (name == "__metadata__") {
       if (value.is_null()) continue;
       if (!value.is_object())
-        throw Error(file + ": __metadata__ is " + json_kind(value) + "; expected an object mapping strings to strings");
+        throw Error(file + ": __metadata__ is " + describe_json(value) +
+                    "; expected an object mapping strings to strings");
       for (auto field = value.begin(); field != value.end(); ++field) {
         if (!field.value().is_string())
-          throw Error(file + ": __metadata__ key '" + field.key() + "' is " + json_kind(field.value()) +
-                      " (" + excerpt(field.value()) + "); expected a string");
+          throw Error(file + ": __metadata__ key '" + field.key() + "' is " + describe_json(field.value()) +
+                      "; expected a string");
         metadata_[field.key()] = field.value().get<std::string>();
       }
       continue;
     }
     const std::string where = file + ": tensor '" + name + "'";
     if (!value.is_object())
-      throw Error(where + ": entry is " + json_kind(value) +
+      throw Error(where + ": entry is " + describe_json(value) +
                   "; expected an object {\"dtype\", \"shape\", \"data_offsets\"}");
     for (const char* field : {"dtype", "shape", "data_offsets"})
       if (!value.contains(field)) throw Error(where + ": missing field \"" + field + "\"");
@@ -319,17 +262,17 @@ void SafetensorsFile::parse() {
     info.name = name;
     const json& dtype = value["dtype"];
     if (!dtype.is_string())
-      throw Error(where + ": \"dtype\" is " + json_kind(dtype) + "; expected a string such as \"F32\"");
+      throw Error(where + ": \"dtype\" is " + describe_json(dtype) + "; expected a string such as \"F32\"");
     const std::string dtype_text = dtype.get<std::string>();
     if (!parse_dtype(dtype_text, &info.dtype)) {
       if (dtype_text == "F4" || dtype_text == "F6_E2M3" || dtype_text == "F6_E3M2")
         throw Error(where + ": dtype " + dtype_text + " packs several elements per byte; not supported");
-      throw Error(where + ": unknown dtype \"" + dtype_text + "\"; expected one of " + known_dtype_list());
+      throw Error(where + ": unknown dtype \"" + dtype_text + "\"; expected one of " + dtype_name_list());
     }
 
     const json& shape = value["shape"];
     if (!shape.is_array())
-      throw Error(where + ": \"shape\" is " + json_kind(shape) + "; expected an array of non-negative integers");
+      throw Error(where + ": \"shape\" is " + describe_json(shape) + "; expected an array of non-negative integers");
     for (const json& dim : shape) {
       uint64_t extent = 0;
       if (!read_count(dim, static_cast<uint64_t>(std::numeric_limits<int64_t>::max()), &extent))
@@ -410,74 +353,132 @@ void SafetensorsFile::parse() {
   data_ = base_ + 8 + header_length;
 }
 
-void write_safetensors(const std::string& path, const std::vector<TensorToWrite>& tensors,
-                       const std::map<std::string, std::string>& metadata) {
-  auto quoted = [&path](const std::string& text, const std::string& what) {
-    try {
-      return json(text).dump(-1, ' ', false, json::error_handler_t::strict);
-    } catch (const json::exception&) {
-      throw Error(path + ": " + what + " is not valid UTF-8; safetensors headers are UTF-8 JSON");
-    }
-  };
+namespace {
 
+std::string quoted_json(const std::string& path, const std::string& text, const std::string& what) {
+  try {
+    return json(text).dump(-1, ' ', false, json::error_handler_t::strict);
+  } catch (const json::exception&) {
+    throw Error(path + ": " + what + " is not valid UTF-8; safetensors headers are UTF-8 JSON");
+  }
+}
+
+// The padded header and each tensor's size in bytes.
+std::string lay_out(const std::string& path, const std::vector<SafetensorsEntry>& tensors,
+                    const std::map<std::string, std::string>& metadata, std::vector<uint64_t>* sizes) {
   // Compact JSON exactly as the reference serializer (serde_json) writes it.
   std::string header = "{";
   if (!metadata.empty()) {
     header += "\"__metadata__\":{";
     bool first = true;
     for (const auto& [key, value] : metadata) {
-      header += (first ? "" : ",") + quoted(key, "metadata key '" + key + "'") + ":" +
-                quoted(value, "metadata value of '" + key + "'");
+      header += (first ? "" : ",") + quoted_json(path, key, "metadata key '" + key + "'") + ":" +
+                quoted_json(path, value, "metadata value of '" + key + "'");
       first = false;
     }
     header += "}";
   }
   std::set<std::string> names;
   uint64_t offset = 0;
-  for (const TensorToWrite& tensor : tensors) {
-    const std::string where = path + ": tensor '" + tensor.name + "'";
+  for (const SafetensorsEntry& tensor : tensors) {
     if (tensor.name == "__metadata__")
       throw Error(path + ": a tensor cannot be named __metadata__ (the name is reserved for the header's metadata)");
-    if (!names.insert(tensor.name).second) throw Error(where + " is given twice; tensor names must be unique");
-    uint64_t elements = 1;
-    for (int64_t dim : tensor.shape) {
-      if (dim < 0) throw Error(where + ": shape " + shape_text(tensor.shape) + " has a negative dimension");
-      if (dim != 0 && elements > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(dim))
-        throw Error(where + ": shape " + shape_text(tensor.shape) + " is too large");
-      elements *= static_cast<uint64_t>(dim);
-    }
-    const uint64_t element_size = dtype_size(tensor.dtype);
-    if (elements > std::numeric_limits<uint64_t>::max() / element_size)
-      throw Error(where + ": shape " + shape_text(tensor.shape) + " is too large");
-    const uint64_t needed = elements * element_size;
-    if (needed != tensor.nbytes)
-      throw Error(where + ": shape " + shape_text(tensor.shape) + " of " + dtype_name(tensor.dtype) + " needs " +
-                  std::to_string(needed) + " bytes, but " + std::to_string(tensor.nbytes) + " were given");
-    if (tensor.nbytes > 0 && tensor.data == nullptr) throw Error(where + ": no data given");
+    if (!names.insert(tensor.name).second)
+      throw Error(path + ": tensor '" + tensor.name + "' is given twice; tensor names must be unique");
+    const uint64_t nbytes = SafetensorsWriter::tensor_bytes(path, tensor.name, tensor.dtype, tensor.shape);
     std::string shape_json = "[";
     for (size_t i = 0; i < tensor.shape.size(); ++i) shape_json += (i ? "," : "") + std::to_string(tensor.shape[i]);
     shape_json += "]";
     if (header.size() > 1) header += ",";
-    header += quoted(tensor.name, "tensor name '" + tensor.name + "'") + ":{\"dtype\":\"" +
+    header += quoted_json(path, tensor.name, "tensor name '" + tensor.name + "'") + ":{\"dtype\":\"" +
               dtype_name(tensor.dtype) + "\",\"shape\":" + shape_json + ",\"data_offsets\":[" +
-              std::to_string(offset) + "," + std::to_string(offset + needed) + "]}";
-    offset += needed;
+              std::to_string(offset) + "," + std::to_string(offset + nbytes) + "]}";
+    offset += nbytes;
+    if (sizes) sizes->push_back(nbytes);
   }
   header += "}";
   // Pad so the data buffer starts 8-byte aligned in the file (the reference does the same).
   header.append((8 - header.size() % 8) % 8, ' ');
-  if (header.size() > kMaxSafetensorsHeaderBytes)
-    throw Error(path + ": the header would be " + std::to_string(header.size()) + " bytes, above the " +
-                std::to_string(kMaxSafetensorsHeaderBytes) + "-byte limit readers accept");
+  return header;
+}
 
+}  // namespace
+
+uint64_t SafetensorsWriter::tensor_bytes(const std::string& path, const std::string& name, DType dtype,
+                                         const std::vector<int64_t>& shape) {
+  const std::string where = path + ": tensor '" + name + "'";
+  uint64_t elements = 1;
+  for (int64_t dim : shape) {
+    if (dim < 0) throw Error(where + ": shape " + shape_text(shape) + " has a negative dimension");
+    if (dim != 0 && elements > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(dim))
+      throw Error(where + ": shape " + shape_text(shape) + " is too large");
+    elements *= static_cast<uint64_t>(dim);
+  }
+  const uint64_t element_size = dtype_size(dtype);
+  if (elements > std::numeric_limits<uint64_t>::max() / element_size)
+    throw Error(where + ": shape " + shape_text(shape) + " is too large");
+  return elements * element_size;
+}
+
+std::string SafetensorsWriter::header(const std::string& path, const std::vector<SafetensorsEntry>& tensors,
+                                      const std::map<std::string, std::string>& metadata) {
+  return lay_out(path, tensors, metadata, nullptr);
+}
+
+SafetensorsWriter::SafetensorsWriter(const std::string& path, std::vector<SafetensorsEntry> tensors,
+                                     const std::map<std::string, std::string>& metadata)
+    : path_(path), tensors_(std::move(tensors)) {
+  const std::string header = lay_out(path_, tensors_, metadata, &sizes_);
+  if (header.size() > kMaxSafetensorsHeaderBytes)
+    throw Error(path_ + ": the header would be " + std::to_string(header.size()) + " bytes, above the " +
+                std::to_string(kMaxSafetensorsHeaderBytes) + "-byte limit readers accept");
   uint8_t length_bytes[8];
   uint64_t length = header.size();
   for (int i = 0; i < 8; ++i, length >>= 8) length_bytes[i] = static_cast<uint8_t>(length & 0xFF);
+  file_ = std::make_unique<AtomicFileWriter>(path_);
+  file_->write(length_bytes, sizeof(length_bytes));
+  file_->write(header);
+}
 
-  AtomicFileWriter writer(path);
-  writer.write(length_bytes, sizeof(length_bytes));
-  writer.write(header);
-  for (const TensorToWrite& tensor : tensors) writer.write(tensor.data, tensor.nbytes);
+SafetensorsWriter::~SafetensorsWriter() = default;
+
+void SafetensorsWriter::write_next(const void* data, uint64_t nbytes) {
+  if (next_ >= tensors_.size())
+    throw Error(path_ + ": internal error: more tensors written than the header lists (" +
+                std::to_string(tensors_.size()) + ")");
+  const SafetensorsEntry& tensor = tensors_[next_];
+  if (nbytes != sizes_[next_])
+    throw Error(path_ + ": tensor '" + tensor.name + "': shape " + shape_text(tensor.shape) + " of " +
+                dtype_name(tensor.dtype) + " needs " + std::to_string(sizes_[next_]) + " bytes, but " +
+                std::to_string(nbytes) + " were given");
+  if (nbytes > 0 && data == nullptr) throw Error(path_ + ": tensor '" + tensor.name + "': no data given");
+  file_->write(data, nbytes);
+  ++next_;
+}
+
+void SafetensorsWriter::commit() {
+  if (next_ < tensors_.size())
+    throw Error(path_ + ": internal error: tensor '" + tensors_[next_].name + "' was never written");
+  file_->commit();
+}
+
+void write_safetensors(const std::string& path, const std::vector<TensorToWrite>& tensors,
+                       const std::map<std::string, std::string>& metadata) {
+  // Every size is checked before the file is started, so a bad tensor leaves nothing behind.
+  std::vector<SafetensorsEntry> entries;
+  entries.reserve(tensors.size());
+  for (const TensorToWrite& tensor : tensors) {
+    const uint64_t needed = SafetensorsWriter::tensor_bytes(path, tensor.name, tensor.dtype, tensor.shape);
+    if (needed != tensor.nbytes)
+      throw Error(path + ": tensor '" + tensor.name + "': shape " + shape_text(tensor.shape) + " of " +
+                  dtype_name(tensor.dtype) + " needs " + std::to_string(needed) + " bytes, but " +
+                  std::to_string(tensor.nbytes) + " were given");
+    if (tensor.nbytes > 0 && tensor.data == nullptr)
+      throw Error(path + ": tensor '" + tensor.name + "': no data given");
+    entries.push_back(SafetensorsEntry{tensor.name, tensor.dtype, tensor.shape});
+  }
+  SafetensorsWriter writer(path, std::move(entries), metadata);
+  for (const TensorToWrite& tensor : tensors) writer.write_next(tensor.data, tensor.nbytes);
   writer.commit();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // safetensors reading (memory-mapped, validated exactly as the reference loader does)
-// and atomic writing. Plain C++: no libtorch here, so the parser can be fuzzed alone.
+// and streaming atomic writing. Plain C++: no libtorch here, so the parser can be fuzzed alone.
+// Byte layout: huggingface/safetensors (docs and safetensors/src/tensor.rs).
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -8,18 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "dtype.h"
+
 namespace lora {
 
-// Every whole-byte dtype of the reference implementation. (Its sub-byte F4/F6 types are
-// refused by name when a file uses them.)
-enum class DType {
-  BOOL, U8, I8, I16, U16, F16, BF16, I32, U32, F32, F64, I64, U64, F8_E4M3, F8_E5M2,
-  F8_E8M0, F8_E4M3FNUZ, F8_E5M2FNUZ, C64
-};
-
-const char* dtype_name(DType dtype);           // "BF16"
-bool parse_dtype(const std::string& name, DType* out);
-size_t dtype_size(DType dtype);                // bytes per element
+class AtomicFileWriter;
 
 // The reference loader's limit on the JSON header.
 constexpr uint64_t kMaxSafetensorsHeaderBytes = 100000000;
@@ -71,6 +65,65 @@ class SafetensorsFile {
   std::string owned_;  // for from_bytes
 };
 
+// One tensor of a file being written: where it goes in the header. Its bytes come later.
+struct SafetensorsEntry {
+  std::string name;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+};
+
+// Writes a .safetensors file tensor by tensor, so a file larger than memory can be produced
+// (the merge computes each tensor only when its bytes are due). Atomic: the bytes go to a
+// temporary file in the same folder, which commit() fsyncs and renames over `path`; destroyed
+// without commit() (an exception midway) the writer removes it and `path` keeps its contents.
+//
+// The layout is the format's, byte for byte as the reference serializer writes it: 8-byte
+// little-endian header length; compact JSON header with "__metadata__" first (omitted when
+// `metadata` is empty), then each tensor's {"dtype","shape","data_offsets"} in the order given;
+// the header padded with spaces to a multiple of 8, so the data buffer starts 8-byte aligned;
+// the tensors' bytes contiguous in that order. (The reference additionally sorts tensors by
+// descending dtype size, then by name; pass them in that order to get byte-identical files.)
+class SafetensorsWriter {
+ public:
+  // Lays out the header and starts the file. Throws lora::Error naming `path` (and the tensor)
+  // before anything is created for a tensor named "__metadata__", a duplicate name, a negative
+  // or overflowing shape, a name or metadata that is not UTF-8, or a header above the 100 MB
+  // readers accept; and for a file that cannot be created.
+  SafetensorsWriter(const std::string& path, std::vector<SafetensorsEntry> tensors,
+                    const std::map<std::string, std::string>& metadata = {{"format", "pt"}});
+  ~SafetensorsWriter();
+  SafetensorsWriter(const SafetensorsWriter&) = delete;
+  SafetensorsWriter& operator=(const SafetensorsWriter&) = delete;
+
+  // The header exactly as the constructor would write it, padding included (length prefix not):
+  // for checking its size while planning. Throws as the constructor does.
+  static std::string header(const std::string& path, const std::vector<SafetensorsEntry>& tensors,
+                            const std::map<std::string, std::string>& metadata = {{"format", "pt"}});
+  // Bytes of a tensor of `dtype` and `shape`; throws naming `path` and `name` for a negative or
+  // overflowing shape.
+  static uint64_t tensor_bytes(const std::string& path, const std::string& name, DType dtype,
+                               const std::vector<int64_t>& shape);
+
+  // The next tensor still to write (null when all are written), and its size in bytes.
+  const SafetensorsEntry* next() const { return next_ < tensors_.size() ? &tensors_[next_] : nullptr; }
+  uint64_t next_bytes() const { return next_ < sizes_.size() ? sizes_[next_] : 0; }
+  // Appends the next tensor's bytes. Throws naming the tensor when `nbytes` is not its size, or
+  // when every tensor has been written.
+  void write_next(const void* data, uint64_t nbytes);
+  // Moves the file into place; throws naming the first tensor not yet written.
+  void commit();
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::vector<SafetensorsEntry> tensors_;
+  std::vector<uint64_t> sizes_;
+  size_t next_ = 0;
+  std::unique_ptr<AtomicFileWriter> file_;
+};
+
+// A whole tensor in memory, for write_safetensors.
 struct TensorToWrite {
   std::string name;
   DType dtype = DType::F32;
@@ -79,14 +132,8 @@ struct TensorToWrite {
   size_t nbytes = 0;
 };
 
-// Writes a .safetensors file atomically: temp file in the same folder, fsync, rename.
-// Tensors are laid out in the given order; the header is padded with spaces to a multiple of 8.
-// The header is compact JSON written as the reference serializer writes it: "__metadata__"
-// first (omitted when `metadata` is empty), then each tensor's {"dtype","shape","data_offsets"}
-// in layout order. (The reference additionally sorts tensors by descending dtype alignment,
-// then by name; pass them in that order to get byte-identical files.) Throws lora::Error for a
-// tensor named "__metadata__", a duplicate name, data whose size does not match dtype x shape,
-// and for any write failure (the previous file is then left intact).
+// Writes tensors that are all in memory, in the given order, through SafetensorsWriter. Throws
+// lora::Error as SafetensorsWriter does, and for data whose size does not match dtype x shape.
 void write_safetensors(const std::string& path, const std::vector<TensorToWrite>& tensors,
                        const std::map<std::string, std::string>& metadata = {{"format", "pt"}});
 

@@ -1,12 +1,10 @@
 #include "chat_prompt.h"
 
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <set>
-#include <sstream>
 
 #include "error.h"
+#include "training_prompt_file.h"
 
 namespace lora {
 namespace {
@@ -22,22 +20,6 @@ std::string trim(const std::string& s) {
   const size_t begin = s.find_first_not_of(space);
   if (begin == std::string::npos) return "";
   return s.substr(begin, s.find_last_not_of(space) - begin + 1);
-}
-
-std::set<std::string> key_fields(const std::string& key) {
-  std::set<std::string> fields;
-  std::stringstream stream(key);
-  std::string name;
-  while (std::getline(stream, name, ',')) fields.insert(trim(name));
-  return fields;
-}
-
-// A text-generation-webui format file: an object of "field,field" keys to template strings.
-// Returns the template for exactly `fields`, "" when the object has none.
-std::string format_file_template(const nlohmann::json& object, const std::set<std::string>& fields) {
-  for (auto it = object.begin(); it != object.end(); ++it)
-    if (it.value().is_string() && key_fields(it.key()) == fields) return it.value().get<std::string>();
-  return "";
 }
 
 // Fills %name% placeholders in one pass (a value containing "%output%" is not filled again).
@@ -74,59 +56,33 @@ std::string instruction_header(const std::string& instruction_template) {
 }
 
 PromptTemplate from_training_prompt(const std::string& adapter_dir) {
-  const std::string path = adapter_dir + "/training_prompt.json";
-  std::ifstream file(path, std::ios::binary);
   PromptTemplate result;
+  const std::optional<TrainingPromptFile> file = read_training_prompt(adapter_dir);
   if (!file) return result;
-  std::stringstream text;
-  text << file.rdbuf();
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(path + ": not valid JSON (" + e.what() + ")");
-  }
-  if (!json.is_object()) throw Error(path + ": expected a JSON object");
   result.source = "training_prompt.json of the adapter";
   // Trained on conversations: the exact template the records were rendered with.
-  const auto type = json.find("template_type");
-  const bool chat_trained = type != json.end() && type->is_string() && *type == "chat_template";
-  if (auto it = json.find("chat_template"); it != json.end() && it->is_string() && chat_trained) {
-    std::string name = ChatTemplate::kModelName;
-    if (auto n = json.find("chat_template_name"); n != json.end() && n->is_string()) name = n->get<std::string>();
-    result.chat_template = ChatTemplate::from_source(it->get<std::string>(), name, path);
+  if (!file->trained_chat_template().empty()) {
+    const std::string name = file->chat_template_name.empty() ? ChatTemplate::kModelName : file->chat_template_name;
+    result.chat_template = ChatTemplate::from_source(file->trained_chat_template(), name, file->path);
     return result;
   }
-  const std::set<std::string> instruction_output = {"instruction", "output"};
-  for (const char* nested : {"template", "templates"}) {
-    auto it = json.find(nested);
-    if (it != json.end() && it->is_object()) {
-      std::string found = format_file_template(*it, instruction_output);
-      if (!found.empty()) {
-        result.is_format_file = true;
-        result.instruction_template = found;
-        return result;
-      }
-    }
-  }
-  std::string found = format_file_template(json, instruction_output);
-  if (!found.empty()) {
+  if (!file->instruction_template.empty()) {
     result.is_format_file = true;
-    result.instruction_template = found;
+    result.instruction_template = file->instruction_template;
     return result;
   }
-  for (const char* key : {"chat_format", "format"}) {
-    if (auto it = json.find(key); it != json.end() && it->is_string() && ChatTemplate::is_builtin_name(*it)) {
-      result.chat_template = ChatTemplate::builtin(it->get<std::string>());
+  for (const std::string& name : file->format_names) {
+    if (ChatTemplate::is_builtin_name(name)) {
+      result.chat_template = ChatTemplate::builtin(name);
       return result;
     }
   }
-  if (auto it = json.find("chat_template"); it != json.end() && it->is_string()) {
-    result.chat_template = ChatTemplate::from_source(it->get<std::string>(), ChatTemplate::kModelName, path);
+  if (file->chat_template) {
+    result.chat_template = ChatTemplate::from_source(*file->chat_template, ChatTemplate::kModelName, file->path);
     return result;
   }
-  throw Error(path + ": expected {\"chat_template\": TEXT}, {\"format\": NAME} with a built-in chat template name (" +
-              builtin_names_list() + "), or a format file with an \"instruction,output\" template");
+  throw Error(file->path + ": expected {\"chat_template\": TEXT}, {\"format\": NAME} with a built-in chat template "
+              "name (" + builtin_names_list() + "), or a format file with an \"instruction,output\" template");
 }
 
 }  // namespace

@@ -7,12 +7,14 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
+#include <filesystem>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
+#include "atomic_file.h"
 #include "error.h"
+#include "json_reader.h"
 #include "stop_strings.h"
 #include "streaming_decoder.h"
 
@@ -183,51 +185,28 @@ GenerationResult generate(CausalLM& model, const Tokenizer& tokenizer, const std
 
 GenerationSettings load_generation_config(const std::string& model_dir, GenerationSettings base) {
   const std::string path = model_dir + "/generation_config.json";
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return base;
-  std::stringstream text;
-  text << file.rdbuf();
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(path + ": not valid JSON (" + e.what() + ")");
-  }
-  if (!json.is_object()) throw Error(path + ": expected a JSON object");
-  auto number = [&](const char* key, double* out) {
-    auto it = json.find(key);
-    if (it == json.end() || it->is_null()) return;
-    if (!it->is_number()) throw Error(path + ": field \"" + key + "\" must be a number");
-    *out = it->get<double>();
-  };
-  auto integer = [&](const char* key, int64_t* out) {
-    auto it = json.find(key);
-    if (it == json.end() || it->is_null()) return;
-    if (!it->is_number_integer()) throw Error(path + ": field \"" + key + "\" must be an integer");
-    *out = it->get<int64_t>();
-  };
-  if (auto it = json.find("do_sample"); it != json.end() && !it->is_null()) {
-    if (!it->is_boolean()) throw Error(path + ": field \"do_sample\" must be true or false");
-    base.sampling.do_sample = it->get<bool>();
-  }
-  number("temperature", &base.sampling.temperature);
-  number("top_p", &base.sampling.top_p);
-  number("min_p", &base.sampling.min_p);
-  number("repetition_penalty", &base.sampling.repetition_penalty);
-  integer("top_k", &base.sampling.top_k);
-  integer("max_new_tokens", &base.max_new_tokens);
-  if (auto it = json.find("eos_token_id"); it != json.end() && !it->is_null()) {
-    if (it->is_number_integer()) {
-      base.eos_token_ids.push_back(it->get<int32_t>());
-    } else if (it->is_array()) {
-      for (const auto& id : *it) {
-        if (!id.is_number_integer()) throw Error(path + ": field \"eos_token_id\" must be an integer or a list of them");
-        base.eos_token_ids.push_back(id.get<int32_t>());
-      }
-    } else {
-      throw Error(path + ": field \"eos_token_id\" must be an integer or a list of them");
-    }
-  }
+  std::error_code error;
+  if (!std::filesystem::exists(path, error)) return base;
+  return parse_generation_config(read_text_file(path), path, std::move(base));
+}
+
+GenerationSettings parse_generation_config(const std::string& json_text, const std::string& source,
+                                           GenerationSettings base) {
+  const nlohmann::json root = parse_json_object_text(json_text, source);
+  const JsonFields fields(root, JsonPath(source));
+  constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
+  // The ranges the sampler accepts (sampler.cpp), so a bad file is refused here, naming it.
+  SamplingSettings& sampling = base.sampling;
+  sampling.do_sample = fields.optional_bool("do_sample", sampling.do_sample);
+  sampling.temperature = fields.optional_number("temperature", sampling.temperature, NumberRange::non_negative());
+  sampling.top_p = fields.optional_number("top_p", sampling.top_p, NumberRange{0.0, 1.0, false, true});
+  sampling.min_p = fields.optional_number("min_p", sampling.min_p, NumberRange::between(0.0, 1.0));
+  sampling.repetition_penalty =
+      fields.optional_number("repetition_penalty", sampling.repetition_penalty, NumberRange::positive());
+  sampling.top_k = fields.optional_non_negative_int("top_k", sampling.top_k);
+  base.max_new_tokens = fields.optional_int("max_new_tokens", base.max_new_tokens, 0, kMaxInt);
+  for (const int64_t id : fields.optional_token_ids("eos_token_id", {}))
+    base.eos_token_ids.push_back(static_cast<int32_t>(id));
   return base;
 }
 

@@ -79,7 +79,11 @@ GenerationResult generate(CausalLM& model, const Tokenizer& tokenizer, const std
 // Defaults from a model folder's generation_config.json, as transformers' generate reads them:
 // do_sample, temperature, top_k, top_p, min_p, repetition_penalty, max_new_tokens and eos_token_id
 // (int or list). Fields that are absent keep `base`'s values; no file returns `base` unchanged.
-// Throws lora::Error naming the file and field when a present field has the wrong type.
+// Throws lora::Error naming the file and field when a present field has the wrong type or is out of
+// the range the sampler accepts.
 GenerationSettings load_generation_config(const std::string& model_dir, GenerationSettings base = {});
+// The same from the file's text; `source` names it in errors.
+GenerationSettings parse_generation_config(const std::string& json_text, const std::string& source,
+                                           GenerationSettings base = {});
 
 }  // namespace lora

@@ -7,8 +7,10 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -16,12 +18,13 @@
 
 #include "atomic_file.h"
 #include "checkpoint.h"
-#include "device.h"
 #include "error.h"
 #include "lora_adapter.h"
 #include "model_config.h"
 #include "model_family.h"
 #include "safetensors.h"
+#include "tensor_dtype.h"
+#include "training_prompt_file.h"
 
 namespace lora {
 namespace {
@@ -104,47 +107,6 @@ bool state_dict_less(const std::string& a, const std::string& b) {
   return natural_less(a, b);
 }
 
-bool is_floating(DType dtype) {
-  return dtype == DType::F32 || dtype == DType::BF16 || dtype == DType::F16 || dtype == DType::F64;
-}
-
-DType dtype_from_scalar(at::ScalarType type) {
-  switch (type) {
-    case at::kFloat: return DType::F32;
-    case at::kBFloat16: return DType::BF16;
-    case at::kHalf: return DType::F16;
-    default: throw Error("internal error: unexpected merge output dtype");
-  }
-}
-
-at::ScalarType scalar_from_dtype(DType dtype, const std::string& tensor) {
-  switch (dtype) {
-    case DType::BOOL: return at::kBool;
-    case DType::U8: return at::kByte;
-    case DType::I8: return at::kChar;
-    case DType::I16: return at::kShort;
-    case DType::F16: return at::kHalf;
-    case DType::BF16: return at::kBFloat16;
-    case DType::I32: return at::kInt;
-    case DType::F32: return at::kFloat;
-    case DType::F64: return at::kDouble;
-    case DType::I64: return at::kLong;
-    case DType::C64: return at::kComplexFloat;
-    default:
-      throw Error("tensor '" + tensor + "' has dtype " + dtype_name(dtype) + ", which this engine cannot convert");
-  }
-}
-
-std::string dtype_config_name(DType dtype) {
-  switch (dtype) {
-    case DType::F32: return "float32";
-    case DType::BF16: return "bfloat16";
-    case DType::F16: return "float16";
-    case DType::F64: return "float64";
-    default: return dtype_name(dtype);
-  }
-}
-
 // The linear layers LoRA can target, as CausalLM builds them: the projections and the output head.
 bool is_linear_module(const std::string& path, const WeightLayout& layout) {
   const std::string last = path.substr(path.rfind('.') == std::string::npos ? 0 : path.rfind('.') + 1);
@@ -207,23 +169,6 @@ class TemporaryFolder {
   fs::path path_;
 };
 
-// The chat template the adapter was trained with (training_prompt.json of a run on conversations),
-// "" when it was trained on another prompt format or the file is absent.
-std::string trained_chat_template(const std::string& adapter_dir) {
-  const fs::path path = fs::path(adapter_dir) / "training_prompt.json";
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return "";
-  json prompt;
-  try {
-    prompt = json::parse(read_binary(path.string()));
-  } catch (const json::exception& e) {
-    throw Error(path.string() + ": not valid JSON (" + e.what() + ")");
-  }
-  if (!prompt.is_object() || prompt.value("template_type", json()) != "chat_template") return "";
-  const auto found = prompt.find("chat_template");
-  return found != prompt.end() && found->is_string() ? found->get<std::string>() : "";
-}
-
 // tokenizer_config.json with its chat_template (or the "default" one of a list) set to `chat_template`,
 // for tools that read the template only from there; unchanged when it already is, or is not an object.
 std::string with_chat_template(const std::string& config_text, const std::string& chat_template,
@@ -246,17 +191,19 @@ std::string with_chat_template(const std::string& config_text, const std::string
   return config.dump(2) + "\n";
 }
 
-std::string quoted(const std::string& text, const std::string& where) {
-  try {
-    return json(text).dump(-1, ' ', false, json::error_handler_t::strict);
-  } catch (const json::exception&) {
-    throw Error(where + ": tensor name '" + text + "' is not valid UTF-8");
-  }
+// The libtorch type a planned tensor is computed in; refuses, naming the tensor, a dtype libtorch
+// cannot hold.
+at::ScalarType output_scalar_type(const OutputTensor& tensor) {
+  at::ScalarType type;
+  if (!to_scalar_type(tensor.dtype, &type))
+    throw Error("tensor '" + tensor.name + "' has dtype " + dtype_name(tensor.dtype) +
+                ", which this engine cannot convert");
+  return type;
 }
 
 at::Tensor compute_tensor(const OutputTensor& planned, const Checkpoint& checkpoint) {
   at::Tensor base = checkpoint.tensor(planned.source);
-  const at::ScalarType out_type = scalar_from_dtype(planned.dtype, planned.name);
+  const at::ScalarType out_type = output_scalar_type(planned);
   at::Tensor result;
   if (planned.lora) {
     // W' = W + scaling·B·A in fp32, then one rounding to the output dtype. `base` is our own copy,
@@ -271,52 +218,43 @@ at::Tensor compute_tensor(const OutputTensor& planned, const Checkpoint& checkpo
   return result.contiguous();
 }
 
-// Writes one shard as safetensors' save_file does (tensors sorted by descending dtype size, then
-// name; compact header with {"format":"pt"}; padded to 8 bytes), computing each tensor only when
-// its bytes are due, so the shard never has to be in memory as a whole.
-void write_shard(const std::string& path, std::vector<const OutputTensor*> tensors, const Checkpoint& checkpoint,
-                 const std::function<void(const OutputTensor&)>& on_written) {
+// A shard's tensors in the order safetensors' save_file writes them (descending dtype size, then
+// name), so the files match what transformers' save_pretrained writes byte for byte.
+std::vector<const OutputTensor*> in_save_file_order(std::vector<const OutputTensor*> tensors) {
   std::sort(tensors.begin(), tensors.end(), [](const OutputTensor* a, const OutputTensor* b) {
     const size_t size_a = dtype_size(a->dtype), size_b = dtype_size(b->dtype);
     if (size_a != size_b) return size_a > size_b;
     return a->name < b->name;
   });
-  std::string header = "{\"__metadata__\":{\"format\":\"pt\"}";
-  uint64_t offset = 0;
-  for (const OutputTensor* tensor : tensors) {
-    std::string shape = "[";
-    for (size_t i = 0; i < tensor->shape.size(); ++i) shape += (i ? "," : "") + std::to_string(tensor->shape[i]);
-    shape += "]";
-    header += "," + quoted(tensor->name, path) + ":{\"dtype\":\"" + dtype_name(tensor->dtype) + "\",\"shape\":" +
-              shape + ",\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + tensor->nbytes) +
-              "]}";
-    offset += tensor->nbytes;
-  }
-  header += "}";
-  header.append((8 - header.size() % 8) % 8, ' ');
-  if (header.size() > kMaxSafetensorsHeaderBytes)
-    throw Error(path + ": the safetensors header would be " + std::to_string(header.size()) +
-                " bytes, above the limit readers accept; use a smaller --max-shard-size");
+  return tensors;
+}
 
-  uint8_t length_bytes[8];
-  uint64_t length = header.size();
-  for (int i = 0; i < 8; ++i, length >>= 8) length_bytes[i] = static_cast<uint8_t>(length & 0xFF);
-  AtomicFileWriter writer(path);
-  writer.write(length_bytes, sizeof(length_bytes));
-  writer.write(header);
+std::vector<SafetensorsEntry> shard_entries(const std::vector<const OutputTensor*>& tensors) {
+  std::vector<SafetensorsEntry> entries;
+  entries.reserve(tensors.size());
+  for (const OutputTensor* tensor : tensors) entries.push_back(SafetensorsEntry{tensor->name, tensor->dtype, tensor->shape});
+  return entries;
+}
+
+// Writes one shard (header with {"format":"pt"}), computing each tensor only when its bytes are
+// due, so the shard never has to be in memory as a whole.
+void write_shard(const std::string& path, const std::vector<const OutputTensor*>& tensors,
+                 const Checkpoint& checkpoint, const std::function<void(const OutputTensor&)>& on_written) {
+  SafetensorsWriter writer(path, shard_entries(tensors));
   for (const OutputTensor* tensor : tensors) {
     const at::Tensor data = compute_tensor(*tensor, checkpoint);
     const uint64_t nbytes = static_cast<uint64_t>(data.numel()) * data.element_size();
     if (nbytes != tensor->nbytes || data.sizes().vec() != tensor->shape)
       throw Error(path + ": internal error: tensor '" + tensor->name + "' came out as " +
                   shape_text(data.sizes().vec()) + ", planned " + shape_text(tensor->shape));
-    writer.write(data.data_ptr(), nbytes);
+    writer.write_next(data.data_ptr(), nbytes);
     on_written(*tensor);
   }
   writer.commit();
   // Read it back through the validating reader: a shard we cannot load ourselves must not ship.
   SafetensorsFile::open(path);
 }
+
 
 // transformers' sharding (huggingface_hub's split_state_dict_into_shards_factory): tensors in
 // state-dict order; a tensor larger than the limit gets a shard of its own; otherwise a new shard
@@ -360,6 +298,400 @@ bool same_folder(const fs::path& a, const fs::path& b) {
   return fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec);
 }
 
+
+// --- Planning: everything the merge will write, decided and checked before anything is written. ---
+
+struct Delta {
+  const LoraFactors* factors;
+  double scaling;
+};
+
+struct MergePlan {
+  MergePlan() = default;
+  MergePlan(const MergePlan&) = delete;  // tensors and shards point into the plan
+  MergePlan& operator=(const MergePlan&) = delete;
+
+  fs::path model_dir;
+  std::string config_path;
+  ModelConfig model_config;
+  Checkpoint checkpoint;
+  LoraConfig lora_config;
+  WeightLayout layout;
+  std::string adapter_file;         // <adapter>/adapter_model.safetensors, for messages
+  std::string adapter_config_file;  // <adapter>/adapter_config.json
+  // Factors by this checkpoint's module path (the adapter may use the family's other layout),
+  // and the module path each was stored under in the adapter file.
+  std::map<std::string, LoraFactors> factors;
+  std::map<std::string, std::string> adapter_path;
+  std::optional<DType> forced_dtype;  // --dtype other than auto
+
+  std::map<std::string, std::string> linear_weight;  // linear module path -> base tensor holding its weight
+  std::map<std::string, Delta> deltas;               // module path -> what is added to it
+  bool untie = false;                                // lm_head gets its own weight (see adapter_merge.h)
+
+  std::vector<OutputTensor> tensors;                     // state-dict order
+  std::vector<std::vector<const OutputTensor*>> shards;  // each in the order its file holds them
+  int64_t num_parameters = 0;
+  uint64_t total_size = 0;
+
+  std::string config_text;  // the output's config.json
+  std::string dtype_name;   // MergeResult::dtype
+  fs::path output;          // the output folder, without a trailing slash
+  fs::path parent;          // the folder it is in (exists)
+  std::string trained_template;  // the chat template the adapter was trained with, or ""
+
+  // The PEFT key of a module's factor as the adapter file spells it.
+  std::string factor_key(const std::string& path, char which) const {
+    const auto found = adapter_path.find(path);
+    return peft_lora_key(found == adapter_path.end() ? path : found->second, which);
+  }
+};
+
+// The model and adapter folders, read and checked.
+void read_inputs(const MergeOptions& options, MergePlan& plan) {
+  std::error_code ec;
+  plan.model_dir = fs::path(options.model_dir);
+  if (options.model_dir.empty()) throw Error("no model folder given");
+  if (!fs::is_directory(plan.model_dir, ec))
+    throw Error(options.model_dir + ": " + (fs::exists(plan.model_dir, ec) ? "not a folder" : "no such folder") +
+                "; expected the base model's Hugging Face folder");
+  plan.config_path = (plan.model_dir / "config.json").string();
+  if (!fs::exists(plan.config_path, ec))
+    throw Error(options.model_dir + ": no config.json (not a Hugging Face model folder)");
+  plan.model_config = load_model_config(plan.config_path);
+  plan.checkpoint = Checkpoint::open(options.model_dir);
+
+  if (options.adapter_dir.empty()) throw Error("no adapter folder given");
+  if (!fs::is_directory(options.adapter_dir, ec))
+    throw Error(options.adapter_dir + ": " + (fs::exists(options.adapter_dir, ec) ? "not a folder" : "no such folder") +
+                "; expected a PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors)");
+  plan.lora_config = load_lora_config(options.adapter_dir);
+  plan.layout = detect_weight_layout(plan.model_config,
+                                     [&](const std::string& name) { return plan.checkpoint.contains(name); });
+  // Factors written under the family's other layout (PEFT on another transformers version) apply
+  // to this checkpoint's tensors of the same module.
+  for (auto& [path, pair] : read_lora_weights(options.adapter_dir)) {
+    const std::string moved = module_path_in_layout(plan.model_config, plan.layout, path);
+    plan.adapter_path[moved] = path;
+    plan.factors[moved] = std::move(pair);
+  }
+  plan.adapter_file = (fs::path(options.adapter_dir) / "adapter_model.safetensors").string();
+  plan.adapter_config_file = (fs::path(options.adapter_dir) / "adapter_config.json").string();
+
+  if (options.dtype != "auto" && !options.dtype.empty())
+    plan.forced_dtype = precision_from_string(options.dtype, "merge dtype");
+  if (options.max_shard_bytes == 0) throw Error("the maximum shard size must be at least 1 byte");
+}
+
+// The model's linear layers and the tensor each one's weight is stored in. A tied head has no
+// weight of its own: it reads the embedding.
+void find_linear_weights(MergePlan& plan) {
+  for (const std::string& name : plan.checkpoint.names()) {
+    if (!ends_with(name, ".weight")) continue;
+    const std::string path = name.substr(0, name.size() - 7);
+    if (is_linear_module(path, plan.layout) && plan.checkpoint.info(name).shape.size() == 2)
+      plan.linear_weight[path] = name;
+  }
+  if (plan.model_config.tie_word_embeddings) {
+    plan.linear_weight.erase(plan.layout.lm_head);
+    if (plan.checkpoint.contains(plan.layout.embedding()))
+      plan.linear_weight[plan.layout.lm_head] = plan.layout.embedding();
+  }
+}
+
+// Targets that exist but are not linear layers (embeddings, norms, whole blocks): refused, as
+// loading the adapter refuses them.
+void refuse_non_linear_targets(const MergePlan& plan) {
+  std::string regex = plan.lora_config.target_modules.regex;
+  std::transform(regex.begin(), regex.end(), regex.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (plan.lora_config.target_modules.is_regex && regex == "all-linear") return;
+  std::set<std::string> modules;
+  for (const std::string& name : plan.checkpoint.names())
+    for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1))
+      modules.insert(name.substr(0, dot));
+  for (const std::string& module : modules) {
+    if (plan.linear_weight.count(module) || is_foreign_tensor(plan.model_config, module + ".")) continue;
+    if (targets(plan.lora_config, plan.model_config, module, /*is_output_layer=*/false))
+      throw Error(plan.adapter_config_file + ": target_modules selects '" + module +
+                  "', which is not a linear layer of the model (LoRA merges into linear layers only)");
+  }
+}
+
+// Which LoRA pair goes into which linear layer, each pair's shapes checked against the layer.
+void plan_deltas(const MergeOptions& options, MergePlan& plan) {
+  const std::string& head = plan.layout.lm_head;
+  std::vector<std::string> linear_paths;
+  for (const auto& [path, weight] : plan.linear_weight) linear_paths.push_back(path);
+  std::sort(linear_paths.begin(), linear_paths.end(), natural_less);
+  for (const std::string& path : linear_paths) {
+    if (!targets(plan.lora_config, plan.model_config, path, /*is_output_layer=*/path == head)) continue;
+    // A part that is not the language model (a vision tower) is merged where the adapter has
+    // factors for it; adapters trained here have none.
+    if (is_foreign_tensor(plan.model_config, path + ".weight") && !plan.factors.count(path)) continue;
+    const std::string& weight_name = plan.linear_weight.at(path);
+    const std::vector<int64_t>& weight_shape = plan.checkpoint.info(weight_name).shape;
+    const int64_t rank = lora_rank_for(plan.lora_config, path);
+    const std::vector<int64_t> a_shape = {rank, weight_shape[1]};
+    const std::vector<int64_t> b_shape = {weight_shape[0], rank};
+    const auto found = plan.factors.find(path);
+    if (found == plan.factors.end())
+      throw Error(plan.adapter_file + ": missing tensor '" + plan.factor_key(path, 'A') +
+                  "' (adapter_config.json's target_modules selects '" + path + "')");
+    const std::string where = " (the model's '" + weight_name + "' is " + shape_text(weight_shape) +
+                              "; is this adapter for a different model?)";
+    if (found->second.A.sizes().vec() != a_shape)
+      throw Error(plan.adapter_file + ": tensor '" + plan.factor_key(path, 'A') + "' has shape " +
+                  shape_text(found->second.A.sizes().vec()) + ", expected " + shape_text(a_shape) +
+                  " ([r, in_features])" + where);
+    if (found->second.B.sizes().vec() != b_shape)
+      throw Error(plan.adapter_file + ": tensor '" + plan.factor_key(path, 'B') + "' has shape " +
+                  shape_text(found->second.B.sizes().vec()) + ", expected " + shape_text(b_shape) +
+                  " ([out_features, r])" + where);
+    const DType weight_dtype = plan.checkpoint.info(weight_name).dtype;
+    if (!is_floating_dtype(weight_dtype))
+      throw Error(options.model_dir + ": tensor '" + weight_name + "' has dtype " + dtype_name(weight_dtype) +
+                  "; a LoRA delta can only be merged into floating-point weights (quantized models cannot be merged)");
+    plan.deltas[path] = Delta{&found->second, lora_scaling_for(plan.lora_config, path)};
+  }
+  for (const auto& [path, pair] : plan.factors) {
+    if (plan.deltas.count(path)) continue;
+    const bool exists = plan.linear_weight.count(path) != 0;
+    throw Error(plan.adapter_file + ": tensor '" + plan.factor_key(path, 'A') + "' is for '" + path + "', " +
+                (exists ? std::string("which adapter_config.json's target_modules does not select")
+                        : "which is not a linear layer of the model in " + options.model_dir) +
+                "; is this adapter for a different model?");
+  }
+  if (plan.deltas.empty())
+    throw Error(plan.adapter_config_file + ": target_modules selects no linear layer of the model in " +
+                options.model_dir);
+  plan.untie = plan.model_config.tie_word_embeddings && plan.deltas.count(head);
+}
+
+// The merged checkpoint, in state-dict order: each tensor's source, dtype and delta; then the shards.
+void plan_tensors(const MergeOptions& options, MergePlan& plan) {
+  const std::string head_weight = plan.layout.lm_head_weight();
+  std::vector<std::string> ordered = plan.checkpoint.names();
+  std::sort(ordered.begin(), ordered.end(), state_dict_less);
+  if (plan.untie) {
+    ordered.erase(std::remove(ordered.begin(), ordered.end(), head_weight), ordered.end());
+    ordered.push_back(head_weight);
+  }
+  plan.tensors.reserve(ordered.size());
+  for (const std::string& name : ordered) {
+    OutputTensor tensor;
+    tensor.name = name;
+    tensor.source = (plan.untie && name == head_weight) ? plan.layout.embedding() : name;
+    const TensorInfo& info = plan.checkpoint.info(tensor.source);
+    tensor.shape = info.shape;
+    tensor.dtype = plan.forced_dtype && is_floating_dtype(info.dtype) ? *plan.forced_dtype : info.dtype;
+    output_scalar_type(tensor);  // refuses what cannot be read before anything is written
+    if (ends_with(name, ".weight")) {
+      const std::string path = name.substr(0, name.size() - 7);
+      const auto delta = plan.deltas.find(path);
+      if (delta != plan.deltas.end() && plan.linear_weight.at(path) == tensor.source) {
+        tensor.lora = delta->second.factors;
+        tensor.scaling = delta->second.scaling;
+      }
+    }
+    int64_t elements = 1;
+    for (int64_t dim : tensor.shape) elements *= dim;
+    tensor.nbytes = static_cast<uint64_t>(elements) * dtype_size(tensor.dtype);
+    plan.num_parameters += elements;
+    plan.total_size += tensor.nbytes;
+    plan.tensors.push_back(std::move(tensor));
+  }
+  for (auto& shard : plan_shards(plan.tensors, options.max_shard_bytes))
+    plan.shards.push_back(in_save_file_order(std::move(shard)));
+}
+
+// config.json: the base's bytes unless the dtype or the tie changes.
+void plan_config(MergePlan& plan) {
+  plan.config_text = read_binary(plan.config_path);
+  const std::string embedding = plan.layout.embedding();
+  plan.dtype_name = torch_dtype_name(plan.forced_dtype ? *plan.forced_dtype
+                                     : plan.checkpoint.contains(embedding) ? plan.checkpoint.info(embedding).dtype
+                                                                           : plan.tensors.front().dtype);
+  const bool dtype_changes = plan.forced_dtype && plan.dtype_name != plan.model_config.torch_dtype;
+  if (!dtype_changes && !plan.untie) return;
+  nlohmann::ordered_json config_json;
+  try {
+    config_json = nlohmann::ordered_json::parse(plan.config_text);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(plan.config_path + ": not valid JSON (" + e.what() + ")");
+  }
+  if (dtype_changes) {
+    // Newer transformers writes "dtype", older "torch_dtype": update whichever is there.
+    const bool has_new = config_json.contains("dtype"), has_old = config_json.contains("torch_dtype");
+    if (has_new) config_json["dtype"] = plan.dtype_name;
+    if (has_old || !has_new) config_json["torch_dtype"] = plan.dtype_name;
+    if (config_json.contains("text_config") && config_json["text_config"].is_object())
+      for (const char* key : {"dtype", "torch_dtype"})
+        if (config_json["text_config"].contains(key)) config_json["text_config"][key] = plan.dtype_name;
+  }
+  if (plan.untie) {
+    config_json["tie_word_embeddings"] = false;
+    // A multimodal Gemma 3 is tied through its text model's config (which transformers asks).
+    if (config_json.contains("text_config") && config_json["text_config"].is_object())
+      config_json["text_config"]["tie_word_embeddings"] = false;
+  }
+  plan.config_text = config_json.dump(2) + "\n";
+}
+
+// The output folder: not the model's or the adapter's, not holding a model unless forced; its
+// parent is created.
+void plan_output_folder(const MergeOptions& options, MergePlan& plan) {
+  std::error_code ec;
+  plan.output = without_trailing_slash(options.output_dir);
+  if (options.output_dir.empty()) throw Error("no output folder given");
+  if (same_folder(plan.output, plan.model_dir))
+    throw Error(options.output_dir + ": is the base model's folder; write the merged model to a new folder");
+  if (same_folder(plan.output, options.adapter_dir))
+    throw Error(options.output_dir + ": is the adapter's folder; write the merged model to a new folder");
+  const bool output_exists = fs::exists(plan.output, ec);
+  if (output_exists && !fs::is_directory(plan.output, ec))
+    throw Error(options.output_dir + ": exists and is not a folder");
+  if (output_exists) {
+    const std::string existing = model_file_in(plan.output);
+    if (!existing.empty() && !options.force)
+      throw Error(options.output_dir + ": already holds a model (" + existing +
+                  "); choose a new folder, or allow replacing its model files (merge --force)");
+  }
+  plan.parent = plan.output.parent_path();
+  if (plan.parent.empty()) plan.parent = ".";
+  fs::create_directories(plan.parent, ec);
+  if (ec) throw Error(plan.parent.string() + ": cannot create the folder (" + ec.message() + ")");
+}
+
+std::string weights_file_name(const MergePlan& plan, size_t shard) {
+  return plan.shards.size() == 1 ? std::string("model.safetensors") : shard_file_name(shard, plan.shards.size());
+}
+
+// A shard whose header readers would refuse (tens of thousands of tensors in one file).
+void check_shard_headers(const MergePlan& plan) {
+  for (size_t index = 0; index < plan.shards.size(); ++index) {
+    const std::string path = (plan.output / weights_file_name(plan, index)).string();
+    const uint64_t size = SafetensorsWriter::header(path, shard_entries(plan.shards[index])).size();
+    if (size > kMaxSafetensorsHeaderBytes)
+      throw Error(path + ": the safetensors header would be " + std::to_string(size) +
+                  " bytes, above the limit readers accept; use a smaller --max-shard-size");
+  }
+}
+
+std::unique_ptr<MergePlan> plan_merge(const MergeOptions& options) {
+  auto plan = std::make_unique<MergePlan>();
+  read_inputs(options, *plan);
+  find_linear_weights(*plan);
+  refuse_non_linear_targets(*plan);
+  plan_deltas(options, *plan);
+  plan_tensors(options, *plan);
+  plan_config(*plan);
+  plan_output_folder(options, *plan);
+  check_shard_headers(*plan);
+  const std::optional<TrainingPromptFile> training_prompt = read_training_prompt(options.adapter_dir);
+  plan->trained_template = training_prompt ? training_prompt->trained_chat_template() : "";
+  return plan;
+}
+
+// --- Writing: the plan streamed into a temporary folder beside the output, then moved into place. ---
+
+// The new model files into an existing folder, which keeps its other files. Model files the new
+// model does not have go first (a stale model.safetensors would shadow a new index), then the new
+// files move in one by one, the weights before the index and config.json last, each rename atomic.
+void move_into_existing_folder(const fs::path& temp, const fs::path& output, const std::vector<std::string>& files) {
+  std::error_code ec;
+  const std::set<std::string> new_files(files.begin(), files.end());
+  for (const auto& entry : fs::directory_iterator(output, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (is_model_file(name) && !new_files.count(name) && entry.is_regular_file()) {
+      fs::remove(entry.path(), ec);
+      if (ec) throw Error(entry.path().string() + ": cannot remove the old model file (" + ec.message() + ")");
+    }
+  }
+  for (const std::string& name : files) {
+    fs::rename(temp / name, output / name, ec);
+    if (ec) throw Error((output / name).string() + ": cannot move the merged file into place (" + ec.message() + ")");
+  }
+  sync_folder(output.string());
+}
+
+MergeResult write_merge(const MergePlan& plan, const MergeOptions& options, const MergeCallback& callback) {
+  std::error_code ec;
+  MergeResult result;
+  TemporaryFolder temp(plan.parent /
+                       ("." + plan.output.filename().string() + ".merging-" + std::to_string(::getpid())));
+  const int64_t total = static_cast<int64_t>(plan.tensors.size());
+  int64_t done = 0;
+  auto on_written = [&](const OutputTensor& tensor) {
+    ++done;
+    if (tensor.lora) ++result.merged_modules;
+    if (callback && !callback(MergeProgress{done, total, tensor.name}))
+      throw Error("merge cancelled; nothing was written to " + options.output_dir);
+  };
+  json weight_map = json::object();
+  for (size_t index = 0; index < plan.shards.size(); ++index) {
+    const std::string file = weights_file_name(plan, index);
+    write_shard((temp.path() / file).string(), plan.shards[index], plan.checkpoint, on_written);
+    for (const OutputTensor* tensor : plan.shards[index]) weight_map[tensor->name] = file;
+    result.files.push_back(file);
+  }
+  if (plan.shards.size() > 1) {
+    // As transformers writes it: json.dumps(index, indent=2, sort_keys=True) + "\n".
+    const json index = {{"metadata", {{"total_parameters", plan.num_parameters}, {"total_size", plan.total_size}}},
+                        {"weight_map", weight_map}};
+    write_file_atomically((temp.path() / "model.safetensors.index.json").string(), index.dump(2) + "\n");
+    result.files.push_back("model.safetensors.index.json");
+  }
+  for (const std::string& name : kCopiedFiles) {
+    const fs::path source = plan.model_dir / name;
+    if (!fs::is_regular_file(source, ec)) continue;
+    std::string bytes = read_binary(source.string());
+    if (name == "tokenizer_config.json" && !plan.trained_template.empty())
+      bytes = with_chat_template(bytes, plan.trained_template, source.string());
+    write_file_atomically((temp.path() / name).string(), bytes);
+    result.files.push_back(name);
+  }
+  if (!plan.trained_template.empty()) {
+    // The merged model answers in the format the adapter learned: chat_template.jinja, which
+    // transformers, llama.cpp's converter and the Models page read first.
+    write_file_atomically((temp.path() / "chat_template.jinja").string(), plan.trained_template);
+    if (std::find(result.files.begin(), result.files.end(), "chat_template.jinja") == result.files.end())
+      result.files.push_back("chat_template.jinja");
+  }
+  // config.json last: a folder with a config is a model folder, so it appears only when the rest is there.
+  write_file_atomically((temp.path() / "config.json").string(), plan.config_text);
+  result.files.push_back("config.json");
+
+  const fs::path& output = plan.output;
+  if (!fs::exists(output, ec) || fs::is_empty(output, ec)) {
+    if (fs::exists(output, ec)) fs::remove(output, ec);
+    fs::rename(temp.path(), output, ec);
+    if (ec) throw Error(options.output_dir + ": cannot move the merged model into place (" + ec.message() + ")");
+    sync_folder(output.parent_path().empty() ? std::string(".") : output.parent_path().string());
+  } else {
+    move_into_existing_folder(temp.path(), output, result.files);
+  }
+  result.output_dir = output.string();
+  result.tensors = total;
+  result.num_parameters = plan.num_parameters;
+  result.total_size = plan.total_size;
+  result.shards = static_cast<int>(plan.shards.size());
+  result.dtype = plan.dtype_name;
+  result.untied_lm_head = plan.untie;
+  if (plan.lora_config.use_rslora)
+    result.notes.push_back(
+        "the adapter uses rsLoRA (scaling lora_alpha/sqrt(r)); the merged weights include that scaling exactly, "
+        "but llama.cpp's convert_lora_to_gguf.py ignores use_rslora and would scale the adapter by lora_alpha/r: "
+        "for llama.cpp, convert this merged model rather than the adapter");
+  if (plan.untie)
+    result.notes.push_back(
+        "the adapter changes lm_head, which the base model ties to the input embedding: the merged model has "
+        "its own lm_head.weight and tie_word_embeddings false (the embedding is unchanged)");
+  if (plan.forced_dtype && plan.dtype_name != plan.model_config.torch_dtype)
+    result.notes.push_back("weights stored as " + plan.dtype_name + " (the base model is " +
+                           plan.model_config.torch_dtype + ")");
+  return result;
+}
+
 }  // namespace
 
 uint64_t parse_size_bytes(const std::string& text, const std::string& what) {
@@ -388,313 +720,8 @@ uint64_t parse_size_bytes(const std::string& text, const std::string& what) {
 }
 
 MergeResult merge_adapter(const MergeOptions& options, const MergeCallback& callback) {
-  // --- Read and check everything before writing anything. ---
-  std::error_code ec;
-  const fs::path model_dir(options.model_dir);
-  if (options.model_dir.empty()) throw Error("no model folder given");
-  if (!fs::is_directory(model_dir, ec))
-    throw Error(options.model_dir + ": " + (fs::exists(model_dir, ec) ? "not a folder" : "no such folder") +
-                "; expected the base model's Hugging Face folder");
-  const std::string config_path = (model_dir / "config.json").string();
-  if (!fs::exists(config_path, ec)) throw Error(options.model_dir + ": no config.json (not a Hugging Face model folder)");
-  const ModelConfig model_config = load_model_config(config_path);
-  const Checkpoint checkpoint = Checkpoint::open(options.model_dir);
-
-  if (options.adapter_dir.empty()) throw Error("no adapter folder given");
-  if (!fs::is_directory(options.adapter_dir, ec))
-    throw Error(options.adapter_dir + ": " + (fs::exists(options.adapter_dir, ec) ? "not a folder" : "no such folder") +
-                "; expected a PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors)");
-  const LoraConfig lora_config = load_lora_config(options.adapter_dir);
-  const WeightLayout layout =
-      detect_weight_layout(model_config, [&](const std::string& name) { return checkpoint.contains(name); });
-  // Factors written under the family's other layout (PEFT on another transformers version) apply
-  // to this checkpoint's tensors of the same module.
-  std::map<std::string, LoraFactors> factors;
-  std::map<std::string, std::string> adapter_path;  // checkpoint module path -> the adapter file's path
-  for (auto& [path, pair] : read_lora_weights(options.adapter_dir)) {
-    const std::string moved = module_path_in_layout(model_config, layout, path);
-    adapter_path[moved] = path;
-    factors[moved] = std::move(pair);
-  }
-  auto factor_key = [&](const std::string& path, char which) {
-    const auto found = adapter_path.find(path);
-    return peft_lora_key(found == adapter_path.end() ? path : found->second, which);
-  };
-  const std::string adapter_file = (fs::path(options.adapter_dir) / "adapter_model.safetensors").string();
-  const std::string adapter_config_file = (fs::path(options.adapter_dir) / "adapter_config.json").string();
-
-  std::optional<DType> forced_dtype;
-  if (options.dtype != "auto" && !options.dtype.empty())
-    forced_dtype = dtype_from_scalar(dtype_from_string(options.dtype, "merge dtype"));
-  if (options.max_shard_bytes == 0) throw Error("the maximum shard size must be at least 1 byte");
-
-  // The model's linear layers and the tensor each one's weight is stored in. A tied head has no
-  // weight of its own: it reads the embedding.
-  const std::vector<std::string> names = checkpoint.names();
-  std::map<std::string, std::string> linear_weight;  // module path -> base tensor name
-  for (const std::string& name : names) {
-    if (!ends_with(name, ".weight")) continue;
-    const std::string path = name.substr(0, name.size() - 7);
-    if (is_linear_module(path, layout) && checkpoint.info(name).shape.size() == 2) linear_weight[path] = name;
-  }
-  const std::string embedding = layout.embedding();
-  const std::string head = layout.lm_head;
-  if (model_config.tie_word_embeddings) {
-    linear_weight.erase(head);
-    if (checkpoint.contains(embedding)) linear_weight[head] = embedding;
-  }
-
-  // Targets that exist but are not linear layers (embeddings, norms, whole blocks): refused, as
-  // loading the adapter refuses them.
-  const bool all_linear = lora_config.target_modules.is_regex &&
-                          [&] {
-                            std::string regex = lora_config.target_modules.regex;
-                            std::transform(regex.begin(), regex.end(), regex.begin(),
-                                           [](unsigned char c) { return std::tolower(c); });
-                            return regex == "all-linear";
-                          }();
-  if (!all_linear) {
-    std::set<std::string> modules;
-    for (const std::string& name : names)
-      for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1))
-        modules.insert(name.substr(0, dot));
-    for (const std::string& module : modules) {
-      if (linear_weight.count(module) || is_foreign_tensor(model_config, module + ".")) continue;
-      if (targets(lora_config, model_config, module, /*is_output_layer=*/false))
-        throw Error(adapter_config_file + ": target_modules selects '" + module +
-                    "', which is not a linear layer of the model (LoRA merges into linear layers only)");
-    }
-  }
-
-  struct Planned {
-    const LoraFactors* factors;
-    double scaling;
-  };
-  std::map<std::string, Planned> planned;  // module path -> delta
-  std::vector<std::string> linear_paths;
-  for (const auto& [path, weight] : linear_weight) linear_paths.push_back(path);
-  std::sort(linear_paths.begin(), linear_paths.end(), natural_less);
-  for (const std::string& path : linear_paths) {
-    if (!targets(lora_config, model_config, path, /*is_output_layer=*/path == head)) continue;
-    // A part that is not the language model (a vision tower) is merged where the adapter has
-    // factors for it; adapters trained here have none.
-    if (is_foreign_tensor(model_config, path + ".weight") && !factors.count(path)) continue;
-    const std::string& weight_name = linear_weight.at(path);
-    const std::vector<int64_t>& weight_shape = checkpoint.info(weight_name).shape;
-    const int64_t rank = lora_rank_for(lora_config, path);
-    const std::vector<int64_t> a_shape = {rank, weight_shape[1]};
-    const std::vector<int64_t> b_shape = {weight_shape[0], rank};
-    const auto found = factors.find(path);
-    if (found == factors.end())
-      throw Error(adapter_file + ": missing tensor '" + factor_key(path, 'A') +
-                  "' (adapter_config.json's target_modules selects '" + path + "')");
-    const std::string where = " (the model's '" + weight_name + "' is " + shape_text(weight_shape) +
-                              "; is this adapter for a different model?)";
-    if (found->second.A.sizes().vec() != a_shape)
-      throw Error(adapter_file + ": tensor '" + factor_key(path, 'A') + "' has shape " +
-                  shape_text(found->second.A.sizes().vec()) + ", expected " + shape_text(a_shape) +
-                  " ([r, in_features])" + where);
-    if (found->second.B.sizes().vec() != b_shape)
-      throw Error(adapter_file + ": tensor '" + factor_key(path, 'B') + "' has shape " +
-                  shape_text(found->second.B.sizes().vec()) + ", expected " + shape_text(b_shape) +
-                  " ([out_features, r])" + where);
-    const DType weight_dtype = checkpoint.info(weight_name).dtype;
-    if (!is_floating(weight_dtype))
-      throw Error(options.model_dir + ": tensor '" + weight_name + "' has dtype " + dtype_name(weight_dtype) +
-                  "; a LoRA delta can only be merged into floating-point weights (quantized models cannot be merged)");
-    planned[path] = Planned{&found->second, lora_scaling_for(lora_config, path)};
-  }
-  for (const auto& [path, pair] : factors) {
-    if (planned.count(path)) continue;
-    const bool exists = linear_weight.count(path) != 0;
-    throw Error(adapter_file + ": tensor '" + factor_key(path, 'A') + "' is for '" + path + "', " +
-                (exists ? std::string("which adapter_config.json's target_modules does not select")
-                        : "which is not a linear layer of the model in " + options.model_dir) +
-                "; is this adapter for a different model?");
-  }
-  if (planned.empty())
-    throw Error(adapter_config_file + ": target_modules selects no linear layer of the model in " + options.model_dir);
-  const bool untie = model_config.tie_word_embeddings && planned.count(head);
-  const std::string head_weight = layout.lm_head_weight();
-
-  // The merged checkpoint, in state-dict order.
-  std::vector<std::string> ordered = names;
-  std::sort(ordered.begin(), ordered.end(), state_dict_less);
-  if (untie) {
-    ordered.erase(std::remove(ordered.begin(), ordered.end(), head_weight), ordered.end());
-    ordered.push_back(head_weight);
-  }
-  std::vector<OutputTensor> tensors;
-  tensors.reserve(ordered.size());
-  MergeResult result;
-  for (const std::string& name : ordered) {
-    OutputTensor tensor;
-    tensor.name = name;
-    tensor.source = (untie && name == head_weight) ? embedding : name;
-    const TensorInfo& info = checkpoint.info(tensor.source);
-    tensor.shape = info.shape;
-    tensor.dtype = forced_dtype && is_floating(info.dtype) ? *forced_dtype : info.dtype;
-    scalar_from_dtype(tensor.dtype, name);  // refuses what cannot be read before anything is written
-    if (ends_with(name, ".weight")) {
-      const std::string path = name.substr(0, name.size() - 7);
-      const auto delta = planned.find(path);
-      if (delta != planned.end() && linear_weight.at(path) == tensor.source) {
-        tensor.lora = delta->second.factors;
-        tensor.scaling = delta->second.scaling;
-      }
-    }
-    int64_t elements = 1;
-    for (int64_t dim : tensor.shape) elements *= dim;
-    tensor.nbytes = static_cast<uint64_t>(elements) * dtype_size(tensor.dtype);
-    result.num_parameters += elements;
-    result.total_size += tensor.nbytes;
-    tensors.push_back(std::move(tensor));
-  }
-  const auto shards = plan_shards(tensors, options.max_shard_bytes);
-
-  // config.json: the base's bytes unless the dtype or the tie changes.
-  std::string config_text = read_binary(config_path);
-  const std::string out_dtype_name =
-      forced_dtype ? dtype_config_name(*forced_dtype)
-                   : dtype_config_name(checkpoint.contains(embedding) ? checkpoint.info(embedding).dtype
-                                                                      : tensors.front().dtype);
-  const bool dtype_changes = forced_dtype && out_dtype_name != model_config.torch_dtype;
-  if (dtype_changes || untie) {
-    nlohmann::ordered_json config_json;
-    try {
-      config_json = nlohmann::ordered_json::parse(config_text);
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(config_path + ": not valid JSON (" + e.what() + ")");
-    }
-    if (dtype_changes) {
-      // Newer transformers writes "dtype", older "torch_dtype": update whichever is there.
-      const bool has_new = config_json.contains("dtype"), has_old = config_json.contains("torch_dtype");
-      if (has_new) config_json["dtype"] = out_dtype_name;
-      if (has_old || !has_new) config_json["torch_dtype"] = out_dtype_name;
-      if (config_json.contains("text_config") && config_json["text_config"].is_object())
-        for (const char* key : {"dtype", "torch_dtype"})
-          if (config_json["text_config"].contains(key)) config_json["text_config"][key] = out_dtype_name;
-    }
-    if (untie) {
-      config_json["tie_word_embeddings"] = false;
-      // A multimodal Gemma 3 is tied through its text model's config (which transformers asks).
-      if (config_json.contains("text_config") && config_json["text_config"].is_object())
-        config_json["text_config"]["tie_word_embeddings"] = false;
-    }
-    config_text = config_json.dump(2) + "\n";
-  }
-
-  // --- The output folder. ---
-  const fs::path output = without_trailing_slash(options.output_dir);
-  if (options.output_dir.empty()) throw Error("no output folder given");
-  if (same_folder(output, model_dir))
-    throw Error(options.output_dir + ": is the base model's folder; write the merged model to a new folder");
-  if (same_folder(output, options.adapter_dir))
-    throw Error(options.output_dir + ": is the adapter's folder; write the merged model to a new folder");
-  const bool output_exists = fs::exists(output, ec);
-  if (output_exists && !fs::is_directory(output, ec))
-    throw Error(options.output_dir + ": exists and is not a folder");
-  if (output_exists) {
-    const std::string existing = model_file_in(output);
-    if (!existing.empty() && !options.force)
-      throw Error(options.output_dir + ": already holds a model (" + existing +
-                  "); choose a new folder, or allow replacing its model files (merge --force)");
-  }
-  fs::path parent = output.parent_path();
-  if (parent.empty()) parent = ".";
-  fs::create_directories(parent, ec);
-  if (ec) throw Error(parent.string() + ": cannot create the folder (" + ec.message() + ")");
-
-  // --- Write into a temporary folder beside the output. ---
-  TemporaryFolder temp(parent / ("." + output.filename().string() + ".merging-" + std::to_string(::getpid())));
-  const int64_t total = static_cast<int64_t>(tensors.size());
-  int64_t done = 0;
-  auto on_written = [&](const OutputTensor& tensor) {
-    ++done;
-    if (tensor.lora) ++result.merged_modules;
-    if (callback && !callback(MergeProgress{done, total, tensor.name}))
-      throw Error("merge cancelled; nothing was written to " + options.output_dir);
-  };
-  json weight_map = json::object();
-  if (shards.size() == 1) {
-    write_shard((temp.path() / "model.safetensors").string(), shards[0], checkpoint, on_written);
-    result.files.push_back("model.safetensors");
-  } else {
-    for (size_t index = 0; index < shards.size(); ++index) {
-      const std::string file = shard_file_name(index, shards.size());
-      write_shard((temp.path() / file).string(), shards[index], checkpoint, on_written);
-      for (const OutputTensor* tensor : shards[index]) weight_map[tensor->name] = file;
-      result.files.push_back(file);
-    }
-    // As transformers writes it: json.dumps(index, indent=2, sort_keys=True) + "\n".
-    const json index = {{"metadata", {{"total_parameters", result.num_parameters}, {"total_size", result.total_size}}},
-                        {"weight_map", weight_map}};
-    write_file_atomically((temp.path() / "model.safetensors.index.json").string(), index.dump(2) + "\n");
-    result.files.push_back("model.safetensors.index.json");
-  }
-  const std::string trained_template = trained_chat_template(options.adapter_dir);
-  for (const std::string& name : kCopiedFiles) {
-    const fs::path source = model_dir / name;
-    if (!fs::is_regular_file(source, ec)) continue;
-    std::string bytes = read_binary(source.string());
-    if (name == "tokenizer_config.json" && !trained_template.empty())
-      bytes = with_chat_template(bytes, trained_template, source.string());
-    write_file_atomically((temp.path() / name).string(), bytes);
-    result.files.push_back(name);
-  }
-  if (!trained_template.empty()) {
-    // The merged model answers in the format the adapter learned: chat_template.jinja, which
-    // transformers, llama.cpp's converter and the Models page read first.
-    write_file_atomically((temp.path() / "chat_template.jinja").string(), trained_template);
-    if (std::find(result.files.begin(), result.files.end(), "chat_template.jinja") == result.files.end())
-      result.files.push_back("chat_template.jinja");
-  }
-  // config.json last: a folder with a config is a model folder, so it appears only when the rest is there.
-  write_file_atomically((temp.path() / "config.json").string(), config_text);
-  result.files.push_back("config.json");
-
-  // --- Move into place. ---
-  if (!fs::exists(output, ec) || fs::is_empty(output, ec)) {
-    if (fs::exists(output, ec)) fs::remove(output, ec);
-    fs::rename(temp.path(), output, ec);
-    if (ec) throw Error(options.output_dir + ": cannot move the merged model into place (" + ec.message() + ")");
-    sync_folder(output.parent_path().empty() ? std::string(".") : output.parent_path().string());
-  } else {
-    // An existing folder keeps its other files. Model files the new model does not have go first
-    // (a stale model.safetensors would shadow a new index), then the new files move in one by one,
-    // the weights before the index and config.json last, each rename atomic.
-    const std::set<std::string> new_files(result.files.begin(), result.files.end());
-    for (const auto& entry : fs::directory_iterator(output, ec)) {
-      const std::string name = entry.path().filename().string();
-      if (is_model_file(name) && !new_files.count(name) && entry.is_regular_file()) {
-        fs::remove(entry.path(), ec);
-        if (ec) throw Error(entry.path().string() + ": cannot remove the old model file (" + ec.message() + ")");
-      }
-    }
-    for (const std::string& name : result.files) {
-      fs::rename(temp.path() / name, output / name, ec);
-      if (ec) throw Error((output / name).string() + ": cannot move the merged file into place (" + ec.message() + ")");
-    }
-    sync_folder(output.string());
-  }
-  result.output_dir = output.string();
-  result.tensors = total;
-  result.shards = static_cast<int>(shards.size());
-  result.dtype = out_dtype_name;
-  result.untied_lm_head = untie;
-  if (lora_config.use_rslora)
-    result.notes.push_back(
-        "the adapter uses rsLoRA (scaling lora_alpha/sqrt(r)); the merged weights include that scaling exactly, "
-        "but llama.cpp's convert_lora_to_gguf.py ignores use_rslora and would scale the adapter by lora_alpha/r: "
-        "for llama.cpp, convert this merged model rather than the adapter");
-  if (untie)
-    result.notes.push_back(
-        "the adapter changes lm_head, which the base model ties to the input embedding: the merged model has "
-        "its own lm_head.weight and tie_word_embeddings false (the embedding is unchanged)");
-  if (forced_dtype && out_dtype_name != model_config.torch_dtype)
-    result.notes.push_back("weights stored as " + out_dtype_name + " (the base model is " + model_config.torch_dtype +
-                           ")");
-  return result;
+  const std::unique_ptr<MergePlan> plan = plan_merge(options);
+  return write_merge(*plan, options, callback);
 }
 
 std::string merge_result_to_json(const MergeResult& result) {

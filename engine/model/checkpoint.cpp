@@ -10,6 +10,8 @@
 
 #include "atomic_file.h"
 #include "error.h"
+#include "json_reader.h"
+#include "tensor_dtype.h"
 
 namespace lora {
 namespace {
@@ -21,40 +23,6 @@ std::string shape_text(at::IntArrayRef shape) {
   std::string text = "[";
   for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
   return text + "]";
-}
-
-bool to_scalar_type(DType dtype, at::ScalarType* out) {
-  switch (dtype) {
-    case DType::BOOL: *out = at::kBool; return true;
-    case DType::U8: *out = at::kByte; return true;
-    case DType::I8: *out = at::kChar; return true;
-    case DType::I16: *out = at::kShort; return true;
-    case DType::F16: *out = at::kHalf; return true;
-    case DType::BF16: *out = at::kBFloat16; return true;
-    case DType::I32: *out = at::kInt; return true;
-    case DType::F32: *out = at::kFloat; return true;
-    case DType::F64: *out = at::kDouble; return true;
-    case DType::I64: *out = at::kLong; return true;
-    case DType::C64: *out = at::kComplexFloat; return true;
-    default: return false;  // unsigned 16/32/64-bit and fp8 have no libtorch 1.13 type
-  }
-}
-
-bool from_scalar_type(at::ScalarType type, DType* out) {
-  switch (type) {
-    case at::kBool: *out = DType::BOOL; return true;
-    case at::kByte: *out = DType::U8; return true;
-    case at::kChar: *out = DType::I8; return true;
-    case at::kShort: *out = DType::I16; return true;
-    case at::kHalf: *out = DType::F16; return true;
-    case at::kBFloat16: *out = DType::BF16; return true;
-    case at::kInt: *out = DType::I32; return true;
-    case at::kFloat: *out = DType::F32; return true;
-    case at::kDouble: *out = DType::F64; return true;
-    case at::kLong: *out = DType::I64; return true;
-    case at::kComplexFloat: *out = DType::C64; return true;
-    default: return false;
-  }
 }
 
 // A shard name from the index must be a plain file name inside the model folder: an index
@@ -77,7 +45,7 @@ at::Tensor tensor_from_safetensors(const SafetensorsFile& file, const TensorInfo
   at::ScalarType type;
   if (!to_scalar_type(info.dtype, &type))
     throw Error(file.path() + ": tensor '" + info.name + "' has dtype " + dtype_name(info.dtype) +
-                ", which libtorch cannot hold; supported: BOOL, U8, I8, I16, F16, BF16, I32, F32, F64, I64, C64");
+                ", which libtorch cannot hold; supported: " + scalar_type_dtype_list());
   at::Tensor tensor = at::empty(info.shape, at::TensorOptions().dtype(type).device(at::kCPU));
   if (info.nbytes() > 0) std::memcpy(tensor.data_ptr(), file.data(info), info.nbytes());
   return tensor;
@@ -100,15 +68,10 @@ Checkpoint Checkpoint::open(const std::string& model_dir) {
     checkpoint.files_.push_back(std::move(file));
   } else if (fs::exists(index, error)) {
     const std::string index_path = index.string();
-    json parsed;
-    try {
-      parsed = json::parse(read_text_file(index_path));
-    } catch (const json::exception& parse_error) {
-      throw Error(index_path + ": not valid JSON: " + parse_error.what());
-    }
-    if (!parsed.is_object() || !parsed.contains("weight_map") || !parsed["weight_map"].is_object())
+    const json parsed = parse_json_file(index_path);
+    if (!parsed.is_object() || !parsed.contains("weight_map") || !parsed.at("weight_map").is_object())
       throw Error(index_path + ": expected an object with a \"weight_map\" object mapping tensor names to shard files");
-    const json& weight_map = parsed["weight_map"];
+    const json& weight_map = parsed.at("weight_map");
     if (weight_map.empty()) throw Error(index_path + ": \"weight_map\" lists no tensors");
     std::map<std::string, size_t> shard_index;
     for (auto item = weight_map.begin(); item != weight_map.end(); ++item) {

@@ -100,17 +100,6 @@ int cuda_compute_capability_major(int index) {
   return major;
 }
 
-namespace {
-
-std::string normalized_dtype_name(const std::string& name) {
-  if (name == "float32" || name == "fp32" || name == "float") return "float32";
-  if (name == "bfloat16" || name == "bf16") return "bfloat16";
-  if (name == "float16" || name == "fp16" || name == "half") return "float16";
-  return name;
-}
-
-}  // namespace
-
 bool cpu_has_bf16() {
 #if defined(__x86_64__) || defined(__i386__)
   return x86_features().avx512_bf16 || x86_features().amx_bf16;
@@ -144,23 +133,6 @@ void set_cpu_threads(int threads) {
   if (at::get_num_threads() != wanted) at::set_num_threads(wanted);
 }
 
-std::string dtype_to_string(c10::ScalarType dtype) {
-  switch (dtype) {
-    case c10::kFloat: return "float32";
-    case c10::kBFloat16: return "bfloat16";
-    case c10::kHalf: return "float16";
-    default: return c10::toString(dtype);
-  }
-}
-
-c10::ScalarType dtype_from_string(const std::string& name, const std::string& what) {
-  const std::string normalized = normalized_dtype_name(name);
-  if (normalized == "float32") return c10::kFloat;
-  if (normalized == "bfloat16") return c10::kBFloat16;
-  if (normalized == "float16") return c10::kHalf;
-  throw Error(what + ": unknown dtype '" + name + "' (expected float32, bfloat16 or float16)");
-}
-
 ComputeTarget resolve_compute_target(const ComputeOptions& options, const std::string& checkpoint_dtype) {
   ComputeTarget target;
   const std::string& device = options.device;
@@ -188,16 +160,17 @@ ComputeTarget resolve_compute_target(const ComputeOptions& options, const std::s
 
   const bool on_cuda = target.device.is_cuda();
   if (options.dtype.empty() || options.dtype == "auto") {
-    const std::string stored = normalized_dtype_name(checkpoint_dtype);
+    DType stored = DType::F32;  // what is not a precision name counts as float32
+    parse_precision(checkpoint_dtype, &stored);
     if (on_cuda) {
       // A GPU computes in every one of these: keep a half-precision checkpoint's precision, and
       // train/infer fp32 checkpoints in bf16 where the GPU has bf16 tensor cores.
       const bool bf16_units = cuda_compute_capability_major(target.device.has_index() ? target.device.index() : 0) >= 8;
-      target.dtype = stored == "bfloat16" ? c10::kBFloat16
-                     : stored == "float16" ? c10::kHalf
+      target.dtype = stored == DType::BF16 ? c10::kBFloat16
+                     : stored == DType::F16 ? c10::kHalf
                      : bf16_units          ? c10::kBFloat16
                                            : c10::kFloat;
-    } else if (stored == "bfloat16" || stored == "float16") {
+    } else if (stored == DType::BF16 || stored == DType::F16) {
       // CPUs have no fast fp16 matmul; bf16 keeps the range of fp16 weights and runs on AVX-512/AMX.
       target.dtype = cpu_has_bf16() ? c10::kBFloat16 : c10::kFloat;
     } else {
@@ -213,7 +186,9 @@ ComputeTarget resolve_compute_target(const ComputeOptions& options, const std::s
 }
 
 std::string ComputeTarget::describe() const {
-  const std::string precision = dtype == c10::kBFloat16 ? "bf16" : dtype == c10::kHalf ? "fp16" : "fp32";
+  DType compute = DType::F32;
+  from_scalar_type(dtype, &compute);
+  const std::string precision = precision_short_name(compute);
   if (device.is_cuda()) {
     const int index = device.has_index() ? device.index() : 0;
     std::string name = cuda_device_name(index);

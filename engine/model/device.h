@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "tensor_dtype.h"  // dtype_to_string / dtype_from_string, used with ComputeOptions::dtype
+
 namespace lora {
 
 struct ComputeOptions {
@@ -32,10 +34,6 @@ void set_cpu_threads(int threads);  // 0 = number of cores (libtorch itself defa
 // checkpoint_dtype: "float32" | "bfloat16" | "float16" (anything else counts as float32).
 // Throws lora::Error for an unknown device/dtype name or a CUDA device that is not there.
 ComputeTarget resolve_compute_target(const ComputeOptions& options, const std::string& checkpoint_dtype);
-
-// "float32" / "bfloat16" / "float16" <-> c10::ScalarType. parse throws lora::Error naming `what`.
-std::string dtype_to_string(c10::ScalarType dtype);
-c10::ScalarType dtype_from_string(const std::string& name, const std::string& what);
 
 // `tensor` on `device`. From host memory to a CUDA device the copy goes through pinned memory
 // without waiting: the host does not block on the kernels already queued (an ordinary .to(cuda)

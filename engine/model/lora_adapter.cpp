@@ -16,6 +16,7 @@
 #include "atomic_file.h"
 #include "checkpoint.h"
 #include "error.h"
+#include "json_reader.h"
 #include "safetensors.h"
 
 namespace lora {
@@ -102,7 +103,7 @@ const Value* pattern_value(const std::map<std::string, Value>& patterns, const s
   return nullptr;
 }
 
-ModuleSelector parse_selector(const json& value, const std::string& source, const std::string& field) {
+ModuleSelector parse_selector(const json& value, const JsonPath& at) {
   ModuleSelector selector;
   if (value.is_null()) return selector;
   if (value.is_string()) {
@@ -110,11 +111,8 @@ ModuleSelector parse_selector(const json& value, const std::string& source, cons
     selector.regex = value.get<std::string>();
     return selector;
   }
-  if (!value.is_array()) throw Error(source + ": field '" + field + "' must be a list of module names or a string");
-  for (const auto& item : value) {
-    if (!item.is_string()) throw Error(source + ": field '" + field + "' must contain only strings");
-    selector.names.push_back(item.get<std::string>());
-  }
+  if (!value.is_array()) at.fail_value(value, "a list of module names or a string");
+  for (size_t i = 0; i < value.size(); ++i) selector.names.push_back(json_to_string(value[i], at[i]));
   return selector;
 }
 
@@ -124,35 +122,12 @@ json selector_to_json(const ModuleSelector& selector) {
   return selector.names;
 }
 
-double number_field(const json& object, const char* field, double fallback, const std::string& source) {
-  auto it = object.find(field);
-  if (it == object.end() || it->is_null()) return fallback;
-  if (!it->is_number()) throw Error(source + ": field '" + std::string(field) + "' must be a number");
-  return it->get<double>();
-}
-
-bool bool_field(const json& object, const char* field, bool fallback, const std::string& source) {
-  auto it = object.find(field);
-  if (it == object.end() || it->is_null()) return fallback;
-  if (!it->is_boolean()) throw Error(source + ": field '" + std::string(field) + "' must be true or false");
-  return it->get<bool>();
-}
-
-std::string string_field(const json& object, const char* field, const std::string& fallback,
-                         const std::string& source) {
-  auto it = object.find(field);
-  if (it == object.end() || it->is_null()) return fallback;
-  if (!it->is_string()) throw Error(source + ": field '" + std::string(field) + "' must be a string");
-  return it->get<std::string>();
-}
-
-int64_t positive_int(const json& value, const std::string& source, const std::string& field) {
-  if (!value.is_number_integer() && !(value.is_number() && std::floor(value.get<double>()) == value.get<double>()))
-    throw Error(source + ": field '" + field + "' must be an integer");
-  const int64_t number = value.get<int64_t>();
-  if (number <= 0) throw Error(source + ": field '" + field + "' must be positive, got " + std::to_string(number));
-  return number;
-}
+// Ranks and layer indices far beyond any real model's widths and depths are refused before they
+// size anything.
+constexpr int64_t kMaxRank = 65536;
+constexpr int64_t kMaxLayerIndex = 65535;
+// lora_alpha is a scale: any finite value PEFT would take (negative flips the update's sign).
+const NumberRange kAlphaRange = NumberRange::between(-1e9, 1e9);
 
 // lora_alpha 16 stays 16 (as PEFT writes it), 0.5 stays 0.5.
 json plain_number(double value) {
@@ -163,16 +138,11 @@ json plain_number(double value) {
 }  // namespace
 
 LoraConfig parse_lora_config(const std::string& json_text, const std::string& source) {
-  json root;
-  try {
-    root = json::parse(json_text);
-  } catch (const json::exception& e) {
-    throw Error(source + ": not valid JSON (" + e.what() + ")");
-  }
-  if (!root.is_object()) throw Error(source + ": expected a JSON object");
+  const json root = parse_json_object_text(json_text, source);
+  const JsonFields fields(root, JsonPath(source));
   LoraConfig config;
 
-  const std::string peft_type = string_field(root, "peft_type", "", source);
+  const std::string peft_type = fields.optional_string("peft_type", "");
   if (peft_type.empty()) throw Error(source + ": field 'peft_type' is missing (expected \"LORA\")");
   if (peft_type != "LORA")
     throw Error(source + ": peft_type is '" + peft_type + "'; only LoRA adapters (\"LORA\") are supported");
@@ -180,69 +150,64 @@ LoraConfig parse_lora_config(const std::string& json_text, const std::string& so
   auto targets = root.find("target_modules");
   if (targets == root.end() || targets->is_null())
     throw Error(source + ": field 'target_modules' is missing (the modules the adapter applies to)");
-  config.target_modules = parse_selector(*targets, source, "target_modules");
+  config.target_modules = parse_selector(*targets, fields.path("target_modules"));
   if (config.target_modules.empty()) throw Error(source + ": field 'target_modules' is empty");
   if (auto it = root.find("exclude_modules"); it != root.end())
-    config.exclude_modules = parse_selector(*it, source, "exclude_modules");
+    config.exclude_modules = parse_selector(*it, fields.path("exclude_modules"));
 
-  if (auto it = root.find("r"); it != root.end() && !it->is_null()) config.r = positive_int(*it, source, "r");
-  config.lora_alpha = number_field(root, "lora_alpha", 8.0, source);
-  config.lora_dropout = number_field(root, "lora_dropout", 0.0, source);
-  if (config.lora_dropout < 0.0 || config.lora_dropout >= 1.0)
-    throw Error(source + ": field 'lora_dropout' must be in [0, 1)");
-  config.use_rslora = bool_field(root, "use_rslora", false, source);
-  config.inference_mode = bool_field(root, "inference_mode", true, source);
-  config.base_model_name_or_path = string_field(root, "base_model_name_or_path", "", source);
-  config.task_type = string_field(root, "task_type", "CAUSAL_LM", source);
+  config.r = fields.optional_int("r", config.r, 1, kMaxRank);
+  config.lora_alpha = fields.optional_number("lora_alpha", 8.0, kAlphaRange);
+  config.lora_dropout = fields.optional_number("lora_dropout", 0.0, NumberRange{0.0, 1.0, true, false});
+  config.use_rslora = fields.optional_bool("use_rslora", false);
+  config.inference_mode = fields.optional_bool("inference_mode", true);
+  config.base_model_name_or_path = fields.optional_string("base_model_name_or_path", "");
+  config.task_type = fields.optional_string("task_type", "CAUSAL_LM");
 
-  if (auto it = root.find("rank_pattern"); it != root.end() && !it->is_null()) {
-    if (!it->is_object()) throw Error(source + ": field 'rank_pattern' must be an object");
-    for (const auto& [key, value] : it->items())
-      config.rank_pattern[key] = positive_int(value, source, "rank_pattern." + key);
+  if (fields.has("rank_pattern")) {
+    const json& patterns = fields.at("rank_pattern");
+    if (!patterns.is_object()) fields.fail("rank_pattern", "an object mapping module patterns to ranks");
+    for (const auto& [key, value] : patterns.items())
+      config.rank_pattern[key] = json_to_int(value, fields.path("rank_pattern") / key, 1, kMaxRank);
   }
-  if (auto it = root.find("alpha_pattern"); it != root.end() && !it->is_null()) {
-    if (!it->is_object()) throw Error(source + ": field 'alpha_pattern' must be an object");
-    for (const auto& [key, value] : it->items()) {
-      if (!value.is_number()) throw Error(source + ": field 'alpha_pattern." + key + "' must be a number");
-      config.alpha_pattern[key] = value.get<double>();
+  if (fields.has("alpha_pattern")) {
+    const json& patterns = fields.at("alpha_pattern");
+    if (!patterns.is_object()) fields.fail("alpha_pattern", "an object mapping module patterns to alphas");
+    for (const auto& [key, value] : patterns.items())
+      config.alpha_pattern[key] = json_to_number(value, fields.path("alpha_pattern") / key, kAlphaRange);
+  }
+  if (fields.has("layers_to_transform")) {
+    const json& layers = fields.at("layers_to_transform");
+    const JsonPath at = fields.path("layers_to_transform");
+    if (layers.is_array()) {
+      for (size_t i = 0; i < layers.size(); ++i)
+        config.layers_to_transform.push_back(json_to_int(layers[i], at[i], 0, kMaxLayerIndex));
+    } else {
+      config.layers_to_transform.push_back(json_to_int(layers, at, 0, kMaxLayerIndex));
     }
   }
-  if (auto it = root.find("layers_to_transform"); it != root.end() && !it->is_null()) {
-    auto add_layer = [&](const json& value) {
-      if (!value.is_number_integer() || value.get<int64_t>() < 0)
-        throw Error(source + ": field 'layers_to_transform' must hold non-negative integers");
-      config.layers_to_transform.push_back(value.get<int64_t>());
-    };
-    if (it->is_array()) {
-      for (const auto& value : *it) add_layer(value);
+  if (fields.has("layers_pattern")) {
+    const json& patterns = fields.at("layers_pattern");
+    const JsonPath at = fields.path("layers_pattern");
+    if (patterns.is_string()) {
+      if (!patterns.get<std::string>().empty()) config.layers_pattern.push_back(patterns.get<std::string>());
+    } else if (patterns.is_array()) {
+      for (size_t i = 0; i < patterns.size(); ++i) config.layers_pattern.push_back(json_to_string(patterns[i], at[i]));
     } else {
-      add_layer(*it);
-    }
-  }
-  if (auto it = root.find("layers_pattern"); it != root.end() && !it->is_null()) {
-    if (it->is_string()) {
-      if (!it->get<std::string>().empty()) config.layers_pattern.push_back(it->get<std::string>());
-    } else if (it->is_array()) {
-      for (const auto& value : *it) {
-        if (!value.is_string()) throw Error(source + ": field 'layers_pattern' must hold strings");
-        config.layers_pattern.push_back(value.get<std::string>());
-      }
-    } else {
-      throw Error(source + ": field 'layers_pattern' must be a string or a list of strings");
+      at.fail_value(patterns, "a string or a list of strings");
     }
   }
 
   // What an adapter may ask for that this engine does not run: refuse rather than compute
   // something different from what the adapter was trained as.
-  if (bool_field(root, "use_dora", false, source))
+  if (fields.optional_bool("use_dora", false))
     throw Error(source + ": use_dora is true; DoRA adapters are not supported");
-  const std::string bias = string_field(root, "bias", "none", source);
+  const std::string bias = fields.optional_string("bias", "none");
   if (bias != "none") throw Error(source + ": bias is '" + bias + "'; only adapters with bias \"none\" are supported");
   if (auto it = root.find("modules_to_save"); it != root.end() && !it->is_null() && !(it->is_array() && it->empty()))
     throw Error(source + ": modules_to_save is set; adapters with fully trained modules are not supported");
   if (auto it = root.find("layer_replication"); it != root.end() && !it->is_null())
     throw Error(source + ": layer_replication is set; it is not supported");
-  if (bool_field(root, "lora_bias", false, source))
+  if (fields.optional_bool("lora_bias", false))
     throw Error(source + ": lora_bias is true; LoRA biases are not supported");
   if (auto it = root.find("target_parameters"); it != root.end() && !it->is_null() && !(it->is_array() && it->empty()))
     throw Error(source + ": target_parameters is set; only target_modules adapters are supported");

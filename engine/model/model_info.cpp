@@ -14,15 +14,6 @@ namespace lora {
 
 namespace {
 
-std::string stored_dtype_name(DType dtype) {
-  switch (dtype) {
-    case DType::F32: return "float32";
-    case DType::BF16: return "bfloat16";
-    case DType::F16: return "float16";
-    default: return dtype_name(dtype);
-  }
-}
-
 bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
@@ -57,7 +48,7 @@ ModelInfo read_model_info(const std::string& model_dir) {
     if (config.tie_word_embeddings && name == layout.lm_head_weight()) continue;  // ignored when tied
     const TensorInfo& tensor = checkpoint.info(name);
     info.num_parameters += tensor.numel();
-    bytes_by_dtype[stored_dtype_name(tensor.dtype)] += static_cast<int64_t>(tensor.end - tensor.begin);
+    bytes_by_dtype[torch_dtype_name(tensor.dtype)] += static_cast<int64_t>(tensor.end - tensor.begin);
   }
   info.dtype = config.torch_dtype;
   int64_t most = -1;

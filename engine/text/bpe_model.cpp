@@ -49,10 +49,12 @@ BpeModel::BpeModel(const nlohmann::json& config, const JsonPath& at) : source_(a
   vocab_.reserve(vocab.size() * 2);
   int64_t max_id = -1;
   for (auto it = vocab.begin(); it != vocab.end(); ++it) {
-    if (!it.value().is_number_unsigned() && !(it.value().is_number_integer() && it.value().get<int64_t>() >= 0))
-      (at / "vocab").fail("entry '" + it.key() + "' must map to a non-negative integer id");
-    const int64_t id = it.value().get<int64_t>();
-    if (id > INT32_MAX) (at / "vocab").fail("entry '" + it.key() + "' has an id beyond 2^31");
+    // Token texts may hold dots, so the entry is named apart from the path.
+    const std::optional<int64_t> found = json_int_in(it.value(), 0, INT32_MAX);
+    if (!found)
+      (at / "vocab").fail("entry '" + it.key() + "' is " + describe_json(it.value()) + "; expected " +
+                          describe_integer_range(0, INT32_MAX));
+    const int64_t id = *found;
     vocab_[it.key()] = static_cast<int32_t>(id);
     if (id > max_id) max_id = id;
   }

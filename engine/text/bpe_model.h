@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_fields.h"
+#include "json_reader.h"
 
 namespace lora {
 

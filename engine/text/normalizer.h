@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_fields.h"
+#include "json_reader.h"
 #include "text_piece.h"
 
 namespace lora {

@@ -91,8 +91,7 @@ std::unique_ptr<PostProcessor> make_template(const nlohmann::json& config, const
       if (!ids.is_array()) (entry_at / "ids").fail("must be a list of ids");
       std::vector<int32_t> list;
       for (const auto& id : ids) {
-        if (!id.is_number_integer()) (entry_at / "ids").fail("must be a list of integer ids");
-        list.push_back(id.get<int32_t>());
+        list.push_back(static_cast<int32_t>(json_to_int(id, (entry_at / "ids")[list.size()], 0, INT32_MAX)));
       }
       special_ids[it.key()] = std::move(list);
     }
@@ -137,9 +136,8 @@ std::unique_ptr<PostProcessor> make_template(const nlohmann::json& config, const
 std::unique_ptr<PostProcessor> make_cls_sep(const nlohmann::json& config, const JsonPath& at) {
   auto id_of = [&](const char* key) {
     const auto& pair = require_field(config, key, at);
-    if (!pair.is_array() || pair.size() != 2 || !pair[1].is_number_integer())
-      (at / key).fail("must be a pair [token, id]");
-    return pair[1].get<int32_t>();
+    if (!pair.is_array() || pair.size() != 2) (at / key).fail("must be a pair [token, id]");
+    return static_cast<int32_t>(json_to_int(pair[1], (at / key)[1], 0, INT32_MAX));
   };
   return std::make_unique<TemplatePostProcessor>(std::vector<int32_t>{id_of("cls")}, std::vector<int32_t>{id_of("sep")});
 }

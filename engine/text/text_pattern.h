@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_fields.h"
+#include "json_reader.h"
 #include "regex_pattern.h"
 
 namespace lora {

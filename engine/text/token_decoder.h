@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_fields.h"
+#include "json_reader.h"
 
 namespace lora {
 

@@ -2,11 +2,10 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "atomic_file.h"
 #include "error.h"
-#include "json_fields.h"
+#include "json_reader.h"
 
 namespace lora {
 
@@ -18,15 +17,7 @@ std::string read_token_field(const nlohmann::json& config, const char* key, cons
   if (field == nullptr) return "";
   if (field->is_string()) return field->get<std::string>();
   if (field->is_object()) return require_string(*field, "content", at / key);
-  (at / key).fail("must be a string, null or an object with \"content\"");
-}
-
-std::string read_text_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string() + ": cannot open the file");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  (at / key).fail_value(*field, "a string, null or an object with \"content\"");
 }
 
 }  // namespace
@@ -43,9 +34,8 @@ TokenizerConfigFile read_tokenizer_config(const std::string& dir) {
   const std::filesystem::path config_path = folder / "tokenizer_config.json";
   if (std::filesystem::is_regular_file(config_path)) {
     result.present = true;
-    const nlohmann::json config = parse_json_file(config_path.string());
+    const nlohmann::json config = parse_json_object_file(config_path.string());
     const JsonPath at(config_path.string());
-    if (!config.is_object()) at.fail("must hold a JSON object");
     TokenizerConfig& tokens = result.tokens;
     tokens.bos_token = read_token_field(config, "bos_token", at);
     tokens.eos_token = read_token_field(config, "eos_token", at);
@@ -57,8 +47,7 @@ TokenizerConfigFile read_tokenizer_config(const std::string& dir) {
     result.tokenizer_class = read_string(config, "tokenizer_class", "", at);
 
     if (const auto* max_length = find_field(config, "model_max_length")) {
-      if (!max_length->is_number()) (at / "model_max_length").fail("must be a number");
-      const double value = max_length->get<double>();
+      const double value = json_to_number(*max_length, at / "model_max_length");
       // Values beyond 2^53 are transformers' "no limit" (int(1e30)), not a real context length.
       if (value >= 1.0 && value < 9.0e15) tokens.model_max_length = static_cast<int64_t>(std::llround(value));
     }

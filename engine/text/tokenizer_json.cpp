@@ -4,16 +4,15 @@
 #include <unordered_set>
 
 #include "error.h"
-#include "json_fields.h"
+#include "json_reader.h"
 #include "unicode_text.h"
 
 namespace lora {
 
 TokenizerJson::TokenizerJson(const std::string& tokenizer_json_path, const TokenizerConfigFile& config)
     : path_(tokenizer_json_path) {
-  const nlohmann::json root = parse_json_file(path_);
+  const nlohmann::json root = parse_json_object_file(path_);
   const JsonPath at(path_);
-  if (!root.is_object()) at.fail("must hold a JSON object");
   if (const auto version = read_optional_string(root, "version", at); version && *version != "1.0")
     (at / "version").fail("is '" + *version + "'; only tokenizer.json version 1.0 is known");
 
