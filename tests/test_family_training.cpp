@@ -17,7 +17,7 @@
 #include "atomic_file.h"
 #include "causal_lm.h"
 #include "error.h"
-#include "fused_ops.h"
+#include "ops.h"
 #include "lora_adapter.h"
 #include "test_support.h"
 #include "tiny_model.h"
@@ -148,7 +148,7 @@ class TestFamilyTraining : public QObject {
     }
   }
 
-  // Gemma's norm node (lean_ops) against its ATen composition: values and gradients, fp32 and bf16.
+  // Gemma's norm node (ops::lean) against its ATen composition: values and gradients, fp32 and bf16.
   void one_plus_weight_norm_has_the_gradient_of_its_composition() {
     for (const at::ScalarType dtype : {at::kFloat, at::kBFloat16}) {
       at::manual_seed(5);
@@ -156,8 +156,8 @@ class TestFamilyTraining : public QObject {
       const at::Tensor weight = (at::randn({16}) * 0.5).to(dtype);
       const at::Tensor upstream = at::randn({3, 5, 16}).to(dtype);
       at::Tensor x1 = x0.clone().requires_grad_(true), x2 = x0.clone().requires_grad_(true);
-      const at::Tensor fused = lora::fused_rms_norm_one_plus(x1, weight, 1e-6);
-      const at::Tensor composed = lora::unfused::rms_norm_one_plus(x2, weight, 1e-6);
+      const at::Tensor fused = lora::ops::rms_norm_one_plus(x1, weight, 1e-6);
+      const at::Tensor composed = lora::ops::reference::rms_norm_one_plus(x2, weight, 1e-6);
       QCOMPARE(fused.scalar_type(), dtype);
       const double tolerance = dtype == at::kFloat ? 1e-6 : 1e-2;
       QVERIFY(relative_error(fused, composed) < tolerance);
@@ -175,7 +175,7 @@ class TestFamilyTraining : public QObject {
     const at::Tensor x = at::randn({1, length, heads * head_dim});
     const at::Tensor angles = at::randn({1, 1, length, rotary / 2});
     const at::Tensor cos = at::cat({angles, angles}, -1).cos(), sin = at::cat({angles, angles}, -1).sin();
-    const at::Tensor out = lora::partial_rotary(x, cos, sin, heads, head_dim, rotary);  // [1, heads, T, D]
+    const at::Tensor out = lora::ops::partial_rotary(x, cos, sin, heads, head_dim, rotary);  // [1, heads, T, D]
     const at::Tensor heads_first = x.view({1, length, heads, head_dim}).transpose(1, 2);
     QVERIFY(at::equal(out.narrow(-1, rotary, head_dim - rotary), heads_first.narrow(-1, rotary, head_dim - rotary)));
     const at::Tensor part = heads_first.narrow(-1, 0, rotary);

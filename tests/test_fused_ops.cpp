@@ -1,12 +1,14 @@
-// The fused training ops (engine/model/fused_ops.h) compute what their ATen compositions compute:
-// values and gradients of cross-entropy, attention (causal, masked, grouped heads, a cache),
-// RMSNorm, the SiLU-gated product and the LoRA linear layer with dropout, in fp32 (tight) and bf16
-// (within bf16 rounding), and the dropout mask is a function of the seed alone.
+// The training ops (engine/ops/ops.h) compute what their reference compositions compute: the CPU
+// nodes' values and gradients of cross-entropy, attention (causal, masked, grouped heads, a cache),
+// RMSNorm, the SiLU-gated product, rotary and the LoRA linear layer with dropout, in fp32 (tight)
+// and bf16 (within bf16 rounding); the lean nodes (what CUDA trains with) likewise; the dropout
+// mask is a function of the seed alone; and the entry points send CPU tensors to the CPU nodes.
 // libtorch before Qt: Qt's `slots` macro would clash with torch's IValue::slots().
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/autograd.h>
+#include <torch/csrc/autograd/function.h>
 
 #include <QtTest>
 
@@ -16,19 +18,22 @@
 #include <vector>
 
 #include "error.h"
-#include "fused_ops.h"
-#include "lean_ops.h"
 #include "op_check.h"
+#include "ops.h"
+
+Q_DECLARE_METATYPE(at::ScalarType)
 
 namespace {
 
 using TensorFn = lora::TensorFunction;
+namespace ops = lora::ops;
 
-// Value and every gradient of `fused` within `tolerance` (relative) of `reference`'s.
-void compare(const char* what, const TensorFn& fused, const TensorFn& reference, const std::vector<at::Tensor>& inputs,
+// Value and every gradient of `tested` within `tolerance` (relative) of `reference`'s.
+void compare(const char* what, const TensorFn& tested, const TensorFn& reference, const std::vector<at::Tensor>& inputs,
              double tolerance, bool overwrites_inputs = false) {
-  const lora::OpCheckResult result = lora::compare_op(what, fused, reference, inputs, tolerance, overwrites_inputs);
-  QVERIFY2(result.value_error < tolerance, qPrintable(QString("%1: value differs by %2").arg(what).arg(result.value_error)));
+  const lora::OpCheckResult result = lora::compare_op(what, tested, reference, inputs, tolerance, overwrites_inputs);
+  QVERIFY2(result.value_error < tolerance,
+           qPrintable(QString("%1: value differs by %2").arg(what).arg(result.value_error)));
   QVERIFY2(result.gradient_error < tolerance,
            qPrintable(QString("%1: a gradient differs by %2").arg(what).arg(result.gradient_error)));
   QVERIFY2(result.inputs_intact, qPrintable(QString("%1: an input was overwritten").arg(what)));
@@ -40,7 +45,18 @@ at::Tensor random(std::vector<int64_t> shape, at::ScalarType dtype, double scale
 
 double tolerance_for(at::ScalarType dtype) { return lora::op_tolerance(dtype); }
 
+const char* dtype_name(at::ScalarType dtype) { return dtype == at::kFloat ? "fp32" : "bf16"; }
+
 const std::vector<at::ScalarType> kDtypes = {at::kFloat, at::kBFloat16};
+
+// One row per compute dtype, named "fp32" / "bf16".
+void add_dtype_rows() {
+  QTest::addColumn<at::ScalarType>("dtype");
+  for (const auto dtype : kDtypes) QTest::newRow(dtype_name(dtype)) << dtype;
+}
+
+// The autograd node that produced `out` ("" for none): tells which implementation an entry point took.
+std::string node_name(const at::Tensor& out) { return out.grad_fn() ? out.grad_fn()->name() : std::string(); }
 
 }  // namespace
 
@@ -50,145 +66,198 @@ class TestFusedOps : public QObject {
  private slots:
   void initTestCase() { at::manual_seed(20261128); }
 
+  void cross_entropy_matches_log_softmax_data() { add_dtype_rows(); }
   void cross_entropy_matches_log_softmax() {
-    for (const auto dtype : kDtypes) {
-      // Odd sizes: the vector loops' tails are exercised too.
-      const at::Tensor logits = random({7, 1003}, dtype, 3.0);
-      const at::Tensor targets = at::randint(1003, {7}, at::TensorOptions().dtype(at::kLong));
-      compare(
-          "cross-entropy", [&](const auto& in) { return lora::fused_cross_entropy_sum(in[0], targets); },
-          [&](const auto& in) { return lora::unfused::cross_entropy_sum(in[0], targets); }, {logits},
-          tolerance_for(dtype), /*overwrites_inputs=*/true);
-    }
-    // A target outside the vocabulary is refused with the position named.
+    QFETCH(at::ScalarType, dtype);
+    // Odd sizes: the vector loops' tails are exercised too.
+    const at::Tensor logits = random({7, 1003}, dtype, 3.0);
+    const at::Tensor targets = at::randint(1003, {7}, at::TensorOptions().dtype(at::kLong));
+    compare(
+        "cross-entropy", [&](const auto& in) { return ops::cpu::cross_entropy_sum(in[0], targets); },
+        [&](const auto& in) { return ops::reference::cross_entropy_sum(in[0], targets); }, {logits},
+        tolerance_for(dtype), /*overwrites_inputs=*/true);
+  }
+
+  // A target outside the vocabulary is refused with the position named.
+  void cross_entropy_refuses_a_target_outside_the_vocabulary() {
     const at::Tensor logits = at::randn({2, 5});
     bool refused = false;
     try {
-      lora::fused_cross_entropy_sum(logits, at::tensor({1, 5}, at::kLong));
+      ops::cross_entropy_sum(logits, at::tensor({1, 5}, at::kLong));
     } catch (const lora::Error& e) {
       refused = std::string(e.what()).find("position 1") != std::string::npos;
     }
     QVERIFY(refused);
   }
 
+  void attention_matches_softmax_attention_data() {
+    QTest::addColumn<at::ScalarType>("dtype");
+    QTest::addColumn<QString>("keys_seen");
+    for (const auto dtype : kDtypes)
+      for (const char* keys_seen : {"causal", "masked", "after a cache"})
+        QTest::addRow("%s, %s", dtype_name(dtype), keys_seen) << dtype << QString(keys_seen);
+  }
   void attention_matches_softmax_attention() {
-    for (const auto dtype : kDtypes) {
-      const double tolerance = tolerance_for(dtype);
-      const double scale = 1.0 / std::sqrt(24.0);
-      // Grouped heads (6 query heads on 2 key/value heads), 37 positions, head_dim 24.
-      const at::Tensor q = random({2, 6, 37, 24}, dtype), k = random({2, 2, 37, 24}, dtype),
-                       v = random({2, 2, 37, 24}, dtype);
+    QFETCH(at::ScalarType, dtype);
+    QFETCH(QString, keys_seen);
+    const double tolerance = tolerance_for(dtype);
+    const double scale = 1.0 / std::sqrt(24.0);
+    // Grouped heads (6 query heads on 2 key/value heads), 37 positions, head_dim 24.
+    const at::Tensor q = random({2, 6, 37, 24}, dtype), k = random({2, 2, 37, 24}, dtype),
+                     v = random({2, 2, 37, 24}, dtype);
+    if (keys_seen == "causal") {
       compare(
-          "causal attention",
-          [&](const auto& in) { return lora::fused_attention(in[0], in[1], in[2], true, {}, scale); },
-          [&](const auto& in) { return lora::unfused::attention(in[0], in[1], in[2], true, {}, scale); }, {q, k, v},
+          "causal attention", [&](const auto& in) { return ops::cpu::attention(in[0], in[1], in[2], true, {}, scale); },
+          [&](const auto& in) { return ops::reference::attention(in[0], in[1], in[2], true, {}, scale); }, {q, k, v},
           tolerance);
+    } else if (keys_seen == "masked") {
       // Padding: batch 0 sees keys 5.. only (a query always sees itself, as the model's mask has it).
       at::Tensor allowed = at::ones({2, 1, 37, 37}, at::TensorOptions().dtype(at::kBool)).tril();
       allowed.index({0, 0, at::indexing::Slice(), at::indexing::Slice(0, 5)}).fill_(false);
       allowed.logical_or_(at::eye(37, at::TensorOptions().dtype(at::kBool)).view({1, 1, 37, 37}));
       compare(
           "masked attention",
-          [&](const auto& in) { return lora::fused_attention(in[0], in[1], in[2], false, allowed, scale); },
-          [&](const auto& in) { return lora::unfused::attention(in[0], in[1], in[2], false, allowed, scale); },
+          [&](const auto& in) { return ops::cpu::attention(in[0], in[1], in[2], false, allowed, scale); },
+          [&](const auto& in) { return ops::reference::attention(in[0], in[1], in[2], false, allowed, scale); },
           {q, k, v}, tolerance);
+    } else {
       // Three new queries after 34 cached keys, causal over absolute positions.
       const at::Tensor q_new = random({2, 6, 3, 24}, dtype);
       compare(
           "attention after a cache",
-          [&](const auto& in) { return lora::fused_attention(in[0], in[1], in[2], true, {}, scale); },
-          [&](const auto& in) { return lora::unfused::attention(in[0], in[1], in[2], true, {}, scale); },
+          [&](const auto& in) { return ops::cpu::attention(in[0], in[1], in[2], true, {}, scale); },
+          [&](const auto& in) { return ops::reference::attention(in[0], in[1], in[2], true, {}, scale); },
           {q_new, k, v}, tolerance);
     }
   }
 
+  void rms_norm_and_silu_mul_match_their_compositions_data() { add_dtype_rows(); }
   void rms_norm_and_silu_mul_match_their_compositions() {
-    for (const auto dtype : kDtypes) {
-      const at::Tensor x = random({3, 5, 70}, dtype, 2.0);
-      const at::Tensor weight = (at::rand({70}) + 0.5).to(dtype);  // frozen, as in the model
-      compare(
-          "rms_norm", [&](const auto& in) { return lora::fused_rms_norm(in[0], weight, 1e-6); },
-          [&](const auto& in) { return lora::unfused::rms_norm(in[0], weight, 1e-6); }, {x}, tolerance_for(dtype));
-      const at::Tensor gate = random({3, 5, 70}, dtype, 3.0), up = random({3, 5, 70}, dtype);
-      compare(
-          "silu_mul", [&](const auto& in) { return lora::fused_silu_mul(in[0], in[1]); },
-          [&](const auto& in) { return lora::unfused::silu_mul(in[0], in[1]); }, {gate, up}, tolerance_for(dtype));
-    }
+    QFETCH(at::ScalarType, dtype);
+    const at::Tensor x = random({3, 5, 70}, dtype, 2.0);
+    const at::Tensor weight = (at::rand({70}) + 0.5).to(dtype);  // frozen, as in the model
+    compare(
+        "rms_norm", [&](const auto& in) { return ops::cpu::rms_norm(in[0], weight, 1e-6); },
+        [&](const auto& in) { return ops::reference::rms_norm(in[0], weight, 1e-6); }, {x}, tolerance_for(dtype));
+    const at::Tensor gate = random({3, 5, 70}, dtype, 3.0), up = random({3, 5, 70}, dtype);
+    compare(
+        "silu_mul", [&](const auto& in) { return ops::cpu::silu_mul(in[0], in[1]); },
+        [&](const auto& in) { return ops::reference::silu_mul(in[0], in[1]); }, {gate, up}, tolerance_for(dtype));
   }
 
+  void rotary_matches_rotate_half_data() {
+    QTest::addColumn<at::ScalarType>("dtype");
+    QTest::addColumn<int64_t>("table_batch");
+    // Per-sequence positions (a cos/sin table per batch row) and a shared one.
+    for (const auto dtype : kDtypes)
+      for (const int64_t table_batch : {1, 2})
+        QTest::addRow("%s, %s", dtype_name(dtype), table_batch == 1 ? "one table" : "a table per sequence")
+            << dtype << table_batch;
+  }
   void rotary_matches_rotate_half() {
-    for (const auto dtype : kDtypes) {
-      // Per-sequence positions (a cos/sin table per batch row) and a shared one.
-      const at::Tensor x = random({2, 9, 3 * 20}, dtype);
-      for (const int64_t table_batch : {1, 2}) {
-        const at::Tensor angles = at::rand({table_batch, 1, 9, 20}) * 6.0;
-        const at::Tensor cos = angles.cos().to(dtype), sin = angles.sin().to(dtype);
-        compare(
-            "rotary", [&](const auto& in) { return lora::fused_rotary(in[0], cos, sin, 3, 20); },
-            [&](const auto& in) { return lora::unfused::rotary(in[0], cos, sin, 3, 20); }, {x}, tolerance_for(dtype));
-        QVERIFY(lora::fused_rotary(x.detach(), cos, sin, 3, 20).is_contiguous());
-      }
-    }
+    QFETCH(at::ScalarType, dtype);
+    QFETCH(int64_t, table_batch);
+    const at::Tensor x = random({2, 9, 3 * 20}, dtype);
+    const at::Tensor angles = at::rand({table_batch, 1, 9, 20}) * 6.0;
+    const at::Tensor cos = angles.cos().to(dtype), sin = angles.sin().to(dtype);
+    compare(
+        "rotary", [&](const auto& in) { return ops::cpu::rotary(in[0], cos, sin, 3, 20); },
+        [&](const auto& in) { return ops::reference::rotary(in[0], cos, sin, 3, 20); }, {x}, tolerance_for(dtype));
+    QVERIFY(ops::cpu::rotary(x.detach(), cos, sin, 3, 20).is_contiguous());
   }
 
+  void lora_linear_matches_with_the_same_dropout_mask_data() {
+    QTest::addColumn<at::ScalarType>("dtype");
+    QTest::addColumn<double>("dropout");
+    QTest::addColumn<bool>("input_needs_grad");
+    QTest::addColumn<bool>("with_bias");
+    for (const auto dtype : kDtypes)
+      for (const double dropout : {0.0, 0.3})
+        for (const bool input_needs_grad : {true, false})  // layer 0's input needs none
+          for (const bool with_bias : {false, true})
+            QTest::addRow("%s, dropout %.1f, input %s, %s", dtype_name(dtype), dropout,
+                          input_needs_grad ? "with grad" : "without grad", with_bias ? "bias" : "no bias")
+                << dtype << dropout << input_needs_grad << with_bias;
+  }
   void lora_linear_matches_with_the_same_dropout_mask() {
-    for (const auto dtype : kDtypes) {
-      const at::Tensor weight = random({45, 70}, dtype, 0.1, false), bias = random({45}, dtype, 0.1, false);
-      const at::Tensor a = random({8, 70}, at::kFloat, 0.1), b = random({45, 8}, at::kFloat, 0.1);
-      for (const double dropout : {0.0, 0.3}) {
-        for (const bool input_needs_grad : {true, false}) {  // layer 0's input needs none
-          const at::Tensor x = random({3, 11, 70}, dtype, 1.0, input_needs_grad);
-          const uint64_t seed = 0x1234567887654321ULL;
-          const at::Tensor mask = dropout > 0 ? lora::dropout_mask(x, dropout, seed) : at::Tensor();
-          for (const bool with_bias : {false, true}) {
-            const at::Tensor used_bias = with_bias ? bias : at::Tensor();
-            compare(
-                "lora_linear",
-                [&](const auto& in) {
-                  return lora::fused_lora_linear(in[0], weight, used_bias, in[1], in[2], 2.0, dropout, seed);
-                },
-                [&](const auto& in) { return lora::unfused::lora_linear(in[0], weight, used_bias, in[1], in[2], 2.0, mask); },
-                {x, a, b}, tolerance_for(dtype));
-          }
-        }
-      }
-    }
+    QFETCH(at::ScalarType, dtype);
+    QFETCH(double, dropout);
+    QFETCH(bool, input_needs_grad);
+    QFETCH(bool, with_bias);
+    const at::Tensor weight = random({45, 70}, dtype, 0.1, false);
+    const at::Tensor bias = with_bias ? random({45}, dtype, 0.1, false) : at::Tensor();
+    const at::Tensor a = random({8, 70}, at::kFloat, 0.1), b = random({45, 8}, at::kFloat, 0.1);
+    const at::Tensor x = random({3, 11, 70}, dtype, 1.0, input_needs_grad);
+    const uint64_t seed = 0x1234567887654321ULL;
+    const at::Tensor mask = dropout > 0 ? ops::dropout_mask(x, dropout, seed) : at::Tensor();
+    compare(
+        "lora_linear",
+        [&](const auto& in) { return ops::cpu::lora_linear(in[0], weight, bias, in[1], in[2], 2.0, dropout, seed); },
+        [&](const auto& in) { return ops::reference::lora_linear(in[0], weight, bias, in[1], in[2], 2.0, mask); },
+        {x, a, b}, tolerance_for(dtype));
   }
 
   void dropout_mask_depends_on_the_seed_only() {
     const at::Tensor x = at::ones({1000, 300}, at::TensorOptions().dtype(at::kBFloat16));
     const int threads = at::get_num_threads();
     at::set_num_threads(1);
-    const at::Tensor single = lora::dropout_mask(x, 0.1, 42);
+    const at::Tensor single = ops::dropout_mask(x, 0.1, 42);
     at::set_num_threads(std::max(2, threads));
-    const at::Tensor parallel = lora::dropout_mask(x, 0.1, 42);
+    const at::Tensor parallel = ops::dropout_mask(x, 0.1, 42);
     at::set_num_threads(threads);
     QVERIFY(at::equal(single, parallel));
-    QVERIFY(!at::equal(single, lora::dropout_mask(x, 0.1, 43)));
+    QVERIFY(!at::equal(single, ops::dropout_mask(x, 0.1, 43)));
     // Kept entries are scaled by 1/(1-p) and about 1-p of them are kept.
     const double kept = single.ne(0).to(at::kDouble).mean().item<double>();
     QVERIFY2(std::abs(kept - 0.9) < 0.005, qPrintable(QString("kept fraction %1").arg(kept)));
     QVERIFY(std::abs(single.to(at::kFloat).max().item<double>() - static_cast<double>(at::BFloat16(1.0f / 0.9f))) < 1e-6);
   }
 
-  // The lean nodes (lean_ops.h: what CUDA trains with) compute the same values and gradients as the
+  // The entry points send CPU fp32/bf16 tensors to the CPU nodes, and what those do not handle
+  // (a trainable norm weight) to the reference composition.
+  void entry_points_choose_the_cpu_nodes_on_the_cpu_data() { add_dtype_rows(); }
+  void entry_points_choose_the_cpu_nodes_on_the_cpu() {
+    QFETCH(at::ScalarType, dtype);
+    const at::Tensor x = random({2, 3, 40}, dtype);
+    const at::Tensor norm_weight = at::ones({40}, at::TensorOptions().dtype(dtype));
+    QVERIFY(node_name(ops::rms_norm(x, norm_weight, 1e-6)).find("CpuRmsNormNode") != std::string::npos);
+    QVERIFY(node_name(ops::rms_norm(x, norm_weight.clone().requires_grad_(true), 1e-6)).find("Cpu") ==
+            std::string::npos);
+    QVERIFY(node_name(ops::silu_mul(x, x)).find("CpuSiluMulNode") != std::string::npos);
+    const at::Tensor angles = at::rand({1, 1, 3, 20});
+    QVERIFY(node_name(ops::rotary(x, angles.cos().to(dtype), angles.sin().to(dtype), 2, 20)).find("CpuRotaryNode") !=
+            std::string::npos);
+    const at::Tensor logits = random({3, 11}, dtype);
+    const at::Tensor targets = at::tensor({0L, 4L, 10L}, at::kLong);
+    QVERIFY(node_name(ops::cross_entropy_sum(logits, targets)).find("CpuCrossEntropyNode") != std::string::npos);
+    const at::Tensor weight = random({5, 40}, dtype, 0.1, false);
+    const at::Tensor a = random({2, 40}, at::kFloat, 0.1), b = random({5, 2}, at::kFloat, 0.1);
+    QVERIFY(node_name(ops::lora_linear(x, weight, {}, a, b, 2.0, 0.1, 7)).find("CpuLoraLinearNode") !=
+            std::string::npos);
+  }
+
+  // The lean nodes (what CUDA trains with) compute the same values and gradients as the
   // compositions; run here on the CPU, where the same ATen code runs.
+  void lean_ops_match_their_compositions_data() { add_dtype_rows(); }
   void lean_ops_match_their_compositions() {
-    for (const auto dtype : kDtypes)
-      for (const lora::OpCheckResult& check : lora::check_lean_ops(at::kCPU, dtype))
-        QVERIFY2(check.passed(), qPrintable(QString("lean %1 (%2): value error %3, gradient error %4, inputs %5")
-                                                .arg(QString::fromStdString(check.name))
-                                                .arg(dtype == at::kFloat ? "fp32" : "bf16")
-                                                .arg(check.value_error)
-                                                .arg(check.gradient_error)
-                                                .arg(check.inputs_intact ? "intact" : "OVERWRITTEN")));
-    // More rows than one fp32 chunk holds (16M values): the chunked loop and its seams.
+    QFETCH(at::ScalarType, dtype);
+    for (const lora::OpCheckResult& check : lora::check_lean_ops(at::kCPU, dtype))
+      QVERIFY2(check.passed(), qPrintable(QString("lean %1: value error %2, gradient error %3, inputs %4")
+                                              .arg(QString::fromStdString(check.name))
+                                              .arg(check.value_error)
+                                              .arg(check.gradient_error)
+                                              .arg(check.inputs_intact ? "intact" : "OVERWRITTEN")));
+  }
+
+  // More rows than one fp32 chunk holds (16M values): the chunked loop and its seams.
+  void lean_cross_entropy_over_chunks_matches_its_composition() {
     const int64_t vocab = int64_t{1} << 22;
     const at::Tensor logits = random({5, vocab}, at::kBFloat16, 2.0);
     const at::Tensor targets = at::tensor({0L, vocab - 1, 12345L, 7L, vocab / 2}, at::kLong);
     compare(
-        "lean cross-entropy over chunks", [&](const auto& in) { return lora::lean::cross_entropy_sum(in[0], targets); },
-        [&](const auto& in) { return lora::unfused::cross_entropy_sum(in[0], targets); }, {logits}, 3e-2,
+        "lean cross-entropy over chunks",
+        [&](const auto& in) { return ops::lean::cross_entropy_sum(in[0], targets); },
+        [&](const auto& in) { return ops::reference::cross_entropy_sum(in[0], targets); }, {logits}, 3e-2,
         /*overwrites_inputs=*/true);
   }
 
@@ -205,7 +274,7 @@ class TestFusedOps : public QObject {
     const at::Tensor a = random({8, 70}, at::kFloat, 0.1), b = random({45, 8}, at::kFloat, 0.1);
     const at::Tensor x = random({3, 11, 70}, at::kBFloat16);
     const at::Tensor before = state();
-    const at::Tensor out = lora::lean::lora_linear(x, weight, {}, a, b, 2.0, 0.3);
+    const at::Tensor out = ops::lean::lora_linear(x, weight, {}, a, b, 2.0, 0.3);
     const at::Tensor after_forward = state();
     QVERIFY(!at::equal(before, after_forward));
     out.to(at::kFloat).sum().backward();

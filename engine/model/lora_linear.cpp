@@ -5,7 +5,7 @@
 #include <string>
 
 #include "error.h"
-#include "fused_ops.h"
+#include "ops.h"
 
 namespace lora {
 
@@ -35,13 +35,13 @@ LoraLinear::LoraLinear(at::Tensor weight, at::Tensor bias, bool owns_weight) : o
 
 at::Tensor LoraLinear::forward(const at::Tensor& x) {
   if (!has_lora() || !enabled_ || merged_) return at::linear(x, weight_, bias_);
-  // Training: one autograd node for base + LoRA (fused_ops.h: CPU kernels with a hashed dropout mask,
-  // elsewhere lean_ops.h with the mask redrawn from the device generator). Chosen by training mode
+  // Training: one autograd node for base + LoRA (ops.h: CPU kernels with a hashed dropout mask,
+  // elsewhere the lean node with the mask redrawn from the device generator). Chosen by training mode
   // alone, not by grad mode, so that a checkpointed block's no-grad forward and its recomputation
   // draw the same masks.
   if (is_training())
-    return fused_lora_linear(x, weight_, bias_, lora_A_->weight, lora_B_->weight, scaling_, dropout_,
-                             dropout_ > 0.0 && x.is_cpu() ? draw_dropout_seed() : 0);
+    return ops::lora_linear(x, weight_, bias_, lora_A_->weight, lora_B_->weight, scaling_, dropout_,
+                            dropout_ > 0.0 && x.is_cpu() ? ops::draw_dropout_seed() : 0);
   // Inference: no dropout; the fp32 masters cast to the compute dtype, so the matmuls run at the base
   // layer's speed.
   const auto dtype = x.scalar_type();

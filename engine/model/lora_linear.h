@@ -4,7 +4,7 @@
 // The base weight and bias are frozen (requires_grad false) and stay in the compute dtype; lora_A
 // [r, in] and lora_B [out, r] are fp32 master weights, cast to the compute dtype inside forward so
 // that autograd reaches them through the cast. B·(A·x) is computed as two thin matmuls, never B·A.
-// Training on the CPU runs the layer as one fused autograd node (fused_ops.h: fused_lora_linear),
+// Training on the CPU runs the layer as one fused autograd node (ops.h: ops::lora_linear),
 // whose dropout mask is a hash of a seed drawn from the CPU generator instead of a saved mask.
 // The factors are submodules named lora_A / lora_B holding a "weight", so the module tree's
 // parameter names are PEFT's keys without the "base_model.model." prefix.

@@ -3,22 +3,13 @@
 #include "gradient_checkpoint.h"
 
 #include <ATen/ATen.h>
-#include <torch/version.h>
 
 #include <cmath>
 #include <limits>
 
 #include "device.h"
 #include "error.h"
-#include "fused_ops.h"
-
-// libtorch >= 2.1 has a fused attention (flash / memory-efficient / cuDNN on CUDA, a flash kernel on
-// CPU) taking a `scale` (Gemma's query_pre_attn_scalar); older ones use the explicit softmax(QKᵀ)V below.
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
-#define LORA_HAVE_SDPA 1
-#else
-#define LORA_HAVE_SDPA 0
-#endif
+#include "ops.h"
 
 namespace lora {
 
@@ -62,8 +53,8 @@ RMSNorm::RMSNorm(at::Tensor weight_value, double eps_value, NormStyle style_valu
 }
 
 at::Tensor RMSNorm::forward(const at::Tensor& x) {
-  if (style == NormStyle::OnePlusWeight) return fused_rms_norm_one_plus(x, weight, eps);
-  return fused_rms_norm(x, weight, eps);
+  if (style == NormStyle::OnePlusWeight) return ops::rms_norm_one_plus(x, weight, eps);
+  return ops::rms_norm(x, weight, eps);
 }
 
 TokenEmbedding::TokenEmbedding(at::Tensor weight_value, double scale_value) : scale(scale_value) {
@@ -211,9 +202,9 @@ at::Tensor Attention::forward(const at::Tensor& x, const at::Tensor& cos, const 
     q = q_norm->forward(q.reshape({batch, length, num_heads_, head_dim_}));
     k = k_norm->forward(k.reshape({batch, length, num_kv_heads_, head_dim_}));
   }
-  // Rotated and moved to [B, heads, T, D] in one pass (fused_ops.h; off the CPU an ATen composition).
-  q = partial_rotary(q, cos, sin, num_heads_, head_dim_, rotary_dim_);
-  k = partial_rotary(k, cos, sin, num_kv_heads_, head_dim_, rotary_dim_);
+  // Rotated and moved to [B, heads, T, D] in one pass (ops.h; off the CPU an ATen composition).
+  q = ops::partial_rotary(q, cos, sin, num_heads_, head_dim_, rotary_dim_);
+  k = ops::partial_rotary(k, cos, sin, num_kv_heads_, head_dim_, rotary_dim_);
   v = v.reshape({batch, length, num_kv_heads_, head_dim_}).transpose(1, 2);
   if (cached_keys) {
     if (cached_keys->defined()) {
@@ -223,31 +214,9 @@ at::Tensor Attention::forward(const at::Tensor& x, const at::Tensor& cos, const 
     *cached_keys = k;
     *cached_values = v;
   }
-  [[maybe_unused]] const int64_t key_length = k.size(2);
-  [[maybe_unused]] const int64_t group = num_heads_ / num_kv_heads_;
-  [[maybe_unused]] const bool default_scale = scale_ == 1.0 / std::sqrt(static_cast<double>(head_dim_));
-  at::Tensor out;  // [B, H, T, D]
-#if LORA_HAVE_SDPA
-  if (group > 1) {  // repeat_kv: query head h reads key/value head h / group
-    k = k.unsqueeze(2).expand({batch, num_kv_heads_, group, key_length, head_dim_})
-            .reshape({batch, num_heads_, key_length, head_dim_});
-    v = v.unsqueeze(2).expand({batch, num_kv_heads_, group, key_length, head_dim_})
-            .reshape({batch, num_heads_, key_length, head_dim_});
-  }
-  const c10::optional<double> scale = default_scale ? c10::optional<double>() : c10::optional<double>(scale_);
-  if (mask.causal_over_all_keys) {  // the fused kernels' own causal mask: their fastest path
-    out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/true, scale);
-  } else if (mask.allowed.defined()) {
-    out = at::scaled_dot_product_attention(q, k, v, mask.allowed, 0.0, /*is_causal=*/false, scale);
-  } else {  // one query after the cache: it sees every key
-    out = at::scaled_dot_product_attention(q, k, v, {}, 0.0, /*is_causal=*/false, scale);
-  }
-#else
-  // softmax(QKᵀ·scale)V written out (fused_ops.h): grouped query heads share their key/value head
-  // without copies, the mask is applied inside the softmax, and backward keeps only q, k, v and the
-  // probabilities. (libtorch >= 2.1 takes the SDPA branch above instead.)
-  out = fused_attention(q, k, v, mask.causal_over_all_keys, mask.allowed, scale_);
-#endif
+  // Grouped query heads share their key/value head; ops::attention picks SDPA where libtorch has
+  // it, else softmax(QKᵀ·scale)V written out with the mask inside the softmax.
+  const at::Tensor out = ops::attention(q, k, v, mask.causal_over_all_keys, mask.allowed, scale_);  // [B, H, T, D]
   return o_proj->forward(out.transpose(1, 2).reshape({batch, length, num_heads_ * head_dim_}));
 }
 
@@ -275,7 +244,7 @@ at::Tensor Mlp::forward(const at::Tensor& x) {
     gate = gate_proj->forward(x);
     up = up_proj->forward(x);
   }
-  return down_proj->forward(gelu_tanh_ ? gelu_tanh_mul(gate, up) : fused_silu_mul(gate, up));
+  return down_proj->forward(gelu_tanh_ ? ops::gelu_tanh_mul(gate, up) : ops::silu_mul(gate, up));
 }
 
 // ---------------------------------------------------------------------------------------------

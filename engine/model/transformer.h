@@ -85,7 +85,7 @@ class RotaryEmbedding {
 struct AttentionMask {
   at::Tensor allowed;                 // bool [B or 1, 1, T, S], true = may attend; undefined when every query sees every key
   bool causal_over_all_keys = false;  // no cache, no padding, no window: `allowed` is plain causal, which
-                                      // fused attention (SDPA's is_causal, fused_attention's causal)
+                                      // ops::attention (SDPA's is_causal, the CPU node's causal)
                                       // applies without reading the tensor
 };
 // Causal over absolute positions (query i is position cache_length + i), narrowed to the sliding

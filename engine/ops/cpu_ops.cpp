@@ -1,5 +1,5 @@
-#include "fused_ops.h"
-
+// The CPU nodes of ops.h: autograd functions over the loops of cpu_kernels.h, for CPU tensors of
+// fp32 or bf16 (dispatch.cpp sends everything else elsewhere).
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
@@ -12,10 +12,10 @@
 
 #include "cpu_kernels.h"
 #include "error.h"
-#include "lean_ops.h"
 #include "lora_linear_node.h"
+#include "ops.h"
 
-namespace lora {
+namespace lora::ops {
 
 namespace {
 
@@ -26,10 +26,6 @@ namespace kernels = cpu_kernels;
 // Work per parallel chunk: rows of a few hundred elements and up are worth a thread each; element
 // loops split in chunks of this many elements.
 constexpr int64_t kElementGrain = 32768;
-
-bool fusable(const at::Tensor& t) {
-  return t.defined() && t.device().is_cpu() && (t.scalar_type() == at::kFloat || t.scalar_type() == at::kBFloat16);
-}
 
 kernels::Storage storage_of(const at::Tensor& t) {
   return t.scalar_type() == at::kBFloat16 ? kernels::Storage::BFloat16 : kernels::Storage::Float32;
@@ -56,7 +52,7 @@ void check_targets(const at::Tensor& targets, int64_t vocab) {
                   " is outside the vocabulary [0, " + std::to_string(vocab) + ")");
 }
 
-struct CrossEntropySum : public torch::autograd::Function<CrossEntropySum> {
+struct CpuCrossEntropyNode : public torch::autograd::Function<CpuCrossEntropyNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& logits_in, const at::Tensor& targets_in) {
     const at::Tensor logits = logits_in.contiguous();
     const at::Tensor targets = targets_in.to(at::kLong).contiguous();
@@ -157,7 +153,7 @@ MaskRows mask_rows(bool causal, const at::Tensor& allowed, const AttentionShape&
   return m;
 }
 
-struct Attention : public torch::autograd::Function<Attention> {
+struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                             bool causal, const c10::optional<at::Tensor>& allowed, double scale) {
     const AttentionShape s = attention_shape(q, k);
@@ -207,7 +203,7 @@ struct Attention : public torch::autograd::Function<Attention> {
 };
 
 // ---- RMSNorm ------------------------------------------------------------------------------------------
-struct RmsNorm : public torch::autograd::Function<RmsNorm> {
+struct CpuRmsNormNode : public torch::autograd::Function<CpuRmsNormNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x_in, const at::Tensor& weight_in, double eps) {
     const at::Tensor x = x_in.contiguous();
     const at::Tensor weight = weight_in.to(x.scalar_type()).contiguous();
@@ -257,7 +253,7 @@ struct RotaryLayout {
   }
 };
 
-struct Rotary : public torch::autograd::Function<Rotary> {
+struct CpuRotaryNode : public torch::autograd::Function<CpuRotaryNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x_in, const at::Tensor& cos_in,
                             const at::Tensor& sin_in, int64_t heads, int64_t head_dim) {
     const at::Tensor x = x_in.contiguous();
@@ -300,7 +296,7 @@ struct Rotary : public torch::autograd::Function<Rotary> {
 };
 
 // ---- SiLU-gated product ------------------------------------------------------------------------------
-struct SiluMul : public torch::autograd::Function<SiluMul> {
+struct CpuSiluMulNode : public torch::autograd::Function<CpuSiluMulNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& gate_in, const at::Tensor& up_in) {
     const at::Tensor gate = gate_in.contiguous(), up = up_in.contiguous();
     at::Tensor out = at::empty_like(gate);
@@ -359,7 +355,7 @@ lora_node::DropoutHooks hashed_dropout(double p, uint64_t seed) {
   return hooks;
 }
 
-struct LoraLinearFunction : public torch::autograd::Function<LoraLinearFunction> {
+struct CpuLoraLinearNode : public torch::autograd::Function<CpuLoraLinearNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
                             const c10::optional<at::Tensor>& bias, const at::Tensor& lora_A, const at::Tensor& lora_B,
                             double scaling, double dropout, int64_t seed) {
@@ -377,89 +373,36 @@ struct LoraLinearFunction : public torch::autograd::Function<LoraLinearFunction>
 
 }  // namespace
 
-// ---- entry points --------------------------------------------------------------------------------------
-at::Tensor fused_cross_entropy_sum(const at::Tensor& logits, const at::Tensor& targets) {
-  if (logits.dim() != 2 || targets.dim() != 1 || targets.size(0) != logits.size(0))
-    throw Error("cross-entropy: expected logits [N, vocab] and targets [N]");
-  if (logits.size(1) == 0) return unfused::cross_entropy_sum(logits, targets);
-  if (!fusable(logits)) return lean::cross_entropy_sum(logits, targets);
-  return CrossEntropySum::apply(logits, targets);
+namespace cpu {
+
+at::Tensor cross_entropy_sum(const at::Tensor& logits, const at::Tensor& targets) {
+  return CpuCrossEntropyNode::apply(logits, targets);
 }
 
-at::Tensor fused_attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, bool causal,
-                           const at::Tensor& allowed, double scale) {
-  if (q.dim() != 4 || k.dim() != 4 || v.sizes() != k.sizes() || q.size(0) != k.size(0) || q.size(3) != k.size(3) ||
-      k.size(1) == 0 || q.size(1) % k.size(1) != 0)
-    throw Error("attention: expected q [B, H, T, D] and k, v [B, KV, S, D] with H a multiple of KV");
-  if (causal && k.size(2) < q.size(2)) throw Error("attention: causal attention needs at least as many keys as queries");
-  if (!fusable(q) || k.scalar_type() != q.scalar_type() || v.scalar_type() != q.scalar_type())
-    return unfused::attention(q, k, v, causal, allowed, scale);
+at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, bool causal,
+                     const at::Tensor& allowed, double scale) {
   // Optional tensors go in as c10::optional: an undefined at::Tensor is not a valid autograd input.
-  return Attention::apply(q, k, v, causal, allowed.defined() ? c10::optional<at::Tensor>(allowed) : c10::nullopt, scale);
+  return CpuAttentionNode::apply(q, k, v, causal,
+                                 allowed.defined() ? c10::optional<at::Tensor>(allowed) : c10::nullopt, scale);
 }
 
-at::Tensor fused_rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
-  if (weight.requires_grad() || weight.dim() != 1 || weight.size(0) != x.size(-1)) return unfused::rms_norm(x, weight, eps);
-  if (!fusable(x)) return lean::rms_norm(x, weight, eps);
-  return RmsNorm::apply(x, weight, eps);
+at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
+  return CpuRmsNormNode::apply(x, weight, eps);
 }
 
-at::Tensor fused_rms_norm_one_plus(const at::Tensor& x, const at::Tensor& weight, double eps) {
-  if (weight.requires_grad() || weight.dim() != 1 || weight.size(0) != x.size(-1))
-    return unfused::rms_norm_one_plus(x, weight, eps);
-  return lean::rms_norm_one_plus(x, weight, eps);
+at::Tensor rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, int64_t heads, int64_t head_dim) {
+  return CpuRotaryNode::apply(x.reshape({x.size(0), x.size(1), heads * head_dim}), cos, sin, heads, head_dim);
 }
 
-at::Tensor gelu_tanh_mul(const at::Tensor& gate, const at::Tensor& up) { return at::gelu(gate, "tanh") * up; }
+at::Tensor silu_mul(const at::Tensor& gate, const at::Tensor& up) { return CpuSiluMulNode::apply(gate, up); }
 
-at::Tensor partial_rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, int64_t heads,
-                          int64_t head_dim, int64_t rotary_dim) {
-  if (rotary_dim == head_dim) return fused_rotary(x, cos, sin, heads, head_dim);
-  if (x.dim() < 3 || x.size(-1) * (x.dim() == 4 ? x.size(-2) : 1) != heads * head_dim || rotary_dim % 2 != 0 ||
-      rotary_dim <= 0 || rotary_dim > head_dim || cos.dim() != 4 || cos.sizes() != sin.sizes() ||
-      cos.size(3) != rotary_dim)
-    throw Error("partial rotary: expected x [B, T, heads x head_dim] and cos/sin [B or 1, 1, T, rotary_dim]");
-  const at::Tensor heads_first = x.reshape({x.size(0), x.size(1), heads, head_dim}).transpose(1, 2);
-  const at::Tensor rotated_part = heads_first.narrow(-1, 0, rotary_dim);
-  const at::Tensor passed = heads_first.narrow(-1, rotary_dim, head_dim - rotary_dim);
-  const int64_t half = rotary_dim / 2;
-  const at::Tensor rotate_half = at::cat({rotated_part.slice(-1, half).neg(), rotated_part.slice(-1, 0, half)}, -1);
-  return at::cat({rotated_part * cos.to(x.scalar_type()) + rotate_half * sin.to(x.scalar_type()), passed}, -1)
-      .contiguous();
+at::Tensor lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& lora_A,
+                       const at::Tensor& lora_B, double scaling, double dropout, uint64_t dropout_seed) {
+  return CpuLoraLinearNode::apply(x, weight, bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt, lora_A,
+                                  lora_B, scaling, dropout, static_cast<int64_t>(dropout_seed));
 }
 
-at::Tensor fused_rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, int64_t heads,
-                        int64_t head_dim) {
-  if (x.dim() < 3 || x.size(-1) * (x.dim() == 4 ? x.size(-2) : 1) != heads * head_dim || head_dim % 2 != 0 ||
-      cos.dim() != 4 || cos.sizes() != sin.sizes() || cos.size(2) != x.size(1) || cos.size(3) != head_dim ||
-      (cos.size(0) != 1 && cos.size(0) != x.size(0)))
-    throw Error("rotary: expected x [B, T, heads x head_dim] and cos/sin [B or 1, 1, T, head_dim]");
-  if (!fusable(x) || cos.requires_grad() || sin.requires_grad()) return unfused::rotary(x, cos, sin, heads, head_dim);
-  return Rotary::apply(x.reshape({x.size(0), x.size(1), heads * head_dim}), cos, sin, heads, head_dim);
-}
-
-at::Tensor fused_silu_mul(const at::Tensor& gate, const at::Tensor& up) {
-  if (up.scalar_type() != gate.scalar_type() || up.sizes() != gate.sizes()) return unfused::silu_mul(gate, up);
-  if (!fusable(gate)) return lean::silu_mul(gate, up);
-  return SiluMul::apply(gate, up);
-}
-
-at::Tensor fused_lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
-                             const at::Tensor& lora_A, const at::Tensor& lora_B, double scaling, double dropout,
-                             uint64_t dropout_seed) {
-  if (weight.scalar_type() != x.scalar_type() || weight.requires_grad() || (bias.defined() && bias.requires_grad())) {
-    // Off the CPU the mask comes from the device's generator, which gradient checkpointing replays
-    // (a CPU-drawn seed would give the recomputation another mask).
-    at::Tensor mask;
-    if (dropout > 0)
-      mask = x.is_cpu() ? dropout_mask(x, dropout, dropout_seed)
-                        : (lean::draw_keep_mask(x, dropout).to(at::kFloat) / (1.0 - dropout)).to(x.scalar_type());
-    return unfused::lora_linear(x, weight, bias, lora_A, lora_B, scaling, mask);
-  }
-  if (!fusable(x)) return lean::lora_linear(x, weight, bias, lora_A, lora_B, scaling, dropout);
-  return LoraLinearFunction::apply(x, weight, bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt, lora_A,
-                                   lora_B, scaling, dropout, static_cast<int64_t>(dropout_seed));
-}
+}  // namespace cpu
 
 uint64_t draw_dropout_seed() {
   at::Generator generator = at::detail::getDefaultCPUGenerator();
@@ -473,66 +416,4 @@ at::Tensor dropout_mask(const at::Tensor& x, double dropout, uint64_t dropout_se
       .to(x.options());
 }
 
-// ---- the compositions ------------------------------------------------------------------------------------
-namespace unfused {
-
-at::Tensor cross_entropy_sum(const at::Tensor& logits, const at::Tensor& targets) {
-  return at::cross_entropy_loss(logits.to(at::kFloat), targets.to(at::kLong), {}, at::Reduction::Sum);
-}
-
-at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, bool causal,
-                     const at::Tensor& allowed, double scale) {
-  const AttentionShape s = attention_shape(q, k);
-  const at::Tensor grouped_q = q.reshape({s.batch, s.kv_heads, s.group * s.queries, s.head_dim});
-  at::Tensor scores = at::matmul(grouped_q, k.transpose(-2, -1)).to(at::kFloat).mul(scale);
-  at::Tensor permitted;  // [B or 1, 1, T, S]
-  if (causal) {
-    const auto long_options = at::TensorOptions().dtype(at::kLong).device(q.device());
-    const at::Tensor query_positions = at::arange(s.keys - s.queries, s.keys, long_options).unsqueeze(1);
-    const at::Tensor key_positions = at::arange(0, s.keys, long_options).unsqueeze(0);
-    permitted = (key_positions <= query_positions).view({1, 1, s.queries, s.keys});
-  } else if (allowed.defined()) {
-    permitted = allowed.to(at::kBool);
-  }
-  if (permitted.defined()) {
-    // The lowest finite value rather than -inf: a row can never turn into NaN.
-    scores = scores.view({s.batch, s.kv_heads, s.group, s.queries, s.keys})
-                 .masked_fill(permitted.logical_not().unsqueeze(1), std::numeric_limits<float>::lowest())
-                 .view({s.batch, s.kv_heads, s.group * s.queries, s.keys});
-  }
-  const at::Tensor probs = at::softmax(scores, -1).to(q.scalar_type());
-  return at::matmul(probs, v).view({s.batch, s.heads, s.queries, s.head_dim});
-}
-
-at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
-  const at::Tensor h = x.to(at::kFloat);
-  const at::Tensor variance = h.pow(2).mean(-1, /*keepdim=*/true);
-  return weight * (h * at::rsqrt(variance + eps)).to(x.scalar_type());
-}
-
-at::Tensor rms_norm_one_plus(const at::Tensor& x, const at::Tensor& weight, double eps) {
-  const at::Tensor h = x.to(at::kFloat);
-  const at::Tensor variance = h.pow(2).mean(-1, /*keepdim=*/true);
-  return (h * at::rsqrt(variance + eps) * (1.0 + weight.to(at::kFloat))).to(x.scalar_type());
-}
-
-at::Tensor silu_mul(const at::Tensor& gate, const at::Tensor& up) { return at::silu(gate) * up; }
-
-at::Tensor rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, int64_t heads, int64_t head_dim) {
-  const at::Tensor heads_first = x.reshape({x.size(0), x.size(1), heads, head_dim}).transpose(1, 2);
-  const int64_t half = head_dim / 2;
-  const at::Tensor rotated = at::cat({heads_first.slice(-1, half).neg(), heads_first.slice(-1, 0, half)}, -1);
-  return heads_first * cos + rotated * sin;
-}
-
-at::Tensor lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& lora_A,
-                       const at::Tensor& lora_B, double scaling, const at::Tensor& mask) {
-  const at::Tensor y = at::linear(x, weight, bias);
-  const at::Tensor input = mask.defined() ? x * mask : x;
-  const auto dtype = x.scalar_type();
-  return y.add(at::linear(at::linear(input, lora_A.to(dtype)), lora_B.to(dtype)), scaling);
-}
-
-}  // namespace unfused
-
-}  // namespace lora
+}  // namespace lora::ops

@@ -14,6 +14,7 @@
 #include "checkpoint.h"
 #include "device.h"
 #include "error.h"
+#include "json_reader.h"
 #include "model_family.h"
 #include "model_family_support.h"
 #include "transformer.h"
@@ -40,29 +41,25 @@ std::string read_binary(const std::string& path) {
 }
 
 int64_t tokenizer_json_vocab_size(const std::string& path) {
-  json root;
-  try {
-    root = json::parse(read_text_file(path));
-  } catch (const json::exception& e) {
-    throw Error(path + ": not valid JSON (" + e.what() + ")");
-  }
+  const json root = parse_json_object_file(path);
+  // Ids beyond int32 are no token ids (the tokenizer refuses them); they do not size the model.
+  auto id_of = [](const json& value) { return json_int_in(value, 0, INT32_MAX).value_or(-1); };
   int64_t size = 0;
-  const json* vocab = root.contains("model") && root["model"].is_object() && root["model"].contains("vocab")
-                          ? &root["model"]["vocab"]
+  const json* vocab = root.contains("model") && root.at("model").is_object() && root.at("model").contains("vocab")
+                          ? &root.at("model").at("vocab")
                           : nullptr;
   if (!vocab) throw Error(path + ": no model.vocab");
   if (vocab->is_object()) {
     for (const auto& item : vocab->items())
-      if (item.value().is_number_integer()) size = std::max<int64_t>(size, item.value().get<int64_t>() + 1);
+      size = std::max<int64_t>(size, id_of(item.value()) + 1);
   } else if (vocab->is_array()) {  // Unigram: [[piece, score], ...]
     size = static_cast<int64_t>(vocab->size());
   } else {
     throw Error(path + ": model.vocab is neither an object nor a list");
   }
-  if (root.contains("added_tokens") && root["added_tokens"].is_array()) {
-    for (const auto& token : root["added_tokens"])
-      if (token.is_object() && token.contains("id") && token["id"].is_number_integer())
-        size = std::max<int64_t>(size, token["id"].get<int64_t>() + 1);
+  if (root.contains("added_tokens") && root.at("added_tokens").is_array()) {
+    for (const auto& token : root.at("added_tokens"))
+      if (token.is_object() && token.contains("id")) size = std::max<int64_t>(size, id_of(token.at("id")) + 1);
   }
   if (size <= 0) throw Error(path + ": the vocabulary is empty");
   return size;
@@ -135,10 +132,11 @@ std::pair<int64_t, int64_t> special_token_ids(const fs::path& dir) {
     if (text.empty()) return -1;
     if (tokenizer.contains("added_tokens") && tokenizer["added_tokens"].is_array())
       for (const auto& token : tokenizer["added_tokens"])
-        if (token.value("content", "") == text && token.contains("id")) return token["id"].get<int64_t>();
+        if (token.is_object() && token.value("content", "") == text && token.contains("id"))
+          return json_int_in(token.at("id"), 0, INT32_MAX).value_or(-1);
     if (tokenizer.contains("model") && tokenizer["model"].contains("vocab") && tokenizer["model"]["vocab"].is_object()) {
       const json& vocab = tokenizer["model"]["vocab"];
-      if (vocab.contains(text) && vocab[text].is_number_integer()) return vocab[text].get<int64_t>();
+      if (vocab.contains(text)) return json_int_in(vocab.at(text), 0, INT32_MAX).value_or(-1);
     }
     return -1;
   };

@@ -1,10 +1,11 @@
 #pragma once
-// Row and element kernels behind the fused training ops (fused_ops.h) on the CPU: plain loops over
-// raw buffers that the compiler vectorises (AVX-512 / AVX2 clones chosen at run time), so that a
-// softmax, a cross-entropy or a dropout mask reads and writes each element once, in its storage
-// dtype, instead of the half-dozen full-size passes and fp32 copies that composing ATen ops costs.
-// All arithmetic is fp32; bf16 buffers are read by widening and written rounded to nearest even
-// (as c10::BFloat16 rounds). No libtorch here: callers split the work with at::parallel_for.
+// Row and element kernels behind the CPU autograd nodes (cpu_ops.cpp; internal to engine/ops):
+// plain loops over raw buffers that the compiler vectorises (AVX-512 / AVX2 clones chosen at run
+// time), so that a softmax, a cross-entropy or a dropout mask reads and writes each element once,
+// in its storage dtype, instead of the half-dozen full-size passes and fp32 copies that composing
+// ATen ops costs. All arithmetic is fp32; bf16 buffers are read by widening and written rounded to
+// nearest even (as c10::BFloat16 rounds). No libtorch here: callers split the work with
+// at::parallel_for.
 #include <cstdint>
 
 namespace lora::cpu_kernels {

@@ -1,8 +1,9 @@
 #pragma once
-// The arithmetic both LoRA linear autograd nodes share: fused_ops.cpp's (CPU kernels; dropout a
-// hash of a seed) and lean_ops.cpp's (ATen on any device; dropout redrawn from the device
-// generator). y = x·Wᵀ + bias + scaling·(dropout(x)·Aᵀ)·Bᵀ with W and bias frozen and A [r, in],
-// B [out, r] the fp32 masters, cast to x's dtype for the matmuls (their gradients come back in fp32).
+// The arithmetic both LoRA linear autograd nodes share (internal to engine/ops): cpu_ops.cpp's
+// (CPU kernels; dropout a hash of a seed) and lean_ops.cpp's (ATen on any device; dropout redrawn
+// from the device generator). y = x·Wᵀ + bias + scaling·(dropout(x)·Aᵀ)·Bᵀ with W and bias frozen
+// and A [r, in], B [out, r] the fp32 masters, cast to x's dtype for the matmuls (their gradients
+// come back in fp32).
 // The dropped-out input is never kept: the node's hooks produce it again in backward.
 #include <ATen/core/Tensor.h>
 #include <torch/csrc/autograd/custom_function.h>

@@ -7,8 +7,7 @@
 #include <functional>
 #include <mutex>
 
-#include "fused_ops.h"
-#include "lean_ops.h"
+#include "ops.h"
 
 namespace lora {
 
@@ -70,25 +69,27 @@ std::vector<OpCheckResult> check_lean_ops(c10::Device device, c10::ScalarType dt
   const at::Tensor logits = random({7, 1003}, dtype, 3.0, true);
   const at::Tensor targets = at::randint(1003, {7}, at::TensorOptions().dtype(at::kLong)).to(device);
   results.push_back(compare_op(
-      "cross_entropy_sum", [&](const auto& in) { return lean::cross_entropy_sum(in[0], targets); },
-      [&](const auto& in) { return unfused::cross_entropy_sum(in[0], targets); }, {logits}, tolerance,
+      "cross_entropy_sum", [&](const auto& in) { return ops::lean::cross_entropy_sum(in[0], targets); },
+      [&](const auto& in) { return ops::reference::cross_entropy_sum(in[0], targets); }, {logits}, tolerance,
       /*overwrites_inputs=*/true));
 
   const at::Tensor x = random({3, 5, 70}, dtype, 2.0, true);
   const at::Tensor norm_weight = (at::rand({70}) + 0.5).to(device, dtype);
   results.push_back(compare_op(
-      "rms_norm", [&](const auto& in) { return lean::rms_norm(in[0], norm_weight, 1e-6); },
-      [&](const auto& in) { return unfused::rms_norm(in[0], norm_weight, 1e-6); }, {x}, tolerance));
+      "rms_norm", [&](const auto& in) { return ops::lean::rms_norm(in[0], norm_weight, 1e-6); },
+      [&](const auto& in) { return ops::reference::rms_norm(in[0], norm_weight, 1e-6); }, {x}, tolerance));
   // Gemma's norm: the weight is an offset from 1 (zero-centred), hence a weight around 0 here.
   const at::Tensor offset_weight = (at::rand({70}) - 0.5).to(device, dtype);
   results.push_back(compare_op(
-      "rms_norm_one_plus", [&](const auto& in) { return lean::rms_norm_one_plus(in[0], offset_weight, 1e-6); },
-      [&](const auto& in) { return unfused::rms_norm_one_plus(in[0], offset_weight, 1e-6); }, {x}, tolerance));
+      "rms_norm_one_plus",
+      [&](const auto& in) { return ops::lean::rms_norm_one_plus(in[0], offset_weight, 1e-6); },
+      [&](const auto& in) { return ops::reference::rms_norm_one_plus(in[0], offset_weight, 1e-6); }, {x},
+      tolerance));
 
   const at::Tensor gate = random({3, 5, 70}, dtype, 3.0, true), up = random({3, 5, 70}, dtype, 1.0, true);
   results.push_back(compare_op(
-      "silu_mul", [&](const auto& in) { return lean::silu_mul(in[0], in[1]); },
-      [&](const auto& in) { return unfused::silu_mul(in[0], in[1]); }, {gate, up}, tolerance));
+      "silu_mul", [&](const auto& in) { return ops::lean::silu_mul(in[0], in[1]); },
+      [&](const auto& in) { return ops::reference::silu_mul(in[0], in[1]); }, {gate, up}, tolerance));
 
   const at::Tensor weight = random({45, 70}, dtype, 0.1, false), bias = random({45}, dtype, 0.1, false);
   const at::Tensor a = random({8, 70}, at::kFloat, 0.1, true), b = random({45, 8}, at::kFloat, 0.1, true);
@@ -106,15 +107,16 @@ std::vector<OpCheckResult> check_lean_ops(c10::Device device, c10::ScalarType dt
     // The lean node draws its mask from the device generator: the reference gets the same draw.
     const at::Tensor start = generator_state();
     const at::Tensor mask =
-        dropout > 0 ? (lean::draw_keep_mask(input.detach(), dropout).to(at::kFloat) / (1.0 - dropout)).to(dtype)
-                    : at::Tensor();
+        dropout > 0
+            ? (ops::lean::draw_keep_mask(input.detach(), dropout).to(at::kFloat) / (1.0 - dropout)).to(dtype)
+            : at::Tensor();
     results.push_back(compare_op(
         "lora_linear (dropout " + std::to_string(dropout).substr(0, 3) + ")",
         [&](const auto& in) {
           set_generator_state(start);
-          return lean::lora_linear(in[0], weight, bias, in[1], in[2], 2.0, dropout);
+          return ops::lean::lora_linear(in[0], weight, bias, in[1], in[2], 2.0, dropout);
         },
-        [&](const auto& in) { return unfused::lora_linear(in[0], weight, bias, in[1], in[2], 2.0, mask); },
+        [&](const auto& in) { return ops::reference::lora_linear(in[0], weight, bias, in[1], in[2], 2.0, mask); },
         {input, a, b}, tolerance));
   }
   return results;

@@ -1,5 +1,4 @@
-#include "lean_ops.h"
-
+// The lean nodes of ops.h: ATen-only autograd functions on any device (CUDA trains with them).
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/custom_function.h>
 
@@ -10,8 +9,9 @@
 
 #include "error.h"
 #include "lora_linear_node.h"
+#include "ops.h"
 
-namespace lora::lean {
+namespace lora::ops::lean {
 
 namespace {
 
@@ -22,7 +22,7 @@ using torch::autograd::variable_list;
 int64_t rows_per_chunk(int64_t vocab) { return std::max<int64_t>(1, (int64_t{1} << 24) / std::max<int64_t>(1, vocab)); }
 
 // ---- cross-entropy -------------------------------------------------------------------------------
-struct CrossEntropySum : public torch::autograd::Function<CrossEntropySum> {
+struct LeanCrossEntropyNode : public torch::autograd::Function<LeanCrossEntropyNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& logits_in, const at::Tensor& targets_in) {
     const at::Tensor logits = logits_in.contiguous();
     const at::Tensor targets = targets_in.to(at::kLong).contiguous();
@@ -71,7 +71,7 @@ struct CrossEntropySum : public torch::autograd::Function<CrossEntropySum> {
 };
 
 // ---- RMSNorm ------------------------------------------------------------------------------------------
-struct RmsNorm : public torch::autograd::Function<RmsNorm> {
+struct LeanRmsNormNode : public torch::autograd::Function<LeanRmsNormNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight_in, double eps) {
     const at::Tensor weight = weight_in.to(x.scalar_type());
     const at::Tensor x32 = x.to(at::kFloat);
@@ -95,7 +95,7 @@ struct RmsNorm : public torch::autograd::Function<RmsNorm> {
 };
 
 // ---- Gemma's RMSNorm: x̂ · (1 + w), all in fp32, one rounding -------------------------------------------
-struct RmsNormOnePlus : public torch::autograd::Function<RmsNormOnePlus> {
+struct LeanRmsNormOnePlusNode : public torch::autograd::Function<LeanRmsNormOnePlusNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight, double eps) {
     const at::Tensor scale = weight.to(at::kFloat).add(1.0);
     const at::Tensor x32 = x.to(at::kFloat);
@@ -117,7 +117,7 @@ struct RmsNormOnePlus : public torch::autograd::Function<RmsNormOnePlus> {
 };
 
 // ---- SiLU-gated product ------------------------------------------------------------------------------
-struct SiluMul : public torch::autograd::Function<SiluMul> {
+struct LeanSiluMulNode : public torch::autograd::Function<LeanSiluMulNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& gate, const at::Tensor& up) {
     ctx->save_for_backward({gate, up});
     return at::silu(gate).mul_(up);
@@ -191,7 +191,7 @@ lora_node::DropoutHooks generator_dropout(double p, const at::Tensor& state_at_f
   return hooks;
 }
 
-struct LoraLinear : public torch::autograd::Function<LoraLinear> {
+struct LeanLoraLinearNode : public torch::autograd::Function<LeanLoraLinearNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
                             const c10::optional<at::Tensor>& bias, const at::Tensor& lora_A, const at::Tensor& lora_B,
                             double scaling, double dropout) {
@@ -213,25 +213,27 @@ struct LoraLinear : public torch::autograd::Function<LoraLinear> {
 }  // namespace
 
 at::Tensor cross_entropy_sum(const at::Tensor& logits, const at::Tensor& targets) {
-  return CrossEntropySum::apply(logits, targets);
+  return LeanCrossEntropyNode::apply(logits, targets);
 }
 
-at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) { return RmsNorm::apply(x, weight, eps); }
+at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
+  return LeanRmsNormNode::apply(x, weight, eps);
+}
 
 at::Tensor rms_norm_one_plus(const at::Tensor& x, const at::Tensor& weight, double eps) {
-  return RmsNormOnePlus::apply(x, weight, eps);
+  return LeanRmsNormOnePlusNode::apply(x, weight, eps);
 }
 
-at::Tensor silu_mul(const at::Tensor& gate, const at::Tensor& up) { return SiluMul::apply(gate, up); }
+at::Tensor silu_mul(const at::Tensor& gate, const at::Tensor& up) { return LeanSiluMulNode::apply(gate, up); }
 
 at::Tensor lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& lora_A,
                        const at::Tensor& lora_B, double scaling, double dropout) {
-  return LoraLinear::apply(x, weight, bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt, lora_A, lora_B,
-                           scaling, dropout);
+  return LeanLoraLinearNode::apply(x, weight, bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt, lora_A,
+                                   lora_B, scaling, dropout);
 }
 
 at::Tensor draw_keep_mask(const at::Tensor& x, double dropout) {
   return at::empty(x.sizes(), x.options()).bernoulli_(1.0 - dropout);
 }
 
-}  // namespace lora::lean
+}  // namespace lora::ops::lean

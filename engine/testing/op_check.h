@@ -1,8 +1,8 @@
 #pragma once
-// Checks that a training op computes what its ATen composition computes: the value and every
-// gradient, as a relative error against a tolerance for the dtype. test_fused_ops uses it on the
-// CPU; `lora-studio-cli check-ops` runs check_lean_ops on a CUDA machine (scripts/device-check.sh),
-// where no Qt test can be built.
+// Checks that a training op (engine/ops) computes what its reference composition computes: the
+// value and every gradient, as a relative error against a tolerance for the dtype. test_fused_ops
+// uses it on the CPU; `lora-studio-cli check-ops` runs check_lean_ops on a CUDA machine
+// (scripts/device-check.sh), where no Qt test can be built.
 #include <ATen/core/Tensor.h>
 #include <c10/core/Device.h>
 #include <c10/core/ScalarType.h>
@@ -33,8 +33,9 @@ OpCheckResult compare_op(const std::string& name, const TensorFunction& tested, 
 // fp32: summation order only; bf16: one or two roundings of 2^-8 relative apart.
 double op_tolerance(c10::ScalarType dtype);
 
-// Each lean_ops.h node against its composition on `device` in `dtype` (float32 or bfloat16), small
-// random inputs; the LoRA linear with and without dropout (the reference gets the mask the node drew).
+// Each lean node (ops::lean) against its reference composition on `device` in `dtype` (float32 or
+// bfloat16), small random inputs; the LoRA linear with and without dropout (the reference gets the
+// mask the node drew).
 std::vector<OpCheckResult> check_lean_ops(c10::Device device, c10::ScalarType dtype);
 
 }  // namespace lora
