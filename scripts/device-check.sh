@@ -86,7 +86,7 @@ if [ ! -x "$CLI" ]; then
 fi
 
 # ---- 2. CUDA checks --------------------------------------------------------------------------------
-# The lean autograd nodes CUDA trains with (engine/model/lean_ops.h) against their compositions.
+# The lean autograd nodes CUDA trains with (engine/ops/lean_ops.cpp) against their compositions.
 run "lean ops vs compositions on cuda (values + gradients)" 60 cli check-ops --device cuda
 TINY=$WORK/tiny
 IDS=1,450,4996,17354,1701,29916,1127,975,278,17366,11203,29889,306,626,263,1243,310,278,5677,1788
@@ -99,7 +99,7 @@ run "logits cuda bf16" 60 cli logits "$TINY" --ids $IDS --device cuda --dtype bf
 run "train on cuda (bf16, all-linear, 30 steps)" 120 cli train --model "$TINY" \
   --dataset "$ROOT/resources/demo/demo_dataset.json" --output "$WORK/adapter" --target-modules all-linear \
   --rank 8 --alpha 16 --max-steps 30 --lr 2e-3 --micro-batch-size 8 --batch-size 16 --device cuda \
-  --precision bfloat16 --quiet
+  --dtype bfloat16 --quiet
 if [ -f "$WORK/adapter/training_log.jsonl" ]; then
   python3 - "$WORK/adapter/training_log.jsonl" <<'EOF'
 import json, sys
@@ -111,7 +111,7 @@ EOF
 fi
 run "train on cuda with gradient checkpointing" 120 cli train --model "$TINY" \
   --dataset "$ROOT/resources/demo/demo_dataset.json" --output "$WORK/adapter_ckpt" --target-modules all-linear \
-  --rank 8 --max-steps 5 --micro-batch-size 8 --batch-size 8 --device cuda --precision bfloat16 \
+  --rank 8 --max-steps 5 --micro-batch-size 8 --batch-size 8 --device cuda --dtype bfloat16 \
   --gradient-checkpointing --quiet
 run "logits cuda fp32 + trained adapter" 60 cli logits "$TINY" --ids $IDS --adapter "$WORK/adapter" --device cuda \
   --dtype float32 --output "$WORK/adapter_cuda_fp32.safetensors"
@@ -149,7 +149,7 @@ echo "CHECK model larger than the GPU refused with the numbers:" \
 
 # ---- 3. benchmark: engine vs transformers + peft ---------------------------------------------------
 SHAPE=(--hidden-size 2048 --intermediate-size 5632 --layers 16 --heads 16 --vocab-size 32000)
-RUN=(--seq-len 1024 --micro-batch 4 --rank 16 --dropout 0.05 --steps "$BENCH_STEPS" --warmup 2)
+RUN=(--seq-len 1024 --micro-batch-size 4 --rank 16 --dropout 0.05 --steps "$BENCH_STEPS" --warmup 2)
 BENCH=$OUT/bench.jsonl
 : > "$BENCH"
 for ckpt in "" "--gradient-checkpointing"; do
@@ -164,7 +164,7 @@ done
 # ---- 4. the demo on CUDA (last: the least important) -----------------------------------------------
 export LORA_STUDIO_DEMO_TOKENIZER=$ROOT/.devdeps/tokenizer-llama2
 if [ $(($(date +%s) - T0)) -lt "${DEMO_IF_UNDER_S:-330}" ]; then
-  run "demo on cuda (200 steps)" 60 cli demo --dir "$WORK/demo" --steps 200 --quiet
+  run "demo on cuda (200 steps)" 60 cli demo --dir "$WORK/demo" --max-steps 200 --quiet
 else
   SUMMARY+=("demo on cuda: skipped (the run is past ${DEMO_IF_UNDER_S:-330}s)")
 fi

@@ -74,6 +74,7 @@ BenchKindRegistration::BenchKindRegistration(BenchKind kind) {
     for (const auto& flag : k.flag_names)
       if (std::find(bench.flag_names.begin(), bench.flag_names.end(), flag) == bench.flag_names.end())
         bench.flag_names.push_back(flag);
+    bench.aliases.insert(k.aliases.begin(), k.aliases.end());
   }
   bench.run = run_bench;
   registry()[bench.name] = std::move(bench);
@@ -87,7 +88,7 @@ constexpr const char* kForwardHelp =
     R"(  Times the full forward pass (no KV cache, no gradients) of a model folder, or of a generated tiny
   Llama-shaped model when --arch is given instead (defaults: the 58M-parameter shape of NOTES.md's baseline).
   FLOPs = 2 x matmul parameters x tokens + attention (QK^T and AV over the full T x T matrix).
-    --seq-len N (256)  --batch N (1)  --iters N (5, after one warm-up)
+    --model DIR (or MODEL_DIR after the kind)  --seq-len N (256)  --batch-size N (1)  --iters N (5, after one warm-up)
     --dtype auto|float32|bfloat16|float16  --device auto|cpu|cuda[:N]  --threads N (0 = all cores)
     generated model: --arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 --hidden-size (512) --intermediate-size (1376)
                      --layers (8) --heads (8) --kv-heads (= heads) --vocab-size (32000))";
@@ -101,12 +102,12 @@ std::string format_rate(double flops_per_second) {
 
 
 int run_bench_forward(const Args& args) {
-  args.check_known({"seq-len", "batch", "iters", "dtype", "device", "threads", "arch", "hidden-size",
+  args.check_known({"model", "seq-len", "batch-size", "iters", "dtype", "device", "threads", "arch", "hidden-size",
                     "intermediate-size", "layers", "heads", "kv-heads", "vocab-size"});
   const int64_t seq_len = args.get_int("seq-len", 256);
-  const int64_t batch = args.get_int("batch", 1);
+  const int64_t batch = args.get_int("batch-size", 1);
   const int iters = args.get_int("iters", 5);
-  if (seq_len < 1 || batch < 1 || iters < 1) throw lora::Error("--seq-len, --batch and --iters must be at least 1");
+  if (seq_len < 1 || batch < 1 || iters < 1) throw lora::Error("--seq-len, --batch-size and --iters must be at least 1");
 
   lora::ComputeOptions compute;
   compute.device = args.get("device", "auto");
@@ -117,7 +118,7 @@ int run_bench_forward(const Args& args) {
   std::unique_ptr<BenchTemporaryDir> generated;
   std::string model_dir, what;
   if (args.has("arch")) {
-    if (args.positional().size() > 1) throw lora::Error("give either MODEL_DIR or --arch, not both");
+    if (args.has_model_dir(1)) throw lora::Error("give either MODEL_DIR or --arch, not both");
     lora::TinyModelOptions tiny;
     tiny.arch = args.get("arch");
     tiny.hidden_size = args.get_int("hidden-size", 512);
@@ -137,7 +138,8 @@ int run_bench_forward(const Args& args) {
                          static_cast<long long>(tiny.num_heads), static_cast<long long>(tiny.num_kv_heads),
                          static_cast<long long>(tiny.vocab_size));
   } else {
-    model_dir = args.positional_at(1, "MODEL_DIR (or --arch for a generated model)");
+    if (!args.has_model_dir(1)) throw lora::Error("missing argument: MODEL_DIR (or --model DIR, or --arch for a generated model)");
+    model_dir = args.model_dir(1);
     what = model_dir;
   }
 
@@ -199,11 +201,12 @@ int run_bench_forward(const Args& args) {
 
 const BenchKindRegistration forward_registration({
     "forward",
-    "bench forward MODEL_DIR|--arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 [--hidden-size N ...] [--seq-len 256] [--batch 1] "
+    "bench forward MODEL_DIR|--arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 [--hidden-size N ...] [--seq-len 256] [--batch-size 1] "
     "[--dtype ...] [--threads N] [--iters N]",
     kForwardHelp,
     {},
     run_bench_forward,
+    {{"batch", "batch-size"}, {"precision", "dtype"}},
 });
 
 }  // namespace

@@ -19,6 +19,7 @@ struct BenchKind {
   std::string help;                     // its options, for `bench --help`
   std::vector<std::string> flag_names;  // options that take no value
   std::function<int(const Args&)> run;  // Args without the kind: positional()[0] is what follows it
+  std::map<std::string, std::string> aliases = {};  // hidden old spellings, as Command::aliases
 };
 
 std::map<std::string, BenchKind>& bench_kinds();

@@ -43,7 +43,8 @@ constexpr const char* kTrainHelp =
   mark during that dtype's run (model load included; with --dtype both the second figure also holds
   what the first run left in the process's heap, so compare runs of one dtype each, as
   scripts/bench-train.sh does); on CUDA the device memory in use.
-    --seq-len N (256)  --micro-batch N (4)  --steps N (5 timed)  --warmup N (1)
+    --model DIR (or MODEL_DIR after the kind)
+    --seq-len N (256)  --micro-batch-size N (4)  --steps N (5 timed)  --warmup N (1)
     --rank R (16)  --alpha A (2 x rank)  --dropout D (0.05)  --target-modules all-linear|q_proj,v_proj,...
     --dtype both|float32|bfloat16 (both)  --device auto|cpu|cuda[:N]  --threads N (0 = all cores)
     --gradient-checkpointing  keep only each decoder layer's input and recompute the rest in backward
@@ -83,24 +84,26 @@ lora::LoraConfig lora_config_from(const Args& args, int64_t rank) {
 
 std::vector<std::string> dtypes_from(const std::string& choice) {
   if (choice == "both") return {"float32", "bfloat16"};
-  if (choice == "float32" || choice == "bfloat16") return {choice};
+  // bf16 / fp32 as every other --dtype accepts them.
+  const std::string name = choice == "bf16" ? "bfloat16" : choice == "fp32" || choice == "float" ? "float32" : choice;
+  if (name == "float32" || name == "bfloat16") return {name};
   throw lora::Error("--dtype: expected both, float32 or bfloat16, got '" + choice + "'");
 }
 
 std::string short_dtype(const std::string& dtype) { return dtype == "bfloat16" ? "bf16" : "fp32"; }
 
 int run_bench_train(const Args& args) {
-  args.check_known({"seq-len", "micro-batch", "steps", "warmup", "rank", "alpha", "dropout", "target-modules", "dtype",
+  args.check_known({"model", "seq-len", "micro-batch-size", "steps", "warmup", "rank", "alpha", "dropout", "target-modules", "dtype",
                     "device", "threads", "json", "profile", "arch", "hidden-size", "intermediate-size", "layers",
                     "heads", "kv-heads", "vocab-size", "gradient-checkpointing"});
   lora::TrainStepBenchSettings settings;
   settings.seq_len = args.get_int("seq-len", 256);
-  settings.micro_batch = args.get_int("micro-batch", 4);
+  settings.micro_batch = args.get_int("micro-batch-size", 4);
   settings.timed_steps = args.get_int("steps", 5);
   settings.warmup_steps = args.get_int("warmup", 1);
   settings.profile = args.has("profile");
   if (settings.seq_len < 1 || settings.micro_batch < 1 || settings.timed_steps < 1 || settings.warmup_steps < 0)
-    throw lora::Error("--seq-len, --micro-batch and --steps must be at least 1, --warmup at least 0");
+    throw lora::Error("--seq-len, --micro-batch-size and --steps must be at least 1, --warmup at least 0");
   const int64_t rank = args.get_int("rank", 16);
   if (rank < 1) throw lora::Error("--rank must be at least 1");
   const lora::LoraConfig lora_config = lora_config_from(args, rank);
@@ -114,8 +117,8 @@ int run_bench_train(const Args& args) {
 
   std::unique_ptr<BenchTemporaryDir> generated;
   std::string model_dir, what;
-  if (args.has("arch") || args.positional().size() < 2) {
-    if (args.positional().size() > 1) throw lora::Error("give either MODEL_DIR or --arch, not both");
+  if (args.has("arch") || !args.has_model_dir(1)) {
+    if (args.has_model_dir(1)) throw lora::Error("give either MODEL_DIR or --arch, not both");
     lora::TinyModelOptions tiny;
     tiny.arch = args.get("arch", "llama");
     tiny.hidden_size = args.get_int("hidden-size", 512);
@@ -136,7 +139,7 @@ int run_bench_train(const Args& args) {
                          static_cast<long long>(tiny.num_heads), static_cast<long long>(tiny.num_kv_heads),
                          static_cast<long long>(tiny.vocab_size));
   } else {
-    model_dir = args.positional()[1];
+    model_dir = args.model_dir(1);
     what = model_dir;
   }
 
@@ -276,12 +279,13 @@ int run_bench_train(const Args& args) {
 
 const BenchKindRegistration train_registration({
     "train",
-    "bench train [MODEL_DIR|--arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 --hidden-size N ...] [--seq-len 256] [--micro-batch 4] "
+    "bench train [MODEL_DIR|--arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 --hidden-size N ...] [--seq-len 256] [--micro-batch-size 4] "
     "[--rank 16] [--target-modules all-linear] [--dtype both|float32|bfloat16] [--steps 5] [--warmup 1] "
     "[--threads N] [--json] [--profile]",
     kTrainHelp,
     {"json", "profile", "gradient-checkpointing"},
     run_bench_train,
+    {{"micro-batch", "micro-batch-size"}, {"precision", "dtype"}},
 });
 
 }  // namespace

@@ -19,7 +19,7 @@ constexpr const char* kHelp =
     R"(Renders MODEL_DIR's chat template (chat_template.jinja, else tokenizer_config.json's chat_template,
 "default" where it holds several) on the conversation in FILE.json, with the variables transformers'
 apply_chat_template passes: messages, tools, documents, add_generation_prompt, the tokenizer's special
-tokens (bos_token, eos_token, unk_token, pad_token) and the extra variables of --kwargs.
+tokens (bos_token, eos_token, unk_token, pad_token) and the extra variables of --chat-template-kwargs.
 The exact text goes to --output or stdout, nothing added. A template that raises an exception
 (raise_exception) makes the command fail with the template's message.
 
@@ -27,10 +27,11 @@ FILE.json  a JSON array of messages [{"role": "user", "content": "..."}, ...], o
            {"messages": [...], "tools": [...], "documents": [...]}
 
 Options:
+  --model DIR                the model folder (or give it as the first argument)
   --messages FILE.json       the conversation (required; - for stdin)
   --add-generation-prompt    end where the assistant's answer begins
-  --kwargs JSON              extra template variables, e.g. '{"enable_thinking": false}'
-  --template NAME            a built-in template instead of the model's: chatml, llama2, mistral, llama3, alpaca, raw
+  --chat-template-kwargs JSON  extra template variables, e.g. '{"enable_thinking": false}'
+  --chat-template NAME       a built-in template instead of the model's: chatml, llama2, mistral, llama3, alpaca, raw
   --output OUT.txt           write the text there (atomically) instead of stdout)";
 
 nlohmann::ordered_json parse_json(const std::string& text, const std::string& source) {
@@ -45,8 +46,8 @@ nlohmann::ordered_json parse_json(const std::string& text, const std::string& so
 }
 
 int run_chat_template(const Args& args) {
-  args.check_known({"messages", "add-generation-prompt", "kwargs", "template", "output"});
-  const std::string model_dir = args.positional_at(0, "MODEL_DIR");
+  args.check_known({"model", "messages", "add-generation-prompt", "chat-template-kwargs", "chat-template", "output"});
+  const std::string model_dir = args.model_dir(0);
   const std::string messages_path = args.require("messages");
 
   std::string text;
@@ -77,19 +78,19 @@ int run_chat_template(const Args& args) {
     if (!messages[i].is_object())
       throw lora::Error(source + ": messages[" + std::to_string(i) + "] must be an object with \"role\" and \"content\"");
   options.add_generation_prompt = args.has("add-generation-prompt");
-  if (args.has("kwargs")) {
-    options.extra = parse_json(args.get("kwargs"), "option --kwargs");
+  if (args.has("chat-template-kwargs")) {
+    options.extra = parse_json(args.get("chat-template-kwargs"), "option --chat-template-kwargs");
     if (!options.extra.is_object())
-      throw lora::Error("option --kwargs expects a JSON object such as '{\"enable_thinking\": false}'");
+      throw lora::Error("option --chat-template-kwargs expects a JSON object such as '{\"enable_thinking\": false}'");
   }
 
   const lora::TokenizerConfigFile config = lora::read_tokenizer_config(model_dir);
   lora::ChatTemplate chat;
-  if (args.has("template")) {
-    chat = lora::ChatTemplate::builtin(args.get("template"));
+  if (args.has("chat-template")) {
+    chat = lora::ChatTemplate::builtin(args.get("chat-template"));
   } else if (!lora::ChatTemplate::from_model(config.tokens, &chat)) {
     throw lora::Error(model_dir + ": the model has no chat template (no chat_template.jinja, no chat_template in "
-                      "tokenizer_config.json); name a built-in one with --template");
+                      "tokenizer_config.json); name a built-in one with --chat-template");
   }
   const lora::JinjaRender rendered = chat.render_json(messages, options, config.tokens);
   if (args.has("output")) {
@@ -103,10 +104,12 @@ int run_chat_template(const Args& args) {
 
 const CliCommandRegistration registration(
     {"chat-template",
-     "chat-template MODEL_DIR --messages FILE.json [--add-generation-prompt] [--kwargs JSON] [--output OUT.txt]",
+     "chat-template MODEL_DIR --messages FILE.json [--add-generation-prompt] [--chat-template-kwargs JSON] "
+     "[--output OUT.txt]",
      kHelp,
      {"add-generation-prompt"},
-     run_chat_template});
+     run_chat_template,
+     {{"template", "chat-template"}, {"kwargs", "chat-template-kwargs"}}});
 
 }  // namespace
 }  // namespace cli

@@ -52,6 +52,7 @@ const CliCommandRegistration registration({
     kHelp,
     {},
     run_check_ops,
+    {{"precision", "dtype"}},
 });
 
 }  // namespace

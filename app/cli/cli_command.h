@@ -13,10 +13,16 @@ class Args {
  public:
   Args(std::vector<std::string> positional, std::map<std::string, std::string> options)
       : positional_(std::move(positional)), options_(std::move(options)) {}
-  static Args parse(const std::vector<std::string>& argv, const std::vector<std::string>& flag_names);
+  // `aliases` maps an old spelling to the documented option name; it is rewritten here, so a
+  // command only ever sees (and checks) the documented name.
+  static Args parse(const std::vector<std::string>& argv, const std::vector<std::string>& flag_names,
+                    const std::map<std::string, std::string>& aliases = {});
 
   const std::vector<std::string>& positional() const { return positional_; }
   std::string positional_at(size_t i, const char* what) const;  // throws naming `what` when missing
+  // The model folder: --model DIR, or else the argument at `position` (both is an error).
+  std::string model_dir(size_t position) const;
+  bool has_model_dir(size_t position) const { return has("model") || positional_.size() > position; }
   bool has(const std::string& key) const { return options_.count(key) != 0; }
   std::string get(const std::string& key, const std::string& fallback = "") const;
   std::string require(const std::string& key) const;
@@ -36,6 +42,9 @@ struct Command {
   std::string help;                    // the full --help text
   std::vector<std::string> flag_names; // options that take no value
   std::function<int(const Args&)> run; // returns the exit code; throws lora::Error for bad input
+  // Old spellings kept working for existing scripts (old name -> documented name). They are not
+  // listed in --help: the CLI uses one name for one thing (--dtype, --chat-template, ...).
+  std::map<std::string, std::string> aliases = {};
 };
 
 std::map<std::string, Command>& registry();

@@ -22,13 +22,14 @@ cutoff), truncated and dropped examples, and every record that could not be used
 DATA      a JSON array or JSON Lines file of alpaca records {"instruction", "input", "output",
           "system", "history"}, ShareGPT {"conversations": [{"from", "value"}]}, OpenAI-style
           {"messages": [{"role", "content"}]} or {"text": ...}; or a raw .txt file
+--dataset FILE         the dataset (or give it as the argument DATA)
 --model DIR            model folder (or a folder with just the tokenizer files)
 --format NAME|FILE     prompt format for alpaca records: alpaca-format (default), a
                        text-generation-webui format file, or chat / chat:<chat format> to write
                        them as a conversation in the chat template
 --chat-template NAME   chat template for conversations: model (the model's own chat_template),
                        or built-in chatml, llama2, mistral, llama3, alpaca, raw
-                       (default: the model's own, else chatml; --chat-format is an alias)
+                       (default: the model's own, else chatml)
 --cutoff-len N         maximum tokens per example (default 256)
 --drop-long            drop examples longer than the cutoff (default: truncate them)
 --train-on-prompt      train on the whole text, not only the responses
@@ -89,15 +90,19 @@ void print_summary(const lora::TrainingDataset& dataset, const lora::TokenizedSe
 }
 
 int run_dataset(const Args& args) {
-  args.check_known({"model", "format", "chat-template", "chat-format", "cutoff-len", "drop-long", "train-on-prompt", "add-eos",
+  args.check_known({"model", "dataset", "format", "chat-template", "cutoff-len", "drop-long", "train-on-prompt", "add-eos",
                     "no-add-eos", "skip-bad-records", "overlap", "hard-cut"});
-  const std::string data_path = args.positional_at(0, "DATA (the dataset file)");
+  // --dataset as in `train`, or the file as the argument.
+  if (args.has("dataset") && !args.positional().empty())
+    throw lora::Error("give the dataset either as --dataset or as an argument, not both");
+  const std::string data_path =
+      args.has("dataset") ? args.get("dataset") : args.positional_at(0, "DATA (the dataset file, or --dataset FILE)");
   if (args.positional().size() > 1) throw lora::Error("unexpected argument '" + args.positional()[1] + "'");
   if (args.has("add-eos") && args.has("no-add-eos")) throw lora::Error("give either --add-eos or --no-add-eos, not both");
 
   lora::DatasetOptions options;
   options.format = args.get("format", options.format);
-  options.chat_template = args.get("chat-template", args.get("chat-format", ""));
+  options.chat_template = args.get("chat-template", "");
   options.cutoff_len = args.get_int("cutoff-len", static_cast<int>(options.cutoff_len));
   options.drop_long = args.has("drop-long");
   options.train_on_prompt = args.has("train-on-prompt");
@@ -136,6 +141,7 @@ const CliCommandRegistration registration(Command{
     kHelp,
     {"drop-long", "train-on-prompt", "add-eos", "no-add-eos", "skip-bad-records"},
     run_dataset,
+    {{"chat-format", "chat-template"}},
 });
 
 }  // namespace

@@ -42,7 +42,7 @@ Options:
                  (default: $LORA_STUDIO_DEMO_DIR, else $XDG_DATA_HOME/lora-studio/demo,
                  else ~/.local/share/lora-studio/demo)
   --epochs E     passes over the dataset (default 20)
-  --steps N      train exactly N optimizer steps instead
+  --max-steps N  train exactly N optimizer steps instead
   --fresh        make the model again even when the folder has one
   --quiet        no progress line
   --threads N    CPU threads (0 = all cores; default: the cores not busy with other work)
@@ -147,8 +147,8 @@ std::string shell_quote(const std::string& text) {
 }
 
 int run_demo(const Args& args) {
-  args.check_known({"dir", "epochs", "steps", "fresh", "quiet", "threads"});
-  if (args.has("epochs") && args.has("steps")) throw lora::Error("give --epochs or --steps, not both");
+  args.check_known({"dir", "epochs", "max-steps", "fresh", "quiet", "threads"});
+  if (args.has("epochs") && args.has("max-steps")) throw lora::Error("give --epochs or --max-steps, not both");
   const fs::path demo_dir = args.has("dir") ? fs::path(args.get("dir")) : default_demo_dir();
   const fs::path model_dir = demo_dir / "model";
   const fs::path adapter_dir = demo_dir / "adapter";
@@ -184,9 +184,9 @@ int run_demo(const Args& args) {
     settings.epochs = args.get_int("epochs", 0);
     if (settings.epochs <= 0) throw lora::Error("--epochs must be a positive number");
   }
-  if (args.has("steps")) {
-    settings.max_steps = args.get_int("steps", 0);
-    if (settings.max_steps <= 0) throw lora::Error("--steps must be a positive number");
+  if (args.has("max-steps")) {
+    settings.max_steps = args.get_int("max-steps", 0);
+    if (settings.max_steps <= 0) throw lora::Error("--max-steps must be a positive number");
   }
   std::printf("Dataset: %s\n", dataset_path.c_str());
   if (!args.has("threads") && threads < lora::cpu_core_count())
@@ -290,10 +290,11 @@ int run_demo(const Args& args) {
 
 const CliCommandRegistration registration({
     "demo",
-    "demo [--dir DIR] [--steps N|--epochs E] [--quiet] [--fresh]",
+    "demo [--dir DIR] [--max-steps N|--epochs E] [--quiet] [--fresh]",
     kHelp,
     {"fresh", "quiet"},
     run_demo,
+    {{"steps", "max-steps"}},
 });
 
 }  // namespace

@@ -19,16 +19,18 @@ namespace {
 constexpr const char* kHelp =
     R"(Streams the model's answer to PROMPT to stdout, one piece per token; a timing summary goes to stderr.
 
-The prompt is rendered with a chat template: --template if given, else the one the adapter was trained
-with (its training_prompt.json), else the model's own chat_template (rendered exactly as transformers'
-apply_chat_template does), else the built-in alpaca. `--template raw` feeds the text as is.
+The prompt is rendered with a chat template: --chat-template if given, else the one the adapter was
+trained with (its training_prompt.json), else the model's own chat_template (rendered exactly as
+transformers' apply_chat_template does), else the built-in alpaca. `--chat-template raw` feeds the text
+as is.
 
 Options:
+  --model DIR                the model folder (or give it as the first argument)
   --prompt TEXT              the user's message (required)
   --system TEXT              a system message before it
   --adapter DIR              a PEFT LoRA adapter folder to apply
-  --template NAME            model (the model's own) | chatml | llama2 | mistral | llama3 | alpaca | raw
-  --template-kwargs JSON     extra template variables, e.g. '{"enable_thinking": false}'
+  --chat-template NAME       model (the model's own) | chatml | llama2 | mistral | llama3 | alpaca | raw
+  --chat-template-kwargs JSON  extra template variables, e.g. '{"enable_thinking": false}'
   --max-new-tokens N         most tokens to generate (default: generation_config.json's, else 256)
   --temperature T            0 = greedy (default: generation_config.json's, else 0.7)
   --top-p P                  nucleus sampling, 1 = off (default: generation_config.json's, else 0.9)
@@ -40,9 +42,9 @@ Options:
   --show-prompt              print the rendered prompt to stderr first)";
 
 int run_generate(const Args& args) {
-  args.check_known({"prompt", "system", "adapter", "template", "template-kwargs", "max-new-tokens", "temperature", "top-p", "top-k",
+  args.check_known({"prompt", "system", "adapter", "model", "chat-template", "chat-template-kwargs", "max-new-tokens", "temperature", "top-p", "top-k",
                     "min-p", "repetition-penalty", "seed", "device", "dtype", "threads", "show-prompt"});
-  const std::string model_dir = args.positional_at(0, "MODEL_DIR");
+  const std::string model_dir = args.model_dir(0);
   const std::string prompt_text = args.require("prompt");
   const std::string adapter_dir = args.get("adapter");
 
@@ -84,19 +86,19 @@ int run_generate(const Args& args) {
   lora::validate_sampling_settings(settings.sampling);
 
   const lora::PromptTemplate prompt_template =
-      lora::resolve_prompt_template(args.get("template"), adapter_dir, tokenizer->config());
+      lora::resolve_prompt_template(args.get("chat-template"), adapter_dir, tokenizer->config());
   std::vector<lora::ChatMessage> messages;
   if (args.has("system")) messages.push_back({"system", args.get("system")});
   messages.push_back({"user", prompt_text});
   nlohmann::ordered_json template_kwargs;
-  if (args.has("template-kwargs")) {
+  if (args.has("chat-template-kwargs")) {
     try {
-      template_kwargs = nlohmann::ordered_json::parse(args.get("template-kwargs"));
+      template_kwargs = nlohmann::ordered_json::parse(args.get("chat-template-kwargs"));
     } catch (const nlohmann::json::exception& e) {
-      throw lora::Error(std::string("option --template-kwargs: not valid JSON (") + e.what() + ")");
+      throw lora::Error(std::string("option --chat-template-kwargs: not valid JSON (") + e.what() + ")");
     }
     if (!template_kwargs.is_object())
-      throw lora::Error("option --template-kwargs expects a JSON object such as '{\"enable_thinking\": false}'");
+      throw lora::Error("option --chat-template-kwargs expects a JSON object such as '{\"enable_thinking\": false}'");
   }
   const lora::EncodedPrompt prompt = lora::encode_prompt(prompt_template, *tokenizer, messages, template_kwargs);
   settings.stop_strings = prompt.stop_strings;
@@ -128,10 +130,11 @@ int run_generate(const Args& args) {
 const CliCommandRegistration registration({
     "generate",
     "generate MODEL_DIR --prompt TEXT [--adapter DIR] [--max-new-tokens N] [--temperature T] [--top-p P] "
-    "[--top-k K] [--repetition-penalty R] [--seed S] [--template NAME|raw] [--system TEXT]",
+    "[--top-k K] [--repetition-penalty R] [--seed S] [--chat-template NAME|raw] [--system TEXT]",
     kHelp,
     {"show-prompt"},
     run_generate,
+    {{"template", "chat-template"}, {"template-kwargs", "chat-template-kwargs"}, {"precision", "dtype"}},
 });
 
 }  // namespace

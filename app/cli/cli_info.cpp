@@ -12,11 +12,14 @@ constexpr const char* kHelp =
 headers (no weights are loaded):
   architecture, model_type, num_parameters, num_layers, hidden_size, vocab_size,
   dtype (of the stored weights), tokenizer ("tokenizer.json", "sentencepiece" or null),
-  context_length (max_position_embeddings), size_bytes (of the safetensors files))";
+  context_length (max_position_embeddings), size_bytes (of the safetensors files).
+
+Options:
+  --model DIR   the model folder (or give it as the argument))";
 
 int run_info(const Args& args) {
-  args.check_known({});
-  const std::string model_dir = args.positional_at(0, "MODEL_DIR");
+  args.check_known({"model"});
+  const std::string model_dir = args.model_dir(0);
   std::cout << lora::model_info_to_json(lora::read_model_info(model_dir)) << std::endl;
   return 0;
 }

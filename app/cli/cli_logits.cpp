@@ -20,6 +20,7 @@ constexpr const char* kHelp =
 "logits" of shape [T, vocab_size].
 
 Options:
+  --model DIR                 the model folder (or give it as the first argument)
   --ids 1,2,3                 the token ids (required)
   --adapter DIR               a PEFT LoRA adapter folder to apply
   --output OUT.safetensors    where to write the logits (required)
@@ -50,8 +51,8 @@ std::vector<int64_t> parse_ids(const std::string& text) {
 }
 
 int run_logits(const Args& args) {
-  args.check_known({"ids", "adapter", "output", "device", "dtype", "threads"});
-  const std::string model_dir = args.positional_at(0, "MODEL_DIR");
+  args.check_known({"model", "ids", "adapter", "output", "device", "dtype", "threads"});
+  const std::string model_dir = args.model_dir(0);
   const std::vector<int64_t> ids = parse_ids(args.require("ids"));
   const std::string output = args.require("output");
 
@@ -84,6 +85,7 @@ const CliCommandRegistration registration({
     kHelp,
     {},
     run_logits,
+    {{"precision", "dtype"}},
 });
 
 }  // namespace

@@ -38,12 +38,7 @@ Options:
 int run_merge(const Args& args) {
   args.check_known({"model", "adapter", "output", "dtype", "max-shard-size", "force"});
   lora::MergeOptions options;
-  if (args.has("model")) {
-    options.model_dir = args.get("model");
-    if (!args.positional().empty()) throw lora::Error("give the model folder either as --model or as an argument, not both");
-  } else {
-    options.model_dir = args.positional_at(0, "MODEL_DIR (or --model DIR)");
-  }
+  options.model_dir = args.model_dir(0);
   if (args.positional().size() > 1) throw lora::Error("unexpected argument '" + args.positional()[1] + "'");
   options.adapter_dir = args.require("adapter");
   options.output_dir = args.require("output");

@@ -9,6 +9,7 @@
 
 #include "atomic_file.h"
 #include "cli_command.h"
+#include "device.h"
 #include "error.h"
 #include "trainer.h"
 
@@ -71,12 +72,22 @@ lora::TrainingSettings settings_from_args(const cli::Args& args) {
   if (args.has("no-group-by-length")) s.group_by_length = false;
   number("eval-split", s.eval_split);
   integer("eval-every", s.eval_every);
+  integer("eval-samples", s.eval_samples);
+  integer("eval-sample-tokens", s.eval_sample_tokens);
   integer("save-every", s.save_every);
   integer("log-every", s.log_every);
   number("stop-at-loss", s.stop_at_loss);
   if (args.has("seed")) s.seed = static_cast<uint64_t>(args.get_int("seed", 42));
   text("device", s.device);
-  text("precision", s.precision);
+  if (args.has("dtype")) {
+    // The settings file keeps the long names; bf16, fp16, fp32 are accepted here as by every other
+    // command's --dtype. A name that is none of them is left for validate(), whose message lists auto too.
+    s.precision = args.get("dtype");
+    try {
+      if (s.precision != "auto") s.precision = lora::dtype_to_string(lora::dtype_from_string(s.precision, "--dtype"));
+    } catch (const lora::Error&) {
+    }
+  }
   if (args.has("gradient-checkpointing")) s.gradient_checkpointing = true;
   if (args.has("threads")) s.threads = args.get_int("threads", 0);
   if (s.model_dir.empty()) throw lora::Error("missing required option --model");
@@ -90,7 +101,7 @@ int run_train(const cli::Args& args) {
                     "alpha", "dropout", "rslora", "epochs", "max-steps", "lr", "scheduler", "warmup-steps", "optimizer",
                     "weight-decay", "max-grad-norm", "micro-batch-size", "batch-size", "cutoff-len", "drop-long",
                     "train-on-prompt", "add-eos", "no-add-eos", "skip-bad-records", "no-group-by-length", "eval-split",
-                    "eval-every", "save-every", "log-every", "stop-at-loss", "seed", "device", "precision",
+                    "eval-every", "eval-samples", "eval-sample-tokens", "save-every", "log-every", "stop-at-loss", "seed", "device", "dtype",
                     "gradient-checkpointing", "threads", "resume", "config", "quiet"});
   const lora::TrainingSettings settings = settings_from_args(args);
   const bool quiet = args.has("quiet");
@@ -106,7 +117,11 @@ int run_train(const cli::Args& args) {
                     static_cast<long long>(p.step), static_cast<long long>(p.total_steps), p.epoch, p.loss,
                     p.learning_rate, seconds_per_step > 0 ? 1.0 / seconds_per_step : 0.0, p.tokens_per_second,
                     format_duration(p.eta_seconds).c_str());
-      if (p.eval_loss >= 0) std::snprintf(line + std::strlen(line), sizeof line - std::strlen(line), "  eval %.4f", p.eval_loss);
+      // Perplexity = exp(mean eval token loss): the number of equally likely tokens the model is
+      // choosing between, on average.
+      if (p.eval_loss >= 0)
+        std::snprintf(line + std::strlen(line), sizeof line - std::strlen(line), "  eval %.4f  perplexity %.3g",
+                      p.eval_loss, std::exp(p.eval_loss));
       std::cerr << (tty ? "\r\033[K" : "") << line << (tty ? "" : "\n") << std::flush;
     } else if (p.phase != last_phase) {
       std::cerr << (tty ? "\r\033[K" : "") << p.phase << "...\n";
@@ -149,13 +164,16 @@ Schedule:
   --micro-batch-size M (4)  --batch-size B (16; gradient accumulation = B / M)
 Run:
   --eval-every N  --save-every N  --log-every N (1)  --stop-at-loss L  --seed S (42)
-  --precision auto|float32|bfloat16  --device auto|cpu|cuda  --threads N (all cores)
+  --eval-samples N (3)      eval prompts answered greedily at each evaluation, into training_log.jsonl (0 = off)
+  --eval-sample-tokens N (64)  most new tokens of each of those answers
+  --dtype auto|float32|bfloat16  --device auto|cpu|cuda[:N]  --threads N (0 = all cores)
   --gradient-checkpointing  --resume (continue from the newest checkpoint in --output)
   --config FILE.json        settings as in training_parameters.json (options given here win)
   --quiet                   no progress line)",
     {"rslora", "drop-long", "train-on-prompt", "add-eos", "no-add-eos", "skip-bad-records", "no-group-by-length",
      "gradient-checkpointing", "resume", "quiet"},
     run_train,
+    {{"precision", "dtype"}},
 });
 
 }  // namespace

@@ -15,13 +15,24 @@ std::map<std::string, Command>& registry() {
   return commands;
 }
 
-Args Args::parse(const std::vector<std::string>& argv, const std::vector<std::string>& flag_names) {
+Args Args::parse(const std::vector<std::string>& argv, const std::vector<std::string>& flag_names,
+                 const std::map<std::string, std::string>& aliases) {
   std::vector<std::string> positional;
   std::map<std::string, std::string> options;
+  std::map<std::string, std::string> spelling_used;  // documented name -> how the command line wrote it
   auto is_flag = [&](const std::string& key) {
     for (const auto& f : flag_names)
       if (f == key) return true;
     return false;
+  };
+  auto documented = [&](const std::string& key) {
+    const auto alias = aliases.find(key);
+    const std::string name = alias == aliases.end() ? key : alias->second;
+    const auto earlier = spelling_used.find(name);
+    if (earlier != spelling_used.end() && earlier->second != key)
+      throw lora::Error("--" + earlier->second + " and --" + key + " are the same option (--" + name + "); give it once");
+    spelling_used[name] = key;
+    return name;
   };
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& a = argv[i];
@@ -29,12 +40,15 @@ Args Args::parse(const std::vector<std::string>& argv, const std::vector<std::st
       std::string key = a.substr(2);
       auto eq = key.find('=');
       if (eq != std::string::npos) {
-        options[key.substr(0, eq)] = key.substr(eq + 1);
-      } else if (is_flag(key)) {
-        options[key] = "true";
+        options[documented(key.substr(0, eq))] = key.substr(eq + 1);
       } else {
-        if (i + 1 >= argv.size()) throw lora::Error("option --" + key + " needs a value");
-        options[key] = argv[++i];
+        const std::string name = documented(key);
+        if (is_flag(name)) {
+          options[name] = "true";
+        } else {
+          if (i + 1 >= argv.size()) throw lora::Error("option --" + key + " needs a value");
+          options[name] = argv[++i];
+        }
       }
     } else {
       positional.push_back(a);
@@ -46,6 +60,15 @@ Args Args::parse(const std::vector<std::string>& argv, const std::vector<std::st
 std::string Args::positional_at(size_t i, const char* what) const {
   if (i >= positional_.size()) throw lora::Error(std::string("missing argument: ") + what);
   return positional_[i];
+}
+
+std::string Args::model_dir(size_t position) const {
+  if (has("model")) {
+    if (positional_.size() > position)
+      throw lora::Error("give the model folder either as --model or as an argument, not both");
+    return get("model");
+  }
+  return positional_at(position, "MODEL_DIR (or --model DIR)");
 }
 
 std::string Args::get(const std::string& key, const std::string& fallback) const {
@@ -129,7 +152,7 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    return command.run(cli::Args::parse(rest, command.flag_names));
+    return command.run(cli::Args::parse(rest, command.flag_names, command.aliases));
   } catch (const lora::Error& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;
