@@ -112,7 +112,7 @@ class TestEngineMessages : public QObject {
     return s;
   }
 
- private slots:
+ private Q_SLOTS:
   void initTestCase() {
     QVERIFY(tmp_.isValid());
     QVERIFY2(engine_zh_.load(":/i18n/lora_studio_engine_zh_CN.qm"), "the engine messages' .qm is not embedded");
@@ -242,6 +242,17 @@ class TestEngineMessages : public QObject {
     s.epochs = 0;
     const QString chinese = check(error_of([&] { s.validate(); }), {});
     QVERIFY2(chinese.contains(QString::fromUtf8("训练设置无效")) && !chinese.contains("epochs"), qPrintable(chinese));
+  }
+
+  // A number out of range in a JSON file (here a 73-digit rank): the file, the field and what is expected.
+  void numberOutOfRangeInAJsonFile() {
+    fs::create_directories(path("huge-rank"));
+    write(tmp_.filePath("huge-rank/adapter_config.json"),
+          "{\"peft_type\": \"LORA\", \"r\": 4888888888888888888888888888888888888888888888888888888888888888888888888, "
+          "\"lora_alpha\": 16, \"target_modules\": [\"q_proj\"]}");
+    const QString chinese = check(error_of([&] { lora::load_lora_config(path("huge-rank")); }),
+                                  {tmp_.filePath("huge-rank/adapter_config.json")});
+    QVERIFY2(chinese.contains(QString::fromUtf8("字段“r”")), qPrintable(chinese));
   }
 
   void folderWithoutAdapterConfig() {

@@ -557,6 +557,13 @@ class TestGeneration : public QObject {
     QCOMPARE(prompt.text, std::string("User: 2+2?\nBot: "));
     QCOMPARE(prompt.ids, qwen_tokenizer_->encode("User: 2+2?\nBot: ", true));
     QCOMPARE(prompt.stop_strings, std::vector<std::string>({"User:", "<|im_end|>"}));
+    // A checkpoint of a run is an adapter with the run's prompt (the file is in the run's folder).
+    QVERIFY(QDir(adapter.path()).mkpath("checkpoint-4"));
+    QVERIFY(lora::resolve_prompt_template("", (adapter.path() + "/checkpoint-4").toStdString(), tokens).is_format_file);
+    QVERIFY(lora::resolve_prompt_template("", (adapter.path() + "/checkpoint-4/").toStdString(), tokens).is_format_file);
+    QVERIFY(QDir(adapter.path()).mkpath("not-a-checkpoint"));
+    QCOMPARE(lora::resolve_prompt_template("", (adapter.path() + "/not-a-checkpoint").toStdString(), tokens)
+                 .chat_template.name(), std::string("model"));
     write(R"({"something": 1})");
     QVERIFY_EXCEPTION_THROWN(lora::resolve_prompt_template("", adapter.path().toStdString(), tokens), lora::Error);
     // The chat format's prompt and stop strings.

@@ -1,6 +1,10 @@
 // `lora-studio-cli train` as a user drives it: bad datasets are refused with messages that name the
 // file and record, and an adapter already written is never touched by a run that fails.
+#include <QJsonArray>
+#include <QRegularExpression>
 #include <QtTest>
+
+#include <cmath>
 
 #include "test_support.h"
 
@@ -119,6 +123,51 @@ class TestTrainCli : public QObject {
     QVERIFY2(result.exit_code == 0, result.err.constData());
     const auto init_config = QJsonDocument::fromJson(read(tmp_.path() + "/continued/adapter_config.json")).object();
     QCOMPARE(init_config["r"].toInt(), 4);  // the initial adapter's rank, not the default 32
+  }
+
+  // The answers logged at each evaluation are what chat with the adapter gives: the last one equals
+  // `lora-studio-cli generate` (greedy, same token limit) with the finished adapter. The progress
+  // line shows perplexity = exp(eval loss) beside the eval loss.
+  void eval_samples_match_generate_with_the_finished_adapter() {
+    QByteArray lines;
+    for (int i = 0; i < 12; ++i)
+      lines += QString("{\"instruction\": \"Name %1\", \"output\": \"Number %1\"}\n").arg(i).toUtf8();
+    const QString data = write("twelve.jsonl", lines);
+    const QString output = tmp_.path() + "/sampled";
+    QStringList args = train_args(data, output);
+    args.removeAll("--quiet");
+    args.replace(args.indexOf("--max-steps") + 1, "4");
+    args << "--eval-split" << "0.25" << "--eval-every" << "2" << "--eval-samples" << "2" << "--eval-sample-tokens" << "16"
+         << "--lr" << "1e-2" << "--threads" << "2";
+    auto trained = run_cli(args);
+    QVERIFY2(trained.exit_code == 0, trained.err.constData());
+
+    QList<QJsonObject> evaluations;
+    for (const QByteArray& line : read(output + "/training_log.jsonl").split('\n')) {
+      const QJsonObject entry = QJsonDocument::fromJson(line).object();
+      if (entry.contains("eval_loss")) evaluations << entry;
+    }
+    QCOMPARE(evaluations.size(), 2);  // steps 2 and 4
+    for (const QJsonObject& entry : evaluations) {
+      const double eval_loss = entry["eval_loss"].toDouble();
+      const QString perplexity = QString("eval %1  perplexity %2").arg(eval_loss, 0, 'f', 4).arg(std::exp(eval_loss), 0, 'g', 3);
+      QVERIFY2(QString::fromUtf8(trained.err).contains(perplexity), qPrintable(perplexity + "\n" + trained.err));
+    }
+    const QJsonArray samples = evaluations.last()["eval_samples"].toArray();
+    QCOMPARE(samples.size(), 2);
+    for (const QJsonValue& value : samples) {
+      const QJsonObject sample = value.toObject();
+      // The alpaca prompt around the record's instruction; chat asks with the instruction alone.
+      const auto match = QRegularExpression("### Instruction:\\n(.*)\\n\\n### Response:\\n$").match(sample["prompt"].toString());
+      QVERIFY2(match.hasMatch(), qPrintable(sample["prompt"].toString()));
+      const QString instruction = match.captured(1);
+      QCOMPARE(sample["reference"].toString(), QString(instruction).replace("Name", "Number"));
+      auto generated = run_cli({"generate", model_, "--adapter", output, "--prompt", instruction, "--temperature", "0",
+                                "--repetition-penalty", "1", "--max-new-tokens", "16", "--threads", "2"});
+      QVERIFY2(generated.exit_code == 0, generated.err.constData());
+      QVERIFY(!generated.out.isEmpty());  // an answer to compare, not two empty ones
+      QCOMPARE(QString::fromUtf8(generated.out), sample["output"].toString());
+    }
   }
 
   void unknown_option_is_an_error() {

@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include <QRegularExpression>
 #include <QtTest>
 
 #include <cmath>
@@ -350,6 +351,146 @@ class TestTrainer : public QObject {
     } catch (const lora::Error& e) {
       QVERIFY(QString(e.what()).contains("already holds an adapter"));
     }
+  }
+
+  // Answering eval prompts at each evaluation changes nothing about the training: same losses, same
+  // adapter bytes as a run without them. Every evaluation answers the same fixed prompts.
+  void eval_samples_are_logged_and_change_nothing() {
+    auto with = base_settings(out("samples_on"));
+    with.dropout = 0.1;  // dropout masks must not shift
+    with.eval_split = 0.25;
+    with.eval_every = 2;
+    with.eval_samples = 3;
+    with.eval_sample_tokens = 12;
+    auto without = with;
+    without.output_dir = out("samples_off");
+    without.eval_samples = 0;
+    std::vector<std::vector<lora::EvalSample>> reported;
+    lora::train_lora(with, false, [&](const lora::TrainingProgress& p) {
+      if (!p.eval_samples.empty()) reported.push_back(p.eval_samples);
+      return true;
+    });
+    lora::train_lora(without, false);
+
+    QCOMPARE(lora::read_text_file(with.output_dir + "/adapter_model.safetensors"),
+             lora::read_text_file(without.output_dir + "/adapter_model.safetensors"));
+    const auto log_with = lora::read_training_log(with.output_dir + "/training_log.jsonl");
+    const auto log_without = lora::read_training_log(without.output_dir + "/training_log.jsonl");
+    QCOMPARE(log_with.size(), log_without.size());
+    std::vector<lora::TrainingLogEntry> evaluations;
+    for (size_t i = 0; i < log_with.size(); ++i) {
+      QCOMPARE(log_with[i].step, log_without[i].step);
+      QCOMPARE(log_with[i].loss, log_without[i].loss);  // bit for bit
+      QCOMPARE(log_with[i].grad_norm, log_without[i].grad_norm);
+      QCOMPARE(log_with[i].eval_loss.has_value(), log_without[i].eval_loss.has_value());
+      if (log_with[i].eval_loss) QCOMPARE(*log_with[i].eval_loss, *log_without[i].eval_loss);
+      QVERIFY(log_without[i].eval_samples.empty());
+      QCOMPARE(log_with[i].eval_samples.empty(), !log_with[i].eval_loss.has_value());
+      if (log_with[i].eval_loss) evaluations.push_back(log_with[i]);
+    }
+    QCOMPARE(evaluations.size(), size_t(3));  // steps 2, 4, 6
+    QCOMPARE(reported.size(), evaluations.size());
+    // 12 records, a quarter held out: the first three eval examples, in the eval set's order.
+    for (const auto& e : evaluations) {
+      QCOMPARE(e.eval_samples.size(), size_t(3));
+      for (size_t k = 0; k < 3; ++k) {
+        const auto& sample = e.eval_samples[k];
+        QCOMPARE(sample.index, int64_t(k));
+        QCOMPARE(sample.prompt, evaluations.front().eval_samples[k].prompt);
+        QCOMPARE(sample.reference, evaluations.front().eval_samples[k].reference);
+        // The alpaca prompt of one of the records, and that record's answer as the reference.
+        QVERIFY2(QString::fromStdString(sample.prompt).startsWith("Below is an instruction"), sample.prompt.c_str());
+        QVERIFY2(QString::fromStdString(sample.prompt).endsWith("### Response:\n"), sample.prompt.c_str());
+        const QRegularExpression question("What is (\\d+) plus \\1\\?");
+        const auto match = question.match(QString::fromStdString(sample.prompt));
+        QVERIFY2(match.hasMatch(), sample.prompt.c_str());
+        QCOMPARE(QString::fromStdString(sample.reference), QString("It is %1.").arg(2 * match.captured(1).toInt()));
+      }
+    }
+    for (size_t i = 0; i < reported.size(); ++i)
+      for (size_t k = 0; k < 3; ++k) QCOMPARE(reported[i][k].output, evaluations[i].eval_samples[k].output);
+    // Answers are at most eval_sample_tokens long: 12 tokens of this vocabulary are well under 200 bytes.
+    for (const auto& e : evaluations)
+      for (const auto& sample : e.eval_samples) QVERIFY(sample.output.size() < 200);
+
+    // Stopped after step 3 and resumed: the same answers at every evaluation as without the stop.
+    auto parts = with;
+    parts.output_dir = out("samples_resumed");
+    lora::train_lora(parts, false, [](const lora::TrainingProgress& p) { return !(p.phase == "training" && p.step >= 3); });
+    lora::train_lora(parts, true);
+    const auto log_parts = lora::read_training_log(parts.output_dir + "/training_log.jsonl");
+    QCOMPARE(log_parts.size(), log_with.size());
+    for (size_t i = 0; i < log_parts.size(); ++i) {
+      QCOMPARE(log_parts[i].eval_samples.size(), log_with[i].eval_samples.size());
+      for (size_t k = 0; k < log_parts[i].eval_samples.size(); ++k)
+        QCOMPARE(log_parts[i].eval_samples[k].output, log_with[i].eval_samples[k].output);
+    }
+  }
+
+  // training_log.jsonl lines written before eval samples existed still read; a malformed
+  // eval_samples field is named with the file and line.
+  void training_log_eval_samples_round_trip_and_errors() {
+    const std::string path = out("old_log.jsonl");
+    lora::write_file_atomically(path,
+                                "{\"step\":1,\"epoch\":0.5,\"loss\":2.5,\"learning_rate\":0.001,\"grad_norm\":1.0,"
+                                "\"tokens\":10,\"tokens_per_second\":5.0,\"elapsed_seconds\":2.0,\"eval_loss\":2.75}\n");
+    auto entries = lora::read_training_log(path);
+    QCOMPARE(entries.size(), size_t(1));
+    QCOMPARE(*entries[0].eval_loss, 2.75);
+    QVERIFY(entries[0].eval_samples.empty());
+
+    lora::TrainingLogEntry entry = entries[0];
+    entry.eval_samples = {{4, "Q: \"two\"\n", "2", "two \xe4\xba\x8c"}};
+    const std::string line = lora::training_log_line(entry);
+    QVERIFY2(line.find('\n') == std::string::npos, line.c_str());
+    lora::write_file_atomically(path, line + "\n");
+    entries = lora::read_training_log(path);
+    QCOMPARE(entries[0].eval_samples.size(), size_t(1));
+    QCOMPARE(entries[0].eval_samples[0].index, int64_t(4));
+    QCOMPARE(entries[0].eval_samples[0].prompt, std::string("Q: \"two\"\n"));
+    QCOMPARE(entries[0].eval_samples[0].output, std::string("two \xe4\xba\x8c"));
+
+    for (const char* bad : {"\"eval_samples\":3", "\"eval_samples\":[{\"index\":0,\"prompt\":\"a\",\"reference\":\"b\"}]",
+                            "\"eval_samples\":[{\"index\":\"0\",\"prompt\":\"a\",\"reference\":\"b\",\"output\":\"c\"}]"}) {
+      // A good line first, the bad one second (and a third after it, so it is not a cut-off last line).
+      const std::string bad_line = "{\"step\":2,\"epoch\":1,\"loss\":2,\"learning_rate\":0.001,\"grad_norm\":1," +
+                                   std::string(bad) + "}";
+      lora::write_file_atomically(path, line + "\n" + bad_line + "\n" + line + "\n");
+      try {
+        lora::read_training_log(path);
+        QFAIL(bad);
+      } catch (const lora::Error& e) {
+        const QString what = e.what();
+        QVERIFY2(what.contains("old_log.jsonl") && what.contains("line 2") && what.contains("eval_samples"), e.what());
+      }
+    }
+  }
+
+  void eval_sample_settings_are_validated_and_saved() {
+    auto s = base_settings(out("unused"));
+    for (int64_t bad : {int64_t(-1), int64_t(17)}) {
+      s.eval_samples = bad;
+      QVERIFY_THROWS_EXCEPTION(lora::Error, s.validate());
+    }
+    s.eval_samples = 16;
+    s.validate();
+    for (int64_t bad : {int64_t(0), int64_t(1025)}) {
+      s.eval_sample_tokens = bad;
+      try {
+        s.validate();
+        QFAIL("expected an error");
+      } catch (const lora::Error& e) {
+        QVERIFY2(QString(e.what()).contains("eval_sample_tokens"), e.what());
+      }
+    }
+    s.eval_sample_tokens = 100;
+    const auto reread = lora::training_settings_from_json(lora::training_settings_to_json(s), "x");
+    QCOMPARE(reread.eval_samples, int64_t(16));
+    QCOMPARE(reread.eval_sample_tokens, int64_t(100));
+    // Parameters saved before these settings existed keep the defaults.
+    const auto old = lora::training_settings_from_json("{\"rank\": 8}", "old.json");
+    QCOMPARE(old.eval_samples, int64_t(3));
+    QCOMPARE(old.eval_sample_tokens, int64_t(64));
   }
 
   void invalid_settings_are_named() {

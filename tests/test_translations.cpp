@@ -87,7 +87,7 @@ QString source_root() { return QDir(test_support::fixtures_dir() + "/../..").can
 class TestTranslations : public QObject {
   Q_OBJECT
 
- private slots:
+ private Q_SLOTS:
   void everyWindowStringHasAChineseTranslation() {
     const QString root = source_root();
     QVERIFY2(QFileInfo(root + "/ui").isDir(), qPrintable("no ui/ folder under " + root));

@@ -3,7 +3,6 @@
 // the adapter off and the other pane the one with it on, and they differ; a second turn is answered
 // with each pane's own history; Stop ends a long answer at once; without a model or an adapter the
 // page says what to do.
-// libtorch and engine headers before Qt: Qt's `slots` macro breaks ATen's headers.
 #include <ATen/ATen.h>
 
 #include "causal_lm.h"
@@ -33,6 +32,8 @@
 #include "chat_page.h"
 #include "chat_worker.h"
 #include "test_support.h"
+
+using test_support::child;
 
 namespace {
 
@@ -72,11 +73,6 @@ class TestUiChat : public QObject {
   std::unique_ptr<ui::AppSession> session_;
   std::unique_ptr<ui::ChatPage> page_;
 
-  template <typename T>
-  T* child(const char* name) {
-    return test_support::child<T>(page_.get(), name);
-  }
-
   // What the engine answers greedily on the session's model, the adapter on or off.
   QString engineAnswer(bool adapter, const std::vector<lora::ChatMessage>& messages, int max_new_tokens) {
     auto model = session_->model();
@@ -95,17 +91,17 @@ class TestUiChat : public QObject {
 
   QString copiedAnswer(const char* button) {
     QApplication::clipboard()->clear();
-    QTest::mouseClick(child<QPushButton>(button), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(page_.get(), button), Qt::LeftButton);
     return QApplication::clipboard()->text();
   }
 
   void sendMessage(const QString& text) {
-    child<QPlainTextEdit>("prompt_edit")->setPlainText(text);
-    QVERIFY(child<QPushButton>("send_button")->isEnabled());
-    QTest::mouseClick(child<QPushButton>("send_button"), Qt::LeftButton);
+    child<QPlainTextEdit>(page_.get(), "prompt_edit")->setPlainText(text);
+    QVERIFY(child<QPushButton>(page_.get(), "send_button")->isEnabled());
+    QTest::mouseClick(child<QPushButton>(page_.get(), "send_button"), Qt::LeftButton);
   }
 
- private slots:
+ private Q_SLOTS:
   void initTestCase() {
     QVERIFY(tmp_.isValid());
     model_dir_ = tmp_.path() + "/model";
@@ -133,10 +129,10 @@ class TestUiChat : public QObject {
   }
 
   void without_a_model_the_page_points_to_the_models_page() {
-    QCOMPARE(child<QStackedWidget>("chat_stack")->currentIndex(), 0);
-    QVERIFY(child<QLabel>("no_model_label")->text().contains("Models page"));
+    QCOMPARE(child<QStackedWidget>(page_.get(), "chat_stack")->currentIndex(), 0);
+    QVERIFY(child<QLabel>(page_.get(), "no_model_label")->text().contains("Models page"));
     QSignalSpy requested(session_.get(), &ui::AppSession::pageRequested);
-    QTest::mouseClick(child<QPushButton>("open_models_button"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(page_.get(), "open_models_button"), Qt::LeftButton);
     QCOMPARE(requested.count(), 1);
     QCOMPARE(requested.at(0).at(0).toString(), QString("models"));
   }
@@ -145,33 +141,33 @@ class TestUiChat : public QObject {
     QSignalSpy loaded(session_.get(), &ui::AppSession::modelLoaded);
     session_->loadModel(model_dir_);
     QVERIFY(loaded.wait(30000));
-    QCOMPARE(child<QStackedWidget>("chat_stack")->currentIndex(), 1);
+    QCOMPARE(child<QStackedWidget>(page_.get(), "chat_stack")->currentIndex(), 1);
     // No adapter yet: only the base model answers, and the other pane says how to get one.
-    QVERIFY(child<QLabel>("adapter_hint")->isVisible());
-    QVERIFY(child<QLabel>("adapter_hint")->text().contains("Train"));
+    QVERIFY(child<QLabel>(page_.get(), "adapter_hint")->isVisible());
+    QVERIFY(child<QLabel>(page_.get(), "adapter_hint")->text().contains("Train"));
 
     session_->setAdapterDir(adapter_dir_);
-    QCOMPARE(child<QComboBox>("adapter_combo")->currentData().toString(), adapter_dir_);
-    QVERIFY(!child<QLabel>("adapter_hint")->isVisible());
-    QCOMPARE(child<QLabel>("adapter_title")->text(), QString("With adapter: my-adapter"));
+    QCOMPARE(child<QComboBox>(page_.get(), "adapter_combo")->currentData().toString(), adapter_dir_);
+    QVERIFY(!child<QLabel>(page_.get(), "adapter_hint")->isVisible());
+    QCOMPARE(child<QLabel>(page_.get(), "adapter_title")->text(), QString("With adapter: my-adapter"));
     // The format defaults to the one the adapter was trained with.
-    const QString format = child<QLabel>("format_label")->text();
+    const QString format = child<QLabel>(page_.get(), "format_label")->text();
     QVERIFY2(format.contains("alpaca") && format.contains("training_prompt.json"), qPrintable(format));
   }
 
   void both_panes_stream_the_engines_answers() {
-    child<QDoubleSpinBox>("temperature")->setValue(0.0);
-    child<QSpinBox>("max_new_tokens")->setValue(20);
-    QSignalSpy base_updates(child<QTextBrowser>("base_transcript"), &QTextBrowser::textChanged);
-    QSignalSpy adapter_updates(child<QTextBrowser>("adapter_transcript"), &QTextBrowser::textChanged);
+    child<QDoubleSpinBox>(page_.get(), "temperature")->setValue(0.0);
+    child<QSpinBox>(page_.get(), "max_new_tokens")->setValue(20);
+    QSignalSpy base_updates(child<QTextBrowser>(page_.get(), "base_transcript"), &QTextBrowser::textChanged);
+    QSignalSpy adapter_updates(child<QTextBrowser>(page_.get(), "adapter_transcript"), &QTextBrowser::textChanged);
     sendMessage("What is the capital of France?");
     QVERIFY(page_->isGenerating());
-    QVERIFY(child<QPushButton>("stop_button")->isEnabled());
+    QVERIFY(child<QPushButton>(page_.get(), "stop_button")->isEnabled());
     // Which transcript changes, in order, once the answers start coming.
     QStringList order;
     QObject listener;
-    connect(child<QTextBrowser>("base_transcript"), &QTextBrowser::textChanged, &listener, [&] { order << "base"; });
-    connect(child<QTextBrowser>("adapter_transcript"), &QTextBrowser::textChanged, &listener, [&] { order << "adapter"; });
+    connect(child<QTextBrowser>(page_.get(), "base_transcript"), &QTextBrowser::textChanged, &listener, [&] { order << "base"; });
+    connect(child<QTextBrowser>(page_.get(), "adapter_transcript"), &QTextBrowser::textChanged, &listener, [&] { order << "adapter"; });
     QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 30000);
 
     // Side by side: the adapter's answer was streaming before the base model's had ended.
@@ -189,10 +185,10 @@ class TestUiChat : public QObject {
     QCOMPARE(adapted, engineAnswer(true, turn, 20));
     QVERIFY(!base.isEmpty());
     QVERIFY(base != adapted);
-    QVERIFY(child<QTextBrowser>("base_transcript")->toPlainText().contains(base));
-    QVERIFY(child<QTextBrowser>("adapter_transcript")->toPlainText().contains(adapted));
-    QVERIFY2(child<QLabel>("base_status")->text().contains("tokens/s"), qPrintable(child<QLabel>("base_status")->text()));
-    QVERIFY(child<QLabel>("adapter_status")->text().contains("tokens/s"));
+    QVERIFY(child<QTextBrowser>(page_.get(), "base_transcript")->toPlainText().contains(base));
+    QVERIFY(child<QTextBrowser>(page_.get(), "adapter_transcript")->toPlainText().contains(adapted));
+    QVERIFY2(child<QLabel>(page_.get(), "base_status")->text().contains("tokens/s"), qPrintable(child<QLabel>(page_.get(), "base_status")->text()));
+    QVERIFY(child<QLabel>(page_.get(), "adapter_status")->text().contains("tokens/s"));
 
     // A second turn: each pane continues its own conversation.
     sendMessage("And of Italy?");
@@ -207,24 +203,24 @@ class TestUiChat : public QObject {
   }
 
   void stop_ends_a_long_answer_at_once() {
-    child<QDoubleSpinBox>("temperature")->setValue(0.9);
-    child<QSpinBox>("max_new_tokens")->setValue(3000);
-    QSignalSpy base_updates(child<QTextBrowser>("base_transcript"), &QTextBrowser::textChanged);
+    child<QDoubleSpinBox>(page_.get(), "temperature")->setValue(0.9);
+    child<QSpinBox>(page_.get(), "max_new_tokens")->setValue(3000);
+    QSignalSpy base_updates(child<QTextBrowser>(page_.get(), "base_transcript"), &QTextBrowser::textChanged);
     sendMessage("Tell me a very long story.");
     QTRY_VERIFY_WITH_TIMEOUT(base_updates.count() >= 10, 20000);
     QElapsedTimer timer;
     timer.start();
-    QTest::mouseClick(child<QPushButton>("stop_button"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(page_.get(), "stop_button"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 5000);
     QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
-    QVERIFY2(child<QLabel>("base_status")->text().contains("stopped"), qPrintable(child<QLabel>("base_status")->text()));
+    QVERIFY2(child<QLabel>(page_.get(), "base_status")->text().contains("stopped"), qPrintable(child<QLabel>(page_.get(), "base_status")->text()));
     // Both answers were streaming side by side, and both stop.
-    QVERIFY2(child<QLabel>("adapter_status")->text().contains("stopped"),
-             qPrintable(child<QLabel>("adapter_status")->text()));
-    QVERIFY(child<QPushButton>("send_button")->isEnabled() == false);  // the prompt box is empty again
-    child<QPlainTextEdit>("prompt_edit")->setPlainText("x");
-    QVERIFY(child<QPushButton>("send_button")->isEnabled());
-    QVERIFY(!child<QPushButton>("stop_button")->isEnabled());
+    QVERIFY2(child<QLabel>(page_.get(), "adapter_status")->text().contains("stopped"),
+             qPrintable(child<QLabel>(page_.get(), "adapter_status")->text()));
+    QVERIFY(child<QPushButton>(page_.get(), "send_button")->isEnabled() == false);  // the prompt box is empty again
+    child<QPlainTextEdit>(page_.get(), "prompt_edit")->setPlainText("x");
+    QVERIFY(child<QPushButton>(page_.get(), "send_button")->isEnabled());
+    QVERIFY(!child<QPushButton>(page_.get(), "stop_button")->isEnabled());
   }
 
   // Stop pressed before the worker reached the turn: neither pane runs its prompt or shows a token,
@@ -249,27 +245,27 @@ class TestUiChat : public QObject {
   }
 
   void clear_starts_over_and_settings_persist() {
-    QTest::mouseClick(child<QPushButton>("clear_button"), Qt::LeftButton);
-    QVERIFY(child<QTextBrowser>("base_transcript")->toPlainText().isEmpty());
-    QVERIFY(child<QTextBrowser>("adapter_transcript")->toPlainText().isEmpty());
-    QVERIFY(!child<QPushButton>("base_copy_button")->isEnabled());
+    QTest::mouseClick(child<QPushButton>(page_.get(), "clear_button"), Qt::LeftButton);
+    QVERIFY(child<QTextBrowser>(page_.get(), "base_transcript")->toPlainText().isEmpty());
+    QVERIFY(child<QTextBrowser>(page_.get(), "adapter_transcript")->toPlainText().isEmpty());
+    QVERIFY(!child<QPushButton>(page_.get(), "base_copy_button")->isEnabled());
     QCOMPARE(settings_->value("chat/max_new_tokens").toInt(), 3000);
     QCOMPARE(settings_->value("chat/temperature").toDouble(), 0.9);
     ui::ChatPage second(session_.get());
-    QCOMPARE(second.findChild<QSpinBox*>("max_new_tokens")->value(), 3000);
+    QCOMPARE(child<QSpinBox>(&second, "max_new_tokens")->value(), 3000);
   }
 
   void without_an_adapter_only_the_base_pane_answers() {
-    child<QComboBox>("adapter_combo")->setCurrentIndex(0);
-    QVERIFY(child<QLabel>("adapter_hint")->isVisible());
-    child<QDoubleSpinBox>("temperature")->setValue(0.0);
-    child<QSpinBox>("max_new_tokens")->setValue(8);
+    child<QComboBox>(page_.get(), "adapter_combo")->setCurrentIndex(0);
+    QVERIFY(child<QLabel>(page_.get(), "adapter_hint")->isVisible());
+    child<QDoubleSpinBox>(page_.get(), "temperature")->setValue(0.0);
+    child<QSpinBox>(page_.get(), "max_new_tokens")->setValue(8);
     sendMessage("Hello");
     QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 30000);
-    QVERIFY(!child<QTextBrowser>("base_transcript")->toPlainText().isEmpty());
-    QVERIFY(child<QTextBrowser>("adapter_transcript")->toPlainText().isEmpty());
+    QVERIFY(!child<QTextBrowser>(page_.get(), "base_transcript")->toPlainText().isEmpty());
+    QVERIFY(child<QTextBrowser>(page_.get(), "adapter_transcript")->toPlainText().isEmpty());
     QSignalSpy requested(session_.get(), &ui::AppSession::pageRequested);
-    QTest::mouseClick(child<QPushButton>("adapter_hint_button"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(page_.get(), "adapter_hint_button"), Qt::LeftButton);
     QCOMPARE(requested.at(0).at(0).toString(), QString("train"));
   }
 
@@ -277,7 +273,7 @@ class TestUiChat : public QObject {
   // about before it is sent, with the offer to forget the oldest turns; and when a pane cannot run it, the
   // reason is shown in that pane, in view, with the way out.
   void a_conversation_too_long_for_the_context_is_warned_about_and_shortened() {
-    QTest::mouseClick(child<QPushButton>("clear_button"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(page_.get(), "clear_button"), Qt::LeftButton);
     const int context = int(session_->model()->config().max_position_embeddings);
     QCOMPARE(context, 4096);
     std::string hundred;
@@ -285,70 +281,70 @@ class TestUiChat : public QObject {
     const double tokens_per_word = session_->tokenizer()->encode(hundred, false).size() / 100.0;
     QVERIFY(tokens_per_word >= 1);
     const auto message_of = [&](int tokens) { return QString("apple ").repeated(int(tokens / tokens_per_word)).trimmed(); };
-    auto* warning = child<QWidget>("context_warning");
-    child<QDoubleSpinBox>("temperature")->setValue(0.0);
-    child<QSpinBox>("max_new_tokens")->setValue(4);
+    auto* warning = child<QWidget>(page_.get(), "context_warning");
+    child<QDoubleSpinBox>(page_.get(), "temperature")->setValue(0.0);
+    child<QSpinBox>(page_.get(), "max_new_tokens")->setValue(4);
 
     sendMessage(message_of(1500));
     QVERIFY(!warning->isVisible());
     QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 60000);
 
     // 1500 + 1500 tokens of conversation and up to 1200 new ones do not fit 4096: nothing is sent yet.
-    child<QSpinBox>("max_new_tokens")->setValue(1200);
+    child<QSpinBox>(page_.get(), "max_new_tokens")->setValue(1200);
     sendMessage(message_of(1500));
     QVERIFY(!page_->isGenerating());
     QVERIFY(warning->isVisible());
-    const QString warned = child<QLabel>("context_warning_label")->text();
+    const QString warned = child<QLabel>(page_.get(), "context_warning_label")->text();
     QVERIFY2(warned.contains("4096") && warned.contains("1200"), qPrintable(warned));
-    QVERIFY(child<QPushButton>("context_drop_button")->isEnabled());
-    QTest::mouseClick(child<QPushButton>("context_drop_button"), Qt::LeftButton);
+    QVERIFY(child<QPushButton>(page_.get(), "context_drop_button")->isEnabled());
+    QTest::mouseClick(child<QPushButton>(page_.get(), "context_drop_button"), Qt::LeftButton);
     QVERIFY(page_->isGenerating());
     QVERIFY(!warning->isVisible());
-    QVERIFY2(child<QTextBrowser>("base_transcript")->toPlainText().contains("1 earlier turn dropped"),
-             qPrintable(child<QTextBrowser>("base_transcript")->toPlainText().right(300)));
-    QTest::mouseClick(child<QPushButton>("stop_button"), Qt::LeftButton);
+    QVERIFY2(child<QTextBrowser>(page_.get(), "base_transcript")->toPlainText().contains("1 earlier turn dropped"),
+             qPrintable(child<QTextBrowser>(page_.get(), "base_transcript")->toPlainText().right(300)));
+    QTest::mouseClick(child<QPushButton>(page_.get(), "stop_button"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 60000);
 
     // Sent anyway past the context: the pane says why, in view, and offers to drop the oldest turns.
-    QTest::mouseClick(child<QPushButton>("clear_button"), Qt::LeftButton);
-    child<QSpinBox>("max_new_tokens")->setValue(4);
+    QTest::mouseClick(child<QPushButton>(page_.get(), "clear_button"), Qt::LeftButton);
+    child<QSpinBox>(page_.get(), "max_new_tokens")->setValue(4);
     sendMessage(message_of(2500));
     QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 60000);
     sendMessage(message_of(2500));
     QVERIFY(warning->isVisible());
-    QTest::mouseClick(child<QPushButton>("context_send_anyway_button"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(page_.get(), "context_send_anyway_button"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 60000);
-    QVERIFY(child<QWidget>("base_problem")->isVisible());
-    const QString problem = child<QLabel>("base_problem_label")->text();
+    QVERIFY(child<QWidget>(page_.get(), "base_problem")->isVisible());
+    const QString problem = child<QLabel>(page_.get(), "base_problem_label")->text();
     QVERIFY2(problem.contains("context length") && problem.contains("4096") && problem.contains("Drop the oldest"),
              qPrintable(problem));
-    QVERIFY(child<QPushButton>("base_drop_oldest_button")->isVisible());
-    QVERIFY(child<QPushButton>("base_clear_conversation_button")->isVisible());
-    QVERIFY(child<QLabel>("base_status")->text().startsWith("Failed"));
-    QScrollBar* bar = child<QTextBrowser>("base_transcript")->verticalScrollBar();
+    QVERIFY(child<QPushButton>(page_.get(), "base_drop_oldest_button")->isVisible());
+    QVERIFY(child<QPushButton>(page_.get(), "base_clear_conversation_button")->isVisible());
+    QVERIFY(child<QLabel>(page_.get(), "base_status")->text().startsWith("Failed"));
+    QScrollBar* bar = child<QTextBrowser>(page_.get(), "base_transcript")->verticalScrollBar();
     QTRY_COMPARE(bar->value(), bar->maximum());  // the red message at the end is in view
     QVERIFY(bar->maximum() > 0);
 
-    QTest::mouseClick(child<QPushButton>("base_drop_oldest_button"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(page_.get(), "base_drop_oldest_button"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 60000);
-    QVERIFY(!child<QWidget>("base_problem")->isVisible());
-    QVERIFY2(child<QLabel>("base_status")->text().contains("tokens/s"), qPrintable(child<QLabel>("base_status")->text()));
-    QVERIFY(child<QTextBrowser>("base_transcript")->toPlainText().contains("1 earlier turn dropped"));
+    QVERIFY(!child<QWidget>(page_.get(), "base_problem")->isVisible());
+    QVERIFY2(child<QLabel>(page_.get(), "base_status")->text().contains("tokens/s"), qPrintable(child<QLabel>(page_.get(), "base_status")->text()));
+    QVERIFY(child<QTextBrowser>(page_.get(), "base_transcript")->toPlainText().contains("1 earlier turn dropped"));
 
     // Or clear: a new conversation, the message kept in the prompt box to be sent again.
     const QString last = message_of(2500);
     sendMessage(last);
-    QTest::mouseClick(child<QPushButton>("context_send_anyway_button"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(page_.get(), "context_send_anyway_button"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 60000);
-    QVERIFY(child<QWidget>("base_problem")->isVisible());
-    QTest::mouseClick(child<QPushButton>("base_clear_conversation_button"), Qt::LeftButton);
-    QVERIFY(!child<QWidget>("base_problem")->isVisible());
-    QVERIFY(child<QTextBrowser>("base_transcript")->toPlainText().isEmpty());
-    QCOMPARE(child<QPlainTextEdit>("prompt_edit")->toPlainText(), last);
-    QTest::mouseClick(child<QPushButton>("send_button"), Qt::LeftButton);
+    QVERIFY(child<QWidget>(page_.get(), "base_problem")->isVisible());
+    QTest::mouseClick(child<QPushButton>(page_.get(), "base_clear_conversation_button"), Qt::LeftButton);
+    QVERIFY(!child<QWidget>(page_.get(), "base_problem")->isVisible());
+    QVERIFY(child<QTextBrowser>(page_.get(), "base_transcript")->toPlainText().isEmpty());
+    QCOMPARE(child<QPlainTextEdit>(page_.get(), "prompt_edit")->toPlainText(), last);
+    QTest::mouseClick(child<QPushButton>(page_.get(), "send_button"), Qt::LeftButton);
     QVERIFY(!warning->isVisible());  // alone it fits
     QTRY_VERIFY_WITH_TIMEOUT(!page_->isGenerating(), 60000);
-    QVERIFY(child<QLabel>("base_status")->text().contains("tokens/s"));
+    QVERIFY(child<QLabel>(page_.get(), "base_status")->text().contains("tokens/s"));
   }
 
   void cleanupTestCase() { page_.reset(); }

@@ -32,6 +32,8 @@
 #include "dataset_prompt_view.h"
 #include "dataset_table_model.h"
 #include "test_support.h"
+
+using test_support::child;
 #include "token_length_histogram.h"
 
 namespace {
@@ -112,11 +114,11 @@ class TestUiDataset : public QObject {
   }
 
   QString count(ui::DatasetPage* page, const char* name) {
-    auto* label = page->findChild<QLabel*>(name);
+    auto* label = child<QLabel>(page, name);
     return label ? label->text() : QString();
   }
 
- private slots:
+ private Q_SLOTS:
   void initTestCase() {
     QVERIFY(tmp_.isValid());
     demo_path_ = QFileInfo(test_support::reference_dir() + "/../../resources/demo/demo_dataset.json").canonicalFilePath();
@@ -181,16 +183,16 @@ class TestUiDataset : public QObject {
     QVERIFY(!drawn.trained.contains(QString::fromStdString(*record.field("instruction"))));
     QVERIFY(drawn.trained.contains("</s>"));  // EOS is trained
     QVERIFY(!drawn.cut_mark);
-    auto* summary = page->findChild<QLabel*>("recordSummary");
+    auto* summary = child<QLabel>(page.get(), "recordSummary");
     QVERIFY(summary->text().contains(QString::number(example.full_length)));
 
     // The token pieces view shows the same tokens one by one, the id on hover.
-    page->findChild<QCheckBox*>("showTokenPieces")->setChecked(true);
+    child<QCheckBox>(page.get(), "showTokenPieces")->setChecked(true);
     const DrawnText pieces = drawn_text(view->document());
     verify_against_labels(pieces, example);
     QCOMPARE(pieces.token_trained.size(), int(example.input_ids.size()));  // every token is a piece
     QVERIFY(view->toPlainText().contains(QChar(0x00B7)));  // visible spaces
-    page->findChild<QCheckBox*>("showTokenPieces")->setChecked(false);
+    child<QCheckBox>(page.get(), "showTokenPieces")->setChecked(false);
   }
 
   void badRecordsAreListedAndClickable() {
@@ -205,7 +207,7 @@ class TestUiDataset : public QObject {
     file.close();
     auto page = open_page(path);
     QCOMPARE(page->tableModel()->rowCount(), 4);  // the unreadable record 2 has no row
-    auto* list = page->findChild<QListWidget*>("badRecords");
+    auto* list = child<QListWidget>(page.get(), "badRecords");
     QCOMPARE(list->count(), 2);
     QVERIFY2(list->item(0)->text().startsWith("Record 2 (line 2)"), qPrintable(list->item(0)->text()));
     QVERIFY2(list->item(1)->text().startsWith("Record 4 (line 4)") && list->item(1)->text().contains("instruction"),
@@ -214,8 +216,8 @@ class TestUiDataset : public QObject {
     QCOMPARE(count(page.get(), "countBad"), QString("2"));
     QCOMPARE(count(page.get(), "countKept"), QString("3"));
 
-    auto* table = page->findChild<QTableView*>("recordsTable");
-    auto* view = page->findChild<ui::DatasetPromptView*>("promptView");
+    auto* table = child<QTableView>(page.get(), "recordsTable");
+    auto* view = child<ui::DatasetPromptView>(page.get(), "promptView");
     // Record 4 was read but the format cannot use it: clicking selects its row and shows why.
     QTest::mouseClick(list->viewport(), Qt::LeftButton, Qt::NoModifier, list->visualItemRect(list->item(1)).center());
     QTRY_COMPARE(table->currentIndex().row(), 2);
@@ -231,7 +233,7 @@ class TestUiDataset : public QObject {
   void loweringTheCutoffTruncatesAndUpdatesTheShare() {
     auto page = open_page(demo_path_);
     QCOMPARE(count(page.get(), "countTruncated"), QString("0"));
-    auto* histogram = page->findChild<ui::TokenLengthHistogram*>("lengthHistogram");
+    auto* histogram = child<ui::TokenLengthHistogram>(page.get(), "lengthHistogram");
     QCOMPARE(histogram->examplesOverCutoff(), int64_t(0));
 
     lora::DatasetOptions options;
@@ -239,7 +241,7 @@ class TestUiDataset : public QObject {
     const lora::TrainingDataset reference = lora::TrainingDataset::load(demo_path_.toStdString(), *tokenizer_, options);
     const lora::TokenizedSet all = reference.tokenize_all();
     QVERIFY(all.stats.truncated > 10 && all.stats.truncated < 300);
-    page->findChild<QSpinBox*>("cutoffLength")->setValue(64);
+    child<QSpinBox>(page.get(), "cutoffLength")->setValue(64);
     QCOMPARE(histogram->cutoffLineX(), 64.0);  // at once, before tokenizing again
     QTRY_VERIFY_WITH_TIMEOUT(page->tableModel()->tokens() && page->tableModel()->tokens()->cutoff_len == 64 && !page->isBusy(),
                              60000);
@@ -260,10 +262,10 @@ class TestUiDataset : public QObject {
     for (const auto& example : all.examples)
       if (example.truncated()) row = int(example.record);
     QVERIFY(row >= 0);
-    auto* table = page->findChild<QTableView*>("recordsTable");
+    auto* table = child<QTableView>(page.get(), "recordsTable");
     select_row(table, row);
     QTRY_COMPARE(table->currentIndex().row(), row);
-    const DrawnText drawn = drawn_text(page->findChild<ui::DatasetPromptView*>("promptView")->document());
+    const DrawnText drawn = drawn_text(child<ui::DatasetPromptView>(page.get(), "promptView")->document());
     QVERIFY(drawn.cut_mark);
     QVERIFY(!drawn.past_cut.isEmpty());
     QCOMPARE(drawn.token_trained.lastKey(), 63);  // the last token drawn before the cut is the 64th
@@ -271,20 +273,20 @@ class TestUiDataset : public QObject {
     QCOMPARE(page->tableModel()->index(row, status_column).data().toString(), QString("truncated"));
 
     // Drop mode: the same examples are dropped instead.
-    page->findChild<QCheckBox*>("dropLong")->setChecked(true);
+    child<QCheckBox>(page.get(), "dropLong")->setChecked(true);
     QTRY_VERIFY_WITH_TIMEOUT(page->tableModel()->tokens() && page->tableModel()->tokens()->drop_long && !page->isBusy(), 60000);
     QCOMPARE(count(page.get(), "countTruncated"), QString("0"));
     QCOMPARE(count(page.get(), "countDropped"), QString::number(all.stats.truncated + all.stats.dropped_no_targets));
     QVERIFY(histogram->summaryText().contains("dropped"));
-    page->findChild<QCheckBox*>("dropLong")->setChecked(false);
-    page->findChild<QSpinBox*>("cutoffLength")->setValue(256);
+    child<QCheckBox>(page.get(), "dropLong")->setChecked(false);
+    child<QSpinBox>(page.get(), "cutoffLength")->setValue(256);
     QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy(), 60000);
   }
 
   void chatFormatsConversationsAndRawText() {
     // Instruction records in a chat format: choosing it re-renders everything.
     auto page = open_page(demo_path_);
-    auto* format = page->findChild<QComboBox*>("formatChooser");
+    auto* format = child<QComboBox>(page.get(), "formatChooser");
     const int chatml = format->findData("chat:chatml");
     QVERIFY(chatml >= 0);
     format->setCurrentIndex(chatml);
@@ -293,7 +295,7 @@ class TestUiDataset : public QObject {
                                  page->tableModel()->tokens() && !page->isBusy(),
                              60000);
     QCOMPARE(settings_->value("dataset/format").toString(), QString("chat:chatml"));
-    auto* view = page->findChild<ui::DatasetPromptView*>("promptView");
+    auto* view = child<ui::DatasetPromptView>(page.get(), "promptView");
     QTRY_VERIFY(view->toPlainText().contains("<|im_start|>assistant"));
     format->setCurrentIndex(format->findData("alpaca-format"));
     QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy() && page->tableModel()->records()->format_description == "alpaca-format", 60000);
@@ -312,7 +314,7 @@ class TestUiDataset : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(page->tableModel()->rowCount() == 2 && page->tableModel()->tokens() && !page->isBusy(), 60000);
     QCOMPARE(page->tableModel()->headerData(1, Qt::Horizontal).toString(), QString("conversation"));
     const lora::TrainingDataset chats = lora::TrainingDataset::load(chat_path.toStdString(), *tokenizer_, {});
-    auto* table = page->findChild<QTableView*>("recordsTable");
+    auto* table = child<QTableView>(page.get(), "recordsTable");
     select_row(table, 0);
     QTRY_COMPARE(table->currentIndex().row(), 0);
     DrawnText drawn = drawn_text(view->document());
@@ -337,7 +339,7 @@ class TestUiDataset : public QObject {
     QVERIFY(blocks.size() >= 2);
     select_row(table, 0);
     QTRY_COMPARE(table->currentIndex().row(), 0);
-    QVERIFY(page->findChild<QLabel*>("recordSummary")->text().contains(QString("Cut into %1 blocks").arg(blocks.size())));
+    QVERIFY(child<QLabel>(page.get(), "recordSummary")->text().contains(QString("Cut into %1 blocks").arg(blocks.size())));
     verify_against_labels(drawn_text(view->document(), 1), blocks[1]);  // the overlap of block 2 is masked
     QVERIFY(drawn_text(view->document(), 1).token_trained.values().contains(false));
   }
@@ -377,8 +379,8 @@ class TestUiDataset : public QObject {
     QCOMPARE(page->tableModel()->index(99999, 0).data().toInt(), 100000);
     QCOMPARE(page->tableModel()->index(99999, 1).data().toString(), QString("Add 99999 and 1."));
     // Tokenizing goes on with progress and can be cancelled.
-    auto* cancel = page->findChild<QPushButton*>("cancelDatasetJob");
-    auto* progress = page->findChild<QProgressBar*>("datasetProgress");
+    auto* cancel = child<QPushButton>(page.get(), "cancelDatasetJob");
+    auto* progress = child<QProgressBar>(page.get(), "datasetProgress");
     QVERIFY(page->isBusy());
     QTRY_VERIFY(progress->format().startsWith("Tokenizing record"));
     QVERIFY(cancel->isVisible());
@@ -402,13 +404,13 @@ class TestUiDataset : public QObject {
     QCOMPARE(page.currentPath(), demo_path_);
     QTRY_COMPARE_WITH_TIMEOUT(page.tableModel()->rowCount(), 316, 30000);
     QTRY_VERIFY(!page.isBusy());
-    QVERIFY(page.findChild<QWidget*>("modelNotice")->isVisible());
-    auto* table = page.findChild<QTableView*>("recordsTable");
+    QVERIFY(child<QWidget>(&page, "modelNotice")->isVisible());
+    auto* table = child<QTableView>(&page, "recordsTable");
     select_row(table, 5);
     QTRY_COMPARE(table->currentIndex().row(), 5);
     const DrawnText drawn = [&] {
       DrawnText d;
-      const QTextDocument* document = page.findChild<ui::DatasetPromptView*>("promptView")->document();
+      const QTextDocument* document = child<ui::DatasetPromptView>(&page, "promptView")->document();
       for (QTextBlock block = document->begin(); block.isValid(); block = block.next())
         for (auto it = block.begin(); !it.atEnd(); ++it)
           (it.fragment().charFormat().boolProperty(ui::DatasetPromptView::kTrainedProperty) ? d.trained : d.masked) +=
@@ -418,7 +420,7 @@ class TestUiDataset : public QObject {
     QVERIFY(!drawn.trained.isEmpty());
     QVERIFY(!drawn.masked.isEmpty());
     QCOMPARE(page.tableModel()->tokens(), nullptr);
-    QTest::mouseClick(page.findChild<QPushButton*>("goToModels"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(&page, "goToModels"), Qt::LeftButton);
     QCOMPARE(page_requests.count(), 1);
     QCOMPARE(page_requests.front().front().toString(), QString("models"));
   }
@@ -434,10 +436,10 @@ class TestUiDataset : public QObject {
                  "{\"from\": \"gpt\", \"value\": \"Blue.\"}]}\n");
     }
     auto page = open_page(demo_path_);
-    auto* format = page->findChild<QComboBox*>("formatChooser");
+    auto* format = child<QComboBox>(page.get(), "formatChooser");
     format->setCurrentIndex(format->findData("alpaca-format"));
     QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy() && page->tableModel()->records()->format_description == "alpaca-format", 60000);
-    auto* status = page->findChild<QLabel*>("datasetStatus");
+    auto* status = child<QLabel>(page.get(), "datasetStatus");
     QVERIFY2(status->text().contains("alpaca-format"), qPrintable(status->text()));
     page->openDataset(chat_path);
     QTRY_VERIFY_WITH_TIMEOUT(page->tableModel()->rowCount() == 1 && page->tableModel()->tokens() && !page->isBusy(), 60000);
@@ -454,7 +456,7 @@ class TestUiDataset : public QObject {
     QVERIFY(!rendered.empty());
     const QString first_line = QString::fromStdString(rendered).section('\n', 0, 0).trimmed();
     QVERIFY(!first_line.isEmpty());
-    QTRY_VERIFY2(page->findChild<ui::DatasetPromptView*>("promptView")->toPlainText().contains(first_line),
+    QTRY_VERIFY2(child<ui::DatasetPromptView>(page.get(), "promptView")->toPlainText().contains(first_line),
                  qPrintable(first_line));
   }
 
@@ -476,14 +478,14 @@ class TestUiDataset : public QObject {
                  "{\"instruction\": \"Say no\", \"input\": \"please\", \"output\": \"No\"}\n");
     }
     auto page = open_page(bad_path);
-    auto* format = page->findChild<QComboBox*>("formatChooser");
+    auto* format = child<QComboBox>(page.get(), "formatChooser");
     format->setCurrentIndex(format->findData("alpaca-format"));
     QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy() && page->tableModel()->tokens() &&
                                  page->tableModel()->records()->format_description == "alpaca-format", 60000);
-    auto* status = page->findChild<QLabel*>("datasetStatus");
+    auto* status = child<QLabel>(page.get(), "datasetStatus");
     QVERIFY2(status->text().startsWith("4 records, 1 unreadable, format alpaca-format"), qPrintable(status->text()));
     QCOMPARE(count(page.get(), "countRecords"), QString("4"));
-    auto* list = page->findChild<QListWidget*>("badRecords");
+    auto* list = child<QListWidget>(page.get(), "badRecords");
     QCOMPARE(list->count(), 1);
     const auto titles = page->findChildren<QLabel*>();
     auto has_title = [&](const QString& text) {
@@ -493,7 +495,7 @@ class TestUiDataset : public QObject {
 
     // Narrow the page so the table scrolls sideways, and scroll it to the far right.
     page->resize(420, 600);
-    auto* table = page->findChild<QTableView*>("recordsTable");
+    auto* table = child<QTableView>(page.get(), "recordsTable");
     QScrollBar* sideways = table->horizontalScrollBar();
     QTRY_VERIFY(sideways->maximum() > 0);
     sideways->setValue(sideways->maximum());
@@ -520,20 +522,20 @@ class TestUiDataset : public QObject {
       file.write("{\"instruction\": \"Draw an animal\", \"output\": \"A \xF0\x9F\xA6\x99 here\"}\n");
     }
     auto page = open_page(path);
-    auto* format = page->findChild<QComboBox*>("formatChooser");
+    auto* format = child<QComboBox>(page.get(), "formatChooser");
     format->setCurrentIndex(format->findData("alpaca-format"));
     QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy() && page->tableModel()->tokens() &&
                                  page->tableModel()->records()->format_description == "alpaca-format", 60000);
-    auto* pieces = page->findChild<QCheckBox*>("showTokenPieces");
+    auto* pieces = child<QCheckBox>(page.get(), "showTokenPieces");
     pieces->setChecked(true);
-    auto* table = page->findChild<QTableView*>("recordsTable");
+    auto* table = child<QTableView>(page.get(), "recordsTable");
     select_row(table, 0);
     QTRY_COMPARE(table->currentIndex().row(), 0);
     lora::DatasetOptions options;
     options.format = "alpaca-format";
     const lora::TrainingDataset reference = lora::TrainingDataset::load(path.toStdString(), *tokenizer_, options);
     const lora::TokenizedExample example = reference.tokenize(0).front();
-    auto* view = page->findChild<ui::DatasetPromptView*>("promptView");
+    auto* view = child<ui::DatasetPromptView>(page.get(), "promptView");
     QTRY_VERIFY(!view->toPlainText().isEmpty());
     std::vector<int32_t> shown_ids;
     for (QTextBlock block = view->document()->begin(); block.isValid(); block = block.next())

@@ -3,7 +3,6 @@
 // name (without resume checkpoints) and nothing else; "Merge into model" writes a model folder that
 // the engine loads and whose greedy answer is the Chat page's adapter pane's; a bad output folder
 // shows the engine's message and writes nothing; the snippets name the real folders.
-// libtorch and engine headers before Qt: Qt's `slots` macro breaks ATen's headers.
 #include <ATen/ATen.h>
 
 #include "causal_lm.h"
@@ -23,6 +22,7 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -30,6 +30,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QTableWidget>
 #include <QTreeWidget>
 #include <QtTest>
@@ -43,6 +44,8 @@
 #include "language.h"
 #include "models_page.h"
 #include "test_support.h"
+
+using test_support::child;
 
 namespace {
 
@@ -86,19 +89,34 @@ class TestUiExport : public QObject {
   std::unique_ptr<ui::AppSession> session_;
   std::unique_ptr<ui::ExportPage> page_;
 
-  template <typename T>
-  T* child(const char* name) {
-    return test_support::child<T>(page_.get(), name);
+  QStringList questions_asked_;  // the texts of the questions answer_next_question answered
+  QTimer* answer_poll_ = nullptr;
+
+  // Answers the next question box the page opens with `answer`, noting its text in questions_asked_
+  // (cleared first). Returns at once; the box opens when the test clicks.
+  void answer_next_question(QMessageBox::StandardButton answer) {
+    questions_asked_.clear();
+    delete answer_poll_;
+    answer_poll_ = new QTimer(this);
+    answer_poll_->setInterval(20);
+    connect(answer_poll_, &QTimer::timeout, this, [this, answer] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      if (!box) return;
+      questions_asked_ << box->text();
+      answer_poll_->stop();
+      box->button(answer)->click();
+    });
+    answer_poll_->start();
   }
 
   void merge(const QString& output) {
-    child<QLineEdit>("merge_output")->setText(output);
-    QVERIFY(child<QPushButton>("merge_button")->isEnabled());
-    QTest::mouseClick(child<QPushButton>("merge_button"), Qt::LeftButton);
+    child<QLineEdit>(page_.get(), "merge_output")->setText(output);
+    QVERIFY(child<QPushButton>(page_.get(), "merge_button")->isEnabled());
+    QTest::mouseClick(child<QPushButton>(page_.get(), "merge_button"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!page_->isBusy(), 60000);
   }
 
- private slots:
+ private Q_SLOTS:
   void initTestCase() {
     QVERIFY(tmp_.isValid());
     model_dir_ = tmp_.path() + "/model";
@@ -139,45 +157,45 @@ class TestUiExport : public QObject {
   }
 
   void without_an_adapter_the_page_says_how_to_get_one() {
-    QCOMPARE(child<QLabel>("adapter_path")->text(), QString("No adapter chosen"));
-    QVERIFY(child<QLabel>("adapter_message")->text().contains("Train page"));
-    QVERIFY(!child<QGroupBox>("merge_box")->isEnabled());
-    QVERIFY(!child<QPushButton>("copy_button")->isEnabled());
+    QCOMPARE(child<QLabel>(page_.get(), "adapter_path")->text(), QString("No adapter chosen"));
+    QVERIFY(child<QLabel>(page_.get(), "adapter_message")->text().contains("Train page"));
+    QVERIFY(!child<QGroupBox>(page_.get(), "merge_box")->isEnabled());
+    QVERIFY(!child<QPushButton>(page_.get(), "copy_button")->isEnabled());
   }
 
   void the_adapter_is_summarised() {
     session_->setAdapterDir(adapter_dir_);
-    const QString summary = child<QLabel>("adapter_summary")->text();
+    const QString summary = child<QLabel>(page_.get(), "adapter_summary")->text();
     QVERIFY2(summary.contains("Rank (r): 4") && summary.contains("Alpha: 8 (scaling 2)") &&
                  summary.contains("q_proj, v_proj, o_proj, up_proj, down_proj") && summary.contains(model_dir_) &&
                  summary.contains("alpaca-format"),
              qPrintable(summary));
     QStringList files;
-    auto* tree = child<QTreeWidget>("adapter_files");
+    auto* tree = child<QTreeWidget>(page_.get(), "adapter_files");
     for (int i = 0; i < tree->topLevelItemCount(); ++i) files << tree->topLevelItem(i)->text(0);
     QCOMPARE(files, (QStringList{"adapter_config.json", "adapter_model.safetensors", "training_log.jsonl",
                                  "training_prompt.json", "checkpoint-3/"}));
-    QVERIFY(child<QGroupBox>("merge_box")->isEnabled());
+    QVERIFY(child<QGroupBox>(page_.get(), "merge_box")->isEnabled());
     // The merge defaults to the loaded model and a new folder beside it.
-    QCOMPARE(child<QLineEdit>("base_model")->text(), model_dir_);
-    QCOMPARE(child<QLineEdit>("merge_output")->text(), tmp_.path() + "/model-my-adapter");
+    QCOMPARE(child<QLineEdit>(page_.get(), "base_model")->text(), model_dir_);
+    QCOMPARE(child<QLineEdit>(page_.get(), "merge_output")->text(), tmp_.path() + "/model-my-adapter");
     // Snippets that load it elsewhere, with the real folders.
-    const QString llama_cpp = child<QPlainTextEdit>("llama_cpp_snippet")->toPlainText();
+    const QString llama_cpp = child<QPlainTextEdit>(page_.get(), "llama_cpp_snippet")->toPlainText();
     QVERIFY2(llama_cpp.contains("convert_lora_to_gguf.py --base " + model_dir_) && llama_cpp.contains(adapter_dir_),
              qPrintable(llama_cpp));
-    const QString peft = child<QPlainTextEdit>("peft_snippet")->toPlainText();
+    const QString peft = child<QPlainTextEdit>(page_.get(), "peft_snippet")->toPlainText();
     QVERIFY2(peft.contains("PeftModel.from_pretrained(base, \"" + adapter_dir_ + "\")"), qPrintable(peft));
-    QVERIFY(child<QPlainTextEdit>("webui_snippet")->toPlainText().contains("loras/"));
+    QVERIFY(child<QPlainTextEdit>(page_.get(), "webui_snippet")->toPlainText().contains("loras/"));
   }
 
   void copy_writes_the_same_files_and_nothing_else() {
     const QString destination = tmp_.path() + "/webui-loras";
     QVERIFY(QDir().mkpath(destination));
-    child<QLineEdit>("copy_destination")->setText(destination);
-    QVERIFY(child<QLabel>("copy_target")->text().contains(destination + "/my-adapter"));
-    QTest::mouseClick(child<QPushButton>("copy_button"), Qt::LeftButton);
-    QTRY_VERIFY2_WITH_TIMEOUT(!page_->isBusy(), qPrintable(child<QLabel>("copy_result")->text()), 30000);
-    QVERIFY2(child<QLabel>("copy_result")->text().startsWith("Copied to"), qPrintable(child<QLabel>("copy_result")->text()));
+    child<QLineEdit>(page_.get(), "copy_destination")->setText(destination);
+    QVERIFY(child<QLabel>(page_.get(), "copy_target")->text().contains(destination + "/my-adapter"));
+    QTest::mouseClick(child<QPushButton>(page_.get(), "copy_button"), Qt::LeftButton);
+    QTRY_VERIFY2_WITH_TIMEOUT(!page_->isBusy(), qPrintable(child<QLabel>(page_.get(), "copy_result")->text()), 30000);
+    QVERIFY2(child<QLabel>(page_.get(), "copy_result")->text().startsWith("Copied to"), qPrintable(child<QLabel>(page_.get(), "copy_result")->text()));
     // No hidden work folder left beside it, and the resume checkpoint stayed behind.
     QCOMPARE(entries(destination), (QStringList{"my-adapter", "my-adapter/adapter_config.json",
                                                 "my-adapter/adapter_model.safetensors",
@@ -190,13 +208,13 @@ class TestUiExport : public QObject {
   // "Creates FOLDER" is what happens: the folder to copy into is made, not refused as missing.
   void copy_into_a_new_folder_creates_it() {
     const QString destination = tmp_.path() + "/new/loras";
-    child<QLineEdit>("copy_destination")->setText(destination);
-    const QString target_line = child<QLabel>("copy_target")->text();
+    child<QLineEdit>(page_.get(), "copy_destination")->setText(destination);
+    const QString target_line = child<QLabel>(page_.get(), "copy_target")->text();
     QVERIFY2(target_line.contains("Creates the folder " + destination) && target_line.contains(destination + "/my-adapter"),
              qPrintable(target_line));
-    QTest::mouseClick(child<QPushButton>("copy_button"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(page_.get(), "copy_button"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!page_->isBusy(), 30000);
-    const QString result = child<QLabel>("copy_result")->text();
+    const QString result = child<QLabel>(page_.get(), "copy_result")->text();
     QVERIFY2(result.startsWith("Copied to " + destination + "/my-adapter") && !result.contains("does not exist"),
              qPrintable(result));
     QCOMPARE(bytes_of(destination + "/my-adapter/adapter_model.safetensors"),
@@ -209,34 +227,34 @@ class TestUiExport : public QObject {
     session_->setModelFolders({tmp_.path()});
     ui::ModelsPage models(session_.get());
     QTRY_VERIFY_WITH_TIMEOUT(!models.isScanning(), 30000);
-    auto* model_table = models.findChild<QTableWidget*>("modelTable");
+    auto* model_table = child<QTableWidget>(&models, "modelTable");
     auto listed = [model_table](const QString& name) {
       for (int row = 0; row < model_table->rowCount(); ++row)
         if (model_table->item(row, 0) && model_table->item(row, 0)->text() == name) return true;
       return false;
     };
     QVERIFY(listed("model") && !listed("merged"));
-    QSignalSpy progress(child<QProgressBar>("export_progress"), &QProgressBar::valueChanged);
+    QSignalSpy progress(child<QProgressBar>(page_.get(), "export_progress"), &QProgressBar::valueChanged);
     merge(output);
     QTRY_VERIFY_WITH_TIMEOUT(listed("merged"), 30000);
-    const QString result = child<QLabel>("merge_result")->text();
+    const QString result = child<QLabel>(page_.get(), "merge_result")->text();
     QVERIFY2(result.startsWith("Merged model written to " + output), qPrintable(result));
     QVERIFY(result.contains("10 layers merged"));  // 5 projections x 2 layers
     QVERIFY(progress.count() >= 2);
-    QVERIFY(child<QPushButton>("load_merged_button")->isVisible());
-    QVERIFY(child<QPlainTextEdit>("merged_snippet")->toPlainText().contains(output));
+    QVERIFY(child<QPushButton>(page_.get(), "load_merged_button")->isVisible());
+    QVERIFY(child<QPlainTextEdit>(page_.get(), "merged_snippet")->toPlainText().contains(output));
 
     // The Chat page's adapter pane, greedy.
     ui::ChatPage chat(session_.get());
     chat.show();  // a click reaches only a visible button
-    chat.findChild<QDoubleSpinBox*>("temperature")->setValue(0.0);
-    chat.findChild<QSpinBox*>("max_new_tokens")->setValue(16);
-    chat.findChild<QPlainTextEdit*>("prompt_edit")->setPlainText("Name three colours.");
-    QTest::mouseClick(chat.findChild<QPushButton*>("send_button"), Qt::LeftButton);
+    child<QDoubleSpinBox>(&chat, "temperature")->setValue(0.0);
+    child<QSpinBox>(&chat, "max_new_tokens")->setValue(16);
+    child<QPlainTextEdit>(&chat, "prompt_edit")->setPlainText("Name three colours.");
+    QTest::mouseClick(child<QPushButton>(&chat, "send_button"), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!chat.isGenerating(), 30000);
-    QTest::mouseClick(chat.findChild<QPushButton*>("adapter_copy_button"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(&chat, "adapter_copy_button"), Qt::LeftButton);
     const QString adapter_answer = QApplication::clipboard()->text();
-    QTest::mouseClick(chat.findChild<QPushButton*>("base_copy_button"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(&chat, "base_copy_button"), Qt::LeftButton);
     const QString base_answer = QApplication::clipboard()->text();
     QVERIFY(!adapter_answer.isEmpty());
     QVERIFY(adapter_answer != base_answer);
@@ -261,65 +279,126 @@ class TestUiExport : public QObject {
     const QStringList before = entries(output);
     const QByteArray weights = bytes_of(output + "/model.safetensors");
     merge(output);  // already holds a model
-    const QString result = child<QLabel>("merge_result")->text();
+    const QString result = child<QLabel>(page_.get(), "merge_result")->text();
     QVERIFY2(result.startsWith("Failed: ") && result.contains(output), qPrintable(result));
     // The way out is the window's checkbox, by its label, not the command line's flag.
-    QVERIFY2(result.contains(child<QCheckBox>("replace_model")->text()) && !result.contains("--force"), qPrintable(result));
+    QVERIFY2(result.contains(child<QCheckBox>(page_.get(), "replace_model")->text()) && !result.contains("--force"), qPrintable(result));
     QCOMPARE(entries(output), before);
     QCOMPARE(bytes_of(output + "/model.safetensors"), weights);
     QCOMPARE(QDir(tmp_.path()).entryList(QStringList{"*.merging-*"}, QDir::AllEntries | QDir::Hidden), QStringList());
 
     // Allowed to replace it, the merge goes through (in bf16 this time: another file).
-    child<QCheckBox>("replace_model")->setChecked(true);
-    child<QComboBox>("merge_dtype")->setCurrentIndex(child<QComboBox>("merge_dtype")->findData("bfloat16"));
+    child<QCheckBox>(page_.get(), "replace_model")->setChecked(true);
+    child<QComboBox>(page_.get(), "merge_dtype")->setCurrentIndex(child<QComboBox>(page_.get(), "merge_dtype")->findData("bfloat16"));
     merge(output);
-    QVERIFY2(child<QLabel>("merge_result")->text().contains("bfloat16"), qPrintable(child<QLabel>("merge_result")->text()));
+    QVERIFY2(child<QLabel>(page_.get(), "merge_result")->text().contains("bfloat16"), qPrintable(child<QLabel>(page_.get(), "merge_result")->text()));
     QVERIFY(bytes_of(output + "/model.safetensors") != weights);
     QVERIFY(bytes_of(output + "/model.safetensors").size() < weights.size());
   }
 
-  // While training writes the chosen adapter, Copy and Merge wait, saying why; when the run ends the
-  // page shows the files as the run left them.
-  void the_adapter_being_trained_is_not_exported_until_the_run_ends() {
+  // While training writes the chosen adapter (the session says which folder the run writes), the page
+  // says so, and Copy and Merge ask before taking the weights saved so far; another adapter exports as
+  // before; when the run ends the page shows the files as the run left them.
+  void the_adapter_being_trained_is_exported_only_after_a_warning() {
     session_->setAdapterDir(adapter_dir_);
-    const auto an_hour_ago = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
-    for (const QString& name : QDir(adapter_dir_).entryList(QDir::AllEntries | QDir::NoDotAndDotDot))
-      std::filesystem::last_write_time((adapter_dir_ + "/" + name).toStdString(), an_hour_ago);
-    child<QLineEdit>("copy_destination")->setText(tmp_.path() + "/webui-loras");
-    auto* note = child<QLabel>("training_note");
-    auto* merge_button = child<QPushButton>("merge_button");
-    auto* copy_button = child<QPushButton>("copy_button");
-
-    session_->setTraining(true);  // a run that writes another adapter
-    QVERIFY(merge_button->isEnabled() && copy_button->isEnabled());
-    QVERIFY(!note->isVisible());
-
     const QByteArray log = "{\"step\": 1, \"loss\": 2.5}\n{\"step\": 2, \"loss\": 2.25}\n{\"step\": 3, \"loss\": 2.0}\n";
-    write_text(adapter_dir_ + "/training_log.jsonl", log);  // this one after all
-    QTRY_VERIFY_WITH_TIMEOUT(!merge_button->isEnabled(), 5000);
-    QVERIFY(!copy_button->isEnabled());
-    QVERIFY(note->isVisible());
-    QVERIFY2(note->text().contains("being trained"), qPrintable(note->text()));
+    write_text(adapter_dir_ + "/training_log.jsonl", log);
+    auto* note = child<QLabel>(page_.get(), "training_note");
+    auto* merge_button = child<QPushButton>(page_.get(), "merge_button");
+    auto* copy_button = child<QPushButton>(page_.get(), "copy_button");
+    auto* copy_result = child<QLabel>(page_.get(), "copy_result");
+    auto* merge_result = child<QLabel>(page_.get(), "merge_result");
 
-    session_->setTraining(false);
-    QVERIFY(merge_button->isEnabled() && copy_button->isEnabled());
+    // A run that writes another adapter: nothing to say, nothing asked.
+    session_->setTraining(true, tmp_.path() + "/another-adapter");
     QVERIFY(!note->isVisible());
-    auto* tree = child<QTreeWidget>("adapter_files");
+    const QString quiet_destination = tmp_.path() + "/while-another-trains";
+    child<QLineEdit>(page_.get(), "copy_destination")->setText(quiet_destination);
+    answer_next_question(QMessageBox::No);  // records a question, should one come
+    QTest::mouseClick(copy_button, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isBusy(), 30000);
+    QVERIFY2(copy_result->text().startsWith("Copied to"), qPrintable(copy_result->text()));
+    QVERIFY(QFileInfo::exists(quiet_destination + "/my-adapter/adapter_model.safetensors"));
+    QVERIFY2(questions_asked_.isEmpty(), qPrintable(questions_asked_.join('|')));
+    session_->setTraining(false);
+
+    // This one: the note names the step the run is at (the last step in its log).
+    session_->setTraining(true, adapter_dir_ + "/");  // however the folder is spelled
+    QVERIFY(note->isVisible());
+    QCOMPARE(note->text(), QString("This adapter is still being trained (step 3); exporting now takes the weights "
+                                   "saved so far, not the finished adapter."));
+    QVERIFY(merge_button->isEnabled() && copy_button->isEnabled());
+
+    // Copy asks first; "No" writes nothing.
+    const QString destination = tmp_.path() + "/mid-run";
+    child<QLineEdit>(page_.get(), "copy_destination")->setText(destination);
+    copy_result->clear();
+    answer_next_question(QMessageBox::No);
+    QTest::mouseClick(copy_button, Qt::LeftButton);
+    QTRY_COMPARE(questions_asked_.size(), 1);
+    QVERIFY2(questions_asked_.first().contains("still being trained (step 3)"), qPrintable(questions_asked_.first()));
+    QVERIFY(!page_->isBusy());
+    QVERIFY(!QFileInfo::exists(destination));
+    QVERIFY(copy_result->text().isEmpty());
+
+    // So does Merge.
+    merge_result->clear();
+    answer_next_question(QMessageBox::No);
+    QTest::mouseClick(merge_button, Qt::LeftButton);
+    QTRY_COMPARE(questions_asked_.size(), 1);
+    QVERIFY(!page_->isBusy());
+    QVERIFY(merge_result->text().isEmpty());
+
+    // "Yes" copies the weights saved so far.
+    answer_next_question(QMessageBox::Yes);
+    QTest::mouseClick(copy_button, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isBusy() && !copy_result->text().isEmpty(), 30000);
+    QVERIFY2(copy_result->text().startsWith("Copied to"), qPrintable(copy_result->text()));
+    QCOMPARE(bytes_of(destination + "/my-adapter/adapter_model.safetensors"),
+             bytes_of(adapter_dir_ + "/adapter_model.safetensors"));
+
+    // The step follows the run.
+    const QByteArray longer = log + "{\"step\": 4, \"loss\": 1.75}\n{\"step\": 5, \"loss\": 1.5}\n";
+    write_text(adapter_dir_ + "/training_log.jsonl", longer);
+    QTRY_VERIFY_WITH_TIMEOUT(note->text().contains("(step 5)"), 5000);
+
+    // A checkpoint of that run: complete, but the run may remove it.
+    session_->setAdapterDir(adapter_dir_ + "/checkpoint-3");
+    QVERIFY(note->isVisible());
+    QVERIFY2(note->text().contains("checkpoint belongs to a run that is still training (now at step 5)"),
+             qPrintable(note->text()));
+
+    // Another adapter while that run goes on: no note.
+    session_->setAdapterDir(tmp_.path() + "/model");
+    QVERIFY(!note->isVisible());
+    session_->setAdapterDir(adapter_dir_);
+    QVERIFY(note->isVisible());
+
+    // The run ends: the note goes, and the files show their sizes as the run left them.
+    session_->setTraining(false);
+    QVERIFY(!note->isVisible());
+    QVERIFY(session_->trainingOutputDir().isEmpty());
+    auto* tree = child<QTreeWidget>(page_.get(), "adapter_files");
     QString shown_size;
     for (int i = 0; i < tree->topLevelItemCount(); ++i)
       if (tree->topLevelItem(i)->text(0) == "training_log.jsonl") shown_size = tree->topLevelItem(i)->text(1);
-    QCOMPARE(shown_size, page_->locale().formattedDataSize(log.size()));
+    QCOMPARE(shown_size, page_->locale().formattedDataSize(longer.size()));
+    QVERIFY(shown_size != page_->locale().formattedDataSize(log.size()));
+    answer_next_question(QMessageBox::No);
+    QTest::mouseClick(copy_button, Qt::LeftButton);  // replaces the earlier copy: asks that, not about training
+    QTRY_COMPARE(questions_asked_.size(), 1);
+    QVERIFY2(!questions_asked_.first().contains("trained"), qPrintable(questions_asked_.first()));
   }
 
   // In Chinese the snippets' comment lines are Chinese; the commands stay as the tools need them.
   void snippet_comments_follow_the_interface_language() {
     QVERIFY(ui::installTranslations(*qApp, "zh_CN") > 0);
-    child<QLineEdit>("base_model")->setText(model_dir_ + "/");  // any change redraws the snippets
-    const QString webui = child<QPlainTextEdit>("webui_snippet")->toPlainText();
+    child<QLineEdit>(page_.get(), "base_model")->setText(model_dir_ + "/");  // any change redraws the snippets
+    const QString webui = child<QPlainTextEdit>(page_.get(), "webui_snippet")->toPlainText();
     QVERIFY2(webui.contains("# 两者一起启动") && webui.contains("cp -r " + adapter_dir_ + " text-generation-webui/user_data/loras/"),
              qPrintable(webui));
     QVERIFY2(!webui.contains("start with both"), qPrintable(webui));
-    const QString vllm = child<QPlainTextEdit>("vllm_snippet")->toPlainText();
+    const QString vllm = child<QPlainTextEdit>(page_.get(), "vllm_snippet")->toPlainText();
     QVERIFY2(vllm.contains("# 然后按名称请求该适配器：") && vllm.contains("--enable-lora"), qPrintable(vllm));
     for (QTranslator* translator : qApp->findChildren<QTranslator*>()) QCoreApplication::removeTranslator(translator);
   }

@@ -52,7 +52,7 @@ class TestUiFlow : public QObject {
 
   QTemporaryDir tmp_;
 
- private slots:
+ private Q_SLOTS:
   void initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
     QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation)).removeRecursively();

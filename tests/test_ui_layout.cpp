@@ -5,13 +5,15 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QScrollBar>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <qcustomplot.h>
+#include "qcustomplot_include.h"
 
 #include "app_session.h"
 #include "language.h"
@@ -20,6 +22,7 @@
 #include "test_support.h"
 
 using namespace ui;
+using test_support::child;
 
 class TestUiLayout : public QObject {
   Q_OBJECT
@@ -46,12 +49,22 @@ class TestUiLayout : public QObject {
     QVERIFY(navigation && pages);
     QCOMPARE(window.size(), QSize(1024, 640));
 
-    for (int row = 0; row < navigation->count(); ++row) {
+    // Every page, and each of the Train page's views of the runs (current, answers, history).
+    QList<QPair<int, int>> views;
+    for (int row = 0; row < navigation->count(); ++row) views.append({row, -1});
+    for (int tab = 0; tab < 3; ++tab) views.append({2, tab});
+    for (const auto& [row, tab] : views) {
       navigation->setCurrentRow(row);
       QWidget* page = pages->currentWidget();
+      auto* run_tabs = page->findChild<QTabWidget*>("runTabs");
+      if (tab >= 0) {
+        QVERIFY(run_tabs);
+        run_tabs->setCurrentIndex(tab);
+      }
       QApplication::processEvents();
       QTest::qWait(20);
-      const QString where = language + "/" + navigation->item(row)->text();
+      const QString where = language + "/" + navigation->item(row)->text() +
+                            (tab >= 0 ? "/" + run_tabs->tabText(tab) : QString());
       for (QPushButton* button : page->findChildren<QPushButton*>()) {
         if (!button->isVisibleTo(&window) || button->text().isEmpty()) continue;
         const int needed = button->fontMetrics().horizontalAdvance(button->text()) + 8;
@@ -72,6 +85,21 @@ class TestUiLayout : public QObject {
                qPrintable(language + ": the Export page scrolls sideways by " + QString::number(bar->maximum())));
     }
 
+    // Export: every tool's tab is in view, none behind scroll arrows.
+    auto* tools = pages->currentWidget()->findChild<QTabWidget*>("tools_tabs");
+    QVERIFY(tools);
+    for (int i = 0; i < tools->count(); ++i)
+      QVERIFY2(tools->tabBar()->rect().contains(tools->tabBar()->tabRect(i)),
+               qPrintable(QString("%1: the tab \"%2\" is out of view").arg(language, tools->tabText(i))));
+
+    // The Train page's run views: every tab in view.
+    navigation->setCurrentRow(2);
+    auto* run_tabs = child<QTabWidget>(pages->currentWidget(), "runTabs");
+    run_tabs->setCurrentIndex(0);
+    for (int i = 0; i < run_tabs->count(); ++i)
+      QVERIFY2(run_tabs->tabBar()->rect().contains(run_tabs->tabBar()->tabRect(i)),
+               qPrintable(QString("%1: the tab \"%2\" is out of view").arg(language, run_tabs->tabText(i))));
+
     // Train: a long state keeps the chart at least 55% of the page's width.
     navigation->setCurrentRow(2);
     QWidget* train = pages->currentWidget();
@@ -89,7 +117,7 @@ class TestUiLayout : public QObject {
     const QString widths = QString("%1: chart %2 px of a %3 px page (%4 before)")
                                .arg(language).arg(chart->width()).arg(train->width()).arg(chart_before);
     QVERIFY2(chart->width() == chart_before, qPrintable(widths));
-    QVERIFY2(chart->width() >= 0.45 * train->width(), qPrintable(widths));
+    QVERIFY2(chart->width() >= 0.55 * train->width(), qPrintable(widths));
 
     // The step labels do not run together, and the legend sits outside the curves' rectangle.
     auto* loss_chart = qobject_cast<LossChart*>(chart);
@@ -108,9 +136,14 @@ class TestUiLayout : public QObject {
     QVERIFY(plot->legend->visible());
     QVERIFY2(!plot->legend->outerRect().intersects(plot->axisRect()->rect()), qPrintable(language));
     QVERIFY2(state->geometry().right() <= state->parentWidget()->width(), qPrintable(language));
+    // ... and every line of it is in view: the label is as tall as its wrapped text, inside its box.
+    QVERIFY2(state->height() >= state->heightForWidth(state->width()),
+             qPrintable(QString("%1: the state needs %2 px, has %3").arg(language)
+                            .arg(state->heightForWidth(state->width())).arg(state->height())));
+    QVERIFY2(state->geometry().bottom() <= state->parentWidget()->height(), qPrintable(language));
   }
 
- private slots:
+ private Q_SLOTS:
   void initTestCase() {
     QVERIFY(data_home_.isValid());
     qputenv("XDG_DATA_HOME", data_home_.path().toLocal8Bit());

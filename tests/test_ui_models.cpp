@@ -1,6 +1,5 @@
 // The Models page: folders scanned off the GUI thread, loadable models and broken folders with their
 // reason, details, load/unload through the session, and the adapters listed for a model.
-// Engine headers first: Qt's `slots` macro breaks ATen's headers.
 #include "lora_adapter.h"
 #include "tiny_model.h"
 
@@ -23,6 +22,7 @@
 #include "test_support.h"
 
 using namespace ui;
+using test_support::child;
 
 class TestUiModels : public QObject {
   Q_OBJECT
@@ -58,7 +58,7 @@ class TestUiModels : public QObject {
     return -1;
   }
 
- private slots:
+ private Q_SLOTS:
   void initTestCase() {
     QVERIFY(data_home_.isValid());
     QVERIFY(root_.isValid());
@@ -129,13 +129,13 @@ class TestUiModels : public QObject {
     QVERIFY2(reason.startsWith("Not loadable: "), qPrintable(reason));
     QVERIFY2(reason.contains("broken-model"), qPrintable(reason));
     QVERIFY(table->columnSpan(broken, 1) > 1);
-    auto* status = page.findChild<QLabel*>("scanStatus");
+    auto* status = child<QLabel>(&page, "scanStatus");
     QVERIFY2(status->text().contains("2 models found"), qPrintable(status->text()));
     QVERIFY2(status->text().contains("1 folder not loadable"), qPrintable(status->text()));
 
     // Details of the selected model: config fields, chat format, files.
     table->selectRow(qwen);
-    const QString details = page.findChild<QTextBrowser*>("modelDetails")->toPlainText();
+    const QString details = child<QTextBrowser>(&page, "modelDetails")->toPlainText();
     QVERIFY2(details.contains("hidden_size"), qPrintable(details));
     QVERIFY2(details.contains("Chat template"), qPrintable(details));
     QVERIFY2(details.contains("Family") && details.contains("Qwen2"), qPrintable(details));
@@ -143,7 +143,7 @@ class TestUiModels : public QObject {
     // In the window's words (translated with the rest), not the engine's "chat_template of the tokenizer".
     QVERIFY2(details.contains("chat template") && !details.contains("chat_template of the tokenizer"), qPrintable(details));
     QVERIFY2(details.contains("model.safetensors"), qPrintable(details));
-    QVERIFY(page.findChild<QPushButton*>("loadButton")->isEnabled());
+    QVERIFY(child<QPushButton>(&page, "loadButton")->isEnabled());
     table->selectRow(broken);
     QVERIFY(!page.findChild<QPushButton*>("loadButton")->isEnabled());
   }
@@ -168,10 +168,10 @@ class TestUiModels : public QObject {
     ModelsPage page(&session);
     page.show();
     waitForScan(page);
-    auto* table = page.findChild<QTableWidget*>("modelTable");
-    auto* load = page.findChild<QPushButton*>("loadButton");
-    auto* unload = page.findChild<QPushButton*>("unloadButton");
-    auto* status = page.findChild<QLabel*>("loadStatus");
+    auto* table = child<QTableWidget>(&page, "modelTable");
+    auto* load = child<QPushButton>(&page, "loadButton");
+    auto* unload = child<QPushButton>(&page, "unloadButton");
+    auto* status = child<QLabel>(&page, "loadStatus");
     table->selectRow(rowOf(table, "tiny-llama"));
     QVERIFY(!unload->isEnabled());
 
@@ -199,10 +199,10 @@ class TestUiModels : public QObject {
     ModelsPage page(&session);
     page.show();
     waitForScan(page);
-    auto* table = page.findChild<QTableWidget*>("modelTable");
+    auto* table = child<QTableWidget>(&page, "modelTable");
     table->selectRow(rowOf(table, "tiny-qwen"));
-    QTest::mouseClick(page.findChild<QPushButton*>("loadButton"), Qt::LeftButton);
-    auto* cancel = page.findChild<QPushButton*>("cancelLoadButton");
+    QTest::mouseClick(child<QPushButton>(&page, "loadButton"), Qt::LeftButton);
+    auto* cancel = child<QPushButton>(&page, "cancelLoadButton");
     QVERIFY(cancel->isVisible());
     QTest::mouseClick(cancel, Qt::LeftButton);
     QCOMPARE(session.modelState(), AppSession::ModelState::None);
@@ -224,10 +224,10 @@ class TestUiModels : public QObject {
     ModelsPage page(&session);
     page.show();
     waitForScan(page);
-    auto* table = page.findChild<QTableWidget*>("modelTable");
+    auto* table = child<QTableWidget>(&page, "modelTable");
     QCOMPARE(table->rowCount(), 3);  // the adapter folder is not taken for a model
     table->selectRow(rowOf(table, "tiny-llama"));
-    auto* adapters = page.findChild<QTableWidget*>("adapterTable");
+    auto* adapters = child<QTableWidget>(&page, "adapterTable");
     QCOMPARE(adapters->rowCount(), 2);
     QCOMPARE(adapters->item(0, 0)->text(), QString("llama-style"));  // the matching one first
     QCOMPARE(adapters->item(0, 1)->text(), QString("8"));
@@ -240,7 +240,7 @@ class TestUiModels : public QObject {
     adapters->selectRow(0);
     QCOMPARE(changed.count(), 1);
     QCOMPARE(session.adapterDir(), QFileInfo(mine).absoluteFilePath());
-    QTest::mouseClick(page.findChild<QPushButton*>("noAdapterButton"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(&page, "noAdapterButton"), Qt::LeftButton);
     QVERIFY(session.adapterDir().isEmpty());
 
     // A training run that finished rescans: a new adapter shows up.
@@ -262,11 +262,11 @@ class TestUiModels : public QObject {
     ModelsPage page(&session);
     page.show();
     waitForScan(page);
-    auto* status = page.findChild<QLabel*>("scanStatus");
+    auto* status = child<QLabel>(&page, "scanStatus");
     QVERIFY2(!status->text().contains("No model folders found"), qPrintable(status->text()));
     session.addModelFolder(empty.path());
     waitForScan(page);
-    QCOMPARE(page.findChild<QTableWidget*>("modelTable")->rowCount(), 3);
+    QCOMPARE(child<QTableWidget>(&page, "modelTable")->rowCount(), 3);
     QVERIFY2(status->text().contains("No model folders found in " + QDir::toNativeSeparators(empty.path())),
              qPrintable(status->text()));
     QVERIFY2(status->text().contains("2 models found"), qPrintable(status->text()));
@@ -286,7 +286,7 @@ class TestUiModels : public QObject {
     ModelsPage page(&session);
     page.show();
     waitForScan(page);
-    auto* table = page.findChild<QTableWidget*>("modelTable");
+    auto* table = child<QTableWidget>(&page, "modelTable");
     QStringList names, folders;
     for (int row = 0; row < table->rowCount(); ++row) {
       names << table->item(row, 0)->text();
@@ -315,8 +315,8 @@ class TestUiModels : public QObject {
     ModelsPage page(&session);
     page.show();
     waitForScan(page);
-    auto* table = page.findChild<QTableWidget*>("modelTable");
-    auto* adapters = page.findChild<QTableWidget*>("adapterTable");
+    auto* table = child<QTableWidget>(&page, "modelTable");
+    auto* adapters = child<QTableWidget>(&page, "adapterTable");
     table->selectRow(rowOf(table, "tiny-llama"));
     QCOMPARE(adapters->rowCount(), 2);
     table->selectRow(rowOf(table, "broken-model"));
@@ -336,17 +336,17 @@ class TestUiModels : public QObject {
     ModelsPage page(&session);
     page.show();
     waitForScan(page);
-    auto* table = page.findChild<QTableWidget*>("modelTable");
+    auto* table = child<QTableWidget>(&page, "modelTable");
     QCOMPARE(table->rowCount(), 0);
 
     session.addModelFolder(root_.path());
-    auto* folders = page.findChild<QListWidget*>("modelFolderList");
+    auto* folders = child<QListWidget>(&page, "modelFolderList");
     QCOMPARE(folders->count(), 2);
     QTRY_COMPARE_WITH_TIMEOUT(table->rowCount(), 3, 30000);
     QCOMPARE(settings.value("models/folders").toStringList().size(), 2);
 
     folders->item(1)->setSelected(true);
-    QTest::mouseClick(page.findChild<QPushButton*>("removeFolderButton"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(&page, "removeFolderButton"), Qt::LeftButton);
     QCOMPARE(folders->count(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(table->rowCount(), 0, 30000);
   }

@@ -25,6 +25,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 
 #include <memory>
@@ -34,9 +36,11 @@
 #include "language.h"
 #include "loss_chart.h"
 #include "test_support.h"
+#include "run_notifier.h"
 #include "train_page.h"
 
 using ui::TrainPage;
+using test_support::child;
 
 class TestUiTrain : public QObject {
   Q_OBJECT
@@ -46,11 +50,6 @@ class TestUiTrain : public QObject {
   QString model_dir_, dataset_path_;
   std::unique_ptr<QSettings> settings_;
   std::unique_ptr<ui::AppSession> session_;
-
-  template <typename T>
-  static T* child(QWidget* page, const char* name) {
-    return test_support::child<T>(page, name);
-  }
 
   static int countLogLines(const QString& run_dir) {
     QFile file(QDir(run_dir).filePath("training_log.jsonl"));
@@ -103,7 +102,7 @@ class TestUiTrain : public QObject {
     return !page->isRunning();
   }
 
- private slots:
+ private Q_SLOTS:
   void initTestCase() {
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(tmp_.isValid());
@@ -230,7 +229,7 @@ class TestUiTrain : public QObject {
                               "microBatchSize", "batchSize", "cutoffLen", "evalSplit", "evalEvery", "saveEvery",
                               "stopAtLoss", "seed", "precision", "gradientCheckpointing", "target_q_proj",
                               "targetAllLinear", "adapterName"})
-      QVERIFY2(page.findChild<QWidget*>(field)->toolTip().size() > 40, field);
+      QVERIFY2(child<QWidget>(&page, field)->toolTip().size() > 40, field);
     QVERIFY(child<QSpinBox>(&page, "rank")->toolTip().contains("4-8"));
   }
 
@@ -280,6 +279,70 @@ class TestUiTrain : public QObject {
     const QString png = tmp_.filePath("chart.png");
     QVERIFY(page.chart()->savePng(png));
     QVERIFY(QFileInfo(png).size() > 1000);
+  }
+
+  void checkpoints_are_markers_with_chat_export_and_continue() {
+    TrainPage page(session_.get());
+    fillPanel(&page, "run-ckpt", 2);  // 12 records, batches of 4: 3 steps an epoch, 6 in all
+    child<QSpinBox>(&page, "saveEvery")->setValue(2);
+    // The window is in the background and the run counts as long: it ends with a notification.
+    page.notifier()->setWindowActivePredicate([] { return false; });
+    page.notifier()->setTrayAvailablePredicate([] { return false; });
+    page.notifier()->setMinimumRunSeconds(0);
+    QTest::mouseClick(child<QPushButton>(&page, "startButton"), Qt::LeftButton);
+    QVERIFY2(waitUntilIdle(&page), qPrintable(logText(&page)));
+    QCOMPARE(page.notifier()->lastNotification().title, QString("Training finished"));
+    QVERIFY(page.notifier()->lastNotification().text.contains("run-ckpt"));
+
+    // The periodic checkpoints (steps 2 and 4; the end is the adapter itself) are on the chart.
+    const QString run = adapterDir("run-ckpt");
+    QCOMPARE(page.chart()->checkpointSteps(), (QList<qint64>{2, 4}));
+    // Reopened, the run shows them again.
+    TrainPage reopened(session_.get());
+    QVERIFY(reopened.openRun(run));
+    QCOMPARE(reopened.chart()->checkpointSteps(), (QList<qint64>{2, 4}));
+
+    // Chat with a checkpoint: it becomes the session's adapter and the Chat page is asked for.
+    QSignalSpy pages(session_.get(), &ui::AppSession::pageRequested);
+    Q_EMIT page.chart()->checkpointActionRequested(4, ui::LossChart::CheckpointAction::Chat);
+    QCOMPARE(session_->adapterDir(), run + "/checkpoint-4");
+    QCOMPARE(pages.takeLast().at(0).toString(), QString("chat"));
+    Q_EMIT page.chart()->checkpointActionRequested(2, ui::LossChart::CheckpointAction::Export);
+    QCOMPARE(session_->adapterDir(), run + "/checkpoint-2");
+    QCOMPARE(pages.takeLast().at(0).toString(), QString("export"));
+
+    // Continue from step 2 as a new run: its own folder, started from the checkpoint's weights.
+    Q_EMIT page.chart()->checkpointActionRequested(2, ui::LossChart::CheckpointAction::ContinueAsNewRun);
+    QCOMPARE(child<QLineEdit>(&page, "adapterName")->text(), QString("run-ckpt-from-2"));
+    QCOMPARE(page.initialAdapter(), run + "/checkpoint-2");
+    QVERIFY(child<QLabel>(&page, "initialAdapter")->isVisibleTo(&page));
+    QCOMPARE(child<QSpinBox>(&page, "saveEvery")->value(), 2);  // the run's own parameters
+    child<QSpinBox>(&page, "epochs")->setValue(1);
+    QTest::mouseClick(child<QPushButton>(&page, "startButton"), Qt::LeftButton);
+    QVERIFY2(waitUntilIdle(&page), qPrintable(logText(&page)));
+    QVERIFY(page.initialAdapter().isEmpty());  // the next run starts fresh again
+    QFile parameters(adapterDir("run-ckpt-from-2") + "/training_parameters.json");
+    QVERIFY(parameters.open(QIODevice::ReadOnly));
+    const QJsonObject saved = QJsonDocument::fromJson(parameters.readAll()).object();
+    QCOMPARE(saved.value("init_adapter").toString(), run + "/checkpoint-2");
+    // Starting from the trained weights, the new run's first loss is the old run's loss near step 2,
+    // far below the first loss of the fresh run.
+    const auto first_loss = [](const QString& dir) {
+      QFile log(dir + "/training_log.jsonl");
+      return log.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(log.readLine()).object().value("loss").toDouble() : -1;
+    };
+    QVERIFY2(first_loss(adapterDir("run-ckpt-from-2")) < first_loss(run),
+             qPrintable(QString("%1 vs %2").arg(first_loss(adapterDir("run-ckpt-from-2"))).arg(first_loss(run))));
+
+    // "Start fresh instead" drops the checkpoint.
+    QCOMPARE(page.chart()->checkpointSteps(), (QList<qint64>{2}));  // the new run's own
+    Q_EMIT page.chart()->checkpointActionRequested(2, ui::LossChart::CheckpointAction::ContinueAsNewRun);
+    QCOMPARE(child<QLineEdit>(&page, "adapterName")->text(), QString("run-ckpt-from-2-from-2"));
+    QVERIFY(!page.initialAdapter().isEmpty());
+    QVERIFY(page.chart()->checkpointSteps().isEmpty());  // the new run's folder has none yet
+    QTest::mouseClick(child<QPushButton>(&page, "startFreshButton"), Qt::LeftButton);
+    QVERIFY(page.initialAdapter().isEmpty());
+    QVERIFY(!child<QLabel>(&page, "initialAdapter")->isVisibleTo(&page));
   }
 
   void reopened_run_shows_the_same_points() {
@@ -407,7 +470,7 @@ class TestUiTrain : public QObject {
     QTest::mouseClick(child<QPushButton>(&page, "startButton"), Qt::LeftButton);
     question = page.findChild<QMessageBox*>("overwriteQuestion");
     QVERIFY(question);
-    question->findChild<QPushButton*>("overwriteButton")->click();
+    child<QPushButton>(question, "overwriteButton")->click();
     QVERIFY(page.isRunning());
     QVERIFY2(waitUntilIdle(&page), qPrintable(logText(&page)));
     const auto [done, total] = steps(&page);

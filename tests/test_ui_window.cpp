@@ -30,6 +30,7 @@
 #include "wheel_guard.h"
 
 using namespace ui;
+using test_support::child;
 
 class TestUiWindow : public QObject {
   Q_OBJECT
@@ -50,7 +51,7 @@ class TestUiWindow : public QObject {
     return nullptr;
   }
 
- private slots:
+ private Q_SLOTS:
   void initTestCase() {
     QVERIFY(data_home_.isValid());
     qputenv("XDG_DATA_HOME", data_home_.path().toLocal8Bit());
@@ -68,22 +69,22 @@ class TestUiWindow : public QObject {
     for (const char* action : {"openDatasetAction", "settingsAction", "quitAction", "runDemoAction", "aboutAction"})
       QVERIFY2(window.findChild<QAction*>(action), action);
     // The device is shown before any model is loaded.
-    auto* device = window.findChild<QLabel*>("deviceStatus");
+    auto* device = child<QLabel>(&window, "deviceStatus");
     QVERIFY2(device->text().startsWith("CPU, 2 threads ("), qPrintable(device->text()));
-    QCOMPARE(window.findChild<QLabel*>("modelStatus")->text(), QString("No model loaded"));
-    QCOMPARE(window.findChild<QLabel*>("trainingStatus")->text(), QString("Idle"));
-    QVERIFY(window.findChild<QLabel*>("memoryStatus")->text().startsWith("Memory: "));
+    QCOMPARE(child<QLabel>(&window, "modelStatus")->text(), QString("No model loaded"));
+    QCOMPARE(child<QLabel>(&window, "trainingStatus")->text(), QString("Idle"));
+    QVERIFY(child<QLabel>(&window, "memoryStatus")->text().startsWith("Memory: "));
     session.setTraining(true);
-    QCOMPARE(window.findChild<QLabel*>("trainingStatus")->text(), QString("Training…"));
+    QCOMPARE(child<QLabel>(&window, "trainingStatus")->text(), QString("Training…"));
     session.setTraining(false);
 
     // Pages follow the navigation and requests from pages.
-    emit session.pageRequested("export");
+    Q_EMIT session.pageRequested("export");
     QCOMPARE(window.currentPage(), QString("export"));
-    window.findChild<QListWidget*>("navigation")->setCurrentRow(1);
+    child<QListWidget>(&window, "navigation")->setCurrentRow(1);
     QCOMPARE(window.currentPage(), QString("dataset"));
 
-    window.findChild<QAction*>("aboutAction")->trigger();
+    child<QAction>(&window, "aboutAction")->trigger();
     auto* about = waitForChild<QMessageBox>(&window, "aboutBox");
     QVERIFY(about);
     QVERIFY(about->text().contains("LoRA Studio"));
@@ -99,7 +100,7 @@ class TestUiWindow : public QObject {
     window.show();
     const QString dataset = QDir(test_support::fixtures_dir() + "/../../resources/demo").absoluteFilePath("demo_dataset.json");
     QVERIFY(QFileInfo::exists(dataset));
-    window.findChild<QAction*>("openDatasetAction")->trigger();
+    child<QAction>(&window, "openDatasetAction")->trigger();
     QCOMPARE(window.currentPage(), QString("dataset"));
     auto* dialog = waitForChild<QFileDialog>(&window, "openDatasetDialog");
     QVERIFY(dialog);
@@ -124,15 +125,15 @@ class TestUiWindow : public QObject {
       window.resize(1400, 900);  // above every page's minimum size
       window.showPage("chat");
 
-      window.findChild<QAction*>("settingsAction")->trigger();
+      child<QAction>(&window, "settingsAction")->trigger();
       auto* dialog = waitForChild<SettingsDialog>(&window, "settingsDialog");
       QVERIFY(dialog);
-      auto* language = dialog->findChild<QComboBox*>("languageCombo");
+      auto* language = child<QComboBox>(dialog, "languageCombo");
       language->setCurrentIndex(language->findData("zh_CN"));
-      auto* device = dialog->findChild<QComboBox*>("deviceCombo");
+      auto* device = child<QComboBox>(dialog, "deviceCombo");
       device->setCurrentIndex(device->findData("cpu"));
-      dialog->findChild<QSpinBox*>("threadsSpin")->setValue(1);
-      auto* folders = dialog->findChild<QListWidget*>("settingsFolderList");
+      child<QSpinBox>(dialog, "threadsSpin")->setValue(1);
+      auto* folders = child<QListWidget>(dialog, "settingsFolderList");
       auto* item = new QListWidgetItem(extra_folder, folders);
       item->setData(Qt::UserRole, extra_folder);
       QTest::mouseClick(dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
@@ -142,8 +143,8 @@ class TestUiWindow : public QObject {
       QVERIFY(restart);
       QTest::mouseClick(buttonWithText(restart, "Later"), Qt::LeftButton);
       QVERIFY(!window.restartRequested());
-      QVERIFY2(window.findChild<QLabel*>("deviceStatus")->text().startsWith("CPU, 1 thread ("),
-               qPrintable(window.findChild<QLabel*>("deviceStatus")->text()));
+      QVERIFY2(child<QLabel>(&window, "deviceStatus")->text().startsWith("CPU, 1 thread ("),
+               qPrintable(child<QLabel>(&window, "deviceStatus")->text()));
       QVERIFY(window.close());
       geometry = window.saveGeometry();
     }
@@ -197,7 +198,7 @@ class TestUiWindow : public QObject {
     // The first-start offer, accepted with one click.
     auto* offer = waitForChild<QMessageBox>(&window, "demoOffer");
     QVERIFY(offer);
-    QTest::mouseClick(offer->findChild<QPushButton*>("runDemoButton"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(offer, "runDemoButton"), Qt::LeftButton);
     QVERIFY(window.demoSetup()->isRunning());
     QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() || !failed.isEmpty(), 120000);
     QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
@@ -216,19 +217,19 @@ class TestUiWindow : public QObject {
     QCOMPARE(session.modelDir(), model_dir);
     // "The demo model is loading." must not outlive the load.
     QTRY_COMPARE(window.statusBar()->currentMessage(), QString("Loaded model."));
-    QVERIFY2(window.findChild<QLabel*>("modelStatus")->text().contains("model"),
-             qPrintable(window.findChild<QLabel*>("modelStatus")->text()));
-    QVERIFY(window.findChild<QLabel*>("deviceStatus")->text().startsWith("CPU, 1 thread"));
+    QVERIFY2(child<QLabel>(&window, "modelStatus")->text().contains("model"),
+             qPrintable(child<QLabel>(&window, "modelStatus")->text()));
+    QVERIFY(child<QLabel>(&window, "deviceStatus")->text().startsWith("CPU, 1 thread"));
     // The Models page lists the demo model.
     QTRY_VERIFY_WITH_TIMEOUT(!window.modelsPage()->isScanning(), 30000);
-    auto* table = window.modelsPage()->findChild<QTableWidget*>("modelTable");
+    auto* table = child<QTableWidget>(window.modelsPage(), "modelTable");
     QCOMPARE(table->rowCount(), 1);
     QCOMPARE(table->item(0, 0)->text(), QString("model"));
 
     // Help → Run the demo again reuses the model that is current.
     const QDateTime made = QFileInfo(model_dir + "/model.safetensors").lastModified();
     ready.clear();
-    window.findChild<QAction*>("runDemoAction")->trigger();
+    child<QAction>(&window, "runDemoAction")->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() || !failed.isEmpty(), 60000);
     QVERIFY(failed.isEmpty());
     QCOMPARE(QFileInfo(model_dir + "/model.safetensors").lastModified(), made);

@@ -218,7 +218,17 @@
         <translation>%1：缺少必需字段“%2”（%3）</translation>
     </message>
     <message>
+        <location line="+2" />
+        <source>%1: field '%2' is %3; expected %4</source>
+        <translation>%1：字段“%2”的值为 %3；应为 %4</translation>
+    </message>
+    <message>
         <location line="+1" />
+        <source>%1: expected %2, found %3</source>
+        <translation>%1：应为 %2，实际是 %3</translation>
+    </message>
+    <message>
+        <location line="+2" />
         <source>%1: no model.safetensors or model.safetensors.index.json (found %2; only those two names are loaded, as in Hugging Face transformers, and only safetensors weights)</source>
         <translation>%1：缺少 model.safetensors 或 model.safetensors.index.json（找到的是 %2；与 Hugging Face transformers 一样，只加载这两个文件名，且只支持 safetensors 权重）</translation>
     </message>
@@ -433,7 +443,7 @@
         <translation>对话模板 %1：在渲染后的对话中找不到第 %2 条助手消息在哪里结束</translation>
     </message>
     <message>
-        <location line="-263" />
+        <location line="-267" />
         <source>  record %1 (line %2): %3</source>
         <translation>  第 %1 条记录（第 %2 行）：%3</translation>
     </message>
@@ -443,7 +453,7 @@
         <translation>  第 %1 条记录：%2</translation>
     </message>
     <message>
-        <location line="+78" />
+        <location line="+82" />
         <source>  ... and %1 more</source>
         <translation>  ……还有 %1 条</translation>
     </message>
@@ -654,12 +664,12 @@
         <translation>分词器没有 eos_token，无法在末尾添加；请关闭“添加 EOS”（--no-add-eos）</translation>
     </message>
     <message>
-        <location line="-182" />
+        <location line="-186" />
         <source>invalid training setting: %1</source>
         <translation>训练设置无效：%1</translation>
     </message>
     <message>
-        <location line="+190" />
+        <location line="+194" />
         <source>%1: unknown setting '%2'</source>
         <translation>%1：未知设置“%2”</translation>
     </message>
@@ -734,12 +744,12 @@
         <translation>从 %1 的第 %2 步继续训练</translation>
     </message>
     <message>
-        <location line="-209" />
+        <location line="-213" />
         <source>skipping a damaged checkpoint: %1</source>
         <translation>跳过已损坏的检查点：%1</translation>
     </message>
     <message>
-        <location line="+81" />
+        <location line="+85" />
         <source>has both "conversations" and "messages"; keep one</source>
         <translation>同时有“conversations”和“messages”；请只保留一个</translation>
     </message>
@@ -994,7 +1004,8 @@
         <translation>%1：文件夹不存在</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="-258" />
+        <location line="+259" />
         <source>%1: not valid JSON: %2</source>
         <translation>%1：不是有效的 JSON：%2</translation>
     </message>

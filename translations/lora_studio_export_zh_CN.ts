@@ -3,7 +3,7 @@
 <context>
     <name>ui::ExportPage</name>
     <message>
-        <location filename="../ui/export_page.cpp" line="+84" />
+        <location filename="../ui/export_page.cpp" line="+115" />
         <source>Adapter</source>
         <translation>适配器</translation>
     </message>
@@ -18,12 +18,7 @@
         <translation>选择另一个适配器文件夹（含 adapter_config.json）</translation>
     </message>
     <message>
-        <location line="+12" />
-        <source>This adapter is being trained: Copy and Merge become available when the training run ends, with the adapter it saves.</source>
-        <translation>此适配器正在训练中：训练结束后即可复制和合并（使用训练保存的适配器）。</translation>
-    </message>
-    <message>
-        <location line="+11" />
+        <location line="+21" />
         <source>File</source>
         <translation>文件</translation>
     </message>
@@ -64,23 +59,23 @@
     </message>
     <message>
         <location line="+3" />
-        <location line="+52" />
+        <location line="+62" />
         <location line="+13" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location line="-62" />
+        <location line="-72" />
         <source>Copy the adapter into</source>
         <translation>将适配器复制到</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+7" />
         <source>Include the training checkpoints (checkpoint-N folders, only needed to resume training)</source>
         <translation>包含训练检查点（checkpoint-N 文件夹，仅在继续训练时需要）</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+17" />
         <source>Copy adapter</source>
         <translation>复制适配器</translation>
     </message>
@@ -222,10 +217,10 @@
     <message>
         <location line="+4" />
         <source>Merged model</source>
-        <translation>合并后的模型</translation>
+        <translation>合并模型</translation>
     </message>
     <message>
-        <location line="+40" />
+        <location line="+44" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -405,7 +400,7 @@
         <translation>请先选择基础模型和输出文件夹。</translation>
     </message>
     <message>
-        <location line="+9" />
+        <location line="+12" />
         <source>Failed: %1 already holds a model (%2). Choose a new output folder, or tick “%3” to replace it.</source>
         <translation>失败：%1 已包含模型（%2）。请选择新的输出文件夹，或勾选“%3”以替换它。</translation>
     </message>
@@ -429,6 +424,36 @@
         <location line="+0" />
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
+    </message>
+    <message>
+        <location line="+41" />
+        <source>This checkpoint belongs to a run that is still training (now at step %1). The checkpoint is complete, but the run may remove it when it saves newer ones.</source>
+        <translation>此检查点属于一次仍在进行的训练（当前在第 %1 步）。该检查点是完整的，但训练在保存更新的检查点时可能会将其删除。</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>This checkpoint belongs to a run that is still training. The checkpoint is complete, but the run may remove it when it saves newer ones.</source>
+        <translation>此检查点属于一次仍在进行的训练。该检查点是完整的，但训练在保存更新的检查点时可能会将其删除。</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>This adapter is still being trained (step %1); exporting now takes the weights saved so far, not the finished adapter.</source>
+        <translation>此适配器仍在训练中（第 %1 步）；现在导出的是目前已保存的权重，而不是训练完成后的适配器。</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>This adapter is still being trained; exporting now takes the weights saved so far, not the finished adapter.</source>
+        <translation>此适配器仍在训练中；现在导出的是目前已保存的权重，而不是训练完成后的适配器。</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Export while training?</source>
+        <translation>在训练进行时导出？</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Export it anyway?</source>
+        <translation>仍要导出吗？</translation>
     </message>
     <message>
         <location filename="../ui/export_task.cpp" line="+164" />

@@ -1,21 +1,20 @@
-// Torch headers first: Qt's `slots` macro breaks ATen's headers.
+#include "app_session.h"
+
 #include "causal_lm.h"
 #include "device.h"
 #include "error.h"
 #include "tokenizer.h"
 
-#include "app_session.h"
-
 #include <algorithm>
+
+#include "background_job.h"
 #include "engine_messages.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QPointer>
 #include <QStandardPaths>
-#include <QThread>
 
 namespace ui {
 
@@ -41,7 +40,8 @@ QString created_folder(const QString& path) {
 
 }  // namespace
 
-AppSession::AppSession(QSettings* settings, QObject* parent) : QObject(parent), settings_(settings) {
+AppSession::AppSession(QSettings* settings, QObject* parent)
+    : QObject(parent), settings_(settings), load_job_(std::make_unique<BackgroundJob>(this)) {
   dataset_path_ = settings_->value("session/dataset").toString();
   adapter_dir_ = settings_->value("session/adapter").toString();
   updatePlannedDevice();
@@ -56,7 +56,7 @@ void AppSession::setComputeOptions(const QString& device, int threads) {
   settings_->setValue("compute/device", device);
   settings_->setValue("compute/threads", threads);
   updatePlannedDevice();
-  emit computeOptionsChanged();
+  Q_EMIT computeOptionsChanged();
 }
 
 void AppSession::updatePlannedDevice() {
@@ -101,7 +101,7 @@ void AppSession::setModelFolders(const QStringList& folders) {
   }
   if (settings_->contains("models/folders") && cleaned == modelFolders()) return;
   settings_->setValue("models/folders", cleaned);
-  emit modelFoldersChanged(cleaned);
+  Q_EMIT modelFoldersChanged(cleaned);
 }
 
 void AppSession::addModelFolder(const QString& folder) {
@@ -121,53 +121,51 @@ void AppSession::loadModel(const QString& model_dir) {
   tokenizer_.reset();
   model_dir_ = model_dir;
   model_state_ = ModelState::Loading;
-  const quint64 generation = ++load_generation_;
-  emit modelLoadStarted(model_dir);
+  Q_EMIT modelLoadStarted(model_dir);
 
   lora::ComputeOptions options;
   options.device = computeDevice().toStdString();
   options.threads = computeThreads();
   const std::string dir = model_dir.toStdString();
-  QPointer<AppSession> self(this);
-  QThread* thread = QThread::create([self, generation, dir, options, model_dir] {
+  struct Loaded {
     std::shared_ptr<lora::CausalLM> model;
     std::shared_ptr<const lora::Tokenizer> tokenizer;
     QString error;
-    try {
-      tokenizer = lora::Tokenizer::load(dir);
-      model = lora::CausalLM::load(dir, options);
-    } catch (const std::exception& e) {
-      error = engineMessage(e);
-    }
-    // Back on the GUI thread; `self` may be gone when the window closed meanwhile.
-    QMetaObject::invokeMethod(
-        qApp, [self, generation, model, tokenizer, error, model_dir] {
-          if (!self || generation != self->load_generation_) return;  // superseded or cancelled
-          if (!error.isEmpty()) {
-            self->model_state_ = ModelState::None;
-            self->model_dir_.clear();
-            emit self->modelLoadFailed(model_dir, error);
-            return;
-          }
-          self->model_ = model;
-          self->tokenizer_ = tokenizer;
-          self->device_description_ = describe_target(model->target(), self->computeThreads());
-          self->model_state_ = ModelState::Loaded;
-          emit self->modelLoaded(model_dir);
-        },
-        Qt::QueuedConnection);
-  });
-  connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-  thread->start();
+  };
+  // A load asked for meanwhile (or a cancel) drops this one's result.
+  load_job_->run(
+      [dir, options] {
+        Loaded loaded;
+        try {
+          loaded.tokenizer = lora::Tokenizer::load(dir);
+          loaded.model = lora::CausalLM::load(dir, options);
+        } catch (const std::exception& e) {
+          loaded.error = engineMessage(e);
+        }
+        return loaded;
+      },
+      [this, model_dir](const Loaded& loaded) {
+        if (!loaded.error.isEmpty()) {
+          model_state_ = ModelState::None;
+          model_dir_.clear();
+          Q_EMIT modelLoadFailed(model_dir, loaded.error);
+          return;
+        }
+        model_ = loaded.model;
+        tokenizer_ = loaded.tokenizer;
+        device_description_ = describe_target(loaded.model->target(), computeThreads());
+        model_state_ = ModelState::Loaded;
+        Q_EMIT modelLoaded(model_dir);
+      });
 }
 
 void AppSession::cancelModelLoad() {
   if (model_state_ != ModelState::Loading) return;
-  ++load_generation_;
+  load_job_->drop();
   model_state_ = ModelState::None;
   const QString dir = model_dir_;
   model_dir_.clear();
-  emit modelLoadFailed(dir, tr("Loading was cancelled."));
+  Q_EMIT modelLoadFailed(dir, tr("Loading was cancelled."));
 }
 
 void AppSession::unloadModel() {
@@ -178,27 +176,29 @@ void AppSession::unloadModel() {
   model_dir_.clear();
   device_description_.clear();
   model_state_ = ModelState::None;
-  emit modelUnloaded();
+  Q_EMIT modelUnloaded();
 }
 
 void AppSession::setDatasetPath(const QString& path) {
   if (path == dataset_path_) return;
   dataset_path_ = path;
   settings_->setValue("session/dataset", path);
-  emit datasetPathChanged(path);
+  Q_EMIT datasetPathChanged(path);
 }
 
 void AppSession::setAdapterDir(const QString& dir) {
   if (dir == adapter_dir_) return;
   adapter_dir_ = dir;
   settings_->setValue("session/adapter", dir);
-  emit adapterDirChanged(dir);
+  Q_EMIT adapterDirChanged(dir);
 }
 
-void AppSession::setTraining(bool running) {
-  if (running == training_) return;
+void AppSession::setTraining(bool running, const QString& output_dir) {
+  const QString dir = running && !output_dir.isEmpty() ? QDir::cleanPath(QDir(output_dir).absolutePath()) : QString();
+  if (running == training_ && dir == training_output_dir_) return;
   training_ = running;
-  emit trainingChanged(running);
+  training_output_dir_ = dir;
+  Q_EMIT trainingChanged(running);
 }
 
 }  // namespace ui

@@ -16,6 +16,8 @@ class Tokenizer;
 
 namespace ui {
 
+class BackgroundJob;
+
 class AppSession : public QObject {
   Q_OBJECT
 
@@ -66,12 +68,16 @@ class AppSession : public QObject {
   void setAdapterDir(const QString& dir);
 
   bool isTraining() const { return training_; }
-  void setTraining(bool running);
+  // The adapter folder the running training writes (its output folder, where its checkpoint-N folders
+  // are); empty when no run goes on, or a run that did not say.
+  QString trainingOutputDir() const { return training_output_dir_; }
+  // A run starts (with the folder it writes) or ends. trainingChanged is emitted when either changes.
+  void setTraining(bool running, const QString& output_dir = {});
 
   // Hands training settings (training_parameters.json text) to the Train page, e.g. the demo's.
-  void suggestTrainingSettings(const QString& settings_json) { emit trainingSettingsSuggested(settings_json); }
+  void suggestTrainingSettings(const QString& settings_json) { Q_EMIT trainingSettingsSuggested(settings_json); }
 
- signals:
+ Q_SIGNALS:
   void modelLoadStarted(const QString& model_dir);
   void modelLoaded(const QString& model_dir);
   void modelLoadFailed(const QString& model_dir, const QString& message);
@@ -95,10 +101,11 @@ class AppSession : public QObject {
   std::shared_ptr<const lora::Tokenizer> tokenizer_;
   QString device_description_;          // of the loaded model
   QString planned_device_description_;  // from the settings, shown before a model is loaded
-  quint64 load_generation_ = 0;  // which load a finishing worker belongs to
+  std::unique_ptr<BackgroundJob> load_job_;  // the model load in flight
   QString dataset_path_;
   QString adapter_dir_;
   bool training_ = false;
+  QString training_output_dir_;
 
   void updatePlannedDevice();
 };

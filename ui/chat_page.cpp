@@ -1,10 +1,9 @@
-// Engine headers first: Qt's `slots` macro breaks ATen's headers.
+#include "chat_page.h"
+
 #include "causal_lm.h"
 #include "chat_prompt.h"
 #include "lora_adapter.h"
 #include "tokenizer.h"
-
-#include "chat_page.h"
 
 #include <algorithm>
 
@@ -50,8 +49,47 @@ ChatPage::ChatPage(AppSession* session, QWidget* parent) : QWidget(parent), sess
   stack_->setObjectName("chat_stack");
   outer->addWidget(stack_);
 
-  // --- Shown until a model is loaded. ---
-  auto* no_model_page = new QWidget(stack_);
+  stack_->addWidget(buildNoModelPage(stack_));
+
+  // --- The chat. ---
+  auto* chat_page = new QWidget(stack_);
+  auto* layout = new QVBoxLayout(chat_page);
+
+  buildChoices(chat_page, layout);
+  layout->addWidget(buildPanes(chat_page), 1);
+  buildInput(chat_page, layout);
+  status_ = new QLabel(chat_page);
+  status_->setObjectName("chat_status");
+  layout->addWidget(status_);
+  stack_->addWidget(chat_page);
+
+  connect(send_button_, &QPushButton::clicked, this, &ChatPage::send);
+  connect(stop_button_, &QPushButton::clicked, this, &ChatPage::stop);
+  connect(clear_button_, &QPushButton::clicked, this, &ChatPage::clearConversation);
+  for (const QKeySequence& keys : {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
+    auto* shortcut = new QShortcut(keys, prompt_edit_);
+    shortcut->setContext(Qt::WidgetShortcut);
+    connect(shortcut, &QShortcut::activated, this, &ChatPage::send);
+  }
+  connect(prompt_edit_, &QPlainTextEdit::textChanged, this, &ChatPage::updateButtons);
+  connect(prompt_edit_, &QPlainTextEdit::textChanged, context_warning_, &QWidget::hide);
+
+  fillAdapterChoices();
+  startWorker();
+
+  for (auto signal : {&AppSession::modelLoaded, &AppSession::modelLoadStarted})
+    connect(session_, signal, this, &ChatPage::updateModelState);
+  connect(session_, &AppSession::modelLoadFailed, this, &ChatPage::updateModelState);
+  connect(session_, &AppSession::modelUnloaded, this, &ChatPage::updateModelState);
+  connect(session_, &AppSession::trainingChanged, this, [this](bool running) { training_note_->setVisible(running); });
+  training_note_->setVisible(session_->isTraining());
+  updateModelState();
+  updateAdapterPane();
+}
+
+// Shown until a model is loaded.
+QWidget* ChatPage::buildNoModelPage(QWidget* parent) {
+  auto* no_model_page = new QWidget(parent);
   auto* no_model_layout = new QVBoxLayout(no_model_page);
   no_model_layout->addStretch();
   no_model_label_ = new QLabel(no_model_page);
@@ -61,15 +99,14 @@ ChatPage::ChatPage(AppSession* session, QWidget* parent) : QWidget(parent), sess
   no_model_layout->addWidget(no_model_label_);
   open_models_button_ = new QPushButton(tr("Open the Models page"), no_model_page);
   open_models_button_->setObjectName("open_models_button");
-  connect(open_models_button_, &QPushButton::clicked, this, [this] { emit session_->pageRequested("models"); });
+  connect(open_models_button_, &QPushButton::clicked, this, [this] { Q_EMIT session_->pageRequested("models"); });
   no_model_layout->addWidget(open_models_button_, 0, Qt::AlignCenter);
   no_model_layout->addStretch();
-  stack_->addWidget(no_model_page);
+  return no_model_page;
+}
 
-  // --- The chat. ---
-  auto* chat_page = new QWidget(stack_);
-  auto* layout = new QVBoxLayout(chat_page);
-
+// The adapter and the prompt format, and the notes under them.
+void ChatPage::buildChoices(QWidget* chat_page, QVBoxLayout* layout) {
   auto* choices = new QHBoxLayout;
   choices->addWidget(new QLabel(tr("Adapter:"), chat_page));
   adapter_combo_ = new QComboBox(chat_page);
@@ -112,12 +149,15 @@ ChatPage::ChatPage(AppSession* session, QWidget* parent) : QWidget(parent), sess
   training_note_->setObjectName("training_note");
   training_note_->setWordWrap(true);
   layout->addWidget(training_note_);
+}
 
+// The two answer panes side by side, and the generation settings.
+QSplitter* ChatPage::buildPanes(QWidget* chat_page) {
   auto* splitter = new QSplitter(Qt::Horizontal, chat_page);
   base_pane_ = new ChatPane("base", splitter);
   base_pane_->setTitle(tr("Base model"));
   adapter_pane_ = new ChatPane("adapter", splitter);
-  connect(adapter_pane_, &ChatPane::hintActionClicked, this, [this] { emit session_->pageRequested("train"); });
+  connect(adapter_pane_, &ChatPane::hintActionClicked, this, [this] { Q_EMIT session_->pageRequested("train"); });
   auto* settings_box = new QGroupBox(tr("Generation settings"), splitter);
   auto* settings_layout = new QVBoxLayout(settings_box);
   settings_form_ = new GenerationSettingsForm(&session_->settings(), settings_box);
@@ -138,8 +178,11 @@ ChatPage::ChatPage(AppSession* session, QWidget* parent) : QWidget(parent), sess
   splitter->setStretchFactor(0, 3);
   splitter->setStretchFactor(1, 3);
   splitter->setStretchFactor(2, 1);
-  layout->addWidget(splitter, 1);
+  return splitter;
+}
 
+// The message box with its buttons, and the offer to forget the oldest turns.
+void ChatPage::buildInput(QWidget* chat_page, QVBoxLayout* layout) {
   auto* input = new QHBoxLayout;
   prompt_edit_ = new QPlainTextEdit(chat_page);
   prompt_edit_->setObjectName("prompt_edit");
@@ -193,23 +236,10 @@ ChatPage::ChatPage(AppSession* session, QWidget* parent) : QWidget(parent), sess
       if (prompt_edit_->toPlainText().trimmed().isEmpty()) prompt_edit_->setPlainText(message);
     });
   }
-  status_ = new QLabel(chat_page);
-  status_->setObjectName("chat_status");
-  layout->addWidget(status_);
-  stack_->addWidget(chat_page);
+}
 
-  connect(send_button_, &QPushButton::clicked, this, &ChatPage::send);
-  connect(stop_button_, &QPushButton::clicked, this, &ChatPage::stop);
-  connect(clear_button_, &QPushButton::clicked, this, &ChatPage::clearConversation);
-  for (const QKeySequence& keys : {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
-    auto* shortcut = new QShortcut(keys, prompt_edit_);
-    shortcut->setContext(Qt::WidgetShortcut);
-    connect(shortcut, &QShortcut::activated, this, &ChatPage::send);
-  }
-  connect(prompt_edit_, &QPlainTextEdit::textChanged, this, &ChatPage::updateButtons);
-  connect(prompt_edit_, &QPlainTextEdit::textChanged, context_warning_, &QWidget::hide);
-
-  // --- Adapters: the session's, and those browsed to before. ---
+// Adapters: the session's, and those browsed to before.
+void ChatPage::fillAdapterChoices() {
   for (const QString& dir : session_->settings().value("chat/recent_adapters").toStringList())
     if (QFileInfo::exists(dir + "/adapter_config.json")) addAdapterChoice(dir);
   if (!session_->adapterDir().isEmpty()) addAdapterChoice(session_->adapterDir());
@@ -225,8 +255,11 @@ ChatPage::ChatPage(AppSession* session, QWidget* parent) : QWidget(parent), sess
     addAdapterChoice(dir);
     adapter_combo_->setCurrentIndex(adapter_combo_->findData(dir));
   });
+}
 
-  // --- The worker thread: one for the page's life, so turns run one after the other. ---
+// The worker thread: one for the page's life, so turns run one after the other. It streams pieces and
+// takes stop requests by turn id, so it keeps its own long-lived thread rather than a BackgroundJob.
+void ChatPage::startWorker() {
   thread_ = new QThread(this);
   thread_->setObjectName("chat generation");
   worker_ = new ChatWorker;
@@ -238,15 +271,6 @@ ChatPage::ChatPage(AppSession* session, QWidget* parent) : QWidget(parent), sess
   connect(worker_, &ChatWorker::paneContextFull, this, &ChatPage::onPaneContextFull);
   connect(worker_, &ChatWorker::turnFinished, this, &ChatPage::onTurnFinished);
   thread_->start();
-
-  for (auto signal : {&AppSession::modelLoaded, &AppSession::modelLoadStarted})
-    connect(session_, signal, this, &ChatPage::updateModelState);
-  connect(session_, &AppSession::modelLoadFailed, this, &ChatPage::updateModelState);
-  connect(session_, &AppSession::modelUnloaded, this, &ChatPage::updateModelState);
-  connect(session_, &AppSession::trainingChanged, this, [this](bool running) { training_note_->setVisible(running); });
-  training_note_->setVisible(session_->isTraining());
-  updateModelState();
-  updateAdapterPane();
 }
 
 ChatPage::~ChatPage() {

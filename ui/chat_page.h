@@ -14,8 +14,10 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QSplitter;
 class QStackedWidget;
 class QThread;
+class QVBoxLayout;
 
 namespace lora {
 struct PromptTemplate;
@@ -41,6 +43,13 @@ class ChatPage : public QWidget {
   bool isGenerating() const { return active_turn_ != 0; }
 
  private:
+  // The constructor's sections.
+  QWidget* buildNoModelPage(QWidget* parent);
+  void buildChoices(QWidget* chat_page, QVBoxLayout* layout);
+  QSplitter* buildPanes(QWidget* chat_page);
+  void buildInput(QWidget* chat_page, QVBoxLayout* layout);
+  void fillAdapterChoices();
+  void startWorker();
   void send();
   // Sends the prompt box's message; unless `past_the_context` is allowed, first warns when the conversation
   // plus the max new tokens would not fit the model's context length.

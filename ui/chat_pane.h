@@ -37,7 +37,7 @@ class ChatPane : public QWidget {
   QString lastAnswer() const { return last_answer_; }
   QString transcriptText() const;
 
- signals:
+ Q_SIGNALS:
   void hintActionClicked();
   void dropOldestTurnsRequested();
   void clearRequested();

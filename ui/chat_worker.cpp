@@ -1,11 +1,10 @@
-// Engine headers first: Qt's `slots` macro breaks ATen's headers.
+#include "chat_worker.h"
+
 #include "causal_lm.h"
 #include "chat_prompt.h"
 #include "error.h"
 #include "generation.h"
 #include "tokenizer.h"
-
-#include "chat_worker.h"
 #include "engine_messages.h"
 
 namespace ui {
@@ -88,12 +87,12 @@ void ChatWorker::runTurn(const ChatTurnRequest& request) {
     prompt_template = lora::resolve_prompt_template(request.format, request.adapter_dir, tokenizer.config());
     settings = engine_settings(request.sampling, request.model_dir);
   } catch (const std::exception& e) {
-    emit paneFailed(turn, kBasePane, engineMessage(e));
-    if (with_adapter) emit paneFailed(turn, kAdapterPane, engineMessage(e));
-    emit turnFinished(turn);
+    Q_EMIT paneFailed(turn, kBasePane, engineMessage(e));
+    if (with_adapter) Q_EMIT paneFailed(turn, kAdapterPane, engineMessage(e));
+    Q_EMIT turnFinished(turn);
     return;
   }
-  emit promptFormatResolved(turn, QString::fromStdString(prompt_template.describe()));
+  Q_EMIT promptFormatResolved(turn, QString::fromStdString(prompt_template.describe()));
 
   QString adapter_error;
   if (with_adapter) {
@@ -116,25 +115,25 @@ void ChatWorker::runTurn(const ChatTurnRequest& request) {
   for (int pane : {kBasePane, kAdapterPane}) {
     if (pane == kAdapterPane && !with_adapter) break;
     if (pane == kAdapterPane && !adapter_error.isEmpty()) {
-      emit paneFailed(turn, pane, adapter_error);
+      Q_EMIT paneFailed(turn, pane, adapter_error);
       break;
     }
     try {
       const lora::EncodedPrompt prompt = lora::encode_prompt(prompt_template, tokenizer, pane_messages(request, pane));
       const int64_t context_length = model.config().max_position_embeddings;
       if (context_length > 0 && int64_t(prompt.ids.size()) >= context_length) {
-        emit paneContextFull(turn, pane, int(prompt.ids.size()), int(context_length));
+        Q_EMIT paneContextFull(turn, pane, int(prompt.ids.size()), int(context_length));
         continue;
       }
       lora::GenerationSettings pane_settings = settings;
       pane_settings.stop_strings = prompt.stop_strings;
       runs.push_back({pane, std::make_unique<lora::Generation>(
                                 model, tokenizer, prompt.ids, pane_settings, [this, turn, pane](const std::string& piece) {
-                                  if (!piece.empty()) emit pieceGenerated(turn, pane, QString::fromStdString(piece));
+                                  if (!piece.empty()) Q_EMIT pieceGenerated(turn, pane, QString::fromStdString(piece));
                                   return !isCancelled(turn);
                                 })});
     } catch (const std::exception& e) {
-      emit paneFailed(turn, pane, engineMessage(e));
+      Q_EMIT paneFailed(turn, pane, engineMessage(e));
     }
   }
 
@@ -142,7 +141,7 @@ void ChatWorker::runTurn(const ChatTurnRequest& request) {
     const lora::GenerationResult& result = run.generation->result();
     const double seconds = result.prefill_seconds + result.decode_seconds;
     const double rate = seconds > 0 ? double(result.ids.size()) / seconds : 0.0;
-    emit paneFinished(turn, run.pane, QString::fromStdString(result.text), int(result.ids.size()), rate,
+    Q_EMIT paneFinished(turn, run.pane, QString::fromStdString(result.text), int(result.ids.size()), rate,
                       QString::fromLatin1(lora::stop_reason_name(result.stop_reason)));
   };
   bool any_running = !runs.empty();
@@ -157,7 +156,7 @@ void ChatWorker::runTurn(const ChatTurnRequest& request) {
           continue;
         }
         run.started = true;
-        emit paneStarted(turn, run.pane);
+        Q_EMIT paneStarted(turn, run.pane);
       }
       try {
         if (model.has_adapter()) model.set_adapter_enabled(run.pane == kAdapterPane);
@@ -167,12 +166,12 @@ void ChatWorker::runTurn(const ChatTurnRequest& request) {
         }
         report_end(run);
       } catch (const std::exception& e) {
-        emit paneFailed(turn, run.pane, engineMessage(e));
+        Q_EMIT paneFailed(turn, run.pane, engineMessage(e));
       }
       run.generation.reset();
     }
   }
-  emit turnFinished(turn);
+  Q_EMIT turnFinished(turn);
 }
 
 }  // namespace ui

@@ -64,7 +64,7 @@ class ChatWorker : public QObject {
   // Thread-safe: stops `turn` (and any earlier) after the token being generated.
   void cancel(quint64 turn) { cancelled_up_to_.store(turn); }
 
- signals:
+ Q_SIGNALS:
   void promptFormatResolved(quint64 turn, const QString& description);
   void paneStarted(quint64 turn, int pane);
   void pieceGenerated(quint64 turn, int pane, const QString& piece);

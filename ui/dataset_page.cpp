@@ -1,4 +1,3 @@
-// Engine headers first (via dataset_page.h → dataset_preview_worker.h), then Qt's.
 #include "dataset_page.h"
 
 #include "chat_template.h"
@@ -58,7 +57,54 @@ DatasetPage::DatasetPage(AppSession* session, QWidget* parent) : QWidget(parent)
   setAcceptDrops(true);
   auto* layout = new QVBoxLayout(this);
 
-  // The file and the options that decide what the model sees.
+  buildOptionRows(layout);
+  buildProgressRow(layout);
+  buildNotices(layout);
+
+  // Left: records and bad records. Right: the selected record, the histogram and the counts.
+  splitter_ = new QSplitter(Qt::Horizontal, this);
+  splitter_->setObjectName("datasetSplitter");
+  QSplitter* left = buildRecordList(splitter_);
+
+  detail_splitter_ = new QSplitter(Qt::Vertical, splitter_);
+  detail_splitter_->setObjectName("datasetDetailSplitter");
+  QWidget* record_box = buildRecordView(detail_splitter_);
+  QWidget* stats_box = buildStatistics(detail_splitter_);
+  detail_splitter_->addWidget(record_box);
+  detail_splitter_->addWidget(stats_box);
+  splitter_->addWidget(left);
+  splitter_->addWidget(detail_splitter_);
+  splitter_->setStretchFactor(0, 3);
+  splitter_->setStretchFactor(1, 2);
+  layout->addWidget(splitter_, 1);
+
+  restart_timer_ = new QTimer(this);
+  restart_timer_->setSingleShot(true);
+  restart_timer_->setInterval(300);  // typing "1024" into the cutoff starts one job, not four
+
+  restoreOptions();
+  connectControls();
+
+  connect(session_, &AppSession::datasetPathChanged, this, [this](const QString& path) {
+    if (path != path_ && !path.isEmpty()) openDataset(path);
+  });
+  auto model_changed = [this] {
+    updateModelNotice();
+    if (!tokenizer_override_ && !path_.isEmpty()) restart();
+  };
+  connect(session_, &AppSession::modelLoaded, this, model_changed);
+  connect(session_, &AppSession::modelUnloaded, this, model_changed);
+  connect(session_, &AppSession::modelLoadStarted, this, &DatasetPage::updateModelNotice);
+  connect(session_, &AppSession::modelLoadFailed, this, &DatasetPage::updateModelNotice);
+
+  updateModelNotice();
+  updateCounts();
+  if (!session_->datasetPath().isEmpty() && QFileInfo::exists(session_->datasetPath()))
+    openDataset(session_->datasetPath());
+}
+
+// The file and the options that decide what the model sees.
+void DatasetPage::buildOptionRows(QVBoxLayout* layout) {
   auto* file_row = new QHBoxLayout;
   open_button_ = new QPushButton(tr("Open dataset…"), this);
   open_button_->setObjectName("openDatasetButton");
@@ -108,8 +154,10 @@ DatasetPage::DatasetPage(AppSession* session, QWidget* parent) : QWidget(parent)
   options_row->addWidget(drop_long_);
   options_row->addStretch(1);
   layout->addLayout(options_row);
+}
 
-  // Progress of the running job.
+// Progress of the running job.
+void DatasetPage::buildProgressRow(QVBoxLayout* layout) {
   auto* progress_row = new QHBoxLayout;
   progress_ = new QProgressBar(this);
   progress_->setObjectName("datasetProgress");
@@ -125,8 +173,10 @@ DatasetPage::DatasetPage(AppSession* session, QWidget* parent) : QWidget(parent)
   layout->addLayout(progress_row);
   progress_->hide();
   cancel_button_->hide();
+}
 
-  // Without a model there is no tokenizer: say so and offer the Models page.
+// Without a model there is no tokenizer: say so and offer the Models page. Below it, a problem of the whole set.
+void DatasetPage::buildNotices(QVBoxLayout* layout) {
   model_notice_ = new QWidget(this);
   model_notice_->setObjectName("modelNotice");
   auto* notice_layout = new QHBoxLayout(model_notice_);
@@ -141,6 +191,7 @@ DatasetPage::DatasetPage(AppSession* session, QWidget* parent) : QWidget(parent)
   notice_layout->addWidget(notice_text, 1);
   notice_layout->addWidget(models_button);
   layout->addWidget(model_notice_);
+  connect(models_button, &QPushButton::clicked, this, [this] { Q_EMIT session_->pageRequested(QStringLiteral("models")); });
   problem_ = new QLabel(this);
   problem_->setObjectName("datasetProblem");
   problem_->setWordWrap(true);
@@ -148,11 +199,11 @@ DatasetPage::DatasetPage(AppSession* session, QWidget* parent) : QWidget(parent)
   problem_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   problem_->hide();
   layout->addWidget(problem_);
+}
 
-  // Left: records and bad records. Right: the selected record, the histogram and the counts.
-  splitter_ = new QSplitter(Qt::Horizontal, this);
-  splitter_->setObjectName("datasetSplitter");
-  auto* left = new QSplitter(Qt::Vertical, splitter_);
+// Left: the records table over the bad records.
+QSplitter* DatasetPage::buildRecordList(QWidget* parent) {
+  auto* left = new QSplitter(Qt::Vertical, parent);
   table_ = new QTableView(left);
   table_->setObjectName("recordsTable");
   table_model_ = new DatasetTableModel(this);
@@ -180,10 +231,12 @@ DatasetPage::DatasetPage(AppSession* session, QWidget* parent) : QWidget(parent)
   left->setStretchFactor(0, 4);
   left->setStretchFactor(1, 1);
   left->setSizes({500, 110});
+  return left;
+}
 
-  detail_splitter_ = new QSplitter(Qt::Vertical, splitter_);
-  detail_splitter_->setObjectName("datasetDetailSplitter");
-  auto* record_box = new QWidget(detail_splitter_);
+// The selected record as the model sees it.
+QWidget* DatasetPage::buildRecordView(QWidget* parent) {
+  auto* record_box = new QWidget(parent);
   auto* record_layout = new QVBoxLayout(record_box);
   record_layout->setContentsMargins(0, 0, 0, 0);
   auto* record_header = new QHBoxLayout;
@@ -200,8 +253,12 @@ DatasetPage::DatasetPage(AppSession* session, QWidget* parent) : QWidget(parent)
   prompt_view_->setObjectName("promptView");
   record_layout->addLayout(record_header);
   record_layout->addWidget(prompt_view_, 1);
+  return record_box;
+}
 
-  auto* stats_box = new QWidget(detail_splitter_);
+// The histogram of token lengths and the counts.
+QWidget* DatasetPage::buildStatistics(QWidget* parent) {
+  auto* stats_box = new QWidget(parent);
   auto* stats_layout = new QVBoxLayout(stats_box);
   stats_layout->setContentsMargins(0, 0, 0, 0);
   histogram_ = new TokenLengthHistogram(stats_box);
@@ -232,19 +289,11 @@ DatasetPage::DatasetPage(AppSession* session, QWidget* parent) : QWidget(parent)
   }
   stats_layout->addWidget(histogram_, 1);
   stats_layout->addLayout(counts);
-  detail_splitter_->addWidget(record_box);
-  detail_splitter_->addWidget(stats_box);
-  splitter_->addWidget(left);
-  splitter_->addWidget(detail_splitter_);
-  splitter_->setStretchFactor(0, 3);
-  splitter_->setStretchFactor(1, 2);
-  layout->addWidget(splitter_, 1);
+  return stats_box;
+}
 
-  restart_timer_ = new QTimer(this);
-  restart_timer_->setSingleShot(true);
-  restart_timer_->setInterval(300);  // typing "1024" into the cutoff starts one job, not four
-
-  // Restore the options.
+// The options and the view state as the settings hold them.
+void DatasetPage::restoreOptions() {
   restoring_ = true;
   QSettings& settings = session_->settings();
   buildFormatChooser();
@@ -256,13 +305,15 @@ DatasetPage::DatasetPage(AppSession* session, QWidget* parent) : QWidget(parent)
   splitter_->restoreState(settings.value("dataset/splitter").toByteArray());
   detail_splitter_->restoreState(settings.value("dataset/detail_splitter").toByteArray());
   restoring_ = false;
+}
 
+// What the page's own controls do.
+void DatasetPage::connectControls() {
   connect(open_button_, &QPushButton::clicked, this, &DatasetPage::browse);
   connect(cancel_button_, &QPushButton::clicked, this, [this] {
     cancelJob();
     status_->setText(tr("Cancelled."));
   });
-  connect(models_button, &QPushButton::clicked, this, [this] { emit session_->pageRequested(QStringLiteral("models")); });
   connect(format_, qOverload<int>(&QComboBox::activated), this, [this](int index) {
     if (format_->itemData(index).toString() == kChooseFile) chooseFormatFile();
   });
@@ -285,29 +336,10 @@ DatasetPage::DatasetPage(AppSession* session, QWidget* parent) : QWidget(parent)
   connect(bad_records_, &QListWidget::itemClicked, this, &DatasetPage::showBadRecord);
   connect(bad_records_, &QListWidget::itemActivated, this, &DatasetPage::showBadRecord);
   for (QSplitter* s : {splitter_, detail_splitter_}) connect(s, &QSplitter::splitterMoved, this, &DatasetPage::saveSettings);
-
-  connect(session_, &AppSession::datasetPathChanged, this, [this](const QString& path) {
-    if (path != path_ && !path.isEmpty()) openDataset(path);
-  });
-  auto model_changed = [this] {
-    updateModelNotice();
-    if (!tokenizer_override_ && !path_.isEmpty()) restart();
-  };
-  connect(session_, &AppSession::modelLoaded, this, model_changed);
-  connect(session_, &AppSession::modelUnloaded, this, model_changed);
-  connect(session_, &AppSession::modelLoadStarted, this, &DatasetPage::updateModelNotice);
-  connect(session_, &AppSession::modelLoadFailed, this, &DatasetPage::updateModelNotice);
-
-  updateModelNotice();
-  updateCounts();
-  if (!session_->datasetPath().isEmpty() && QFileInfo::exists(session_->datasetPath()))
-    openDataset(session_->datasetPath());
 }
 
-DatasetPage::~DatasetPage() {
-  // Jobs are children: each cancels and waits for its thread when deleted.
-  if (job_) disconnect(job_, nullptr, this, nullptr);
-}
+// The preview job cancels the running preview and waits for its thread.
+DatasetPage::~DatasetPage() = default;
 
 void DatasetPage::buildFormatChooser() {
   QSettings& settings = session_->settings();
@@ -464,13 +496,9 @@ void DatasetPage::optionsChanged() {
 
 void DatasetPage::cancelJob() {
   restart_timer_->stop();
-  if (job_) {
-    // Its results are dropped from now on; it stops at its next record and deletes itself.
-    disconnect(job_, nullptr, this, nullptr);
-    job_->cancel();
-    job_ = nullptr;
-  }
-  ++job_generation_;
+  // Its results are dropped from now on; it stops at its next record.
+  preview_job_.drop();
+  previewing_ = false;
   progress_->hide();
   cancel_button_->hide();
 }
@@ -491,55 +519,64 @@ void DatasetPage::restart() {
   progress_->show();
   cancel_button_->show();
 
-  DatasetPreviewJob* job = DatasetPreviewJob::create(std::move(request), this);
-  job_ = job;
-  // Signals a cancelled job queued before it was cancelled still arrive: only the current job's count.
-  const quint64 generation = ++job_generation_;
-  auto current = [this, generation] { return generation == job_generation_; };
-  connect(job, &DatasetPreviewJob::progress, this, [this, current](const QString& stage, qint64 done, qint64 total) {
-    if (!current()) return;
-    if (total <= 0) {
-      progress_->setRange(0, 0);
-    } else {
-      progress_->setRange(0, 1000);
-      progress_->setValue(static_cast<int>(1000 * done / total));
-    }
-    const QLocale locale;
-    if (stage == QLatin1String("reading"))
-      progress_->setFormat(tr("Reading the file…"));
-    else if (stage == QLatin1String("rendering"))
-      progress_->setFormat(tr("Checking records…"));
-    else
-      progress_->setFormat(tr("Tokenizing record %1 of %2…").arg(locale.toString(done), locale.toString(total)));
-  });
-  connect(job, &DatasetPreviewJob::recordsReady, this, [this, current](std::shared_ptr<const DatasetRecords> records) {
-    if (current()) onRecordsReady(std::move(records));
-  });
-  connect(job, &DatasetPreviewJob::tokensReady, this, [this, current](std::shared_ptr<const DatasetTokenStats> tokens) {
-    if (current()) onTokensReady(std::move(tokens));
-  });
-  connect(job, &DatasetPreviewJob::failed, this, [this, current](const QString& message) {
-    if (!current()) return;
-    records_.reset();
-    tokens_.reset();
-    table_model_->clear();
-    bad_records_->clear();
-    bad_title_->setText(tr("Bad records"));
-    problem_->setText(tr("The dataset cannot be read: %1").arg(message));
-    problem_->show();
-    histogram_->clear(QString());
-    prompt_view_->clear();
-    record_summary_->setText(QString());
-    updateCounts();
-  });
-  connect(job, &DatasetPreviewJob::ended, this, [this, current](bool) {
-    if (!current()) return;
-    job_ = nullptr;
-    progress_->hide();
-    cancel_button_->hide();
-    emit previewUpdated();
-  });
-  job->start();
+  previewing_ = true;
+  // Each report comes back to the GUI thread, unless a newer preview (or a cancel) dropped this one.
+  preview_job_.start(
+      [this, request = std::move(request)](const BackgroundJob::Run& run) {
+        DatasetPreviewReport report;
+        report.progress = [this, &run](const QString& stage, qint64 done, qint64 total) {
+          run.post([this, stage, done, total] { showPreviewProgress(stage, done, total); });
+        };
+        report.records_ready = [this, &run](std::shared_ptr<const DatasetRecords> records) {
+          run.post([this, records] { onRecordsReady(records); });
+        };
+        report.tokens_ready = [this, &run](std::shared_ptr<const DatasetTokenStats> tokens) {
+          run.post([this, tokens] { onTokensReady(tokens); });
+        };
+        report.failed = [this, &run](const QString& message) {
+          run.post([this, message] { onPreviewFailed(message); });
+        };
+        report.ended = [this, &run](bool) { run.post([this] { onPreviewEnded(); }); };
+        runDatasetPreview(request, *run.cancelFlag(), report);
+      },
+      QThread::LowPriority);
+}
+
+void DatasetPage::showPreviewProgress(const QString& stage, qint64 done, qint64 total) {
+  if (total <= 0) {
+    progress_->setRange(0, 0);
+  } else {
+    progress_->setRange(0, 1000);
+    progress_->setValue(static_cast<int>(1000 * done / total));
+  }
+  const QLocale locale;
+  if (stage == QLatin1String("reading"))
+    progress_->setFormat(tr("Reading the file…"));
+  else if (stage == QLatin1String("rendering"))
+    progress_->setFormat(tr("Checking records…"));
+  else
+    progress_->setFormat(tr("Tokenizing record %1 of %2…").arg(locale.toString(done), locale.toString(total)));
+}
+
+void DatasetPage::onPreviewFailed(const QString& message) {
+  records_.reset();
+  tokens_.reset();
+  table_model_->clear();
+  bad_records_->clear();
+  bad_title_->setText(tr("Bad records"));
+  problem_->setText(tr("The dataset cannot be read: %1").arg(message));
+  problem_->show();
+  histogram_->clear(QString());
+  prompt_view_->clear();
+  record_summary_->setText(QString());
+  updateCounts();
+}
+
+void DatasetPage::onPreviewEnded() {
+  previewing_ = false;
+  progress_->hide();
+  cancel_button_->hide();
+  Q_EMIT previewUpdated();
 }
 
 void DatasetPage::onRecordsReady(std::shared_ptr<const DatasetRecords> records) {

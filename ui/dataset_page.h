@@ -2,8 +2,8 @@
 // Dataset: open a dataset (button, drag and drop, or the session's dataset) and preview it: the
 // records as a table, the chosen format's rendering of the selected record with the trained tokens
 // marked, a histogram of token lengths against the cutoff, the counts, and the bad records.
-// Reading, rendering and tokenizing run on a worker thread (DatasetPreviewJob); any change of the
-// file, the format or the token options cancels the running job and starts another.
+// Reading, rendering and tokenizing run on a worker thread (runDatasetPreview); any change of the
+// file, the format or the token options cancels the running preview and starts another.
 //
 // Settings (QSettings of the session), read by the Train page as the dataset options to train with:
 //   dataset/format          the engine's format option: "alpaca-format", a format file's path,
@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
+#include "background_job.h"
 #include "dataset_preview_worker.h"
 
-#include <QPointer>
 #include <QWidget>
 
 class QCheckBox;
@@ -35,6 +35,7 @@ class QSpinBox;
 class QSplitter;
 class QTableView;
 class QTimer;
+class QVBoxLayout;
 
 namespace ui {
 
@@ -56,14 +57,14 @@ class DatasetPage : public QWidget {
   void setTokenizerOverride(std::shared_ptr<const lora::Tokenizer> tokenizer);
 
   QString currentPath() const { return path_; }
-  bool isBusy() const { return job_ != nullptr; }
+  bool isBusy() const { return previewing_; }
   const DatasetTableModel* tableModel() const { return table_model_; }
   // The dataset options the controls describe (what the Train page would train with).
   lora::DatasetOptions datasetOptions() const;
   // The selected record's tokenized examples (empty without a tokenizer or selection).
   std::vector<lora::TokenizedExample> selectedExamples() const;
 
- signals:
+ Q_SIGNALS:
   // A job ended with records (and, with a tokenizer, token statistics) shown.
   void previewUpdated();
 
@@ -72,14 +73,26 @@ class DatasetPage : public QWidget {
   void dropEvent(QDropEvent* event) override;
 
  private:
+  // The constructor's sections.
+  void buildOptionRows(QVBoxLayout* layout);
+  void buildProgressRow(QVBoxLayout* layout);
+  void buildNotices(QVBoxLayout* layout);
+  QSplitter* buildRecordList(QWidget* parent);
+  QWidget* buildRecordView(QWidget* parent);
+  QWidget* buildStatistics(QWidget* parent);
+  void restoreOptions();
+  void connectControls();
   void buildFormatChooser();
   void chooseFormatFile();
   void browse();
   void optionsChanged();
   void restart();
   void cancelJob();
+  void showPreviewProgress(const QString& stage, qint64 done, qint64 total);
   void onRecordsReady(std::shared_ptr<const DatasetRecords> records);
   void onTokensReady(std::shared_ptr<const DatasetTokenStats> tokens);
+  void onPreviewFailed(const QString& message);
+  void onPreviewEnded();
   void updateCounts();
   void updateModelNotice();
   void showSelectedRecord();
@@ -93,8 +106,9 @@ class DatasetPage : public QWidget {
   AppSession* session_;
   QString path_;
   std::shared_ptr<const lora::Tokenizer> tokenizer_override_;
-  QPointer<DatasetPreviewJob> job_;
-  quint64 job_generation_ = 0;  // which job's results the page takes
+  // The preview in flight; a newer one drops it (its late results are discarded), the page's end joins it.
+  BackgroundJob preview_job_{this, BackgroundJob::Ending::Wait};
+  bool previewing_ = false;
   std::shared_ptr<const DatasetRecords> records_;
   std::shared_ptr<const DatasetTokenStats> tokens_;
   bool restoring_ = false;

@@ -1,4 +1,3 @@
-// Engine headers first (see dataset_preview_worker.h).
 #include "dataset_preview_worker.h"
 
 #include <algorithm>
@@ -9,7 +8,6 @@
 #include "engine_messages.h"
 
 #include <QElapsedTimer>
-#include <QThread>
 
 namespace ui {
 namespace {
@@ -97,49 +95,51 @@ lora::PromptSegments DatasetRecords::render(int row) const {
   throw lora::Error(problem.toStdString());
 }
 
-DatasetPreviewJob::DatasetPreviewJob(QObject* parent) : QObject(parent) {}
+namespace {
 
-DatasetPreviewJob::~DatasetPreviewJob() {
-  cancel();
-  wait();
+// One preview, run on the calling thread.
+class PreviewRun {
+ public:
+  PreviewRun(const std::atomic_bool& cancelled, const DatasetPreviewReport& report)
+      : cancelled_(cancelled), report_(report) {}
+  void run(const DatasetPreviewRequest& request);
+
+ private:
+  bool isCancelled() const { return cancelled_.load(); }
+  std::shared_ptr<DatasetRecords> readAndRender(const DatasetPreviewRequest& request);
+  std::shared_ptr<DatasetTokenStats> tokenize(const DatasetRecords& records, const lora::DatasetOptions& options);
+
+  const std::atomic_bool& cancelled_;
+  const DatasetPreviewReport& report_;
+};
+
+}  // namespace
+
+void runDatasetPreview(const DatasetPreviewRequest& request, const std::atomic_bool& cancelled,
+                       const DatasetPreviewReport& report) {
+  PreviewRun(cancelled, report).run(request);
 }
 
-void DatasetPreviewJob::wait() {
-  if (thread_ && thread_ != QThread::currentThread()) thread_->wait();
-}
-
-DatasetPreviewJob* DatasetPreviewJob::create(DatasetPreviewRequest request, QObject* parent) {
-  qRegisterMetaType<std::shared_ptr<const ui::DatasetRecords>>();
-  qRegisterMetaType<std::shared_ptr<const ui::DatasetTokenStats>>();
-  auto* job = new DatasetPreviewJob(parent);
-  job->thread_ = QThread::create([job, request = std::move(request)] { job->run(request); });
-  job->thread_->setParent(job);
-  connect(job->thread_, &QThread::finished, job, &QObject::deleteLater);
-  return job;
-}
-
-void DatasetPreviewJob::start() { thread_->start(QThread::LowPriority); }
-
-void DatasetPreviewJob::run(const DatasetPreviewRequest& request) {
+void PreviewRun::run(const DatasetPreviewRequest& request) {
   try {
     std::shared_ptr<DatasetRecords> records = readAndRender(request);
     if (isCancelled()) throw Cancelled{};
-    emit recordsReady(records);
+    report_.records_ready(records);
     if (records->dataset) {
       lora::DatasetOptions options = request.options;
       std::shared_ptr<DatasetTokenStats> stats = tokenize(*records, options);
-      emit tokensReady(stats);
+      report_.tokens_ready(stats);
     }
-    emit ended(false);
+    report_.ended(false);
   } catch (const Cancelled&) {
-    emit ended(true);
+    report_.ended(true);
   } catch (const std::exception& e) {
-    emit failed(engineMessage(e));
-    emit ended(isCancelled());
+    report_.failed(engineMessage(e));
+    report_.ended(isCancelled());
   }
 }
 
-std::shared_ptr<DatasetRecords> DatasetPreviewJob::readAndRender(const DatasetPreviewRequest& request) {
+std::shared_ptr<DatasetRecords> PreviewRun::readAndRender(const DatasetPreviewRequest& request) {
   auto records = std::make_shared<DatasetRecords>();
   records->path = request.path;
   records->read_as_text = request.read_as_text;
@@ -158,7 +158,7 @@ std::shared_ptr<DatasetRecords> DatasetPreviewJob::readAndRender(const DatasetPr
     }
   }
 
-  emit progress(QStringLiteral("reading"), 0, 0);
+  report_.progress(QStringLiteral("reading"), 0, 0);
   const DatasetRecords* previous = request.previous.get();
   if (previous && previous->file && previous->path == request.path && previous->read_as_text == request.read_as_text &&
       previous->text_objects_are_raw_text == records->text_objects_are_raw_text) {
@@ -173,7 +173,7 @@ std::shared_ptr<DatasetRecords> DatasetPreviewJob::readAndRender(const DatasetPr
   records->conversations = static_cast<size_t>(std::count_if(file.records.begin(), file.records.end(), [](const auto& r) {
     return r.kind == lora::RecordKind::Conversation;
   }));
-  emit progress(QStringLiteral("rendering"), 0, static_cast<qint64>(file.records.size()));
+  report_.progress(QStringLiteral("rendering"), 0, static_cast<qint64>(file.records.size()));
 
   records->dataset_index.assign(file.records.size(), -1);
   if (request.tokenizer && records->problem.isEmpty()) {
@@ -230,7 +230,7 @@ std::shared_ptr<DatasetRecords> DatasetPreviewJob::readAndRender(const DatasetPr
         } catch (const std::exception& e) {
           records->bad.push_back({record.number, record.line, e.what()});
         }
-        if (throttle.due()) emit progress(QStringLiteral("rendering"), static_cast<qint64>(row), static_cast<qint64>(file.records.size()));
+        if (throttle.due()) report_.progress(QStringLiteral("rendering"), static_cast<qint64>(row), static_cast<qint64>(file.records.size()));
       }
       std::sort(records->bad.begin(), records->bad.end(),
                 [](const lora::RecordError& a, const lora::RecordError& b) { return a.number < b.number; });
@@ -241,7 +241,7 @@ std::shared_ptr<DatasetRecords> DatasetPreviewJob::readAndRender(const DatasetPr
   return records;
 }
 
-std::shared_ptr<DatasetTokenStats> DatasetPreviewJob::tokenize(const DatasetRecords& records,
+std::shared_ptr<DatasetTokenStats> PreviewRun::tokenize(const DatasetRecords& records,
                                                                const lora::DatasetOptions& options) {
   const lora::TrainingDataset& dataset = *records.dataset;
   auto result = std::make_shared<DatasetTokenStats>();
@@ -256,7 +256,7 @@ std::shared_ptr<DatasetTokenStats> DatasetPreviewJob::tokenize(const DatasetReco
   ProgressThrottle throttle;
   for (size_t row = 0; row < records.rows(); ++row) {
     if (isCancelled()) throw Cancelled{};
-    if (throttle.due()) emit progress(QStringLiteral("tokenizing"), static_cast<qint64>(row), total);
+    if (throttle.due()) report_.progress(QStringLiteral("tokenizing"), static_cast<qint64>(row), total);
     const int index = records.dataset_index[row];
     if (index < 0) continue;
     RowTokens& summary = result->rows[row];
@@ -289,7 +289,7 @@ std::shared_ptr<DatasetTokenStats> DatasetPreviewJob::tokenize(const DatasetReco
       }
     }
   }
-  emit progress(QStringLiteral("tokenizing"), total, total);
+  report_.progress(QStringLiteral("tokenizing"), total, total);
   stats.records_read = dataset.records_read();
   stats.records_skipped = records.bad.size();
   stats.records_used = dataset.size();

@@ -1,25 +1,22 @@
 #pragma once
 // The Dataset page's background work: reading a dataset file, rendering every record with the chosen
-// format (which finds the bad ones) and tokenizing every record for the statistics. One job per
-// request, on its own thread; a newer request cancels the older job, whose results are then dropped.
-// Results come back as immutable snapshots shared with the GUI thread.
+// format (which finds the bad ones) and tokenizing every record for the statistics. The page runs one
+// preview per request on a BackgroundJob; a newer request cancels the older one, whose results are
+// then dropped. Results come back as immutable snapshots shared with the GUI thread.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-// Engine headers before Qt's.
 #include "dataset_records.h"
 #include "record_rendering.h"
 #include "tokenized_dataset.h"
 #include "tokenizer.h"
 
 #include <QMetaType>
-#include <QObject>
 #include <QString>
-
-class QThread;
 
 namespace ui {
 
@@ -88,38 +85,20 @@ struct DatasetTokenStats {
   bool drop_long = false;
 };
 
-class DatasetPreviewJob : public QObject {
-  Q_OBJECT
-
- public:
-  // A job for `request`; connect to its signals, then start() it. After it ended, the job deletes
-  // itself (and its thread).
-  static DatasetPreviewJob* create(DatasetPreviewRequest request, QObject* parent = nullptr);
-  void start();
-  ~DatasetPreviewJob() override;
-
-  void cancel() { cancelled_->store(true); }
-  bool isCancelled() const { return cancelled_->load(); }
-  // Blocks until the thread ended (cancel first: tokenizing stops at the next record).
-  void wait();
-
- signals:
+// What a preview reports as it goes, each called on the thread that runs it.
+struct DatasetPreviewReport {
   // Stage: "reading", "rendering", "tokenizing". Throttled to a few per second.
-  void progress(const QString& stage, qint64 done, qint64 total);
-  void recordsReady(std::shared_ptr<const ui::DatasetRecords> records);
-  void tokensReady(std::shared_ptr<const ui::DatasetTokenStats> stats);
-  void failed(const QString& message);  // the file cannot be read at all
-  void ended(bool cancelled);           // last signal of every job
-
- private:
-  explicit DatasetPreviewJob(QObject* parent);
-  void run(const DatasetPreviewRequest& request);
-  std::shared_ptr<DatasetRecords> readAndRender(const DatasetPreviewRequest& request);
-  std::shared_ptr<DatasetTokenStats> tokenize(const DatasetRecords& records, const lora::DatasetOptions& options);
-
-  std::shared_ptr<std::atomic<bool>> cancelled_ = std::make_shared<std::atomic<bool>>(false);
-  QThread* thread_ = nullptr;
+  std::function<void(const QString& stage, qint64 done, qint64 total)> progress;
+  std::function<void(std::shared_ptr<const DatasetRecords> records)> records_ready;
+  std::function<void(std::shared_ptr<const DatasetTokenStats> stats)> tokens_ready;
+  std::function<void(const QString& message)> failed;  // the file cannot be read at all
+  std::function<void(bool cancelled)> ended;            // last report of every preview
 };
+
+// Reads, renders and tokenizes what `request` asks for on the calling thread (the Dataset page runs it
+// on a BackgroundJob's); stops at the next record once `cancelled` is set.
+void runDatasetPreview(const DatasetPreviewRequest& request, const std::atomic_bool& cancelled,
+                       const DatasetPreviewReport& report);
 
 }  // namespace ui
 

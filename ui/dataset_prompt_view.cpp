@@ -1,4 +1,3 @@
-// Engine headers first (see dataset_prompt_view.h).
 #include "dataset_prompt_view.h"
 
 #include "streaming_decoder.h"

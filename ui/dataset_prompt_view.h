@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-// Engine headers before Qt's.
 #include "prompt_format.h"
 #include "tokenized_dataset.h"
 #include "tokenizer.h"

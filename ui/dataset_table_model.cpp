@@ -1,4 +1,3 @@
-// Engine headers first (see dataset_preview_worker.h).
 #include "dataset_table_model.h"
 
 #include <QBrush>
@@ -43,7 +42,7 @@ void DatasetTableModel::setTokens(std::shared_ptr<const DatasetTokenStats> token
   tokens_ = std::move(tokens);
   if (rowCount() > 0) {
     const int first = columnCount() - 3;
-    emit dataChanged(index(0, first), index(rowCount() - 1, columnCount() - 1));
+    Q_EMIT dataChanged(index(0, first), index(rowCount() - 1, columnCount() - 1));
   }
 }
 

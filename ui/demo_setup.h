@@ -2,12 +2,15 @@
 // The built-in demo in one click: makes (or reuses) the tiny demo model under <data>/demo/model on a
 // worker thread, then adds <data>/demo as a model folder, loads the model, opens the demo dataset and
 // hands the demo's training settings (adapter to <data>/adapters/demo) to the Train page.
+#include <memory>
+
 #include <QObject>
 #include <QString>
 
 namespace ui {
 
 class AppSession;
+class BackgroundJob;
 
 struct DemoFiles {
   QString model_dir;
@@ -21,6 +24,7 @@ class DemoSetup : public QObject {
 
  public:
   explicit DemoSetup(AppSession* session, QObject* parent = nullptr);
+  ~DemoSetup() override;
 
   // Starts the worker; ready (after the session was set up) or failed follows. A start while one runs is ignored.
   void start();
@@ -32,7 +36,7 @@ class DemoSetup : public QObject {
   static QString demoModelDir();   // <data>/demo/model
   static QString demoAdapterDir(); // <data>/adapters/demo
 
- signals:
+ Q_SIGNALS:
   void started();
   void ready(const QString& model_dir);
   void failed(const QString& message);
@@ -41,7 +45,7 @@ class DemoSetup : public QObject {
   void apply(const DemoFiles& files);
 
   AppSession* session_;
-  quint64 generation_ = 0;
+  std::unique_ptr<BackgroundJob> job_;  // making the demo model
   bool running_ = false;
 };
 

@@ -82,6 +82,10 @@ const Shape kShapes[] = {
     {QT_TRANSLATE_NOOP("EngineMessage", "%1: model_type '%2' is not supported (supported: %3)")},
     {QT_TRANSLATE_NOOP("EngineMessage", "%1: hidden_act \"%2\" is not supported (supported: silu)")},
     {QT_TRANSLATE_NOOP("EngineMessage", "%1: missing required field '%2' (%3)")},
+    // The JSON reader (engine/core/json_reader.cpp), for every JSON file the engine reads.
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1: field '%2' is %3; expected %4"), {}, {1}},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1: expected %2, found %3"), {}, {1}},
+    {QT_TRANSLATE_NOOP("EngineMessage", "%1: not valid JSON: %2"), {}, {1}},
     {QT_TRANSLATE_NOOP("EngineMessage",
                        "%1: no model.safetensors or model.safetensors.index.json (found %2; only those two names are "
                        "loaded, as in Hugging Face transformers, and only safetensors weights)")},

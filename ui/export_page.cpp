@@ -1,8 +1,7 @@
-// Engine headers first: Qt's `slots` macro breaks ATen's headers.
+#include "export_page.h"
+
 #include "lora_adapter.h"
 #include "safetensors.h"
-
-#include "export_page.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -11,6 +10,7 @@
 #include <QDesktopServices>
 #include <QDir>
 #include <QDirIterator>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -82,6 +82,21 @@ QString selector_text(const lora::ModuleSelector& selector) {
 
 QString number(double value) { return QLocale().toString(value, 'g', 6); }
 
+// The step of the last complete line of a training log; 0 when there is none. Reads only the file's
+// end: a long run's log is large, and this runs every few seconds while the adapter is trained.
+qint64 last_logged_step(const QString& log_path) {
+  QFile file(log_path);
+  if (!file.open(QIODevice::ReadOnly)) return 0;
+  const qint64 tail = 64 * 1024;
+  if (file.size() > tail) file.seek(file.size() - tail);
+  const QList<QByteArray> lines = file.readAll().split('\n');
+  for (auto line = lines.rbegin(); line != lines.rend(); ++line) {
+    const QJsonObject entry = QJsonDocument::fromJson(*line).object();  // a line cut short does not parse
+    if (entry.contains("step")) return entry.value("step").toInteger();
+  }
+  return 0;
+}
+
 }  // namespace
 
 ExportPage::ExportPage(AppSession* session, QWidget* parent) : QWidget(parent), session_(session) {
@@ -95,8 +110,30 @@ ExportPage::ExportPage(AppSession* session, QWidget* parent) : QWidget(parent), 
   auto* layout = new QVBoxLayout(left);
   scroll->setWidget(left);
 
-  // --- The adapter. ---
-  auto* adapter_box = new QGroupBox(tr("Adapter"), left);
+  layout->addWidget(buildAdapterBox(left));
+  layout->addWidget(buildCopyBox(left));
+  layout->addWidget(buildMergeBox(left));
+  layout->addStretch();
+
+  QGroupBox* tools_box = buildToolsBox(splitter);
+  splitter->addWidget(scroll);
+  splitter->addWidget(tools_box);
+  splitter->setStretchFactor(0, 1);
+  splitter->setStretchFactor(1, 1);
+
+  training_poll_ = new QTimer(this);
+  training_poll_->setInterval(2000);
+  connect(training_poll_, &QTimer::timeout, this, &ExportPage::updateTaskButtons);
+  connect(session_, &AppSession::trainingChanged, this, &ExportPage::onTrainingChanged);
+  if (session_->isTraining()) training_poll_->start();
+  connect(session_, &AppSession::adapterDirChanged, this, &ExportPage::refreshAdapter);
+  connect(session_, &AppSession::modelLoaded, this, &ExportPage::refreshAdapter);
+  refreshAdapter();
+}
+
+// The adapter: its folder, what it holds, and whether a training run is writing it.
+QGroupBox* ExportPage::buildAdapterBox(QWidget* parent) {
+  auto* adapter_box = new QGroupBox(tr("Adapter"), parent);
   auto* adapter_layout = new QVBoxLayout(adapter_box);
   auto* adapter_row = new QHBoxLayout;
   adapter_path_ = new QLabel(adapter_box);
@@ -118,8 +155,6 @@ ExportPage::ExportPage(AppSession* session, QWidget* parent) : QWidget(parent), 
   training_note_->setObjectName("training_note");
   training_note_->setWordWrap(true);
   training_note_->setStyleSheet("color: #b35900");
-  training_note_->setText(tr("This adapter is being trained: Copy and Merge become available when the training run "
-                             "ends, with the adapter it saves."));
   training_note_->setVisible(false);
   adapter_layout->addWidget(training_note_);
   summary_ = new QLabel(adapter_box);
@@ -134,10 +169,12 @@ ExportPage::ExportPage(AppSession* session, QWidget* parent) : QWidget(parent), 
   files_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
   files_->setMinimumHeight(140);
   adapter_layout->addWidget(files_);
-  layout->addWidget(adapter_box);
+  return adapter_box;
+}
 
-  // --- Copy. ---
-  copy_box_ = new QGroupBox(tr("Save the adapter elsewhere"), left);
+// Copy: the adapter folder into another folder.
+QGroupBox* ExportPage::buildCopyBox(QWidget* parent) {
+  copy_box_ = new QGroupBox(tr("Save the adapter elsewhere"), parent);
   copy_box_->setObjectName("copy_box");
   auto* copy_layout = new QVBoxLayout(copy_box_);
   auto* copy_explanation = new QLabel(tr("The folder is a standard PEFT LoRA adapter: copy it wherever a tool "
@@ -191,14 +228,16 @@ ExportPage::ExportPage(AppSession* session, QWidget* parent) : QWidget(parent), 
   copy_result_->setWordWrap(true);
   copy_result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   copy_layout->addWidget(copy_result_);
-  layout->addWidget(copy_box_);
   connect(copy_destination_, &QLineEdit::textChanged, this, [this](const QString& text) {
     session_->settings().setValue("export/copy_destination", text);
     updateCopyTarget();
   });
+  return copy_box_;
+}
 
-  // --- Merge. ---
-  merge_box_ = new QGroupBox(tr("Merge into a full model"), left);
+// Merge: the adapter into a full model folder, with the task progress shared with the copy.
+QGroupBox* ExportPage::buildMergeBox(QWidget* parent) {
+  merge_box_ = new QGroupBox(tr("Merge into a full model"), parent);
   merge_box_->setObjectName("merge_box");
   auto* merge_layout = new QVBoxLayout(merge_box_);
   auto* merge_explanation = new QLabel(
@@ -284,16 +323,17 @@ ExportPage::ExportPage(AppSession* session, QWidget* parent) : QWidget(parent), 
   result_buttons->addWidget(load_merged_button_);
   result_buttons->addStretch();
   merge_layout->addLayout(result_buttons);
-  layout->addWidget(merge_box_);
-  layout->addStretch();
   connect(base_model_, &QLineEdit::textChanged, this, [this] {
     suggestMergeOutput();
     refreshSnippets();
   });
   connect(merge_output_, &QLineEdit::textChanged, this, &ExportPage::refreshSnippets);
+  return merge_box_;
+}
 
-  // --- How other tools load it. ---
-  auto* tools_box = new QGroupBox(tr("Use it in other tools"), splitter);
+// How other tools load it: a snippet per tool.
+QGroupBox* ExportPage::buildToolsBox(QWidget* parent) {
+  auto* tools_box = new QGroupBox(tr("Use it in other tools"), parent);
   auto* tools_layout = new QVBoxLayout(tools_box);
   auto* tabs = new QTabWidget(tools_box);
   tabs->setObjectName("tools_tabs");
@@ -321,20 +361,12 @@ ExportPage::ExportPage(AppSession* session, QWidget* parent) : QWidget(parent), 
   // model") hides behind scroll arrows; the short name fits, the tab's text and tooltip give the full one.
   tabs->setTabText(0, QStringLiteral("webui"));
   tabs->setTabToolTip(0, QStringLiteral("text-generation-webui"));
+  // Never scroll arrows: in a narrow pane (or a longer language) the tabs shrink and elide, every one in view.
+  tabs->setUsesScrollButtons(false);
+  tabs->setElideMode(Qt::ElideRight);
+  tabs->setTabToolTip(4, tabs->tabText(4));
   tools_layout->addWidget(tabs);
-  splitter->addWidget(scroll);
-  splitter->addWidget(tools_box);
-  splitter->setStretchFactor(0, 1);
-  splitter->setStretchFactor(1, 1);
-
-  training_poll_ = new QTimer(this);
-  training_poll_->setInterval(1000);
-  connect(training_poll_, &QTimer::timeout, this, &ExportPage::updateTaskButtons);
-  connect(session_, &AppSession::trainingChanged, this, &ExportPage::onTrainingChanged);
-  if (session_->isTraining()) training_poll_->start();
-  connect(session_, &AppSession::adapterDirChanged, this, &ExportPage::refreshAdapter);
-  connect(session_, &AppSession::modelLoaded, this, &ExportPage::refreshAdapter);
-  refreshAdapter();
+  return tools_box;
 }
 
 bool ExportPage::isBusy() const { return !task_.isNull(); }
@@ -492,7 +524,7 @@ void ExportPage::updateCopyTarget() {
 
 void ExportPage::startCopy() {
   const QString target = copyTarget();
-  if (target.isEmpty() || isBusy() || adapterBeingTrained()) return;
+  if (target.isEmpty() || isBusy() || !confirmExportWhileTraining()) return;
   // The folder to copy into is created as the target line said it would be.
   const QString parent = QFileInfo(target).path();
   if (!QDir().mkpath(parent)) {
@@ -515,13 +547,13 @@ void ExportPage::startCopy() {
   copy_result_->setText(tr("Copying…"));
   connect(task, &ExportTask::succeeded, this, [this](const QString& output_dir) {
     copy_result_->setText(tr("Copied to %1").arg(QDir::toNativeSeparators(output_dir)));
-    emit session_->statusMessage(tr("Adapter copied to %1").arg(output_dir));
+    Q_EMIT session_->statusMessage(tr("Adapter copied to %1").arg(output_dir));
   });
   beginTask(task, copy_result_);
 }
 
 void ExportPage::startMerge() {
-  if (isBusy() || adapterBeingTrained()) return;
+  if (isBusy() || !confirmExportWhileTraining()) return;
   MergeRequest request;
   request.model_dir = base_model_->text().trimmed();
   request.adapter_dir = session_->adapterDir();
@@ -561,7 +593,7 @@ void ExportPage::startMerge() {
             merge_result_->setText(text);
             load_merged_button_->setVisible(true);
             refreshSnippets();
-            emit session_->statusMessage(tr("Merged model written to %1").arg(output_dir));
+            Q_EMIT session_->statusMessage(tr("Merged model written to %1").arg(output_dir));
             // The Models page lists the new model: a folder it scans is rescanned, another one is added.
             const QString model = QDir::cleanPath(output_dir), parent = QFileInfo(model).path();
             const QStringList folders = session_->modelFolders();
@@ -570,7 +602,7 @@ void ExportPage::startMerge() {
               const QString root = QDir::cleanPath(folder);
               return model.startsWith(root + "/") && model.mid(root.size() + 1).count('/') <= 1;
             });
-            if (covered) emit session_->modelFoldersChanged(folders);
+            if (covered) Q_EMIT session_->modelFoldersChanged(folders);
             else session_->addModelFolder(parent);
           });
   beginTask(task, merge_result_);
@@ -612,34 +644,54 @@ void ExportPage::endTask() {
 }
 
 void ExportPage::updateTaskButtons() {
+  // Exporting mid-run is allowed (a user may want the weights so far), but never without saying so.
   const bool training = adapterBeingTrained();
+  if (training) training_note_->setText(trainingWarning());
   training_note_->setVisible(training);
-  copy_button_->setEnabled(!copyTarget().isEmpty() && !isBusy() && !training);
-  merge_button_->setEnabled(!isBusy() && !training);
+  copy_button_->setEnabled(!copyTarget().isEmpty() && !isBusy());
+  merge_button_->setEnabled(!isBusy());
   cancel_button_->setEnabled(isBusy());
 }
 
 bool ExportPage::adapterBeingTrained() const {
+  const QString run_dir = session_->trainingOutputDir();
   const QString dir = session_->adapterDir();
-  if (!session_->isTraining() || dir.isEmpty()) return false;
-  // The session says that a run goes on, not where it writes: the run's folder is the one written
-  // since it started. A run this page did not see start may be writing any adapter.
-  if (!training_started_.isValid()) return true;
-  const QDateTime since = training_started_.addSecs(-1);  // file times may lag the clock a little
-  const QFileInfoList entries = QDir(dir).entryInfoList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
-  return std::any_of(entries.begin(), entries.end(),
-                     [&since](const QFileInfo& entry) { return entry.lastModified() >= since; });
+  if (!session_->isTraining() || run_dir.isEmpty() || dir.isEmpty()) return false;
+  const QString adapter = QDir::cleanPath(QDir(dir).absolutePath());
+  return adapter == run_dir || adapter.startsWith(run_dir + "/");
+}
+
+QString ExportPage::trainingWarning() const {
+  const QString run_dir = session_->trainingOutputDir();
+  const qint64 step = last_logged_step(run_dir + "/training_log.jsonl");
+  const bool checkpoint = QDir::cleanPath(QDir(session_->adapterDir()).absolutePath()) != run_dir;
+  if (checkpoint)
+    return step > 0 ? tr("This checkpoint belongs to a run that is still training (now at step %1). The checkpoint "
+                         "is complete, but the run may remove it when it saves newer ones.")
+                          .arg(step)
+                    : tr("This checkpoint belongs to a run that is still training. The checkpoint is complete, but "
+                         "the run may remove it when it saves newer ones.");
+  return step > 0 ? tr("This adapter is still being trained (step %1); exporting now takes the weights saved so far, "
+                       "not the finished adapter.")
+                        .arg(step)
+                  : tr("This adapter is still being trained; exporting now takes the weights saved so far, not the "
+                       "finished adapter.");
+}
+
+bool ExportPage::confirmExportWhileTraining() {
+  if (!adapterBeingTrained()) return true;
+  return QMessageBox::question(this, tr("Export while training?"),
+                               trainingWarning() + "\n\n" + tr("Export it anyway?"),
+                               QMessageBox::Yes | QMessageBox::No, QMessageBox::No) == QMessageBox::Yes;
 }
 
 void ExportPage::onTrainingChanged(bool running) {
   if (running) {
-    training_started_ = QDateTime::currentDateTime();
     training_poll_->start();
     updateTaskButtons();
     return;
   }
   training_poll_->stop();
-  training_started_ = QDateTime();
   refreshAdapter();  // the run replaced the adapter's files: new sizes, maybe new checkpoints
 }
 

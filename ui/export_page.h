@@ -1,7 +1,6 @@
 #pragma once
 // Export: the adapter as a PEFT folder (its files and settings, a copy elsewhere, how other tools
 // load it), or merged into a full Hugging Face model folder on a worker thread with progress and cancel.
-#include <QDateTime>
 #include <QPointer>
 #include <QWidget>
 
@@ -43,10 +42,17 @@ class ExportPage : public QWidget {
   void beginTask(ExportTask* task, QLabel* result);
   void endTask();
   void updateTaskButtons();
-  // The chosen adapter is the one a running training writes: copying or merging it now would take a
-  // half-trained state (or files being replaced).
+  // The chosen adapter is the folder a running training writes, or a checkpoint in it: copying or
+  // merging it now takes the weights saved so far (or a checkpoint the run may remove).
   bool adapterBeingTrained() const;
+  QString trainingWarning() const;  // what the note and the question before Copy or Merge say
+  bool confirmExportWhileTraining();  // true when nothing is being trained or the user goes ahead
   void onTrainingChanged(bool running);
+  // The constructor's sections.
+  QGroupBox* buildAdapterBox(QWidget* parent);
+  QGroupBox* buildCopyBox(QWidget* parent);
+  QGroupBox* buildMergeBox(QWidget* parent);
+  QGroupBox* buildToolsBox(QWidget* parent);
   QWidget* snippetTab(const QString& explanation, QPlainTextEdit** editor, const QString& name);
 
   AppSession* session_;
@@ -82,8 +88,7 @@ class ExportPage : public QWidget {
   QString suggested_output_;  // what suggestMergeOutput last filled in (replaced unless the user typed another)
   QPointer<ExportTask> task_;
   QLabel* task_result_ = nullptr;  // where the running task reports
-  QDateTime training_started_;     // when this page saw the running training start; invalid when it did not
-  QTimer* training_poll_;          // while training runs: notices when it starts writing the chosen adapter
+  QTimer* training_poll_;          // while the chosen adapter is trained: keeps the step in the note current
 };
 
 }  // namespace ui

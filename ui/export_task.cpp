@@ -1,18 +1,17 @@
-// Engine headers first: Qt's `slots` macro breaks ATen's headers (adapter_merge.h has none, but the rule holds).
+#include "export_task.h"
+
 #include "adapter_merge.h"
 #include "atomic_file.h"
 #include "error.h"
-
-#include "export_task.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
-#include <QThread>
 
 #include <functional>
+
 #include "engine_messages.h"
 
 namespace ui {
@@ -109,36 +108,32 @@ void copyAdapterFolder(const AdapterCopyRequest& request,
   if (!old.isEmpty()) QDir(old).removeRecursively();
 }
 
-ExportTask::ExportTask(QObject* parent) : QObject(parent) {}
+ExportTask::ExportTask(QObject* parent) : QObject(parent), job_(this, BackgroundJob::Ending::Wait) {}
 
-ExportTask::~ExportTask() {
-  if (!thread_) return;
-  cancel();
-  thread_->wait();
-  delete thread_;
-}
-
-bool ExportTask::isRunning() const { return thread_ && thread_->isRunning(); }
+ExportTask::~ExportTask() = default;
 
 void ExportTask::start() {
-  if (thread_) return;
-  // Signals emitted on the thread reach receivers on the GUI thread queued.
-  thread_ = QThread::create(std::move(work_));
-  thread_->start();
+  if (started_) return;
+  started_ = true;
+  job_.start(std::move(work_));
 }
+
+void ExportTask::cancel() { job_.cancel(); }
 
 ExportTask* ExportTask::copyTask(const AdapterCopyRequest& request, QObject* parent) {
   auto* task = new ExportTask(parent);
-  auto cancelled = task->cancelled_;
-  task->work_ = [task, cancelled, request] {
+  task->work_ = [task, request](const BackgroundJob::Run& run) {
     try {
       copyAdapterFolder(request, [&](qint64 done, qint64 total, const QString& file) {
-        emit task->progress(done, total, file);
-        return !cancelled->load();
+        run.post([task, done, total, file] { Q_EMIT task->progress(done, total, file); });
+        return !run.cancelled();
       });
-      emit task->succeeded(QDir::cleanPath(QDir(request.destination_dir).absolutePath()), QString(), {});
+      const QString destination = QDir::cleanPath(QDir(request.destination_dir).absolutePath());
+      run.post([task, destination] { Q_EMIT task->succeeded(destination, QString(), {}); });
     } catch (const std::exception& e) {
-      emit task->failed(engineMessage(e), cancelled->load());
+      const QString message = engineMessage(e);
+      const bool cancelled = run.cancelled();
+      run.post([task, message, cancelled] { Q_EMIT task->failed(message, cancelled); });
     }
   };
   return task;
@@ -146,8 +141,7 @@ ExportTask* ExportTask::copyTask(const AdapterCopyRequest& request, QObject* par
 
 ExportTask* ExportTask::mergeTask(const MergeRequest& request, QObject* parent) {
   auto* task = new ExportTask(parent);
-  auto cancelled = task->cancelled_;
-  task->work_ = [task, cancelled, request] {
+  task->work_ = [task, request](const BackgroundJob::Run& run) {
     lora::MergeOptions options;
     options.model_dir = request.model_dir.toStdString();
     options.adapter_dir = request.adapter_dir.toStdString();
@@ -156,8 +150,10 @@ ExportTask* ExportTask::mergeTask(const MergeRequest& request, QObject* parent) 
     options.force = request.replace_model;
     try {
       const lora::MergeResult result = lora::merge_adapter(options, [&](const lora::MergeProgress& progress) {
-        emit task->progress(progress.tensors_done, progress.tensors_total, q(progress.tensor));
-        return !cancelled->load();
+        const qint64 done = progress.tensors_done, total = progress.tensors_total;
+        const QString tensor = q(progress.tensor);
+        run.post([task, done, total, tensor] { Q_EMIT task->progress(done, total, tensor); });
+        return !run.cancelled();
       });
       QStringList notes;
       for (const std::string& note : result.notes) notes << engineMessage(note);
@@ -167,9 +163,12 @@ ExportTask* ExportTask::mergeTask(const MergeRequest& request, QObject* parent) 
                                   .arg(result.tensors)
                                   .arg(q(result.dtype))
                                   .arg(result.files.size());
-      emit task->succeeded(q(result.output_dir), summary, notes);
+      const QString output_dir = q(result.output_dir);
+      run.post([task, output_dir, summary, notes] { Q_EMIT task->succeeded(output_dir, summary, notes); });
     } catch (const std::exception& e) {
-      emit task->failed(engineMessage(e), cancelled->load());
+      const QString message = engineMessage(e);
+      const bool cancelled = run.cancelled();
+      run.post([task, message, cancelled] { Q_EMIT task->failed(message, cancelled); });
     }
   };
   return task;

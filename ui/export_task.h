@@ -2,15 +2,13 @@
 // The Export page's long actions, each on its own thread with progress and cancel: copying the
 // adapter folder (into a hidden sibling first, renamed into place at the end) and merging the
 // adapter into a full model folder (the engine's merge, which also writes aside and moves into place).
-#include <atomic>
 #include <functional>
-#include <memory>
 
 #include <QObject>
 #include <QString>
 #include <QStringList>
 
-class QThread;
+#include "background_job.h"
 
 namespace ui {
 
@@ -40,10 +38,9 @@ class ExportTask : public QObject {
   // Waits for the thread: a cancelled merge stops after its current tensor, a copy after its current file.
   ~ExportTask() override;
 
-  void cancel() { cancelled_->store(true); }
-  bool isRunning() const;
+  void cancel();  // the task still reports, as failed with `cancelled` set
 
- signals:
+ Q_SIGNALS:
   void progress(qint64 done, qint64 total, const QString& item);
   // `summary`: a line for the user; `notes`: what else they should know (from the merge).
   void succeeded(const QString& output_dir, const QString& summary, const QStringList& notes);
@@ -52,9 +49,9 @@ class ExportTask : public QObject {
  private:
   explicit ExportTask(QObject* parent);
 
-  std::function<void()> work_;
-  std::shared_ptr<std::atomic<bool>> cancelled_ = std::make_shared<std::atomic<bool>>(false);
-  QThread* thread_ = nullptr;
+  std::function<void(const BackgroundJob::Run&)> work_;
+  BackgroundJob job_;  // joins the thread when the task is deleted
+  bool started_ = false;
 };
 
 // The copy itself (runs on the calling thread). Throws lora::Error naming the file on failure or

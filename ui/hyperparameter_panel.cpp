@@ -76,7 +76,19 @@ void HyperparameterPanel::buildLayout() {
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
 
-  // Adapter: its name and where it goes.
+  layout->addWidget(buildAdapterGroup());
+  layout->addWidget(buildDataGroup());
+  layout->addWidget(buildLoraGroup());
+  layout->addWidget(buildScheduleGroup());
+  layout->addWidget(buildControlGroup());
+  layout->addWidget(buildComputeGroup());
+  layout->addStretch(1);
+
+  connectEdits();
+}
+
+// Adapter: its name and where it goes.
+QGroupBox* HyperparameterPanel::buildAdapterGroup() {
   auto* adapter_group = new QGroupBox(tr("Adapter"), this);
   auto* adapter_form = new QFormLayout(adapter_group);
   adapter_name_ = new QLineEdit(adapter_group);
@@ -91,7 +103,6 @@ void HyperparameterPanel::buildLayout() {
   adapter_form->addRow(tr("Name:"), adapter_name_);
   adapter_form->addRow(QString(), name_hint_);
   adapter_form->addRow(tr("Saved in:"), output_dir_label_);
-  layout->addWidget(adapter_group);
   // A refused keystroke is explained, and the explanation stays long enough to be read.
   name_hint_timer_ = new QTimer(this);
   name_hint_timer_->setSingleShot(true);
@@ -102,8 +113,11 @@ void HyperparameterPanel::buildLayout() {
     name_hint_->show();
     name_hint_timer_->start();
   });
+  return adapter_group;
+}
 
-  // Data: the base model and what it learns from.
+// Data: the base model and what it learns from.
+QGroupBox* HyperparameterPanel::buildDataGroup() {
   auto* data_group = new QGroupBox(tr("Model and data"), this);
   auto* data_form = new QFormLayout(data_group);
   auto pathRow = [&](QLineEdit*& edit, const char* name, const char* button_name, void (HyperparameterPanel::*browse)()) {
@@ -142,9 +156,11 @@ void HyperparameterPanel::buildLayout() {
   eval_split_->setSingleStep(0.05);
   eval_split_->setSpecialValueText(tr("none"));
   data_form->addRow(tr("Evaluation split:"), eval_split_);
-  layout->addWidget(data_group);
+  return data_group;
+}
 
-  // LoRA: where the adapter goes into the model and how big it is.
+// LoRA: where the adapter goes into the model and how big it is.
+QGroupBox* HyperparameterPanel::buildLoraGroup() {
   auto* lora_group = new QGroupBox(tr("LoRA"), this);
   auto* lora_form = new QFormLayout(lora_group);
   auto* targets = new QWidget(lora_group);
@@ -178,9 +194,11 @@ void HyperparameterPanel::buildLayout() {
   dropout_->setDecimals(3);
   dropout_->setSingleStep(0.05);
   lora_form->addRow(tr("LoRA dropout:"), dropout_);
-  layout->addWidget(lora_group);
+  return lora_group;
+}
 
-  // Schedule and batches.
+// Schedule and batches.
+QGroupBox* HyperparameterPanel::buildScheduleGroup() {
   auto* schedule_group = new QGroupBox(tr("Training schedule"), this);
   auto* schedule_form = new QFormLayout(schedule_group);
   epochs_ = new QSpinBox(schedule_group);
@@ -229,9 +247,11 @@ void HyperparameterPanel::buildLayout() {
   schedule_form->addRow(tr("Batch size:"), batch_size_);
   batch_hint_ = makeHintLabel(schedule_group, "batchSizeHint");
   schedule_form->addRow(QString(), batch_hint_);
-  layout->addWidget(schedule_group);
+  return schedule_group;
+}
 
-  // Evaluation, saving, stopping.
+// Evaluation, saving, stopping.
+QGroupBox* HyperparameterPanel::buildControlGroup() {
   auto* control_group = new QGroupBox(tr("Evaluation, saving and stopping"), this);
   auto* control_form = new QFormLayout(control_group);
   eval_every_ = new QSpinBox(control_group);
@@ -240,6 +260,17 @@ void HyperparameterPanel::buildLayout() {
   eval_every_->setSpecialValueText(tr("at the end"));
   eval_every_->setSuffix(tr(" steps"));
   control_form->addRow(tr("Evaluate every:"), eval_every_);
+  eval_samples_ = new QSpinBox(control_group);
+  eval_samples_->setObjectName("evalSampleCount");  // "evalSamples" is the Train page's view
+  eval_samples_->setRange(0, 16);  // TrainingSettings::validate's bounds
+  eval_samples_->setSpecialValueText(tr("off"));
+  eval_samples_->setSuffix(tr(" prompts"));
+  control_form->addRow(tr("Answer at each evaluation:"), eval_samples_);
+  eval_sample_tokens_ = new QSpinBox(control_group);
+  eval_sample_tokens_->setObjectName("evalSampleTokens");
+  eval_sample_tokens_->setRange(1, 1024);
+  eval_sample_tokens_->setSuffix(tr(" tokens"));
+  control_form->addRow(tr("Answer length:"), eval_sample_tokens_);
   save_every_ = new QSpinBox(control_group);
   save_every_->setObjectName("saveEvery");
   save_every_->setRange(0, 10000000);
@@ -257,9 +288,11 @@ void HyperparameterPanel::buildLayout() {
   seed_->setObjectName("seed");
   seed_->setRange(0, std::numeric_limits<int>::max());
   control_form->addRow(tr("Seed:"), seed_);
-  layout->addWidget(control_group);
+  return control_group;
+}
 
-  // Compute.
+// Compute.
+QGroupBox* HyperparameterPanel::buildComputeGroup() {
   auto* compute_group = new QGroupBox(tr("Compute"), this);
   auto* compute_form = new QFormLayout(compute_group);
   precision_ = new QComboBox(compute_group);
@@ -271,14 +304,15 @@ void HyperparameterPanel::buildLayout() {
   gradient_checkpointing_ = new QCheckBox(tr("Gradient checkpointing"), compute_group);
   gradient_checkpointing_->setObjectName("gradientCheckpointing");
   compute_form->addRow(QString(), gradient_checkpointing_);
-  layout->addWidget(compute_group);
-  layout->addStretch(1);
+  return compute_group;
+}
 
-  // Every edit re-checks the inline hints and tells the page.
+// Every edit re-checks the inline hints and tells the page.
+void HyperparameterPanel::connectEdits() {
   auto notify = [this] {
     if (applying_) return;
     updateInlineHints();
-    emit changed();
+    Q_EMIT changed();
   };
   for (QLineEdit* edit : {adapter_name_, model_dir_, dataset_path_, learning_rate_})
     connect(edit, &QLineEdit::textChanged, this, notify);
@@ -286,7 +320,7 @@ void HyperparameterPanel::buildLayout() {
   for (QComboBox* combo : {scheduler_, precision_})
     connect(combo, qOverload<int>(&QComboBox::currentIndexChanged), this, notify);
   for (QSpinBox* spin : {epochs_, max_steps_, warmup_steps_, micro_batch_, batch_size_, cutoff_len_, eval_every_,
-                         save_every_, seed_})
+                         eval_samples_, eval_sample_tokens_, save_every_, seed_})
     connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, notify);
   connect(rank_, qOverload<int>(&QSpinBox::valueChanged), this, [this, notify](int rank) {
     onRankChanged(rank);
@@ -382,6 +416,14 @@ void HyperparameterPanel::addTooltips() {
       tr("Compute the evaluation loss every this many steps (needs an evaluation split). If the evaluation "
          "loss rises while the training loss keeps falling, the model is overfitting: use fewer epochs or a "
          "lower rank."));
+  eval_samples_->setToolTip(
+      tr("At each evaluation, the model answers this many prompts of the evaluation set (always the same "
+         "ones, without randomness), and the answers are kept with their step. Compare them on the Train "
+         "page to see when the answers became good and when they started to overfit. 0 turns it off; each "
+         "answer adds a little time to every evaluation."));
+  eval_sample_tokens_->setToolTip(
+      tr("The most tokens each of those answers may have. An answer also ends where the model ends it. "
+         "Longer answers show more but make every evaluation slower."));
   save_every_->setToolTip(
       tr("Save a checkpoint every this many steps, so an interrupted run can be resumed and an earlier state "
          "kept. Stopping always saves."));
@@ -460,6 +502,8 @@ lora::TrainingSettings HyperparameterPanel::settings() const {
   s.cutoff_len = cutoff_len_->value();
   s.eval_split = eval_split_->value();
   s.eval_every = eval_every_->value();
+  s.eval_samples = eval_samples_->value();
+  s.eval_sample_tokens = eval_sample_tokens_->value();
   s.save_every = save_every_->value();
   s.stop_at_loss = stop_at_loss_->value();
   s.seed = static_cast<uint64_t>(seed_->value());
@@ -497,6 +541,8 @@ void HyperparameterPanel::setSettings(const lora::TrainingSettings& s) {
   cutoff_len_->setValue(static_cast<int>(s.cutoff_len));
   eval_split_->setValue(s.eval_split);
   eval_every_->setValue(static_cast<int>(s.eval_every));
+  eval_samples_->setValue(static_cast<int>(s.eval_samples));
+  eval_sample_tokens_->setValue(static_cast<int>(s.eval_sample_tokens));
   save_every_->setValue(static_cast<int>(s.save_every));
   stop_at_loss_->setValue(s.stop_at_loss);
   seed_->setValue(static_cast<int>(std::min<uint64_t>(s.seed, static_cast<uint64_t>(std::numeric_limits<int>::max()))));
@@ -506,7 +552,7 @@ void HyperparameterPanel::setSettings(const lora::TrainingSettings& s) {
   gradient_checkpointing_->setChecked(s.gradient_checkpointing);
   applying_ = false;
   updateInlineHints();
-  emit changed();
+  Q_EMIT changed();
 }
 
 void HyperparameterPanel::checkModelAndData() {

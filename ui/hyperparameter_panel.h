@@ -13,6 +13,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -43,11 +44,18 @@ class HyperparameterPanel : public QWidget {
   // The first reason the run cannot start as set, for the user; empty when it can.
   QString problem() const;
 
- signals:
+ Q_SIGNALS:
   void changed();
 
  private:
   void buildLayout();
+  QGroupBox* buildAdapterGroup();
+  QGroupBox* buildDataGroup();
+  QGroupBox* buildLoraGroup();
+  QGroupBox* buildScheduleGroup();
+  QGroupBox* buildControlGroup();
+  QGroupBox* buildComputeGroup();
+  void connectEdits();
   void addTooltips();
   void updateInlineHints();
   void checkModelAndData();  // the reasons the model folder or dataset file cannot be used, shown inline
@@ -87,6 +95,8 @@ class HyperparameterPanel : public QWidget {
   QSpinBox* cutoff_len_ = nullptr;
   QDoubleSpinBox* eval_split_ = nullptr;
   QSpinBox* eval_every_ = nullptr;
+  QSpinBox* eval_samples_ = nullptr;
+  QSpinBox* eval_sample_tokens_ = nullptr;
   QSpinBox* save_every_ = nullptr;
   QDoubleSpinBox* stop_at_loss_ = nullptr;
   QSpinBox* seed_ = nullptr;

@@ -1,22 +1,33 @@
 #include "loss_chart.h"
 
-#include <qcustomplot.h>
+#include "qcustomplot_include.h"
 
 #include <QCheckBox>
 #include <QEvent>
 #include <QFileDialog>
 #include <QHBoxLayout>
+#include <QHelpEvent>
+#include <QMenu>
+#include <QMouseEvent>
 #include <QPushButton>
 #include <QTimer>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace ui {
 
 namespace {
 enum Graph { kLoss = 0, kSmoothed = 1, kEval = 2, kLearningRate = 3 };
+
+const QColor kCheckpointColor(118, 68, 160);
+const QString kCheckpointGlyph = QStringLiteral("\u25C6");  // ◆
+constexpr int kCheckpointHitPixels = 6;  // how far from its line a click still means the marker
+
+QString checkpoint_label(qint64 step) { return kCheckpointGlyph + QLatin1Char(' ') + QString::number(step); }
 }
 
 LossChart::LossChart(QWidget* parent) : QWidget(parent) {
@@ -66,6 +77,13 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent) {
   plot_->legend->setWrap(2);
   plot_->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
   plot_->legend->setMargins(QMargins(4, 2, 4, 0));
+  // Checkpoint labels sit in the margin above the plot area, where they cover no curve: room for them
+  // is kept from the start, so the plot does not shift when the first checkpoint arrives.
+  QMargins margins = plot_->axisRect()->minimumMargins();
+  margins.setTop(std::max(margins.top(), QFontMetrics(legend_font).height() + 6));
+  plot_->axisRect()->setMinimumMargins(margins);
+  connect(plot_, &QCustomPlot::afterLayout, this, &LossChart::layOutCheckpointLabels);
+  plot_->setMouseTracking(true);  // the pointer changes over a checkpoint marker
   plot_->installEventFilter(this);
   fitTicksToWidth();
 
@@ -98,6 +116,7 @@ LossChart::LossChart(QWidget* parent) : QWidget(parent) {
 
 void LossChart::clear() {
   for (int i = 0; i < plot_->graphCount(); ++i) plot_->graph(i)->data()->clear();
+  removeCheckpointMarkers();
   plot_->graph(kEval)->removeFromLegend();
   ema_ = 0;
   ema_count_ = 0;
@@ -121,20 +140,23 @@ void LossChart::addEntries(const std::vector<lora::TrainingLogEntry>& entries) {
   }
   QCPGraph* eval = plot_->graph(kEval);
   if (eval->dataCount() > 0 && !plot_->legend->hasItemWithPlottable(eval)) eval->addToLegend();
-  if (follow_) {
-    plot_->rescaleAxes();
-    plot_->yAxis->scaleRange(1.08, plot_->yAxis->range().center());
-    plot_->yAxis2->scaleRange(1.08, plot_->yAxis2->range().center());
-  }
+  if (follow_) fitToData();
   scheduleReplot();
+}
+
+void LossChart::fitToData() {
+  plot_->rescaleAxes();
+  plot_->yAxis->scaleRange(1.08, plot_->yAxis->range().center());
+  plot_->yAxis2->scaleRange(1.08, plot_->yAxis2->range().center());
+  // A checkpoint saved after the last logged point is still in view.
+  if (!checkpoints_.empty() && checkpoints_.back().step > plot_->xAxis->range().upper)
+    plot_->xAxis->setRangeUpper(double(checkpoints_.back().step));
 }
 
 void LossChart::resetView() {
   follow_ = true;
   if (plot_->graph(kLoss)->dataCount() > 0) {
-    plot_->rescaleAxes();
-    plot_->yAxis->scaleRange(1.08, plot_->yAxis->range().center());
-    plot_->yAxis2->scaleRange(1.08, plot_->yAxis2->range().center());
+    fitToData();
   } else {
     plot_->xAxis->setRange(0, 10);
     plot_->yAxis->setRange(logScale() ? 0.1 : 0, logScale() ? 10 : 5);
@@ -144,9 +166,191 @@ void LossChart::resetView() {
 }
 
 bool LossChart::eventFilter(QObject* watched, QEvent* event) {
-  // Before the plot lays itself out at its new size.
-  if (watched == plot_ && event->type() == QEvent::Resize) fitTicksToWidth();
+  if (watched != plot_) return QWidget::eventFilter(watched, event);
+  switch (event->type()) {
+    case QEvent::Resize:
+      fitTicksToWidth();  // before the plot lays itself out at its new size
+      break;
+    case QEvent::ToolTip: {
+      auto* help = static_cast<QHelpEvent*>(event);
+      const qint64 step = checkpointAt(help->pos());
+      if (step < 0) {
+        QToolTip::hideText();
+        return true;
+      }
+      QToolTip::showText(help->globalPos(), tr("Checkpoint at step %1 — click for actions").arg(step), plot_);
+      return true;
+    }
+    case QEvent::MouseMove: {
+      auto* move = static_cast<QMouseEvent*>(event);
+      if (move->buttons() == Qt::NoButton) {
+        if (checkpointAt(move->position().toPoint()) >= 0) plot_->setCursor(Qt::PointingHandCursor);
+        else plot_->unsetCursor();
+      }
+      break;
+    }
+    case QEvent::MouseButtonPress: {
+      // A click (or right-click) on a marker opens its menu instead of starting a pan.
+      auto* press = static_cast<QMouseEvent*>(event);
+      if ((press->button() == Qt::LeftButton || press->button() == Qt::RightButton) &&
+          showCheckpointMenuAt(press->position().toPoint()))
+        return true;
+      break;
+    }
+    default: break;
+  }
   return QWidget::eventFilter(watched, event);
+}
+
+// --- Checkpoint markers ------------------------------------------------------------------------
+
+void LossChart::setCheckpoints(const QList<qint64>& steps) {
+  removeCheckpointMarkers();
+  QList<qint64> sorted = steps;
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  const QFont label_font = plot_->legend->font();
+  for (const qint64 step : sorted) {
+    if (step < 0) continue;
+    CheckpointMarker marker;
+    marker.step = step;
+    marker.line = new QCPItemStraightLine(plot_);
+    marker.label = new QCPItemText(plot_);
+    // x follows the step axis (so zooming and panning move the marker with the curves); y is a fraction
+    // of the plot area, so a log scale or a rescale never moves it off.
+    for (QCPItemPosition* position : {marker.line->point1, marker.line->point2, marker.label->position}) {
+      position->setAxes(plot_->xAxis, plot_->yAxis);
+      position->setAxisRect(plot_->axisRect());
+      position->setTypeX(QCPItemPosition::ptPlotCoords);
+      position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    }
+    marker.line->point1->setCoords(double(step), 0);
+    marker.line->point2->setCoords(double(step), 1);
+    QColor line_color = kCheckpointColor;
+    line_color.setAlpha(150);  // lighter than the curves, which stay the point of the chart
+    marker.line->setPen(QPen(line_color, 1, Qt::DashLine));
+    marker.line->setSelectable(false);
+    marker.label->position->setCoords(double(step), 0);
+    marker.label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+    marker.label->setClipToAxisRect(false);  // above the plot area, not over the curves
+    marker.label->setPadding(QMargins(2, 0, 2, 1));
+    marker.label->setFont(label_font);
+    marker.label->setColor(kCheckpointColor);
+    marker.label->setText(checkpoint_label(step));
+    marker.label->setSelectable(false);
+    checkpoints_.push_back(marker);
+  }
+  if (follow_ && plot_->graph(kLoss)->dataCount() > 0) fitToData();
+  scheduleReplot();
+}
+
+QList<qint64> LossChart::checkpointSteps() const {
+  QList<qint64> steps;
+  for (const CheckpointMarker& marker : checkpoints_) steps << marker.step;
+  return steps;
+}
+
+void LossChart::removeCheckpointMarkers() {
+  for (const CheckpointMarker& marker : checkpoints_) {
+    plot_->removeItem(marker.line);
+    plot_->removeItem(marker.label);
+  }
+  checkpoints_.clear();
+}
+
+void LossChart::layOutCheckpointLabels() {
+  // Labels read "◆ step" where they have room, chosen left to right; a marker too close to a numbered
+  // label shows only its diamond, or no label where even that would touch another (its line and its
+  // tooltip remain). Markers outside the step range are hidden: their labels are not clipped.
+  const QCPRange range = plot_->xAxis->range();
+  const QFontMetrics metrics(plot_->legend->font());
+  const auto half_width = [&metrics](const QString& text) { return (metrics.horizontalAdvance(text) + 4) / 2.0; };
+  const double diamond_half = half_width(kCheckpointGlyph);
+  constexpr double kGap = 4;
+  struct Slot {
+    const CheckpointMarker* marker;
+    double x;
+    double half;  // of the numbered label
+    bool numbered = false;
+    double next_numbered_left = std::numeric_limits<double>::infinity();
+  };
+  std::vector<Slot> placements;
+  for (const CheckpointMarker& marker : checkpoints_) {
+    const bool in_view = range.contains(double(marker.step));
+    marker.label->setVisible(in_view);
+    if (in_view)
+      placements.push_back({&marker, plot_->xAxis->coordToPixel(double(marker.step)), half_width(checkpoint_label(marker.step))});
+  }
+  double taken_until = -std::numeric_limits<double>::infinity();
+  for (Slot& slot : placements) {
+    if (slot.x - slot.half < taken_until + kGap) continue;
+    slot.numbered = true;
+    taken_until = slot.x + slot.half;
+  }
+  double next_left = std::numeric_limits<double>::infinity();
+  for (auto slot = placements.rbegin(); slot != placements.rend(); ++slot) {
+    slot->next_numbered_left = next_left;
+    if (slot->numbered) next_left = slot->x - slot->half;
+  }
+  double previous_right = -std::numeric_limits<double>::infinity();  // of the last label drawn
+  for (const Slot& slot : placements) {
+    if (slot.numbered) {
+      slot.marker->label->setText(checkpoint_label(slot.marker->step));
+      previous_right = slot.x + slot.half;
+      continue;
+    }
+    const bool fits = slot.x - diamond_half >= previous_right + 1 && slot.x + diamond_half <= slot.next_numbered_left - 1;
+    slot.marker->label->setText(kCheckpointGlyph);
+    slot.marker->label->setVisible(fits);
+    if (fits) previous_right = slot.x + diamond_half;
+  }
+}
+
+qint64 LossChart::checkpointAt(const QPoint& pixel) const {
+  const QRect area = plot_->axisRect()->rect();
+  const QCPRange range = plot_->xAxis->range();
+  qint64 found = -1;
+  double nearest = std::numeric_limits<double>::infinity();
+  for (const CheckpointMarker& marker : checkpoints_) {
+    if (!range.contains(double(marker.step))) continue;
+    const double x = plot_->xAxis->coordToPixel(double(marker.step));
+    const double distance = std::abs(pixel.x() - x);
+    const QRectF label_rect =
+        QRectF(marker.label->topLeft->pixelPosition(), marker.label->bottomRight->pixelPosition()).adjusted(-2, -2, 2, 2);
+    const bool on_line = distance <= kCheckpointHitPixels && pixel.y() >= label_rect.top() && pixel.y() <= area.bottom();
+    const bool on_label = marker.label->visible() && label_rect.contains(pixel);
+    if ((on_line || on_label) && distance < nearest) {
+      nearest = distance;
+      found = marker.step;
+    }
+  }
+  return found;
+}
+
+QMenu* LossChart::createCheckpointMenu(qint64 step, QWidget* parent) {
+  auto* menu = new QMenu(parent);
+  menu->setObjectName("checkpointMenu");
+  menu->addSection(tr("Checkpoint at step %1").arg(step));
+  const std::pair<CheckpointAction, QString> entries[] = {
+      {CheckpointAction::Chat, tr("Chat with this checkpoint")},
+      {CheckpointAction::Export, tr("Export this checkpoint…")},
+      {CheckpointAction::ContinueAsNewRun, tr("Continue training from here as a new run")}};
+  for (const auto& [action, text] : entries) {
+    QAction* item = menu->addAction(text);
+    item->setData(QVariant::fromValue(action));
+    connect(item, &QAction::triggered, this, [this, step, action = action] { Q_EMIT checkpointActionRequested(step, action); });
+  }
+  return menu;
+}
+
+bool LossChart::showCheckpointMenuAt(const QPoint& pixel) {
+  const qint64 step = checkpointAt(pixel);
+  if (step < 0) return false;
+  QToolTip::hideText();
+  QMenu* menu = createCheckpointMenu(step, this);
+  menu->setAttribute(Qt::WA_DeleteOnClose);
+  menu->popup(plot_->mapToGlobal(pixel));
+  return true;
 }
 
 void LossChart::fitTicksToWidth() {

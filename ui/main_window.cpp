@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -61,7 +63,12 @@ MainWindow::MainWindow(AppSession* session, QWidget* parent) : QMainWindow(paren
   navigation_ = new QListWidget(central);
   navigation_->setObjectName("navigation");
   navigation_->addItems({tr("Models"), tr("Dataset"), tr("Train"), tr("Chat"), tr("Export")});
-  navigation_->setFixedWidth(140);
+  // As wide as the longest page name in the interface language, no wider: at 1024 px every pixel
+  // left over goes to the page.
+  int widest = 0;
+  for (int row = 0; row < navigation_->count(); ++row)
+    widest = std::max(widest, navigation_->fontMetrics().horizontalAdvance(navigation_->item(row)->text()));
+  navigation_->setFixedWidth(widest + 2 * navigation_->frameWidth() + 28);
   navigation_->setToolTip(tr("The steps of fine-tuning, in order: pick a model, check the data, train, "
                              "compare answers, export."));
   pages_ = new QStackedWidget(central);

@@ -1,11 +1,10 @@
-// Engine headers first: Qt's `slots` macro breaks ATen's headers (lora_adapter.h includes them).
+#include "model_scan.h"
+
 #include "chat_prompt.h"
 #include "error.h"
 #include "lora_adapter.h"
 #include "model_info.h"
 #include "tokenizer_config.h"
-
-#include "model_scan.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -14,10 +13,10 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QPointer>
-#include <QThread>
 
 #include <algorithm>
+
+#include "background_job.h"
 #include "chat_page.h"
 #include "engine_messages.h"
 
@@ -232,41 +231,29 @@ QString humanParameterCount(qint64 count) {
   return QString::number(count);
 }
 
-ModelScanner::ModelScanner(QObject* parent) : QObject(parent) { qRegisterMetaType<ui::ScanResult>(); }
-
-ModelScanner::~ModelScanner() {
-  if (cancel_) *cancel_ = true;  // the worker stops soon and its result is dropped
+ModelScanner::ModelScanner(QObject* parent) : QObject(parent), job_(std::make_unique<BackgroundJob>(this)) {
+  qRegisterMetaType<ui::ScanResult>();
 }
 
+// The job's end cancels the scan: the worker stops soon and its result is dropped.
+ModelScanner::~ModelScanner() = default;
+
 void ModelScanner::scan(const QStringList& model_roots, const QString& adapters_dir) {
-  cancel();
-  cancel_ = std::make_shared<std::atomic_bool>(false);
-  const quint64 generation = ++generation_;
   scanning_ = true;
-  emit started();
-  QPointer<ModelScanner> self(this);
-  std::shared_ptr<std::atomic_bool> cancel_flag = cancel_;
-  QThread* thread = QThread::create([self, generation, model_roots, adapters_dir, cancel_flag] {
-    ScanResult result = scanAll(model_roots, {adapters_dir}, cancel_flag.get());
-    QMetaObject::invokeMethod(
-        qApp,
-        [self, generation, result] {
-          if (!self || generation != self->generation_) return;  // superseded, cancelled or gone
-          self->scanning_ = false;
-          emit self->finished(result);
-        },
-        Qt::QueuedConnection);
+  Q_EMIT started();
+  // Replaces the scan in flight: that one stops early and its result is dropped.
+  job_->start([this, model_roots, adapters_dir](const BackgroundJob::Run& run) {
+    ScanResult result = scanAll(model_roots, {adapters_dir}, run.cancelFlag());
+    run.post([this, result] {
+      scanning_ = false;
+      Q_EMIT finished(result);
+    });
   });
-  connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-  thread->start();
 }
 
 void ModelScanner::cancel() {
-  if (cancel_) *cancel_ = true;
-  if (scanning_) {
-    ++generation_;
-    scanning_ = false;
-  }
+  job_->drop();
+  scanning_ = false;
 }
 
 }  // namespace ui

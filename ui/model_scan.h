@@ -15,6 +15,8 @@
 
 namespace ui {
 
+class BackgroundJob;
+
 struct ScannedModel {
   QString dir;           // absolute path of the model folder
   QString name;          // its folder name ("org/name" for a Hugging Face hub cache entry)
@@ -86,14 +88,13 @@ class ModelScanner : public QObject {
   void cancel();
   bool isScanning() const { return scanning_; }
 
- signals:
+ Q_SIGNALS:
   void started();
   void finished(const ui::ScanResult& result);
 
  private:
-  quint64 generation_ = 0;
+  std::unique_ptr<BackgroundJob> job_;
   bool scanning_ = false;
-  std::shared_ptr<std::atomic_bool> cancel_;
 };
 
 }  // namespace ui

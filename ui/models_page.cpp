@@ -44,100 +44,14 @@ ModelsPage::ModelsPage(AppSession* session, QWidget* parent)
     : QWidget(parent), session_(session), scanner_(new ModelScanner(this)) {
   auto* layout = new QVBoxLayout(this);
 
-  // Folders to scan.
-  auto* folders_box = new QGroupBox(tr("Model folders"), this);
-  auto* folders_layout = new QHBoxLayout(folders_box);
-  folder_list_ = new QListWidget(folders_box);
-  folder_list_->setObjectName("modelFolderList");
-  folder_list_->setSelectionMode(QAbstractItemView::ExtendedSelection);
-  folder_list_->setMaximumHeight(72);
-  folder_list_->setToolTip(tr("Folders searched for Hugging Face model folders (a folder with config.json), "
-                              "up to two levels deep."));
-  auto* folder_buttons = new QVBoxLayout;
-  add_folder_ = new QPushButton(tr("Add…"), folders_box);
-  add_folder_->setObjectName("addFolderButton");
-  add_folder_->setToolTip(tr("Add a folder that holds model folders."));
-  remove_folder_ = new QPushButton(tr("Remove"), folders_box);
-  remove_folder_->setObjectName("removeFolderButton");
-  remove_folder_->setToolTip(tr("Stop scanning the selected folders (nothing is deleted)."));
-  rescan_ = new QPushButton(tr("Rescan"), folders_box);
-  rescan_->setObjectName("rescanButton");
-  rescan_->setToolTip(tr("Look for models and adapters in the folders again."));
-  for (QPushButton* button : {add_folder_, remove_folder_, rescan_}) folder_buttons->addWidget(button);
-  folder_buttons->addStretch();
-  folders_layout->addWidget(folder_list_, 1);
-  folders_layout->addLayout(folder_buttons);
-  layout->addWidget(folders_box);
-
-  // The models found.
-  scan_status_ = new QLabel(this);
-  scan_status_->setObjectName("scanStatus");
-  layout->addWidget(scan_status_);
-  model_table_ = new QTableWidget(0, kModelColumns, this);
-  model_table_->setObjectName("modelTable");
-  model_table_->setHorizontalHeaderLabels({tr("Name"), tr("Family"), tr("Parameters"), tr("Dtype"), tr("Size"),
-                                           tr("Tokenizer"), tr("Context length"), tr("Folder")});
-  model_table_->setSelectionBehavior(QAbstractItemView::SelectRows);
-  model_table_->setSelectionMode(QAbstractItemView::SingleSelection);
-  model_table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  model_table_->verticalHeader()->hide();
-  model_table_->horizontalHeader()->setStretchLastSection(true);
-  model_table_->horizontalHeader()->setSectionResizeMode(kName, QHeaderView::Interactive);
-  model_table_->setColumnWidth(kName, 220);
-  model_table_->setColumnWidth(kFamily, 110);
-
-  // Load / Unload.
-  auto* load_row = new QHBoxLayout;
-  load_ = new QPushButton(tr("Load"), this);
-  load_->setObjectName("loadButton");
-  load_->setToolTip(tr("Load the selected model for chatting and exporting (training loads its own copy)."));
-  unload_ = new QPushButton(tr("Unload"), this);
-  unload_->setObjectName("unloadButton");
-  unload_->setToolTip(tr("Free the memory of the loaded model."));
-  load_progress_ = new QProgressBar(this);
-  load_progress_->setObjectName("loadProgress");
-  load_progress_->setRange(0, 0);  // busy: loading reports no fraction
-  load_progress_->setMaximumWidth(160);
-  cancel_load_ = new QPushButton(tr("Cancel"), this);
-  cancel_load_->setObjectName("cancelLoadButton");
-  load_status_ = new QLabel(this);
-  load_status_->setObjectName("loadStatus");
-  load_status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  load_status_->setWordWrap(true);
-  load_row->addWidget(load_);
-  load_row->addWidget(unload_);
-  load_row->addWidget(load_progress_);
-  load_row->addWidget(cancel_load_);
-  load_row->addWidget(load_status_, 1);
+  layout->addWidget(buildFolderBox());
+  buildModelTable(layout);
+  QHBoxLayout* load_row = buildLoadRow();
 
   // Details and adapters of the selected model.
   details_ = new QTextBrowser(this);
   details_->setObjectName("modelDetails");
-  auto* adapters_widget = new QWidget(this);
-  auto* adapters_layout = new QVBoxLayout(adapters_widget);
-  adapters_layout->setContentsMargins(0, 0, 0, 0);
-  adapters_label_ = new QLabel(tr("Adapters"), adapters_widget);
-  adapter_table_ = new QTableWidget(0, kAdapterColumns, adapters_widget);
-  adapter_table_->setObjectName("adapterTable");
-  adapter_table_->setHorizontalHeaderLabels({tr("Adapter"), tr("Rank"), tr("Alpha"), tr("Targets"), tr("Date"),
-                                             tr("Base model")});
-  adapter_table_->setSelectionBehavior(QAbstractItemView::SelectRows);
-  adapter_table_->setSelectionMode(QAbstractItemView::SingleSelection);
-  adapter_table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  adapter_table_->verticalHeader()->hide();
-  adapter_table_->horizontalHeader()->setStretchLastSection(true);
-  adapter_table_->setColumnWidth(kAdapterName, 150);
-  for (int column : {kRank, kAlpha}) adapter_table_->setColumnWidth(column, 56);
-  adapter_table_->setColumnWidth(kTargets, 150);
-  adapter_table_->setColumnWidth(kDate, 130);
-  adapter_table_->setToolTip(tr("Adapters trained for this model (in the adapters folder or beside the model). "
-                                "Select one to use it in Chat and Export."));
-  auto* no_adapter = new QPushButton(tr("Use no adapter"), adapters_widget);
-  no_adapter->setObjectName("noAdapterButton");
-  no_adapter->setToolTip(tr("Chat and Export work with the base model alone."));
-  adapters_layout->addWidget(adapters_label_);
-  adapters_layout->addWidget(adapter_table_, 1);
-  adapters_layout->addWidget(no_adapter, 0, Qt::AlignLeft);
+  QWidget* adapters_widget = buildAdapterList();
 
   auto* lower = new QSplitter(Qt::Horizontal, this);
   lower->addWidget(details_);
@@ -156,33 +70,7 @@ ModelsPage::ModelsPage(AppSession* session, QWidget* parent)
   vertical->setStretchFactor(1, 2);
   layout->addWidget(vertical, 1);
 
-  connect(add_folder_, &QPushButton::clicked, this, &ModelsPage::addFolder);
-  connect(remove_folder_, &QPushButton::clicked, this, &ModelsPage::removeSelectedFolders);
-  connect(folder_list_, &QListWidget::itemSelectionChanged, this,
-          [this] { remove_folder_->setEnabled(!folder_list_->selectedItems().isEmpty()); });
-  connect(rescan_, &QPushButton::clicked, this, &ModelsPage::rescan);
-  connect(scanner_, &ModelScanner::finished, this, &ModelsPage::showScan);
-  connect(model_table_, &QTableWidget::itemSelectionChanged, this, &ModelsPage::showSelectedModel);
-  connect(model_table_, &QTableWidget::cellDoubleClicked, this, [this] {
-    if (load_->isEnabled()) load_->click();
-  });
-  connect(load_, &QPushButton::clicked, this, [this] {
-    if (const ScannedModel* model = selectedModel(); model && model->loadable()) session_->loadModel(model->dir);
-  });
-  connect(unload_, &QPushButton::clicked, session_, &AppSession::unloadModel);
-  connect(cancel_load_, &QPushButton::clicked, session_, &AppSession::cancelModelLoad);
-  connect(adapter_table_, &QTableWidget::itemSelectionChanged, this, [this] {
-    if (filling_adapters_) return;
-    const QList<QTableWidgetItem*> selected = adapter_table_->selectedItems();
-    if (!selected.isEmpty())
-      session_->setAdapterDir(adapter_table_->item(selected.first()->row(), kAdapterName)->data(Qt::UserRole).toString());
-  });
-  connect(no_adapter, &QPushButton::clicked, this, [this] {
-    session_->setAdapterDir(QString());
-    filling_adapters_ = true;
-    adapter_table_->clearSelection();
-    filling_adapters_ = false;
-  });
+  connectControls();
 
   connect(session_, &AppSession::modelLoadStarted, this, &ModelsPage::updateLoadControls);
   connect(session_, &AppSession::modelLoaded, this, &ModelsPage::updateLoadControls);
@@ -209,6 +97,140 @@ ModelsPage::ModelsPage(AppSession* session, QWidget* parent)
   updateLoadControls();
   showSelectedModel();
   rescan();
+}
+
+// The folders to scan.
+QGroupBox* ModelsPage::buildFolderBox() {
+  auto* folders_box = new QGroupBox(tr("Model folders"), this);
+  auto* folders_layout = new QHBoxLayout(folders_box);
+  folder_list_ = new QListWidget(folders_box);
+  folder_list_->setObjectName("modelFolderList");
+  folder_list_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  folder_list_->setMaximumHeight(72);
+  folder_list_->setToolTip(tr("Folders searched for Hugging Face model folders (a folder with config.json), "
+                              "up to two levels deep."));
+  auto* folder_buttons = new QVBoxLayout;
+  add_folder_ = new QPushButton(tr("Add…"), folders_box);
+  add_folder_->setObjectName("addFolderButton");
+  add_folder_->setToolTip(tr("Add a folder that holds model folders."));
+  remove_folder_ = new QPushButton(tr("Remove"), folders_box);
+  remove_folder_->setObjectName("removeFolderButton");
+  remove_folder_->setToolTip(tr("Stop scanning the selected folders (nothing is deleted)."));
+  rescan_ = new QPushButton(tr("Rescan"), folders_box);
+  rescan_->setObjectName("rescanButton");
+  rescan_->setToolTip(tr("Look for models and adapters in the folders again."));
+  for (QPushButton* button : {add_folder_, remove_folder_, rescan_}) folder_buttons->addWidget(button);
+  folder_buttons->addStretch();
+  folders_layout->addWidget(folder_list_, 1);
+  folders_layout->addLayout(folder_buttons);
+  return folders_box;
+}
+
+// The models found, under the scan's status line.
+void ModelsPage::buildModelTable(QVBoxLayout* layout) {
+  scan_status_ = new QLabel(this);
+  scan_status_->setObjectName("scanStatus");
+  layout->addWidget(scan_status_);
+  model_table_ = new QTableWidget(0, kModelColumns, this);
+  model_table_->setObjectName("modelTable");
+  model_table_->setHorizontalHeaderLabels({tr("Name"), tr("Family"), tr("Parameters"), tr("Dtype"), tr("Size"),
+                                           tr("Tokenizer"), tr("Context length"), tr("Folder")});
+  model_table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  model_table_->setSelectionMode(QAbstractItemView::SingleSelection);
+  model_table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  model_table_->verticalHeader()->hide();
+  model_table_->horizontalHeader()->setStretchLastSection(true);
+  model_table_->horizontalHeader()->setSectionResizeMode(kName, QHeaderView::Interactive);
+  model_table_->setColumnWidth(kName, 220);
+  model_table_->setColumnWidth(kFamily, 110);
+}
+
+// Load / Unload, with the load's progress and outcome.
+QHBoxLayout* ModelsPage::buildLoadRow() {
+  auto* load_row = new QHBoxLayout;
+  load_ = new QPushButton(tr("Load"), this);
+  load_->setObjectName("loadButton");
+  load_->setToolTip(tr("Load the selected model for chatting and exporting (training loads its own copy)."));
+  unload_ = new QPushButton(tr("Unload"), this);
+  unload_->setObjectName("unloadButton");
+  unload_->setToolTip(tr("Free the memory of the loaded model."));
+  load_progress_ = new QProgressBar(this);
+  load_progress_->setObjectName("loadProgress");
+  load_progress_->setRange(0, 0);  // busy: loading reports no fraction
+  load_progress_->setMaximumWidth(160);
+  cancel_load_ = new QPushButton(tr("Cancel"), this);
+  cancel_load_->setObjectName("cancelLoadButton");
+  load_status_ = new QLabel(this);
+  load_status_->setObjectName("loadStatus");
+  load_status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  load_status_->setWordWrap(true);
+  load_row->addWidget(load_);
+  load_row->addWidget(unload_);
+  load_row->addWidget(load_progress_);
+  load_row->addWidget(cancel_load_);
+  load_row->addWidget(load_status_, 1);
+  return load_row;
+}
+
+// The adapters of the selected model.
+QWidget* ModelsPage::buildAdapterList() {
+  auto* adapters_widget = new QWidget(this);
+  auto* adapters_layout = new QVBoxLayout(adapters_widget);
+  adapters_layout->setContentsMargins(0, 0, 0, 0);
+  adapters_label_ = new QLabel(tr("Adapters"), adapters_widget);
+  adapter_table_ = new QTableWidget(0, kAdapterColumns, adapters_widget);
+  adapter_table_->setObjectName("adapterTable");
+  adapter_table_->setHorizontalHeaderLabels({tr("Adapter"), tr("Rank"), tr("Alpha"), tr("Targets"), tr("Date"),
+                                             tr("Base model")});
+  adapter_table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  adapter_table_->setSelectionMode(QAbstractItemView::SingleSelection);
+  adapter_table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  adapter_table_->verticalHeader()->hide();
+  adapter_table_->horizontalHeader()->setStretchLastSection(true);
+  adapter_table_->setColumnWidth(kAdapterName, 150);
+  for (int column : {kRank, kAlpha}) adapter_table_->setColumnWidth(column, 56);
+  adapter_table_->setColumnWidth(kTargets, 150);
+  adapter_table_->setColumnWidth(kDate, 130);
+  adapter_table_->setToolTip(tr("Adapters trained for this model (in the adapters folder or beside the model). "
+                                "Select one to use it in Chat and Export."));
+  auto* no_adapter = new QPushButton(tr("Use no adapter"), adapters_widget);
+  no_adapter->setObjectName("noAdapterButton");
+  no_adapter->setToolTip(tr("Chat and Export work with the base model alone."));
+  adapters_layout->addWidget(adapters_label_);
+  adapters_layout->addWidget(adapter_table_, 1);
+  adapters_layout->addWidget(no_adapter, 0, Qt::AlignLeft);
+  connect(no_adapter, &QPushButton::clicked, this, [this] {
+    session_->setAdapterDir(QString());
+    filling_adapters_ = true;
+    adapter_table_->clearSelection();
+    filling_adapters_ = false;
+  });
+  return adapters_widget;
+}
+
+// What the page's own controls do.
+void ModelsPage::connectControls() {
+  connect(add_folder_, &QPushButton::clicked, this, &ModelsPage::addFolder);
+  connect(remove_folder_, &QPushButton::clicked, this, &ModelsPage::removeSelectedFolders);
+  connect(folder_list_, &QListWidget::itemSelectionChanged, this,
+          [this] { remove_folder_->setEnabled(!folder_list_->selectedItems().isEmpty()); });
+  connect(rescan_, &QPushButton::clicked, this, &ModelsPage::rescan);
+  connect(scanner_, &ModelScanner::finished, this, &ModelsPage::showScan);
+  connect(model_table_, &QTableWidget::itemSelectionChanged, this, &ModelsPage::showSelectedModel);
+  connect(model_table_, &QTableWidget::cellDoubleClicked, this, [this] {
+    if (load_->isEnabled()) load_->click();
+  });
+  connect(load_, &QPushButton::clicked, this, [this] {
+    if (const ScannedModel* model = selectedModel(); model && model->loadable()) session_->loadModel(model->dir);
+  });
+  connect(unload_, &QPushButton::clicked, session_, &AppSession::unloadModel);
+  connect(cancel_load_, &QPushButton::clicked, session_, &AppSession::cancelModelLoad);
+  connect(adapter_table_, &QTableWidget::itemSelectionChanged, this, [this] {
+    if (filling_adapters_) return;
+    const QList<QTableWidgetItem*> selected = adapter_table_->selectedItems();
+    if (!selected.isEmpty())
+      session_->setAdapterDir(adapter_table_->item(selected.first()->row(), kAdapterName)->data(Qt::UserRole).toString());
+  });
 }
 
 void ModelsPage::showFolders() {
@@ -310,7 +332,7 @@ void ModelsPage::showScan(const ScanResult& result) {
   if (!previously_selected.isEmpty()) selectModel(previously_selected);
   if (!selectedModel() && loadable > 0) model_table_->selectRow(0);
   showSelectedModel();
-  emit scanFinished(loadable);
+  Q_EMIT scanFinished(loadable);
 }
 
 bool ModelsPage::selectModel(const QString& dir) {

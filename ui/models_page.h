@@ -5,12 +5,15 @@
 
 #include "model_scan.h"
 
+class QGroupBox;
+class QHBoxLayout;
 class QLabel;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
 class QTableWidget;
 class QTextBrowser;
+class QVBoxLayout;
 
 namespace ui {
 
@@ -29,10 +32,16 @@ class ModelsPage : public QWidget {
   // Selects the model in `dir` in the table (false when it is not listed).
   bool selectModel(const QString& dir);
 
- signals:
+ Q_SIGNALS:
   void scanFinished(int loadable_models);
 
  private:
+  // The constructor's sections.
+  QGroupBox* buildFolderBox();
+  void buildModelTable(QVBoxLayout* layout);
+  QHBoxLayout* buildLoadRow();
+  QWidget* buildAdapterList();
+  void connectControls();
   void showScan(const ScanResult& result);
   void showSelectedModel();
   void showAdapters(const ScannedModel* model);

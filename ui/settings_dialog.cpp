@@ -1,7 +1,6 @@
-// Engine header first: Qt's `slots` macro breaks ATen's headers.
-#include "device.h"
-
 #include "settings_dialog.h"
+
+#include "device.h"
 
 #include <algorithm>
 

@@ -6,7 +6,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QVBoxLayout>
-#include <qcustomplot.h>
+#include "qcustomplot_include.h"
 
 namespace ui {
 namespace {

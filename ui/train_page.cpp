@@ -1,12 +1,13 @@
-// Engine headers first: Qt's `slots` macro must not reach them.
+#include "train_page.h"
+
 #include "atomic_file.h"
 #include "error.h"
 #include "trainer.h"
+#include "training_checkpoint.h"
 #include "training_settings.h"
 
-#include "train_page.h"
-
 #include <QApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QEventLoop>
 #include <QFile>
@@ -22,16 +23,23 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QThread>
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <cstring>
 
 #include "app_session.h"
 #include "engine_messages.h"
 #include "hyperparameter_panel.h"
 #include "loss_chart.h"
+#include "eval_samples_view.h"
+#include "run_history.h"
+#include "run_history_view.h"
+#include "run_notifier.h"
 #include "training_run_folder.h"
 #include "training_worker.h"
 
@@ -41,14 +49,6 @@ namespace {
 
 const char* const kParametersKey = "train/parameters";
 const char* const kAdapterNameKey = "train/adapter_name";
-
-QString formatDuration(double seconds) {
-  if (!(seconds >= 0) || !std::isfinite(seconds)) return QStringLiteral("—");
-  const qint64 total = static_cast<qint64>(std::llround(seconds));
-  const qint64 h = total / 3600, m = total / 60 % 60, s = total % 60;
-  return h > 0 ? QStringLiteral("%1:%2:%3").arg(h).arg(m, 2, 10, QChar('0')).arg(s, 2, 10, QChar('0'))
-               : QStringLiteral("%1:%2").arg(m).arg(s, 2, 10, QChar('0'));
-}
 
 bool readTextFile(const QString& path, std::string* text, QString* error) {
   QFile file(path);
@@ -98,8 +98,34 @@ void TrainPage::buildLayout() {
   auto* splitter = new QSplitter(Qt::Horizontal, this);
   layout->addWidget(splitter);
 
-  // Left: the parameters, scrolling, with the preset buttons under them.
-  auto* left = new QWidget(splitter);
+  QWidget* left = buildParameterColumn(splitter);
+
+  // Right: controls, chart, numbers, log.
+  auto* right = new QWidget(splitter);
+  auto* right_layout = new QVBoxLayout(right);
+  right_layout->setContentsMargins(0, 0, 0, 0);
+  buildControls(right, right_layout);
+  buildRunTabs(right, right_layout);
+
+  splitter->addWidget(left);
+  splitter->addWidget(right);
+  splitter->setStretchFactor(0, 0);
+  splitter->setStretchFactor(1, 1);
+  splitter->setChildrenCollapsible(false);
+
+  connect(start_, &QPushButton::clicked, this, &TrainPage::startTraining);
+  connect(stop_, &QPushButton::clicked, this, &TrainPage::stopTraining);
+  connect(resume_, &QPushButton::clicked, this, &TrainPage::resumeTraining);
+  connect(open_run_, &QPushButton::clicked, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a training run (adapter folder)"),
+                                                          HyperparameterPanel::adaptersRoot());
+    if (!dir.isEmpty()) openRun(dir);
+  });
+}
+
+// Left: the parameters, scrolling, with the preset buttons under them.
+QWidget* TrainPage::buildParameterColumn(QWidget* parent) {
+  auto* left = new QWidget(parent);
   auto* left_layout = new QVBoxLayout(left);
   left_layout->setContentsMargins(0, 0, 0, 0);
   auto* scroll = new QScrollArea(left);
@@ -108,7 +134,8 @@ void TrainPage::buildLayout() {
   panel_ = new HyperparameterPanel(scroll);
   panel_->setObjectName("hyperparameters");
   scroll->setWidget(panel_);
-  scroll->setMinimumWidth(panel_->sizeHint().width() + 24);
+  // The panel's fields shrink to their minimum before the chart gives up room (a scroll bar's width spare).
+  scroll->setMinimumWidth(panel_->minimumSizeHint().width() + scroll->verticalScrollBar()->sizeHint().width() + 4);
   left_layout->addWidget(scroll, 1);
   auto* presets = new QHBoxLayout;
   auto* load_preset = new QPushButton(tr("Load preset…"), left);
@@ -121,15 +148,35 @@ void TrainPage::buildLayout() {
   copy_from->setObjectName("copyParameters");
   copy_from->setToolTip(tr("Use the parameters an earlier adapter was trained with (its training_parameters.json). "
                            "The base model and dataset chosen here stay."));
+  // Two rows, so the buttons never set the column's width (the fields above decide it).
   presets->addWidget(load_preset);
   presets->addWidget(save_preset);
-  presets->addWidget(copy_from);
   left_layout->addLayout(presets);
+  auto* copy_row = new QHBoxLayout;
+  copy_row->addWidget(copy_from);
+  copy_row->addStretch(1);
+  left_layout->addLayout(copy_row);
+  connect(save_preset, &QPushButton::clicked, this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save the parameters"),
+                                                      QDir::home().filePath(panel_->adapterName() + ".json"),
+                                                      tr("Parameters (*.json)"));
+    if (!path.isEmpty()) savePreset(path.endsWith(".json", Qt::CaseInsensitive) ? path : path + ".json");
+  });
+  connect(load_preset, &QPushButton::clicked, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load parameters"), QDir::homePath(),
+                                                      tr("Parameters (*.json);;All files (*)"));
+    if (!path.isEmpty()) loadPreset(path);
+  });
+  connect(copy_from, &QPushButton::clicked, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Copy the parameters of an adapter"),
+                                                          HyperparameterPanel::adaptersRoot());
+    if (!dir.isEmpty()) copyParametersFrom(dir);
+  });
+  return left;
+}
 
-  // Right: controls, chart, numbers, log.
-  auto* right = new QWidget(splitter);
-  auto* right_layout = new QVBoxLayout(right);
-  right_layout->setContentsMargins(0, 0, 0, 0);
+// The run's buttons, and what stands in the way of a start.
+void TrainPage::buildControls(QWidget* right, QVBoxLayout* right_layout) {
   auto* controls = new QHBoxLayout;
   start_ = new QPushButton(tr("Start training"), right);
   start_->setObjectName("startButton");
@@ -161,74 +208,111 @@ void TrainPage::buildLayout() {
   start_hint_->setWordWrap(true);
   start_hint_->hide();
   right_layout->addWidget(start_hint_);
+  auto* init_row = new QHBoxLayout;
+  init_adapter_label_ = new QLabel(right);
+  init_adapter_label_->setObjectName("initialAdapter");
+  init_adapter_label_->setWordWrap(true);
+  start_fresh_ = new QPushButton(tr("Start fresh instead"), right);
+  start_fresh_->setObjectName("startFreshButton");
+  start_fresh_->setToolTip(tr("Train the new run from new LoRA weights instead of the checkpoint's."));
+  init_row->addWidget(init_adapter_label_, 1);
+  init_row->addWidget(start_fresh_);
+  right_layout->addLayout(init_row);
+  init_adapter_label_->hide();
+  start_fresh_->hide();
+  connect(start_fresh_, &QPushButton::clicked, this, [this] { setInitialAdapter(QString()); });
+}
 
-  // The chart has the column's whole width; the numbers sit beside the log under it, so a long state
-  // (wrapped within the box's fixed maximum width) never takes room from the chart.
-  chart_ = new LossChart(right);
+// Under the controls, three views of the runs: the current one (chart, state, numbers, log), the
+// answers to the fixed evaluation prompts at each evaluation, and every run of this model.
+void TrainPage::buildRunTabs(QWidget* right, QVBoxLayout* right_layout) {
+  run_tabs_ = new QTabWidget(right);
+  run_tabs_->setObjectName("runTabs");
+  run_tabs_->setDocumentMode(true);
+  right_layout->addWidget(run_tabs_, 1);
+  auto* current = new QWidget(run_tabs_);
+  auto* current_layout = new QVBoxLayout(current);
+  current_layout->setContentsMargins(0, 4, 0, 0);
+  run_tabs_->addTab(current, tr("Current run"));
+  buildCurrentRun(current, current_layout);
+
+  eval_samples_ = new EvalSamplesView(run_tabs_);
+  run_tabs_->addTab(eval_samples_, tr("Answers at each evaluation"));
+  history_ = new RunHistoryView(run_tabs_);
+  history_->setFolders({HyperparameterPanel::adaptersRoot()});
+  run_tabs_->addTab(history_, tr("Run history"));
+  connect(history_, &RunHistoryView::openRunRequested, this, [this](const QString& folder) {
+    if (openRun(folder)) run_tabs_->setCurrentIndex(0);
+  });
+  connect(history_, &RunHistoryView::chatWithRunRequested, this, [this](const QString& folder) {
+    session_->setAdapterDir(folder);
+    Q_EMIT session_->pageRequested("chat");
+  });
+}
+
+// The current run's tab: the chart has the column's whole width; the numbers sit beside the log under it.
+void TrainPage::buildCurrentRun(QWidget* current, QVBoxLayout* current_layout) {
+  chart_ = new LossChart(current);
   chart_->setObjectName("lossChart");
-  right_layout->addWidget(chart_, 3);
-  auto* numbers_box = new QGroupBox(tr("Progress"), right);
-  auto* numbers = new QFormLayout(numbers_box);
-  auto addNumber = [&](QLabel*& label, const char* name, const QString& caption) {
-    label = new QLabel(QStringLiteral("—"), numbers_box);
-    label->setObjectName(name);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    label->setWordWrap(true);
-    numbers->addRow(caption, label);
-  };
-  addNumber(phase_, "phaseLabel", tr("State:"));
-  addNumber(step_, "stepLabel", tr("Step:"));
-  addNumber(epoch_, "epochLabel", tr("Epoch:"));
-  addNumber(tokens_per_second_, "tokensPerSecondLabel", tr("Tokens/s:"));
-  addNumber(elapsed_, "elapsedLabel", tr("Elapsed:"));
-  addNumber(eta_, "etaLabel", tr("Remaining:"));
-  addNumber(memory_, "memoryLabel", tr("Memory:"));
-  phase_->setText(tr("Idle"));
-  numbers->setRowWrapPolicy(QFormLayout::DontWrapRows);
-  numbers_box->setMinimumWidth(200);
-  numbers_box->setMaximumWidth(280);
-  progress_ = new QProgressBar(right);
+  connect(chart_, &LossChart::checkpointActionRequested, this,
+          [this](qint64 step, LossChart::CheckpointAction action) { onCheckpointAction(step, static_cast<int>(action)); });
+  notifier_ = new RunNotifier(this);
+  current_layout->addWidget(chart_, 3);
+  // The state has the column's whole width above the bar, and as many lines as it needs (a vertical
+  // box gives a wrapped label its height for the width), so a long state is never cut off.
+  phase_ = new QLabel(tr("Idle"), current);
+  phase_->setObjectName("phaseLabel");
+  phase_->setWordWrap(true);
+  phase_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  phase_->setStyleSheet("font-weight: 600;");
+  current_layout->addWidget(phase_);
+  progress_ = new QProgressBar(current);
   progress_->setObjectName("trainingProgress");
   resetProgress();
-  right_layout->addWidget(progress_);
+  current_layout->addWidget(progress_);
+
+  QGroupBox* numbers_box = buildNumbers(current);
   auto* below = new QHBoxLayout;
   below->addWidget(numbers_box);
-  log_ = new QPlainTextEdit(right);
+  log_ = new QPlainTextEdit(current);
   log_->setObjectName("trainingLog");
   log_->setReadOnly(true);
   log_->setMaximumBlockCount(5000);
   log_->setPlaceholderText(tr("Messages of the training run appear here."));
   below->addWidget(log_, 1);
-  right_layout->addLayout(below, 2);
+  current_layout->addLayout(below, 2);
+}
 
-  splitter->addWidget(left);
-  splitter->addWidget(right);
-  splitter->setStretchFactor(1, 1);
-
-  connect(start_, &QPushButton::clicked, this, &TrainPage::startTraining);
-  connect(stop_, &QPushButton::clicked, this, &TrainPage::stopTraining);
-  connect(resume_, &QPushButton::clicked, this, &TrainPage::resumeTraining);
-  connect(open_run_, &QPushButton::clicked, this, [this] {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a training run (adapter folder)"),
-                                                          HyperparameterPanel::adaptersRoot());
-    if (!dir.isEmpty()) openRun(dir);
-  });
-  connect(save_preset, &QPushButton::clicked, this, [this] {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save the parameters"),
-                                                      QDir::home().filePath(panel_->adapterName() + ".json"),
-                                                      tr("Parameters (*.json)"));
-    if (!path.isEmpty()) savePreset(path.endsWith(".json", Qt::CaseInsensitive) ? path : path + ".json");
-  });
-  connect(load_preset, &QPushButton::clicked, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Load parameters"), QDir::homePath(),
-                                                      tr("Parameters (*.json);;All files (*)"));
-    if (!path.isEmpty()) loadPreset(path);
-  });
-  connect(copy_from, &QPushButton::clicked, this, [this] {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Copy the parameters of an adapter"),
-                                                          HyperparameterPanel::adaptersRoot());
-    if (!dir.isEmpty()) copyParametersFrom(dir);
-  });
+// The numbers in two columns of caption and value, so eight of them take four rows.
+QGroupBox* TrainPage::buildNumbers(QWidget* parent) {
+  auto* numbers_box = new QGroupBox(tr("Progress"), parent);
+  auto* numbers = new QGridLayout(numbers_box);
+  numbers->setHorizontalSpacing(8);
+  numbers->setVerticalSpacing(2);
+  int number_index = 0;
+  auto addNumber = [&](QLabel*& label, const char* name, const QString& caption) {
+    label = new QLabel(QStringLiteral("—"), numbers_box);
+    label->setObjectName(name);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    const int row = number_index / 2, column = number_index % 2 * 2;
+    numbers->addWidget(new QLabel(caption, numbers_box), row, column);
+    numbers->addWidget(label, row, column + 1);
+    ++number_index;
+  };
+  addNumber(step_, "stepLabel", tr("Step:"));
+  addNumber(epoch_, "epochLabel", tr("Epoch:"));
+  addNumber(tokens_per_second_, "tokensPerSecondLabel", tr("Tokens/s:"));
+  addNumber(memory_, "memoryLabel", tr("Memory:"));
+  addNumber(elapsed_, "elapsedLabel", tr("Elapsed:"));
+  addNumber(eta_, "etaLabel", tr("Remaining:"));
+  addNumber(eval_loss_, "evalLossLabel", tr("Eval loss:"));
+  addNumber(perplexity_, "perplexityLabel", tr("Perplexity:"));
+  perplexity_->setToolTip(tr("exp(evaluation loss): how many tokens the model hesitates between on average, "
+                             "1 at best. It falls while answers improve and rises again when the adapter overfits."));
+  numbers->setColumnStretch(1, 1);
+  numbers->setColumnStretch(3, 1);
+  numbers->setRowStretch(number_index / 2, 1);  // the rows packed at the top, the spare height below
+  return numbers_box;
 }
 
 // --- Parameters: persisted, suggested, presets -------------------------------------------------
@@ -276,7 +360,7 @@ void TrainPage::saveParameters() {
 
 void TrainPage::applySuggestedSettings(const QString& settings_json) {
   if (isRunning()) {
-    emit session_->statusMessage(tr("Suggested training settings were not applied: a run is going."));
+    Q_EMIT session_->statusMessage(tr("Suggested training settings were not applied: a run is going."));
     return;
   }
   try {
@@ -286,7 +370,7 @@ void TrainPage::applySuggestedSettings(const QString& settings_json) {
     panel_->setSettings(s);
     if (!name.isEmpty()) panel_->setAdapterName(name);
     appendLog(tr("Training settings applied: check them and press Start training."));
-    emit session_->statusMessage(tr("Training settings applied: check them and press Start training."));
+    Q_EMIT session_->statusMessage(tr("Training settings applied: check them and press Start training."));
     // The status bar message is soon replaced (the demo's model is still loading): the page keeps saying it.
     // Unless the page already shows this adapter's finished run: "press Start" would retrain it.
     const bool already_trained =
@@ -370,6 +454,11 @@ bool TrainPage::savePreset(const QString& path, QString* error) {
 
 void TrainPage::onPanelChanged() {
   if (!restoring_ && !isRunning()) saveParameters();
+  const QString model_dir = QString::fromStdString(panel_->settings().model_dir);
+  if (model_dir != history_model_dir_) {
+    history_model_dir_ = model_dir;
+    history_->setModelDir(model_dir);
+  }
   const QString output = panel_->outputDir();
   if (output != last_output_dir_ && !isRunning()) {
     last_output_dir_ = output;
@@ -379,8 +468,7 @@ void TrainPage::onPanelChanged() {
     else if (!run_dir_.isEmpty()) {
       run_dir_.clear();
       run_complete_ = false;
-      chart_->clear();
-      for (QLabel* label : {step_, epoch_, tokens_per_second_, elapsed_, eta_, memory_}) label->setText("—");
+      clearRunView();
       resetProgress();
     }
   }
@@ -410,6 +498,7 @@ lora::TrainingSettings TrainPage::runSettings() const {
   lora::TrainingSettings s = panel_->settings();
   s.device = session_->computeDevice().toStdString();
   s.threads = session_->computeThreads();
+  s.init_adapter = init_adapter_.toStdString();
   return s;
 }
 
@@ -502,14 +591,18 @@ void TrainPage::launch(const lora::TrainingSettings& settings, bool resume) {
   run_complete_ = false;
   start_hint_->hide();
   tail_ = TrainingLogTail(TrainingRunFolder(run_dir_).logPath());
-  chart_->clear();
+  clearRunView();
+  if (resume) showCheckpoints();
+  if (!resume) setInitialAdapter(QString());  // taken by this run; the next one starts fresh again
+  launched_at_ms_ = QDateTime::currentMSecsSinceEpoch();
   total_steps_ = 0;
   progress_->setRange(0, 0);  // busy until the first step tells the total
-  for (QLabel* label : {step_, epoch_, tokens_per_second_, elapsed_, eta_, memory_}) label->setText("—");
   // A resumed run continues the story of the stop (and why): its messages follow, they do not replace.
   if (!resume) log_->clear();
   appendLog(resume ? tr("Resuming the run in %1.").arg(QDir::toNativeSeparators(run_dir_))
                    : tr("Training a new adapter in %1.").arg(QDir::toNativeSeparators(run_dir_)));
+  if (!resume && !settings.init_adapter.empty())
+    appendLog(tr("Starting from the weights of %1.").arg(QDir::toNativeSeparators(QString::fromStdString(settings.init_adapter))));
 
   auto* thread = new QThread(this);
   thread->setObjectName("TrainingThread");
@@ -524,8 +617,8 @@ void TrainPage::launch(const lora::TrainingSettings& settings, bool resume) {
   thread_ = thread;
   worker_ = worker;
   phase_->setText(tr("Starting…"));
-  session_->setTraining(true);
-  emit session_->statusMessage(tr("Training %1…").arg(panel_->adapterName()));
+  session_->setTraining(true, run_dir_);  // Export warns before taking this adapter mid-run
+  Q_EMIT session_->statusMessage(tr("Training %1…").arg(panel_->adapterName()));
   updateButtons();
   thread->start();
 }
@@ -549,13 +642,15 @@ void TrainPage::onProgress(const lora::TrainingProgress& p) {
     progress_->setFormat(tr("%v / %m steps"));
     progress_->setTextVisible(true);
   }
+  if (phase == QLatin1String("training") && last_phase_ == QLatin1String("saving")) showCheckpoints();
+  last_phase_ = phase;
   if (phase != QLatin1String("training")) return;
   step_->setText(tr("%1 / %2").arg(p.step).arg(p.total_steps));
   progress_->setValue(static_cast<int>(p.step));
   epoch_->setText(QString::number(p.epoch, 'f', 2));
   tokens_per_second_->setText(locale().toString(p.tokens_per_second, 'f', 0));
-  elapsed_->setText(formatDuration(p.elapsed_seconds));
-  eta_->setText(formatDuration(p.eta_seconds));
+  elapsed_->setText(formatTrainingDuration(p.elapsed_seconds));
+  eta_->setText(formatTrainingDuration(p.eta_seconds));
   memory_->setText(p.memory_bytes > 0 ? locale().formattedDataSize(p.memory_bytes) : QStringLiteral("—"));
   if (p.eval_loss >= 0) appendLog(tr("Step %1: evaluation loss %2").arg(p.step).arg(p.eval_loss, 0, 'f', 4));
   // The step is in the log before the callback reports it: the chart reads it from there.
@@ -564,9 +659,12 @@ void TrainPage::onProgress(const lora::TrainingProgress& p) {
 
 void TrainPage::pollLog() {
   TrainingLogTail::Poll poll = tail_.poll();
-  if (poll.rewritten) chart_->clear();
+  if (poll.rewritten) {
+    clearRunView();
+    showCheckpoints();
+  }
   for (const QString& problem : poll.problems) appendLog(problem);
-  chart_->addEntries(poll.entries);
+  addLogEntries(poll.entries);
 }
 
 void TrainPage::onFinished(int outcome, qint64 steps_done, double final_loss, const QString& message) {
@@ -588,8 +686,14 @@ void TrainPage::onFinished(int outcome, qint64 steps_done, double final_loss, co
   session_->setTraining(false);  // (the trainer's own summary already reached the log as its "done" message)
   if (TrainingRunFolder(run_dir_).hasAdapter() && result != lora::TrainingResult::Outcome::Diverged)
     session_->setAdapterDir(run_dir_);
-  emit session_->statusMessage(
+  Q_EMIT session_->statusMessage(
       tr("%1: %2 steps, last loss %3.").arg(summary).arg(steps_done).arg(final_loss, 0, 'f', 4));
+  showCheckpoints();
+  history_->refresh();
+  const double run_seconds = (QDateTime::currentMSecsSinceEpoch() - launched_at_ms_) / 1000.0;
+  notifier_->runEnded(summary, tr("%1: %2 steps, last loss %3.").arg(panel_->adapterName()).arg(steps_done)
+                                   .arg(final_loss, 0, 'f', 4),
+                      result == lora::TrainingResult::Outcome::Diverged, run_seconds);
   if (result == lora::TrainingResult::Outcome::Diverged) showError(tr("Training diverged"), message);
   updateButtons();
 }
@@ -601,7 +705,9 @@ void TrainPage::onFailed(const QString& message) {
   phase_->setText(tr("Failed"));
   appendLog(message);
   session_->setTraining(false);
-  emit session_->statusMessage(tr("Training could not run: %1").arg(message));
+  Q_EMIT session_->statusMessage(tr("Training could not run: %1").arg(message));
+  notifier_->runEnded(tr("Training could not run"), message, true,
+                      (QDateTime::currentMSecsSinceEpoch() - launched_at_ms_) / 1000.0);
   showError(tr("Training could not run"), message);
   updateButtons();
 }
@@ -638,36 +744,16 @@ bool TrainPage::openRun(const QString& run_dir, QString* error) {
 }
 
 void TrainPage::showRun(const QString& run_dir) {
-  const TrainingRunFolder folder(run_dir);
+  // The run history judges a run the same way: one reading of a run folder for both.
+  const RunRecord run = readRunRecord(run_dir);
   run_dir_ = run_dir;
-  QStringList problems;
-  const std::vector<lora::TrainingLogEntry> entries = readTrainingLogFile(folder.logPath(), &problems);
-  chart_->clear();
-  chart_->addEntries(entries);
+  clearRunView();
+  addLogEntries(run.entries);
+  showCheckpoints();
   log_->clear();
-  for (const QString& problem : problems) appendLog(problem);
-
-  // The total is not in the log: it follows from the run's parameters and the steps per epoch.
-  qint64 total = entries.empty() ? 0 : entries.back().step;
-  bool reached_target_loss = false;
-  std::string text;
-  QString ignored;
-  if (!entries.empty() && QFileInfo::exists(folder.parametersPath()) &&
-      readTextFile(folder.parametersPath(), &text, &ignored)) {
-    try {
-      const lora::TrainingSettings s = lora::training_settings_from_json(text, folder.parametersPath().toStdString());
-      const auto& last = entries.back();
-      if (s.max_steps > 0)
-        total = s.max_steps;
-      else if (last.epoch > 0)
-        total = s.epochs * std::llround(static_cast<double>(last.step) / last.epoch);
-      reached_target_loss = s.stop_at_loss > 0 && std::isfinite(last.loss) && last.loss < s.stop_at_loss;
-    } catch (const lora::Error&) {
-    }
-  }
-  total = std::max<qint64>(total, entries.empty() ? 0 : entries.back().step);
-  run_complete_ = !entries.empty() && (entries.back().step >= total || reached_target_loss);
-  showLogEntriesSummary(entries, total);
+  for (const QString& problem : run.problem.split('\n', Qt::SkipEmptyParts)) appendLog(problem);
+  run_complete_ = run.hasEntries() && run.progress.reachedEnd;
+  showLogEntriesSummary(run.entries, run.progress.totalSteps);
 }
 
 void TrainPage::showLogEntriesSummary(const std::vector<lora::TrainingLogEntry>& entries, qint64 total_steps) {
@@ -688,7 +774,7 @@ void TrainPage::showLogEntriesSummary(const std::vector<lora::TrainingLogEntry>&
   progress_->setValue(static_cast<int>(last.step));
   epoch_->setText(QString::number(last.epoch, 'f', 2));
   tokens_per_second_->setText(locale().toString(last.tokens_per_second, 'f', 0));
-  elapsed_->setText(formatDuration(last.elapsed_seconds));
+  elapsed_->setText(formatTrainingDuration(last.elapsed_seconds));
 }
 
 void TrainPage::resetProgress() {
@@ -697,6 +783,103 @@ void TrainPage::resetProgress() {
   progress_->setValue(0);
   progress_->setFormat(QString());
   progress_->setTextVisible(false);
+}
+
+void TrainPage::showRunView(int index) { run_tabs_->setCurrentIndex(index); }
+
+// --- The current run's view ---------------------------------------------------------------------
+
+void TrainPage::clearRunView() {
+  chart_->clear();
+  eval_samples_->clear();
+  for (QLabel* label : {step_, epoch_, tokens_per_second_, elapsed_, eta_, memory_, eval_loss_, perplexity_})
+    label->setText(QStringLiteral("—"));
+}
+
+void TrainPage::addLogEntries(const std::vector<lora::TrainingLogEntry>& entries) {
+  chart_->addEntries(entries);
+  eval_samples_->addEntries(entries);
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+    if (!it->eval_loss) continue;
+    eval_loss_->setText(QString::number(*it->eval_loss, 'f', 4));
+    const double perplexity = std::exp(*it->eval_loss);
+    perplexity_->setText(perplexity < 1000 ? QString::number(perplexity, 'f', 2) : QString::number(perplexity, 'g', 4));
+    break;
+  }
+}
+
+// --- Checkpoints on the chart ------------------------------------------------------------------
+
+void TrainPage::showCheckpoints() {
+  QList<qint64> steps;
+  if (!run_dir_.isEmpty()) {
+    for (const std::string& path : lora::list_training_checkpoints(run_dir_.toStdString())) {
+      bool ok = false;
+      const qint64 step = QFileInfo(QString::fromStdString(path)).fileName().mid(int(strlen("checkpoint-"))).toLongLong(&ok);
+      if (ok) steps.append(step);
+    }
+  }
+  chart_->setCheckpoints(steps);
+}
+
+void TrainPage::onCheckpointAction(qint64 step, int action) {
+  const QString folder = QDir(run_dir_).filePath(QString::fromStdString(lora::checkpoint_dir_name(step)));
+  if (!QFileInfo::exists(QDir(folder).filePath("adapter_model.safetensors"))) {
+    showError(tr("Checkpoint"), tr("%1 is gone (a newer save of the run may have replaced it).")
+                                    .arg(QDir::toNativeSeparators(folder)));
+    showCheckpoints();
+    return;
+  }
+  switch (static_cast<LossChart::CheckpointAction>(action)) {
+    case LossChart::CheckpointAction::Chat:
+      session_->setAdapterDir(folder);
+      Q_EMIT session_->pageRequested("chat");
+      break;
+    case LossChart::CheckpointAction::Export:
+      session_->setAdapterDir(folder);
+      Q_EMIT session_->pageRequested("export");
+      break;
+    case LossChart::CheckpointAction::ContinueAsNewRun:
+      continueFromCheckpoint(step);
+      break;
+  }
+}
+
+bool TrainPage::continueFromCheckpoint(qint64 step, QString* error) {
+  const QString run = run_dir_;
+  const QString folder = QDir(run).filePath(QString::fromStdString(lora::checkpoint_dir_name(step)));
+  QString problem;
+  if (isRunning())
+    problem = tr("A run is going: wait for it to end before starting another.");
+  else if (!QFileInfo::exists(QDir(folder).filePath("adapter_model.safetensors")))
+    problem = tr("%1 holds no adapter to continue from.").arg(QDir::toNativeSeparators(folder));
+  else if (!QFileInfo::exists(TrainingRunFolder(run).parametersPath()))
+    problem = tr("%1 holds no training_parameters.json: the run's parameters are unknown.").arg(QDir::toNativeSeparators(run));
+  if (problem.isEmpty()) applyParametersFile(TrainingRunFolder(run).parametersPath(), false, &problem);
+  if (!problem.isEmpty()) {
+    showError(tr("Continue from a checkpoint"), problem);
+    if (error) *error = problem;
+    return false;
+  }
+  // A new folder beside the run: "<run>-from-<step>", numbered when that exists already.
+  const QString base = QStringLiteral("%1-from-%2").arg(QFileInfo(run).fileName()).arg(step);
+  QString name = base;
+  for (int n = 2; TrainingRunFolder(QDir(HyperparameterPanel::adaptersRoot()).filePath(name)).holdsRun(); ++n)
+    name = QStringLiteral("%1-%2").arg(base).arg(n);
+  panel_->setAdapterName(name);
+  setInitialAdapter(folder);
+  appendLog(tr("A new run %1 will start from checkpoint %2 of %3: press Start training.")
+                .arg(name).arg(step).arg(QDir::toNativeSeparators(run)));
+  return true;
+}
+
+void TrainPage::setInitialAdapter(const QString& dir) {
+  init_adapter_ = dir;
+  init_adapter_label_->setText(dir.isEmpty() ? QString()
+                                             : tr("The next run starts from the weights of %1.")
+                                                   .arg(QDir::toNativeSeparators(dir)));
+  init_adapter_label_->setVisible(!dir.isEmpty());
+  start_fresh_->setVisible(!dir.isEmpty());
 }
 
 // --- Closing -----------------------------------------------------------------------------------
@@ -713,7 +896,7 @@ bool TrainPage::confirmClose() {
   QThread* thread = thread_.data();
   connect(thread, &QThread::finished, &wait, &QEventLoop::quit);
   stopTraining();
-  emit session_->statusMessage(tr("Stopping training and saving the adapter…"));
+  Q_EMIT session_->statusMessage(tr("Stopping training and saving the adapter…"));
   // The window keeps painting while the trainer finishes its step and saves.
   if (thread_ && !thread_->isFinished()) wait.exec();
   QApplication::processEvents();  // deliver the worker's last signals (finished, adapter dir)

@@ -10,11 +10,14 @@
 
 #include "training_log_tail.h"
 
+class QGroupBox;
 class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QTabWidget;
 class QThread;
+class QVBoxLayout;
 
 namespace lora {
 struct TrainingProgress;
@@ -25,7 +28,10 @@ namespace ui {
 
 class AppSession;
 class HyperparameterPanel;
+class EvalSamplesView;
 class LossChart;
+class RunHistoryView;
+class RunNotifier;
 class TrainingWorker;
 
 class TrainPage : public QWidget {
@@ -41,6 +47,10 @@ class TrainPage : public QWidget {
 
   HyperparameterPanel* panel() const { return panel_; }
   LossChart* chart() const { return chart_; }
+  EvalSamplesView* evalSamples() const { return eval_samples_; }
+  RunHistoryView* history() const { return history_; }
+  // Which view of the runs is in front: 0 the current run, 1 the answers at each evaluation, 2 the history.
+  void showRunView(int index);
   bool isRunning() const { return !thread_.isNull(); }
 
   // What the buttons do after their file dialog; each returns false and sets `error` (also shown
@@ -49,8 +59,13 @@ class TrainPage : public QWidget {
   bool savePreset(const QString& path, QString* error = nullptr);
   bool loadPreset(const QString& path, QString* error = nullptr);
   bool copyParametersFrom(const QString& adapter_dir, QString* error = nullptr);
+  // A checkpoint marker's "continue training from here": the shown run's parameters, a new adapter
+  // name, and the checkpoint's adapter as the new run's starting weights (until Start or "Start fresh").
+  bool continueFromCheckpoint(qint64 step, QString* error = nullptr);
+  QString initialAdapter() const { return init_adapter_; }
+  RunNotifier* notifier() const { return notifier_; }
 
- public slots:
+ public Q_SLOTS:
   void startTraining();
   void stopTraining();
   void resumeTraining();
@@ -58,6 +73,11 @@ class TrainPage : public QWidget {
 
  private:
   void buildLayout();
+  QWidget* buildParameterColumn(QWidget* parent);
+  void buildControls(QWidget* right, QVBoxLayout* right_layout);
+  void buildRunTabs(QWidget* right, QVBoxLayout* right_layout);
+  void buildCurrentRun(QWidget* current, QVBoxLayout* current_layout);
+  QGroupBox* buildNumbers(QWidget* parent);
   void restoreParameters();
   void saveParameters();
   void applyDatasetPageChoices();
@@ -75,6 +95,11 @@ class TrainPage : public QWidget {
   bool shownRunIsComplete() const;  // the panel's output folder holds a run that reached its end
   bool applyParametersFile(const QString& path, bool keep_model_and_data, QString* error);
   void showError(const QString& title, const QString& message);
+  void clearRunView();  // chart, answers and numbers of no run
+  void addLogEntries(const std::vector<lora::TrainingLogEntry>& entries);
+  void showCheckpoints();  // the markers of run_dir_'s checkpoint-N folders
+  void onCheckpointAction(qint64 step, int action);
+  void setInitialAdapter(const QString& dir);
   void appendLog(const QString& line);
   lora::TrainingSettings runSettings() const;  // the panel's, with the session's device and threads
 
@@ -87,6 +112,13 @@ class TrainPage : public QWidget {
   QPushButton* open_run_ = nullptr;
   QLabel* problem_ = nullptr;
   QLabel* start_hint_ = nullptr;
+  QLabel* init_adapter_label_ = nullptr;
+  QPushButton* start_fresh_ = nullptr;
+  QString init_adapter_;  // the next run starts from this adapter's weights ("" = fresh ones)
+  RunNotifier* notifier_ = nullptr;
+  qint64 launched_at_ms_ = 0;
+  QString history_model_dir_;  // the model whose runs the history lists
+  QString last_phase_;  // the trainer's previous phase: a "saving" just ended means a new checkpoint  // when the running run was started (for the notification)
   QLabel* phase_ = nullptr;
   QLabel* step_ = nullptr;
   QLabel* epoch_ = nullptr;
@@ -94,6 +126,11 @@ class TrainPage : public QWidget {
   QLabel* elapsed_ = nullptr;
   QLabel* eta_ = nullptr;
   QLabel* memory_ = nullptr;
+  QLabel* eval_loss_ = nullptr;
+  QLabel* perplexity_ = nullptr;
+  QTabWidget* run_tabs_ = nullptr;
+  EvalSamplesView* eval_samples_ = nullptr;
+  RunHistoryView* history_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QPlainTextEdit* log_ = nullptr;
 

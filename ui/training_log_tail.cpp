@@ -1,6 +1,7 @@
 #include "training_log_tail.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -41,6 +42,26 @@ bool parseEntry(const QByteArray& line, lora::TrainingLogEntry* entry, QString* 
   entry->elapsed_seconds = object.value("elapsed_seconds").toDouble(0);
   if (object.contains("eval_loss")) entry->eval_loss = numberOrNan(object, "eval_loss");
   else entry->eval_loss.reset();
+  entry->eval_samples.clear();
+  if (object.contains("eval_samples")) {
+    // The answers to the evaluation prompts at this step ({index, prompt, reference, output}).
+    const QJsonValue samples = object.value("eval_samples");
+    if (!samples.isArray()) {
+      *why = QStringLiteral("field 'eval_samples' is not a list");
+      return false;
+    }
+    for (const QJsonValue& value : samples.toArray()) {
+      const QJsonObject sample = value.toObject();
+      if (!value.isObject() || !sample.value("index").isDouble() || !sample.value("prompt").isString() ||
+          !sample.value("reference").isString() || !sample.value("output").isString()) {
+        *why = QStringLiteral("field 'eval_samples' holds an item without index, prompt, reference and output");
+        return false;
+      }
+      entry->eval_samples.push_back({sample.value("index").toInteger(), sample.value("prompt").toString().toStdString(),
+                                     sample.value("reference").toString().toStdString(),
+                                     sample.value("output").toString().toStdString()});
+    }
+  }
   return true;
 }
 

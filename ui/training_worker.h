@@ -24,10 +24,10 @@ class TrainingWorker : public QObject {
   void requestStop() { stop_requested_.store(true); }
   bool stopRequested() const { return stop_requested_.load(); }
 
- public slots:
+ public Q_SLOTS:
   void run();
 
- signals:
+ Q_SIGNALS:
   void progress(const lora::TrainingProgress& progress);
   // outcome is lora::TrainingResult::Outcome as int.
   void finished(int outcome, qint64 steps_done, double final_loss, const QString& message);

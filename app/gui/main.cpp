@@ -10,11 +10,14 @@
 #include <QTimer>
 #include <QProcess>
 #include <QSettings>
+#include <QSize>
 
 #include "app_session.h"
 #include "chat_page.h"
 #include "language.h"
 #include "main_window.h"
+#include "run_history_view.h"
+#include "train_page.h"
 
 namespace {
 
@@ -44,6 +47,7 @@ int main(int argc, char** argv) {
   QApplication::setApplicationVersion(LORA_STUDIO_VERSION_STRING);
   bool run_demo = false;
   QString screenshot_dir;
+  QSize screenshot_size;
   {
     QCommandLineParser options;
     options.setApplicationDescription(QApplication::translate(
@@ -59,9 +63,15 @@ int main(int argc, char** argv) {
                                                        "(the pictures of the user's guide)."),
         "DIR");
     options.addOption(screenshot_option);
+    const QCommandLineOption size_option(
+        "screenshot-size", QApplication::translate("main", "With --screenshots: the window's size, e.g. 1024x640."),
+        "WxH");
+    options.addOption(size_option);
     options.process(app);  // --help and --version print and exit here
     run_demo = options.isSet(demo_option);
     screenshot_dir = options.value(screenshot_option);
+    const QStringList size = options.value(size_option).split('x');
+    if (size.size() == 2) screenshot_size = QSize(size[0].toInt(), size[1].toInt());
   }
   int exit_code = 0;
   bool restart = false;
@@ -70,6 +80,7 @@ int main(int argc, char** argv) {
     ui::installTranslations(app, ui::resolveLanguage(settings.value("ui/language", "system").toString()));
     ui::AppSession session(&settings);
     ui::MainWindow window(&session);
+    if (screenshot_size.isValid()) window.resize(screenshot_size);
     window.show();
     if (run_demo) QMetaObject::invokeMethod(&window, [&window] { window.runDemo(); }, Qt::QueuedConnection);
     if (!screenshot_dir.isEmpty()) {
@@ -86,6 +97,20 @@ int main(int argc, char** argv) {
             if (QString(page) == "chat") ask_both_models(window.chatPage());
             window.grab().save(QDir(screenshot_dir).filePath(QString(page) + ".png"));
           }
+          // The Train page's other views: the demo run's answers at each evaluation, and the run
+          // history with every run of the demo model overlaid.
+          ui::TrainPage* train = window.trainPage();
+          window.showPage("train");
+          train->showRunView(1);
+          for (int i = 0; i < 20; ++i) QApplication::processEvents();
+          window.grab().save(QDir(screenshot_dir).filePath("train-answers.png"));
+          train->showRunView(2);
+          QStringList runs;
+          for (int row = 0; row < train->history()->rowCount(); ++row) runs << train->history()->folderAt(row);
+          train->history()->selectRuns(runs);
+          for (int i = 0; i < 20; ++i) QApplication::processEvents();
+          window.grab().save(QDir(screenshot_dir).filePath("train-history.png"));
+          train->showRunView(0);
           QApplication::quit();
         });
       });

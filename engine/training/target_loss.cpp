@@ -4,7 +4,7 @@
 
 #include "causal_lm.h"
 #include "device.h"
-#include "fused_ops.h"
+#include "ops.h"
 
 namespace lora {
 
@@ -18,11 +18,11 @@ at::Tensor summed_target_loss(CausalLM& model, const at::Tensor& input_ids, cons
   const at::Tensor positions = to_device_without_waiting(host_positions, hidden.device());
   const at::Tensor targets = to_device_without_waiting(host_targets, hidden.device());
   const at::Tensor selected = hidden.reshape({-1, hidden.size(-1)}).index_select(0, positions);  // [n, hidden]
-  // The head's logits stay in the compute dtype [n, vocab]: the fused cross-entropy (on CUDA the lean
+  // The head's logits stay in the compute dtype [n, vocab]: the CPU cross-entropy node (on CUDA the lean
   // one, in 64 MB fp32 chunks) reads them for the log-sum-exp and writes its gradient over them in
   // that dtype (no fp32 copy of the largest tensor of the step).
   const at::Tensor logits = model.head_logits(selected);
-  return fused_cross_entropy_sum(logits, targets);
+  return ops::cross_entropy_sum(logits, targets);
 }
 
 }  // namespace lora

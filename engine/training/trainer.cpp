@@ -15,6 +15,7 @@
 #include "dataset_split.h"
 #include "device.h"
 #include "error.h"
+#include "eval_samples.h"
 #include "lora_adapter.h"
 #include "lr_schedule.h"
 #include "optimizer.h"
@@ -147,6 +148,7 @@ class Run {
   }
   double evaluate();
   void prepare_data();
+  void prepare_eval_samples();
   void prepare_model();
 
   TrainingSettings s_;
@@ -160,6 +162,7 @@ class Run {
   std::unique_ptr<TrainingDataset> eval_dataset_;
   TokenizedSet train_set_, eval_set_;
   std::unique_ptr<CausalLM> model_;
+  std::unique_ptr<EvalSampleGenerator> eval_samples_;
   int64_t total_steps_ = 0;
   int32_t pad_id_ = 0;
 };
@@ -215,6 +218,29 @@ void Run::prepare_model() {
   model_->set_adapter_enabled(true);
   model_->set_gradient_checkpointing(s_.gradient_checkpointing);
   say("loading model", "computing on " + model_->target().describe());
+}
+
+// After training_prompt.json is written: it decides the stop strings, as in chat with the adapter.
+void Run::prepare_eval_samples() {
+  if (eval_set_.examples.empty() || s_.eval_samples <= 0) return;
+  const size_t count = static_cast<size_t>(s_.eval_samples);
+  std::vector<TokenizedExample> examples = eval_set_.examples;
+  if (s_.train_on_prompt) {
+    // Every label is trained then: tokenize the chosen records again with the prompt masked, to
+    // find where each prompt ends (the ids are the same).
+    DatasetOptions masked = dataset_options_for(s_);
+    masked.train_on_prompt = false;
+    const std::string& path = eval_dataset_ ? s_.eval_dataset_path : s_.dataset_path;
+    const TrainingDataset source = TrainingDataset::load(path, *tokenizer_, masked);
+    const size_t wanted = std::min(examples.size(), count * 4);  // enough when a few have no prompt
+    examples.resize(wanted);
+    for (TokenizedExample& e : examples) {
+      for (TokenizedExample& again : source.tokenize(e.record))
+        if (again.block == e.block && again.input_ids == e.input_ids) e.labels = again.labels;
+    }
+  }
+  eval_samples_ = std::make_unique<EvalSampleGenerator>(examples, count, s_.eval_sample_tokens, *tokenizer_,
+                                                         s_.model_dir, s_.output_dir);
 }
 
 double Run::evaluate() {
@@ -297,6 +323,7 @@ TrainingResult Run::execute() {
   write_file_atomically((output / "training_parameters.json").string(), training_settings_to_json(s_));
   write_file_atomically((output / "training_prompt.json").string(), dataset_->training_prompt_json());
   TrainingLogWriter log((output / "training_log.jsonl").string(), state.step);
+  prepare_eval_samples();
 
   TrainingResult result;
   result.adapter_dir = s_.output_dir;
@@ -389,6 +416,10 @@ TrainingResult Run::execute() {
     if (eval_now) {
       say("evaluating");
       p.eval_loss = evaluate();
+      if (eval_samples_ && !eval_samples_->empty()) {
+        p.eval_samples = eval_samples_->generate(*model_);
+        model_->module().train();
+      }
     }
     if (state.step % s_.log_every == 0 || eval_now || state.step == total_steps_) {
       TrainingLogEntry entry;
@@ -401,6 +432,7 @@ TrainingResult Run::execute() {
       entry.tokens_per_second = p.tokens_per_second;
       entry.elapsed_seconds = elapsed;
       if (p.eval_loss >= 0) entry.eval_loss = p.eval_loss;
+      entry.eval_samples = p.eval_samples;
       log.append(entry);
     }
     if (!report(p)) cancelled = true;

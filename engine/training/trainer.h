@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "training_log.h"
 #include "training_settings.h"
 
 namespace lora {
@@ -22,6 +23,7 @@ struct TrainingProgress {
   double eta_seconds = 0;
   int64_t memory_bytes = 0;  // process RSS, or CUDA memory allocated
   double eval_loss = -1;     // < 0 when not computed at this step
+  std::vector<EvalSample> eval_samples;  // the eval prompts answered at this step (evaluations only)
   std::string message;       // a line for the log pane
 };
 

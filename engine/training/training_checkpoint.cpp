@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include "causal_lm.h"
 #include "checkpoint.h"
 #include "error.h"
+#include "json_reader.h"
 #include "lora_adapter.h"
 #include "optimizer.h"
 #include "safetensors.h"
@@ -51,36 +53,8 @@ bool is_sha256_hex(const std::string& text) {
          std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-int64_t read_count(const nlohmann::json& j, const char* key, const std::string& source) {
-  const auto it = j.find(key);
-  if (it == j.end()) throw Error(source + ": \"" + key + "\" is missing");
-  if (!it->is_number_integer()) throw Error(source + ": \"" + key + "\" must be a whole number");
-  if (it->is_number_unsigned() && it->get<uint64_t>() > uint64_t(INT64_MAX))
-    throw Error(source + ": \"" + key + "\" is too large");
-  const int64_t value = it->get<int64_t>();
-  if (value < 0) throw Error(source + ": \"" + key + "\" must not be negative, it is " + std::to_string(value));
-  return value;
-}
-
-double read_number(const nlohmann::json& j, const char* key, const std::string& source, bool required) {
-  const auto it = j.find(key);
-  if (it == j.end() || (!required && it->is_null())) {
-    if (required) throw Error(source + ": \"" + key + "\" is missing");
-    return 0;
-  }
-  if (!it->is_number()) throw Error(source + ": \"" + key + "\" must be a number");
-  return it->get<double>();
-}
-
-nlohmann::json parse_object(const std::string& json_text, const std::string& source, const char* what) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(source + ": not " + what + " (" + e.what() + ")");
-  }
-  if (!j.is_object()) throw Error(source + ": not " + what + " (expected a JSON object)");
-  return j;
+int64_t read_count(const nlohmann::json& j, const char* key, const JsonPath& at) {
+  return require_int(j, key, at, 0, std::numeric_limits<int64_t>::max());
 }
 
 }  // namespace
@@ -88,31 +62,27 @@ nlohmann::json parse_object(const std::string& json_text, const std::string& sou
 std::string checkpoint_dir_name(int64_t step) { return "checkpoint-" + std::to_string(step); }
 
 TrainerState parse_trainer_state(const std::string& json_text, const std::string& source) {
-  const nlohmann::json j = parse_object(json_text, source, "a trainer state");
+  const nlohmann::json j = parse_json_object_text(json_text, source);
+  const JsonPath at(source);
   TrainerState state;
-  state.step = read_count(j, "step", source);
-  state.total_steps = read_count(j, "total_steps", source);
-  state.optimizer_steps = read_count(j, "optimizer_steps", source);
-  state.tokens_seen = read_count(j, "tokens_seen", source);
-  state.elapsed_seconds = read_number(j, "elapsed_seconds", source, true);
-  state.last_loss = read_number(j, "last_loss", source, false);
-  const auto seed = j.find("seed");
-  if (seed == j.end()) throw Error(source + ": \"seed\" is missing");
-  if (!seed->is_number_integer() || (seed->is_number_integer() && !seed->is_number_unsigned() && seed->get<int64_t>() < 0))
-    throw Error(source + ": \"seed\" must be a non-negative whole number");
-  state.seed = seed->get<uint64_t>();
-  if (!std::isfinite(state.elapsed_seconds) || state.elapsed_seconds < 0)
-    throw Error(source + ": \"elapsed_seconds\" must be a non-negative number");
+  state.step = read_count(j, "step", at);
+  state.total_steps = read_count(j, "total_steps", at);
+  state.optimizer_steps = read_count(j, "optimizer_steps", at);
+  state.tokens_seen = read_count(j, "tokens_seen", at);
+  state.elapsed_seconds = require_number(j, "elapsed_seconds", at, NumberRange::non_negative());
+  // null: the loss was not finite (JSON has no NaN).
+  state.last_loss = read_number(j, "last_loss", 0.0, at);
+  state.seed = json_to_uint(require_field(j, "seed", at), at / "seed");
   return state;
 }
 
 CheckpointManifest parse_checkpoint_manifest(const std::string& json_text, const std::string& source) {
-  const nlohmann::json j = parse_object(json_text, source, "a checkpoint manifest");
+  const nlohmann::json j = parse_json_object_text(json_text, source);
   const auto format = j.find("format");
   if (format == j.end() || !format->is_string() || format->get<std::string>() != kManifestFormat)
     throw Error(source + ": \"format\" must be \"" + kManifestFormat + "\"");
   CheckpointManifest manifest;
-  manifest.step = read_count(j, "step", source);
+  manifest.step = read_count(j, "step", JsonPath(source));
   const auto files = j.find("files");
   if (files == j.end() || !files->is_array()) throw Error(source + ": \"files\" must be a list");
   std::set<std::string> seen;
@@ -127,7 +97,7 @@ CheckpointManifest parse_checkpoint_manifest(const std::string& json_text, const
     if (!is_plain_file_name(entry.file))
       throw Error(at + ": \"" + entry.file + "\" is not a plain file name inside the checkpoint folder");
     if (!seen.insert(entry.file).second) throw Error(at + ": \"" + entry.file + "\" is listed twice");
-    entry.size = static_cast<uint64_t>(read_count(item, "size", at));
+    entry.size = static_cast<uint64_t>(read_count(item, "size", JsonPath(source, "files[" + std::to_string(i) + "]")));
     const auto sha = item.find("sha256");
     if (sha == item.end() || !sha->is_string() || !is_sha256_hex(sha->get<std::string>()))
       throw Error(at + ": \"sha256\" must be 64 lowercase hex digits");

@@ -5,10 +5,12 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "atomic_file.h"
 #include "error.h"
+#include "json_reader.h"
 
 namespace lora {
 
@@ -17,9 +19,26 @@ namespace {
 nlohmann::ordered_json finite_or_null(double value) {
   return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
 }
-double number_or_nan(const nlohmann::json& j, const char* key) {
-  if (!j.contains(key) || j.at(key).is_null()) return std::nan("");
-  return j.at(key).get<double>();
+// Absent or null (a diverged step): NaN.
+double number_or_nan(const nlohmann::json& j, const char* key, const JsonPath& at) {
+  const nlohmann::json* field = find_field(j, key);
+  return field ? json_to_number(*field, at / key) : std::nan("");
+}
+// A well-formed line whose eval_samples are wrong is no crash artefact: it is always an error.
+std::vector<EvalSample> eval_samples_from_json(const nlohmann::json& j, const JsonPath& at) {
+  if (!j.is_array()) at.fail_value(j, "a list of {index, prompt, reference, output} objects");
+  std::vector<EvalSample> samples;
+  for (size_t k = 0; k < j.size(); ++k) {
+    const nlohmann::json& item = j[k];
+    if (!item.is_object()) at[k].fail_value(item, "an object with index, prompt, reference and output");
+    EvalSample sample;
+    sample.index = require_int(item, "index", at[k], 0, std::numeric_limits<int64_t>::max());
+    sample.prompt = require_string(item, "prompt", at[k]);
+    sample.reference = require_string(item, "reference", at[k]);
+    sample.output = require_string(item, "output", at[k]);
+    samples.push_back(std::move(sample));
+  }
+  return samples;
 }
 }  // namespace
 
@@ -34,7 +53,18 @@ std::string training_log_line(const TrainingLogEntry& e) {
   j["tokens_per_second"] = e.tokens_per_second;
   j["elapsed_seconds"] = e.elapsed_seconds;
   if (e.eval_loss) j["eval_loss"] = finite_or_null(*e.eval_loss);
-  return j.dump();
+  if (!e.eval_samples.empty()) {
+    nlohmann::ordered_json samples = nlohmann::ordered_json::array();
+    for (const EvalSample& sample : e.eval_samples) {
+      samples.push_back({{"index", sample.index},
+                         {"prompt", sample.prompt},
+                         {"reference", sample.reference},
+                         {"output", sample.output}});
+    }
+    j["eval_samples"] = std::move(samples);
+  }
+  // Generated text may hold invalid UTF-8 (a token cut mid-character): replace it rather than throw.
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::vector<TrainingLogEntry> read_training_log(const std::string& path) {
@@ -46,23 +76,27 @@ std::vector<TrainingLogEntry> read_training_log(const std::string& path) {
   std::vector<TrainingLogEntry> entries;
   for (size_t i = 0; i < lines.size(); ++i) {
     if (lines[i].empty()) continue;
+    const JsonPath at(path + ", line " + std::to_string(i + 1));
+    nlohmann::json j;
     try {
-      const auto j = nlohmann::json::parse(lines[i]);
-      TrainingLogEntry e;
-      e.step = j.at("step").get<int64_t>();
-      e.epoch = j.at("epoch").get<double>();
-      e.loss = number_or_nan(j, "loss");
-      e.learning_rate = j.at("learning_rate").get<double>();
-      e.grad_norm = number_or_nan(j, "grad_norm");
-      e.tokens = j.value("tokens", int64_t{0});
-      e.tokens_per_second = j.value("tokens_per_second", 0.0);
-      e.elapsed_seconds = j.value("elapsed_seconds", 0.0);
-      if (j.contains("eval_loss")) e.eval_loss = number_or_nan(j, "eval_loss");
-      entries.push_back(e);
-    } catch (const nlohmann::json::exception& ex) {
+      j = parse_json_object_text(lines[i], at.file());
+    } catch (const Error&) {
       if (i + 1 == lines.size()) break;  // cut short by a crash mid-write
-      throw Error(path + ", line " + std::to_string(i + 1) + ": not a training log entry (" + ex.what() + ")");
+      throw;
     }
+    constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max();
+    TrainingLogEntry e;
+    e.step = require_int(j, "step", at, 0, kMaxCount);
+    e.epoch = require_number(j, "epoch", at);
+    e.loss = number_or_nan(j, "loss", at);
+    e.learning_rate = require_number(j, "learning_rate", at);
+    e.grad_norm = number_or_nan(j, "grad_norm", at);
+    e.tokens = read_int(j, "tokens", 0, at, 0, kMaxCount);
+    e.tokens_per_second = read_number(j, "tokens_per_second", 0.0, at);
+    e.elapsed_seconds = read_number(j, "elapsed_seconds", 0.0, at);
+    if (j.contains("eval_loss")) e.eval_loss = number_or_nan(j, "eval_loss", at);
+    if (j.contains("eval_samples")) e.eval_samples = eval_samples_from_json(j.at("eval_samples"), at / "eval_samples");
+    entries.push_back(e);
   }
   return entries;
 }

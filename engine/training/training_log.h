@@ -8,6 +8,15 @@
 
 namespace lora {
 
+// One eval-set prompt answered greedily at an evaluation, so a user can see when the answers got
+// good and when they began to overfit.
+struct EvalSample {
+  int64_t index = 0;      // position of the example in the eval set
+  std::string prompt;     // the example's text before its first trained token
+  std::string reference;  // the trained tokens of the example, decoded
+  std::string output;     // what the model generated at this step
+};
+
 struct TrainingLogEntry {
   int64_t step = 0;            // optimizer steps done
   double epoch = 0;            // fractional epochs done
@@ -18,6 +27,7 @@ struct TrainingLogEntry {
   double tokens_per_second = 0;
   double elapsed_seconds = 0;
   std::optional<double> eval_loss;
+  std::vector<EvalSample> eval_samples;  // only on evaluation steps, when eval_samples > 0
 };
 
 std::string training_log_line(const TrainingLogEntry& entry);  // one line, no newline

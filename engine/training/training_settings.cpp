@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <optional>
 #include <set>
 
 #include "error.h"
+#include "json_reader.h"
 #include "lr_schedule.h"
 
 namespace lora {
@@ -21,7 +24,8 @@ namespace lora {
   X(optimizer) X(weight_decay) X(adam_beta1) X(adam_beta2) X(adam_epsilon) X(max_grad_norm)               \
   X(micro_batch_size) X(batch_size) X(cutoff_len) X(drop_long) X(train_on_prompt) X(add_eos)              \
   X(skip_bad_records) X(group_by_length) X(raw_text_overlap)                                              \
-  X(eval_split) X(eval_every) X(save_every) X(log_every) X(stop_at_loss) X(seed)                          \
+  X(eval_split) X(eval_every) X(eval_samples) X(eval_sample_tokens)                                       \
+  X(save_every) X(log_every) X(stop_at_loss) X(seed)                                                      \
   X(device) X(precision) X(gradient_checkpointing) X(threads)
 
 void TrainingSettings::validate() const {
@@ -39,7 +43,9 @@ void TrainingSettings::validate() const {
       fail("target module '" + m + "' is not one of " + names + "all-linear");
     }
   }
-  if (rank <= 0) fail("rank must be a positive integer (got " + std::to_string(rank) + ")");
+  // The bound adapter_config.json's r has (lora_adapter.cpp), so every adapter trained can be loaded.
+  if (rank <= 0 || rank > 65536)
+    fail("rank must be a positive integer up to 65536 (got " + std::to_string(rank) + ")");
   if (!(alpha > 0)) fail("alpha must be positive");
   if (!(dropout >= 0 && dropout < 1)) fail("dropout must be in [0, 1)");
   if (epochs <= 0 && max_steps <= 0) fail("set epochs or max_steps to a positive number");
@@ -66,6 +72,10 @@ void TrainingSettings::validate() const {
   if (raw_text_overlap < 0) fail("raw_text_overlap must not be negative");
   if (!(eval_split >= 0 && eval_split < 1)) fail("eval_split must be a fraction in [0, 1)");
   if (eval_every < 0 || save_every < 0 || log_every <= 0) fail("eval_every and save_every must be >= 0, log_every > 0");
+  if (eval_samples < 0 || eval_samples > 16)
+    fail("eval_samples must be between 0 and 16 (got " + std::to_string(eval_samples) + "; 0 turns it off)");
+  if (eval_sample_tokens < 1 || eval_sample_tokens > 1024)
+    fail("eval_sample_tokens must be between 1 and 1024 (got " + std::to_string(eval_sample_tokens) + ")");
   if (stop_at_loss < 0) fail("stop_at_loss must not be negative (0 turns it off)");
   if (precision != "auto" && precision != "float32" && precision != "bfloat16" && precision != "float16")
     fail("precision '" + precision + "' is not auto, float32, bfloat16 or float16");
@@ -80,14 +90,69 @@ std::string training_settings_to_json(const TrainingSettings& s) {
   return j.dump(2) + "\n";
 }
 
+namespace {
+
+// A setting's JSON value, checked against the setting's C++ type before it is converted (nlohmann's
+// get_to of 4.9e72 into an int64_t is undefined behaviour); false when it does not fit. The ranges
+// that make sense for each setting are validate()'s.
+bool read_setting(const nlohmann::json& value, std::string& out) {
+  if (!value.is_string()) return false;
+  out = value.get<std::string>();
+  return true;
+}
+bool read_setting(const nlohmann::json& value, bool& out) {
+  if (!value.is_boolean()) return false;
+  out = value.get<bool>();
+  return true;
+}
+bool read_setting(const nlohmann::json& value, double& out) {
+  if (!value.is_number()) return false;
+  out = value.get<double>();
+  return true;
+}
+bool read_setting(const nlohmann::json& value, int64_t& out) {
+  const std::optional<int64_t> number =
+      json_int_in(value, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
+  if (number) out = *number;
+  return number.has_value();
+}
+bool read_setting(const nlohmann::json& value, int& out) {
+  const std::optional<int64_t> number =
+      json_int_in(value, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
+  if (number) out = static_cast<int>(*number);
+  return number.has_value();
+}
+bool read_setting(const nlohmann::json& value, uint64_t& out) {
+  const std::optional<uint64_t> number = json_uint_in(value);
+  if (number) out = *number;
+  return number.has_value();
+}
+bool read_setting(const nlohmann::json& value, std::vector<std::string>& out) {
+  if (!value.is_array()) return false;
+  std::vector<std::string> items;
+  for (const nlohmann::json& item : value) {
+    if (!item.is_string()) return false;
+    items.push_back(item.get<std::string>());
+  }
+  out = std::move(items);
+  return true;
+}
+
+std::string setting_expectation(const std::string&) { return "a string"; }
+std::string setting_expectation(bool) { return "true or false"; }
+std::string setting_expectation(double) { return "a number"; }
+std::string setting_expectation(int64_t) { return "an integer"; }
+std::string setting_expectation(int) {
+  return describe_integer_range(std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
+}
+std::string setting_expectation(uint64_t) { return "a non-negative integer"; }
+std::string setting_expectation(const std::vector<std::string>&) { return "a list of strings"; }
+
+}  // namespace
+
 TrainingSettings training_settings_from_json(const std::string& json_text, const std::string& source,
                                              const TrainingSettings& defaults) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(source + ": not valid JSON (" + e.what() + ")");
-  }
+  const nlohmann::json j = parse_json_text(json_text, source);
   if (!j.is_object()) throw Error(source + ": expected a JSON object of training settings");
   static const std::set<std::string> known = {
 #define LORA_NAME_FIELD(name) #name,
@@ -98,14 +163,10 @@ TrainingSettings training_settings_from_json(const std::string& json_text, const
     if (!known.count(item.key())) throw Error(source + ": unknown setting '" + item.key() + "'");
   }
   TrainingSettings s = defaults;
-#define LORA_READ_FIELD(name)                                                                          \
-  if (j.contains(#name)) {                                                                             \
-    try {                                                                                              \
-      j.at(#name).get_to(s.name);                                                                      \
-    } catch (const nlohmann::json::exception&) {                                                       \
-      throw Error(source + ": setting '" #name "' has the wrong type (" + j.at(#name).type_name() + ")"); \
-    }                                                                                                  \
-  }
+#define LORA_READ_FIELD(name)                                                                    \
+  if (j.contains(#name) && !read_setting(j.at(#name), s.name))                                   \
+    throw Error(source + ": setting '" #name "' has the wrong type (" + describe_json(j.at(#name)) + \
+                "; expected " + setting_expectation(s.name) + ")");
   LORA_TRAINING_SETTINGS_FIELDS(LORA_READ_FIELD)
 #undef LORA_READ_FIELD
   return s;

@@ -56,6 +56,8 @@ struct TrainingSettings {
   // Evaluation, saving, stopping.
   double eval_split = 0.0;  // fraction of the training set held out
   int64_t eval_every = 0;   // steps; 0 = only at the end when there is an eval set
+  int64_t eval_samples = 3;         // eval prompts answered greedily at each evaluation; 0 = off
+  int64_t eval_sample_tokens = 64;  // most new tokens of each of those answers
   int64_t save_every = 0;   // steps; 0 = only the final adapter
   int64_t log_every = 1;
   double stop_at_loss = 0.0;  // 0 = off
