@@ -19,7 +19,7 @@ conf="$home/.config/LoRA Studio/lora-studio.conf"
 import json, re, sys
 text = open(sys.argv[1]).read()
 params = json.loads(re.search(r'^parameters="(.*)"$', text, re.M).group(1).encode().decode("unicode_escape"))
-params.update(threads=0, eval_split=0.05, eval_every=100, save_every=200)
+params.update(threads=0, eval_split=0.05, eval_every=50, save_every=100, max_steps=400)
 open(sys.argv[2], "w").write(json.dumps(params, indent=2))
 adapter = params["output_dir"]
 # A second run beside it at half the learning rate: the run history's comparison.
