@@ -1,71 +1,11 @@
 #include "training_log_tail.h"
 
 #include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 
-#include <cmath>
-#include <limits>
+#include "engine_messages.h"
+#include "error.h"
 
 namespace ui {
-
-namespace {
-
-// null (a diverged step) reads as NaN, as the engine's reader does.
-double numberOrNan(const QJsonObject& object, const char* key) {
-  const QJsonValue value = object.value(QLatin1String(key));
-  return value.isDouble() ? value.toDouble() : std::numeric_limits<double>::quiet_NaN();
-}
-
-bool parseEntry(const QByteArray& line, lora::TrainingLogEntry* entry, QString* why) {
-  QJsonParseError error;
-  const QJsonDocument document = QJsonDocument::fromJson(line, &error);
-  if (!document.isObject()) {
-    *why = error.error != QJsonParseError::NoError ? error.errorString() : QStringLiteral("not a JSON object");
-    return false;
-  }
-  const QJsonObject object = document.object();
-  for (const char* key : {"step", "epoch", "learning_rate"}) {
-    if (!object.value(QLatin1String(key)).isDouble()) {
-      *why = QStringLiteral("no number '%1'").arg(QLatin1String(key));
-      return false;
-    }
-  }
-  entry->step = object.value("step").toInteger();
-  entry->epoch = object.value("epoch").toDouble();
-  entry->loss = numberOrNan(object, "loss");
-  entry->learning_rate = object.value("learning_rate").toDouble();
-  entry->grad_norm = numberOrNan(object, "grad_norm");
-  entry->tokens = object.value("tokens").toInteger(0);
-  entry->tokens_per_second = object.value("tokens_per_second").toDouble(0);
-  entry->elapsed_seconds = object.value("elapsed_seconds").toDouble(0);
-  if (object.contains("eval_loss")) entry->eval_loss = numberOrNan(object, "eval_loss");
-  else entry->eval_loss.reset();
-  entry->eval_samples.clear();
-  if (object.contains("eval_samples")) {
-    // The answers to the evaluation prompts at this step ({index, prompt, reference, output}).
-    const QJsonValue samples = object.value("eval_samples");
-    if (!samples.isArray()) {
-      *why = QStringLiteral("field 'eval_samples' is not a list");
-      return false;
-    }
-    for (const QJsonValue& value : samples.toArray()) {
-      const QJsonObject sample = value.toObject();
-      if (!value.isObject() || !sample.value("index").isDouble() || !sample.value("prompt").isString() ||
-          !sample.value("reference").isString() || !sample.value("output").isString()) {
-        *why = QStringLiteral("field 'eval_samples' holds an item without index, prompt, reference and output");
-        return false;
-      }
-      entry->eval_samples.push_back({sample.value("index").toInteger(), sample.value("prompt").toString().toStdString(),
-                                     sample.value("reference").toString().toStdString(),
-                                     sample.value("output").toString().toStdString()});
-    }
-  }
-  return true;
-}
-
-}  // namespace
 
 TrainingLogTail::Poll TrainingLogTail::poll() {
   Poll result;
@@ -89,12 +29,13 @@ TrainingLogTail::Poll TrainingLogTail::poll() {
       start = newline + 1;
       ++line_number_;
       if (line.isEmpty()) continue;
-      lora::TrainingLogEntry entry;
-      QString why;
-      if (parseEntry(line, &entry, &why))
-        entries.push_back(entry);
-      else
-        result.problems << QStringLiteral("%1, line %2: %3").arg(path_).arg(line_number_).arg(why);
+      // The engine's own line reader: the live chart and the CLI read a log the same way.
+      try {
+        entries.push_back(lora::parse_training_log_line(
+            line.toStdString(), QStringLiteral("%1, line %2").arg(path_).arg(line_number_).toStdString()));
+      } catch (const lora::Error& e) {
+        result.problems << engineMessage(e);
+      }
     }
     return entries;
   };

@@ -67,6 +67,24 @@ std::string training_log_line(const TrainingLogEntry& e) {
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+TrainingLogEntry parse_training_log_line(const std::string& line, const std::string& source) {
+  const JsonPath at(source);
+  const nlohmann::json j = parse_json_object_text(line, at.file());
+  constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max();
+  TrainingLogEntry e;
+  e.step = require_int(j, "step", at, 0, kMaxCount);
+  e.epoch = require_number(j, "epoch", at);
+  e.loss = number_or_nan(j, "loss", at);
+  e.learning_rate = require_number(j, "learning_rate", at);
+  e.grad_norm = number_or_nan(j, "grad_norm", at);
+  e.tokens = read_int(j, "tokens", 0, at, 0, kMaxCount);
+  e.tokens_per_second = read_number(j, "tokens_per_second", 0.0, at);
+  e.elapsed_seconds = read_number(j, "elapsed_seconds", 0.0, at);
+  if (j.contains("eval_loss")) e.eval_loss = number_or_nan(j, "eval_loss", at);
+  if (j.contains("eval_samples")) e.eval_samples = eval_samples_from_json(j.at("eval_samples"), at / "eval_samples");
+  return e;
+}
+
 std::vector<TrainingLogEntry> read_training_log(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(path + ": cannot open the training log");
@@ -76,27 +94,16 @@ std::vector<TrainingLogEntry> read_training_log(const std::string& path) {
   std::vector<TrainingLogEntry> entries;
   for (size_t i = 0; i < lines.size(); ++i) {
     if (lines[i].empty()) continue;
-    const JsonPath at(path + ", line " + std::to_string(i + 1));
-    nlohmann::json j;
-    try {
-      j = parse_json_object_text(lines[i], at.file());
-    } catch (const Error&) {
-      if (i + 1 == lines.size()) break;  // cut short by a crash mid-write
-      throw;
+    const std::string source = path + ", line " + std::to_string(i + 1);
+    // A last line that is not JSON was cut short by a crash mid-write: the run redoes that step.
+    if (i + 1 == lines.size()) {
+      try {
+        parse_json_object_text(lines[i], source);
+      } catch (const Error&) {
+        break;
+      }
     }
-    constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max();
-    TrainingLogEntry e;
-    e.step = require_int(j, "step", at, 0, kMaxCount);
-    e.epoch = require_number(j, "epoch", at);
-    e.loss = number_or_nan(j, "loss", at);
-    e.learning_rate = require_number(j, "learning_rate", at);
-    e.grad_norm = number_or_nan(j, "grad_norm", at);
-    e.tokens = read_int(j, "tokens", 0, at, 0, kMaxCount);
-    e.tokens_per_second = read_number(j, "tokens_per_second", 0.0, at);
-    e.elapsed_seconds = read_number(j, "elapsed_seconds", 0.0, at);
-    if (j.contains("eval_loss")) e.eval_loss = number_or_nan(j, "eval_loss", at);
-    if (j.contains("eval_samples")) e.eval_samples = eval_samples_from_json(j.at("eval_samples"), at / "eval_samples");
-    entries.push_back(e);
+    entries.push_back(parse_training_log_line(lines[i], source));
   }
   return entries;
 }

@@ -31,6 +31,9 @@ struct TrainingLogEntry {
 };
 
 std::string training_log_line(const TrainingLogEntry& entry);  // one line, no newline
+// One line of the log (the window's live reader takes them one by one). Throws lora::Error starting
+// with `source` (e.g. "FILE, line N") and naming the field.
+TrainingLogEntry parse_training_log_line(const std::string& line, const std::string& source);
 
 // Reads every complete entry; a last line cut short by a crash is ignored (it describes a step the
 // run will redo), any other bad line is an error naming the file and line.
