@@ -16,6 +16,7 @@
 #include "causal_lm.h"
 #include "error.h"
 #include "lora_adapter.h"
+#include "model_adapter.h"
 #include "test_support.h"
 #include "tiny_model.h"
 #include "train_step_bench.h"
@@ -87,7 +88,7 @@ class TestBench : public QObject {
     config.target_modules.regex = "all-linear";
     config.r = 4;
     config.lora_alpha = 8;
-    model->create_adapter(config, 1);
+    auto adapter = lora::ModelAdapter::create(*model, config, 1);
 
     lora::TrainStepBenchSettings settings;
     settings.micro_batch = 2;
@@ -95,7 +96,7 @@ class TestBench : public QObject {
     settings.warmup_steps = 1;
     settings.timed_steps = 4;
     settings.learning_rate = 1e-2;
-    const lora::TrainStepBenchResult result = lora::run_train_step_bench(*model, settings);
+    const lora::TrainStepBenchResult result = lora::run_train_step_bench(*model, *adapter, settings);
 
     QCOMPARE(result.tokens_per_step, int64_t(32));
     QCOMPARE(int64_t(result.steps.size()), int64_t(4));
@@ -105,7 +106,7 @@ class TestBench : public QObject {
     QVERIFY2(result.last_loss < result.first_loss - 0.05,
              qPrintable(QString("loss %1 -> %2").arg(result.first_loss).arg(result.last_loss)));
     double largest_b = 0;
-    for (const auto& [name, p] : model->adapter_parameters())
+    for (const auto& [name, p] : adapter->parameters())
       if (name.find("lora_B") != std::string::npos) largest_b = std::max(largest_b, p.abs().max().item<double>());
     QVERIFY(largest_b > 0);
 
@@ -118,9 +119,13 @@ class TestBench : public QObject {
     compute.device = "cpu";
     compute.threads = 1;
     auto model = lora::CausalLM::load(model_dir_, compute);
+    lora::LoraConfig config;
+    config.target_modules.names = {"q_proj"};
+    auto adapter = lora::ModelAdapter::create(*model, config, 1);
+    adapter->detach();  // the model is without an adapter again
     lora::TrainStepBenchSettings settings;
     settings.seq_len = 8;
-    QVERIFY_THROWS_EXCEPTION(lora::Error, lora::run_train_step_bench(*model, settings));
+    QVERIFY_THROWS_EXCEPTION(lora::Error, lora::run_train_step_bench(*model, *adapter, settings));
   }
 
   // One JSON object per dtype with every field the issue asks for, consistent with each other.

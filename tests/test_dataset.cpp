@@ -160,7 +160,7 @@ class TestDataset : public QObject {
     QCOMPARE(dataset.skipped_records().size(), size_t(1));
     QCOMPARE(dataset.skipped_records()[0].number, size_t(4));
     // {"question"} alone: the closest template is "output,question" (the first of two at the same distance).
-    QCOMPARE(dataset.skipped_records()[0].reason,
+    QCOMPARE(dataset.skipped_records()[0].reason.english(),
              "field \"output\" is missing or empty (format '" + dataset.format_description() +
                  "' needs the fields output, question)");
 
@@ -489,10 +489,10 @@ class TestDataset : public QObject {
     QCOMPARE(dataset.size(), size_t(1));
     const auto& errors = dataset.skipped_records();
     QCOMPARE(errors.size(), size_t(4));
-    QVERIFY(errors[0].reason.find("empty conversation") != std::string::npos);
-    QVERIFY(errors[1].reason.find("no assistant turn") != std::string::npos);
-    QVERIFY(errors[2].reason.find("conversations[0] is from \"robot\"") != std::string::npos);
-    QVERIFY(errors[3].reason.find("messages[0].content is a number") != std::string::npos);
+    QVERIFY(errors[0].reason.english().find("empty conversation") != std::string::npos);
+    QVERIFY(errors[1].reason.english().find("no assistant turn") != std::string::npos);
+    QVERIFY(errors[2].reason.english().find("conversations[0] is from \"robot\"") != std::string::npos);
+    QVERIFY(errors[3].reason.english().find("messages[0].content is a number") != std::string::npos);
   }
 
   // --- eval split ----------------------------------------------------------------------------
@@ -568,7 +568,7 @@ class TestDataset : public QObject {
     QCOMPARE(dataset.skipped_records().size(), size_t(1));
     QCOMPARE(dataset.skipped_records()[0].number, size_t(2));
     QCOMPARE(dataset.skipped_records()[0].line, size_t(3));
-    QVERIFY(dataset.skipped_records()[0].reason.find("invalid JSON at line 3, column 35") != std::string::npos);
+    QVERIFY(dataset.skipped_records()[0].reason.english().find("invalid JSON at line 3, column 35") != std::string::npos);
 
     // A broken array structure is an error of the whole file, with its position.
     const QString broken = error_of([&] { load(fixture_path("broken-array.json"), options); });
@@ -638,8 +638,8 @@ class TestDataset : public QObject {
     options.skip_bad_records = true;
     const TrainingDataset dataset = load(write_temp("onebad.jsonl", mostly), options);
     QCOMPARE(dataset.size(), size_t(2));
-    QCOMPARE(dataset.skipped_records()[0].where(), std::string("record 2 (line 2)"));
-    QVERIFY(dataset.skipped_records()[0].reason.find("invalid UTF-8 (byte 0xFF) at line 2, column 22") != std::string::npos);
+    QCOMPARE(dataset.skipped_records()[0].where().english(), std::string("record 2 (line 2)"));
+    QVERIFY(dataset.skipped_records()[0].reason.english().find("invalid UTF-8 (byte 0xFF) at line 2, column 22") != std::string::npos);
     // A UTF-8 byte order mark is fine.
     QCOMPARE(load(write_temp("bom.jsonl", "\xEF\xBB\xBF" + text.toUtf8())).size(), size_t(1));
   }

@@ -18,6 +18,7 @@
 #include "demo.h"
 #include "error.h"
 #include "generation.h"
+#include "model_adapter.h"
 #include "test_support.h"
 #include "tokenized_dataset.h"
 #include "tokenizer.h"
@@ -95,7 +96,7 @@ class TestDemo : public QObject {
     lora::ComputeOptions compute;
     compute.threads = 1;
     std::unique_ptr<lora::CausalLM> model = lora::CausalLM::load(model_dir_, compute);
-    model->load_adapter(adapter);
+    const std::unique_ptr<lora::ModelAdapter> loaded = lora::ModelAdapter::load(*model, adapter);
     const lora::TrainingDataset dataset =
         lora::TrainingDataset::load(slice_path_, *tokenizer, lora::dataset_options_for(demo_settings(adapter)));
     const lora::TokenizedSet set = dataset.tokenize_all();
@@ -119,9 +120,9 @@ class TestDemo : public QObject {
       greedy.sampling.do_sample = false;
       // Room for the whole answer and its EOS and a little more: a longer text cannot match anyway.
       greedy.max_new_tokens = static_cast<int64_t>(lora::example_answer_ids(example).size()) + 4;
-      model->set_adapter_enabled(true);
+      loaded->set_enabled(true);
       const std::string tuned = lora::generate(*model, *tokenizer, prompt, greedy).text;
-      model->set_adapter_enabled(false);
+      loaded->set_enabled(false);
       const std::string base = lora::generate(*model, *tokenizer, prompt, greedy).text;
       if (tuned == answer) ++with_adapter;
       else misses << QString::fromStdString(answer + " => " + tuned);
@@ -135,9 +136,9 @@ class TestDemo : public QObject {
     QVERIFY2(without_adapter <= n / 10, qPrintable(QString("base model reproduced %1 of %2").arg(without_adapter).arg(n)));
 
     // The demo's fast whole-set check agrees with token-by-token generation.
-    model->set_adapter_enabled(true);
+    loaded->set_enabled(true);
     const lora::ReproductionCheck fast_with = lora::check_reproduction(*model, set);
-    model->set_adapter_enabled(false);
+    loaded->set_enabled(false);
     const lora::ReproductionCheck fast_without = lora::check_reproduction(*model, set);
     QCOMPARE(fast_with.checked, size_t(n));
     QVERIFY2(std::abs(int(fast_with.reproduced) - with_adapter) <= 1,

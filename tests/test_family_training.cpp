@@ -19,6 +19,7 @@
 #include "error.h"
 #include "ops.h"
 #include "lora_adapter.h"
+#include "model_adapter.h"
 #include "test_support.h"
 #include "tiny_model.h"
 #include "trainer.h"
@@ -109,7 +110,7 @@ class TestFamilyTraining : public QObject {
       s.threads = 2;
       s.gradient_checkpointing = arch == "gemma3_text";
       const lora::TrainingResult result = lora::train_lora(s, false);
-      QVERIFY2(result.outcome == lora::TrainingResult::Outcome::Finished, result.message.c_str());
+      QVERIFY2(result.outcome == lora::TrainingResult::Outcome::Finished, result.message.english().c_str());
       const auto log = lora::read_training_log(s.output_dir + "/training_log.jsonl");
       QCOMPARE(log.size(), size_t(16));
       const double first = (log[0].loss + log[1].loss) / 2, last = (log[14].loss + log[15].loss) / 2;
@@ -132,7 +133,7 @@ class TestFamilyTraining : public QObject {
       auto model = lora::CausalLM::load(model_dir, cpu_fp32());
       at::NoGradGuard no_grad;
       const at::Tensor base = model->forward(ids);
-      model->load_adapter(s.output_dir);
+      auto adapter = lora::ModelAdapter::load(*model, s.output_dir);
       const at::Tensor adapted = model->forward(ids);
       QVERIFY(relative_error(adapted, base) > 1e-3);
       const std::string merged = out("merged-" + arch);

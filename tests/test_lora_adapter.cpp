@@ -24,6 +24,7 @@
 #include "error.h"
 #include "lora_adapter.h"
 #include "lora_linear.h"
+#include "model_adapter.h"
 #include "safetensors.h"
 #include "test_support.h"
 
@@ -38,7 +39,7 @@ std::string fixture(const std::string& name) {
 at::Tensor read_tensor(const std::string& path, const std::string& name) {
   auto file = lora::SafetensorsFile::open(path);
   const lora::TensorInfo* info = file->find(name);
-  if (!info) throw lora::Error(path + ": no tensor " + name);
+  if (!info) throw std::runtime_error(path + ": no tensor " + name);
   return lora::tensor_from_safetensors(*file, *info).clone();
 }
 
@@ -89,6 +90,13 @@ void rewrite_weights(const std::string& path,
 
 lora::LoraConfig config_from(const std::string& json) { return lora::parse_lora_config(json, "test"); }
 
+// Whether any linear layer of the model carries LoRA factors.
+bool has_lora(lora::CausalLM& model) {
+  for (const auto& path : model.linear_layer_paths())
+    if (model.linear_layer(path).has_lora()) return true;
+  return false;
+}
+
 }  // namespace
 
 class TestLoraAdapter : public QObject {
@@ -96,12 +104,13 @@ class TestLoraAdapter : public QObject {
 
   QTemporaryDir tmp_;
   std::unique_ptr<lora::CausalLM> model_;
+  std::unique_ptr<lora::ModelAdapter> adapter_;  // on model_ (declared after it: destroyed first)
 
   std::string scratch(const std::string& name) { return (tmp_.path() + "/").toStdString() + name; }
 
   QString adapter_error(const std::string& adapter_dir) {
     try {
-      model_->load_adapter(adapter_dir);
+      adapter_ = lora::ModelAdapter::load(*model_, adapter_dir);
     } catch (const lora::Error& e) {
       return QString::fromStdString(e.what());
     }
@@ -114,7 +123,7 @@ class TestLoraAdapter : public QObject {
     model_ = load_llama();
   }
 
-  void init() { model_->remove_adapter(); }
+  void init() { adapter_.reset(); }
 
   void adapter_logits_match_reference_data() {
     QTest::addColumn<QString>("adapter");
@@ -124,8 +133,8 @@ class TestLoraAdapter : public QObject {
 
   void adapter_logits_match_reference() {
     QFETCH(QString, adapter);
-    model_->load_adapter(fixture(adapter.toStdString()));
-    QVERIFY(model_->has_adapter() && model_->adapter_enabled());
+    adapter_ = lora::ModelAdapter::load(*model_, fixture(adapter.toStdString()));
+    QVERIFY(adapter_->attached() && adapter_->enabled());
     const at::Tensor reference = expected("llama_fp32+" + adapter.toStdString());
     const double error = relative_error(logits_of(*model_), reference);
     QVERIFY2(error < 1e-4, qPrintable(QString("relative error %1").arg(error)));
@@ -134,8 +143,8 @@ class TestLoraAdapter : public QObject {
   }
 
   void adapter_config_is_read_as_peft_does() {
-    model_->load_adapter(fixture("adapter_llama"));
-    const lora::LoraConfig* config = model_->adapter_config();
+    adapter_ = lora::ModelAdapter::load(*model_, fixture("adapter_llama"));
+    const lora::LoraConfig* config = &adapter_->config();
     QVERIFY(config);
     QCOMPARE(config->r, int64_t(4));
     QCOMPARE(config->lora_alpha, 8.0);
@@ -144,14 +153,14 @@ class TestLoraAdapter : public QObject {
     QCOMPARE(lora::lora_scaling_for(*config, "model.layers.1.self_attn.v_proj"), 0.5);
     QCOMPARE(lora::lora_scaling_for(*config, "model.layers.0.self_attn.v_proj"), 2.0);
     QCOMPARE(model_->linear_layer("model.layers.0.mlp.down_proj").lora_rank(), int64_t(2));
-    QCOMPARE(model_->adapter_parameters().size(), size_t(2 * 7 * 2));
+    QCOMPARE(adapter_->parameters().size(), size_t(2 * 7 * 2));
     QVERIFY(!model_->linear_layer("lm_head").has_lora());
     // Loaded for inference: nothing requires a gradient, and dropout (0.05) is off outside training.
-    for (const auto& [key, tensor] : model_->adapter_parameters()) QVERIFY2(!tensor.requires_grad(), key.c_str());
+    for (const auto& [key, tensor] : adapter_->parameters()) QVERIFY2(!tensor.requires_grad(), key.c_str());
     QVERIFY(!model_->module().is_training());
 
-    model_->load_adapter(fixture("adapter_rslora"));
-    config = model_->adapter_config();
+    adapter_ = lora::ModelAdapter::load(*model_, fixture("adapter_rslora"));
+    config = &adapter_->config();
     QVERIFY(config->use_rslora);
     QCOMPARE(lora::lora_scaling_for(*config, "model.layers.1.self_attn.q_proj"), 16.0 / std::sqrt(8.0));
     QVERIFY(!model_->linear_layer("model.layers.0.self_attn.q_proj").has_lora());
@@ -161,14 +170,14 @@ class TestLoraAdapter : public QObject {
   void disabling_the_adapter_gives_base_logits() {
     const at::Tensor base = expected("llama_fp32");
     QVERIFY(relative_error(logits_of(*model_), base) < 1e-4);
-    model_->load_adapter(fixture("adapter_llama"));
-    model_->set_adapter_enabled(false);
-    QVERIFY(!model_->adapter_enabled() && model_->has_adapter());
+    adapter_ = lora::ModelAdapter::load(*model_, fixture("adapter_llama"));
+    adapter_->set_enabled(false);
+    QVERIFY(!adapter_->enabled() && adapter_->attached());
     QVERIFY(relative_error(logits_of(*model_), base) < 1e-4);
-    model_->set_adapter_enabled(true);
+    adapter_->set_enabled(true);
     QVERIFY(relative_error(logits_of(*model_), expected("llama_fp32+adapter_llama")) < 1e-4);
-    model_->remove_adapter();
-    QVERIFY(!model_->has_adapter());
+    adapter_->detach();
+    QVERIFY(!adapter_->attached() && !has_lora(*model_));
     QVERIFY(relative_error(logits_of(*model_), base) < 1e-4);
   }
 
@@ -336,10 +345,10 @@ class TestLoraAdapter : public QObject {
     QVERIFY2(error.contains("adapter_model.safetensors"), qPrintable(error));
 
     // None of these touched the model.
-    QVERIFY(!model_->has_adapter());
+    QVERIFY(!adapter_ && !has_lora(*model_));
     QVERIFY(relative_error(logits_of(*model_), expected("llama_fp32")) < 1e-4);
     // A failed load keeps the adapter that was there.
-    model_->load_adapter(fixture("adapter_rslora"));
+    adapter_ = lora::ModelAdapter::load(*model_, fixture("adapter_rslora"));
     QVERIFY(!adapter_error(dir).isEmpty());
     QVERIFY(relative_error(logits_of(*model_), expected("llama_fp32+adapter_rslora")) < 1e-4);
   }
@@ -349,14 +358,14 @@ class TestLoraAdapter : public QObject {
     lora::LoraConfig config = config_from(
         R"({"peft_type": "LORA", "target_modules": ["q_proj", "v_proj", "down_proj"], "r": 4, "lora_alpha": 8,
             "lora_dropout": 0.5})");
-    model_->remove_adapter();
+    adapter_.reset();
     const at::Tensor base = logits_of(*model_);
-    model_->create_adapter(config, 1234);
+    adapter_ = lora::ModelAdapter::create(*model_, config, 1234);
     // B = 0: exactly the base model on this machine; the reference (made on another CPU, whose
     // kernels sum in another order) within the usual 1e-4.
     QVERIFY(relative_error(logits_of(*model_), base) < 1e-6);
     QVERIFY(relative_error(logits_of(*model_), expected("llama_fp32")) < 1e-4);
-    const auto parameters = model_->adapter_parameters();
+    const auto parameters = adapter_->parameters();
     QCOMPARE(parameters.size(), size_t(2 * 3 * 2));
     QCOMPARE(QString::fromStdString(parameters[0].first),
              QString("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight"));
@@ -371,15 +380,15 @@ class TestLoraAdapter : public QObject {
     }
     // Same seed, same A.
     const at::Tensor first_a = parameters[0].second.detach().clone();
-    model_->create_adapter(config, 1234);
-    QVERIFY(at::equal(model_->adapter_parameters()[0].second.detach(), first_a));
+    adapter_ = lora::ModelAdapter::create(*model_, config, 1234);
+    QVERIFY(at::equal(adapter_->parameters()[0].second.detach(), first_a));
 
     // Gradients reach the LoRA factors only (with B = 0 only B gets a non-zero one at first).
     model_->module().train();
     const at::Tensor ids = expected("llama_fp32", "input_ids").unsqueeze(0);
     at::Tensor loss = model_->forward(ids).logsumexp(-1).mean();
     loss.backward();
-    for (const auto& [key, tensor] : model_->adapter_parameters()) {
+    for (const auto& [key, tensor] : adapter_->parameters()) {
       QVERIFY2(tensor.grad().defined(), key.c_str());
       if (key.find("lora_B") != std::string::npos) QVERIFY(tensor.grad().abs().max().item<double>() > 0);
     }
@@ -388,7 +397,7 @@ class TestLoraAdapter : public QObject {
 
     // Training mode applies dropout to the LoRA input; eval mode does not.
     at::NoGradGuard no_grad;
-    for (const auto& [key, tensor] : model_->adapter_parameters())
+    for (const auto& [key, tensor] : adapter_->parameters())
       if (key.find("lora_B") != std::string::npos) tensor.normal_(0, 0.5);
     const at::Tensor train_a = model_->forward(ids), train_b = model_->forward(ids);
     QVERIFY(!at::allclose(train_a, train_b));
@@ -400,16 +409,16 @@ class TestLoraAdapter : public QObject {
   void saved_adapter_reloads_with_the_same_logits() {
     lora::LoraConfig config = config_from(
         R"({"peft_type": "LORA", "target_modules": "all-linear", "r": 2, "lora_alpha": 4, "use_rslora": true})");
-    model_->create_adapter(config, 7);
+    adapter_ = lora::ModelAdapter::create(*model_, config, 7);
     {
       at::NoGradGuard no_grad;
-      for (const auto& [key, tensor] : model_->adapter_parameters())
+      for (const auto& [key, tensor] : adapter_->parameters())
         if (key.find("lora_B") != std::string::npos) tensor.normal_(0, 0.3);
     }
     QVERIFY(!model_->linear_layer("lm_head").has_lora());  // all-linear leaves the output layer out
     const at::Tensor with_adapter = logits_of(*model_);
     const std::string dir = scratch("saved-adapter");
-    model_->save_adapter(dir);
+    adapter_->save(dir);
 
     QFile file(QString::fromStdString(dir + "/adapter_config.json"));
     QVERIFY(file.open(QIODevice::ReadOnly));
@@ -429,13 +438,13 @@ class TestLoraAdapter : public QObject {
                         "base_model.model.model.layers.1.mlp.gate_proj.lora_B.weight").defined());
 
     auto fresh = load_llama();
-    fresh->load_adapter(dir);
+    const auto fresh_adapter = lora::ModelAdapter::load(*fresh, dir);
     QVERIFY(relative_error(logits_of(*fresh), with_adapter) < 1e-6);
     QVERIFY(relative_error(with_adapter, expected("llama_fp32")) > 1e-3);
   }
 
   void merge_and_unmerge() {
-    model_->load_adapter(fixture("adapter_llama"));
+    adapter_ = lora::ModelAdapter::load(*model_, fixture("adapter_llama"));
     lora::LoraLinear& layer = model_->linear_layer("model.layers.0.self_attn.q_proj");
     const at::Tensor before = layer.weight().clone();
     const at::Tensor x = at::randn({3, 64});
@@ -452,7 +461,7 @@ class TestLoraAdapter : public QObject {
     for (const auto& path : model_->linear_layer_paths())
       if (model_->linear_layer(path).has_lora()) model_->linear_layer(path).merge();
     QVERIFY(relative_error(logits_of(*model_), expected("llama_fp32+adapter_llama")) < 1e-4);
-    model_->remove_adapter();  // unmerges
+    adapter_.reset();  // detaching unmerges
     QVERIFY(relative_error(logits_of(*model_), expected("llama_fp32")) < 1e-4);
   }
 };

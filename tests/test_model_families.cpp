@@ -23,6 +23,7 @@
 #include "causal_lm.h"
 #include "checkpoint.h"
 #include "error.h"
+#include "model_adapter.h"
 #include "safetensors.h"
 #include "test_support.h"
 
@@ -35,7 +36,7 @@ std::string fixture(const QString& name) { return (test_support::fixtures_dir() 
 at::Tensor read_tensor(const std::string& path, const std::string& name) {
   auto file = lora::SafetensorsFile::open(path);
   const lora::TensorInfo* info = file->find(name);
-  if (!info) throw lora::Error(path + ": no tensor " + name);
+  if (!info) throw std::runtime_error(path + ": no tensor " + name);
   return lora::tensor_from_safetensors(*file, *info).clone();
 }
 
@@ -59,10 +60,18 @@ lora::ComputeOptions cpu(const std::string& dtype) {
   return options;
 }
 
-std::unique_ptr<lora::CausalLM> load(const QString& model, const QString& adapter, const std::string& dtype) {
-  auto lm = lora::CausalLM::load(fixture(model), cpu(dtype));
-  if (!adapter.isEmpty()) lm->load_adapter(fixture(adapter));
-  return lm;
+// A model with its adapter (if any) on it; the adapter is destroyed first.
+struct LoadedModel {
+  std::unique_ptr<lora::CausalLM> lm;
+  std::unique_ptr<lora::ModelAdapter> adapter;
+  lora::CausalLM* operator->() const { return lm.get(); }
+  lora::CausalLM& operator*() const { return *lm; }
+};
+
+LoadedModel load(const QString& model, const QString& adapter, const std::string& dtype) {
+  LoadedModel loaded{lora::CausalLM::load(fixture(model), cpu(dtype)), nullptr};
+  if (!adapter.isEmpty()) loaded.adapter = lora::ModelAdapter::load(*loaded.lm, fixture(adapter));
+  return loaded;
 }
 
 at::Tensor logits_of(lora::CausalLM& model, const at::Tensor& ids) {
@@ -188,13 +197,13 @@ class TestModelFamilies : public QObject {
       QVERIFY2(error < kFp32Tolerance, qPrintable(message("logits", error, kFp32Tolerance)));
       if (adapter.isEmpty()) return;
 
-      QVERIFY(lm->has_adapter() && lm->adapter_enabled());
+      QVERIFY(lm.adapter && lm.adapter->enabled());
       const at::Tensor base = expected(base_case(expected_case));
       QVERIFY(relative_error(reference, base) > 0.1);  // the adapter matters, so the match above means something
-      lm->set_adapter_enabled(false);
+      lm.adapter->set_enabled(false);
       const double base_error = relative_error(logits_of(*lm, ids), base);
       QVERIFY2(base_error < kFp32Tolerance, qPrintable(message("adapter disabled", base_error, kFp32Tolerance)));
-      lm->set_adapter_enabled(true);
+      lm.adapter->set_enabled(true);
       QVERIFY(relative_error(logits_of(*lm, ids), reference) < kFp32Tolerance);
     });
   }
@@ -273,7 +282,7 @@ class TestModelFamilies : public QObject {
         QTest::newRow(qPrintable(row_name(c))) << c.model << c.expected << c.adapter;
   }
 
-  // The loaded adapter's parameters carry the file's PEFT keys, and save_adapter writes them back,
+  // The loaded adapter's parameters carry the file's PEFT keys, and saving writes them back,
   // so an adapter trained here loads in PEFT on the same checkpoint (for Gemma3ForConditionalGeneration
   // the checkpoint layout "base_model.model.language_model.model.layers.N...", which PEFT on every
   // transformers version accepts; the newer "model.language_model" layout may be read, and is
@@ -286,12 +295,12 @@ class TestModelFamilies : public QObject {
       auto lm = load(model, adapter, "float32");
       const std::set<std::string> file_keys = adapter_keys(fixture(adapter));
       std::set<std::string> parameter_keys;
-      for (const auto& [key, tensor] : lm->adapter_parameters()) parameter_keys.insert(key);
+      for (const auto& [key, tensor] : lm.adapter->parameters()) parameter_keys.insert(key);
       QCOMPARE(parameter_keys.size(), file_keys.size());
       if (!adapter.endsWith("_model_prefix")) QCOMPARE(parameter_keys, file_keys);
 
       const std::string saved = scratch("saved-" + adapter);
-      lm->save_adapter(saved);
+      lm.adapter->save(saved);
       if (!adapter.endsWith("_model_prefix")) {
         QCOMPARE(adapter_keys(saved), file_keys);
       } else {
@@ -301,7 +310,7 @@ class TestModelFamilies : public QObject {
                  qPrintable("saved keys such as " + QString::fromStdString(*saved_keys.begin())));
       }
       auto reloaded = load(model, "", "float32");
-      reloaded->load_adapter(saved);
+      reloaded.adapter = lora::ModelAdapter::load(*reloaded, saved);
       const double error = relative_error(logits_of(*reloaded, expected(expected_case, "input_ids")),
                                           expected(expected_case));
       QVERIFY2(error < kFp32Tolerance, qPrintable(message("saved and reloaded adapter", error, kFp32Tolerance)));

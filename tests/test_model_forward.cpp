@@ -40,7 +40,7 @@ std::string fixture(const std::string& name) {
 at::Tensor read_tensor(const std::string& path, const std::string& name) {
   auto file = lora::SafetensorsFile::open(path);
   const lora::TensorInfo* info = file->find(name);
-  if (!info) throw lora::Error(path + ": no tensor " + name);
+  if (!info) throw std::runtime_error(path + ": no tensor " + name);
   return lora::tensor_from_safetensors(*file, *info).clone();
 }
 

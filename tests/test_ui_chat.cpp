@@ -9,6 +9,8 @@
 #include "chat_prompt.h"
 #include "generation.h"
 #include "lora_adapter.h"
+#include "lora_linear.h"
+#include "model_adapter.h"
 #include "tiny_model.h"
 #include "tokenizer.h"
 
@@ -52,14 +54,14 @@ void write_adapter(const std::string& model_dir, const std::string& adapter_dir)
   config.target_modules.names = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
   config.r = 4;
   config.lora_alpha = 8;
-  model->create_adapter(config, 3);
+  auto adapter = lora::ModelAdapter::create(*model, config, 3);
   {
     at::NoGradGuard no_grad;
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(7);
-    for (const auto& [key, tensor] : model->adapter_parameters())
+    for (const auto& [key, tensor] : adapter->parameters())
       if (key.find("lora_B") != std::string::npos) tensor.normal_(0.0, 0.3, generator);
   }
-  model->save_adapter(adapter_dir);
+  adapter->save(adapter_dir);
 }
 
 }  // namespace
@@ -85,7 +87,9 @@ class TestUiChat : public QObject {
     settings.sampling.do_sample = false;
     settings.max_new_tokens = max_new_tokens;
     settings.stop_strings = prompt.stop_strings;
-    model->set_adapter_enabled(adapter);
+    // The adapter the chat worker loaded onto the session's model, switched as the worker switches it.
+    for (const auto& path : model->linear_layer_paths())
+      if (model->linear_layer(path).has_lora()) model->linear_layer(path).set_lora_enabled(adapter);
     return QString::fromStdString(lora::generate(*model, *tokenizer, prompt.ids, settings).text);
   }
 

@@ -9,6 +9,8 @@
 #include "chat_prompt.h"
 #include "generation.h"
 #include "lora_adapter.h"
+#include "lora_linear.h"
+#include "model_adapter.h"
 #include "tiny_model.h"
 #include "tokenizer.h"
 
@@ -133,12 +135,12 @@ class TestUiExport : public QObject {
       config.target_modules.names = {"q_proj", "v_proj", "o_proj", "up_proj", "down_proj"};
       config.r = 4;
       config.lora_alpha = 8;
-      model->create_adapter(config, 3);
+      auto adapter = lora::ModelAdapter::create(*model, config, 3);
       at::NoGradGuard no_grad;
       at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(7);
-      for (const auto& [key, tensor] : model->adapter_parameters())
+      for (const auto& [key, tensor] : adapter->parameters())
         if (key.find("lora_B") != std::string::npos) tensor.normal_(0.0, 0.3, generator);
-      model->save_adapter(adapter_dir_.toStdString());
+      adapter->save(adapter_dir_.toStdString());
     }
     write_text(adapter_dir_ + "/training_prompt.json", "{\"format\": \"alpaca-format\"}\n");
     write_text(adapter_dir_ + "/training_log.jsonl", "{\"step\": 1, \"loss\": 2.5}\n");
@@ -261,7 +263,7 @@ class TestUiExport : public QObject {
 
     // The engine loads it as a plain model, and it answers greedily as the adapter pane did.
     auto merged = lora::CausalLM::load(output.toStdString(), fp32_cpu());
-    QVERIFY(!merged->has_adapter());
+    for (const auto& path : merged->linear_layer_paths()) QVERIFY(!merged->linear_layer(path).has_lora());
     auto tokenizer = lora::Tokenizer::load(output.toStdString());
     const lora::PromptTemplate prompt_template =
         lora::resolve_prompt_template("", adapter_dir_.toStdString(), tokenizer->config());

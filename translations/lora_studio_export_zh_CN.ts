@@ -3,7 +3,7 @@
 <context>
     <name>ui::ExportPage</name>
     <message>
-        <location filename="../ui/export_page.cpp" line="+115" />
+        <location filename="../ui/export_page.cpp" line="+136" />
         <source>Adapter</source>
         <translation>适配器</translation>
     </message>
@@ -33,7 +33,7 @@
         <translation>内容</translation>
     </message>
     <message>
-        <location line="+8" />
+        <location line="+10" />
         <source>Save the adapter elsewhere</source>
         <translation>将适配器另存到其他位置</translation>
     </message>
@@ -59,13 +59,13 @@
     </message>
     <message>
         <location line="+3" />
-        <location line="+62" />
+        <location line="+64" />
         <location line="+13" />
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location line="-72" />
+        <location line="-74" />
         <source>Copy the adapter into</source>
         <translation>将适配器复制到</translation>
     </message>
@@ -85,7 +85,7 @@
         <translation>先复制到隐藏文件夹，完成后再重命名，因此中断的复制不会留下不完整的适配器</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+18" />
         <source>Merge into a full model</source>
         <translation>合并为完整模型</translation>
     </message>
@@ -185,7 +185,7 @@
         <translation>用合并后的模型替换当前模型，例如用于对话</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+16" />
         <source>Use it in other tools</source>
         <translation>在其他工具中使用</translation>
     </message>
@@ -220,7 +220,7 @@
         <translation>合并模型</translation>
     </message>
     <message>
-        <location line="+44" />
+        <location line="+32" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -456,7 +456,7 @@
         <translation>仍要导出吗？</translation>
     </message>
     <message>
-        <location filename="../ui/export_task.cpp" line="+164" />
+        <location filename="../ui/export_task.cpp" line="+170" />
         <source>%1 layers merged; %2 tensors in %3 (%4 file(s)).</source>
         <translation>已合并 %1 个层；共 %2 个张量，精度 %3（%4 个文件）。</translation>
     </message>
@@ -507,6 +507,54 @@
         <location line="+3" />
         <source>text-generation-webui: copy the folder into user_data/models/</source>
         <translation>text-generation-webui：将该文件夹复制到 user_data/models/</translation>
+    </message>
+</context>
+<context>
+    <name>ui::ExportTask</name>
+    <message>
+        <location filename="../ui/export_task.cpp" line="-119" />
+        <source>%1: not an adapter folder (no adapter_config.json)</source>
+        <translation>%1：不是适配器文件夹（缺少 adapter_config.json）</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>%1: the copy cannot go into the adapter folder itself</source>
+        <translation>%1：不能复制到适配器文件夹自身之中</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>%1: folder does not exist</source>
+        <translation>%1：文件夹不存在</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>%1: already exists</source>
+        <translation>%1：已存在</translation>
+    </message>
+    <message>
+        <location line="+15" />
+        <source>%1: cannot create the folder</source>
+        <translation>%1：无法创建文件夹</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>%1: cannot read (%2)</source>
+        <translation>%1：无法读取（%2）</translation>
+    </message>
+    <message>
+        <location line="+21" />
+        <source>copy cancelled; nothing was written to %1</source>
+        <translation>复制已取消；没有向 %1 写入任何内容</translation>
+    </message>
+    <message>
+        <location line="+14" />
+        <source>%1: cannot replace the existing folder</source>
+        <translation>%1：无法替换已有的文件夹</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>%1: cannot move the copy into place</source>
+        <translation>%1：无法将副本移动到目标位置</translation>
     </message>
 </context>
 </TS>

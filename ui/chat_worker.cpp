@@ -4,6 +4,7 @@
 #include "chat_prompt.h"
 #include "error.h"
 #include "generation.h"
+#include "model_adapter.h"
 #include "tokenizer.h"
 #include "engine_messages.h"
 
@@ -59,15 +60,15 @@ ChatWorker::~ChatWorker() = default;
 void ChatWorker::ensureAdapter(const std::shared_ptr<lora::CausalLM>& model, const std::string& adapter_dir) {
   const auto time = weights_time(adapter_dir);
   if (adapted_model_.lock() == model && loaded_adapter_dir_ == adapter_dir && loaded_adapter_time_ == time &&
-      model->has_adapter())
+      adapter_ && adapter_->attached())
     return;
   adapted_model_.reset();
   loaded_adapter_dir_.clear();
   try {
-    model->load_adapter(adapter_dir);
+    adapter_ = lora::ModelAdapter::load(*model, adapter_dir);
   } catch (...) {
-    // A failed load may leave part of it behind: the base pane must not run with it.
-    if (model->has_adapter()) model->remove_adapter();
+    // The adapter that was there is stale now: the base pane must not run with it.
+    adapter_.reset();
     throw;
   }
   adapted_model_ = model;
@@ -159,7 +160,7 @@ void ChatWorker::runTurn(const ChatTurnRequest& request) {
         Q_EMIT paneStarted(turn, run.pane);
       }
       try {
-        if (model.has_adapter()) model.set_adapter_enabled(run.pane == kAdapterPane);
+        if (adapter_ && adapter_->attached()) adapter_->set_enabled(run.pane == kAdapterPane);
         if (run.generation->step()) {
           any_running = true;
           continue;

@@ -18,6 +18,7 @@
 
 namespace lora {
 class CausalLM;
+class ModelAdapter;
 class Tokenizer;
 }  // namespace lora
 
@@ -79,13 +80,14 @@ class ChatWorker : public QObject {
 
  private:
   bool isCancelled(quint64 turn) const { return cancelled_up_to_.load() >= turn; }
-  // Loads the adapter into the model unless that very file is already in it.
+  // Loads the adapter onto the model unless that very file is already on it.
   void ensureAdapter(const std::shared_ptr<lora::CausalLM>& model, const std::string& adapter_dir);
 
   std::atomic<quint64> cancelled_up_to_{0};
   // What the model currently holds, to switch the adapter on and off rather than reload it. The
   // weights file's time tells an adapter retrained into the same folder apart.
   std::weak_ptr<lora::CausalLM> adapted_model_;
+  std::unique_ptr<lora::ModelAdapter> adapter_;  // on adapted_model_; keeps none of its weights alive
   std::string loaded_adapter_dir_;
   std::filesystem::file_time_type loaded_adapter_time_{};
 };

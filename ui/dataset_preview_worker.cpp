@@ -4,6 +4,7 @@
 #include <fstream>
 #include <set>
 
+#include "data_messages.h"
 #include "error.h"
 #include "engine_messages.h"
 
@@ -66,7 +67,7 @@ lora::DatasetFile read_file(const DatasetPreviewRequest& request, bool text_obje
   const std::string path = request.path.toStdString();
   if (!request.read_as_text) return lora::read_dataset_file(path, read_options);
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw lora::Error("cannot open dataset file " + path);
+  if (!in) throw lora::Error(lora::msg::Data::dataset_unreadable, path);
   std::string contents((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   // The reader picks the plain-text layout by the name's extension.
   const bool has_text_extension = request.path.endsWith(".txt", Qt::CaseInsensitive) ||
@@ -92,7 +93,7 @@ lora::PromptSegments DatasetRecords::render(int row) const {
   if (dataset && dataset_index[static_cast<size_t>(row)] >= 0)
     return dataset->render(static_cast<size_t>(dataset_index[static_cast<size_t>(row)]));
   if (renderer) return renderer->render(record);
-  throw lora::Error(problem.toStdString());
+  throw std::runtime_error(problem.toStdString());  // already in the interface language
 }
 
 namespace {
@@ -227,8 +228,10 @@ std::shared_ptr<DatasetRecords> PreviewRun::readAndRender(const DatasetPreviewRe
         try {
           renderer->render(record);
           records->dataset_index[row] = static_cast<int>(row);
+        } catch (const lora::Error& e) {
+          records->bad.push_back({record.number, record.line, e.message()});
         } catch (const std::exception& e) {
-          records->bad.push_back({record.number, record.line, e.what()});
+          records->bad.push_back({record.number, record.line, lora::Message(lora::msg::Data::record_failed, e.what())});
         }
         if (throttle.due()) report_.progress(QStringLiteral("rendering"), static_cast<qint64>(row), static_cast<qint64>(file.records.size()));
       }

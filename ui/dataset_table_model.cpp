@@ -80,7 +80,7 @@ QString DatasetTableModel::cellText(const lora::DatasetRecord& record, const Dat
       const std::string* value = record.field(column.field);
       if (value) return excerpt(*value, max_chars, one_line);
       for (const auto& [name, type] : record.non_string_fields)
-        if (name == column.field) return tr("(%1)").arg(QString::fromStdString(type));
+        if (name == column.field) return tr("(%1)").arg(engineMessage(type));
       return QString();
     }
     case DatasetColumn::History: {

@@ -11,6 +11,7 @@
 #include <QFileInfo>
 
 #include <functional>
+#include <stdexcept>
 
 #include "engine_messages.h"
 
@@ -38,20 +39,25 @@ QStringList adapter_files(const QString& adapter_dir, bool include_checkpoints) 
 
 }  // namespace
 
+// The copy's own failures, already in the interface language (engineMessage shows them as they are).
+[[noreturn]] void failCopy(const char* english, const QString& path) {
+  throw std::runtime_error(QCoreApplication::translate("ui::ExportTask", english).arg(path).toStdString());
+}
+
 void copyAdapterFolder(const AdapterCopyRequest& request,
                        const std::function<bool(qint64, qint64, const QString&)>& keep_going) {
   const QFileInfo source(request.adapter_dir);
   if (!source.isDir() || !QFileInfo::exists(request.adapter_dir + "/adapter_config.json"))
-    throw lora::Error(request.adapter_dir.toStdString() + ": not an adapter folder (no adapter_config.json)");
+    failCopy(QT_TRANSLATE_NOOP("ui::ExportTask", "%1: not an adapter folder (no adapter_config.json)"), request.adapter_dir);
   const QString destination = QDir::cleanPath(QDir(request.destination_dir).absolutePath());
   const QString source_path = QDir::cleanPath(source.absoluteFilePath());
   if (destination == source_path || destination.startsWith(source_path + "/"))
-    throw lora::Error(destination.toStdString() + ": the copy cannot go into the adapter folder itself");
+    failCopy(QT_TRANSLATE_NOOP("ui::ExportTask", "%1: the copy cannot go into the adapter folder itself"), destination);
   const QFileInfo target(destination);
   const QDir parent = target.dir();
-  if (!parent.exists()) throw lora::Error(parent.path().toStdString() + ": folder does not exist");
+  if (!parent.exists()) failCopy(QT_TRANSLATE_NOOP("ui::ExportTask", "%1: folder does not exist"), parent.path());
   if (target.exists() && !request.replace_existing)
-    throw lora::Error(destination.toStdString() + ": already exists");
+    failCopy(QT_TRANSLATE_NOOP("ui::ExportTask", "%1: already exists"), destination);
 
   const QStringList files = adapter_files(source_path, request.include_checkpoints);
   qint64 total = 0;
@@ -60,19 +66,23 @@ void copyAdapterFolder(const AdapterCopyRequest& request,
   const QString pid = QString::number(QCoreApplication::applicationPid());
   const QString temp = parent.filePath("." + target.fileName() + ".copying-" + pid);
   QDir(temp).removeRecursively();
-  auto fail = [&](const std::string& message) {
+  auto fail = [&](const char* english, const QString& path, const QString& reason = {}) {
     QDir(temp).removeRecursively();
-    throw lora::Error(message);
+    QString message = QCoreApplication::translate("ui::ExportTask", english).arg(path);
+    if (!reason.isEmpty()) message = message.arg(reason);
+    throw std::runtime_error(message.toStdString());
   };
-  if (!parent.mkpath(temp)) fail(temp.toStdString() + ": cannot create the folder");
+  const char* const cannot_create = QT_TRANSLATE_NOOP("ui::ExportTask", "%1: cannot create the folder");
+  const char* const cannot_read = QT_TRANSLATE_NOOP("ui::ExportTask", "%1: cannot read (%2)");
+  if (!parent.mkpath(temp)) fail(cannot_create, temp);
 
   qint64 done = 0;
   try {
     for (const QString& file : files) {
       const QString from = source_path + "/" + file, to = temp + "/" + file;
-      if (!QDir().mkpath(QFileInfo(to).path())) fail(QFileInfo(to).path().toStdString() + ": cannot create the folder");
+      if (!QDir().mkpath(QFileInfo(to).path())) fail(cannot_create, QFileInfo(to).path());
       QFile in(from);
-      if (!in.open(QIODevice::ReadOnly)) fail(from.toStdString() + ": cannot read (" + in.errorString().toStdString() + ")");
+      if (!in.open(QIODevice::ReadOnly)) fail(cannot_read, from, in.errorString());
       // Each file as every adapter write goes: fsync'ed before it gets its name.
       lora::AtomicFileWriter out(to.toStdString());
       // In blocks, so a cancel need not wait for a large weights file.
@@ -80,15 +90,15 @@ void copyAdapterFolder(const AdapterCopyRequest& request,
       while (!in.atEnd()) {
         const QByteArray block = in.read(kBlock);
         if (block.isEmpty() && in.error() != QFile::NoError)
-          fail(from.toStdString() + ": cannot read (" + in.errorString().toStdString() + ")");
+          fail(cannot_read, from, in.errorString());
         out.write(block.constData(), static_cast<size_t>(block.size()));
         done += block.size();
         if (keep_going && !keep_going(done, total, file))
-          fail("copy cancelled; nothing was written to " + destination.toStdString());
+          fail(QT_TRANSLATE_NOOP("ui::ExportTask", "copy cancelled; nothing was written to %1"), destination);
       }
       out.commit();
     }
-  } catch (const lora::Error& e) {
+  } catch (const std::exception&) {
     QDir(temp).removeRecursively();  // a failed write, as a failed read, leaves no partial copy behind
     throw;
   }
@@ -98,11 +108,11 @@ void copyAdapterFolder(const AdapterCopyRequest& request,
   if (target.exists()) {
     old = parent.filePath("." + target.fileName() + ".replaced-" + pid);
     QDir(old).removeRecursively();
-    if (!QDir().rename(destination, old)) fail(destination.toStdString() + ": cannot replace the existing folder");
+    if (!QDir().rename(destination, old)) fail(QT_TRANSLATE_NOOP("ui::ExportTask", "%1: cannot replace the existing folder"), destination);
   }
   if (!QDir().rename(temp, destination)) {
     if (!old.isEmpty()) QDir().rename(old, destination);
-    fail(destination.toStdString() + ": cannot move the copy into place");
+    fail(QT_TRANSLATE_NOOP("ui::ExportTask", "%1: cannot move the copy into place"), destination);
   }
   lora::sync_folder(parent.path().toStdString());  // persist the rename
   if (!old.isEmpty()) QDir(old).removeRecursively();
@@ -156,7 +166,7 @@ ExportTask* ExportTask::mergeTask(const MergeRequest& request, QObject* parent) 
         return !run.cancelled();
       });
       QStringList notes;
-      for (const std::string& note : result.notes) notes << engineMessage(note);
+      for (const lora::Message& note : result.notes) notes << engineMessage(note);
       const QString summary = QCoreApplication::translate("ui::ExportPage",
                                                           "%1 layers merged; %2 tensors in %3 (%4 file(s)).")
                                   .arg(result.merged_modules)

@@ -559,7 +559,7 @@ void TrainPage::resumeTraining() {
     std::string text;
     QString problem;
     try {
-      if (!readTextFile(folder.parametersPath(), &text, &problem)) throw lora::Error(problem.toStdString());
+      if (!readTextFile(folder.parametersPath(), &text, &problem)) throw std::runtime_error(problem.toStdString());
       lora::TrainingSettings saved = lora::training_settings_from_json(text, folder.parametersPath().toStdString());
       saved.output_dir = settings.output_dir;
       saved.device = settings.device;
@@ -568,7 +568,7 @@ void TrainPage::resumeTraining() {
       panel_->setSettings(saved);
       panel_->setAdapterName(name);
       settings = saved;
-    } catch (const lora::Error& e) {
+    } catch (const std::exception& e) {
       showError(tr("Resume"), engineMessage(e));
       return;
     }

@@ -35,7 +35,7 @@ void row(const char* label, const std::string& value) { std::printf("%-18s %s\n"
 
 BenchTemporaryDir::BenchTemporaryDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "lora-studio-bench-XXXXXX").string();
-  if (!mkdtemp(pattern.data())) throw lora::Error("cannot create a temporary folder in " + pattern);
+  if (!mkdtemp(pattern.data())) throw cli::UsageError("cannot create a temporary folder in " + pattern);
   path = pattern;
 }
 
@@ -57,7 +57,7 @@ int run_bench(const Args& args) {
   for (const auto& [name, kind] : bench_kinds()) names += (names.empty() ? "" : ", ") + name;
   const std::string kind_name = args.positional_at(0, ("KIND (" + names + ")").c_str());
   auto it = bench_kinds().find(kind_name);
-  if (it == bench_kinds().end()) throw lora::Error("unknown benchmark '" + kind_name + "'; expected one of " + names);
+  if (it == bench_kinds().end()) throw cli::UsageError("unknown benchmark '" + kind_name + "'; expected one of " + names);
   return it->second.run(args);
 }
 
@@ -107,7 +107,7 @@ int run_bench_forward(const Args& args) {
   const int64_t seq_len = args.get_int("seq-len", 256);
   const int64_t batch = args.get_int("batch-size", 1);
   const int iters = args.get_int("iters", 5);
-  if (seq_len < 1 || batch < 1 || iters < 1) throw lora::Error("--seq-len, --batch-size and --iters must be at least 1");
+  if (seq_len < 1 || batch < 1 || iters < 1) throw cli::UsageError("--seq-len, --batch-size and --iters must be at least 1");
 
   lora::ComputeOptions compute;
   compute.device = args.get("device", "auto");
@@ -118,7 +118,7 @@ int run_bench_forward(const Args& args) {
   std::unique_ptr<BenchTemporaryDir> generated;
   std::string model_dir, what;
   if (args.has("arch")) {
-    if (args.has_model_dir(1)) throw lora::Error("give either MODEL_DIR or --arch, not both");
+    if (args.has_model_dir(1)) throw cli::UsageError("give either MODEL_DIR or --arch, not both");
     lora::TinyModelOptions tiny;
     tiny.arch = args.get("arch");
     tiny.hidden_size = args.get_int("hidden-size", 512);
@@ -138,7 +138,7 @@ int run_bench_forward(const Args& args) {
                          static_cast<long long>(tiny.num_heads), static_cast<long long>(tiny.num_kv_heads),
                          static_cast<long long>(tiny.vocab_size));
   } else {
-    if (!args.has_model_dir(1)) throw lora::Error("missing argument: MODEL_DIR (or --model DIR, or --arch for a generated model)");
+    if (!args.has_model_dir(1)) throw cli::UsageError("missing argument: MODEL_DIR (or --model DIR, or --arch for a generated model)");
     model_dir = args.model_dir(1);
     what = model_dir;
   }
@@ -147,7 +147,7 @@ int run_bench_forward(const Args& args) {
   const lora::ModelConfig& config = model->config();
   const lora::ComputeTarget& target = model->target();
   if (seq_len > config.max_position_embeddings)
-    throw lora::Error("--seq-len " + std::to_string(seq_len) + " exceeds the model's context length of " +
+    throw cli::UsageError("--seq-len " + std::to_string(seq_len) + " exceeds the model's context length of " +
                       std::to_string(config.max_position_embeddings));
 
   at::NoGradGuard no_grad;

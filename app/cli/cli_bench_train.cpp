@@ -20,6 +20,7 @@
 #include "error.h"
 #include "lora_adapter.h"
 #include "lora_linear.h"
+#include "model_adapter.h"
 #include "throughput.h"
 #include "tiny_model.h"
 #include "train_step_bench.h"
@@ -74,7 +75,7 @@ lora::LoraConfig lora_config_from(const Args& args, int64_t rank) {
     while (std::getline(list, name, ','))
       if (!name.empty()) config.target_modules.names.push_back(name);
     if (config.target_modules.names.empty())
-      throw lora::Error("--target-modules: expected all-linear or a comma-separated list such as q_proj,v_proj");
+      throw cli::UsageError("--target-modules: expected all-linear or a comma-separated list such as q_proj,v_proj");
   }
   config.r = rank;
   config.lora_alpha = args.get_double("alpha", 2.0 * static_cast<double>(rank));
@@ -87,7 +88,7 @@ std::vector<std::string> dtypes_from(const std::string& choice) {
   // bf16 / fp32 as every other --dtype accepts them.
   const std::string name = choice == "bf16" ? "bfloat16" : choice == "fp32" || choice == "float" ? "float32" : choice;
   if (name == "float32" || name == "bfloat16") return {name};
-  throw lora::Error("--dtype: expected both, float32 or bfloat16, got '" + choice + "'");
+  throw cli::UsageError("--dtype: expected both, float32 or bfloat16, got '" + choice + "'");
 }
 
 std::string short_dtype(const std::string& dtype) { return dtype == "bfloat16" ? "bf16" : "fp32"; }
@@ -103,9 +104,9 @@ int run_bench_train(const Args& args) {
   settings.warmup_steps = args.get_int("warmup", 1);
   settings.profile = args.has("profile");
   if (settings.seq_len < 1 || settings.micro_batch < 1 || settings.timed_steps < 1 || settings.warmup_steps < 0)
-    throw lora::Error("--seq-len, --micro-batch-size and --steps must be at least 1, --warmup at least 0");
+    throw cli::UsageError("--seq-len, --micro-batch-size and --steps must be at least 1, --warmup at least 0");
   const int64_t rank = args.get_int("rank", 16);
-  if (rank < 1) throw lora::Error("--rank must be at least 1");
+  if (rank < 1) throw cli::UsageError("--rank must be at least 1");
   const lora::LoraConfig lora_config = lora_config_from(args, rank);
   const std::vector<std::string> dtypes = dtypes_from(args.get("dtype", "both"));
   const bool json = args.has("json");
@@ -118,7 +119,7 @@ int run_bench_train(const Args& args) {
   std::unique_ptr<BenchTemporaryDir> generated;
   std::string model_dir, what;
   if (args.has("arch") || !args.has_model_dir(1)) {
-    if (args.has_model_dir(1)) throw lora::Error("give either MODEL_DIR or --arch, not both");
+    if (args.has_model_dir(1)) throw cli::UsageError("give either MODEL_DIR or --arch, not both");
     lora::TinyModelOptions tiny;
     tiny.arch = args.get("arch", "llama");
     tiny.hidden_size = args.get_int("hidden-size", 512);
@@ -154,10 +155,10 @@ int run_bench_train(const Args& args) {
     memory.reset();
     compute.dtype = dtype;
     std::unique_ptr<lora::CausalLM> model = lora::CausalLM::load(model_dir, compute);
-    model->create_adapter(lora_config, /*seed=*/0);
-    model->set_adapter_enabled(true);
+    const std::unique_ptr<lora::ModelAdapter> adapter = lora::ModelAdapter::create(*model, lora_config, /*seed=*/0);
+    adapter->set_enabled(true);
     model->set_gradient_checkpointing(args.has("gradient-checkpointing"));
-    const lora::TrainStepBenchResult result = lora::run_train_step_bench(*model, settings, &memory);
+    const lora::TrainStepBenchResult result = lora::run_train_step_bench(*model, *adapter, settings, &memory);
     const int64_t peak_memory = memory.peak_bytes();
     const lora::ModelConfig& config = model->config();
     const lora::TrainStepFlops flops = lora::train_step_flops(*model, settings.micro_batch, settings.seq_len);

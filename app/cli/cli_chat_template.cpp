@@ -41,7 +41,7 @@ nlohmann::ordered_json parse_json(const std::string& text, const std::string& so
     std::string detail = e.what();
     const size_t tag_end = detail.find("] ");
     if (tag_end != std::string::npos) detail = detail.substr(tag_end + 2);
-    throw lora::Error(source + ": not valid JSON: " + detail);
+    throw cli::UsageError(source + ": not valid JSON: " + detail);
   }
 }
 
@@ -64,24 +64,24 @@ int run_chat_template(const Args& args) {
     messages = input;
   } else if (input.is_object()) {
     if (!input.contains("messages") || !input["messages"].is_array())
-      throw lora::Error(source + ": field 'messages' must be a list of messages");
+      throw cli::UsageError(source + ": field 'messages' must be a list of messages");
     messages = input["messages"];
     for (const char* key : {"tools", "documents"}) {
       if (!input.contains(key) || input[key].is_null()) continue;
-      if (!input[key].is_array()) throw lora::Error(source + ": field '" + key + "' must be a list or null");
+      if (!input[key].is_array()) throw cli::UsageError(source + ": field '" + key + "' must be a list or null");
       (std::string(key) == "tools" ? options.tools : options.documents) = input[key];
     }
   } else {
-    throw lora::Error(source + ": expected a JSON array of messages or an object {\"messages\": [...], ...}");
+    throw cli::UsageError(source + ": expected a JSON array of messages or an object {\"messages\": [...], ...}");
   }
   for (size_t i = 0; i < messages.size(); ++i)
     if (!messages[i].is_object())
-      throw lora::Error(source + ": messages[" + std::to_string(i) + "] must be an object with \"role\" and \"content\"");
+      throw cli::UsageError(source + ": messages[" + std::to_string(i) + "] must be an object with \"role\" and \"content\"");
   options.add_generation_prompt = args.has("add-generation-prompt");
   if (args.has("chat-template-kwargs")) {
     options.extra = parse_json(args.get("chat-template-kwargs"), "option --chat-template-kwargs");
     if (!options.extra.is_object())
-      throw lora::Error("option --chat-template-kwargs expects a JSON object such as '{\"enable_thinking\": false}'");
+      throw cli::UsageError("option --chat-template-kwargs expects a JSON object such as '{\"enable_thinking\": false}'");
   }
 
   const lora::TokenizerConfigFile config = lora::read_tokenizer_config(model_dir);
@@ -89,7 +89,7 @@ int run_chat_template(const Args& args) {
   if (args.has("chat-template")) {
     chat = lora::ChatTemplate::builtin(args.get("chat-template"));
   } else if (!lora::ChatTemplate::from_model(config.tokens, &chat)) {
-    throw lora::Error(model_dir + ": the model has no chat template (no chat_template.jinja, no chat_template in "
+    throw cli::UsageError(model_dir + ": the model has no chat template (no chat_template.jinja, no chat_template in "
                       "tokenizer_config.json); name a built-in one with --chat-template");
   }
   const lora::JinjaRender rendered = chat.render_json(messages, options, config.tokens);

@@ -6,9 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "cli_usage_error.h"
+
 namespace cli {
 
 // Parsed command line: positional arguments and --options ("--key value", "--key=value", "--flag").
+// Its checks throw UsageError.
 class Args {
  public:
   Args(std::vector<std::string> positional, std::map<std::string, std::string> options)
@@ -41,7 +44,7 @@ struct Command {
   std::string usage;                   // one line: "info MODEL_DIR"
   std::string help;                    // the full --help text
   std::vector<std::string> flag_names; // options that take no value
-  std::function<int(const Args&)> run; // returns the exit code; throws lora::Error for bad input
+  std::function<int(const Args&)> run; // returns the exit code; throws UsageError or lora::Error for bad input
   // Old spellings kept working for existing scripts (old name -> documented name). They are not
   // listed in --help: the CLI uses one name for one thing (--dtype, --chat-template, ...).
   std::map<std::string, std::string> aliases = {};

@@ -94,11 +94,11 @@ int run_dataset(const Args& args) {
                     "no-add-eos", "skip-bad-records", "overlap", "hard-cut"});
   // --dataset as in `train`, or the file as the argument.
   if (args.has("dataset") && !args.positional().empty())
-    throw lora::Error("give the dataset either as --dataset or as an argument, not both");
+    throw cli::UsageError("give the dataset either as --dataset or as an argument, not both");
   const std::string data_path =
       args.has("dataset") ? args.get("dataset") : args.positional_at(0, "DATA (the dataset file, or --dataset FILE)");
-  if (args.positional().size() > 1) throw lora::Error("unexpected argument '" + args.positional()[1] + "'");
-  if (args.has("add-eos") && args.has("no-add-eos")) throw lora::Error("give either --add-eos or --no-add-eos, not both");
+  if (args.positional().size() > 1) throw cli::UsageError("unexpected argument '" + args.positional()[1] + "'");
+  if (args.has("add-eos") && args.has("no-add-eos")) throw cli::UsageError("give either --add-eos or --no-add-eos, not both");
 
   lora::DatasetOptions options;
   options.format = args.get("format", options.format);

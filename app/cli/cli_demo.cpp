@@ -20,6 +20,7 @@
 #include "device.h"
 #include "error.h"
 #include "generation.h"
+#include "model_adapter.h"
 #include "model_info.h"
 #include "tokenized_dataset.h"
 #include "tokenizer.h"
@@ -66,7 +67,7 @@ fs::path default_demo_dir() {
   if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data) return fs::path(data) / "lora-studio" / "demo";
   const char* home = std::getenv("HOME");
   if (!home || !*home)
-    throw lora::Error("neither --dir, LORA_STUDIO_DEMO_DIR nor HOME is set: nowhere to put the demo's model");
+    throw cli::UsageError("neither --dir, LORA_STUDIO_DEMO_DIR nor HOME is set: nowhere to put the demo's model");
   return fs::path(home) / ".local" / "share" / "lora-studio" / "demo";
 }
 
@@ -104,10 +105,10 @@ void clear_previous_adapter(const fs::path& adapter_dir) {
                     (fs::is_empty(adapter_dir, ec) || fs::exists(adapter_dir / "training_parameters.json", ec) ||
                      fs::exists(adapter_dir / "adapter_config.json", ec));
   if (!ours)
-    throw lora::Error(adapter_dir.string() + " exists and is not a LoRA adapter folder; the demo writes its adapter "
+    throw cli::UsageError(adapter_dir.string() + " exists and is not a LoRA adapter folder; the demo writes its adapter "
                       "there, so move it away or choose another --dir");
   fs::remove_all(adapter_dir, ec);
-  if (ec) throw lora::Error(adapter_dir.string() + ": cannot remove the previous demo adapter (" + ec.message() + ")");
+  if (ec) throw cli::UsageError(adapter_dir.string() + ": cannot remove the previous demo adapter (" + ec.message() + ")");
 }
 
 struct Showcase {
@@ -148,7 +149,7 @@ std::string shell_quote(const std::string& text) {
 
 int run_demo(const Args& args) {
   args.check_known({"dir", "epochs", "max-steps", "fresh", "quiet", "threads"});
-  if (args.has("epochs") && args.has("max-steps")) throw lora::Error("give --epochs or --max-steps, not both");
+  if (args.has("epochs") && args.has("max-steps")) throw cli::UsageError("give --epochs or --max-steps, not both");
   const fs::path demo_dir = args.has("dir") ? fs::path(args.get("dir")) : default_demo_dir();
   const fs::path model_dir = demo_dir / "model";
   const fs::path adapter_dir = demo_dir / "adapter";
@@ -182,11 +183,11 @@ int run_demo(const Args& args) {
   settings.threads = threads;
   if (args.has("epochs")) {
     settings.epochs = args.get_int("epochs", 0);
-    if (settings.epochs <= 0) throw lora::Error("--epochs must be a positive number");
+    if (settings.epochs <= 0) throw cli::UsageError("--epochs must be a positive number");
   }
   if (args.has("max-steps")) {
     settings.max_steps = args.get_int("max-steps", 0);
-    if (settings.max_steps <= 0) throw lora::Error("--max-steps must be a positive number");
+    if (settings.max_steps <= 0) throw cli::UsageError("--max-steps must be a positive number");
   }
   std::printf("Dataset: %s\n", dataset_path.c_str());
   if (!args.has("threads") && threads < lora::cpu_core_count())
@@ -203,7 +204,7 @@ int run_demo(const Args& args) {
   const auto callback = [&](const lora::TrainingProgress& p) {
     if (p.phase != "training" || p.step <= 0) {
       if (!quiet && !p.message.empty() && p.phase != "done" && p.phase != "saving")
-        std::printf("%s%s\n", tty ? "\r\033[K" : "", p.message.c_str());
+        std::printf("%s%s\n", tty ? "\r\033[K" : "", p.message.english().c_str());
       std::fflush(stdout);
       return true;
     }
@@ -225,7 +226,7 @@ int run_demo(const Args& args) {
   const double training_seconds = seconds_since(training_started);
   if (tty && !quiet && last_printed_step > 0) std::printf("\n");
   if (result.outcome == lora::TrainingResult::Outcome::Diverged) {
-    std::printf("\n%s\n", result.message.c_str());
+    std::printf("\n%s\n", result.message.english().c_str());
     return 3;
   }
   std::printf("\nTrained %lld steps in %.0f s: loss %.3f at the first step, %.4f at the last.\n\n",
@@ -237,7 +238,7 @@ int run_demo(const Args& args) {
   compute.threads = threads;
   std::unique_ptr<lora::Tokenizer> tokenizer = lora::Tokenizer::load(model_dir.string());
   std::unique_ptr<lora::CausalLM> model = lora::CausalLM::load(model_dir.string(), compute);
-  model->load_adapter(adapter_dir.string());
+  const std::unique_ptr<lora::ModelAdapter> adapter = lora::ModelAdapter::load(*model, adapter_dir.string());
   // The prompt format comes from the adapter's training_prompt.json, as `generate --adapter` does it.
   const lora::PromptTemplate prompt_template =
       lora::resolve_prompt_template("", adapter_dir.string(), tokenizer->config());
@@ -253,9 +254,9 @@ int run_demo(const Args& args) {
     const lora::EncodedPrompt prompt = lora::encode_prompt(prompt_template, *tokenizer, {{"user", item.question}});
     lora::GenerationSettings run = greedy;
     run.stop_strings = prompt.stop_strings;
-    model->set_adapter_enabled(false);
+    adapter->set_enabled(false);
     const std::string base = lora::generate(*model, *tokenizer, prompt.ids, run).text;
-    model->set_adapter_enabled(true);
+    adapter->set_enabled(true);
     const std::string tuned = lora::generate(*model, *tokenizer, prompt.ids, run).text;
     std::printf("\n  Q: %s\n", one_line(item.question).c_str());
     std::printf("     trained answer: %s\n", one_line(item.trained_answer).c_str());
@@ -267,7 +268,7 @@ int run_demo(const Args& args) {
   // 4. Every record: does greedy decoding give back the trained answer token for token?
   const lora::TokenizedSet set = dataset.tokenize_all();
   const lora::ReproductionCheck with_adapter = lora::check_reproduction(*model, set);
-  model->set_adapter_enabled(false);
+  adapter->set_enabled(false);
   const lora::ReproductionCheck without = lora::check_reproduction(*model, set);
   std::printf("\nOf all %zu trained answers, greedy decoding gives back word for word:\n", with_adapter.checked);
   std::printf("  with the adapter:    %zu (%.0f%%)\n", with_adapter.reproduced, 100 * with_adapter.rate());

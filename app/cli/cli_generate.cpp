@@ -11,6 +11,7 @@
 #include "cli_command.h"
 #include "error.h"
 #include "generation.h"
+#include "model_adapter.h"
 #include "tokenizer.h"
 
 namespace cli {
@@ -55,7 +56,8 @@ int run_generate(const Args& args) {
 
   std::unique_ptr<lora::Tokenizer> tokenizer = lora::Tokenizer::load(model_dir);
   std::unique_ptr<lora::CausalLM> model = lora::CausalLM::load(model_dir, compute);
-  if (!adapter_dir.empty()) model->load_adapter(adapter_dir);
+  std::unique_ptr<lora::ModelAdapter> adapter;
+  if (!adapter_dir.empty()) adapter = lora::ModelAdapter::load(*model, adapter_dir);
 
   lora::GenerationSettings defaults;
   defaults.sampling.temperature = 0.7;
@@ -78,7 +80,7 @@ int run_generate(const Args& args) {
       settings.seed = std::stoull(seed, &used);
       if (used != seed.size() || seed[0] == '-') throw std::invalid_argument("seed");
     } catch (const std::exception&) {
-      throw lora::Error("option --seed expects a non-negative integer, got '" + seed + "'");
+      throw cli::UsageError("option --seed expects a non-negative integer, got '" + seed + "'");
     }
   } else {
     settings.seed = std::random_device{}();
@@ -95,10 +97,10 @@ int run_generate(const Args& args) {
     try {
       template_kwargs = nlohmann::ordered_json::parse(args.get("chat-template-kwargs"));
     } catch (const nlohmann::json::exception& e) {
-      throw lora::Error(std::string("option --chat-template-kwargs: not valid JSON (") + e.what() + ")");
+      throw cli::UsageError(std::string("option --chat-template-kwargs: not valid JSON (") + e.what() + ")");
     }
     if (!template_kwargs.is_object())
-      throw lora::Error("option --chat-template-kwargs expects a JSON object such as '{\"enable_thinking\": false}'");
+      throw cli::UsageError("option --chat-template-kwargs expects a JSON object such as '{\"enable_thinking\": false}'");
   }
   const lora::EncodedPrompt prompt = lora::encode_prompt(prompt_template, *tokenizer, messages, template_kwargs);
   settings.stop_strings = prompt.stop_strings;

@@ -11,6 +11,7 @@
 #include "checkpoint.h"
 #include "cli_command.h"
 #include "error.h"
+#include "model_adapter.h"
 
 namespace cli {
 namespace {
@@ -43,7 +44,7 @@ std::vector<int64_t> parse_ids(const std::string& text) {
       if (used != item.size() || item.empty()) throw std::invalid_argument("trailing");
       ids.push_back(id);
     } catch (const std::exception&) {
-      throw lora::Error("option --ids expects comma-separated integers, got '" + item + "'");
+      throw cli::UsageError("option --ids expects comma-separated integers, got '" + item + "'");
     }
     start = end + 1;
   }
@@ -61,10 +62,11 @@ int run_logits(const Args& args) {
   compute.dtype = args.get("dtype", "auto");
   compute.threads = args.get_int("threads", 0);
   std::unique_ptr<lora::CausalLM> model = lora::CausalLM::load(model_dir, compute);
-  if (args.has("adapter")) model->load_adapter(args.get("adapter"));
+  std::unique_ptr<lora::ModelAdapter> adapter;
+  if (args.has("adapter")) adapter = lora::ModelAdapter::load(*model, args.get("adapter"));
   for (int64_t id : ids)
     if (id < 0 || id >= model->config().vocab_size)
-      throw lora::Error("token id " + std::to_string(id) + " is outside the vocabulary [0, " +
+      throw cli::UsageError("token id " + std::to_string(id) + " is outside the vocabulary [0, " +
                         std::to_string(model->config().vocab_size) + ")");
 
   at::Tensor logits;

@@ -50,7 +50,7 @@ int run_make_tiny(const Args& args) {
   options.overwrite = args.has("force");
   options.shards = args.get_int("shards", 1);
   const int seed = args.get_int("seed", 0);
-  if (seed < 0) throw lora::Error("option --seed expects a non-negative integer");
+  if (seed < 0) throw cli::UsageError("option --seed expects a non-negative integer");
   options.seed = static_cast<uint64_t>(seed);
   options.vocab_size = args.get_int("vocab-size", 0);
   options.hidden_size = args.get_int("hidden-size", 64);
@@ -67,7 +67,7 @@ int run_make_tiny(const Args& args) {
   if (args.has("rope-scaling")) {
     options.rope_scaling.type = args.get("rope-scaling");
     if (options.rope_scaling.type != "linear" && options.rope_scaling.type != "llama3")
-      throw lora::Error("option --rope-scaling expects linear or llama3, got '" + options.rope_scaling.type + "'");
+      throw cli::UsageError("option --rope-scaling expects linear or llama3, got '" + options.rope_scaling.type + "'");
     options.rope_scaling.factor = args.get_double("rope-factor", 8.0);
     options.rope_scaling.low_freq_factor = args.get_double("rope-low-freq-factor", 1.0);
     options.rope_scaling.high_freq_factor = args.get_double("rope-high-freq-factor", 4.0);

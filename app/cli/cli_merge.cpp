@@ -39,7 +39,7 @@ int run_merge(const Args& args) {
   args.check_known({"model", "adapter", "output", "dtype", "max-shard-size", "force"});
   lora::MergeOptions options;
   options.model_dir = args.model_dir(0);
-  if (args.positional().size() > 1) throw lora::Error("unexpected argument '" + args.positional()[1] + "'");
+  if (args.positional().size() > 1) throw cli::UsageError("unexpected argument '" + args.positional()[1] + "'");
   options.adapter_dir = args.require("adapter");
   options.output_dir = args.require("output");
   options.dtype = args.get("dtype", "auto");
@@ -58,7 +58,7 @@ int run_merge(const Args& args) {
             << result.tensors << " tensors (" << result.dtype << ", " << result.shards
             << (result.shards == 1 ? " file" : " shards") << ", " << result.total_size << " bytes) -> "
             << result.output_dir << "\n";
-  for (const std::string& note : result.notes) std::cerr << "info: " << note << "\n";
+  for (const lora::Message& note : result.notes) std::cerr << "info: " << note.english() << "\n";
   std::cout << lora::merge_result_to_json(result) << std::endl;
   return 0;
 }

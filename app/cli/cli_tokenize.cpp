@@ -48,7 +48,7 @@ int run_tokenize(const Args& args) {
   std::ifstream file;
   if (input_path != "-") {
     file.open(input_path, std::ios::binary);
-    if (!file) throw lora::Error(input_path + ": cannot open the file");
+    if (!file) throw cli::UsageError(input_path + ": cannot open the file");
   }
   std::istream& in = input_path == "-" ? std::cin : file;
   const std::string name = input_path == "-" ? "stdin" : input_path;
@@ -67,10 +67,10 @@ int run_tokenize(const Args& args) {
       std::string detail = e.what();
       const auto position_end = detail.find(": ");
       if (position_end != std::string::npos) detail = detail.substr(position_end + 2);
-      throw lora::Error(name + ": line " + std::to_string(line_number) + " is not valid JSON: " + detail);
+      throw cli::UsageError(name + ": line " + std::to_string(line_number) + " is not valid JSON: " + detail);
     }
     if (!value.is_string())
-      throw lora::Error(name + ": line " + std::to_string(line_number) + " must be a JSON string, got " +
+      throw cli::UsageError(name + ": line " + std::to_string(line_number) + " must be a JSON string, got " +
                         value.type_name());
     write_ids(tokenizer->encode(value.get<std::string>(), add_special_tokens), out);
     if (out.size() > (1u << 16)) {
@@ -78,7 +78,7 @@ int run_tokenize(const Args& args) {
       out.clear();
     }
   }
-  if (in.bad()) throw lora::Error(name + ": read error after line " + std::to_string(line_number));
+  if (in.bad()) throw cli::UsageError(name + ": read error after line " + std::to_string(line_number));
   std::cout << out << std::flush;
   return 0;
 }

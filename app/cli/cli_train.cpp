@@ -90,9 +90,9 @@ lora::TrainingSettings settings_from_args(const cli::Args& args) {
   }
   if (args.has("gradient-checkpointing")) s.gradient_checkpointing = true;
   if (args.has("threads")) s.threads = args.get_int("threads", 0);
-  if (s.model_dir.empty()) throw lora::Error("missing required option --model");
-  if (s.dataset_path.empty()) throw lora::Error("missing required option --dataset");
-  if (s.output_dir.empty()) throw lora::Error("missing required option --output");
+  if (s.model_dir.empty()) throw cli::UsageError("missing required option --model");
+  if (s.dataset_path.empty()) throw cli::UsageError("missing required option --dataset");
+  if (s.output_dir.empty()) throw cli::UsageError("missing required option --output");
   return s;
 }
 
@@ -108,7 +108,7 @@ int run_train(const cli::Args& args) {
   const bool tty = isatty(fileno(stderr));
   std::string last_phase;
   auto callback = [&](const lora::TrainingProgress& p) {
-    if (!p.message.empty()) std::cerr << (tty ? "\r\033[K" : "") << p.message << "\n";
+    if (!p.message.empty()) std::cerr << (tty ? "\r\033[K" : "") << p.message.english() << "\n";
     if (quiet) return true;
     if (p.phase == "training" && p.step > 0) {
       char line[256];

@@ -30,7 +30,7 @@ Args Args::parse(const std::vector<std::string>& argv, const std::vector<std::st
     const std::string name = alias == aliases.end() ? key : alias->second;
     const auto earlier = spelling_used.find(name);
     if (earlier != spelling_used.end() && earlier->second != key)
-      throw lora::Error("--" + earlier->second + " and --" + key + " are the same option (--" + name + "); give it once");
+      throw cli::UsageError("--" + earlier->second + " and --" + key + " are the same option (--" + name + "); give it once");
     spelling_used[name] = key;
     return name;
   };
@@ -46,7 +46,7 @@ Args Args::parse(const std::vector<std::string>& argv, const std::vector<std::st
         if (is_flag(name)) {
           options[name] = "true";
         } else {
-          if (i + 1 >= argv.size()) throw lora::Error("option --" + key + " needs a value");
+          if (i + 1 >= argv.size()) throw cli::UsageError("option --" + key + " needs a value");
           options[name] = argv[++i];
         }
       }
@@ -58,14 +58,14 @@ Args Args::parse(const std::vector<std::string>& argv, const std::vector<std::st
 }
 
 std::string Args::positional_at(size_t i, const char* what) const {
-  if (i >= positional_.size()) throw lora::Error(std::string("missing argument: ") + what);
+  if (i >= positional_.size()) throw cli::UsageError(std::string("missing argument: ") + what);
   return positional_[i];
 }
 
 std::string Args::model_dir(size_t position) const {
   if (has("model")) {
     if (positional_.size() > position)
-      throw lora::Error("give the model folder either as --model or as an argument, not both");
+      throw cli::UsageError("give the model folder either as --model or as an argument, not both");
     return get("model");
   }
   return positional_at(position, "MODEL_DIR (or --model DIR)");
@@ -78,7 +78,7 @@ std::string Args::get(const std::string& key, const std::string& fallback) const
 
 std::string Args::require(const std::string& key) const {
   auto it = options_.find(key);
-  if (it == options_.end()) throw lora::Error("missing required option --" + key);
+  if (it == options_.end()) throw cli::UsageError("missing required option --" + key);
   return it->second;
 }
 
@@ -91,7 +91,7 @@ int Args::get_int(const std::string& key, int fallback) const {
     if (used != it->second.size()) throw std::invalid_argument("trailing");
     return value;
   } catch (const std::exception&) {
-    throw lora::Error("option --" + key + " expects an integer, got '" + it->second + "'");
+    throw cli::UsageError("option --" + key + " expects an integer, got '" + it->second + "'");
   }
 }
 
@@ -104,7 +104,7 @@ double Args::get_double(const std::string& key, double fallback) const {
     if (used != it->second.size()) throw std::invalid_argument("trailing");
     return value;
   } catch (const std::exception&) {
-    throw lora::Error("option --" + key + " expects a number, got '" + it->second + "'");
+    throw cli::UsageError("option --" + key + " expects a number, got '" + it->second + "'");
   }
 }
 
@@ -112,7 +112,7 @@ void Args::check_known(const std::vector<std::string>& known) const {
   for (const auto& [key, value] : options_) {
     bool ok = false;
     for (const auto& k : known) ok = ok || k == key;
-    if (!ok) throw lora::Error("unknown option --" + key);
+    if (!ok) throw cli::UsageError("unknown option --" + key);
   }
 }
 
@@ -153,6 +153,9 @@ int main(int argc, char** argv) {
   }
   try {
     return command.run(cli::Args::parse(rest, command.flag_names, command.aliases));
+  } catch (const cli::UsageError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
   } catch (const lora::Error& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

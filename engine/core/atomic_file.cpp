@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core_messages.h"
 #include "error.h"
 
 namespace lora {
@@ -27,16 +28,17 @@ std::string base_name_of(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-std::string describe_errno(int error_number) {
+// Our words for the failures a person can act on; the system's own text for the rest.
+MessageArg describe_errno(int error_number) {
   switch (error_number) {
-    case ENOSPC: return "the disk is full (No space left on device)";
-    case EDQUOT: return "the disk quota is exhausted";
-    case EFBIG: return "the file is larger than this process may write (File too large)";
+    case ENOSPC: return Message(msg::Core::disk_full);
+    case EDQUOT: return Message(msg::Core::disk_quota_exhausted);
+    case EFBIG: return Message(msg::Core::file_too_large);
     case EACCES:
-    case EPERM: return "permission denied (is the folder read-only?)";
-    case EROFS: return "the file system is read-only";
-    case ENOENT: return "the folder does not exist";
-    default: return std::strerror(error_number);
+    case EPERM: return Message(msg::Core::permission_denied);
+    case EROFS: return Message(msg::Core::file_system_read_only);
+    case ENOENT: return Message(msg::Core::folder_missing);
+    default: return std::string(std::strerror(error_number));
   }
 }
 
@@ -45,7 +47,7 @@ std::atomic<unsigned> temp_counter{0};
 }  // namespace
 
 AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
-  if (path.empty() || path.back() == '/') throw Error("'" + path + "': not a file path");
+  if (path.empty() || path.back() == '/') throw Error(msg::Core::not_a_file_path, path);
   const std::string folder = folder_of(path);
   // O_EXCL with our own unique name rather than mkstemp: the file is then created with mode
   // 0666 minus the umask, like any file the user writes, instead of mkstemp's 0600.
@@ -58,8 +60,7 @@ AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path) {
   }
   const int error_number = errno;
   temp_path_.clear();
-  throw Error(path_ + ": cannot create a temporary file in " + folder + " to write it: " +
-              describe_errno(error_number));
+  throw Error(msg::Core::cannot_create_temporary_file, path_, folder, describe_errno(error_number));
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
@@ -77,13 +78,13 @@ void AtomicFileWriter::discard() noexcept {
   }
 }
 
-void AtomicFileWriter::fail(const std::string& what, int error_number) {
+void AtomicFileWriter::fail(const Message& what, int error_number) {
   discard();
-  throw Error(path_ + ": " + what + ": " + describe_errno(error_number) + "; the previous file, if any, is unchanged");
+  throw Error(msg::Core::write_failed_previous_kept, path_, what, describe_errno(error_number));
 }
 
 void AtomicFileWriter::write(const void* data, size_t size) {
-  if (fd_ < 0) throw Error(path_ + ": write after the file was committed or abandoned");
+  if (fd_ < 0) throw Error(msg::Core::write_after_commit, path_);
   const char* bytes = static_cast<const char*>(data);
   while (size > 0) {
     // Linux writes at most ~2 GiB per call; larger tensors go in chunks.
@@ -91,24 +92,24 @@ void AtomicFileWriter::write(const void* data, size_t size) {
     const ssize_t written = ::write(fd_, bytes, chunk);
     if (written < 0) {
       if (errno == EINTR) continue;
-      fail("cannot write", errno);
+      fail(msg::Core::cannot_write, errno);
     }
-    if (written == 0) fail("cannot write", ENOSPC);
+    if (written == 0) fail(msg::Core::cannot_write, ENOSPC);
     bytes += written;
     size -= static_cast<size_t>(written);
   }
 }
 
 void AtomicFileWriter::commit() {
-  if (fd_ < 0) throw Error(path_ + ": commit after the file was committed or abandoned");
+  if (fd_ < 0) throw Error(msg::Core::commit_after_commit, path_);
   // fsync before rename: otherwise a crash can leave the new name pointing at empty blocks.
-  if (::fsync(fd_) != 0) fail("cannot flush to disk", errno);
+  if (::fsync(fd_) != 0) fail(msg::Core::cannot_flush_to_disk, errno);
   if (::close(fd_) != 0) {
     fd_ = -1;
-    fail("cannot close", errno);
+    fail(msg::Core::cannot_close, errno);
   }
   fd_ = -1;
-  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) fail("cannot move the new file into place", errno);
+  if (::rename(temp_path_.c_str(), path_.c_str()) != 0) fail(msg::Core::cannot_move_into_place, errno);
   committed_ = true;
   temp_path_.clear();
   sync_folder(folder_of(path_));  // persist the rename itself
@@ -131,15 +132,15 @@ std::string read_text_file(const std::string& path) {
   struct stat info;
   if (::stat(path.c_str(), &info) != 0) {
     const int error_number = errno;
-    throw Error(path + ": cannot read: " +
-                (error_number == ENOENT ? std::string("no such file") : std::string(std::strerror(error_number))));
+    if (error_number == ENOENT) throw Error(msg::Core::cannot_read_file, path, Message(msg::Core::no_such_file));
+    throw Error(msg::Core::cannot_read_file, path, std::strerror(error_number));
   }
-  if (S_ISDIR(info.st_mode)) throw Error(path + ": is a folder, expected a file");
+  if (S_ISDIR(info.st_mode)) throw Error(msg::Core::path_is_folder, path);
   std::ifstream stream(path, std::ios::binary);
-  if (!stream) throw Error(path + ": cannot open for reading: " + std::strerror(errno));
+  if (!stream) throw Error(msg::Core::cannot_open_for_reading, path, std::strerror(errno));
   std::ostringstream contents;
   contents << stream.rdbuf();
-  if (stream.bad()) throw Error(path + ": read error");
+  if (stream.bad()) throw Error(msg::Core::read_error, path);
   return contents.str();
 }
 

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <string>
 
+#include "message.h"
+
 namespace lora {
 
 // Streams a file into place. The constructor creates "<folder>/.<name>.tmp-<pid>-<n>"; write() appends;
@@ -25,7 +27,7 @@ class AtomicFileWriter {
   const std::string& temp_path() const { return temp_path_; }
 
  private:
-  [[noreturn]] void fail(const std::string& what, int error_number);
+  [[noreturn]] void fail(const Message& what, int error_number);
   void discard() noexcept;
   std::string path_;
   std::string temp_path_;

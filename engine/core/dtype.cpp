@@ -1,5 +1,6 @@
 #include "dtype.h"
 
+#include "core_messages.h"
 #include "error.h"
 
 namespace lora {
@@ -28,7 +29,7 @@ constexpr DTypeEntry kDTypes[] = {
 const DTypeEntry& entry_for(DType dtype) {
   for (const DTypeEntry& entry : kDTypes)
     if (entry.dtype == dtype) return entry;
-  throw Error("internal error: unlisted safetensors dtype " + std::to_string(static_cast<int>(dtype)));
+  throw Error(msg::Core::unlisted_dtype, static_cast<int>(dtype));
 }
 
 }  // namespace
@@ -75,10 +76,9 @@ bool parse_precision(const std::string& name, DType* out) {
   return true;
 }
 
-DType precision_from_string(const std::string& name, const std::string& what) {
+DType precision_from_string(const std::string& name, const MessageArg& what) {
   DType dtype;
-  if (!parse_precision(name, &dtype))
-    throw Error(what + ": unknown dtype '" + name + "' (expected float32, bfloat16 or float16)");
+  if (!parse_precision(name, &dtype)) throw Error(msg::Core::unknown_precision, what, name);
   return dtype;
 }
 

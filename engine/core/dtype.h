@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <string>
 
+#include "message.h"
+
 namespace lora {
 
 // Every whole-byte dtype of the safetensors reference implementation. (Its sub-byte F4/F6 types
@@ -27,9 +29,10 @@ bool is_floating_dtype(DType dtype);
 std::string torch_dtype_name(DType dtype);
 // A compute or storage precision as users write it: float32 (fp32, float), bfloat16 (bf16),
 // float16 (fp16, half). The first returns false for anything else; the second throws
-// lora::Error "<what>: unknown dtype '<name>' (expected float32, bfloat16 or float16)".
+// lora::Error "<what>: unknown dtype '<name>' (expected float32, bfloat16 or float16)"; `what` is an
+// option name ("--dtype") or a message ("compute dtype").
 bool parse_precision(const std::string& name, DType* out);
-DType precision_from_string(const std::string& name, const std::string& what);
+DType precision_from_string(const std::string& name, const MessageArg& what);
 // "fp32" | "bf16" | "fp16" | "fp64" (other types: the safetensors name), for tables and descriptions.
 const char* precision_short_name(DType dtype);
 

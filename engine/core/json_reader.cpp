@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "atomic_file.h"
+#include "core_messages.h"
 #include "error.h"
 
 namespace lora {
@@ -35,31 +36,34 @@ bool fits_int64(double value) { return value >= -9223372036854775808.0 && value 
 
 }  // namespace
 
-std::string describe_json(const json& value) {
+Message describe_json(const json& value) {
   std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
   if (text.size() > 60) text = text.substr(0, 57) + "...";
   switch (value.type()) {
-    case json::value_t::string: return "a string (" + text + ")";
-    case json::value_t::boolean: return "a boolean (" + text + ")";
-    case json::value_t::number_float: return "a floating-point number (" + text + ")";
+    case json::value_t::string: return {msg::Core::json_a_string, text};
+    case json::value_t::boolean: return {msg::Core::json_a_boolean, text};
+    case json::value_t::number_float: return {msg::Core::json_a_floating_point_number, text};
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "an integer (" + text + ")";
-    case json::value_t::array: return "an array (" + text + ")";
-    case json::value_t::object: return "an object (" + text + ")";
-    case json::value_t::null: return "null";
-    default: return text;
+    case json::value_t::number_unsigned: return {msg::Core::json_an_integer, text};
+    case json::value_t::array: return {msg::Core::json_an_array, text};
+    case json::value_t::object: return {msg::Core::json_an_object, text};
+    case json::value_t::null: return {msg::Core::json_null};
+    default: return {msg::Core::json_other_value, text};
   }
 }
 
-void JsonPath::fail(const std::string& what) const { throw Error(describe() + " " + what); }
-
-void JsonPath::fail_value(const json& value, const std::string& expected) const {
-  if (path_.empty()) throw Error(file_ + ": expected " + expected + ", found " + describe_json(value));
-  throw Error(file_ + ": field '" + path_ + "' is " + describe_json(value) + "; expected " + expected);
+void JsonPath::fail(const Message& what) const {
+  if (path_.empty()) throw Error(msg::Core::json_file_problem, file_, what);
+  throw Error(msg::Core::json_field_problem, file_, path_, what);
 }
 
-void JsonPath::fail_missing(const std::string& expected) const {
-  throw Error(file_ + ": missing required field '" + path_ + "' (" + expected + ")");
+void JsonPath::fail_value(const json& value, const Message& expected) const {
+  if (path_.empty()) throw Error(msg::Core::json_file_wrong_value, file_, expected, describe_json(value));
+  throw Error(msg::Core::json_field_wrong_value, file_, path_, describe_json(value), expected);
+}
+
+void JsonPath::fail_missing(const Message& expected) const {
+  throw Error(msg::Core::json_field_missing, file_, path_, expected);
 }
 
 bool NumberRange::contains(double value) const {
@@ -69,28 +73,31 @@ bool NumberRange::contains(double value) const {
   return true;
 }
 
-std::string NumberRange::describe() const {
+Message NumberRange::describe() const {
   const bool low = std::isfinite(min), high = std::isfinite(max);
-  if (!low && !high) return "a number";
-  if (!high && min == 0) return min_inclusive ? "a non-negative number" : "a positive number";
+  if (!low && !high) return {msg::Core::expected_number};
+  if (!high && min == 0)
+    return {min_inclusive ? msg::Core::expected_non_negative_number : msg::Core::expected_positive_number};
+  if (!high)
+    return {min_inclusive ? msg::Core::expected_number_at_least : msg::Core::expected_number_above, number_text(min)};
+  if (!low)
+    return {max_inclusive ? msg::Core::expected_number_at_most : msg::Core::expected_number_below, number_text(max)};
   const std::string open = min_inclusive ? "[" : "(", close = max_inclusive ? "]" : ")";
-  if (!high) return "a number " + std::string(min_inclusive ? ">= " : "> ") + number_text(min);
-  if (!low) return "a number " + std::string(max_inclusive ? "<= " : "< ") + number_text(max);
-  return "a number in " + open + number_text(min) + ", " + number_text(max) + close;
+  return {msg::Core::expected_number_in, open + number_text(min) + ", " + number_text(max) + close};
 }
 
-std::string describe_integer_range(int64_t min, int64_t max) {
+Message describe_integer_range(int64_t min, int64_t max) {
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
   if (max == kMax) {
-    if (min == 1) return "a positive integer";
-    if (min == 0) return "a non-negative integer";
-    if (min == kMin) return "an integer";
-    return "an integer >= " + std::to_string(min);
+    if (min == 1) return {msg::Core::expected_positive_integer};
+    if (min == 0) return {msg::Core::expected_non_negative_integer};
+    if (min == kMin) return {msg::Core::expected_integer};
+    return {msg::Core::expected_integer_at_least, min};
   }
-  if (min == kMin) return "an integer <= " + std::to_string(max);
-  if (min == 1) return "a positive integer up to " + std::to_string(max);
-  if (min == 0) return "a non-negative integer up to " + std::to_string(max);
-  return "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  if (min == kMin) return {msg::Core::expected_integer_at_most, max};
+  if (min == 1) return {msg::Core::expected_positive_integer_up_to, max};
+  if (min == 0) return {msg::Core::expected_non_negative_integer_up_to, max};
+  return {msg::Core::expected_integer_from_to, min, max};
 }
 
 json parse_json_text(const std::string& text, const std::string& source) {
@@ -107,11 +114,10 @@ json parse_json_text(const std::string& text, const std::string& source) {
         ++column;
       }
     }
-    throw Error(source + ": not valid JSON (line " + std::to_string(line) + ", column " + std::to_string(column) +
-                "): " + exception_detail(e.what()));
+    throw Error(msg::Core::json_syntax_error, source, line, column, exception_detail(e.what()));
   } catch (const json::exception& e) {
     // Valid syntax nlohmann cannot hold, e.g. a number beyond double's range ("1e400").
-    throw Error(source + ": not valid JSON: " + exception_detail(e.what()));
+    throw Error(msg::Core::json_not_representable, source, exception_detail(e.what()));
   }
 }
 
@@ -119,19 +125,19 @@ json parse_json_file(const std::string& path) { return parse_json_text(read_text
 
 json parse_json_object_text(const std::string& text, const std::string& source) {
   json root = parse_json_text(text, source);
-  if (!root.is_object()) JsonPath(source).fail_value(root, "a JSON object");
+  if (!root.is_object()) JsonPath(source).fail_value(root, msg::Core::expected_json_object);
   return root;
 }
 
 json parse_json_object_file(const std::string& path) { return parse_json_object_text(read_text_file(path), path); }
 
 bool json_to_bool(const json& value, const JsonPath& at) {
-  if (!value.is_boolean()) at.fail_value(value, "true or false");
+  if (!value.is_boolean()) at.fail_value(value, msg::Core::expected_true_or_false);
   return value.get<bool>();
 }
 
 std::string json_to_string(const json& value, const JsonPath& at) {
-  if (!value.is_string()) at.fail_value(value, "a string");
+  if (!value.is_string()) at.fail_value(value, msg::Core::expected_string);
   return value.get<std::string>();
 }
 
@@ -184,8 +190,8 @@ std::optional<uint64_t> json_uint_in(const json& value, uint64_t max) {
 uint64_t json_to_uint(const json& value, const JsonPath& at, uint64_t max) {
   const std::optional<uint64_t> number = json_uint_in(value, max);
   if (!number) {
-    const bool unbounded = max == std::numeric_limits<uint64_t>::max();
-    at.fail_value(value, unbounded ? "a non-negative integer" : "a non-negative integer up to " + std::to_string(max));
+    if (max == std::numeric_limits<uint64_t>::max()) at.fail_value(value, msg::Core::expected_non_negative_integer);
+    at.fail_value(value, Message(msg::Core::expected_non_negative_integer_up_to, max));
   }
   return *number;
 }
@@ -233,14 +239,14 @@ double read_number(const json& parent, const char* key, double fallback, const J
 }
 
 const json& require_field(const json& parent, const char* key, const JsonPath& at) {
-  if (!parent.is_object()) at.fail_value(parent, "a JSON object");
+  if (!parent.is_object()) at.fail_value(parent, msg::Core::expected_json_object);
   const json* field = find_field(parent, key);
-  if (field == nullptr) (at / key).fail("is missing");
+  if (field == nullptr) (at / key).fail(msg::Core::is_missing);
   return *field;
 }
 
 std::string require_string(const json& parent, const char* key, const JsonPath& at) {
-  if (parent.is_object() && find_field(parent, key) == nullptr) (at / key).fail_missing("a string");
+  if (parent.is_object() && find_field(parent, key) == nullptr) (at / key).fail_missing(msg::Core::expected_string);
   return json_to_string(require_field(parent, key, at), at / key);
 }
 
@@ -255,20 +261,20 @@ double require_number(const json& parent, const char* key, const JsonPath& at, c
   return json_to_number(require_field(parent, key, at), at / key, range);
 }
 
-void JsonFields::fail(const char* key, const std::string& expected) const {
+void JsonFields::fail(const char* key, const Message& expected) const {
   if (!present(key)) (at_ / key).fail_missing(expected);
   (at_ / key).fail_value(at(key), expected);
 }
 
-void JsonFields::invalid(const char* key, const std::string& why) const {
-  throw Error(at_.file() + ": field '" + (at_ / key).path() + "' " + why);
+void JsonFields::invalid(const char* key, const Message& why) const {
+  throw Error(msg::Core::json_field_invalid, at_.file(), (at_ / key).path(), why);
 }
 
 std::vector<double> JsonFields::optional_number_list(const char* key) const {
   std::vector<double> numbers;
   if (!has(key)) return numbers;
   const json& value = at(key);
-  if (!value.is_array()) fail(key, "a list of numbers");
+  if (!value.is_array()) fail(key, Message(msg::Core::expected_number_list));
   for (size_t i = 0; i < value.size(); ++i) numbers.push_back(json_to_number(value[i], (at_ / key)[i]));
   return numbers;
 }
@@ -279,7 +285,7 @@ std::vector<int64_t> JsonFields::optional_token_ids(const char* key, std::vector
   if (value.is_null()) return {};
   const int64_t max_id = std::numeric_limits<int32_t>::max();
   auto id_of = [&](const json& id) {
-    if (!id.is_number()) fail(key, "a non-negative token id, a list of them, or null");
+    if (!id.is_number()) fail(key, Message(msg::Core::expected_token_ids));
     return json_to_int(id, at_ / key, 0, max_id);
   };
   std::vector<int64_t> ids;

@@ -18,11 +18,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "message.h"
+
 namespace lora {
 
 // "a string (\"64\")", "an integer (3)", "a floating-point number (2.5)", "null": what a value
 // holds, for error messages (cut short so a hostile file cannot flood the terminal).
-std::string describe_json(const nlohmann::json& value);
+Message describe_json(const nlohmann::json& value);
 
 // Where a value sits: the file and the path inside it.
 class JsonPath {
@@ -34,13 +36,13 @@ class JsonPath {
   const std::string& path() const { return path_; }
   std::string describe() const { return path_.empty() ? file_ : file_ + ": " + path_; }
 
-  // "FILE: PATH <what>".
-  [[noreturn]] void fail(const std::string& what) const;
+  // "FILE: PATH <what>", e.g. at.fail(msg::Text::must_be_a_list) or at.fail({msg::Text::unknown_type, type}).
+  [[noreturn]] void fail(const Message& what) const;
   // "FILE: field 'PATH' is <value>; expected <expected>" ("FILE: expected <expected>, found <value>"
-  // for the whole file).
-  [[noreturn]] void fail_value(const nlohmann::json& value, const std::string& expected) const;
+  // for the whole file). The expected_* fragments of msg::Core name the common expectations.
+  [[noreturn]] void fail_value(const nlohmann::json& value, const Message& expected) const;
   // "FILE: missing required field 'PATH' (<expected>)".
-  [[noreturn]] void fail_missing(const std::string& expected) const;
+  [[noreturn]] void fail_missing(const Message& expected) const;
 
  private:
   std::string file_;
@@ -59,11 +61,11 @@ struct NumberRange {
   static NumberRange non_negative() { return {0.0, std::numeric_limits<double>::infinity(), true, true}; }
   static NumberRange between(double low, double high) { return {low, high, true, true}; }
   bool contains(double value) const;
-  std::string describe() const;  // "a positive number", "a number in [0, 1)", ...
+  Message describe() const;  // "a positive number", "a number in [0, 1)", ...
 };
 
 // "a positive integer", "a non-negative integer", "an integer from 1 to 65536".
-std::string describe_integer_range(int64_t min, int64_t max);
+Message describe_integer_range(int64_t min, int64_t max);
 
 // Parses JSON text; a syntax error throws lora::Error "SOURCE: not valid JSON (line L, column C): <what>".
 nlohmann::json parse_json_text(const std::string& text, const std::string& source);
@@ -124,9 +126,9 @@ class JsonFields {
   const nlohmann::json& at(const char* key) const { return object_.at(key); }
 
   // "field 'KEY' is <value>; expected <expected>", or "missing required field" when absent.
-  [[noreturn]] void fail(const char* key, const std::string& expected) const;
+  [[noreturn]] void fail(const char* key, const Message& expected) const;
   // "field 'KEY' <why>".
-  [[noreturn]] void invalid(const char* key, const std::string& why) const;
+  [[noreturn]] void invalid(const char* key, const Message& why) const;
 
   bool optional_bool(const char* key, bool fallback) const { return read_bool(object_, key, fallback, at_); }
   std::string optional_string(const char* key, const std::string& fallback) const {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core_messages.h"
 #include "error.h"
 
 namespace lora {
@@ -40,18 +41,19 @@ std::optional<uint64_t> meminfo_available() {
 std::optional<MemoryAvailable> available_ram() {
   if (const char* limit = std::getenv("LORA_STUDIO_RAM_LIMIT"); limit && *limit) {
     try {
-      return MemoryAvailable{std::stoull(limit), "LORA_STUDIO_RAM_LIMIT"};
+      return MemoryAvailable{std::stoull(limit), Message(msg::Core::memory_source_ram_limit_variable)};
     } catch (...) {
     }
   }
   std::optional<MemoryAvailable> best;
-  if (const auto available = meminfo_available()) best = MemoryAvailable{*available, "MemAvailable in /proc/meminfo"};
+  if (const auto available = meminfo_available())
+    best = MemoryAvailable{*available, Message(msg::Core::memory_source_meminfo)};
   // cgroup v2: a container's limit can be far below the machine's free memory.
   const auto limit = read_number_file("/sys/fs/cgroup/memory.max");
   const auto used = read_number_file("/sys/fs/cgroup/memory.current");
   if (limit && used) {
     const uint64_t room = *limit > *used ? *limit - *used : 0;
-    if (!best || room < best->bytes) best = MemoryAvailable{room, "the container's memory limit (cgroup memory.max)"};
+    if (!best || room < best->bytes) best = MemoryAvailable{room, Message(msg::Core::memory_source_cgroup)};
   }
   return best;
 }
@@ -78,23 +80,30 @@ std::optional<MemoryAvailable> available_cuda_memory(int index) {
   const int status = mem_get_info(&free_bytes, &total_bytes);
   if (previous != index) set_device(previous);
   if (status != 0) return std::nullopt;
-  return MemoryAvailable{free_bytes, "free memory of CUDA device " + std::to_string(index) + " (of " +
-                                         format_bytes(total_bytes) + ")"};
+  return MemoryAvailable{free_bytes, Message(msg::Core::memory_source_cuda, index, format_bytes(total_bytes))};
 }
 
-std::string format_bytes(uint64_t bytes) {
+Message format_bytes(uint64_t bytes) {
   char text[64];
-  if (bytes >= (uint64_t(1) << 30)) std::snprintf(text, sizeof text, "%.1f GiB", double(bytes) / double(1 << 30));
-  else if (bytes >= (uint64_t(1) << 20)) std::snprintf(text, sizeof text, "%.1f MiB", double(bytes) / double(1 << 20));
-  else std::snprintf(text, sizeof text, "%llu bytes", static_cast<unsigned long long>(bytes));
-  return text;
+  if (bytes >= (uint64_t(1) << 30)) {
+    std::snprintf(text, sizeof text, "%.1f", double(bytes) / double(1 << 30));
+    return {msg::Core::size_gib, text};
+  }
+  if (bytes >= (uint64_t(1) << 20)) {
+    std::snprintf(text, sizeof text, "%.1f", double(bytes) / double(1 << 20));
+    return {msg::Core::size_mib, text};
+  }
+  return {msg::Core::size_bytes, bytes};
 }
 
-void require_memory(uint64_t needed, const std::optional<MemoryAvailable>& available, const std::string& what,
-                    const std::string& where, const std::string& advice) {
+void require_memory(uint64_t needed, const std::optional<MemoryAvailable>& available, const Message& what,
+                    const Message& where, const Message& advice) {
   if (!available || needed <= available->bytes) return;
-  throw Error(what + " needs " + format_bytes(needed) + " of " + where + " but only " + format_bytes(available->bytes) +
-              " is available (" + available->source + ")" + (advice.empty() ? "" : "; " + advice));
+  if (advice.empty())
+    throw Error(msg::Core::not_enough_memory, what, format_bytes(needed), where, format_bytes(available->bytes),
+                available->source);
+  throw Error(msg::Core::not_enough_memory_advice, what, format_bytes(needed), where, format_bytes(available->bytes),
+              available->source, advice);
 }
 
 }  // namespace lora

@@ -5,11 +5,13 @@
 #include <optional>
 #include <string>
 
+#include "message.h"
+
 namespace lora {
 
 struct MemoryAvailable {
   uint64_t bytes = 0;
-  std::string source;  // where the number comes from, for messages: "MemAvailable in /proc/meminfo", ...
+  Message source;  // where the number comes from, for messages: "MemAvailable in /proc/meminfo", ...
 };
 
 // RAM this process can still use: /proc/meminfo's MemAvailable, or the cgroup (container) limit
@@ -20,10 +22,12 @@ std::optional<MemoryAvailable> available_ram();
 // so it works with any libtorch build and version). Empty when no CUDA runtime is loaded.
 std::optional<MemoryAvailable> available_cuda_memory(int index);
 
-std::string format_bytes(uint64_t bytes);  // "1.5 GiB", "12.0 MiB", "512 bytes"
+Message format_bytes(uint64_t bytes);  // "1.5 GiB", "12.0 MiB", "512 bytes"
 
-// Throws lora::Error "<what> needs N GiB of <where> but only M GiB is available (<source>)" + advice.
-void require_memory(uint64_t needed, const std::optional<MemoryAvailable>& available, const std::string& what,
-                    const std::string& where, const std::string& advice);
+// Throws lora::Error "<what> needs N GiB of <where> but only M GiB is available (<source>)" + "; <advice>"
+// (none when empty). `where`: msg::Core::memory_ram or memory_gpu; `what` and `advice` e.g.
+// msg::Core::memory_the_model and memory_advice_ram.
+void require_memory(uint64_t needed, const std::optional<MemoryAvailable>& available, const Message& what,
+                    const Message& where, const Message& advice);
 
 }  // namespace lora

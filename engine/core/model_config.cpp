@@ -5,6 +5,7 @@
 
 #include "atomic_file.h"
 #include "json_reader.h"
+#include "core_messages.h"
 #include "error.h"
 #include "model_family.h"
 
@@ -23,7 +24,8 @@ ModelConfig parse_model_config(const std::string& json_text, const std::string& 
   const JsonFields fields(root, JsonPath(source));
 
   ModelConfig config;
-  if (!fields.has("model_type")) fields.fail("model_type", "one of " + supported_model_types());
+  if (!fields.has("model_type"))
+    fields.fail("model_type", Message(msg::Core::expected_one_of, supported_model_types()));
   config.model_type = fields.optional_string("model_type", "");
   const ModelFamily& family = model_family_for(config.model_type, source);
   family.parse(fields, config);
@@ -37,8 +39,7 @@ ModelConfig load_model_config(const std::string& config_json_path) {
 std::string model_config_to_json(const ModelConfig& config) {
   const ModelFamily* family = find_model_family(config.model_type);
   if (!family)
-    throw Error("cannot write config.json for model_type \"" + config.model_type + "\" (supported: " +
-                supported_model_types() + ")");
+    throw Error(msg::Core::cannot_write_config_unknown_type, config.model_type, supported_model_types());
   json out;
   family->write(config, out);
   return out.dump(2) + "\n";

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core_messages.h"
 #include "error.h"
 #include "model_family_support.h"
 
@@ -33,8 +34,7 @@ std::string supported_model_types() {
 
 const ModelFamily& model_family_for(const std::string& model_type, const std::string& source) {
   if (const ModelFamily* family = find_model_family(model_type)) return *family;
-  throw Error(source + ": model_type \"" + model_type + "\" is not supported (supported: " + supported_model_types() +
-              ")");
+  throw Error(msg::Core::model_type_not_supported, source, model_type, supported_model_types());
 }
 
 std::vector<std::string> all_lora_target_names() {
@@ -78,6 +78,7 @@ bool is_foreign_tensor(const ModelConfig& config, const std::string& name) {
 namespace family_support {
 
 std::vector<WeightLayout> standard_layouts(const ModelConfig&) { return {WeightLayout{}}; }
+Message bias_state(bool on) { return {on ? msg::Core::bias_on : msg::Core::bias_off}; }
 std::vector<std::string> no_foreign_prefixes(const ModelConfig&) { return {}; }
 std::vector<std::string> llama_lora_targets(const ModelConfig&) {
   return {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
@@ -88,7 +89,7 @@ void read_architecture(const JsonFields& fields, const std::string& fallback, Mo
   if (!fields.has("architectures")) return;
   const json& list = fields.at("architectures");
   if (!list.is_array() || list.empty() || !list[0].is_string())
-    fields.fail("architectures", "a list of class names such as [\"" + fallback + "\"]");
+    fields.fail("architectures", Message(msg::Core::expected_architectures, fallback));
   config.architecture = list[0].get<std::string>();
 }
 
@@ -117,17 +118,14 @@ void read_sizes(const JsonFields& fields, const SizeDefaults& defaults, ModelCon
     config.head_dim = defaults.head_dim;
   } else {
     if (config.hidden_size % config.num_attention_heads != 0)
-      throw Error(source + ": hidden_size " + std::to_string(config.hidden_size) +
-                  " is not divisible by num_attention_heads " + std::to_string(config.num_attention_heads) +
-                  " (and no head_dim is given)");
+      throw Error(msg::Core::hidden_size_not_divisible, source, config.hidden_size, config.num_attention_heads);
     config.head_dim = config.hidden_size / config.num_attention_heads;
   }
   if (config.num_attention_heads % config.num_key_value_heads != 0)
-    throw Error(source + ": num_attention_heads " + std::to_string(config.num_attention_heads) +
-                " is not a multiple of num_key_value_heads " + std::to_string(config.num_key_value_heads) +
-                " (each key/value head must serve the same number of query heads)");
+    throw Error(msg::Core::heads_not_multiple_of_kv_heads, source, config.num_attention_heads,
+                config.num_key_value_heads);
   if (config.head_dim % 2 != 0)
-    throw Error(source + ": head_dim " + std::to_string(config.head_dim) + " is odd; rotary embeddings need it even");
+    throw Error(msg::Core::head_dim_odd, source, config.head_dim);
 }
 
 namespace {
@@ -153,19 +151,16 @@ void read_rope_dict(const JsonFields& rope, const std::string& dict_name, const 
                        rules.scaling_types.end();
   *scaling = RopeScaling{};
   if (type == "default") return;
-  if (!allowed) {
-    std::vector<std::string> kinds = rules.scaling_types;
-    kinds.push_back("or none");
-    throw Error(source + ": field '" + dict_name + "' asks for RoPE scaling \"" + type +
-                "\", which is not supported for " + config.model_type + " (supported: " + joined(kinds) + ")");
-  }
+  if (!allowed)
+    throw Error(msg::Core::rope_scaling_not_supported, source, dict_name, type, config.model_type,
+                joined(rules.scaling_types));
   scaling->type = type;
   if (type == "linear") {
-    if (!rope.has("factor")) rope.fail("factor", "a positive number");
+    if (!rope.has("factor")) rope.fail("factor", Message(msg::Core::expected_positive_number));
     scaling->factor = rope.optional_positive_number("factor", 1.0);
   } else if (type == "llama3") {
     for (const char* key : {"factor", "low_freq_factor", "high_freq_factor"})
-      if (!rope.has(key)) rope.fail(key, "a positive number");
+      if (!rope.has(key)) rope.fail(key, Message(msg::Core::expected_positive_number));
     scaling->factor = rope.optional_positive_number("factor", 1.0);
     scaling->low_freq_factor = rope.optional_positive_number("low_freq_factor", 1.0);
     scaling->high_freq_factor = rope.optional_positive_number("high_freq_factor", 4.0);
@@ -173,11 +168,11 @@ void read_rope_dict(const JsonFields& rope, const std::string& dict_name, const 
     scaling->original_max_position_embeddings =
         rope.optional_positive_int("original_max_position_embeddings", config.max_position_embeddings);
     if (!(scaling->high_freq_factor > scaling->low_freq_factor))
-      rope.invalid("high_freq_factor", "must be greater than low_freq_factor (" +
-                                           std::to_string(scaling->low_freq_factor) + ")");
+      rope.invalid("high_freq_factor",
+                   Message(msg::Core::high_freq_not_above_low, std::to_string(scaling->low_freq_factor)));
   } else if (type == "longrope") {
     for (const char* key : {"short_factor", "long_factor"})
-      if (!rope.has(key)) rope.fail(key, "a list of numbers");
+      if (!rope.has(key)) rope.fail(key, Message(msg::Core::expected_number_list));
     scaling->short_factor = rope.optional_number_list("short_factor");
     scaling->long_factor = rope.optional_number_list("long_factor");
     const int64_t fallback_original = rules.original_max_position_embeddings > 0
@@ -209,7 +204,7 @@ void read_rope(const JsonFields& fields, const RopeRules& rules, ModelConfig& co
   for (const char* key : {"rope_scaling", "rope_parameters"}) {
     if (!fields.has(key)) continue;
     const json& value = fields.at(key);
-    if (!value.is_object()) fields.fail(key, "an object or null");
+    if (!value.is_object()) fields.fail(key, Message(msg::Core::expected_object_or_null));
     if (value.empty()) continue;
     dict = &value;
     dict_name = fields.path(key).path();
@@ -229,14 +224,13 @@ void read_rope(const JsonFields& fields, const RopeRules& rules, ModelConfig& co
     bool differ = false;
     for (auto item = dict->begin(); item != dict->end(); ++item) {
       if (!item.value().is_object())
-        throw Error(source + ": field '" + dict_name + "." + item.key() + "' is " + describe_json(item.value()) +
-                    "; expected an object of RoPE parameters");
+        throw Error(msg::Core::rope_entry_not_object, source, dict_name + "." + item.key(),
+                    describe_json(item.value()));
       if (chosen && *chosen != item.value()) differ = true;
       if (!chosen) chosen = &item.value();
     }
     if (differ && !rules.per_layer_type)
-      throw Error(source + ": field '" + dict_name + "' gives different RoPE parameters per layer type; "
-                  "one set for all layers is supported");
+      throw Error(msg::Core::rope_differs_per_layer_type, source, dict_name);
     const std::string base_name = dict_name;
     if (differ) {
       if (dict->contains("sliding_attention")) {
@@ -264,18 +258,16 @@ void read_rope(const JsonFields& fields, const RopeRules& rules, ModelConfig& co
                    &config.sliding_rope_scaling, &sliding_factor);
     config.sliding_rope_theta = theta;
     if (sliding_factor != partial_rotary_factor)
-      throw Error(source + ": field '" + sliding_name + "' gives another partial_rotary_factor than the full-attention "
-                  "layers; one for all layers is supported");
+      throw Error(msg::Core::sliding_partial_rotary_differs, source, sliding_name);
   }
   config.partial_rotary_factor = partial_rotary_factor;
   if (partial_rotary_factor != 1.0) {
     if (!rules.partial_rotary)
-      throw Error(source + ": partial_rotary_factor " + std::to_string(partial_rotary_factor) +
-                  " is not supported for " + config.model_type + " (RoPE over the whole head is)");
+      throw Error(msg::Core::partial_rotary_not_supported, source, std::to_string(partial_rotary_factor),
+                  config.model_type);
     if (!(partial_rotary_factor <= 1.0) || config.rotary_dim() < 2 || config.rotary_dim() % 2 != 0)
-      throw Error(source + ": partial_rotary_factor " + std::to_string(partial_rotary_factor) + " gives " +
-                  std::to_string(config.rotary_dim()) + " rotary channels of head_dim " +
-                  std::to_string(config.head_dim) + "; expected an even number between 2 and head_dim");
+      throw Error(msg::Core::partial_rotary_bad_channels, source, std::to_string(partial_rotary_factor),
+                  config.rotary_dim(), config.head_dim);
   }
 }
 
@@ -286,7 +278,7 @@ void read_dtype(const JsonFields& fields, ModelConfig& config) {
   if (config.torch_dtype == "float") config.torch_dtype = "float32";
   if (config.torch_dtype == "half") config.torch_dtype = "float16";
   if (config.torch_dtype != "float32" && config.torch_dtype != "bfloat16" && config.torch_dtype != "float16")
-    fields.fail(dtype_key, "\"float32\", \"bfloat16\" or \"float16\"");
+    fields.fail(dtype_key, Message(msg::Core::expected_torch_dtype));
 }
 
 void read_activation(const JsonFields& fields, const char* key, const std::string& fallback,
@@ -295,16 +287,14 @@ void read_activation(const JsonFields& fields, const char* key, const std::strin
   // transformers maps both names to the same SiLU module.
   if (config.hidden_act == "swish") config.hidden_act = "silu";
   if (std::find(supported.begin(), supported.end(), config.hidden_act) == supported.end())
-    throw Error(fields.source() + ": " + key + " \"" + config.hidden_act + "\" is not supported (supported: " +
-                joined(supported) + ")");
+    throw Error(msg::Core::activation_not_supported, fields.source(), key, config.hidden_act, joined(supported));
 }
 
 std::vector<std::string> read_layer_types(const JsonFields& fields, int64_t num_layers) {
   std::vector<std::string> types;
   if (!fields.has("layer_types")) return types;
   const json& value = fields.at("layer_types");
-  const std::string expected = "a list of " + std::to_string(num_layers) +
-                               " entries, each \"full_attention\" or \"sliding_attention\"";
+  const Message expected(msg::Core::expected_layer_types, num_layers);
   if (!value.is_array() || static_cast<int64_t>(value.size()) != num_layers) fields.fail("layer_types", expected);
   for (const json& item : value) {
     if (!item.is_string() ||

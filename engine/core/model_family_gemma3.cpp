@@ -9,6 +9,7 @@
 // global ones (rope_theta and rope_scaling), and final_logit_softcapping in Gemma3ForCausalLM.
 #include <cmath>
 
+#include "core_messages.h"
 #include "model_family_support.h"
 
 namespace lora::family_support {
@@ -64,8 +65,7 @@ void parse_text(const JsonFields& text, ModelConfig& config) {
       config.layer_types.push_back((layer + 1) % pattern != 0 ? "sliding_attention" : "full_attention");
   }
   if (text.optional_bool("use_bidirectional_attention", false))
-    text.invalid("use_bidirectional_attention", "is true (an embedding model's bidirectional attention); only the "
-                                                "causal language model is supported");
+    text.invalid("use_bidirectional_attention", msg::Core::bidirectional_attention_not_supported);
   config.norm_style = NormStyle::OnePlusWeight;
   config.qk_norm = true;
   config.sandwich_norms = true;
@@ -85,12 +85,12 @@ void parse_gemma3(const JsonFields& root, ModelConfig& config) {
   static const json kEmpty = json::object();
   const json* text_object = &kEmpty;
   if (root.has(kTextConfig)) {
-    if (!root.at(kTextConfig).is_object()) root.fail(kTextConfig, "an object with the language model's fields");
+    if (!root.at(kTextConfig).is_object()) root.fail(kTextConfig, Message(msg::Core::expected_text_config));
     text_object = &root.at(kTextConfig);
   }
   const JsonFields text(*text_object, root.path(kTextConfig));
   if (text.has("model_type") && text.optional_string("model_type", "") != "gemma3_text")
-    text.fail("model_type", "\"gemma3_text\"");
+    text.fail("model_type", Message(msg::Core::expected_gemma3_text));
   parse_text(text, config);
   // Gemma3ForConditionalGeneration's forward applies no final soft-capping (its text model's
   // Gemma3ForCausalLM head is not used).
@@ -109,8 +109,7 @@ void parse_gemma3(const JsonFields& root, ModelConfig& config) {
 json text_fields(const ModelConfig& config) {
   if (config.qkv_bias != config.o_bias || config.mlp_bias || !config.qk_norm || !config.sandwich_norms ||
       !config.scale_embeddings || config.norm_style != NormStyle::OnePlusWeight)
-    throw Error("cannot write config.json: gemma3 has attention_bias on q/k/v/o together, no mlp bias, q/k norms, "
-                "four norms per layer, (1 + w) norms and scaled embeddings");
+    throw Error(msg::Core::cannot_write_gemma3_layout);
   json out = write_common(config, "Gemma3ForCausalLM");
   out["model_type"] = "gemma3_text";
   out.erase("hidden_act");

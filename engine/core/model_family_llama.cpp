@@ -1,4 +1,5 @@
 // Llama (LlamaForCausalLM): the plain decoder every other family starts from.
+#include "core_messages.h"
 #include "model_family_support.h"
 
 namespace lora::family_support {
@@ -34,10 +35,8 @@ const ModelFamily& llama_family() {
     };
     f.write = [](const ModelConfig& config, nlohmann::json& out) {
       if (config.qkv_bias != config.attention_bias || config.o_bias != config.attention_bias)
-        throw Error("cannot write config.json: llama with q/k/v bias " + std::string(config.qkv_bias ? "on" : "off") +
-                    ", o_proj bias " + (config.o_bias ? "on" : "off") + ", mlp bias " +
-                    (config.mlp_bias ? "on" : "off") +
-                    " cannot be expressed (Qwen2: q/k/v only; Llama: attention_bias for all four; Mistral: none)");
+        throw Error(msg::Core::cannot_write_bias_layout, "llama", bias_state(config.qkv_bias),
+                    bias_state(config.o_bias), bias_state(config.mlp_bias));
       out = write_common(config, "LlamaForCausalLM");
       out["attention_bias"] = config.attention_bias;
       out["mlp_bias"] = config.mlp_bias;

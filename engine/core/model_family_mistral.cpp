@@ -1,4 +1,5 @@
 // Mistral (MistralForCausalLM): the Llama decoder without biases, with a sliding window.
+#include "core_messages.h"
 #include "model_family_support.h"
 
 namespace lora::family_support {
@@ -24,10 +25,8 @@ const ModelFamily& mistral_family() {
     };
     f.write = [](const ModelConfig& config, nlohmann::json& out) {
       if (config.qkv_bias || config.o_bias || config.mlp_bias)
-        throw Error("cannot write config.json: mistral with q/k/v bias " +
-                    std::string(config.qkv_bias ? "on" : "off") + ", o_proj bias " + (config.o_bias ? "on" : "off") +
-                    ", mlp bias " + (config.mlp_bias ? "on" : "off") +
-                    " cannot be expressed (Qwen2: q/k/v only; Llama: attention_bias for all four; Mistral: none)");
+        throw Error(msg::Core::cannot_write_bias_layout, "mistral", bias_state(config.qkv_bias),
+                    bias_state(config.o_bias), bias_state(config.mlp_bias));
       out = write_common(config, "MistralForCausalLM");
       out["sliding_window"] = config.sliding_window > 0 ? nlohmann::json(config.sliding_window) : nlohmann::json(nullptr);
     };

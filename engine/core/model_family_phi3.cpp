@@ -3,6 +3,7 @@
 // names, as PEFT does), RoPE over the first partial_rotary_factor of each head, and longrope
 // scaling (short factors while the positions stay within original_max_position_embeddings, long
 // ones past it, cos/sin times an attention factor).
+#include "core_messages.h"
 #include "model_family_support.h"
 
 namespace lora::family_support {
@@ -39,9 +40,8 @@ void parse_phi3(const JsonFields& fields, ModelConfig& config) {
     for (const auto& [name, list] : {std::make_pair("short_factor", &config.rope_scaling.short_factor),
                                      std::make_pair("long_factor", &config.rope_scaling.long_factor)})
       if (static_cast<int64_t>(list->size()) != pairs || pairs != config.rotary_dim() / 2)
-        throw Error(fields.source() + ": field '" + dict + "." + name + "' has " + std::to_string(list->size()) +
-                    " entries; expected " + std::to_string(config.rotary_dim() / 2) +
-                    " (one per rotated pair of the head's " + std::to_string(config.rotary_dim()) + " RoPE channels)");
+        throw Error(msg::Core::phi3_factor_count, fields.source(), dict + "." + name, list->size(),
+                    config.rotary_dim() / 2, config.rotary_dim());
   }
   config.tie_word_embeddings = fields.optional_bool("tie_word_embeddings", false);
   config.attention_bias = false;
@@ -58,10 +58,9 @@ void parse_phi3(const JsonFields& fields, ModelConfig& config) {
 
 void write_phi3(const ModelConfig& config, nlohmann::json& out) {
   if (config.qkv_bias || config.o_bias || config.mlp_bias || !config.fused_qkv || !config.fused_gate_up)
-    throw Error("cannot write config.json: phi3 has fused qkv_proj and gate_up_proj and no biases");
+    throw Error(msg::Core::cannot_write_phi3_layout);
   if (!config.rope_scaling.type.empty() && config.rope_scaling.type != "longrope")
-    throw Error("cannot write config.json: phi3 takes longrope scaling or none, not \"" + config.rope_scaling.type +
-                "\"");
+    throw Error(msg::Core::cannot_write_phi3_scaling, config.rope_scaling.type);
   out = write_common(config, "Phi3ForCausalLM");
   if (config.head_dim * config.num_attention_heads == config.hidden_size) out.erase("head_dim");
   if (!config.rope_scaling.type.empty()) out["rope_scaling"]["type"] = "longrope";  // what transformers < 4.45 reads

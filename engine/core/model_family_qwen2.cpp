@@ -1,4 +1,5 @@
 // Qwen2 (Qwen2ForCausalLM; Qwen1.5 and Qwen2.5 too): the Llama decoder with q/k/v biases.
+#include "core_messages.h"
 #include "model_family_support.h"
 
 namespace lora::family_support {
@@ -14,9 +15,7 @@ void read_qwen2_sliding_window(const JsonFields& fields, ModelConfig& config) {
   const int64_t first_sliding_layer = fields.optional_non_negative_int("max_window_layers", 28);
   if (first_sliding_layer >= config.num_hidden_layers) return;  // no layer slides
   if (first_sliding_layer > 0)
-    throw Error(fields.source() + ": use_sliding_window with max_window_layers " + std::to_string(first_sliding_layer) +
-                " (full attention in the first layers, a sliding window in the rest) is not supported; "
-                "only all layers or none");
+    throw Error(msg::Core::qwen2_partial_sliding_window, fields.source(), first_sliding_layer);
   config.sliding_window = window;
 }
 
@@ -42,10 +41,8 @@ const ModelFamily& qwen2_family() {
     };
     f.write = [](const ModelConfig& config, nlohmann::json& out) {
       if (!config.qkv_bias || config.o_bias || config.mlp_bias)
-        throw Error("cannot write config.json: qwen2 with q/k/v bias " + std::string(config.qkv_bias ? "on" : "off") +
-                    ", o_proj bias " + (config.o_bias ? "on" : "off") + ", mlp bias " +
-                    (config.mlp_bias ? "on" : "off") +
-                    " cannot be expressed (Qwen2: q/k/v only; Llama: attention_bias for all four; Mistral: none)");
+        throw Error(msg::Core::cannot_write_bias_layout, "qwen2", bias_state(config.qkv_bias),
+                    bias_state(config.o_bias), bias_state(config.mlp_bias));
       out = write_common(config, "Qwen2ForCausalLM");
       // Qwen2 before transformers 4.5x derives head_dim itself: write it only where it is read.
       if (config.head_dim * config.num_attention_heads == config.hidden_size) out.erase("head_dim");

@@ -2,6 +2,7 @@
 // differ from hidden_size / num_attention_heads, q_norm / k_norm (RMSNorm over each head of the
 // queries and keys before RoPE), attention_bias on q/k/v/o, and sliding-window attention in the
 // layers from max_window_layers on when use_sliding_window is set.
+#include "core_messages.h"
 #include "model_family_support.h"
 
 namespace lora::family_support {
@@ -49,7 +50,7 @@ void parse_qwen3(const JsonFields& fields, ModelConfig& config) {
 
 void write_qwen3(const ModelConfig& config, nlohmann::json& out) {
   if (config.qkv_bias != config.o_bias || config.mlp_bias || !config.qk_norm)
-    throw Error("cannot write config.json: qwen3 has attention_bias on q/k/v/o together, no mlp bias, and q/k norms");
+    throw Error(msg::Core::cannot_write_qwen3_layout);
   out = write_common(config, "Qwen3ForCausalLM");
   out["attention_bias"] = config.attention_bias;
   const bool sliding = config.sliding_window > 0;

@@ -75,6 +75,9 @@ const ModelFamily& qwen3_family();
 const ModelFamily& gemma3_family();
 const ModelFamily& phi3_family();
 
+// "on" / "off", for the writers' refusals of bias layouts their config.json cannot express.
+Message bias_state(bool on);
+
 // A plain single-decoder layout: "model" + "lm_head".
 std::vector<WeightLayout> standard_layouts(const ModelConfig&);
 std::vector<std::string> no_foreign_prefixes(const ModelConfig&);

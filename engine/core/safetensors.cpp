@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "atomic_file.h"
+#include "core_messages.h"
 #include "error.h"
 #include "json_reader.h"
 
@@ -141,18 +142,18 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     const int error_number = errno;
-    throw Error(path + ": cannot open: " +
-                (error_number == ENOENT ? std::string("no such file") : std::string(std::strerror(error_number))));
+    if (error_number == ENOENT) throw Error(msg::Core::cannot_open_file, path, Message(msg::Core::no_such_file));
+    throw Error(msg::Core::cannot_open_file, path, std::strerror(error_number));
   }
   struct stat info;
   if (::fstat(fd, &info) != 0) {
     const int error_number = errno;
     ::close(fd);
-    throw Error(path + ": cannot read its size: " + std::strerror(error_number));
+    throw Error(msg::Core::cannot_read_size, path, std::strerror(error_number));
   }
   if (!S_ISREG(info.st_mode)) {
     ::close(fd);
-    throw Error(path + ": not a regular file");
+    throw Error(msg::Core::not_a_regular_file, path);
   }
   file->size_ = static_cast<uint64_t>(info.st_size);
   if (file->size_ >= 8) {
@@ -161,7 +162,7 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
     if (mapping == MAP_FAILED) {
       const int error_number = errno;
       ::close(fd);
-      throw Error(path + ": cannot memory-map: " + std::strerror(error_number));
+      throw Error(msg::Core::cannot_memory_map, path, std::strerror(error_number));
     }
     file->mapping_ = mapping;
     file->base_ = static_cast<const uint8_t*>(mapping);
@@ -189,24 +190,20 @@ const TensorInfo* SafetensorsFile::find(const std::string& name) const {
 void SafetensorsFile::parse() {
   const std::string& file = path_;
   if (size_ < 8)
-    throw Error(file + ": file is " + std::to_string(size_) +
-                " bytes; a safetensors file starts with an 8-byte header length (truncated or not safetensors)");
+    throw Error(msg::Core::safetensors_too_short, file, size_);
   uint64_t header_length = 0;
   for (int i = 7; i >= 0; --i) header_length = (header_length << 8) | base_[i];
   if (header_length > kMaxSafetensorsHeaderBytes)
-    throw Error(file + ": header length " + std::to_string(header_length) + " is larger than the " +
-                std::to_string(kMaxSafetensorsHeaderBytes) + "-byte limit (corrupt or not safetensors)");
+    throw Error(msg::Core::safetensors_header_over_limit, file, header_length, kMaxSafetensorsHeaderBytes);
   if (header_length > size_ - 8)
-    throw Error(file + ": header length " + std::to_string(header_length) + " runs past the end of the file (8 + " +
-                std::to_string(header_length) + " > " + std::to_string(size_) + " bytes; truncated file?)");
+    throw Error(msg::Core::safetensors_header_past_end, file, header_length, header_length, size_);
 
   const uint8_t* header_bytes = base_ + 8;
   const size_t bad_byte = first_invalid_utf8(header_bytes, header_length);
   if (bad_byte != std::string::npos) {
     static const char* hex = "0123456789abcdef";
     const uint8_t value = header_bytes[bad_byte];
-    throw Error(file + ": header is not valid UTF-8 (byte 0x" + std::string{hex[value >> 4], hex[value & 15]} +
-                " at header offset " + std::to_string(bad_byte) + ")");
+    throw Error(msg::Core::safetensors_header_not_utf8, file, std::string{hex[value >> 4], hex[value & 15]}, bad_byte);
   }
 
   DuplicateKeyFinder duplicates;
@@ -221,17 +218,17 @@ void SafetensorsFile::parse() {
     std::string reason = error.what();
     const size_t tag_end = reason.find("] ");
     if (tag_end != std::string::npos) reason = reason.substr(tag_end + 2);
-    throw Error(file + ": header is not valid JSON: " + reason);
+    throw Error(msg::Core::safetensors_header_not_json, file, reason);
   }
   if (duplicates.found) {
     if (duplicates.depth == 1)
-      throw Error(file + ": tensor '" + duplicates.key + "' appears more than once in the header");
+      throw Error(msg::Core::safetensors_duplicate_tensor, file, duplicates.key);
     if (duplicates.owner == "__metadata__")
-      throw Error(file + ": __metadata__ key '" + duplicates.key + "' appears more than once");
-    throw Error(file + ": tensor '" + duplicates.owner + "': field \"" + duplicates.key + "\" appears more than once");
+      throw Error(msg::Core::safetensors_duplicate_metadata_key, file, duplicates.key);
+    throw Error(msg::Core::safetensors_duplicate_field, file, duplicates.owner, duplicates.key);
   }
   if (!header.is_object())
-    throw Error(file + ": header is " + describe_json(header) + "; expected a JSON object of tensor entries");
+    throw Error(msg::Core::safetensors_header_not_object, file, describe_json(header));
 
   std::vector<TensorInfo> tensors;
   tensors.reserve(header.size());
@@ -241,43 +238,38 @@ void SafetensorsFile::parse() {
     if (name == "__metadata__") {
       if (value.is_null()) continue;
       if (!value.is_object())
-        throw Error(file + ": __metadata__ is " + describe_json(value) +
-                    "; expected an object mapping strings to strings");
+        throw Error(msg::Core::safetensors_metadata_not_object, file, describe_json(value));
       for (auto field = value.begin(); field != value.end(); ++field) {
         if (!field.value().is_string())
-          throw Error(file + ": __metadata__ key '" + field.key() + "' is " + describe_json(field.value()) +
-                      "; expected a string");
+          throw Error(msg::Core::safetensors_metadata_value_not_string, file, field.key(),
+                      describe_json(field.value()));
         metadata_[field.key()] = field.value().get<std::string>();
       }
       continue;
     }
-    const std::string where = file + ": tensor '" + name + "'";
-    if (!value.is_object())
-      throw Error(where + ": entry is " + describe_json(value) +
-                  "; expected an object {\"dtype\", \"shape\", \"data_offsets\"}");
+    if (!value.is_object()) throw Error(msg::Core::safetensors_entry_not_object, file, name, describe_json(value));
     for (const char* field : {"dtype", "shape", "data_offsets"})
-      if (!value.contains(field)) throw Error(where + ": missing field \"" + field + "\"");
+      if (!value.contains(field)) throw Error(msg::Core::safetensors_entry_field_missing, file, name, field);
 
     TensorInfo info;
     info.name = name;
     const json& dtype = value["dtype"];
     if (!dtype.is_string())
-      throw Error(where + ": \"dtype\" is " + describe_json(dtype) + "; expected a string such as \"F32\"");
+      throw Error(msg::Core::safetensors_dtype_not_string, file, name, describe_json(dtype));
     const std::string dtype_text = dtype.get<std::string>();
     if (!parse_dtype(dtype_text, &info.dtype)) {
       if (dtype_text == "F4" || dtype_text == "F6_E2M3" || dtype_text == "F6_E3M2")
-        throw Error(where + ": dtype " + dtype_text + " packs several elements per byte; not supported");
-      throw Error(where + ": unknown dtype \"" + dtype_text + "\"; expected one of " + dtype_name_list());
+        throw Error(msg::Core::safetensors_packed_dtype, file, name, dtype_text);
+      throw Error(msg::Core::safetensors_unknown_dtype, file, name, dtype_text, dtype_name_list());
     }
 
     const json& shape = value["shape"];
     if (!shape.is_array())
-      throw Error(where + ": \"shape\" is " + describe_json(shape) + "; expected an array of non-negative integers");
+      throw Error(msg::Core::safetensors_shape_not_array, file, name, describe_json(shape));
     for (const json& dim : shape) {
       uint64_t extent = 0;
       if (!read_count(dim, static_cast<uint64_t>(std::numeric_limits<int64_t>::max()), &extent))
-        throw Error(where + ": \"shape\" " + excerpt(shape) + " has " + excerpt(dim) +
-                    "; expected non-negative integers");
+        throw Error(msg::Core::safetensors_shape_bad_dimension, file, name, excerpt(shape), excerpt(dim));
       info.shape.push_back(static_cast<int64_t>(extent));
     }
 
@@ -286,8 +278,7 @@ void SafetensorsFile::parse() {
     if (!offsets.is_array() || offsets.size() != 2 ||
         !read_count(offsets[0], std::numeric_limits<uint64_t>::max(), &begin) ||
         !read_count(offsets[1], std::numeric_limits<uint64_t>::max(), &end))
-      throw Error(where + ": \"data_offsets\" is " + excerpt(offsets) +
-                  "; expected [BEGIN, END], two non-negative integers");
+      throw Error(msg::Core::safetensors_bad_offsets, file, name, excerpt(offsets));
     info.begin = begin;
     info.end = end;
     tensors.push_back(std::move(info));
@@ -302,17 +293,19 @@ void SafetensorsFile::parse() {
   uint64_t expected_begin = 0;
   const TensorInfo* previous = nullptr;
   for (const TensorInfo& info : tensors) {
-    const std::string where = file + ": tensor '" + info.name + "'";
+    const std::string& name = info.name;
     const std::string offsets = offsets_text(info.begin, info.end);
-    if (info.end < info.begin) throw Error(where + ": data_offsets " + offsets + " end before they begin");
+    if (info.end < info.begin) throw Error(msg::Core::safetensors_offsets_reversed, file, name, offsets);
     if (info.begin != expected_begin) {
-      const std::string after = previous ? "where tensor '" + previous->name + "' ends" : "the start of the data";
+      if (info.begin > expected_begin && previous)
+        throw Error(msg::Core::safetensors_offsets_hole_after_tensor, file, name, offsets, info.begin - expected_begin,
+                    expected_begin, previous->name);
       if (info.begin > expected_begin)
-        throw Error(where + ": data_offsets " + offsets + " leave a hole of " +
-                    std::to_string(info.begin - expected_begin) + " bytes; expected it to start at " +
-                    std::to_string(expected_begin) + ", " + after);
-      throw Error(where + ": data_offsets " + offsets + " overlap tensor '" + previous->name +
-                  "'; expected it to start at " + std::to_string(expected_begin) + ", " + after);
+        throw Error(msg::Core::safetensors_offsets_hole_at_start, file, name, offsets, info.begin - expected_begin,
+                    expected_begin);
+      // Starting before the expected offset means a tensor came before: `previous` is set.
+      throw Error(msg::Core::safetensors_offsets_overlap, file, name, offsets, previous->name, expected_begin,
+                  previous->name);
     }
     uint64_t elements = 1;
     bool overflow = false;
@@ -325,13 +318,11 @@ void SafetensorsFile::parse() {
     if (!overflow && elements > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) overflow = true;
     if (!overflow && elements > std::numeric_limits<uint64_t>::max() / element_size) overflow = true;
     if (overflow)
-      throw Error(where + ": shape " + shape_text(info.shape) + " of " + dtype_name(info.dtype) +
-                  " is too large: its byte size overflows 64 bits");
+      throw Error(msg::Core::safetensors_shape_overflows, file, name, shape_text(info.shape), dtype_name(info.dtype));
     const uint64_t needed = elements * element_size;
     if (needed != info.end - info.begin)
-      throw Error(where + ": shape " + shape_text(info.shape) + " of " + dtype_name(info.dtype) + " needs " +
-                  std::to_string(needed) + " bytes, but data_offsets " + offsets + " hold " +
-                  std::to_string(info.end - info.begin));
+      throw Error(msg::Core::safetensors_size_mismatch, file, name, shape_text(info.shape), dtype_name(info.dtype),
+                  needed, offsets, info.end - info.begin);
     expected_begin = info.end;
     previous = &info;
   }
@@ -339,13 +330,10 @@ void SafetensorsFile::parse() {
   const uint64_t data_size = size_ - 8 - header_length;
   if (expected_begin != data_size) {
     if (expected_begin > data_size)
-      throw Error(file + ": tensor '" + previous->name + "' ends at data offset " + std::to_string(expected_begin) +
-                  ", but the file holds only " + std::to_string(data_size) +
-                  " bytes of data after the header (truncated file?)");
-    throw Error(file + ": " + std::to_string(data_size - expected_begin) +
-                " trailing bytes after the last tensor" +
-                (previous ? " '" + previous->name + "'" : std::string(" (the header lists no tensors)")) +
-                "; expected the tensors to cover the " + std::to_string(data_size) + "-byte data buffer exactly");
+      throw Error(msg::Core::safetensors_truncated_data, file, previous->name, expected_begin, data_size);
+    if (!previous)
+      throw Error(msg::Core::safetensors_trailing_bytes_no_tensors, file, data_size - expected_begin, data_size);
+    throw Error(msg::Core::safetensors_trailing_bytes, file, data_size - expected_begin, previous->name, data_size);
   }
 
   tensors_ = std::move(tensors);
@@ -355,11 +343,11 @@ void SafetensorsFile::parse() {
 
 namespace {
 
-std::string quoted_json(const std::string& path, const std::string& text, const std::string& what) {
+std::string quoted_json(const std::string& path, const std::string& text, const Message& what) {
   try {
     return json(text).dump(-1, ' ', false, json::error_handler_t::strict);
   } catch (const json::exception&) {
-    throw Error(path + ": " + what + " is not valid UTF-8; safetensors headers are UTF-8 JSON");
+    throw Error(msg::Core::safetensors_text_not_utf8, path, what);
   }
 }
 
@@ -372,8 +360,8 @@ std::string lay_out(const std::string& path, const std::vector<SafetensorsEntry>
     header += "\"__metadata__\":{";
     bool first = true;
     for (const auto& [key, value] : metadata) {
-      header += (first ? "" : ",") + quoted_json(path, key, "metadata key '" + key + "'") + ":" +
-                quoted_json(path, value, "metadata value of '" + key + "'");
+      header += (first ? "" : ",") + quoted_json(path, key, {msg::Core::safetensors_metadata_key_named, key}) + ":" +
+                quoted_json(path, value, {msg::Core::safetensors_metadata_value_named, key});
       first = false;
     }
     header += "}";
@@ -382,16 +370,16 @@ std::string lay_out(const std::string& path, const std::vector<SafetensorsEntry>
   uint64_t offset = 0;
   for (const SafetensorsEntry& tensor : tensors) {
     if (tensor.name == "__metadata__")
-      throw Error(path + ": a tensor cannot be named __metadata__ (the name is reserved for the header's metadata)");
+      throw Error(msg::Core::safetensors_reserved_name, path);
     if (!names.insert(tensor.name).second)
-      throw Error(path + ": tensor '" + tensor.name + "' is given twice; tensor names must be unique");
+      throw Error(msg::Core::safetensors_tensor_given_twice, path, tensor.name);
     const uint64_t nbytes = SafetensorsWriter::tensor_bytes(path, tensor.name, tensor.dtype, tensor.shape);
     std::string shape_json = "[";
     for (size_t i = 0; i < tensor.shape.size(); ++i) shape_json += (i ? "," : "") + std::to_string(tensor.shape[i]);
     shape_json += "]";
     if (header.size() > 1) header += ",";
-    header += quoted_json(path, tensor.name, "tensor name '" + tensor.name + "'") + ":{\"dtype\":\"" +
-              dtype_name(tensor.dtype) + "\",\"shape\":" + shape_json + ",\"data_offsets\":[" +
+    header += quoted_json(path, tensor.name, {msg::Core::safetensors_tensor_name_named, tensor.name}) +
+              ":{\"dtype\":\"" + dtype_name(tensor.dtype) + "\",\"shape\":" + shape_json + ",\"data_offsets\":[" +
               std::to_string(offset) + "," + std::to_string(offset + nbytes) + "]}";
     offset += nbytes;
     if (sizes) sizes->push_back(nbytes);
@@ -406,17 +394,16 @@ std::string lay_out(const std::string& path, const std::vector<SafetensorsEntry>
 
 uint64_t SafetensorsWriter::tensor_bytes(const std::string& path, const std::string& name, DType dtype,
                                          const std::vector<int64_t>& shape) {
-  const std::string where = path + ": tensor '" + name + "'";
   uint64_t elements = 1;
   for (int64_t dim : shape) {
-    if (dim < 0) throw Error(where + ": shape " + shape_text(shape) + " has a negative dimension");
+    if (dim < 0) throw Error(msg::Core::safetensors_negative_dimension, path, name, shape_text(shape));
     if (dim != 0 && elements > std::numeric_limits<uint64_t>::max() / static_cast<uint64_t>(dim))
-      throw Error(where + ": shape " + shape_text(shape) + " is too large");
+      throw Error(msg::Core::safetensors_shape_too_large, path, name, shape_text(shape));
     elements *= static_cast<uint64_t>(dim);
   }
   const uint64_t element_size = dtype_size(dtype);
   if (elements > std::numeric_limits<uint64_t>::max() / element_size)
-    throw Error(where + ": shape " + shape_text(shape) + " is too large");
+    throw Error(msg::Core::safetensors_shape_too_large, path, name, shape_text(shape));
   return elements * element_size;
 }
 
@@ -430,8 +417,7 @@ SafetensorsWriter::SafetensorsWriter(const std::string& path, std::vector<Safete
     : path_(path), tensors_(std::move(tensors)) {
   const std::string header = lay_out(path_, tensors_, metadata, &sizes_);
   if (header.size() > kMaxSafetensorsHeaderBytes)
-    throw Error(path_ + ": the header would be " + std::to_string(header.size()) + " bytes, above the " +
-                std::to_string(kMaxSafetensorsHeaderBytes) + "-byte limit readers accept");
+    throw Error(msg::Core::safetensors_header_too_large_to_write, path_, header.size(), kMaxSafetensorsHeaderBytes);
   uint8_t length_bytes[8];
   uint64_t length = header.size();
   for (int i = 0; i < 8; ++i, length >>= 8) length_bytes[i] = static_cast<uint8_t>(length & 0xFF);
@@ -444,21 +430,19 @@ SafetensorsWriter::~SafetensorsWriter() = default;
 
 void SafetensorsWriter::write_next(const void* data, uint64_t nbytes) {
   if (next_ >= tensors_.size())
-    throw Error(path_ + ": internal error: more tensors written than the header lists (" +
-                std::to_string(tensors_.size()) + ")");
+    throw Error(msg::Core::safetensors_too_many_written, path_, tensors_.size());
   const SafetensorsEntry& tensor = tensors_[next_];
   if (nbytes != sizes_[next_])
-    throw Error(path_ + ": tensor '" + tensor.name + "': shape " + shape_text(tensor.shape) + " of " +
-                dtype_name(tensor.dtype) + " needs " + std::to_string(sizes_[next_]) + " bytes, but " +
-                std::to_string(nbytes) + " were given");
-  if (nbytes > 0 && data == nullptr) throw Error(path_ + ": tensor '" + tensor.name + "': no data given");
+    throw Error(msg::Core::safetensors_wrong_data_size, path_, tensor.name, shape_text(tensor.shape),
+                dtype_name(tensor.dtype), sizes_[next_], nbytes);
+  if (nbytes > 0 && data == nullptr) throw Error(msg::Core::safetensors_no_data, path_, tensor.name);
   file_->write(data, nbytes);
   ++next_;
 }
 
 void SafetensorsWriter::commit() {
   if (next_ < tensors_.size())
-    throw Error(path_ + ": internal error: tensor '" + tensors_[next_].name + "' was never written");
+    throw Error(msg::Core::safetensors_never_written, path_, tensors_[next_].name);
   file_->commit();
 }
 
@@ -470,11 +454,9 @@ void write_safetensors(const std::string& path, const std::vector<TensorToWrite>
   for (const TensorToWrite& tensor : tensors) {
     const uint64_t needed = SafetensorsWriter::tensor_bytes(path, tensor.name, tensor.dtype, tensor.shape);
     if (needed != tensor.nbytes)
-      throw Error(path + ": tensor '" + tensor.name + "': shape " + shape_text(tensor.shape) + " of " +
-                  dtype_name(tensor.dtype) + " needs " + std::to_string(needed) + " bytes, but " +
-                  std::to_string(tensor.nbytes) + " were given");
-    if (tensor.nbytes > 0 && tensor.data == nullptr)
-      throw Error(path + ": tensor '" + tensor.name + "': no data given");
+      throw Error(msg::Core::safetensors_wrong_data_size, path, tensor.name, shape_text(tensor.shape),
+                  dtype_name(tensor.dtype), needed, tensor.nbytes);
+    if (tensor.nbytes > 0 && tensor.data == nullptr) throw Error(msg::Core::safetensors_no_data, path, tensor.name);
     entries.push_back(SafetensorsEntry{tensor.name, tensor.dtype, tensor.shape});
   }
   SafetensorsWriter writer(path, std::move(entries), metadata);

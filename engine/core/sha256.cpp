@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core_messages.h"
 #include "error.h"
 
 namespace lora {
@@ -69,7 +70,7 @@ void Sha256::compress(const uint8_t* block) {
 }
 
 void Sha256::update(const void* data, size_t size) {
-  if (finished_) throw Error("Sha256::update after the digest was taken");
+  if (finished_) throw Error(msg::Core::sha256_update_after_digest);
   const uint8_t* bytes = static_cast<const uint8_t*>(data);
   total_bytes_ += size;
   if (buffered_ > 0) {
@@ -125,7 +126,7 @@ std::string sha256_hex(const std::string& bytes) {
 
 std::string sha256_file_hex(const std::string& path, uint64_t* size_out) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(path + ": cannot open to check it: " + std::strerror(errno));
+  if (fd < 0) throw Error(msg::Core::cannot_open_to_check, path, std::strerror(errno));
   Sha256 hash;
   std::vector<char> chunk(1 << 20);
   uint64_t size = 0;
@@ -135,7 +136,7 @@ std::string sha256_file_hex(const std::string& path, uint64_t* size_out) {
       if (errno == EINTR) continue;
       const int error_number = errno;
       ::close(fd);
-      throw Error(path + ": read error while checking it: " + std::strerror(error_number));
+      throw Error(msg::Core::read_error_while_checking, path, std::strerror(error_number));
     }
     if (got == 0) break;
     hash.update(chunk.data(), static_cast<size_t>(got));

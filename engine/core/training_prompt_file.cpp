@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "atomic_file.h"
+#include "core_messages.h"
 #include "json_reader.h"
 
 namespace lora {
@@ -51,7 +52,7 @@ TrainingPromptFile parse_training_prompt(const std::string& json_text, const std
   file.chat_template_name = fields.optional_string("chat_template_name", "");
   for (const char* nested : {"template", "templates"}) {
     if (!fields.has(nested) || !file.instruction_template.empty()) continue;
-    if (!fields.at(nested).is_object()) fields.fail(nested, "an object of format-file templates");
+    if (!fields.at(nested).is_object()) fields.fail(nested, Message(msg::Core::expected_format_file_templates));
     file.instruction_template = instruction_output_template(fields.at(nested), fields.path(nested));
   }
   if (file.instruction_template.empty()) file.instruction_template = instruction_output_template(root, fields.path());

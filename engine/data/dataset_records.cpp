@@ -8,6 +8,7 @@
 #include <string_view>
 #include <sys/stat.h>
 
+#include "data_messages.h"
 #include "text_encoding.h"
 
 namespace lora {
@@ -21,7 +22,7 @@ constexpr size_t kMaxNesting = 256;
 
 // Why one record is unusable; caught where the record's number and line are known.
 struct RecordProblem {
-  std::string reason;
+  Message reason;
 };
 
 bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -39,10 +40,10 @@ std::string with_thousands(size_t n) {
   return out;
 }
 
-std::string size_limit_text(size_t bytes) {
-  if (bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
-  if (bytes % (1u << 10) == 0) return std::to_string(bytes >> 10) + " KiB";
-  return with_thousands(bytes) + " bytes";
+Message size_limit_text(size_t bytes) {
+  if (bytes % (1u << 20) == 0) return Message(msg::Data::size_mib, std::to_string(bytes >> 20));
+  if (bytes % (1u << 10) == 0) return Message(msg::Data::size_kib, std::to_string(bytes >> 10));
+  return Message(msg::Data::size_bytes, with_thousands(bytes));
 }
 
 // Where one JSON value ends, found without building it: strings and escapes are skipped, brackets
@@ -114,13 +115,13 @@ std::string parse_error_detail(const std::string& what) {
   return detail;
 }
 
-std::string type_name(const ordered_json& value) {
-  if (value.is_number()) return "a number";
-  if (value.is_boolean()) return "a boolean";
-  if (value.is_array()) return "an array";
-  if (value.is_object()) return "an object";
-  if (value.is_null()) return "null";
-  return "a string";
+Message type_name(const ordered_json& value) {
+  if (value.is_number()) return Message(msg::Data::json_type_number);
+  if (value.is_boolean()) return Message(msg::Data::json_type_boolean);
+  if (value.is_array()) return Message(msg::Data::json_type_array);
+  if (value.is_object()) return Message(msg::Data::json_type_object);
+  if (value.is_null()) return Message(msg::Data::json_type_null);
+  return Message(msg::Data::json_type_string);
 }
 
 // OpenAI content: a string, or a list of parts of which only {"type": "text", "text": ...} is text.
@@ -132,17 +133,17 @@ std::string message_content(const ordered_json& content, const std::string& path
       const ordered_json& part = content[k];
       const std::string part_path = path + "[" + std::to_string(k) + "]";
       if (!part.is_object() || !part.contains("type") || !part["type"].is_string())
-        throw RecordProblem{part_path + " is " + type_name(part) + "; expected a content part {\"type\": \"text\", \"text\": ...}"};
+        throw RecordProblem{Message(msg::Data::content_part_not_object, part_path, type_name(part))};
       const std::string type = part["type"].get<std::string>();
       if (type != "text")
-        throw RecordProblem{part_path + " is a \"" + type + "\" part; only text can be trained on"};
+        throw RecordProblem{Message(msg::Data::content_part_not_text, part_path, type)};
       if (!part.contains("text") || !part["text"].is_string())
-        throw RecordProblem{part_path + ".text must be a string"};
+        throw RecordProblem{Message(msg::Data::content_part_text_not_string, part_path)};
       text += part["text"].get<std::string>();
     }
     return text;
   }
-  throw RecordProblem{path + " is " + type_name(content) + "; expected a string"};
+  throw RecordProblem{Message(msg::Data::content_not_string, path, type_name(content))};
 }
 
 std::string map_sharegpt_role(const std::string& from, const std::string& path) {
@@ -153,47 +154,46 @@ std::string map_sharegpt_role(const std::string& from, const std::string& path) 
   };
   for (const auto& [name, role] : roles)
     if (from == name) return role;
-  throw RecordProblem{path + " is from \"" + from + "\"; expected \"system\", \"human\" or \"gpt\"" +
-                      (from == "tool" || from == "function_call" || from == "observation"
-                           ? " (tool and function turns are not supported for training)"
-                           : "")};
+  if (from == "tool" || from == "function_call" || from == "observation")
+    throw RecordProblem{Message(msg::Data::sharegpt_tool_turn, path, from)};
+  throw RecordProblem{Message(msg::Data::sharegpt_unknown_role, path, from)};
 }
 
 std::string map_openai_role(const std::string& role, const std::string& path) {
   if (role == "system" || role == "developer") return "system";
   if (role == "user") return "user";
   if (role == "assistant") return "assistant";
-  throw RecordProblem{path + " has role \"" + role + "\"; expected \"system\", \"user\" or \"assistant\"" +
-                      (role == "tool" || role == "function" ? " (tool messages are not supported for training)" : "")};
+  if (role == "tool" || role == "function") throw RecordProblem{Message(msg::Data::openai_tool_message, path, role)};
+  throw RecordProblem{Message(msg::Data::openai_unknown_role, path, role)};
 }
 
 void read_conversation(const ordered_json& object, DatasetRecord& record) {
   const bool sharegpt = object.contains("conversations");
   if (sharegpt && object.contains("messages"))
-    throw RecordProblem{"has both \"conversations\" and \"messages\"; keep one"};
+    throw RecordProblem{Message(msg::Data::conversations_and_messages)};
   const std::string key = sharegpt ? "conversations" : "messages";
   const ordered_json& turns = object[key];
-  if (!turns.is_array()) throw RecordProblem{"\"" + key + "\" is " + type_name(turns) + "; expected an array of turns"};
-  if (turns.empty()) throw RecordProblem{"empty conversation: \"" + key + "\" has no turns"};
+  if (!turns.is_array()) throw RecordProblem{Message(msg::Data::turns_not_array, key, type_name(turns))};
+  if (turns.empty()) throw RecordProblem{Message(msg::Data::empty_conversation, key)};
   record.kind = RecordKind::Conversation;
   if (object.contains("system") && !object["system"].is_null()) {
     if (!object["system"].is_string())
-      throw RecordProblem{"field \"system\" is " + type_name(object["system"]) + "; expected a string"};
+      throw RecordProblem{Message(msg::Data::field_not_string, "system", type_name(object["system"]))};
     const std::string system = object["system"].get<std::string>();
     if (!is_blank(system)) record.messages.push_back({"system", system});
   }
   for (size_t k = 0; k < turns.size(); ++k) {
     const ordered_json& turn = turns[k];
     const std::string path = key + "[" + std::to_string(k) + "]";
-    if (!turn.is_object()) throw RecordProblem{path + " is " + type_name(turn) + "; expected an object"};
+    if (!turn.is_object()) throw RecordProblem{Message(msg::Data::turn_not_object, path, type_name(turn))};
     // ShareGPT turns are {"from", "value"}; some exporters write {"role", "content"} there too.
     const bool from_value = sharegpt && turn.contains("from");
     const char* role_key = from_value ? "from" : "role";
     const char* text_key = from_value ? "value" : "content";
     if (!turn.contains(role_key) || !turn[role_key].is_string())
-      throw RecordProblem{path + " needs a string \"" + role_key + "\"" +
-                          (sharegpt ? std::string(" (ShareGPT turns are {\"from\": ..., \"value\": ...})") : "")};
-    if (!turn.contains(text_key)) throw RecordProblem{path + " has no \"" + text_key + "\""};
+      throw RecordProblem{sharegpt ? Message(msg::Data::sharegpt_turn_without_role, path, role_key)
+                                   : Message(msg::Data::turn_without_role, path, role_key)};
+    if (!turn.contains(text_key)) throw RecordProblem{Message(msg::Data::turn_without_text, path, text_key)};
     const std::string who = turn[role_key].get<std::string>();
     const std::string role = sharegpt ? map_sharegpt_role(who, path) : map_openai_role(who, path);
     const std::string content = message_content(turn[text_key], path + "." + text_key);
@@ -208,17 +208,17 @@ void read_conversation(const ordered_json& object, DatasetRecord& record) {
 void read_history(const ordered_json& history, DatasetRecord& record) {
   if (history.is_null()) return;
   if (!history.is_array())
-    throw RecordProblem{"field \"history\" is " + type_name(history) + "; expected an array of [instruction, output] pairs"};
+    throw RecordProblem{Message(msg::Data::history_not_array, type_name(history))};
   for (size_t k = 0; k < history.size(); ++k) {
     const ordered_json& pair = history[k];
     if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string())
-      throw RecordProblem{"history[" + std::to_string(k) + "] must be a pair of strings [instruction, output]"};
+      throw RecordProblem{Message(msg::Data::history_entry_not_pair, k)};
     record.history.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
   }
 }
 
 DatasetRecord record_from_json(const ordered_json& value, size_t number, size_t line, const DatasetReadOptions& options) {
-  if (!value.is_object()) throw RecordProblem{"is " + type_name(value) + "; expected a JSON object"};
+  if (!value.is_object()) throw RecordProblem{Message(msg::Data::record_not_object, type_name(value))};
   DatasetRecord record;
   record.number = number;
   record.line = line;
@@ -229,10 +229,10 @@ DatasetRecord record_from_json(const ordered_json& value, size_t number, size_t 
   const bool has_instruction_fields = value.contains("instruction") || value.contains("input") || value.contains("output");
   if (options.text_objects_are_raw_text && value.contains("text") && !has_instruction_fields) {
     const ordered_json& text = value["text"];
-    if (!text.is_string()) throw RecordProblem{"field \"text\" is " + type_name(text) + "; expected a string"};
+    if (!text.is_string()) throw RecordProblem{Message(msg::Data::field_not_string, "text", type_name(text))};
     record.kind = RecordKind::RawText;
     record.text = text.get<std::string>();
-    if (is_blank(record.text)) throw RecordProblem{"field \"text\" is empty"};
+    if (is_blank(record.text)) throw RecordProblem{Message(msg::Data::text_field_empty)};
     return record;
   }
   record.kind = RecordKind::Fields;
@@ -266,11 +266,11 @@ class Reader {
 
   DatasetFile read() {
     const std::string& path = file_.path;
-    if (text_.empty()) throw Error("dataset file " + path + " is empty");
+    if (text_.empty()) throw Error(msg::Data::dataset_empty, path);
     require_utf8_text(text_, path);
     const size_t bom = utf8_bom_length(text_);
     if (bom) text_.erase(0, bom);
-    if (is_blank(text_)) throw Error("dataset file " + path + " is empty (it holds only whitespace)");
+    if (is_blank(text_)) throw Error(msg::Data::dataset_only_whitespace, path);
 
     const std::string ext = lower_extension(path);
     if (ext == ".txt" || ext == ".text" || ext == ".md") {
@@ -286,13 +286,13 @@ class Reader {
         read_json_lines();
       } else {
         const unsigned char c = static_cast<unsigned char>(text_[first]);
-        throw Error("dataset file " + path + " is neither a JSON array nor JSON Lines: it starts with " +
-                    (c < 0x80 ? "'" + std::string(1, text_[first]) + "'" : std::string("a non-ASCII character")) +
-                    " at " + position(first) +
-                    " (a JSON dataset starts with '[' or '{'; raw text files must end in .txt)");
+        throw Error(msg::Data::dataset_not_json,
+                    path, c < 0x80 ? Message(msg::Data::quoted_character, std::string(1, text_[first]))
+                                   : Message(msg::Data::non_ascii_character),
+                    position(first));
       }
     }
-    if (file_.total_records() == 0) throw Error("dataset file " + path + " contains no records");
+    if (file_.total_records() == 0) throw Error(msg::Data::dataset_without_records, path);
     return std::move(file_);
   }
 
@@ -311,20 +311,20 @@ class Reader {
   }
 
   // "line 3, column 7".
-  std::string position(size_t offset) {
+  Message position(size_t offset) {
     offset = std::min(offset, text_.size());
     const size_t line_start = offset == 0 ? std::string::npos : text_.rfind('\n', offset - 1);
     const size_t column = line_start == std::string::npos ? offset + 1 : offset - line_start;
-    return "line " + std::to_string(line_at(offset)) + ", column " + std::to_string(column);
+    return Message(msg::Data::position, line_at(offset), column);
   }
 
-  std::string invalid_utf8(size_t offset) {
+  Message invalid_utf8(size_t offset) {
     char byte[8];
     std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text_[offset]));
-    return std::string("invalid UTF-8 (byte ") + byte + ") at " + position(offset) + "; save the file as UTF-8";
+    return Message(msg::Data::record_invalid_utf8, byte, position(offset));
   }
 
-  void add_error(size_t number, size_t line, std::string reason) {
+  void add_error(size_t number, size_t line, Message reason) {
     file_.errors.push_back({number, line, std::move(reason)});
   }
 
@@ -333,14 +333,12 @@ class Reader {
     const size_t line = line_at(begin);
     const size_t bytes = end - begin;
     if (bytes > options_.max_record_bytes) {
-      add_error(number, line, "is " + with_thousands(bytes) + " bytes, more than the " +
-                                  size_limit_text(options_.max_record_bytes) +
-                                  " limit for one record (long text belongs in a .txt file)");
+      add_error(number, line,
+                Message(msg::Data::record_too_large, with_thousands(bytes), size_limit_text(options_.max_record_bytes)));
       return;
     }
     if (max_depth > kMaxNesting) {
-      add_error(number, line, "is nested " + std::to_string(max_depth) + " levels deep; at most " +
-                                  std::to_string(kMaxNesting) + " are accepted");
+      add_error(number, line, Message(msg::Data::record_nested_too_deep, max_depth, kMaxNesting));
       return;
     }
     const std::string_view slice(text_.data() + begin, bytes);
@@ -354,10 +352,10 @@ class Reader {
       value = ordered_json::parse(slice.begin(), slice.end());
     } catch (const ordered_json::parse_error& e) {
       const size_t at = begin + std::min<size_t>(e.byte > 0 ? e.byte - 1 : 0, bytes > 0 ? bytes - 1 : 0);
-      add_error(number, line, "invalid JSON at " + position(at) + ": " + parse_error_detail(e.what()));
+      add_error(number, line, Message(msg::Data::record_invalid_json, position(at), parse_error_detail(e.what())));
       return;
     } catch (const ordered_json::exception& e) {  // valid syntax nlohmann cannot hold: a number beyond double
-      add_error(number, line, std::string("unusable JSON value: ") + e.what());
+      add_error(number, line, Message(msg::Data::record_unusable_json_value, e.what()));
       return;
     }
     try {
@@ -365,7 +363,7 @@ class Reader {
     } catch (const RecordProblem& problem) {
       add_error(number, line, problem.reason);
     } catch (const nlohmann::json::exception& e) {  // e.g. invalid UTF-8 produced by an escape sequence
-      add_error(number, line, std::string("unusable JSON value: ") + e.what());
+      add_error(number, line, Message(msg::Data::record_unusable_json_value, e.what()));
     }
   }
 
@@ -396,9 +394,7 @@ class Reader {
     const size_t first = text_.find('{');
     const ValueExtent whole = scan_value(text_, first);
     if (!whole.terminated || whole.mismatch_at != std::string::npos) return;
-    throw Error("dataset file " + file_.path + " is not JSON Lines: the object starting at " +
-                position(first) + " spans several lines. A dataset is either a JSON array of " +
-                "records ([{...}, {...}]) or JSON Lines (one complete record per line)");
+    throw Error(msg::Data::dataset_object_spans_lines, file_.path, position(first));
   }
 
   void read_json_array(size_t open) {
@@ -415,44 +411,39 @@ class Reader {
       for (;;) {
         skip_space();
         if (pos >= text_.size())
-          throw Error("dataset file " + path + ": invalid JSON: the array opened at " + position(open) +
-                      " is never closed with ']'");
+          throw Error(msg::Data::dataset_array_unclosed, path, position(open));
         if (text_[pos] == ']' || text_[pos] == ',')
-          throw Error("dataset file " + path + ": invalid JSON at " + position(pos) + ": " +
-                      (number == 0 ? "a record is missing before '" : "a record is missing after record " + std::to_string(number) + " before '") +
-                      std::string(1, text_[pos]) + "' (a trailing or doubled comma?)");
+          throw Error(number == 0 ? Message(msg::Data::dataset_first_record_missing, path, position(pos),
+                                            std::string(1, text_[pos]))
+                                  : Message(msg::Data::dataset_record_missing, path, position(pos), number,
+                                            std::string(1, text_[pos])));
         ++number;
         const size_t begin = pos;
         const ValueExtent extent = scan_value(text_, begin);
         if (extent.mismatch_at != std::string::npos)
-          throw Error("dataset file " + path + ": invalid JSON at " + position(extent.mismatch_at) +
-                      ": '" + std::string(1, text_[extent.mismatch_at]) + "' does not close the bracket it meets (record " +
-                      std::to_string(number) + ", which starts at line " + std::to_string(line_at(begin)) + ")");
+          throw Error(msg::Data::dataset_bracket_mismatch, path, position(extent.mismatch_at),
+                      std::string(1, text_[extent.mismatch_at]), number, line_at(begin));
         if (!extent.terminated)
-          throw Error("dataset file " + path + ": invalid JSON: record " + std::to_string(number) + " starting at " +
-                      position(begin) + " is never closed (a missing '}' or ']', or an unclosed string)");
+          throw Error(msg::Data::dataset_record_unclosed, path, number, position(begin));
         read_record(number, begin, extent.end, extent.max_depth);
         pos = extent.end;
         skip_space();
         if (pos >= text_.size())
-          throw Error("dataset file " + path + ": invalid JSON: the array opened at " + position(open) +
-                      " is never closed with ']' (the file ends after record " + std::to_string(number) + ")");
+          throw Error(msg::Data::dataset_array_ends_after_record, path, position(open), number);
         if (text_[pos] == ']') {
           ++pos;
           break;
         }
         if (text_[pos] != ',')
-          throw Error("dataset file " + path + ": invalid JSON at " + position(pos) + ": expected ',' or ']' after record " +
-                      std::to_string(number) + " (which starts at line " + std::to_string(line_at(begin)) +
-                      "), found '" + std::string(1, text_[pos]) + "'");
+          throw Error(msg::Data::dataset_comma_expected, path, position(pos), number, line_at(begin),
+                      std::string(1, text_[pos]));
         ++pos;
       }
     }
     skip_space();
     if (pos < text_.size())
-      throw Error("dataset file " + path + ": invalid JSON at " + position(pos) +
-                  ": unexpected text after the closing ']' of the array");
-    if (number == 0) throw Error("dataset file " + path + " is an empty JSON array: it contains no records");
+      throw Error(msg::Data::dataset_text_after_array, path, position(pos));
+    if (number == 0) throw Error(msg::Data::dataset_empty_array, path);
   }
 
   void read_text_parts() {
@@ -504,10 +495,14 @@ const std::string* DatasetRecord::field(const std::string& name) const {
   return nullptr;
 }
 
-std::string RecordError::where() const {
-  std::string text = "record " + std::to_string(number);
-  if (line > 0) text += " (line " + std::to_string(line) + ")";
-  return text;
+Message RecordError::where() const {
+  if (line > 0) return Message(msg::Data::record_at_line, number, line);
+  return Message(msg::Data::record_number, number);
+}
+
+Message RecordError::line_text() const {
+  if (line > 0) return Message(msg::Data::record_error_line, number, line, reason);
+  return Message(msg::Data::record_error_line_without_line, number, reason);
 }
 
 const char* dataset_layout_name(DatasetLayout layout) {
@@ -525,31 +520,49 @@ DatasetFile parse_dataset(std::string contents, const std::string& path, const D
 
 DatasetFile read_dataset_file(const std::string& path, const DatasetReadOptions& options) {
   struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) throw Error("dataset file " + path + " does not exist");
-  if (S_ISDIR(info.st_mode)) throw Error("dataset " + path + " is a folder; give a .json, .jsonl or .txt file");
+  if (::stat(path.c_str(), &info) != 0) throw Error(msg::Data::dataset_missing, path);
+  if (S_ISDIR(info.st_mode)) throw Error(msg::Data::dataset_is_folder, path);
   if (static_cast<size_t>(info.st_size) > options.max_file_bytes)
-    throw Error("dataset file " + path + " is " + with_thousands(static_cast<size_t>(info.st_size)) +
-                " bytes, more than the " + size_limit_text(options.max_file_bytes) + " this reader accepts");
+    throw Error(msg::Data::dataset_too_large, path, with_thousands(static_cast<size_t>(info.st_size)),
+                size_limit_text(options.max_file_bytes));
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open dataset file " + path);
+  if (!in) throw Error(msg::Data::dataset_unreadable, path);
   std::string contents(static_cast<size_t>(info.st_size), '\0');
   in.read(contents.data(), static_cast<std::streamsize>(contents.size()));
   contents.resize(static_cast<size_t>(in.gcount()));
   return parse_dataset(std::move(contents), path, options);
 }
 
+std::vector<Message> record_error_lines(const std::vector<RecordError>& errors, size_t max_listed) {
+  std::vector<Message> lines;
+  for (size_t i = 0; i < errors.size() && i < max_listed; ++i) lines.push_back(errors[i].line_text());
+  if (errors.size() > max_listed) lines.emplace_back(msg::Data::record_errors_more, errors.size() - max_listed);
+  return lines;
+}
+
 std::string list_record_errors(const std::vector<RecordError>& errors, size_t max_listed) {
   std::string text;
-  for (size_t i = 0; i < errors.size() && i < max_listed; ++i)
-    text += "  " + errors[i].where() + ": " + errors[i].reason + "\n";
-  if (errors.size() > max_listed) text += "  ... and " + std::to_string(errors.size() - max_listed) + " more\n";
+  for (const Message& line : record_error_lines(errors, max_listed)) text += line.english() + "\n";
   return text;
 }
 
-DatasetError::DatasetError(std::string path, std::vector<RecordError> errors, size_t total_records, std::string advice)
-    : Error(path + ": " + std::to_string(errors.size()) + " of " + std::to_string(total_records) +
-            (total_records == 1 ? " record" : " records") + " cannot be used" + (advice.empty() ? "" : " (" + advice + ")") +
-            ":\n" + list_record_errors(errors)),
+namespace {
+
+Message unusable_records_message(const std::string& path, const std::vector<RecordError>& errors, size_t total_records,
+                                 const Message& advice) {
+  const bool one = total_records == 1;
+  std::vector<Message> lines = record_error_lines(errors);
+  if (advice.empty())
+    return one ? Message(msg::Data::records_unusable_one, path, errors.size(), total_records, std::move(lines))
+               : Message(msg::Data::records_unusable, path, errors.size(), total_records, std::move(lines));
+  return one ? Message(msg::Data::records_unusable_one_advice, path, errors.size(), total_records, advice, std::move(lines))
+             : Message(msg::Data::records_unusable_advice, path, errors.size(), total_records, advice, std::move(lines));
+}
+
+}  // namespace
+
+DatasetError::DatasetError(std::string path, std::vector<RecordError> errors, size_t total_records, Message advice)
+    : Error(unusable_records_message(path, errors, total_records, advice)),
       path_(std::move(path)),
       errors_(std::move(errors)) {}
 

@@ -32,9 +32,9 @@ struct DatasetRecord {
   // Fields: every string-valued member in file order ("system" included; null members left out;
   // "history" is not here but in `history`).
   std::vector<std::pair<std::string, std::string>> fields;
-  // Fields: members holding a number, boolean, array or object, with the JSON type name. They are
-  // an error only where the prompt format uses the field (metadata such as "id": 7 is ignored).
-  std::vector<std::pair<std::string, std::string>> non_string_fields;
+  // Fields: members holding a number, boolean, array or object, with the JSON type ("a number"). They
+  // are an error only where the prompt format uses the field (metadata such as "id": 7 is ignored).
+  std::vector<std::pair<std::string, Message>> non_string_fields;
   // Fields: alpaca "history": earlier [instruction, output] turns, oldest first.
   std::vector<std::pair<std::string, std::string>> history;
 
@@ -52,8 +52,9 @@ struct DatasetRecord {
 struct RecordError {
   size_t number = 0;  // 1-based record number
   size_t line = 0;    // 1-based line where the record starts (0 = unknown)
-  std::string reason;
-  std::string where() const;  // "record 12 (line 14)"
+  Message reason;
+  Message where() const;      // "record 12 (line 14)"
+  Message line_text() const;  // "  record 12 (line 14): reason"
 };
 
 enum class DatasetLayout { JsonArray, JsonLines, Text };
@@ -97,7 +98,7 @@ DatasetFile parse_dataset(std::string contents, const std::string& path, const D
 class DatasetError : public Error {
  public:
   static constexpr size_t kMaxListed = 20;
-  DatasetError(std::string path, std::vector<RecordError> errors, size_t total_records, std::string advice);
+  DatasetError(std::string path, std::vector<RecordError> errors, size_t total_records, Message advice);
   const std::string& path() const { return path_; }
   const std::vector<RecordError>& errors() const { return errors_; }
 
@@ -107,6 +108,9 @@ class DatasetError : public Error {
 };
 
 // "  record 12 (line 14): reason" lines, at most `max_listed`, then "  ... and N more".
+std::vector<Message> record_error_lines(const std::vector<RecordError>& errors,
+                                        size_t max_listed = DatasetError::kMaxListed);
+// The same lines in English, each ended by "\n" (the CLI's listing).
 std::string list_record_errors(const std::vector<RecordError>& errors, size_t max_listed = DatasetError::kMaxListed);
 
 }  // namespace lora

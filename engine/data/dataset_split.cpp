@@ -5,6 +5,7 @@
 #include <numeric>
 #include <string>
 
+#include "data_messages.h"
 #include "error.h"
 
 namespace lora {
@@ -33,7 +34,7 @@ struct SplitMix64 {
 
 DatasetSplit split_train_eval(size_t count, double eval_fraction, uint64_t seed) {
   if (!(eval_fraction >= 0.0 && eval_fraction < 1.0))
-    throw Error("eval split must be a fraction from 0 up to (not including) 1, got " + std::to_string(eval_fraction));
+    throw Error(msg::Data::eval_fraction_out_of_range, std::to_string(eval_fraction));
   DatasetSplit split;
   if (eval_fraction == 0.0) {
     split.train.resize(count);
@@ -41,8 +42,7 @@ DatasetSplit split_train_eval(size_t count, double eval_fraction, uint64_t seed)
     return split;
   }
   if (count < 2)
-    throw Error("an eval split needs at least 2 records (one to train on, one to evaluate); the dataset has " +
-                std::to_string(count) + " — give a separate eval file instead");
+    throw Error(msg::Data::eval_split_too_few_records, count);
   size_t eval_count = static_cast<size_t>(std::llround(eval_fraction * static_cast<double>(count)));
   eval_count = std::clamp<size_t>(eval_count, 1, count - 1);
 

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <sys/stat.h>
 
+#include "data_messages.h"
 #include "error.h"
 
 namespace lora {
@@ -76,7 +77,7 @@ PromptFormat PromptFormat::builtin(const std::string& name) {
   }
   std::string names;
   for (const auto& n : builtin_names()) names += (names.empty() ? "" : ", ") + n;
-  throw Error("unknown built-in prompt format '" + name + "'; built-in formats: " + names + " (or give a format file)");
+  throw Error(msg::Data::unknown_builtin_prompt_format, name, names);
 }
 
 PromptFormat PromptFormat::parse(const std::string& json_text, const std::string& name, const std::string& source) {
@@ -86,17 +87,16 @@ PromptFormat PromptFormat::parse(const std::string& json_text, const std::string
   try {
     json = ordered_json::parse(text);
   } catch (const ordered_json::exception& e) {  // also out_of_range: a number beyond double ("1e400")
-    throw Error("prompt format " + source + " is not valid JSON: " + e.what());
+    throw Error(msg::Data::prompt_format_invalid_json, source, e.what());
   }
   if (!json.is_object() || json.empty())
-    throw Error("prompt format " + source + " must be a JSON object mapping field sets such as \"instruction,output\" " +
-                "to templates such as \"...%instruction%...%output%\"");
+    throw Error(msg::Data::prompt_format_not_object, source);
   PromptFormat format;
   format.name_ = name;
   format.source_ = source;
   for (const auto& item : json.items()) {
     if (!item.value().is_string())
-      throw Error("prompt format " + source + ": the template of key \"" + item.key() + "\" must be a string");
+      throw Error(msg::Data::prompt_format_template_not_string, source, item.key());
     FormatTemplate entry;
     entry.key = item.key();
     entry.text = item.value().get<std::string>();
@@ -104,11 +104,11 @@ PromptFormat PromptFormat::parse(const std::string& json_text, const std::string
     for (std::string part; std::getline(names, part, ',');) {
       part = trim(part);
       if (part.empty())
-        throw Error("prompt format " + source + ": key \"" + item.key() + "\" has an empty field name");
+        throw Error(msg::Data::prompt_format_empty_field_name, source, item.key());
       entry.fields.insert(part);
       format.known_fields_.insert(part);
     }
-    if (entry.fields.empty()) throw Error("prompt format " + source + ": a key names no field");
+    if (entry.fields.empty()) throw Error(msg::Data::prompt_format_key_without_fields, source);
     const auto found = placeholders(entry.text, entry.fields);
     for (const auto& [at, field] : found)
       if (field == kResponseField) {
@@ -123,7 +123,7 @@ PromptFormat PromptFormat::parse(const std::string& json_text, const std::string
 
 PromptFormat PromptFormat::load_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open prompt format file " + path);
+  if (!in) throw Error(msg::Data::prompt_format_unreadable, path);
   std::stringstream buffer;
   buffer << in.rdbuf();
   std::string name = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
@@ -140,8 +140,7 @@ PromptFormat PromptFormat::resolve(const std::string& name_or_path, const std::v
   }
   std::string names;
   for (const auto& n : builtin_names()) names += (names.empty() ? "" : ", ") + n;
-  throw Error("prompt format '" + name_or_path + "' is neither a built-in format (" + names +
-              ", chat, chat:<chat format>) nor an existing format file");
+  throw Error(msg::Data::prompt_format_not_found, name_or_path, names);
 }
 
 const FormatTemplate* PromptFormat::match(const std::set<std::string>& fields) const {
@@ -150,7 +149,7 @@ const FormatTemplate* PromptFormat::match(const std::set<std::string>& fields) c
   return nullptr;
 }
 
-std::string PromptFormat::explain_no_match(const std::set<std::string>& fields) const {
+Message PromptFormat::explain_no_match(const std::set<std::string>& fields) const {
   std::string keys;
   const FormatTemplate* closest = nullptr;
   size_t best_distance = 0;
@@ -176,16 +175,16 @@ std::string PromptFormat::explain_no_match(const std::set<std::string>& fields) 
     std::string names, needed;
     for (const auto& f : missing) names += (names.empty() ? "\"" : ", \"") + f + "\"";
     for (const auto& f : closest->fields) needed += (needed.empty() ? "" : ", ") + f;
-    std::string text = (missing.size() == 1 ? "field " + names + " is missing or empty"
-                                            : "fields " + names + " are missing or empty") +
-                       " (format '" + name_ + "' needs the fields " + needed + ")";
-    if (!extra.empty()) text += "; it has no place for " + join(extra);
-    return text;
+    const bool one = missing.size() == 1;
+    if (extra.empty())
+      return one ? Message(msg::Data::field_missing, names, name_, needed)
+                 : Message(msg::Data::fields_missing, names, name_, needed);
+    return one ? Message(msg::Data::field_missing_and_extra, names, name_, needed, join(extra))
+               : Message(msg::Data::fields_missing_and_extra, names, name_, needed, join(extra));
   }
-  std::string text = "no keyset match: its non-empty fields {" + join(fields) + "} match none of the keys of format '" +
-                     name_ + "' (" + keys + ")";
-  if (closest && !extra.empty()) text += "; closest is \"" + closest->key + "\", which has no place for " + join(extra);
-  return text;
+  if (closest && !extra.empty())
+    return Message(msg::Data::no_keyset_match_closest, join(fields), name_, keys, closest->key, join(extra));
+  return Message(msg::Data::no_keyset_match, join(fields), name_, keys);
 }
 
 std::string PromptFormat::to_json() const {

@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "message.h"
+
 namespace lora {
 
 struct FormatTemplate {
@@ -63,7 +65,7 @@ class PromptFormat {
   const FormatTemplate* match(const std::set<std::string>& fields) const;
   // Why no template fits: the fields the closest template needs and the record lacks ("field \"output\" is
   // missing or empty ..."), or, when it lacks none, its fields, the format's keys and the closest key.
-  std::string explain_no_match(const std::set<std::string>& fields) const;
+  Message explain_no_match(const std::set<std::string>& fields) const;
 
   // The format as a format file (keys in their original order), e.g. for training_prompt.json.
   std::string to_json() const;

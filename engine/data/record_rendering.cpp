@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "data_messages.h"
 #include "error.h"
 
 namespace lora {
@@ -27,7 +28,7 @@ std::vector<ChatMessage> first_messages(const std::vector<ChatMessage>& messages
 
 void reject_non_string(const DatasetRecord& record, const std::string& field) {
   for (const auto& [name, type] : record.non_string_fields)
-    if (name == field) throw Error("field \"" + name + "\" is " + type + "; expected a string");
+    if (name == field) throw Error(msg::Data::field_not_string, name, type);
 }
 
 }  // namespace
@@ -77,12 +78,11 @@ PromptSegments RecordRenderer::render_fields(const DatasetRecord& record, std::v
   if (!record.history.empty()) {
     const FormatTemplate* turn = format.match({"instruction", PromptFormat::kResponseField});
     if (!turn)
-      throw Error("has \"history\", but format '" + format.name() +
-                  "' has no \"instruction,output\" template to write its earlier turns with");
+      throw Error(msg::Data::history_without_turn_template, format.name());
     for (size_t k = 0; k < record.history.size(); ++k) {
       const auto& [instruction, output] = record.history[k];
       if (is_blank_text(instruction) || is_blank_text(output))
-        throw Error("history[" + std::to_string(k) + "] has an empty instruction or output");
+        throw Error(msg::Data::history_entry_empty, k);
       append(segments, fill_template(*turn, {{"instruction", instruction}, {PromptFormat::kResponseField, output}}));
       append(segments, "\n\n", false);
     }
@@ -100,7 +100,7 @@ PromptSegments RecordRenderer::render_fields_as_chat(const DatasetRecord& record
   const std::string instruction = value("instruction"), input = value("input"), output = value("output"),
                     system = value("system");
   if (instruction.empty() || output.empty())
-    throw Error("the \"chat\" format needs non-empty \"instruction\" and \"output\" fields");
+    throw Error(msg::Data::chat_format_needs_instruction_and_output);
   std::vector<ChatMessage> messages;
   if (!system.empty()) messages.push_back({"system", system});
   for (const auto& [q, a] : record.history) {
@@ -128,8 +128,7 @@ PromptSegments RecordRenderer::render_conversation(const std::vector<ChatMessage
       if (messages[i].role != "assistant") continue;
       const std::string before = chat.render(first_messages(messages, i), true, tokens);
       if (!starts_with(full, before))
-        throw Error("chat template " + name + " writes the conversation up to message " + std::to_string(i) +
-                    " differently from the whole conversation, so the start of that assistant turn is unknown");
+        throw Error(msg::Data::chat_template_prefix_differs, name, i);
       const size_t start = before.size();
       const std::string through = chat.render(first_messages(messages, i + 1), false, tokens);
       size_t end = std::string::npos;
@@ -160,17 +159,15 @@ PromptSegments RecordRenderer::render_conversation(const std::vector<ChatMessage
           break;
         }
         if (end == std::string::npos)
-          throw Error("chat template " + name + ": cannot find where assistant message " + std::to_string(i) +
-                      " ends in the rendered conversation");
+          throw Error(msg::Data::chat_template_turn_end_not_found, name, i);
       }
       if (!spans.empty() && start < spans.back().second)
-        throw Error("chat template " + name + ": assistant message " + std::to_string(i) +
-                    " overlaps the one before it");
+        throw Error(msg::Data::chat_template_turns_overlap, name, i);
       spans.emplace_back(start, end);
     }
   }
   if (spans.empty() && !settings_.train_on_prompt)
-    throw Error("the conversation has no assistant turn to train on");
+    throw Error(msg::Data::conversation_without_assistant_turn);
 
   PromptSegments segments;
   size_t done = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "data_messages.h"
 #include "error.h"
 
 namespace lora {
@@ -91,20 +92,19 @@ size_t line_of_offset(std::string_view bytes, size_t offset) {
   return 1 + static_cast<size_t>(std::count(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
 }
 
-std::string describe_position(std::string_view bytes, size_t offset) {
+Message describe_position(std::string_view bytes, size_t offset) {
   offset = std::min(offset, bytes.size());
   const size_t line_start = offset == 0 ? std::string_view::npos : bytes.rfind('\n', offset - 1);
   const size_t column = line_start == std::string_view::npos ? offset + 1 : offset - line_start;
-  return "line " + std::to_string(line_of_offset(bytes, offset)) + ", column " + std::to_string(column);
+  return Message(msg::Data::position, line_of_offset(bytes, offset), column);
 }
 
 void require_utf8_text(std::string_view bytes, const std::string& path) {
   auto starts = [&](const char* magic, size_t n) { return bytes.size() >= n && bytes.substr(0, n) == std::string_view(magic, n); };
-  const char* hint = "; save it as UTF-8 (in most editors: Save As... > Encoding: UTF-8)";
-  if (starts("\xFF\xFE\x00\x00", 4)) throw Error(path + " is UTF-32 (little-endian) encoded, not UTF-8" + hint);
-  if (starts("\x00\x00\xFE\xFF", 4)) throw Error(path + " is UTF-32 (big-endian) encoded, not UTF-8" + hint);
-  if (starts("\xFF\xFE", 2)) throw Error(path + " is UTF-16 (little-endian) encoded, not UTF-8" + hint);
-  if (starts("\xFE\xFF", 2)) throw Error(path + " is UTF-16 (big-endian) encoded, not UTF-8" + hint);
+  if (starts("\xFF\xFE\x00\x00", 4)) throw Error(msg::Data::file_is_utf16_or_32, path, Message(msg::Data::utf32_le));
+  if (starts("\x00\x00\xFE\xFF", 4)) throw Error(msg::Data::file_is_utf16_or_32, path, Message(msg::Data::utf32_be));
+  if (starts("\xFF\xFE", 2)) throw Error(msg::Data::file_is_utf16_or_32, path, Message(msg::Data::utf16_le));
+  if (starts("\xFE\xFF", 2)) throw Error(msg::Data::file_is_utf16_or_32, path, Message(msg::Data::utf16_be));
 
   // UTF-16 without a byte order mark: ASCII text then has a NUL in every other byte.
   const size_t sample = std::min<size_t>(bytes.size(), 4096);
@@ -114,26 +114,20 @@ void require_utf8_text(std::string_view bytes, const std::string& path) {
   if (sample >= 4) {
     const size_t half = sample / 2;
     if (odd_nuls * 4 >= half && even_nuls * 8 < half)
-      throw Error(path + " looks UTF-16 (little-endian) encoded (every other byte is NUL), not UTF-8" + hint);
+      throw Error(msg::Data::file_looks_utf16, path, Message(msg::Data::utf16_le));
     if (even_nuls * 4 >= half && odd_nuls * 8 < half)
-      throw Error(path + " looks UTF-16 (big-endian) encoded (every other byte is NUL), not UTF-8" + hint);
+      throw Error(msg::Data::file_looks_utf16, path, Message(msg::Data::utf16_be));
   }
   const size_t nul = bytes.find('\0');
   if (nul != std::string_view::npos)
-    throw Error(path + " contains a NUL byte at " + describe_position(bytes, nul) +
-                ": it is a binary file, not UTF-8 text");
+    throw Error(msg::Data::file_has_nul_byte, path, describe_position(bytes, nul));
 
   const Utf8Scan scan = scan_utf8(bytes);
   if (scan.valid() || scan.invalid_sequences <= scan.valid_multibyte) return;
-  const std::string where = describe_position(bytes, scan.first_invalid);
-  if (looks_like_cjk_double_byte(bytes))
-    throw Error(path + " is not UTF-8: its non-ASCII bytes look like a legacy Chinese/Japanese encoding "
-                "(GBK/GB18030, Big5 or Shift-JIS); first bad byte " +
-                hex_byte(static_cast<unsigned char>(bytes[scan.first_invalid])) + " at " + where + hint);
-  throw Error(path + " is not UTF-8: " + std::to_string(scan.invalid_sequences) +
-              " invalid byte sequences, the first (byte " +
-              hex_byte(static_cast<unsigned char>(bytes[scan.first_invalid])) + ") at " + where +
-              "; it looks like a legacy 8-bit encoding such as Windows-1252/Latin-1" + hint);
+  const Message where = describe_position(bytes, scan.first_invalid);
+  const std::string byte = hex_byte(static_cast<unsigned char>(bytes[scan.first_invalid]));
+  if (looks_like_cjk_double_byte(bytes)) throw Error(msg::Data::file_looks_cjk_legacy, path, byte, where);
+  throw Error(msg::Data::file_looks_8bit_legacy, path, scan.invalid_sequences, byte, where);
 }
 
 }  // namespace lora

@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "message.h"
+
 namespace lora {
 
 struct Utf8Scan {
@@ -27,7 +29,7 @@ size_t utf8_bom_length(std::string_view bytes);
 void require_utf8_text(std::string_view bytes, const std::string& path);
 
 // "line 3, column 7" for a byte offset (columns count bytes, 1-based).
-std::string describe_position(std::string_view bytes, size_t offset);
+Message describe_position(std::string_view bytes, size_t offset);
 size_t line_of_offset(std::string_view bytes, size_t offset);  // 1-based
 
 }  // namespace lora

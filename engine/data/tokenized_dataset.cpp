@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "data_messages.h"
 #include "error.h"
 
 namespace lora {
@@ -94,9 +95,9 @@ void finish_example(TokenizedExample& example, const DatasetOptions& options) {
 }  // namespace
 
 void DatasetOptions::validate() const {
-  if (cutoff_len < 2) throw Error("cutoff length must be at least 2 tokens, got " + std::to_string(cutoff_len));
-  if (raw_text_overlap < 0) throw Error("raw text overlap must not be negative, got " + std::to_string(raw_text_overlap));
-  if (max_record_bytes == 0) throw Error("the record size limit must be positive");
+  if (cutoff_len < 2) throw Error(msg::Data::cutoff_too_small, cutoff_len);
+  if (raw_text_overlap < 0) throw Error(msg::Data::raw_text_overlap_negative, raw_text_overlap);
+  if (max_record_bytes == 0) throw Error(msg::Data::record_size_limit_zero);
   if (!chat_template.empty() && chat_template != ChatTemplate::kModelName && !ChatTemplate::is_builtin_name(chat_template))
     ChatTemplate::builtin(chat_template);  // throws, naming the known templates
 }
@@ -160,8 +161,7 @@ TrainingDataset TrainingDataset::from_file(DatasetFile file, const Tokenizer& to
   if (chat_name.empty() || chat_name == ChatTemplate::kModelName) {
     if (!ChatTemplate::from_model(tokenizer.config(), &settings.chat_template)) {
       if (!chat_name.empty())
-        throw Error("the model has no chat template (no chat_template.jinja, no chat_template in "
-                    "tokenizer_config.json); choose a built-in one such as chatml");
+        throw Error(msg::Data::model_without_chat_template);
       settings.chat_template = ChatTemplate::builtin("chatml");
     }
   } else {
@@ -181,11 +181,11 @@ TrainingDataset TrainingDataset::from_file(DatasetFile file, const Tokenizer& to
         found = true;
       }
     }
-    if (!found) throw Error("the tokenizer's encode with special tokens does not contain its encode without them; cannot tell which special tokens it adds");
+    if (!found) throw Error(msg::Data::special_tokens_unknown);
   }
   dataset.eos_id_ = tokenizer.config().eos_id;
   if (options.add_eos && dataset.eos_id_ < 0)
-    throw Error("the tokenizer has no eos_token, so add_eos cannot append one; turn add_eos off (--no-add-eos)");
+    throw Error(msg::Data::add_eos_without_eos_token);
 
   // Render every record once: every bad record is known now, not halfway through training.
   std::vector<RecordError> errors = std::move(file.errors);
@@ -198,22 +198,20 @@ TrainingDataset TrainingDataset::from_file(DatasetFile file, const Tokenizer& to
       has_raw_text = has_raw_text || record.kind == RecordKind::RawText;
       dataset.records_.push_back(std::move(record));
     } catch (const Error& e) {
-      errors.push_back({record.number, record.line, e.what()});
+      errors.push_back({record.number, record.line, e.message()});
     }
   }
   std::sort(errors.begin(), errors.end(), [](const RecordError& a, const RecordError& b) { return a.number < b.number; });
   if (!errors.empty() && (!options.skip_bad_records || dataset.records_.empty()))
     throw DatasetError(dataset.path_, std::move(errors), dataset.records_read_,
-                       dataset.records_.empty() ? "no record is usable"
-                                                : "fix them, or let training skip them with --skip-bad-records");
+                       dataset.records_.empty() ? Message(msg::Data::no_record_usable)
+                                                : Message(msg::Data::fix_or_skip_bad_records));
   dataset.skipped_ = std::move(errors);
 
   if (has_raw_text) {
     const int64_t block = options.cutoff_len - static_cast<int64_t>(dataset.special_prefix_.size());
     if (options.raw_text_overlap >= block)
-      throw Error("raw text overlap (" + std::to_string(options.raw_text_overlap) + " tokens) must be smaller than the " +
-                  std::to_string(block) + "-token text blocks that cutoff length " + std::to_string(options.cutoff_len) +
-                  " leaves");
+      throw Error(msg::Data::raw_text_overlap_too_large, options.raw_text_overlap, block, options.cutoff_len);
   }
   return dataset;
 }

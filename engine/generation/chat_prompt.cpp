@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error.h"
+#include "generation_messages.h"
 #include "training_prompt_file.h"
 
 namespace lora {
@@ -81,8 +82,7 @@ PromptTemplate from_training_prompt(const std::string& adapter_dir) {
     result.chat_template = ChatTemplate::from_source(*file->chat_template, ChatTemplate::kModelName, file->path);
     return result;
   }
-  throw Error(file->path + ": expected {\"chat_template\": TEXT}, {\"format\": NAME} with a built-in chat template "
-              "name (" + builtin_names_list() + "), or a format file with an \"instruction,output\" template");
+  throw Error(msg::Generation::training_prompt_unusable, file->path, builtin_names_list());
 }
 
 }  // namespace
@@ -98,13 +98,12 @@ PromptTemplate resolve_prompt_template(const std::string& requested, const std::
   if (!requested.empty()) {
     if (requested == ChatTemplate::kModelName) {
       if (!ChatTemplate::from_model(tokens, &result.chat_template))
-        throw Error("the model has no chat template (no chat_template.jinja, no chat_template in "
-                    "tokenizer_config.json); choose a built-in one: " + builtin_names_list());
+        throw Error(msg::Generation::model_without_chat_template, builtin_names_list());
       result.source = "chosen";
       return result;
     }
     if (!ChatTemplate::is_builtin_name(requested))
-      throw Error("unknown prompt template '" + requested + "'; expected \"model\" or one of " + builtin_names_list());
+      throw Error(msg::Generation::unknown_prompt_template, requested, builtin_names_list());
     result.chat_template = ChatTemplate::builtin(requested);
     result.source = "chosen";
     return result;
@@ -149,7 +148,7 @@ EncodedPrompt encode_prompt(const PromptTemplate& prompt_template, const Tokeniz
       exchanges.push_back({pending_instruction, m.content});
       pending_instruction.clear();
     } else {
-      throw Error("prompt format: message has role '" + m.role + "'; expected system, user or assistant");
+      throw Error(msg::Generation::format_file_unknown_role, m.role);
     }
   }
   if (!system.empty()) prompt.text += system + "\n\n";

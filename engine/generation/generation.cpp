@@ -14,6 +14,7 @@
 
 #include "atomic_file.h"
 #include "error.h"
+#include "generation_messages.h"
 #include "json_reader.h"
 #include "stop_strings.h"
 #include "streaming_decoder.h"
@@ -132,18 +133,15 @@ Generation::Generation(CausalLM& model, const Tokenizer& tokenizer, const std::v
                        const GenerationSettings& settings, TextStreamCallback on_text) {
   validate_sampling_settings(settings.sampling);
   if (settings.max_new_tokens < 0)
-    throw Error("generate: max_new_tokens must be 0 or more, got " + std::to_string(settings.max_new_tokens));
-  if (prompt_ids.empty()) throw Error("generate: the prompt has no tokens");
+    throw Error(msg::Generation::max_new_tokens_negative, settings.max_new_tokens);
+  if (prompt_ids.empty()) throw Error(msg::Generation::empty_prompt);
   const ModelConfig& config = model.config();
   for (int32_t id : prompt_ids)
     if (id < 0 || id >= config.vocab_size)
-      throw Error("generate: prompt token id " + std::to_string(id) + " is outside the model's vocabulary (size " +
-                  std::to_string(config.vocab_size) + ")");
+      throw Error(msg::Generation::prompt_token_outside_vocabulary, id, config.vocab_size);
   const int64_t context_length = config.max_position_embeddings;
   if (context_length > 0 && int64_t(prompt_ids.size()) >= context_length)
-    throw Error("generate: the prompt has " + std::to_string(prompt_ids.size()) +
-                " tokens, which fills the model's context length of " + std::to_string(context_length) +
-                " (max_position_embeddings in config.json)");
+    throw Error(msg::Generation::prompt_fills_context, prompt_ids.size(), context_length);
   state_ = std::make_unique<State>(model, tokenizer, prompt_ids, settings, std::move(on_text));
   State& s = *state_;
   s.eos_ids.insert(settings.eos_token_ids.begin(), settings.eos_token_ids.end());

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "error.h"
+#include "generation_messages.h"
 
 namespace lora {
 namespace {
@@ -35,15 +36,12 @@ std::vector<double> unnormalised_probabilities(const std::vector<float>& logits,
 }  // namespace
 
 void validate_sampling_settings(const SamplingSettings& s) {
-  if (!std::isfinite(s.temperature)) throw Error("sampling: temperature must be a finite number");
-  if (s.top_k < 0) throw Error("sampling: top_k must be 0 (off) or positive, got " + std::to_string(s.top_k));
-  if (!(s.top_p > 0.0 && s.top_p <= 1.0))
-    throw Error("sampling: top_p must be in (0, 1], got " + std::to_string(s.top_p));
-  if (!(s.min_p >= 0.0 && s.min_p <= 1.0))
-    throw Error("sampling: min_p must be in [0, 1], got " + std::to_string(s.min_p));
+  if (!std::isfinite(s.temperature)) throw Error(msg::Generation::temperature_not_finite);
+  if (s.top_k < 0) throw Error(msg::Generation::top_k_negative, s.top_k);
+  if (!(s.top_p > 0.0 && s.top_p <= 1.0)) throw Error(msg::Generation::top_p_out_of_range, std::to_string(s.top_p));
+  if (!(s.min_p >= 0.0 && s.min_p <= 1.0)) throw Error(msg::Generation::min_p_out_of_range, std::to_string(s.min_p));
   if (!(s.repetition_penalty > 0.0) || !std::isfinite(s.repetition_penalty))
-    throw Error("sampling: repetition_penalty must be a positive number, got " +
-                std::to_string(s.repetition_penalty));
+    throw Error(msg::Generation::repetition_penalty_not_positive, std::to_string(s.repetition_penalty));
 }
 
 void apply_repetition_penalty(std::vector<float>& logits, const std::vector<int32_t>& seen_ids, double penalty) {
@@ -123,7 +121,7 @@ void apply_min_p(std::vector<float>& logits, double min_p) {
 }
 
 int32_t argmax(const std::vector<float>& logits) {
-  if (logits.empty()) throw Error("sampling: empty logits row");
+  if (logits.empty()) throw Error(msg::Generation::empty_logits);
   return int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
 }
 

@@ -20,8 +20,10 @@
 #include "checkpoint.h"
 #include "error.h"
 #include "lora_adapter.h"
+#include "merged_weights.h"
 #include "model_config.h"
 #include "model_family.h"
+#include "model_messages.h"
 #include "safetensors.h"
 #include "tensor_dtype.h"
 #include "training_prompt_file.h"
@@ -129,10 +131,10 @@ bool targets(const LoraConfig& lora_config, const ModelConfig& model_config, con
 
 std::string read_binary(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot be read");
+  if (!in) throw Error(msg::Model::file_unreadable, path);
   std::ostringstream bytes;
   bytes << in.rdbuf();
-  if (in.bad()) throw Error(path + ": read error");
+  if (in.bad()) throw Error(msg::Model::file_read_error, path);
   return bytes.str();
 }
 
@@ -153,9 +155,10 @@ class TemporaryFolder {
   explicit TemporaryFolder(fs::path path) : path_(std::move(path)) {
     std::error_code ec;
     fs::remove_all(path_, ec);  // a leftover of a killed run with the same process id
-    if (!fs::create_directory(path_, ec) || ec)
-      throw Error(path_.string() + ": cannot create the temporary output folder (" +
-                  (ec ? ec.message() : std::string("already exists")) + ")");
+    if (!fs::create_directory(path_, ec) || ec) {
+      if (ec) throw Error(msg::Model::merge_temp_folder_failed, path_, ec.message());
+      throw Error(msg::Model::merge_temp_folder_exists, path_);
+    }
   }
   ~TemporaryFolder() {
     std::error_code ec;
@@ -177,7 +180,7 @@ std::string with_chat_template(const std::string& config_text, const std::string
   try {
     config = nlohmann::ordered_json::parse(config_text);
   } catch (const nlohmann::json::exception& e) {
-    throw Error(source + ": not valid JSON (" + e.what() + ")");
+    throw Error(msg::Model::json_invalid, source, e.what());
   }
   if (!config.is_object()) return config_text;
   auto found = config.find("chat_template");
@@ -196,8 +199,7 @@ std::string with_chat_template(const std::string& config_text, const std::string
 at::ScalarType output_scalar_type(const OutputTensor& tensor) {
   at::ScalarType type;
   if (!to_scalar_type(tensor.dtype, &type))
-    throw Error("tensor '" + tensor.name + "' has dtype " + dtype_name(tensor.dtype) +
-                ", which this engine cannot convert");
+    throw Error(msg::Model::merge_dtype_not_convertible, tensor.name, dtype_name(tensor.dtype));
   return type;
 }
 
@@ -245,8 +247,8 @@ void write_shard(const std::string& path, const std::vector<const OutputTensor*>
     const at::Tensor data = compute_tensor(*tensor, checkpoint);
     const uint64_t nbytes = static_cast<uint64_t>(data.numel()) * data.element_size();
     if (nbytes != tensor->nbytes || data.sizes().vec() != tensor->shape)
-      throw Error(path + ": internal error: tensor '" + tensor->name + "' came out as " +
-                  shape_text(data.sizes().vec()) + ", planned " + shape_text(tensor->shape));
+      throw Error(msg::Model::merge_tensor_not_as_planned, path, tensor->name, shape_text(data.sizes().vec()),
+                  shape_text(tensor->shape));
     writer.write_next(data.data_ptr(), nbytes);
     on_written(*tensor);
   }
@@ -351,20 +353,21 @@ struct MergePlan {
 void read_inputs(const MergeOptions& options, MergePlan& plan) {
   std::error_code ec;
   plan.model_dir = fs::path(options.model_dir);
-  if (options.model_dir.empty()) throw Error("no model folder given");
+  if (options.model_dir.empty()) throw Error(msg::Model::merge_no_model_folder);
   if (!fs::is_directory(plan.model_dir, ec))
-    throw Error(options.model_dir + ": " + (fs::exists(plan.model_dir, ec) ? "not a folder" : "no such folder") +
-                "; expected the base model's Hugging Face folder");
+    throw Error(fs::exists(plan.model_dir, ec) ? msg::Model::merge_model_not_a_folder : msg::Model::merge_model_missing,
+                options.model_dir);
   plan.config_path = (plan.model_dir / "config.json").string();
   if (!fs::exists(plan.config_path, ec))
-    throw Error(options.model_dir + ": no config.json (not a Hugging Face model folder)");
+    throw Error(msg::Model::folder_no_config_json, options.model_dir);
   plan.model_config = load_model_config(plan.config_path);
   plan.checkpoint = Checkpoint::open(options.model_dir);
 
-  if (options.adapter_dir.empty()) throw Error("no adapter folder given");
+  if (options.adapter_dir.empty()) throw Error(msg::Model::merge_no_adapter_folder);
   if (!fs::is_directory(options.adapter_dir, ec))
-    throw Error(options.adapter_dir + ": " + (fs::exists(options.adapter_dir, ec) ? "not a folder" : "no such folder") +
-                "; expected a PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors)");
+    throw Error(fs::exists(options.adapter_dir, ec) ? msg::Model::merge_adapter_not_a_folder
+                                                    : msg::Model::merge_adapter_missing,
+                options.adapter_dir);
   plan.lora_config = load_lora_config(options.adapter_dir);
   plan.layout = detect_weight_layout(plan.model_config,
                                      [&](const std::string& name) { return plan.checkpoint.contains(name); });
@@ -380,7 +383,7 @@ void read_inputs(const MergeOptions& options, MergePlan& plan) {
 
   if (options.dtype != "auto" && !options.dtype.empty())
     plan.forced_dtype = precision_from_string(options.dtype, "merge dtype");
-  if (options.max_shard_bytes == 0) throw Error("the maximum shard size must be at least 1 byte");
+  if (options.max_shard_bytes == 0) throw Error(msg::Model::merge_shard_size_zero);
 }
 
 // The model's linear layers and the tensor each one's weight is stored in. A tied head has no
@@ -412,8 +415,7 @@ void refuse_non_linear_targets(const MergePlan& plan) {
   for (const std::string& module : modules) {
     if (plan.linear_weight.count(module) || is_foreign_tensor(plan.model_config, module + ".")) continue;
     if (targets(plan.lora_config, plan.model_config, module, /*is_output_layer=*/false))
-      throw Error(plan.adapter_config_file + ": target_modules selects '" + module +
-                  "', which is not a linear layer of the model (LoRA merges into linear layers only)");
+      throw Error(msg::Model::merge_target_not_linear, plan.adapter_config_file, module);
   }
 }
 
@@ -435,35 +437,29 @@ void plan_deltas(const MergeOptions& options, MergePlan& plan) {
     const std::vector<int64_t> b_shape = {weight_shape[0], rank};
     const auto found = plan.factors.find(path);
     if (found == plan.factors.end())
-      throw Error(plan.adapter_file + ": missing tensor '" + plan.factor_key(path, 'A') +
-                  "' (adapter_config.json's target_modules selects '" + path + "')");
-    const std::string where = " (the model's '" + weight_name + "' is " + shape_text(weight_shape) +
-                              "; is this adapter for a different model?)";
+      throw Error(msg::Model::adapter_tensor_missing_for_target, plan.adapter_file, plan.factor_key(path, 'A'), path);
     if (found->second.A.sizes().vec() != a_shape)
-      throw Error(plan.adapter_file + ": tensor '" + plan.factor_key(path, 'A') + "' has shape " +
-                  shape_text(found->second.A.sizes().vec()) + ", expected " + shape_text(a_shape) +
-                  " ([r, in_features])" + where);
+      throw Error(msg::Model::merge_a_shape, plan.adapter_file, plan.factor_key(path, 'A'),
+                  shape_text(found->second.A.sizes().vec()), shape_text(a_shape), weight_name,
+                  shape_text(weight_shape));
     if (found->second.B.sizes().vec() != b_shape)
-      throw Error(plan.adapter_file + ": tensor '" + plan.factor_key(path, 'B') + "' has shape " +
-                  shape_text(found->second.B.sizes().vec()) + ", expected " + shape_text(b_shape) +
-                  " ([out_features, r])" + where);
+      throw Error(msg::Model::merge_b_shape, plan.adapter_file, plan.factor_key(path, 'B'),
+                  shape_text(found->second.B.sizes().vec()), shape_text(b_shape), weight_name,
+                  shape_text(weight_shape));
     const DType weight_dtype = plan.checkpoint.info(weight_name).dtype;
     if (!is_floating_dtype(weight_dtype))
-      throw Error(options.model_dir + ": tensor '" + weight_name + "' has dtype " + dtype_name(weight_dtype) +
-                  "; a LoRA delta can only be merged into floating-point weights (quantized models cannot be merged)");
+      throw Error(msg::Model::merge_weight_not_floating, options.model_dir, weight_name, dtype_name(weight_dtype));
     plan.deltas[path] = Delta{&found->second, lora_scaling_for(plan.lora_config, path)};
   }
   for (const auto& [path, pair] : plan.factors) {
     if (plan.deltas.count(path)) continue;
-    const bool exists = plan.linear_weight.count(path) != 0;
-    throw Error(plan.adapter_file + ": tensor '" + plan.factor_key(path, 'A') + "' is for '" + path + "', " +
-                (exists ? std::string("which adapter_config.json's target_modules does not select")
-                        : "which is not a linear layer of the model in " + options.model_dir) +
-                "; is this adapter for a different model?");
+    if (plan.linear_weight.count(path))
+      throw Error(msg::Model::merge_tensor_not_selected, plan.adapter_file, plan.factor_key(path, 'A'), path);
+    throw Error(msg::Model::merge_tensor_not_linear, plan.adapter_file, plan.factor_key(path, 'A'), path,
+                options.model_dir);
   }
   if (plan.deltas.empty())
-    throw Error(plan.adapter_config_file + ": target_modules selects no linear layer of the model in " +
-                options.model_dir);
+    throw Error(msg::Model::merge_targets_no_linear_layer, plan.adapter_config_file, options.model_dir);
   plan.untie = plan.model_config.tie_word_embeddings && plan.deltas.count(head);
 }
 
@@ -517,7 +513,7 @@ void plan_config(MergePlan& plan) {
   try {
     config_json = nlohmann::ordered_json::parse(plan.config_text);
   } catch (const nlohmann::json::exception& e) {
-    throw Error(plan.config_path + ": not valid JSON (" + e.what() + ")");
+    throw Error(msg::Model::json_invalid, plan.config_path, e.what());
   }
   if (dtype_changes) {
     // Newer transformers writes "dtype", older "torch_dtype": update whichever is there.
@@ -542,24 +538,23 @@ void plan_config(MergePlan& plan) {
 void plan_output_folder(const MergeOptions& options, MergePlan& plan) {
   std::error_code ec;
   plan.output = without_trailing_slash(options.output_dir);
-  if (options.output_dir.empty()) throw Error("no output folder given");
+  if (options.output_dir.empty()) throw Error(msg::Model::merge_no_output_folder);
   if (same_folder(plan.output, plan.model_dir))
-    throw Error(options.output_dir + ": is the base model's folder; write the merged model to a new folder");
+    throw Error(msg::Model::merge_output_is_model, options.output_dir);
   if (same_folder(plan.output, options.adapter_dir))
-    throw Error(options.output_dir + ": is the adapter's folder; write the merged model to a new folder");
+    throw Error(msg::Model::merge_output_is_adapter, options.output_dir);
   const bool output_exists = fs::exists(plan.output, ec);
   if (output_exists && !fs::is_directory(plan.output, ec))
-    throw Error(options.output_dir + ": exists and is not a folder");
+    throw Error(msg::Model::merge_output_not_a_folder, options.output_dir);
   if (output_exists) {
     const std::string existing = model_file_in(plan.output);
     if (!existing.empty() && !options.force)
-      throw Error(options.output_dir + ": already holds a model (" + existing +
-                  "); choose a new folder, or allow replacing its model files (merge --force)");
+      throw Error(msg::Model::merge_output_holds_model, options.output_dir, existing);
   }
   plan.parent = plan.output.parent_path();
   if (plan.parent.empty()) plan.parent = ".";
   fs::create_directories(plan.parent, ec);
-  if (ec) throw Error(plan.parent.string() + ": cannot create the folder (" + ec.message() + ")");
+  if (ec) throw Error(msg::Model::folder_not_created, plan.parent, ec.message());
 }
 
 std::string weights_file_name(const MergePlan& plan, size_t shard) {
@@ -572,8 +567,7 @@ void check_shard_headers(const MergePlan& plan) {
     const std::string path = (plan.output / weights_file_name(plan, index)).string();
     const uint64_t size = SafetensorsWriter::header(path, shard_entries(plan.shards[index])).size();
     if (size > kMaxSafetensorsHeaderBytes)
-      throw Error(path + ": the safetensors header would be " + std::to_string(size) +
-                  " bytes, above the limit readers accept; use a smaller --max-shard-size");
+      throw Error(msg::Model::merge_header_too_large, path, size);
   }
 }
 
@@ -604,12 +598,12 @@ void move_into_existing_folder(const fs::path& temp, const fs::path& output, con
     const std::string name = entry.path().filename().string();
     if (is_model_file(name) && !new_files.count(name) && entry.is_regular_file()) {
       fs::remove(entry.path(), ec);
-      if (ec) throw Error(entry.path().string() + ": cannot remove the old model file (" + ec.message() + ")");
+      if (ec) throw Error(msg::Model::merge_old_file_not_removed, entry.path(), ec.message());
     }
   }
   for (const std::string& name : files) {
     fs::rename(temp / name, output / name, ec);
-    if (ec) throw Error((output / name).string() + ": cannot move the merged file into place (" + ec.message() + ")");
+    if (ec) throw Error(msg::Model::merge_file_not_moved, output / name, ec.message());
   }
   sync_folder(output.string());
 }
@@ -625,7 +619,7 @@ MergeResult write_merge(const MergePlan& plan, const MergeOptions& options, cons
     ++done;
     if (tensor.lora) ++result.merged_modules;
     if (callback && !callback(MergeProgress{done, total, tensor.name}))
-      throw Error("merge cancelled; nothing was written to " + options.output_dir);
+      throw Error(msg::Model::merge_cancelled, options.output_dir);
   };
   json weight_map = json::object();
   for (size_t index = 0; index < plan.shards.size(); ++index) {
@@ -665,7 +659,7 @@ MergeResult write_merge(const MergePlan& plan, const MergeOptions& options, cons
   if (!fs::exists(output, ec) || fs::is_empty(output, ec)) {
     if (fs::exists(output, ec)) fs::remove(output, ec);
     fs::rename(temp.path(), output, ec);
-    if (ec) throw Error(options.output_dir + ": cannot move the merged model into place (" + ec.message() + ")");
+    if (ec) throw Error(msg::Model::merge_model_not_moved, options.output_dir, ec.message());
     sync_folder(output.parent_path().empty() ? std::string(".") : output.parent_path().string());
   } else {
     move_into_existing_folder(temp.path(), output, result.files);
@@ -677,18 +671,10 @@ MergeResult write_merge(const MergePlan& plan, const MergeOptions& options, cons
   result.shards = static_cast<int>(plan.shards.size());
   result.dtype = plan.dtype_name;
   result.untied_lm_head = plan.untie;
-  if (plan.lora_config.use_rslora)
-    result.notes.push_back(
-        "the adapter uses rsLoRA (scaling lora_alpha/sqrt(r)); the merged weights include that scaling exactly, "
-        "but llama.cpp's convert_lora_to_gguf.py ignores use_rslora and would scale the adapter by lora_alpha/r: "
-        "for llama.cpp, convert this merged model rather than the adapter");
-  if (plan.untie)
-    result.notes.push_back(
-        "the adapter changes lm_head, which the base model ties to the input embedding: the merged model has "
-        "its own lm_head.weight and tie_word_embeddings false (the embedding is unchanged)");
+  if (plan.lora_config.use_rslora) result.notes.emplace_back(msg::Model::merge_note_rslora);
+  if (plan.untie) result.notes.emplace_back(msg::Model::merge_note_untied_head);
   if (plan.forced_dtype && plan.dtype_name != plan.model_config.torch_dtype)
-    result.notes.push_back("weights stored as " + plan.dtype_name + " (the base model is " +
-                           plan.model_config.torch_dtype + ")");
+    result.notes.emplace_back(msg::Model::merge_note_dtype, plan.dtype_name, plan.model_config.torch_dtype);
   return result;
 }
 
@@ -712,10 +698,10 @@ uint64_t parse_size_bytes(const std::string& text, const std::string& what) {
   const auto unit_it = kUnits.find(unit);
   const bool number_ok = !number.empty() && number != "." && std::count(number.begin(), number.end(), '.') <= 1;
   if (!number_ok || unit_it == kUnits.end())
-    throw Error(what + ": '" + text + "' is not a size; expected e.g. 5GB, 500MB, 2GiB or a number of bytes");
+    throw Error(msg::Model::size_invalid, what, text);
   const double bytes = std::stod(number) * unit_it->second;
   if (!(bytes >= 1.0) || bytes > static_cast<double>(std::numeric_limits<uint64_t>::max() / 2))
-    throw Error(what + ": '" + text + "' is out of range; expected at least 1 byte");
+    throw Error(msg::Model::size_out_of_range, what, text);
   return static_cast<uint64_t>(bytes);
 }
 
@@ -724,7 +710,59 @@ MergeResult merge_adapter(const MergeOptions& options, const MergeCallback& call
   return write_merge(*plan, options, callback);
 }
 
+// --- MergedWeights (merged_weights.h): the same plan, computed on demand instead of written. ---
+
+struct MergedWeights::Impl {
+  std::unique_ptr<MergePlan> plan;
+  std::map<std::string, const OutputTensor*> by_name;
+};
+
+MergedWeights::MergedWeights() : impl_(std::make_unique<Impl>()) {}
+MergedWeights::~MergedWeights() = default;
+
+std::unique_ptr<MergedWeights> MergedWeights::open(const std::string& model_dir, const std::string& adapter_dir) {
+  MergeOptions options;
+  options.model_dir = model_dir;
+  options.adapter_dir = adapter_dir;
+  options.dtype = "float32";
+  std::unique_ptr<MergedWeights> weights(new MergedWeights());
+  auto plan = std::make_unique<MergePlan>();
+  read_inputs(options, *plan);
+  find_linear_weights(*plan);
+  refuse_non_linear_targets(*plan);
+  plan_deltas(options, *plan);
+  plan_tensors(options, *plan);
+  const std::optional<TrainingPromptFile> training_prompt = read_training_prompt(adapter_dir);
+  plan->trained_template = training_prompt ? training_prompt->trained_chat_template() : "";
+  for (const OutputTensor& tensor : plan->tensors) weights->impl_->by_name[tensor.name] = &tensor;
+  weights->impl_->plan = std::move(plan);
+  return weights;
+}
+
+const ModelConfig& MergedWeights::config() const { return impl_->plan->model_config; }
+const WeightLayout& MergedWeights::layout() const { return impl_->plan->layout; }
+std::vector<std::string> MergedWeights::names() const {
+  std::vector<std::string> names;
+  for (const OutputTensor& tensor : impl_->plan->tensors) names.push_back(tensor.name);
+  return names;
+}
+std::vector<int64_t> MergedWeights::shape(const std::string& name) const {
+  const auto found = impl_->by_name.find(name);
+  if (found == impl_->by_name.end()) return impl_->plan->checkpoint.info(name).shape;  // throws naming it
+  return found->second->shape;
+}
+at::Tensor MergedWeights::tensor(const std::string& name) const {
+  const auto found = impl_->by_name.find(name);
+  if (found == impl_->by_name.end()) return impl_->plan->checkpoint.tensor(name);  // throws naming it
+  return compute_tensor(*found->second, impl_->plan->checkpoint).to(at::kFloat);
+}
+bool MergedWeights::untied_lm_head() const { return impl_->plan->untie; }
+int64_t MergedWeights::merged_modules() const { return static_cast<int64_t>(impl_->plan->deltas.size()); }
+const std::string& MergedWeights::trained_chat_template() const { return impl_->plan->trained_template; }
+
 std::string merge_result_to_json(const MergeResult& result) {
+  std::vector<std::string> notes;
+  for (const Message& note : result.notes) notes.push_back(note.english());
   const json object = {{"output_dir", result.output_dir},
                        {"files", result.files},
                        {"tensors", result.tensors},
@@ -734,7 +772,7 @@ std::string merge_result_to_json(const MergeResult& result) {
                        {"shards", result.shards},
                        {"dtype", result.dtype},
                        {"untied_lm_head", result.untied_lm_head},
-                       {"notes", result.notes}};
+                       {"notes", notes}};
   return object.dump();
 }
 

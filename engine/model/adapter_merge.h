@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "message.h"
+
 namespace lora {
 
 // transformers' save_pretrained default (max_shard_size="5GB").
@@ -51,7 +53,7 @@ struct MergeResult {
   int shards = 1;
   std::string dtype;               // "float32" | "bfloat16" | "float16" (of the embedding when mixed)
   bool untied_lm_head = false;
-  std::vector<std::string> notes;  // things the user should know (rsLoRA and llama.cpp, untied head)
+  std::vector<Message> notes;      // things the user should know (rsLoRA and llama.cpp, untied head)
 };
 
 // Validates everything (model, adapter, shapes, the output folder) before writing anything, then

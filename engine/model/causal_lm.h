@@ -1,8 +1,9 @@
 #pragma once
 // A decoder-only causal language model of any family in model_family.h (Llama, Qwen2, Mistral,
 // Qwen3, Gemma 3, Phi-3) in libtorch, built as a module tree with the Hugging Face names
-// (model.layers.0.self_attn.q_proj, lm_head, ...) so checkpoint keys map one to one. LoRA adapters
-// attach to its linear layers.
+// (model.layers.0.self_attn.q_proj, lm_head, ...) so checkpoint keys map one to one. It loads and
+// runs the model only: a LoRA adapter (model_adapter.h: ModelAdapter) attaches its factors to the
+// linear layers this interface exposes, and owns its config, keys, initialisation and files.
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
@@ -12,7 +13,6 @@
 #include <vector>
 
 #include "device.h"
-#include "lora_adapter.h"
 #include "model_config.h"
 #include "model_family.h"
 
@@ -69,38 +69,14 @@ class CausalLM {
   // final_logit_softcapping): what a training loss reads.
   virtual at::Tensor head_logits(const at::Tensor& hidden) = 0;
 
-  // PEFT LoRA adapter (adapter_config.json + adapter_model.safetensors). Loading replaces any
-  // adapter; enabling/disabling switches it at run time without reloading the base weights.
-  // Throws lora::Error naming the key for missing/mis-shaped/unexpected tensors, and when the
-  // adapter's target_modules select no linear layer of this model (or a module that is not linear).
-  // Loaded factors are fp32 with requires_grad false.
-  virtual void load_adapter(const std::string& adapter_dir) = 0;
-  virtual bool has_adapter() const = 0;
-  virtual void set_adapter_enabled(bool enabled) = 0;
-  virtual bool adapter_enabled() const = 0;
-
-  // --- For training (and the window) ---
-  // A new adapter initialised as PEFT does (lora_A kaiming-uniform = U(±1/sqrt(in)), lora_B zeros),
-  // from a seeded generator: same seed, same weights. Factors fp32, requires_grad true. Target names
-  // of layers the family has fused become the fused layer's name (Phi-3: q_proj → qkv_proj,
-  // gate_proj → gate_up_proj), and adapter_config() records the names used.
-  virtual void create_adapter(const LoraConfig& config, uint64_t seed) = 0;
-  virtual void remove_adapter() = 0;
-  virtual const LoraConfig* adapter_config() const = 0;  // nullptr without adapter
-  // The adapter's live fp32 factors under PEFT keys ("base_model.model.<path>.lora_A.weight"),
-  // in module order: these are the tensors an optimizer updates.
-  virtual std::vector<std::pair<std::string, at::Tensor>> adapter_parameters() const = 0;
-  virtual void set_adapter_trainable(bool trainable) = 0;
   // Keep only each decoder layer's input during training and recompute the rest in backward.
   virtual void set_gradient_checkpointing(bool enabled) = 0;
-  // Writes adapter_config.json (base_model_name_or_path = the model folder unless the config sets
-  // one) and adapter_model.safetensors with PEFT keys, in `dtype` (default fp32).
-  virtual void save_adapter(const std::string& adapter_dir, c10::ScalarType dtype = c10::kFloat) const = 0;
 
   // The module tree: train()/eval() switch LoRA dropout; named_parameters() gives the checkpoint
-  // keys (plus "<path>.lora_A.weight"/"<path>.lora_B.weight" with an adapter).
+  // keys (plus "<path>.lora_A.weight"/"<path>.lora_B.weight" while an adapter is attached).
   virtual torch::nn::Module& module() = 0;
-  // Paths of the linear layers in module order ("model.layers.0.self_attn.q_proj", ..., "lm_head").
+  // Paths of the linear layers in module order ("model.layers.0.self_attn.q_proj", ..., "lm_head"):
+  // where adapters attach.
   virtual std::vector<std::string> linear_layer_paths() const = 0;
   // Throws lora::Error for an unknown path; "lm_head" always names the output head, whatever its path.
   virtual LoraLinear& linear_layer(const std::string& path) = 0;

@@ -11,6 +11,7 @@
 #include "atomic_file.h"
 #include "error.h"
 #include "json_reader.h"
+#include "model_messages.h"
 #include "tensor_dtype.h"
 
 namespace lora {
@@ -28,15 +29,13 @@ std::string shape_text(at::IntArrayRef shape) {
 // A shard name from the index must be a plain file name inside the model folder: an index
 // from the internet must not make us read /etc/passwd or ../../secret.safetensors.
 void check_shard_name(const std::string& index_path, const std::string& tensor, const std::string& shard) {
-  std::string why;
-  if (shard.empty()) why = "is empty";
-  else if (shard.front() == '/') why = "is an absolute path";
-  else if (shard.find("..") != std::string::npos) why = "contains \"..\"";
+  Message why;
+  if (shard.empty()) why = Message(msg::Model::shard_name_empty);
+  else if (shard.front() == '/') why = Message(msg::Model::shard_name_absolute);
+  else if (shard.find("..") != std::string::npos) why = Message(msg::Model::shard_name_parent_dir);
   else if (shard.find('/') != std::string::npos || shard.find('\\') != std::string::npos)
-    why = "contains a path separator";
-  if (!why.empty())
-    throw Error(index_path + ": weight_map entry for '" + tensor + "' names shard \"" + shard + "\", which " + why +
-                "; shards must be plain file names in the model folder");
+    why = Message(msg::Model::shard_name_separator);
+  if (!why.empty()) throw Error(msg::Model::index_shard_name_unsafe, index_path, tensor, shard, why);
 }
 
 }  // namespace
@@ -44,8 +43,8 @@ void check_shard_name(const std::string& index_path, const std::string& tensor, 
 at::Tensor tensor_from_safetensors(const SafetensorsFile& file, const TensorInfo& info) {
   at::ScalarType type;
   if (!to_scalar_type(info.dtype, &type))
-    throw Error(file.path() + ": tensor '" + info.name + "' has dtype " + dtype_name(info.dtype) +
-                ", which libtorch cannot hold; supported: " + scalar_type_dtype_list());
+    throw Error(msg::Model::tensor_dtype_not_in_libtorch, file.path(), info.name, dtype_name(info.dtype),
+                scalar_type_dtype_list());
   at::Tensor tensor = at::empty(info.shape, at::TensorOptions().dtype(type).device(at::kCPU));
   if (info.nbytes() > 0) std::memcpy(tensor.data_ptr(), file.data(info), info.nbytes());
   return tensor;
@@ -54,8 +53,8 @@ at::Tensor tensor_from_safetensors(const SafetensorsFile& file, const TensorInfo
 Checkpoint Checkpoint::open(const std::string& model_dir) {
   std::error_code error;
   if (!fs::is_directory(model_dir, error))
-    throw Error(model_dir + ": " + (fs::exists(model_dir, error) ? "not a folder" : "no such folder") +
-                "; expected a Hugging Face model folder");
+    throw Error(fs::exists(model_dir, error) ? msg::Model::model_folder_not_a_folder : msg::Model::model_folder_missing,
+                model_dir);
   const fs::path dir(model_dir);
   Checkpoint checkpoint;
 
@@ -70,27 +69,26 @@ Checkpoint Checkpoint::open(const std::string& model_dir) {
     const std::string index_path = index.string();
     const json parsed = parse_json_file(index_path);
     if (!parsed.is_object() || !parsed.contains("weight_map") || !parsed.at("weight_map").is_object())
-      throw Error(index_path + ": expected an object with a \"weight_map\" object mapping tensor names to shard files");
+      throw Error(msg::Model::index_not_weight_map, index_path);
     const json& weight_map = parsed.at("weight_map");
-    if (weight_map.empty()) throw Error(index_path + ": \"weight_map\" lists no tensors");
+    if (weight_map.empty()) throw Error(msg::Model::index_weight_map_empty, index_path);
     std::map<std::string, size_t> shard_index;
     for (auto item = weight_map.begin(); item != weight_map.end(); ++item) {
       if (!item.value().is_string())
-        throw Error(index_path + ": weight_map entry for '" + item.key() + "' is not a file name string");
+        throw Error(msg::Model::index_entry_not_string, index_path, item.key());
       const std::string shard = item.value().get<std::string>();
       check_shard_name(index_path, item.key(), shard);
       auto found = shard_index.find(shard);
       if (found == shard_index.end()) {
         const fs::path shard_path = dir / shard;
         if (!fs::exists(shard_path, error))
-          throw Error(index_path + ": shard \"" + shard + "\" (holding '" + item.key() + "') is missing: no file " +
-                      shard_path.string());
+          throw Error(msg::Model::index_shard_missing, index_path, shard, item.key(), shard_path.string());
         checkpoint.files_.push_back(SafetensorsFile::open(shard_path.string()));
         found = shard_index.emplace(shard, checkpoint.files_.size() - 1).first;
       }
       if (!checkpoint.files_[found->second]->find(item.key()))
-        throw Error(index_path + ": weight_map puts tensor '" + item.key() + "' in shard \"" + shard +
-                    "\", but " + checkpoint.files_[found->second]->path() + " has no such tensor");
+        throw Error(msg::Model::index_tensor_not_in_shard, index_path, item.key(), shard,
+                    checkpoint.files_[found->second]->path());
       checkpoint.where_.emplace_back(item.key(), found->second);
     }
   } else {
@@ -102,9 +100,8 @@ Checkpoint Checkpoint::open(const std::string& model_dir) {
                                name == "pytorch_model.bin" || name.rfind("pytorch_model-", 0) == 0))
         found += (found.empty() ? "" : ", ") + name;
     }
-    throw Error(model_dir + ": no model.safetensors or model.safetensors.index.json" +
-                (found.empty() ? std::string() : " (found " + found + "; only those two names are loaded, as in "
-                                                 "Hugging Face transformers, and only safetensors weights)"));
+    if (found.empty()) throw Error(msg::Model::checkpoint_missing, model_dir);
+    throw Error(msg::Model::checkpoint_missing_found_others, model_dir, found);
   }
   std::sort(checkpoint.where_.begin(), checkpoint.where_.end());
   return checkpoint;
@@ -125,8 +122,8 @@ bool Checkpoint::contains(const std::string& name) const {
 const TensorInfo& Checkpoint::info(const std::string& name) const {
   auto it = std::lower_bound(where_.begin(), where_.end(), std::make_pair(name, size_t(0)));
   if (it == where_.end() || it->first != name) {
-    const std::string where = files_.size() == 1 ? files_[0]->path() : "the checkpoint's shards";
-    throw Error(where + ": no tensor '" + name + "'");
+    if (files_.size() == 1) throw Error(msg::Model::checkpoint_no_tensor, files_[0]->path(), name);
+    throw Error(msg::Model::checkpoint_shards_no_tensor, name);
   }
   return *files_[it->second]->find(name);
 }
@@ -137,7 +134,7 @@ at::Tensor Checkpoint::tensor(const std::string& name, const std::vector<int64_t
   const SafetensorsFile& file = *files_[it->second];
   const TensorInfo& tensor_info = *file.find(name);
   if (!expected_shape.empty() && tensor_info.shape != expected_shape)
-    throw Error(file.path() + ": tensor '" + name + "' has shape " + shape_text(tensor_info.shape) + "; expected " +
+    throw Error(msg::Model::checkpoint_tensor_shape, file.path(), name, shape_text(tensor_info.shape),
                 shape_text(expected_shape));
   return tensor_from_safetensors(file, tensor_info);
 }
@@ -155,12 +152,11 @@ void save_tensors(const std::string& path, const std::vector<std::pair<std::stri
   host.reserve(tensors.size());
   to_write.reserve(tensors.size());
   for (const auto& [name, tensor] : tensors) {
-    if (!tensor.defined()) throw Error(path + ": tensor '" + name + "' is undefined (nothing to save)");
+    if (!tensor.defined()) throw Error(msg::Model::save_tensor_undefined, path, name);
     TensorToWrite entry;
     entry.name = name;
     if (!from_scalar_type(tensor.scalar_type(), &entry.dtype))
-      throw Error(path + ": tensor '" + name + "' has dtype " + std::string(c10::toString(tensor.scalar_type())) +
-                  ", which safetensors files here cannot hold");
+      throw Error(msg::Model::save_tensor_dtype, path, name, std::string(c10::toString(tensor.scalar_type())));
     at::Tensor cpu = tensor.device().is_cpu() ? tensor.contiguous() : tensor.to(at::kCPU).contiguous();
     if (cpu.is_conj()) cpu = cpu.resolve_conj();
     if (cpu.is_neg()) cpu = cpu.resolve_neg();

@@ -17,6 +17,7 @@
 #endif
 
 #include "error.h"
+#include "model_messages.h"
 
 namespace lora {
 
@@ -128,7 +129,7 @@ int cpu_core_count() {
 }
 
 void set_cpu_threads(int threads) {
-  if (threads < 0) throw Error("CPU threads must be 0 (all cores) or more, got " + std::to_string(threads));
+  if (threads < 0) throw Error(msg::Model::cpu_threads_negative, threads);
   const int wanted = threads == 0 ? cpu_core_count() : threads;
   if (at::get_num_threads() != wanted) at::set_num_threads(wanted);
 }
@@ -145,17 +146,17 @@ ComputeTarget resolve_compute_target(const ComputeOptions& options, const std::s
     if (device.size() > 5) {
       const std::string number = device.substr(5);
       if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos || number.size() > 4)
-        throw Error("device '" + device + "': expected cuda:N with N a device number");
+        throw Error(msg::Model::cuda_device_malformed, device);
       index = std::stoi(number);
     }
     if (!torch::cuda::is_available())
-      throw Error("device '" + device + "': CUDA is not available (this libtorch has no CUDA or no GPU is visible)");
+      throw Error(msg::Model::cuda_unavailable, device);
     const int count = static_cast<int>(torch::cuda::device_count());
     if (index >= count)
-      throw Error("device '" + device + "': only " + std::to_string(count) + " CUDA device(s) are visible");
+      throw Error(msg::Model::cuda_device_absent, device, count);
     target.device = c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index));
   } else {
-    throw Error("unknown device '" + device + "' (expected auto, cpu, cuda or cuda:N)");
+    throw Error(msg::Model::device_unknown, device);
   }
 
   const bool on_cuda = target.device.is_cuda();
@@ -179,27 +180,31 @@ ComputeTarget resolve_compute_target(const ComputeOptions& options, const std::s
   } else {
     target.dtype = dtype_from_string(options.dtype, "compute dtype");
     if (!on_cuda && target.dtype == c10::kHalf)
-      throw Error("compute dtype float16 is not supported on the CPU (use bfloat16 or float32)");
+      throw Error(msg::Model::float16_on_cpu);
   }
   if (!on_cuda) set_cpu_threads(options.threads);
   return target;
 }
 
-std::string ComputeTarget::describe() const {
+Message ComputeTarget::description() const {
   DType compute = DType::F32;
   from_scalar_type(dtype, &compute);
   const std::string precision = precision_short_name(compute);
   if (device.is_cuda()) {
     const int index = device.has_index() ? device.index() : 0;
-    std::string name = cuda_device_name(index);
-    if (name.empty()) name = "device " + std::to_string(index);
-    return "CUDA: " + name + " (" + precision + ")";
+    const std::string name = cuda_device_name(index);
+    if (name.empty()) return Message(msg::Model::target_cuda, Message(msg::Model::cuda_device_number, index), precision);
+    return Message(msg::Model::target_cuda, name, precision);
   }
-  std::string text = "CPU, " + std::to_string(at::get_num_threads()) + " thread" +
-                     (at::get_num_threads() == 1 ? "" : "s") + " (" + precision;
-  if (dtype == c10::kBFloat16) text += cpu_has_amx_bf16() ? " via AMX" : cpu_has_bf16() ? " via AVX-512" : "";
-  return text + ")";
+  MessageArg computing = precision;
+  if (dtype == c10::kBFloat16 && (cpu_has_amx_bf16() || cpu_has_bf16()))
+    computing = Message(msg::Model::precision_via_units, precision, cpu_has_amx_bf16() ? "AMX" : "AVX-512");
+  const int threads = at::get_num_threads();
+  if (threads == 1) return Message(msg::Model::target_cpu_one_thread, computing);
+  return Message(msg::Model::target_cpu_threads, threads, computing);
 }
+
+std::string ComputeTarget::describe() const { return description().english(); }
 
 at::Tensor to_device_without_waiting(const at::Tensor& tensor, const c10::Device& device) {
   if (tensor.device() == device) return tensor;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "message.h"
 #include "tensor_dtype.h"  // dtype_to_string / dtype_from_string, used with ComputeOptions::dtype
 
 namespace lora {
@@ -20,7 +21,8 @@ struct ComputeOptions {
 struct ComputeTarget {
   c10::Device device = c10::Device(c10::kCPU);
   c10::ScalarType dtype = c10::kFloat;  // the dtype matmuls run in; norms/softmax/loss stay fp32
-  std::string describe() const;         // "CUDA: NVIDIA H100 (bf16)" / "CPU, 2 threads (bf16 via AMX)"
+  Message description() const;          // "CUDA: NVIDIA H100 (bf16)" / "CPU, 2 threads (bf16 via AMX)"
+  std::string describe() const;         // description() in English
 };
 
 bool cpu_has_bf16();  // AVX-512 BF16 or AMX-BF16, detected at run time (CPUID + the OS saving the registers)

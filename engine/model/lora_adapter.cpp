@@ -17,6 +17,7 @@
 #include "checkpoint.h"
 #include "error.h"
 #include "json_reader.h"
+#include "model_messages.h"
 #include "safetensors.h"
 
 namespace lora {
@@ -45,8 +46,7 @@ class PathRegex {
     if (!code_) {
       PCRE2_UCHAR message[256];
       pcre2_get_error_message(error_code, message, sizeof message);
-      throw Error(what + ": '" + pattern + "' is not a valid regular expression (" +
-                  reinterpret_cast<const char*>(message) + " at offset " + std::to_string(error_offset) + ")");
+      throw Error(msg::Model::regex_invalid, what, pattern, reinterpret_cast<const char*>(message), error_offset);
     }
     context_.reset(pcre2_match_context_create(nullptr));
     pcre2_set_match_limit(context_.get(), 1000000);
@@ -65,8 +65,7 @@ class PathRegex {
                                    match.get(), context_.get());
     if (result == PCRE2_ERROR_NOMATCH) return false;
     if (result < 0)
-      throw Error(what_ + ": the regular expression '" + pattern_ + "' is too complex to match against '" + text +
-                  "' (it backtracks without end)");
+      throw Error(msg::Model::regex_too_complex, what_, pattern_, text);
     if (group1) {
       const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(match.get());
       *group1 = result > 1 && ovector[2] != PCRE2_UNSET ? text.substr(ovector[2], ovector[3] - ovector[2]) : "";
@@ -111,7 +110,7 @@ ModuleSelector parse_selector(const json& value, const JsonPath& at) {
     selector.regex = value.get<std::string>();
     return selector;
   }
-  if (!value.is_array()) at.fail_value(value, "a list of module names or a string");
+  if (!value.is_array()) at.fail_value(value, Message(msg::Model::expected_module_names_or_string));
   for (size_t i = 0; i < value.size(); ++i) selector.names.push_back(json_to_string(value[i], at[i]));
   return selector;
 }
@@ -143,15 +142,15 @@ LoraConfig parse_lora_config(const std::string& json_text, const std::string& so
   LoraConfig config;
 
   const std::string peft_type = fields.optional_string("peft_type", "");
-  if (peft_type.empty()) throw Error(source + ": field 'peft_type' is missing (expected \"LORA\")");
+  if (peft_type.empty()) throw Error(msg::Model::peft_type_missing, source);
   if (peft_type != "LORA")
-    throw Error(source + ": peft_type is '" + peft_type + "'; only LoRA adapters (\"LORA\") are supported");
+    throw Error(msg::Model::peft_type_not_lora, source, peft_type);
 
   auto targets = root.find("target_modules");
   if (targets == root.end() || targets->is_null())
-    throw Error(source + ": field 'target_modules' is missing (the modules the adapter applies to)");
+    throw Error(msg::Model::target_modules_missing, source);
   config.target_modules = parse_selector(*targets, fields.path("target_modules"));
-  if (config.target_modules.empty()) throw Error(source + ": field 'target_modules' is empty");
+  if (config.target_modules.empty()) throw Error(msg::Model::target_modules_empty, source);
   if (auto it = root.find("exclude_modules"); it != root.end())
     config.exclude_modules = parse_selector(*it, fields.path("exclude_modules"));
 
@@ -165,13 +164,13 @@ LoraConfig parse_lora_config(const std::string& json_text, const std::string& so
 
   if (fields.has("rank_pattern")) {
     const json& patterns = fields.at("rank_pattern");
-    if (!patterns.is_object()) fields.fail("rank_pattern", "an object mapping module patterns to ranks");
+    if (!patterns.is_object()) fields.fail("rank_pattern", Message(msg::Model::expected_rank_pattern));
     for (const auto& [key, value] : patterns.items())
       config.rank_pattern[key] = json_to_int(value, fields.path("rank_pattern") / key, 1, kMaxRank);
   }
   if (fields.has("alpha_pattern")) {
     const json& patterns = fields.at("alpha_pattern");
-    if (!patterns.is_object()) fields.fail("alpha_pattern", "an object mapping module patterns to alphas");
+    if (!patterns.is_object()) fields.fail("alpha_pattern", Message(msg::Model::expected_alpha_pattern));
     for (const auto& [key, value] : patterns.items())
       config.alpha_pattern[key] = json_to_number(value, fields.path("alpha_pattern") / key, kAlphaRange);
   }
@@ -193,24 +192,24 @@ LoraConfig parse_lora_config(const std::string& json_text, const std::string& so
     } else if (patterns.is_array()) {
       for (size_t i = 0; i < patterns.size(); ++i) config.layers_pattern.push_back(json_to_string(patterns[i], at[i]));
     } else {
-      at.fail_value(patterns, "a string or a list of strings");
+      at.fail_value(patterns, Message(msg::Model::expected_string_or_strings));
     }
   }
 
   // What an adapter may ask for that this engine does not run: refuse rather than compute
   // something different from what the adapter was trained as.
   if (fields.optional_bool("use_dora", false))
-    throw Error(source + ": use_dora is true; DoRA adapters are not supported");
+    throw Error(msg::Model::dora_unsupported, source);
   const std::string bias = fields.optional_string("bias", "none");
-  if (bias != "none") throw Error(source + ": bias is '" + bias + "'; only adapters with bias \"none\" are supported");
+  if (bias != "none") throw Error(msg::Model::bias_unsupported, source, bias);
   if (auto it = root.find("modules_to_save"); it != root.end() && !it->is_null() && !(it->is_array() && it->empty()))
-    throw Error(source + ": modules_to_save is set; adapters with fully trained modules are not supported");
+    throw Error(msg::Model::modules_to_save_unsupported, source);
   if (auto it = root.find("layer_replication"); it != root.end() && !it->is_null())
-    throw Error(source + ": layer_replication is set; it is not supported");
+    throw Error(msg::Model::layer_replication_unsupported, source);
   if (fields.optional_bool("lora_bias", false))
-    throw Error(source + ": lora_bias is true; LoRA biases are not supported");
+    throw Error(msg::Model::lora_bias_unsupported, source);
   if (auto it = root.find("target_parameters"); it != root.end() && !it->is_null() && !(it->is_array() && it->empty()))
-    throw Error(source + ": target_parameters is set; only target_modules adapters are supported");
+    throw Error(msg::Model::target_parameters_unsupported, source);
   // Validate the patterns now, so a bad one is reported before any weights are read.
   if (config.target_modules.is_regex && lower(config.target_modules.regex) != "all-linear")
     compile_regex(config.target_modules.regex, source + ": target_modules");
@@ -223,7 +222,7 @@ LoraConfig parse_lora_config(const std::string& json_text, const std::string& so
 LoraConfig load_lora_config(const std::string& adapter_dir) {
   const std::string path = (std::filesystem::path(adapter_dir) / "adapter_config.json").string();
   if (!std::filesystem::exists(path))
-    throw Error(adapter_dir + ": no adapter_config.json (not a PEFT adapter folder)");
+    throw Error(msg::Model::adapter_config_missing, adapter_dir);
   return parse_lora_config(read_text_file(path), path);
 }
 
@@ -316,9 +315,8 @@ std::map<std::string, LoraFactors> read_lora_weights(const std::string& adapter_
   const std::string path = (dir / "adapter_model.safetensors").string();
   if (!std::filesystem::exists(path)) {
     if (std::filesystem::exists(dir / "adapter_model.bin"))
-      throw Error(adapter_dir + ": the adapter is stored as adapter_model.bin (a pickle); only "
-                  "adapter_model.safetensors is supported");
-    throw Error(adapter_dir + ": no adapter_model.safetensors");
+      throw Error(msg::Model::adapter_is_pickle, adapter_dir);
+    throw Error(msg::Model::adapter_weights_missing, adapter_dir);
   }
   auto file = SafetensorsFile::open(path);
   std::map<std::string, LoraFactors> factors;
@@ -327,7 +325,7 @@ std::map<std::string, LoraFactors> read_lora_weights(const std::string& adapter_
   for (const TensorInfo& info : file->tensors()) {
     const std::string& key = info.name;
     if (key.rfind(kPeftPrefix, 0) != 0)
-      throw Error(path + ": tensor '" + key + "' does not start with 'base_model.model.' (not a PEFT LoRA key)");
+      throw Error(msg::Model::adapter_key_not_peft, path, key);
     std::string module_path;
     char factor = 0;
     for (const auto& [suffix, which] : suffixes) {
@@ -339,20 +337,19 @@ std::map<std::string, LoraFactors> read_lora_weights(const std::string& adapter_
       }
     }
     if (!factor)
-      throw Error(path + ": tensor '" + key + "' is not a LoRA factor (<module>.lora_A.weight / .lora_B.weight); "
-                  "DoRA magnitudes, biases, embedding LoRA and saved modules are not supported");
+      throw Error(msg::Model::adapter_key_not_factor, path, key);
     if (info.dtype != DType::F32 && info.dtype != DType::BF16 && info.dtype != DType::F16)
-      throw Error(path + ": tensor '" + key + "' has dtype " + dtype_name(info.dtype) + "; expected F32, BF16 or F16");
+      throw Error(msg::Model::adapter_tensor_dtype, path, key, dtype_name(info.dtype));
     if (info.shape.size() != 2)
-      throw Error(path + ": tensor '" + key + "' has " + std::to_string(info.shape.size()) + " dimensions; expected 2");
+      throw Error(msg::Model::adapter_tensor_not_2d, path, key, info.shape.size());
     LoraFactors& entry = factors[module_path];
     at::Tensor& slot = factor == 'A' ? entry.A : entry.B;
-    if (slot.defined()) throw Error(path + ": module '" + module_path + "' has two lora_" + factor + " tensors");
+    if (slot.defined()) throw Error(msg::Model::adapter_factor_twice, path, module_path, std::string(1, factor));
     slot = tensor_from_safetensors(*file, info);
   }
   for (const auto& [module_path, entry] : factors) {
-    if (!entry.A.defined()) throw Error(path + ": missing tensor '" + peft_lora_key(module_path, 'A') + "'");
-    if (!entry.B.defined()) throw Error(path + ": missing tensor '" + peft_lora_key(module_path, 'B') + "'");
+    if (!entry.A.defined()) throw Error(msg::Model::adapter_tensor_missing, path, peft_lora_key(module_path, 'A'));
+    if (!entry.B.defined()) throw Error(msg::Model::adapter_tensor_missing, path, peft_lora_key(module_path, 'B'));
   }
   return factors;
 }
@@ -361,7 +358,7 @@ void write_lora_adapter(const std::string& adapter_dir, const LoraConfig& config
                         const std::vector<std::pair<std::string, at::Tensor>>& tensors) {
   std::error_code ec;
   std::filesystem::create_directories(adapter_dir, ec);
-  if (ec) throw Error(adapter_dir + ": cannot create the adapter folder (" + ec.message() + ")");
+  if (ec) throw Error(msg::Model::adapter_folder_not_created, adapter_dir, ec.message());
   save_tensors((std::filesystem::path(adapter_dir) / "adapter_model.safetensors").string(), tensors);
   write_file_atomically((std::filesystem::path(adapter_dir) / "adapter_config.json").string(),
                         lora_config_to_json(config));

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "error.h"
+#include "model_messages.h"
 #include "ops.h"
 
 namespace lora {
@@ -24,7 +25,7 @@ LoraFactor::LoraFactor(at::Tensor weight_value, bool trainable) {
 }
 
 LoraLinear::LoraLinear(at::Tensor weight, at::Tensor bias, bool owns_weight) : owns_weight_(owns_weight) {
-  if (!weight.defined() || weight.dim() != 2) throw Error("LoraLinear: the base weight must be a 2-D tensor");
+  if (!weight.defined() || weight.dim() != 2) throw Error(msg::Model::base_weight_not_2d);
   if (owns_weight_) {
     weight_ = register_parameter("weight", std::move(weight), /*requires_grad=*/false);
   } else {
@@ -53,16 +54,14 @@ at::Tensor LoraLinear::forward(const at::Tensor& x) {
 void LoraLinear::attach_lora(const at::Tensor& lora_A, const at::Tensor& lora_B, double scaling, double dropout,
                              bool trainable) {
   if (!lora_A.defined() || !lora_B.defined() || lora_A.dim() != 2 || lora_B.dim() != 2)
-    throw Error("LoRA factors must be 2-D tensors");
+    throw Error(msg::Model::factors_not_2d);
   const int64_t rank = lora_A.size(0);
-  if (rank <= 0) throw Error("LoRA rank must be positive, got lora_A of shape " + shape_text(lora_A));
+  if (rank <= 0) throw Error(msg::Model::rank_not_positive, shape_text(lora_A));
   if (lora_A.size(1) != in_features())
-    throw Error("lora_A has shape " + shape_text(lora_A) + ", expected [" + std::to_string(rank) + ", " +
-                std::to_string(in_features()) + "]");
+    throw Error(msg::Model::lora_a_shape, shape_text(lora_A), rank, in_features());
   if (lora_B.size(0) != out_features() || lora_B.size(1) != rank)
-    throw Error("lora_B has shape " + shape_text(lora_B) + ", expected [" + std::to_string(out_features()) + ", " +
-                std::to_string(rank) + "]");
-  if (dropout < 0.0 || dropout >= 1.0) throw Error("LoRA dropout must be in [0, 1), got " + std::to_string(dropout));
+    throw Error(msg::Model::lora_b_shape, shape_text(lora_B), out_features(), rank);
+  if (dropout < 0.0 || dropout >= 1.0) throw Error(msg::Model::dropout_out_of_range, std::to_string(dropout));
   if (has_lora()) detach_lora();
   const auto options = at::TensorOptions().dtype(at::kFloat).device(weight_.device());
   at::Tensor a = lora_A.detach().to(options, /*non_blocking=*/false, /*copy=*/true).contiguous();
@@ -93,14 +92,14 @@ void LoraLinear::set_lora_trainable(bool trainable) {
 }
 
 at::Tensor LoraLinear::delta_weight() const {
-  if (!has_lora()) throw Error("this layer has no LoRA weights");
+  if (!has_lora()) throw Error(msg::Model::layer_has_no_lora);
   at::NoGradGuard no_grad;
   return at::matmul(lora_B_->weight, lora_A_->weight).mul_(scaling_);
 }
 
 void LoraLinear::merge() {
   if (merged_) return;
-  if (!owns_weight_) throw Error("cannot merge LoRA into a weight shared with another layer (tied embeddings)");
+  if (!owns_weight_) throw Error(msg::Model::merge_into_shared_weight);
   const at::Tensor delta = delta_weight();
   at::NoGradGuard no_grad;
   weight_.copy_(weight_.to(at::kFloat).add_(delta));

@@ -7,6 +7,7 @@
 
 #include "checkpoint.h"
 #include "error.h"
+#include "model_messages.h"
 #include "model_config.h"
 #include "model_family.h"
 
@@ -22,9 +23,9 @@ bool ends_with(const std::string& text, const std::string& suffix) {
 
 ModelInfo read_model_info(const std::string& model_dir) {
   namespace fs = std::filesystem;
-  if (!fs::is_directory(model_dir)) throw Error(model_dir + ": not a folder");
+  if (!fs::is_directory(model_dir)) throw Error(msg::Model::folder_not_a_folder, model_dir);
   const fs::path dir(model_dir);
-  if (!fs::exists(dir / "config.json")) throw Error(model_dir + ": no config.json (not a Hugging Face model folder)");
+  if (!fs::exists(dir / "config.json")) throw Error(msg::Model::folder_no_config_json, model_dir);
   const ModelConfig config = load_model_config((dir / "config.json").string());
   const Checkpoint checkpoint = Checkpoint::open(model_dir);
 

@@ -9,6 +9,7 @@
 
 #include "device.h"
 #include "error.h"
+#include "model_messages.h"
 #include "ops.h"
 
 namespace lora {
@@ -72,7 +73,7 @@ at::Tensor TokenEmbedding::forward(const at::Tensor& ids) {
 // ---------------------------------------------------------------------------------------------
 at::Tensor rope_inverse_frequencies(double theta, const RopeScaling& scaling, int64_t dim, bool long_factors) {
   if (dim <= 0 || dim % 2 != 0)
-    throw Error("config.json: the rotary dimension must be a positive even number, got " + std::to_string(dim));
+    throw Error(msg::Model::rotary_dim_invalid, dim);
   // As transformers computes it: fp32 exponents, base ** (arange(0, d, 2) / d) in fp32.
   const at::Tensor exponents = at::arange(0, dim, 2, at::TensorOptions().dtype(at::kLong)).to(at::kFloat) / dim;
   at::Tensor inv_freq = 1.0 / at::pow(theta, exponents);
@@ -94,13 +95,12 @@ at::Tensor rope_inverse_frequencies(double theta, const RopeScaling& scaling, in
   if (scaling.type == "longrope") {
     const std::vector<double>& factors = long_factors ? scaling.long_factor : scaling.short_factor;
     if (static_cast<int64_t>(factors.size()) != dim / 2)
-      throw Error("config.json: longrope's " + std::string(long_factors ? "long_factor" : "short_factor") + " has " +
-                  std::to_string(factors.size()) + " entries, expected " + std::to_string(dim / 2));
+      throw Error(msg::Model::longrope_factor_count, long_factors ? "long_factor" : "short_factor", factors.size(),
+                  dim / 2);
     const at::Tensor ext = at::tensor(std::vector<float>(factors.begin(), factors.end()), at::kFloat);
     return 1.0 / (ext * at::pow(theta, exponents));
   }
-  throw Error("config.json: rope_scaling type '" + scaling.type +
-              "' is not supported (supported: default, linear, llama3, longrope)");
+  throw Error(msg::Model::rope_type_unknown, scaling.type);
 }
 
 at::Tensor rope_inverse_frequencies(const ModelConfig& config) {
@@ -303,9 +303,9 @@ at::Tensor DecoderStack::forward(const at::Tensor& input_ids, KVCache* cache, co
                                  const at::Tensor& position_ids) {
   const c10::Device device = embed_tokens->weight.device();
   if (input_ids.dim() != 2)
-    throw Error("input_ids must be [batch, length], got " + std::to_string(input_ids.dim()) + " dimensions");
+    throw Error(msg::Model::input_ids_not_2d, input_ids.dim());
   const int64_t batch = input_ids.size(0), length = input_ids.size(1);
-  if (length == 0 || batch == 0) throw Error("input_ids is empty");
+  if (length == 0 || batch == 0) throw Error(msg::Model::input_ids_empty);
   // An id outside the table would be an index error on the CPU and a device assert on CUDA. Checked
   // on the host copy when the caller passes one (the trainer does), so a CUDA step does not wait here.
   const at::Tensor ids = to_device_without_waiting(input_ids.to(at::kLong), device);
@@ -313,8 +313,7 @@ at::Tensor DecoderStack::forward(const at::Tensor& input_ids, KVCache* cache, co
     const at::Tensor& checked = input_ids.is_cpu() ? input_ids : ids;
     const int64_t smallest = checked.min().item<int64_t>(), largest = checked.max().item<int64_t>();
     if (smallest < 0 || largest >= config_.vocab_size)
-      throw Error("token id " + std::to_string(smallest < 0 ? smallest : largest) + " is outside the vocabulary [0, " +
-                  std::to_string(config_.vocab_size) + ")");
+      throw Error(msg::Model::token_outside_vocabulary, smallest < 0 ? smallest : largest, config_.vocab_size);
   }
   const int64_t num_layers = static_cast<int64_t>(layers->layers.size());
   int64_t cache_length = 0;
@@ -324,23 +323,20 @@ at::Tensor DecoderStack::forward(const at::Tensor& input_ids, KVCache* cache, co
       cache->values.resize(num_layers);
     }
     if (static_cast<int64_t>(cache->keys.size()) != num_layers || cache->values.size() != cache->keys.size())
-      throw Error("KV cache holds " + std::to_string(cache->keys.size()) + " layers, the model has " +
-                  std::to_string(num_layers));
+      throw Error(msg::Model::kv_cache_layers, cache->keys.size(), num_layers);
     cache_length = cache->length();
     if (cache_length > 0 && cache->keys[0].size(0) != batch)
-      throw Error("KV cache batch " + std::to_string(cache->keys[0].size(0)) + " differs from input batch " +
-                  std::to_string(batch));
+      throw Error(msg::Model::kv_cache_batch, cache->keys[0].size(0), batch);
   }
   if (attention_mask.defined() &&
       (attention_mask.dim() != 2 || attention_mask.size(0) != batch || attention_mask.size(1) != cache_length + length))
-    throw Error("attention_mask must be [" + std::to_string(batch) + ", " + std::to_string(cache_length + length) +
-                "] (batch, cached + new tokens)");
+    throw Error(msg::Model::attention_mask_shape, batch, cache_length + length);
   at::Tensor positions;
   int64_t positions_end = cache_length + length;  // max(position) + 1: longrope's choice of factors
   if (position_ids.defined()) {
     if (position_ids.dim() != 2 || position_ids.size(1) != length ||
         (position_ids.size(0) != batch && position_ids.size(0) != 1))
-      throw Error("position_ids must be [" + std::to_string(batch) + ", " + std::to_string(length) + "]");
+      throw Error(msg::Model::position_ids_shape, batch, length);
     positions = position_ids.to(device, at::kLong);
     if (config_.rope_scaling.type == "longrope" || config_.sliding_rope_scaling.type == "longrope")
       positions_end = position_ids.max().item<int64_t>() + 1;

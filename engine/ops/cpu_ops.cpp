@@ -12,6 +12,7 @@
 
 #include "cpu_kernels.h"
 #include "error.h"
+#include "ops_messages.h"
 #include "lora_linear_node.h"
 #include "ops.h"
 
@@ -48,8 +49,7 @@ void check_targets(const at::Tensor& targets, int64_t vocab) {
   const int64_t* target = targets.data_ptr<int64_t>();
   for (int64_t i = 0; i < targets.numel(); ++i)
     if (target[i] < 0 || target[i] >= vocab)
-      throw Error("cross-entropy: target id " + std::to_string(target[i]) + " at position " + std::to_string(i) +
-                  " is outside the vocabulary [0, " + std::to_string(vocab) + ")");
+      throw Error(msg::Ops::cross_entropy_target_outside_vocabulary, target[i], i, vocab);
 }
 
 struct CpuCrossEntropyNode : public torch::autograd::Function<CpuCrossEntropyNode> {
@@ -89,7 +89,7 @@ struct CpuCrossEntropyNode : public torch::autograd::Function<CpuCrossEntropyNod
     // (the largest of the step, and fresh pages from the kernel every time). The graph therefore
     // cannot be run backward twice (retain_graph).
     if (ctx->saved_data.count("logits_overwritten"))
-      throw Error("cross-entropy: backward ran twice through one graph; its saved logits were already used");
+      throw Error(msg::Ops::cross_entropy_backward_twice);
     ctx->saved_data["logits_overwritten"] = true;
     at::Tensor grad = logits;
     const kernels::Storage storage = storage_of(logits);

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "error.h"
+#include "ops_messages.h"
 #include "ops.h"
 
 // libtorch >= 2.1 has a fused attention (flash / memory-efficient / cuDNN on CUDA, a flash kernel on
@@ -51,7 +52,7 @@ at::Tensor sdpa_attention(const at::Tensor& q, at::Tensor k, at::Tensor v, bool 
 
 at::Tensor cross_entropy_sum(const at::Tensor& logits, const at::Tensor& targets) {
   if (logits.dim() != 2 || targets.dim() != 1 || targets.size(0) != logits.size(0))
-    throw Error("cross-entropy: expected logits [N, vocab] and targets [N]");
+    throw Error(msg::Ops::cross_entropy_bad_shapes);
   if (logits.size(1) == 0) return reference::cross_entropy_sum(logits, targets);
   if (!cpu_node_serves(logits)) return lean::cross_entropy_sum(logits, targets);
   return cpu::cross_entropy_sum(logits, targets);
@@ -61,9 +62,9 @@ at::Tensor attention(const at::Tensor& q, const at::Tensor& k, const at::Tensor&
                      const at::Tensor& allowed, double scale) {
   if (q.dim() != 4 || k.dim() != 4 || v.sizes() != k.sizes() || q.size(0) != k.size(0) || q.size(3) != k.size(3) ||
       k.size(1) == 0 || q.size(1) % k.size(1) != 0)
-    throw Error("attention: expected q [B, H, T, D] and k, v [B, KV, S, D] with H a multiple of KV");
+    throw Error(msg::Ops::attention_bad_shapes);
   if (causal && k.size(2) < q.size(2))
-    throw Error("attention: causal attention needs at least as many keys as queries");
+    throw Error(msg::Ops::causal_attention_too_few_keys);
 #if LORA_HAVE_SDPA
   return sdpa_attention(q, k, v, causal, allowed, scale);
 #else
@@ -90,7 +91,7 @@ at::Tensor rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& 
   if (x.dim() < 3 || x.size(-1) * (x.dim() == 4 ? x.size(-2) : 1) != heads * head_dim || head_dim % 2 != 0 ||
       cos.dim() != 4 || cos.sizes() != sin.sizes() || cos.size(2) != x.size(1) || cos.size(3) != head_dim ||
       (cos.size(0) != 1 && cos.size(0) != x.size(0)))
-    throw Error("rotary: expected x [B, T, heads x head_dim] and cos/sin [B or 1, 1, T, head_dim]");
+    throw Error(msg::Ops::rotary_bad_shapes);
   if (!cpu_node_serves(x) || cos.requires_grad() || sin.requires_grad())
     return reference::rotary(x, cos, sin, heads, head_dim);
   return cpu::rotary(x, cos, sin, heads, head_dim);
@@ -102,7 +103,7 @@ at::Tensor partial_rotary(const at::Tensor& x, const at::Tensor& cos, const at::
   if (x.dim() < 3 || x.size(-1) * (x.dim() == 4 ? x.size(-2) : 1) != heads * head_dim || rotary_dim % 2 != 0 ||
       rotary_dim <= 0 || rotary_dim > head_dim || cos.dim() != 4 || cos.sizes() != sin.sizes() ||
       cos.size(3) != rotary_dim)
-    throw Error("partial rotary: expected x [B, T, heads x head_dim] and cos/sin [B or 1, 1, T, rotary_dim]");
+    throw Error(msg::Ops::partial_rotary_bad_shapes);
   return reference::partial_rotary(x, cos, sin, heads, head_dim, rotary_dim);
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "error.h"
+#include "ops_messages.h"
 #include "lora_linear_node.h"
 #include "ops.h"
 
@@ -31,8 +32,7 @@ struct LeanCrossEntropyNode : public torch::autograd::Function<LeanCrossEntropyN
       const int64_t* target = targets.data_ptr<int64_t>();
       for (int64_t i = 0; i < rows; ++i)
         if (target[i] < 0 || target[i] >= vocab)
-          throw Error("cross-entropy: target id " + std::to_string(target[i]) + " at position " + std::to_string(i) +
-                      " is outside the vocabulary [0, " + std::to_string(vocab) + ")");
+          throw Error(msg::Ops::cross_entropy_target_outside_vocabulary, target[i], i, vocab);
     }
     at::Tensor lse = at::empty({rows}, logits.options().dtype(at::kFloat));
     const int64_t chunk = rows_per_chunk(vocab);
@@ -53,7 +53,7 @@ struct LeanCrossEntropyNode : public torch::autograd::Function<LeanCrossEntropyN
     // so the step never holds a second [N, vocab] buffer. Scaled by the incoming gradient as a device
     // tensor: no host sync.
     if (ctx->saved_data.count("logits_overwritten"))
-      throw Error("cross-entropy: backward ran twice through one graph; its saved logits were already used");
+      throw Error(msg::Ops::cross_entropy_backward_twice);
     ctx->saved_data["logits_overwritten"] = true;
     const at::Tensor scale = grad_outputs[0].to(at::kFloat);
     const int64_t rows = logits.size(0), vocab = logits.size(1);

@@ -14,6 +14,7 @@
 #include "checkpoint.h"
 #include "device.h"
 #include "error.h"
+#include "testing_messages.h"
 #include "json_reader.h"
 #include "model_family.h"
 #include "model_family_support.h"
@@ -34,7 +35,7 @@ const std::vector<std::string> kTokenizerFiles = {"tokenizer.json",          "to
 
 std::string read_binary(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot be read");
+  if (!in) throw Error(msg::Testing::cannot_be_read, path);
   std::ostringstream bytes;
   bytes << in.rdbuf();
   return bytes.str();
@@ -48,20 +49,20 @@ int64_t tokenizer_json_vocab_size(const std::string& path) {
   const json* vocab = root.contains("model") && root.at("model").is_object() && root.at("model").contains("vocab")
                           ? &root.at("model").at("vocab")
                           : nullptr;
-  if (!vocab) throw Error(path + ": no model.vocab");
+  if (!vocab) throw Error(msg::Testing::no_model_vocab, path);
   if (vocab->is_object()) {
     for (const auto& item : vocab->items())
       size = std::max<int64_t>(size, id_of(item.value()) + 1);
   } else if (vocab->is_array()) {  // Unigram: [[piece, score], ...]
     size = static_cast<int64_t>(vocab->size());
   } else {
-    throw Error(path + ": model.vocab is neither an object nor a list");
+    throw Error(msg::Testing::vocab_not_object_or_list, path);
   }
   if (root.contains("added_tokens") && root.at("added_tokens").is_array()) {
     for (const auto& token : root.at("added_tokens"))
       if (token.is_object() && token.contains("id")) size = std::max<int64_t>(size, id_of(token.at("id")) + 1);
   }
-  if (size <= 0) throw Error(path + ": the vocabulary is empty");
+  if (size <= 0) throw Error(msg::Testing::vocabulary_empty, path);
   return size;
 }
 
@@ -83,23 +84,23 @@ int64_t sentencepiece_vocab_size(const std::string& path) {
   int64_t pieces = 0;
   while (at < bytes.size()) {
     uint64_t key = 0, value = 0;
-    if (!varint(&key)) throw Error(path + ": not a sentencepiece model (truncated field key)");
+    if (!varint(&key)) throw Error(msg::Testing::sentencepiece_truncated_key, path);
     const uint64_t field = key >> 3, wire = key & 7;
     if (wire == 0) {
-      if (!varint(&value)) throw Error(path + ": not a sentencepiece model (truncated varint)");
+      if (!varint(&value)) throw Error(msg::Testing::sentencepiece_truncated_varint, path);
     } else if (wire == 1 || wire == 5) {
       at += wire == 1 ? 8 : 4;
     } else if (wire == 2) {
       if (!varint(&value) || value > bytes.size() - at)
-        throw Error(path + ": not a sentencepiece model (field runs past the end)");
+        throw Error(msg::Testing::sentencepiece_field_past_end, path);
       at += value;
       if (field == 1) ++pieces;
     } else {
-      throw Error(path + ": not a sentencepiece model (wire type " + std::to_string(wire) + ")");
+      throw Error(msg::Testing::sentencepiece_wire_type, path, wire);
     }
-    if (at > bytes.size()) throw Error(path + ": not a sentencepiece model (truncated)");
+    if (at > bytes.size()) throw Error(msg::Testing::sentencepiece_truncated, path);
   }
-  if (pieces == 0) throw Error(path + ": not a sentencepiece model (no pieces)");
+  if (pieces == 0) throw Error(msg::Testing::sentencepiece_no_pieces, path);
   return pieces;
 }
 
@@ -177,8 +178,8 @@ class TinyWeights : public WeightSource {
   NormStyle norm_style_;
 };
 
-void check_positive(int64_t value, const char* what) {
-  if (value <= 0) throw Error(std::string(what) + " must be positive, got " + std::to_string(value));
+void check_positive(int64_t value, msg::Testing what) {
+  if (value <= 0) throw Error(msg::Testing::must_be_positive, Message(what), value);
 }
 
 // Copies the tokenizer files into the model folder; returns "tokenizer.json" / "sentencepiece".
@@ -189,14 +190,14 @@ std::string copy_tokenizer(const std::string& source, const fs::path& dir, std::
     for (const auto& name : kTokenizerFiles)
       if (fs::exists(from / name)) to_copy.push_back(from / name);
     if (!fs::exists(from / "tokenizer.json") && !fs::exists(from / "tokenizer.model"))
-      throw Error(source + ": no tokenizer.json or tokenizer.model in this folder");
+      throw Error(msg::Testing::no_tokenizer_in_folder, source);
   } else if (fs::is_regular_file(from)) {
     const std::string name = from.filename().string();
     if (name != "tokenizer.json" && name != "tokenizer.model")
-      throw Error(source + ": expected a tokenizer folder, tokenizer.json or tokenizer.model");
+      throw Error(msg::Testing::not_a_tokenizer_file, source);
     to_copy.push_back(from);
   } else {
-    throw Error(source + ": no such tokenizer file or folder");
+    throw Error(msg::Testing::no_such_tokenizer, source);
   }
   for (const auto& path : to_copy) {
     if (fs::absolute(path).lexically_normal() == fs::absolute(dir / path.filename()).lexically_normal()) continue;
@@ -218,44 +219,40 @@ int64_t tokenizer_vocab_size(const std::string& tokenizer_path) {
   if (fs::is_directory(path)) {
     if (fs::exists(path / "tokenizer.json")) return tokenizer_json_vocab_size((path / "tokenizer.json").string());
     if (fs::exists(path / "tokenizer.model")) return sentencepiece_vocab_size((path / "tokenizer.model").string());
-    throw Error(tokenizer_path + ": no tokenizer.json or tokenizer.model in this folder");
+    throw Error(msg::Testing::no_tokenizer_in_folder, tokenizer_path);
   }
-  if (!fs::is_regular_file(path)) throw Error(tokenizer_path + ": no such tokenizer file or folder");
+  if (!fs::is_regular_file(path)) throw Error(msg::Testing::no_such_tokenizer, tokenizer_path);
   if (path.filename() == "tokenizer.model") return sentencepiece_vocab_size(tokenizer_path);
   return tokenizer_json_vocab_size(tokenizer_path);
 }
 
 TinyModelInfo write_tiny_model(const std::string& model_dir, const TinyModelOptions& options) {
   if (std::find(kTinyArchitectures.begin(), kTinyArchitectures.end(), options.arch) == kTinyArchitectures.end())
-    throw Error("unknown architecture '" + options.arch + "' (expected " + tiny_architectures() + ")");
+    throw Error(msg::Testing::unknown_architecture, options.arch, tiny_architectures());
   const c10::ScalarType dtype = dtype_from_string(options.dtype, "make-tiny --dtype");
-  check_positive(options.hidden_size, "hidden size");
-  check_positive(options.intermediate_size, "intermediate size");
-  check_positive(options.num_layers, "number of layers");
-  check_positive(options.num_heads, "number of attention heads");
-  check_positive(options.num_kv_heads, "number of key/value heads");
+  check_positive(options.hidden_size, msg::Testing::hidden_size);
+  check_positive(options.intermediate_size, msg::Testing::intermediate_size);
+  check_positive(options.num_layers, msg::Testing::number_of_layers);
+  check_positive(options.num_heads, msg::Testing::number_of_attention_heads);
+  check_positive(options.num_kv_heads, msg::Testing::number_of_kv_heads);
   if (options.num_heads % options.num_kv_heads != 0)
-    throw Error("the number of attention heads (" + std::to_string(options.num_heads) +
-                ") must be a multiple of the key/value heads (" + std::to_string(options.num_kv_heads) + ")");
+    throw Error(msg::Testing::heads_not_multiple_of_kv_heads, options.num_heads, options.num_kv_heads);
   if (options.head_dim == 0 && options.hidden_size % options.num_heads != 0)
-    throw Error("hidden size " + std::to_string(options.hidden_size) + " is not divisible by " +
-                std::to_string(options.num_heads) + " heads (give a head dimension)");
+    throw Error(msg::Testing::hidden_size_not_divisible, options.hidden_size, options.num_heads);
   const int64_t head_dim = options.head_dim > 0 ? options.head_dim : options.hidden_size / options.num_heads;
-  if (head_dim % 2 != 0) throw Error("the head dimension must be even for rotary embeddings, got " +
-                                     std::to_string(head_dim));
-  if (options.shards < 1) throw Error("shards must be at least 1");
+  if (head_dim % 2 != 0) throw Error(msg::Testing::head_dim_odd, head_dim);
+  if (options.shards < 1) throw Error(msg::Testing::shards_below_one);
 
   const fs::path dir(model_dir);
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) throw Error(model_dir + ": cannot create the folder (" + ec.message() + ")");
+  if (ec) throw Error(msg::Testing::cannot_create_folder, model_dir, ec.message());
   std::vector<fs::path> existing;
   for (const auto& entry : fs::directory_iterator(dir))
     if (is_model_file(entry.path().filename().string())) existing.push_back(entry.path());
   if (!existing.empty()) {
     if (!options.overwrite)
-      throw Error(model_dir + ": already holds a model (" + existing.front().filename().string() +
-                  "); choose an empty folder or overwrite");
+      throw Error(msg::Testing::folder_holds_model, model_dir, existing.front().filename().string());
     for (const auto& path : existing) fs::remove(path);
   }
 
@@ -310,7 +307,7 @@ TinyModelInfo write_tiny_model(const std::string& model_dir, const TinyModelOpti
                                                      : options.max_position_embeddings;
     if (options.partial_rotary_factor != 1.0) fields["partial_rotary_factor"] = options.partial_rotary_factor;
   } else if (options.partial_rotary_factor != 1.0) {
-    throw Error("a partial rotary factor is a phi3 option");
+    throw Error(msg::Testing::partial_rotary_phi3_only);
   }
   int64_t bos = 1, eos = 2;
   if (!info.tokenizer.empty()) std::tie(bos, eos) = special_token_ids(dir);
@@ -333,8 +330,7 @@ TinyModelInfo write_tiny_model(const std::string& model_dir, const TinyModelOpti
     total_bytes += tensor.numel() * static_cast<int64_t>(tensor.element_size());
   }
   if (options.shards > static_cast<int>(tensors.size()))
-    throw Error("cannot split " + std::to_string(tensors.size()) + " tensors into " + std::to_string(options.shards) +
-                " shards");
+    throw Error(msg::Testing::too_many_shards, tensors.size(), options.shards);
 
   if (options.shards == 1) {
     save_tensors((dir / "model.safetensors").string(), tensors);

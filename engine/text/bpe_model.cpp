@@ -4,6 +4,7 @@
 #include <queue>
 
 #include "error.h"
+#include "text_messages.h"
 #include "unicode_text.h"
 
 namespace lora {
@@ -12,7 +13,7 @@ namespace {
 
 // Merges read as (left, right) strings, in rank order.
 std::vector<std::pair<std::string, std::string>> read_merges(const nlohmann::json& list, const JsonPath& at) {
-  if (!list.is_array()) at.fail("must be a list");
+  if (!list.is_array()) at.fail(msg::Text::must_be_a_list);
   std::vector<std::pair<std::string, std::string>> merges;
   merges.reserve(list.size());
   for (size_t i = 0; i < list.size(); ++i) {
@@ -23,12 +24,12 @@ std::vector<std::pair<std::string, std::string>> read_merges(const nlohmann::jso
       if (line.rfind("#version", 0) == 0) continue;
       const auto space = line.find(' ');
       if (space == std::string::npos || line.find(' ', space + 1) != std::string::npos)
-        at[i].fail("must be two tokens separated by one space, got '" + line + "'");
+        at[i].fail(Message(msg::Text::merge_not_two_tokens, line));
       merges.emplace_back(line.substr(0, space), line.substr(space + 1));
     } else if (entry.is_array() && entry.size() == 2 && entry[0].is_string() && entry[1].is_string()) {
       merges.emplace_back(entry[0].get<std::string>(), entry[1].get<std::string>());
     } else {
-      at[i].fail("must be a string \"left right\" or a pair [\"left\", \"right\"]");
+      at[i].fail(msg::Text::must_be_merge);
     }
   }
   return merges;
@@ -37,23 +38,23 @@ std::vector<std::pair<std::string, std::string>> read_merges(const nlohmann::jso
 }  // namespace
 
 BpeModel::BpeModel(const nlohmann::json& config, const JsonPath& at) : source_(at.file()) {
-  if (!config.is_object()) at.fail("must be a JSON object");
+  if (!config.is_object()) at.fail(msg::Text::must_be_json_object);
   const auto type = read_optional_string(config, "type", at);
   if (type && *type != "BPE") {
     if (*type == "WordPiece" || *type == "WordLevel" || *type == "Unigram")
-      (at / "type").fail("'" + *type + "' is a model type this program does not support (supported: BPE)");
-    (at / "type").fail("'" + *type + "' is not a known model type (expected BPE)");
+      (at / "type").fail(Message(msg::Text::unsupported_model_type, *type));
+    (at / "type").fail(Message(msg::Text::unknown_model_type, *type));
   }
   const auto& vocab = require_field(config, "vocab", at);
-  if (!vocab.is_object()) (at / "vocab").fail("must be an object mapping tokens to ids");
+  if (!vocab.is_object()) (at / "vocab").fail(msg::Text::must_be_vocab);
   vocab_.reserve(vocab.size() * 2);
   int64_t max_id = -1;
   for (auto it = vocab.begin(); it != vocab.end(); ++it) {
     // Token texts may hold dots, so the entry is named apart from the path.
     const std::optional<int64_t> found = json_int_in(it.value(), 0, INT32_MAX);
     if (!found)
-      (at / "vocab").fail("entry '" + it.key() + "' is " + describe_json(it.value()) + "; expected " +
-                          describe_integer_range(0, INT32_MAX));
+      (at / "vocab").fail(Message(msg::Text::vocab_entry_not_id, it.key(), describe_json(it.value()),
+                                  describe_integer_range(0, INT32_MAX)));
     const int64_t id = *found;
     vocab_[it.key()] = static_cast<int32_t>(id);
     if (id > max_id) max_id = id;
@@ -62,8 +63,7 @@ BpeModel::BpeModel(const nlohmann::json& config, const JsonPath& at) : source_(a
   // allocate 64 GB. Real vocabularies are dense (0..n-1, a few holes at most).
   constexpr int64_t kMaxIdBeyondVocab = int64_t(1) << 20;
   if (max_id >= static_cast<int64_t>(vocab.size()) + kMaxIdBeyondVocab)
-    (at / "vocab").fail("has an id " + std::to_string(max_id) + " far beyond its " + std::to_string(vocab.size()) +
-                        " entries; ids must be close to 0..entries-1");
+    (at / "vocab").fail(Message(msg::Text::vocab_id_far_beyond, max_id, vocab.size()));
   id_to_token_.resize(static_cast<size_t>(max_id + 1));
   id_known_.assign(static_cast<size_t>(max_id + 1), false);
   for (const auto& [token, id] : vocab_) {
@@ -94,14 +94,14 @@ BpeModel::BpeModel(const nlohmann::json& config, const JsonPath& at) : source_(a
     const auto left_id = vocab_.find(left);
     const auto right_id = vocab_.find(right);
     if (left_id == vocab_.end())
-      (at / "merges")[rank].fail("uses the token '" + left + "', which is not in model.vocab");
+      (at / "merges")[rank].fail(Message(msg::Text::merge_token_not_in_vocab, left));
     if (right_id == vocab_.end())
-      (at / "merges")[rank].fail("uses the token '" + right + "', which is not in model.vocab");
+      (at / "merges")[rank].fail(Message(msg::Text::merge_token_not_in_vocab, right));
     // The merged token drops the right part's continuing-subword prefix, as tokenizers does.
     const std::string merged = left + (right.size() >= prefix_length ? right.substr(prefix_length) : right);
     const auto merged_id = vocab_.find(merged);
     if (merged_id == vocab_.end())
-      (at / "merges")[rank].fail("produces the token '" + merged + "', which is not in model.vocab");
+      (at / "merges")[rank].fail(Message(msg::Text::merged_token_not_in_vocab, merged));
     // A pair listed twice keeps its last rank, as tokenizers' map does.
     merges_.insert_or_assign(pair_key(left_id->second, right_id->second),
                              Merge{static_cast<uint32_t>(rank), merged_id->second});
@@ -193,7 +193,7 @@ void BpeModel::merge_word(const std::string& word, std::vector<int32_t>& ids) co
     if (unk_token_) {
       const auto unk = vocab_.find(*unk_token_);
       if (unk == vocab_.end())
-        throw Error(source_ + ": model.unk_token '" + *unk_token_ + "' is needed but is not in model.vocab");
+        throw Error(msg::Text::unk_token_not_in_vocab, source_, *unk_token_);
       if (pending_unk && fuse_unk_) {
         pending_unk->second += byte_length;
       } else {

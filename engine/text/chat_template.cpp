@@ -4,6 +4,7 @@
 
 #include "builtin_chat_templates.h"
 #include "error.h"
+#include "text_messages.h"
 
 namespace lora {
 namespace {
@@ -82,7 +83,7 @@ ChatTemplate ChatTemplate::builtin(const std::string& name) {
   if (!entry) {
     std::string names;
     for (const std::string& known : builtin_names()) names += (names.empty() ? "" : ", ") + known;
-    throw Error("unknown chat template '" + name + "'; expected \"model\" (the model's own) or one of " + names);
+    throw Error(msg::Text::unknown_chat_template, name, names);
   }
   ChatTemplate result = from_source(entry->source, entry->name, std::string("built-in template ") + entry->name);
   result.builtin_ = true;
@@ -139,9 +140,9 @@ nlohmann::ordered_json chat_template_variables(const nlohmann::ordered_json& mes
 
 JinjaRender ChatTemplate::render_json(const nlohmann::ordered_json& messages, const ChatTemplateOptions& options,
                                       const TokenizerConfig& tokens) const {
-  if (!messages.is_array()) throw Error("chat template " + describe() + ": messages must be a list");
+  if (!messages.is_array()) throw Error(msg::Text::chat_messages_not_list, describe());
   if (!options.extra.is_null() && !options.extra.is_object())
-    throw Error("chat template " + describe() + ": extra template variables must be a JSON object");
+    throw Error(msg::Text::chat_extra_variables_not_object, describe());
   return jinja_.render(chat_template_variables(messages, options, tokens));
 }
 

@@ -17,6 +17,7 @@
 #include "jinja_render.h"
 #include "jinja_strings.h"
 #include "jinja_template.h"
+#include "text_messages.h"
 
 namespace lora::jinja {
 
@@ -1175,7 +1176,7 @@ Value g_joiner(Renderer&, CallArgs& args) {
 
 Value g_raise_exception(Renderer&, CallArgs& args) {
   const Bound a = bind("raise_exception", args, {"message"}, 1);
-  throw JinjaRaised(to_str(*a[0]));
+  throw JinjaRaised(msg::Text::template_raised, to_str(*a[0]));
 }
 
 // datetime.now().strftime(format), in the C locale as Python's LC_TIME stays.

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "error.h"
+#include "text_messages.h"
 #include "jinja_strings.h"
 
 namespace lora::jinja {
@@ -87,7 +88,7 @@ class Lexer {
 
   [[noreturn]] void fail(size_t offset, const std::string& message) {
     const SourcePos pos = position(offset);
-    throw Error(name_ + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": " + message);
+    throw Error(msg::Text::template_error_at, name_, pos.line, pos.column, message);
   }
 
   void emit(TokenType type, std::string value, size_t offset) {

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "error.h"
+#include "text_messages.h"
 #include "jinja_builtins.h"
 #include "jinja_strings.h"
 
@@ -37,7 +38,7 @@ class Parser {
   bool has_generation() const { return has_generation_; }
 
   [[noreturn]] void fail(const std::string& message, SourcePos pos) const {
-    throw Error(name_ + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": " + message);
+    throw Error(msg::Text::template_error_at, name_, pos.line, pos.column, message);
   }
 
  private:

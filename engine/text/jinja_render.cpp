@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "error.h"
+#include "text_messages.h"
 #include "jinja_builtins.h"
 #include "jinja_operators.h"
 #include "jinja_strings.h"
@@ -349,13 +350,13 @@ std::vector<std::pair<size_t, size_t>> byte_spans(const std::string& text,
 
 JinjaRender Renderer::render(const nlohmann::ordered_json& variables) {
   const auto positioned = [&](const Failure& failure) {
-    return Error(program_.name + ":" + std::to_string(failure.positioned ? failure.line : 1) + ":" +
-                 std::to_string(failure.positioned ? failure.column : 1) + ": " + failure.what());
+    return Error(msg::Text::template_error_at, program_.name, failure.positioned ? failure.line : 1,
+                 failure.positioned ? failure.column : 1, failure.what());
   };
   try {
     globals_ = std::make_shared<Scope>();
     if (!variables.is_null() && !variables.is_object())
-      throw Error(program_.name + ": the template variables must be a JSON object");
+      throw Error(msg::Text::template_variables_not_object, program_.name);
     if (variables.is_object())
       for (auto it = variables.begin(); it != variables.end(); ++it) globals_->set(it.key(), from_json(it.value(), 1));
     root_scope_ = std::make_shared<Scope>(globals_);

@@ -2,6 +2,7 @@
 
 #include "jinja_parser.h"
 #include "jinja_render.h"
+#include "text_messages.h"
 
 namespace lora {
 
@@ -12,7 +13,7 @@ JinjaTemplate JinjaTemplate::parse(const std::string& source, const std::string&
 }
 
 JinjaRender JinjaTemplate::render(const nlohmann::ordered_json& variables, const JinjaLimits& limits) const {
-  if (!program_) throw Error("render: the template was never parsed");
+  if (!program_) throw Error(msg::Text::template_never_parsed);
   jinja::Renderer renderer(*program_, limits);
   return renderer.render(variables);
 }

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "byte_level.h"
+#include "text_messages.h"
 #include "text_pattern.h"
 #include "unicode_text.h"
 
@@ -99,7 +100,7 @@ class SequenceNormalizer : public Normalizer {
 
 std::unique_ptr<Normalizer> make_normalizer(const nlohmann::json& config, const JsonPath& at) {
   if (config.is_null()) return nullptr;
-  if (!config.is_object()) at.fail("must be a JSON object or null");
+  if (!config.is_object()) at.fail(msg::Text::must_be_object_or_null);
   const std::string type = require_string(config, "type", at);
   if (type == "NFC") return std::make_unique<UnicodeFormNormalizer>(&unicode::nfc);
   if (type == "NFD") return std::make_unique<UnicodeFormNormalizer>(&unicode::nfd);
@@ -115,7 +116,7 @@ std::unique_ptr<Normalizer> make_normalizer(const nlohmann::json& config, const 
   if (type == "ByteLevel") return std::make_unique<ByteLevelNormalizer>();
   if (type == "Sequence") {
     const auto& list = require_field(config, "normalizers", at);
-    if (!list.is_array()) (at / "normalizers").fail("must be a list");
+    if (!list.is_array()) (at / "normalizers").fail(msg::Text::must_be_a_list);
     std::vector<std::unique_ptr<Normalizer>> parts;
     for (size_t i = 0; i < list.size(); ++i) {
       auto part = make_normalizer(list[i], (at / "normalizers")[i]);
@@ -124,11 +125,8 @@ std::unique_ptr<Normalizer> make_normalizer(const nlohmann::json& config, const 
     return std::make_unique<SequenceNormalizer>(std::move(parts));
   }
   if (type == "BertNormalizer" || type == "Precompiled" || type == "Nmt")
-    (at / "type").fail("'" + type + "' is a normalizer this program does not support (it serves WordPiece and "
-                       "Unigram tokenizers); supported: NFC, NFD, NFKC, NFKD, Lowercase, Strip, StripAccents, "
-                       "Replace, Prepend, ByteLevel, Sequence");
-  (at / "type").fail("'" + type + "' is not a known normalizer type (expected NFC, NFD, NFKC, NFKD, Lowercase, "
-                     "Strip, StripAccents, Replace, Prepend, ByteLevel or Sequence)");
+    (at / "type").fail(Message(msg::Text::unsupported_normalizer, type));
+  (at / "type").fail(Message(msg::Text::unknown_normalizer, type));
 }
 
 }  // namespace lora

@@ -1,5 +1,7 @@
 #include "post_processor.h"
 
+#include "text_messages.h"
+
 #include <string>
 #include <unordered_map>
 
@@ -60,7 +62,7 @@ TemplatePiece parse_template_piece(const nlohmann::json& piece, const JsonPath& 
       if (which.empty() || which == "A" || which == "0")
         result.is_first_sequence = true;
       else if (which != "B" && which != "1")
-        at.fail("'" + text + "' is not a sequence placeholder ($A or $B)");
+        at.fail(Message(msg::Text::not_a_sequence_placeholder, text));
     } else {
       result.special_token = text;
     }
@@ -69,7 +71,7 @@ TemplatePiece parse_template_piece(const nlohmann::json& piece, const JsonPath& 
   if (const auto* sequence = find_field(piece, "Sequence")) {
     result.is_sequence = true;
     const std::string id = require_string(*sequence, "id", at / "Sequence");
-    if (id != "A" && id != "B") (at / "Sequence" / "id").fail("must be \"A\" or \"B\"");
+    if (id != "A" && id != "B") (at / "Sequence" / "id").fail(msg::Text::must_be_a_or_b);
     result.is_first_sequence = id == "A";
     return result;
   }
@@ -77,18 +79,18 @@ TemplatePiece parse_template_piece(const nlohmann::json& piece, const JsonPath& 
     result.special_token = require_string(*special, "id", at / "SpecialToken");
     return result;
   }
-  at.fail("must be {\"Sequence\": ...}, {\"SpecialToken\": ...} or a string such as \"$A\"");
+  at.fail(msg::Text::must_be_template_piece);
 }
 
 std::unique_ptr<PostProcessor> make_template(const nlohmann::json& config, const JsonPath& at) {
   // special_tokens: {"<s>": {"id": "<s>", "ids": [1], "tokens": ["<s>"]}}
   std::unordered_map<std::string, std::vector<int32_t>> special_ids;
   if (const auto* specials = find_field(config, "special_tokens")) {
-    if (!specials->is_object()) (at / "special_tokens").fail("must be an object");
+    if (!specials->is_object()) (at / "special_tokens").fail(msg::Text::must_be_an_object);
     for (auto it = specials->begin(); it != specials->end(); ++it) {
       const JsonPath entry_at = at / "special_tokens" / it.key();
       const auto& ids = require_field(it.value(), "ids", entry_at);
-      if (!ids.is_array()) (entry_at / "ids").fail("must be a list of ids");
+      if (!ids.is_array()) (entry_at / "ids").fail(msg::Text::must_be_a_list_of_ids);
       std::vector<int32_t> list;
       for (const auto& id : ids) {
         list.push_back(static_cast<int32_t>(json_to_int(id, (entry_at / "ids")[list.size()], 0, INT32_MAX)));
@@ -112,20 +114,20 @@ std::unique_ptr<PostProcessor> make_template(const nlohmann::json& config, const
   } else if (single.is_array()) {
     pieces.assign(single.begin(), single.end());
   } else {
-    (at / "single").fail("must be a list of template pieces or a template string");
+    (at / "single").fail(msg::Text::must_be_template);
   }
   std::vector<int32_t> before, after;
   bool seen_sequence = false;
   for (size_t i = 0; i < pieces.size(); ++i) {
     const TemplatePiece piece = parse_template_piece(pieces[i], (at / "single")[i]);
     if (piece.is_sequence) {
-      if (!piece.is_first_sequence) (at / "single")[i].fail("refers to the second sequence ($B) in a single template");
+      if (!piece.is_first_sequence) (at / "single")[i].fail(msg::Text::second_sequence_in_single_template);
       seen_sequence = true;
       continue;
     }
     const auto ids = special_ids.find(piece.special_token);
     if (ids == special_ids.end())
-      (at / "single")[i].fail("uses the special token '" + piece.special_token + "', which special_tokens does not define");
+      (at / "single")[i].fail(Message(msg::Text::undefined_special_token, piece.special_token));
     auto& target = seen_sequence ? after : before;
     target.insert(target.end(), ids->second.begin(), ids->second.end());
   }
@@ -136,7 +138,7 @@ std::unique_ptr<PostProcessor> make_template(const nlohmann::json& config, const
 std::unique_ptr<PostProcessor> make_cls_sep(const nlohmann::json& config, const JsonPath& at) {
   auto id_of = [&](const char* key) {
     const auto& pair = require_field(config, key, at);
-    if (!pair.is_array() || pair.size() != 2) (at / key).fail("must be a pair [token, id]");
+    if (!pair.is_array() || pair.size() != 2) (at / key).fail(msg::Text::must_be_token_id_pair);
     return static_cast<int32_t>(json_to_int(pair[1], (at / key)[1], 0, INT32_MAX));
   };
   return std::make_unique<TemplatePostProcessor>(std::vector<int32_t>{id_of("cls")}, std::vector<int32_t>{id_of("sep")});
@@ -146,14 +148,14 @@ std::unique_ptr<PostProcessor> make_cls_sep(const nlohmann::json& config, const 
 
 std::unique_ptr<PostProcessor> make_post_processor(const nlohmann::json& config, const JsonPath& at) {
   if (config.is_null()) return nullptr;
-  if (!config.is_object()) at.fail("must be a JSON object or null");
+  if (!config.is_object()) at.fail(msg::Text::must_be_object_or_null);
   const std::string type = require_string(config, "type", at);
   if (type == "TemplateProcessing") return make_template(config, at);
   if (type == "ByteLevel") return std::make_unique<NoOpPostProcessor>();
   if (type == "BertProcessing" || type == "RobertaProcessing") return make_cls_sep(config, at);
   if (type == "Sequence") {
     const auto& list = require_field(config, "processors", at);
-    if (!list.is_array()) (at / "processors").fail("must be a list");
+    if (!list.is_array()) (at / "processors").fail(msg::Text::must_be_a_list);
     std::vector<std::unique_ptr<PostProcessor>> parts;
     for (size_t i = 0; i < list.size(); ++i) {
       auto part = make_post_processor(list[i], (at / "processors")[i]);
@@ -161,8 +163,7 @@ std::unique_ptr<PostProcessor> make_post_processor(const nlohmann::json& config,
     }
     return std::make_unique<SequencePostProcessor>(std::move(parts));
   }
-  (at / "type").fail("'" + type + "' is not a known post-processor type (expected TemplateProcessing, ByteLevel, "
-                     "BertProcessing, RobertaProcessing or Sequence)");
+  (at / "type").fail(Message(msg::Text::unknown_post_processor, type));
 }
 
 std::unique_ptr<PostProcessor> make_bos_eos_template(int32_t bos_id, int32_t eos_id) {

@@ -7,6 +7,7 @@
 #include <utf8proc.h>
 
 #include "byte_level.h"
+#include "text_messages.h"
 #include "regex_pattern.h"
 #include "text_pattern.h"
 #include "unicode_text.h"
@@ -99,8 +100,7 @@ SplitBehavior parse_behavior(const nlohmann::json& config, const JsonPath& at) {
   if (name == "MergedWithPrevious") return SplitBehavior::MergedWithPrevious;
   if (name == "MergedWithNext") return SplitBehavior::MergedWithNext;
   if (name == "Contiguous") return SplitBehavior::Contiguous;
-  (at / "behavior").fail("'" + name + "' is not a split behavior (expected Removed, Isolated, MergedWithPrevious, "
-                         "MergedWithNext or Contiguous)");
+  (at / "behavior").fail(Message(msg::Text::unknown_split_behavior, name));
 }
 
 // Applies `split_one` to every piece, replacing the list.
@@ -176,7 +176,7 @@ class MetaspacePreTokenizer : public PreTokenizer {
     replacement_ = require_string(config, "replacement", at);
     size_t pos = 0;
     if (replacement_.empty() || (unicode::next_code_point(replacement_, pos), pos != replacement_.size()))
-      (at / "replacement").fail("must be a single character");
+      (at / "replacement").fail(msg::Text::must_be_one_character);
     const std::string scheme = read_string(config, "prepend_scheme", "always", at);
     if (scheme == "always")
       prepend_ = Prepend::Always;
@@ -185,7 +185,7 @@ class MetaspacePreTokenizer : public PreTokenizer {
     else if (scheme == "never")
       prepend_ = Prepend::Never;
     else
-      (at / "prepend_scheme").fail("'" + scheme + "' is not a prepend scheme (expected always, first or never)");
+      (at / "prepend_scheme").fail(Message(msg::Text::unknown_prepend_scheme, scheme));
     // Files written before prepend_scheme existed say add_prefix_space: false for "never".
     if (read_optional_bool(config, "add_prefix_space", at) == false) prepend_ = Prepend::Never;
     split_ = read_bool(config, "split", true, at);
@@ -278,7 +278,7 @@ class SequencePreTokenizer : public PreTokenizer {
 
 std::unique_ptr<PreTokenizer> make_pre_tokenizer(const nlohmann::json& config, const JsonPath& at) {
   if (config.is_null()) return nullptr;
-  if (!config.is_object()) at.fail("must be a JSON object or null");
+  if (!config.is_object()) at.fail(msg::Text::must_be_object_or_null);
   const std::string type = require_string(config, "type", at);
   if (type == "Split") return std::make_unique<SplitPreTokenizer>(config, at);
   if (type == "ByteLevel") return std::make_unique<ByteLevelPreTokenizer>(config, at);
@@ -288,7 +288,7 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const nlohmann::json& config, c
   if (type == "Whitespace") return std::make_unique<WhitespacePreTokenizer>(at);
   if (type == "Sequence") {
     const auto& list = require_field(config, "pretokenizers", at);
-    if (!list.is_array()) (at / "pretokenizers").fail("must be a list");
+    if (!list.is_array()) (at / "pretokenizers").fail(msg::Text::must_be_a_list);
     std::vector<std::unique_ptr<PreTokenizer>> parts;
     for (size_t i = 0; i < list.size(); ++i) {
       auto part = make_pre_tokenizer(list[i], (at / "pretokenizers")[i]);
@@ -298,10 +298,8 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const nlohmann::json& config, c
   }
   if (type == "BertPreTokenizer" || type == "Punctuation" || type == "CharDelimiterSplit" ||
       type == "UnicodeScripts" || type == "FixedLength")
-    (at / "type").fail("'" + type + "' is a pre-tokenizer this program does not support; supported: Split, "
-                       "ByteLevel, Metaspace, Digits, Whitespace, WhitespaceSplit, Sequence");
-  (at / "type").fail("'" + type + "' is not a known pre-tokenizer type (expected Split, ByteLevel, Metaspace, "
-                     "Digits, Whitespace, WhitespaceSplit or Sequence)");
+    (at / "type").fail(Message(msg::Text::unsupported_pre_tokenizer, type));
+  (at / "type").fail(Message(msg::Text::unknown_pre_tokenizer, type));
 }
 
 }  // namespace lora

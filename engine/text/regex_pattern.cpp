@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "error.h"
+#include "text_messages.h"
 #include "unicode_text.h"
 
 namespace lora {
@@ -143,8 +144,7 @@ RegexPattern::RegexPattern(const std::string& pattern, const std::string& where)
   compiled_->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(translated.data()), translated.size(),
                                   PCRE2_UTF | PCRE2_UCP, &error_code, &error_offset, nullptr);
   if (compiled_->code == nullptr)
-    throw Error(where + ": regular expression '" + pattern + "' does not compile: " + pcre2_message(error_code) +
-                " (at offset " + std::to_string(error_offset) + ")");
+    throw Error(msg::Text::regex_does_not_compile, where, pattern, pcre2_message(error_code), error_offset);
   // JIT is an optimisation only: without it PCRE2 interprets the same pattern.
   pcre2_jit_compile(compiled_->code, PCRE2_JIT_COMPLETE);
 }
@@ -161,7 +161,7 @@ std::vector<std::pair<size_t, size_t>> RegexPattern::find_all(std::string_view t
   std::vector<std::pair<size_t, size_t>> matches;
   if (text.empty()) return matches;
   pcre2_match_data* data = pcre2_match_data_create_from_pattern(compiled_->code, nullptr);
-  if (data == nullptr) throw Error(where_ + ": out of memory while matching");
+  if (data == nullptr) throw Error(msg::Text::regex_out_of_memory, where_);
   pcre2_match_context* context = thread_match_context();
   const auto* subject = reinterpret_cast<PCRE2_SPTR>(text.data());
   size_t start = 0;
@@ -171,8 +171,7 @@ std::vector<std::pair<size_t, size_t>> RegexPattern::find_all(std::string_view t
     if (rc == PCRE2_ERROR_NOMATCH) break;
     if (rc < 0) {
       pcre2_match_data_free(data);
-      throw Error(where_ + ": regular expression failed on a text of " + std::to_string(text.size()) +
-                  " bytes: " + pcre2_message(rc));
+      throw Error(msg::Text::regex_match_failed, where_, text.size(), pcre2_message(rc));
     }
     const PCRE2_SIZE* ovector = pcre2_get_ovector_pointer(data);
     const size_t begin = ovector[0], end = ovector[1];

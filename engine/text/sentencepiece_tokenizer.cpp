@@ -36,6 +36,7 @@
 #include <mutex>
 
 #include "error.h"
+#include "text_messages.h"
 #include "spm_bridge/spm_bridge_api.h"
 #include "unicode_text.h"
 
@@ -83,11 +84,11 @@ std::filesystem::path executable_dir() {
 }
 
 // Opens `path` and resolves every function; returns nullptr and sets `why` on failure.
-std::unique_ptr<SpmBridge> open_bridge(const std::string& path, std::string& why) {
+std::unique_ptr<SpmBridge> open_bridge(const std::string& path, Message& why) {
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
   if (handle == nullptr) {
     const char* message = dlerror();
-    why = message != nullptr ? message : "dlopen failed";
+    why = message != nullptr ? Message(msg::Text::bridge_dlopen_error, message) : Message(msg::Text::bridge_dlopen_failed);
     return nullptr;
   }
   auto bridge = std::make_unique<SpmBridge>();
@@ -97,7 +98,7 @@ std::unique_ptr<SpmBridge> open_bridge(const std::string& path, std::string& why
     function = reinterpret_cast<std::remove_reference_t<decltype(function)>>(dlsym(handle, name));
     if (function == nullptr) {
       complete = false;
-      why = std::string("the library lacks ") + name;
+      why = Message(msg::Text::bridge_lacks_function, name);
     }
   };
   resolve(bridge->api_version, "lora_spm_api_version");
@@ -121,8 +122,7 @@ std::unique_ptr<SpmBridge> open_bridge(const std::string& path, std::string& why
   resolve(bridge->train, "lora_spm_train");
   if (complete && bridge->api_version() != LORA_SPM_BRIDGE_API_VERSION) {
     complete = false;
-    why = "the library has interface version " + std::to_string(bridge->api_version()) + ", expected " +
-          std::to_string(LORA_SPM_BRIDGE_API_VERSION);
+    why = Message(msg::Text::bridge_wrong_version, bridge->api_version(), LORA_SPM_BRIDGE_API_VERSION);
   }
   // The handle is kept open for the life of the process even when incomplete: closing a library
   // that may have run sentencepiece's static constructors is not worth the risk.
@@ -136,12 +136,11 @@ const SpmBridge& bridge() {
   std::lock_guard<std::mutex> lock(mutex);
   if (loaded) return *loaded;
 
-  std::string why;
+  Message why;
   if (const char* chosen = std::getenv("LORA_STUDIO_SPM_BRIDGE"); chosen != nullptr && *chosen != '\0') {
     loaded = open_bridge(chosen, why);
     if (!loaded)
-      throw Error(std::string("cannot load the sentencepiece bridge named by LORA_STUDIO_SPM_BRIDGE (") + chosen +
-                  "): " + why);
+      throw Error(msg::Text::chosen_bridge_unloadable, chosen, why);
     return *loaded;
   }
   std::vector<std::string> candidates = {LORA_SPM_BRIDGE_BUILD_PATH, LORA_SPM_BRIDGE_INSTALL_PATH};
@@ -151,20 +150,20 @@ const SpmBridge& bridge() {
     candidates.push_back(
         (exe_dir / ".." / "lib" / "lora-studio" / "plugins" / kBridgeFileName).lexically_normal().string());
   }
-  std::string tried;
+  std::vector<Message> tried;
   for (const auto& candidate : candidates) {
     if (candidate.empty()) continue;
     std::error_code error;
     if (!std::filesystem::is_regular_file(candidate, error)) {
-      tried += "\n  " + candidate + " (not there)";
+      tried.emplace_back(msg::Text::bridge_candidate_missing, candidate);
       continue;
     }
     loaded = open_bridge(candidate, why);
     if (loaded) return *loaded;
-    tried += "\n  " + candidate + " (" + why + ")";
+    tried.emplace_back(msg::Text::bridge_candidate_failed, candidate, why);
   }
-  throw Error("cannot load the sentencepiece bridge " + std::string(kBridgeFileName) +
-              ", needed for tokenizer.model files; set LORA_STUDIO_SPM_BRIDGE to its path. Tried:" + tried);
+  if (tried.empty()) throw Error(msg::Text::bridge_not_found, kBridgeFileName);
+  throw Error(msg::Text::bridge_not_found_tried, kBridgeFileName, std::move(tried));
 }
 
 }  // namespace
@@ -185,7 +184,7 @@ SentencePieceTokenizer::SentencePieceTokenizer(const std::string& model_path, co
     : path_(model_path), bridge_(&bridge()) {
   char error[1024] = {};
   lora_spm_model* model = bridge_->load(model_path.c_str(), error, sizeof(error));
-  if (model == nullptr) throw Error(model_path + ": not a sentencepiece model: " + error);
+  if (model == nullptr) throw Error(msg::Text::not_a_sentencepiece_model, model_path, error);
   model_.reset(new ModelHandle{bridge_, model});  // (no temporary: its destructor would free the model)
 
   auto piece_id = [&](const std::string& piece) -> int32_t {
@@ -243,7 +242,7 @@ std::vector<int32_t> SentencePieceTokenizer::encode_plain(const std::string& tex
   size_t count = 0;
   char error[1024] = {};
   if (!bridge_->encode(model_->model, text.data(), text.size(), &buffer, &count, error, sizeof(error)))
-    throw Error(path_ + ": sentencepiece could not encode the text: " + error);
+    throw Error(msg::Text::sentencepiece_encode_failed, path_, error);
   ids.assign(buffer, buffer + count);
   bridge_->free_ids(buffer);
   return ids;
@@ -278,7 +277,7 @@ std::string SentencePieceTokenizer::decode(const std::vector<int32_t>& ids, bool
     size_t decoded_size = 0;
     char error[1024] = {};
     if (!bridge_->decode(model_->model, run.data(), run.size(), &decoded, &decoded_size, error, sizeof(error)))
-      throw Error(path_ + ": sentencepiece could not decode: " + error);
+      throw Error(msg::Text::sentencepiece_decode_failed, path_, error);
     text.append(decoded, decoded_size);
     bridge_->free_string(decoded);
     run.clear();
@@ -323,11 +322,11 @@ bool SentencePieceTokenizer::is_special(int32_t id) const {
 }
 
 void train_sentencepiece(const SentencePieceTrainingOptions& options) {
-  if (options.input_files.empty()) throw Error("sentencepiece training needs at least one input file");
-  if (options.model_prefix.empty()) throw Error("sentencepiece training needs a model prefix");
+  if (options.input_files.empty()) throw Error(msg::Text::sentencepiece_training_without_input);
+  if (options.model_prefix.empty()) throw Error(msg::Text::sentencepiece_training_without_prefix);
   std::string inputs;
   for (const auto& file : options.input_files) {
-    if (!std::filesystem::is_regular_file(file)) throw Error(file + ": training text not found");
+    if (!std::filesystem::is_regular_file(file)) throw Error(msg::Text::training_text_missing, file);
     inputs += (inputs.empty() ? "" : ",") + file;
   }
   std::vector<std::pair<std::string, std::string>> flags = {
@@ -347,7 +346,7 @@ void train_sentencepiece(const SentencePieceTrainingOptions& options) {
   }
   char error[2048] = {};
   if (!bridge().train(keys.data(), values.data(), keys.size(), error, sizeof(error)))
-    throw Error("sentencepiece training of " + options.model_prefix + ".model failed: " + error);
+    throw Error(msg::Text::sentencepiece_training_failed, options.model_prefix, error);
 }
 
 }  // namespace lora

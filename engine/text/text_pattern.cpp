@@ -1,18 +1,20 @@
 #include "text_pattern.h"
 
+#include "text_messages.h"
+
 namespace lora {
 
 TextPattern::TextPattern(const nlohmann::json& pattern, const JsonPath& at) {
   if (!pattern.is_object() || pattern.size() != 1)
-    at.fail("must be {\"String\": ...} or {\"Regex\": ...}");
+    at.fail(msg::Text::must_be_string_or_regex);
   if (const auto* literal = find_field(pattern, "String")) {
-    if (!literal->is_string()) (at / "String").fail("must be a string");
+    if (!literal->is_string()) (at / "String").fail(msg::Text::must_be_a_string);
     literal_ = literal->get<std::string>();
   } else if (const auto* regex = find_field(pattern, "Regex")) {
-    if (!regex->is_string()) (at / "Regex").fail("must be a string");
+    if (!regex->is_string()) (at / "Regex").fail(msg::Text::must_be_a_string);
     regex_.emplace(regex->get<std::string>(), at.describe());
   } else {
-    at.fail("must be {\"String\": ...} or {\"Regex\": ...}");
+    at.fail(msg::Text::must_be_string_or_regex);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "byte_level.h"
+#include "text_messages.h"
 #include "text_pattern.h"
 #include "unicode_text.h"
 
@@ -179,7 +180,7 @@ class SequenceDecoder : public TokenDecoder {
 char32_t single_character(const std::string& text, const JsonPath& at) {
   size_t pos = 0;
   const char32_t c = text.empty() ? 0 : unicode::next_code_point(text, pos);
-  if (text.empty() || pos != text.size()) at.fail("must be a single character");
+  if (text.empty() || pos != text.size()) at.fail(msg::Text::must_be_one_character);
   return c;
 }
 
@@ -187,7 +188,7 @@ char32_t single_character(const std::string& text, const JsonPath& at) {
 
 std::unique_ptr<TokenDecoder> make_token_decoder(const nlohmann::json& config, const JsonPath& at) {
   if (config.is_null()) return nullptr;
-  if (!config.is_object()) at.fail("must be a JSON object or null");
+  if (!config.is_object()) at.fail(msg::Text::must_be_object_or_null);
   const std::string type = require_string(config, "type", at);
   if (type == "ByteLevel") return std::make_unique<ByteLevelDecoder>();
   if (type == "ByteFallback") return std::make_unique<ByteFallbackDecoder>();
@@ -212,7 +213,7 @@ std::unique_ptr<TokenDecoder> make_token_decoder(const nlohmann::json& config, c
   if (type == "BPEDecoder") return std::make_unique<BpeSuffixDecoder>(read_string(config, "suffix", "</w>", at));
   if (type == "Sequence") {
     const auto& list = require_field(config, "decoders", at);
-    if (!list.is_array()) (at / "decoders").fail("must be a list");
+    if (!list.is_array()) (at / "decoders").fail(msg::Text::must_be_a_list);
     std::vector<std::unique_ptr<TokenDecoder>> parts;
     for (size_t i = 0; i < list.size(); ++i) {
       auto part = make_token_decoder(list[i], (at / "decoders")[i]);
@@ -221,10 +222,8 @@ std::unique_ptr<TokenDecoder> make_token_decoder(const nlohmann::json& config, c
     return std::make_unique<SequenceDecoder>(std::move(parts));
   }
   if (type == "WordPiece" || type == "CTC")
-    (at / "type").fail("'" + type + "' is a decoder this program does not support; supported: ByteLevel, "
-                       "ByteFallback, Fuse, Strip, Replace, Metaspace, BPEDecoder, Sequence");
-  (at / "type").fail("'" + type + "' is not a known decoder type (expected ByteLevel, ByteFallback, Fuse, Strip, "
-                     "Replace, Metaspace, BPEDecoder or Sequence)");
+    (at / "type").fail(Message(msg::Text::unsupported_decoder, type));
+  (at / "type").fail(Message(msg::Text::unknown_decoder, type));
 }
 
 }  // namespace lora

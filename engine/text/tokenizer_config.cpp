@@ -6,6 +6,7 @@
 #include "atomic_file.h"
 #include "error.h"
 #include "json_reader.h"
+#include "text_messages.h"
 
 namespace lora {
 
@@ -17,7 +18,7 @@ std::string read_token_field(const nlohmann::json& config, const char* key, cons
   if (field == nullptr) return "";
   if (field->is_string()) return field->get<std::string>();
   if (field->is_object()) return require_string(*field, "content", at / key);
-  (at / key).fail_value(*field, "a string, null or an object with \"content\"");
+  (at / key).fail_value(*field, msg::Text::expected_token_text);
 }
 
 }  // namespace
@@ -67,12 +68,12 @@ TokenizerConfigFile read_tokenizer_config(const std::string& dir) {
           }
         }
       } else {
-        (at / "chat_template").fail("must be a string or a list of {name, template}");
+        (at / "chat_template").fail(msg::Text::must_be_chat_template);
       }
     }
 
     if (const auto* extra = find_field(config, "additional_special_tokens")) {
-      if (!extra->is_array()) (at / "additional_special_tokens").fail("must be a list");
+      if (!extra->is_array()) (at / "additional_special_tokens").fail(msg::Text::must_be_a_list);
       for (size_t i = 0; i < extra->size(); ++i) {
         const auto& item = (*extra)[i];
         if (item.is_string())
@@ -80,7 +81,7 @@ TokenizerConfigFile read_tokenizer_config(const std::string& dir) {
         else if (item.is_object())
           result.additional_special_tokens.push_back(require_string(item, "content", (at / "additional_special_tokens")[i]));
         else
-          (at / "additional_special_tokens")[i].fail("must be a string or an object with \"content\"");
+          (at / "additional_special_tokens")[i].fail(msg::Text::must_be_token_text);
       }
     }
 
@@ -95,19 +96,19 @@ TokenizerConfigFile read_tokenizer_config(const std::string& dir) {
         else if (item.is_object())
           result.additional_special_tokens.push_back(require_string(item, "content", item_at));
         else
-          item_at.fail("must be a string or an object with \"content\"");
+          item_at.fail(msg::Text::must_be_token_text);
       };
       if (extra->is_array()) {
         for (size_t i = 0; i < extra->size(); ++i) read_token((*extra)[i], extra_at[i]);
       } else if (extra->is_object()) {
         for (auto it = extra->begin(); it != extra->end(); ++it) read_token(it.value(), extra_at / it.key());
       } else {
-        extra_at.fail("must be an object naming special tokens or a list of them");
+        extra_at.fail(msg::Text::must_be_special_tokens);
       }
     }
 
     if (const auto* declared = find_field(config, "added_tokens_decoder")) {
-      if (!declared->is_object()) (at / "added_tokens_decoder").fail("must be an object mapping ids to tokens");
+      if (!declared->is_object()) (at / "added_tokens_decoder").fail(msg::Text::must_be_added_tokens_decoder);
       for (auto it = declared->begin(); it != declared->end(); ++it) {
         const JsonPath entry_at = at / "added_tokens_decoder" / it.key();
         int32_t id = -1;
@@ -116,7 +117,7 @@ TokenizerConfigFile read_tokenizer_config(const std::string& dir) {
           id = std::stoi(it.key(), &used);
           if (used != it.key().size() || id < 0) throw std::invalid_argument("id");
         } catch (const std::exception&) {
-          entry_at.fail("has a key that is not a token id");
+          entry_at.fail(msg::Text::key_not_token_id);
         }
         AddedToken token;
         token.content = require_string(it.value(), "content", entry_at);

@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "json_reader.h"
+#include "text_messages.h"
 #include "unicode_text.h"
 
 namespace lora {
@@ -14,7 +15,7 @@ TokenizerJson::TokenizerJson(const std::string& tokenizer_json_path, const Token
   const nlohmann::json root = parse_json_object_file(path_);
   const JsonPath at(path_);
   if (const auto version = read_optional_string(root, "version", at); version && *version != "1.0")
-    (at / "version").fail("is '" + *version + "'; only tokenizer.json version 1.0 is known");
+    (at / "version").fail(Message(msg::Text::unknown_tokenizer_version, *version));
 
   model_ = std::make_unique<BpeModel>(require_field(root, "model", at), at / "model");
   normalizer_ = make_normalizer(root.value("normalizer", nlohmann::json()), at / "normalizer");
@@ -25,7 +26,7 @@ TokenizerJson::TokenizerJson(const std::string& tokenizer_json_path, const Token
   // added_tokens, in file order, as tokenizers deserializes them.
   std::vector<AddedToken> file_tokens;
   if (const auto* list = find_field(root, "added_tokens")) {
-    if (!list->is_array()) (at / "added_tokens").fail("must be a list");
+    if (!list->is_array()) (at / "added_tokens").fail(msg::Text::must_be_a_list);
     for (size_t i = 0; i < list->size(); ++i) {
       const auto& entry = (*list)[i];
       const JsonPath entry_at = (at / "added_tokens")[i];

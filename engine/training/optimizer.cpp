@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "error.h"
+#include "training_messages.h"
 
 // at::_fused_adamw_ (CUDA since libtorch 2.0) and the _foreach_ multi-tensor ops used for the norm.
 #if TORCH_VERSION_MAJOR >= 2
@@ -59,7 +60,7 @@ void scale_gradients(const std::vector<std::pair<std::string, at::Tensor>>& para
 Optimizer::Optimizer(OptimizerSettings settings, std::vector<std::pair<std::string, at::Tensor>> params)
     : settings_(std::move(settings)), params_(std::move(params)) {
   if (settings_.name != "adamw_torch" && settings_.name != "sgd")
-    throw Error("unknown optimizer '" + settings_.name + "' (expected adamw_torch or sgd)");
+    throw Error(msg::Training::optimizer_unknown, settings_.name);
   for (const auto& [name, p] : params_) {
     if (settings_.name == "adamw_torch") {
       exp_avg_.push_back(at::zeros_like(p));
@@ -161,10 +162,10 @@ void Optimizer::load_state(const std::map<std::string, at::Tensor>& state, int64
   at::NoGradGuard no_grad;
   auto restore = [&](const std::string& key, at::Tensor& into) {
     auto it = state.find(key);
-    if (it == state.end()) throw Error(source + ": optimizer state '" + key + "' is missing");
+    if (it == state.end()) throw Error(msg::Training::optimizer_state_missing, source, key);
     if (it->second.sizes() != into.sizes())
-      throw Error(source + ": optimizer state '" + key + "' has shape " + c10::str(it->second.sizes()) +
-                  ", expected " + c10::str(into.sizes()));
+      throw Error(msg::Training::optimizer_state_wrong_shape, source, key, c10::str(it->second.sizes()),
+                  c10::str(into.sizes()));
     into.copy_(it->second);
   };
   for (size_t i = 0; i < params_.size(); ++i) {

@@ -18,10 +18,12 @@
 #include "device.h"
 #include "error.h"
 #include "lora_linear.h"
+#include "model_adapter.h"
 #include "target_loss.h"
 #include "model_config.h"
 #include "optimizer.h"
 #include "tokenized_dataset.h"
+#include "training_messages.h"
 
 // The op profiler behind --profile. It is the legacy (non-Kineto) one: Debian's CPU libtorch 1.13
 // has no Kineto, and its per-thread push/pop events are all the self-time table needs. Its API
@@ -118,18 +120,17 @@ int64_t read_vm_hwm_bytes() {
 
 }  // namespace
 
-TrainStepBenchResult run_train_step_bench(CausalLM& model, const TrainStepBenchSettings& settings,
-                                          PeakMemory* memory) {
+TrainStepBenchResult run_train_step_bench(CausalLM& model, const ModelAdapter& adapter,
+                                          const TrainStepBenchSettings& settings, PeakMemory* memory) {
   if (settings.micro_batch < 1 || settings.seq_len < 1 || settings.timed_steps < 1 || settings.warmup_steps < 0)
-    throw Error("bench train: micro-batch, sequence length and timed steps must be at least 1 (warm-up at least 0)");
+    throw Error(msg::Training::bench_train_settings_too_small);
   const ModelConfig& config = model.config();
   if (settings.seq_len > config.max_position_embeddings)
-    throw Error("bench train: sequence length " + std::to_string(settings.seq_len) +
-                " exceeds the model's context length of " + std::to_string(config.max_position_embeddings));
+    throw Error(msg::Training::bench_train_sequence_too_long, settings.seq_len, config.max_position_embeddings);
   std::vector<std::pair<std::string, at::Tensor>> params;
-  for (const auto& [name, p] : model.adapter_parameters())
+  for (const auto& [name, p] : adapter.parameters())
     if (p.requires_grad()) params.emplace_back(name, p);
-  if (params.empty()) throw Error("bench train: the model has no trainable LoRA adapter (create_adapter first)");
+  if (params.empty()) throw Error(msg::Training::bench_train_no_trainable_adapter);
 
   TrainStepBenchResult result;
   for (const auto& [name, p] : params) result.trainable_parameters += p.numel();
@@ -190,7 +191,7 @@ TrainStepBenchResult run_train_step_bench(CausalLM& model, const TrainStepBenchS
 
   if (settings.profile) {
     // CUDA kernels run asynchronously: CPU-side op times would say little about where GPU time goes.
-    if (device.is_cuda()) throw Error("bench train --profile times CPU ops; on CUDA use Nsight Systems instead");
+    if (device.is_cuda()) throw Error(msg::Training::bench_train_profile_on_cuda);
 #if LORA_HAVE_LEGACY_PROFILER
     namespace profiler = torch::autograd::profiler;
     TrainStepTimes times;
@@ -202,8 +203,7 @@ TrainStepBenchResult run_train_step_bench(CausalLM& model, const TrainStepBenchS
     }
     result.profiled_step_seconds = times.total();
 #else
-    throw Error("bench train --profile needs libtorch 1.x (its legacy op profiler); this is libtorch " +
-                std::string(TORCH_VERSION));
+    throw Error(msg::Training::bench_train_profile_needs_libtorch_1, TORCH_VERSION);
 #endif
   }
   return result;

@@ -12,6 +12,7 @@
 namespace lora {
 
 class CausalLM;
+class ModelAdapter;
 
 struct TrainStepBenchSettings {
   int64_t micro_batch = 4;
@@ -80,13 +81,13 @@ class PeakMemory {
   int64_t cuda_peak_ = 0;
 };
 
-// Runs warmup + timed steps of LoRA training on `model`, which must have a trainable adapter
-// (create_adapter). Inputs are uniform random ids [micro_batch, seq_len + 1]: positions 0..T-1 are
-// the input, 1..T the targets. Throws lora::Error for a model without a trainable adapter, a
-// sequence longer than the model's context, or settings below 1.
+// Runs warmup + timed steps of LoRA training on `model` with `adapter` attached to it, which must be
+// trainable (ModelAdapter::create). Inputs are uniform random ids [micro_batch, seq_len + 1]:
+// positions 0..T-1 are the input, 1..T the targets. Throws lora::Error for a model without a
+// trainable adapter, a sequence longer than the model's context, or settings below 1.
 // `memory` (optional) is sampled after each phase (what CUDA's peak needs).
-TrainStepBenchResult run_train_step_bench(CausalLM& model, const TrainStepBenchSettings& settings,
-                                          PeakMemory* memory = nullptr);
+TrainStepBenchResult run_train_step_bench(CausalLM& model, const ModelAdapter& adapter,
+                                          const TrainStepBenchSettings& settings, PeakMemory* memory = nullptr);
 
 // Floating-point work of one LoRA training step over batch × seq_len tokens, counted as issue 3
 // defines it ("4 × parameters × tokens, plus attention"):

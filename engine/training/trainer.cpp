@@ -18,12 +18,14 @@
 #include "eval_samples.h"
 #include "lora_adapter.h"
 #include "lr_schedule.h"
+#include "model_adapter.h"
 #include "optimizer.h"
 #include "target_loss.h"
 #include "tokenized_dataset.h"
 #include "tokenizer.h"
 #include "training_checkpoint.h"
 #include "training_log.h"
+#include "training_messages.h"
 
 namespace fs = std::filesystem;
 
@@ -35,6 +37,13 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// A loss as the log has always shown it (std::ostream's default: 6 significant digits).
+std::string stream_text(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
 }
 
 // Dropout masks come from the global generator, re-seeded per micro-batch from (seed, step, micro):
@@ -139,10 +148,10 @@ class Run {
     if (model_) p.memory_bytes = memory_in_use_bytes(model_->target().device);
     return callback_ ? callback_(p) : true;
   }
-  void say(const std::string& phase, const std::string& message = {}) {
+  void say(const std::string& phase, Message message = {}) {
     TrainingProgress p;
     p.phase = phase;
-    p.message = message;
+    p.message = std::move(message);
     p.total_steps = total_steps_;
     report(p);
   }
@@ -162,19 +171,20 @@ class Run {
   std::unique_ptr<TrainingDataset> eval_dataset_;
   TokenizedSet train_set_, eval_set_;
   std::unique_ptr<CausalLM> model_;
+  std::unique_ptr<ModelAdapter> adapter_;  // after model_: detached before the model goes
   std::unique_ptr<EvalSampleGenerator> eval_samples_;
   int64_t total_steps_ = 0;
   int32_t pad_id_ = 0;
 };
 
 void Run::prepare_data() {
-  say("tokenizing", "reading " + s_.dataset_path);
+  say("tokenizing", Message(msg::Training::reading_dataset, s_.dataset_path));
   tokenizer_ = Tokenizer::load(s_.model_dir);
   const DatasetOptions options = dataset_options_for(s_);
   dataset_ = std::make_unique<TrainingDataset>(TrainingDataset::load(s_.dataset_path, *tokenizer_, options));
   if (!dataset_->skipped_records().empty()) {
-    say("tokenizing", std::to_string(dataset_->skipped_records().size()) + " bad records left out of " +
-                          s_.dataset_path + ":\n" + list_record_errors(dataset_->skipped_records()));
+    say("tokenizing", Message(msg::Training::bad_records_left_out, dataset_->skipped_records().size(), s_.dataset_path,
+                              list_record_errors(dataset_->skipped_records())));
   }
   std::vector<size_t> train_indices(dataset_->size());
   for (size_t i = 0; i < train_indices.size(); ++i) train_indices[i] = i;
@@ -188,21 +198,21 @@ void Run::prepare_data() {
   }
   train_set_ = dataset_->tokenize_records(train_indices);
   if (train_set_.examples.empty())
-    throw Error(s_.dataset_path + ": no record is left to train on (" + std::to_string(train_set_.dropped.size()) +
-                " dropped at the cutoff length of " + std::to_string(s_.cutoff_len) + " tokens)");
+    throw Error(msg::Training::no_record_left_to_train, s_.dataset_path, train_set_.dropped.size(), s_.cutoff_len);
   const auto& st = train_set_.stats;
-  std::ostringstream summary;
-  summary << st.examples << " training examples (" << st.tokens << " tokens, " << st.target_tokens
-          << " trained on; " << st.truncated << " truncated, " << st.dropped_too_long + st.dropped_no_targets
-          << " dropped)";
-  if (!eval_set_.examples.empty()) summary << ", " << eval_set_.examples.size() << " evaluation examples";
-  say("tokenizing", summary.str());
+  const auto dropped = st.dropped_too_long + st.dropped_no_targets;
+  if (eval_set_.examples.empty())
+    say("tokenizing", Message(msg::Training::training_examples, st.examples, st.tokens, st.target_tokens, st.truncated,
+                              dropped));
+  else
+    say("tokenizing", Message(msg::Training::training_and_evaluation_examples, st.examples, st.tokens,
+                              st.target_tokens, st.truncated, dropped, eval_set_.examples.size()));
   const auto& cfg = tokenizer_->config();
   pad_id_ = cfg.pad_id >= 0 ? cfg.pad_id : (cfg.eos_id >= 0 ? cfg.eos_id : 0);
 }
 
 void Run::prepare_model() {
-  say("loading model", "loading " + s_.model_dir);
+  say("loading model", Message(msg::Training::loading_model, s_.model_dir));
   ComputeOptions compute;
   compute.device = s_.device;
   compute.dtype = s_.precision;
@@ -210,14 +220,14 @@ void Run::prepare_model() {
   model_ = CausalLM::load(s_.model_dir, compute);
   inject_out_of_memory_for_tests(0);
   if (!s_.init_adapter.empty()) {
-    model_->load_adapter(s_.init_adapter);
-    model_->set_adapter_trainable(true);
+    adapter_ = ModelAdapter::load(*model_, s_.init_adapter);
+    adapter_->set_trainable(true);
   } else {
-    model_->create_adapter(lora_config_from(s_), s_.seed);
+    adapter_ = ModelAdapter::create(*model_, lora_config_from(s_), s_.seed);
   }
-  model_->set_adapter_enabled(true);
+  adapter_->set_enabled(true);
   model_->set_gradient_checkpointing(s_.gradient_checkpointing);
-  say("loading model", "computing on " + model_->target().describe());
+  say("loading model", Message(msg::Training::computing_on, model_->target().describe()));
 }
 
 // After training_prompt.json is written: it decides the stop strings, as in chat with the adapter.
@@ -267,7 +277,7 @@ TrainingResult Run::execute() {
   set_cpu_threads(s_.threads);
   const fs::path output(s_.output_dir);
   if (!resume_ && fs::exists(output / "adapter_model.safetensors"))
-    throw Error(s_.output_dir + " already holds an adapter; choose another output folder, or resume the run");
+    throw Error(msg::Training::output_holds_adapter, s_.output_dir);
 
   // Everything that can fail on bad input happens before the output folder is touched.
   prepare_data();
@@ -296,7 +306,7 @@ TrainingResult Run::execute() {
   optimizer_settings.beta1 = s_.adam_beta1;
   optimizer_settings.beta2 = s_.adam_beta2;
   optimizer_settings.eps = s_.adam_epsilon;
-  const auto params = model_->adapter_parameters();
+  const auto params = adapter_->parameters();
   Optimizer optimizer(optimizer_settings, params);
 
   TrainerState state;
@@ -305,21 +315,21 @@ TrainingResult Run::execute() {
   if (resume_) {
     for (const auto& dir : list_training_checkpoints(s_.output_dir)) {
       try {
-        state = load_training_checkpoint(dir, *model_, optimizer);
-        say("loading model", "resuming from " + dir + " at step " + std::to_string(state.step));
+        state = load_training_checkpoint(dir, *adapter_, optimizer);
+        say("loading model", Message(msg::Training::resuming_from_checkpoint, dir, state.step));
         break;
       } catch (const Error& e) {
-        say("loading model", std::string("skipping a damaged checkpoint: ") + e.what());
+        say("loading model", Message(msg::Training::skipping_damaged_checkpoint, e.message()));
       }
     }
-    if (state.step == 0) say("loading model", "no checkpoint in " + s_.output_dir + ": starting from step 0");
+    if (state.step == 0) say("loading model", Message(msg::Training::no_checkpoint_to_resume, s_.output_dir));
     state.total_steps = total_steps_;
     elapsed_before_ = state.elapsed_seconds;
   }
 
   std::error_code ec;
   fs::create_directories(output, ec);
-  if (ec) throw Error(s_.output_dir + ": cannot create the output folder (" + ec.message() + ")");
+  if (ec) throw Error(msg::Training::cannot_create_output_folder, s_.output_dir, ec.message());
   write_file_atomically((output / "training_parameters.json").string(), training_settings_to_json(s_));
   write_file_atomically((output / "training_prompt.json").string(), dataset_->training_prompt_json());
   TrainingLogWriter log((output / "training_log.jsonl").string(), state.step);
@@ -375,11 +385,11 @@ TrainingResult Run::execute() {
       result.outcome = TrainingResult::Outcome::Diverged;
       result.steps_done = step;
       result.final_loss = step_loss;
-      result.message = "training stopped at step " + std::to_string(step + 1) + ": the loss became " +
-                       (std::isnan(step_loss) ? "NaN" : "infinite") +
-                       ". Lower the learning rate or use float32 precision. " +
-                       (checkpoints.empty() ? std::string("No checkpoint was saved before it.")
-                                            : "The last good checkpoint is kept: " + checkpoints.front());
+      result.message = Message(msg::Training::run_diverged, step + 1,
+                               Message(std::isnan(step_loss) ? msg::Training::loss_nan : msg::Training::loss_infinite),
+                               checkpoints.empty()
+                                   ? Message(msg::Training::diverged_no_checkpoint)
+                                   : Message(msg::Training::diverged_checkpoint_kept, checkpoints.front()));
       say("done", result.message);
       return result;
     }
@@ -438,8 +448,8 @@ TrainingResult Run::execute() {
     if (!report(p)) cancelled = true;
     const bool reached_target = s_.stop_at_loss > 0 && step_loss < s_.stop_at_loss;
     if (s_.save_every > 0 && state.step % s_.save_every == 0 && state.step < total_steps_ && !cancelled) {
-      say("saving", "saving " + checkpoint_dir_name(state.step));
-      save_training_checkpoint(s_.output_dir, *model_, optimizer, state);
+      say("saving", Message(msg::Training::saving_checkpoint, checkpoint_dir_name(state.step)));
+      save_training_checkpoint(s_.output_dir, *adapter_, optimizer, state);
     }
     if (cancelled || reached_target) {
       result.outcome = cancelled ? TrainingResult::Outcome::Cancelled : TrainingResult::Outcome::StoppedAtLoss;
@@ -447,10 +457,10 @@ TrainingResult Run::execute() {
     }
   }
 
-  say("saving", "saving the adapter to " + s_.output_dir);
+  say("saving", Message(msg::Training::saving_adapter, s_.output_dir));
   if (result.outcome == TrainingResult::Outcome::Cancelled)
-    save_training_checkpoint(s_.output_dir, *model_, optimizer, state);  // so the run can be resumed
-  model_->save_adapter(s_.output_dir);
+    save_training_checkpoint(s_.output_dir, *adapter_, optimizer, state);  // so the run can be resumed
+  adapter_->save(s_.output_dir);
   // With checkpoints "only at the end" the finished adapter is the only state worth keeping: a
   // checkpoint left by an earlier stop of this run would offer to resume from the past. Periodic
   // checkpoints (save_every > 0) stay, as the user asked for them.
@@ -459,16 +469,14 @@ TrainingResult Run::execute() {
   if (completed && s_.save_every <= 0) remove_training_checkpoints(s_.output_dir);
   result.steps_done = state.step;
   result.final_loss = last_loss;
-  std::ostringstream message;
-  switch (result.outcome) {
-    case TrainingResult::Outcome::Finished: message << "done: "; break;
-    case TrainingResult::Outcome::StoppedAtLoss: message << "reached the target loss " << s_.stop_at_loss << ": "; break;
-    case TrainingResult::Outcome::Cancelled: message << "stopped: "; break;
-    case TrainingResult::Outcome::Diverged: break;
-  }
-  message << state.step << " of " << total_steps_ << " steps, last loss " << last_loss << "; adapter saved in "
-          << s_.output_dir;
-  result.message = message.str();
+  // (A diverged run has returned above.)
+  if (result.outcome == TrainingResult::Outcome::StoppedAtLoss)
+    result.message = Message(msg::Training::run_reached_target_loss, stream_text(s_.stop_at_loss), state.step,
+                             total_steps_, stream_text(last_loss), s_.output_dir);
+  else
+    result.message = Message(result.outcome == TrainingResult::Outcome::Cancelled ? msg::Training::run_stopped
+                                                                                  : msg::Training::run_done,
+                             state.step, total_steps_, stream_text(last_loss), s_.output_dir);
   say("done", result.message);
   return result;
 }
@@ -476,20 +484,21 @@ TrainingResult Run::execute() {
 // Out of memory stops the run; checkpoints already written stay as they are. The message says what
 // to lower: while loading, the model itself does not fit; while stepping, the settings that decide
 // activation memory, and where the run can continue from.
-Error out_of_memory_error(const TrainingSettings& settings, const std::string& what, bool on_gpu, bool stepping) {
-  const std::string memory = on_gpu ? "out of GPU memory" : "out of memory (RAM)";
+// `what` is the allocator's own words (cut to 200 bytes), or allocation_failed.
+Error out_of_memory_error(const TrainingSettings& settings, const MessageArg& what, bool on_gpu, bool stepping) {
   if (!stepping)
-    return Error(memory + " while loading the model (" + what.substr(0, 200) + "): " +
-                 (on_gpu ? "choose a smaller model, bfloat16 precision, or the CPU"
-                         : "choose a smaller model, bfloat16 precision, or close other programs"));
+    return Error(on_gpu ? msg::Training::out_of_gpu_memory_loading : msg::Training::out_of_ram_loading, what);
   const auto checkpoints = list_training_checkpoints(settings.output_dir);
-  return Error(memory + " during training (" + what.substr(0, 200) + "). Lower --micro-batch-size (now " +
-               std::to_string(settings.micro_batch_size) + ") or --cutoff-len (now " +
-               std::to_string(settings.cutoff_len) + ")" +
-               (settings.gradient_checkpointing ? "" : ", or turn on --gradient-checkpointing") + ". " +
-               (checkpoints.empty() ? "No checkpoint had been saved."
-                                    : "The last checkpoint is kept (" + checkpoints.front() + "): continue with --resume."));
+  return Error(on_gpu ? msg::Training::out_of_gpu_memory_training : msg::Training::out_of_ram_training, what,
+               settings.micro_batch_size, settings.cutoff_len,
+               settings.gradient_checkpointing
+                   ? MessageArg("")
+                   : MessageArg(Message(msg::Training::out_of_memory_try_gradient_checkpointing)),
+               checkpoints.empty() ? Message(msg::Training::out_of_memory_no_checkpoint)
+                                   : Message(msg::Training::out_of_memory_checkpoint_kept, checkpoints.front()));
 }
+
+std::string allocator_words(const c10::Error& e) { return std::string(e.what_without_backtrace()).substr(0, 200); }
 
 }  // namespace
 
@@ -503,14 +512,14 @@ TrainingResult train_lora(const TrainingSettings& settings, bool resume, const T
     // The run's tensors are gone with `run`; hand the allocator's cached blocks back too, so a model
     // loaded elsewhere in the process (the window's chat) has its memory again.
     release_cached_cuda_memory();
-    throw out_of_memory_error(settings, e.what_without_backtrace(), true, stepping);
+    throw out_of_memory_error(settings, allocator_words(e), true, stepping);
   } catch (const std::bad_alloc&) {
-    throw out_of_memory_error(settings, "an allocation failed", false, stepping);
+    throw out_of_memory_error(settings, Message(msg::Training::allocation_failed), false, stepping);
   } catch (const c10::Error& e) {
     const OutOfMemory kind = out_of_memory_kind(e);
     if (kind == OutOfMemory::No) throw;
     if (kind == OutOfMemory::Gpu) release_cached_cuda_memory();
-    throw out_of_memory_error(settings, e.what_without_backtrace(), kind == OutOfMemory::Gpu, stepping);
+    throw out_of_memory_error(settings, allocator_words(e), kind == OutOfMemory::Gpu, stepping);
   }
 }
 

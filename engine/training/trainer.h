@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "message.h"
 #include "training_log.h"
 #include "training_settings.h"
 
@@ -24,7 +25,7 @@ struct TrainingProgress {
   int64_t memory_bytes = 0;  // process RSS, or CUDA memory allocated
   double eval_loss = -1;     // < 0 when not computed at this step
   std::vector<EvalSample> eval_samples;  // the eval prompts answered at this step (evaluations only)
-  std::string message;       // a line for the log pane
+  Message message;           // a line for the log pane (empty: none)
 };
 
 // Return false to stop: the trainer finishes the current step, saves the adapter so far and returns.
@@ -35,7 +36,7 @@ struct TrainingResult {
   int64_t steps_done = 0;
   double final_loss = 0;
   std::string adapter_dir;
-  std::string message;  // what happened, for the user
+  Message message;  // what happened, for the user
 };
 
 // Throws lora::Error for bad settings, model or dataset before anything in output_dir is written.

@@ -11,7 +11,7 @@
 #include <set>
 
 #include "atomic_file.h"
-#include "causal_lm.h"
+#include "model_adapter.h"
 #include "checkpoint.h"
 #include "error.h"
 #include "json_reader.h"
@@ -19,6 +19,7 @@
 #include "optimizer.h"
 #include "safetensors.h"
 #include "sha256.h"
+#include "training_messages.h"
 
 namespace fs = std::filesystem;
 
@@ -38,8 +39,7 @@ std::string read_small_file(const fs::path& path) {
   std::error_code ec;
   const auto size = fs::file_size(path, ec);
   if (!ec && size > kMaxSmallFileBytes)
-    throw Error(path.string() + ": is " + std::to_string(size) + " bytes, more than any checkpoint file of its kind (" +
-                std::to_string(kMaxSmallFileBytes) + ")");
+    throw Error(msg::Training::checkpoint_file_too_large, path, size, kMaxSmallFileBytes);
   return read_text_file(path.string());
 }
 
@@ -80,27 +80,27 @@ CheckpointManifest parse_checkpoint_manifest(const std::string& json_text, const
   const nlohmann::json j = parse_json_object_text(json_text, source);
   const auto format = j.find("format");
   if (format == j.end() || !format->is_string() || format->get<std::string>() != kManifestFormat)
-    throw Error(source + ": \"format\" must be \"" + kManifestFormat + "\"");
+    throw Error(msg::Training::manifest_format_wrong, source, kManifestFormat);
   CheckpointManifest manifest;
   manifest.step = read_count(j, "step", JsonPath(source));
   const auto files = j.find("files");
-  if (files == j.end() || !files->is_array()) throw Error(source + ": \"files\" must be a list");
+  if (files == j.end() || !files->is_array()) throw Error(msg::Training::manifest_files_not_a_list, source);
   std::set<std::string> seen;
   for (size_t i = 0; i < files->size(); ++i) {
     const nlohmann::json& item = (*files)[i];
-    const std::string at = source + ": files[" + std::to_string(i) + "]";
-    if (!item.is_object()) throw Error(at + " must be an object {\"name\", \"size\", \"sha256\"}");
+    if (!item.is_object()) throw Error(msg::Training::manifest_entry_not_an_object, source, i);
     ManifestEntry entry;
     const auto name = item.find("name");
-    if (name == item.end() || !name->is_string()) throw Error(at + ": \"name\" must be a string");
+    if (name == item.end() || !name->is_string())
+      throw Error(msg::Training::manifest_entry_name_not_a_string, source, i);
     entry.file = name->get<std::string>();
     if (!is_plain_file_name(entry.file))
-      throw Error(at + ": \"" + entry.file + "\" is not a plain file name inside the checkpoint folder");
-    if (!seen.insert(entry.file).second) throw Error(at + ": \"" + entry.file + "\" is listed twice");
+      throw Error(msg::Training::manifest_entry_not_a_plain_file_name, source, i, entry.file);
+    if (!seen.insert(entry.file).second) throw Error(msg::Training::manifest_entry_listed_twice, source, i, entry.file);
     entry.size = static_cast<uint64_t>(read_count(item, "size", JsonPath(source, "files[" + std::to_string(i) + "]")));
     const auto sha = item.find("sha256");
     if (sha == item.end() || !sha->is_string() || !is_sha256_hex(sha->get<std::string>()))
-      throw Error(at + ": \"sha256\" must be 64 lowercase hex digits");
+      throw Error(msg::Training::manifest_entry_sha256_invalid, source, i);
     entry.sha256 = sha->get<std::string>();
     manifest.files.push_back(std::move(entry));
   }
@@ -112,40 +112,38 @@ CheckpointManifest verify_checkpoint_manifest(const std::string& checkpoint_dir)
   const fs::path manifest_path = dir / kManifestFile;
   std::error_code ec;
   if (!fs::exists(manifest_path, ec))
-    throw Error(checkpoint_dir + ": has no " + kManifestFile + " (the save did not finish, or the file was deleted)");
+    throw Error(msg::Training::checkpoint_has_no_manifest, checkpoint_dir, kManifestFile);
   const CheckpointManifest manifest = parse_checkpoint_manifest(read_small_file(manifest_path), manifest_path.string());
   for (const char* required : kRequiredFiles) {
     const bool listed = std::any_of(manifest.files.begin(), manifest.files.end(),
                                     [&](const ManifestEntry& e) { return e.file == required; });
-    if (!listed) throw Error(manifest_path.string() + ": does not list " + required);
+    if (!listed) throw Error(msg::Training::manifest_lacks_required_file, manifest_path, required);
   }
   for (const ManifestEntry& entry : manifest.files) {
     const fs::path file = dir / entry.file;
-    if (!fs::is_regular_file(file, ec)) throw Error(file.string() + ": is missing (listed in " + kManifestFile + ")");
+    if (!fs::is_regular_file(file, ec)) throw Error(msg::Training::checkpoint_file_missing, file, kManifestFile);
     const uint64_t size = fs::file_size(file, ec);
-    if (ec) throw Error(file.string() + ": cannot read its size (" + ec.message() + ")");
+    if (ec) throw Error(msg::Training::checkpoint_file_size_unreadable, file, ec.message());
     if (size != entry.size)
-      throw Error(file.string() + ": is " + std::to_string(size) + " bytes, the manifest says " +
-                  std::to_string(entry.size) + " (truncated or overwritten)");
+      throw Error(msg::Training::checkpoint_file_size_differs, file, size, entry.size);
     const std::string sha = sha256_file_hex(file.string());
     if (sha != entry.sha256)
-      throw Error(file.string() + ": SHA-256 " + sha.substr(0, 16) + "... differs from the manifest's " +
-                  entry.sha256.substr(0, 16) + "... (the file is damaged)");
+      throw Error(msg::Training::checkpoint_file_checksum_differs, file, sha.substr(0, 16), entry.sha256.substr(0, 16));
   }
   return manifest;
 }
 
-void save_training_checkpoint(const std::string& output_dir, const CausalLM& model, const Optimizer& optimizer,
+void save_training_checkpoint(const std::string& output_dir, const ModelAdapter& adapter, const Optimizer& optimizer,
                               const TrainerState& state) {
   const fs::path final_dir = fs::path(output_dir) / checkpoint_dir_name(state.step);
   const fs::path partial_dir = fs::path(output_dir) / (checkpoint_dir_name(state.step) + ".partial");
   std::error_code ec;
   fs::remove_all(partial_dir, ec);
   fs::create_directories(partial_dir, ec);
-  if (ec) throw Error(partial_dir.string() + ": cannot create the checkpoint folder (" + ec.message() + ")");
+  if (ec) throw Error(msg::Training::cannot_create_checkpoint_folder, partial_dir, ec.message());
 
   try {
-    model.save_adapter(partial_dir.string());
+    adapter.save(partial_dir.string());
     save_tensors((partial_dir / kOptimizerFile).string(), optimizer.state());
     nlohmann::ordered_json j;
     j["step"] = state.step;
@@ -182,7 +180,7 @@ void save_training_checkpoint(const std::string& output_dir, const CausalLM& mod
 
   fs::remove_all(final_dir, ec);
   fs::rename(partial_dir, final_dir, ec);
-  if (ec) throw Error(final_dir.string() + ": cannot finish the checkpoint (" + ec.message() + ")");
+  if (ec) throw Error(msg::Training::cannot_finish_checkpoint, final_dir, ec.message());
   sync_folder(output_dir);  // persist the rename
 }
 
@@ -196,7 +194,7 @@ void remove_training_checkpoints(const std::string& output_dir) {
   }
   for (const fs::path& folder : folders) {
     fs::remove_all(folder, ec);
-    if (ec) throw Error(folder.string() + ": cannot remove the old checkpoint (" + ec.message() + ")");
+    if (ec) throw Error(msg::Training::cannot_remove_old_checkpoint, folder, ec.message());
   }
 }
 
@@ -219,30 +217,29 @@ std::vector<std::string> list_training_checkpoints(const std::string& output_dir
   return out;
 }
 
-TrainerState load_training_checkpoint(const std::string& checkpoint_dir, CausalLM& model, Optimizer& optimizer) {
+TrainerState load_training_checkpoint(const std::string& checkpoint_dir, ModelAdapter& adapter, Optimizer& optimizer) {
   const CheckpointManifest manifest = verify_checkpoint_manifest(checkpoint_dir);
   const std::string state_path = (fs::path(checkpoint_dir) / kStateFile).string();
   TrainerState state = parse_trainer_state(read_small_file(state_path), state_path);
   if (state.step != manifest.step)
-    throw Error(state_path + ": step " + std::to_string(state.step) + " differs from the manifest's " +
-                std::to_string(manifest.step));
+    throw Error(msg::Training::checkpoint_step_differs, state_path, state.step, manifest.step);
 
   const auto factors = read_lora_weights(checkpoint_dir);
   at::NoGradGuard no_grad;
-  for (auto& [key, live] : model.adapter_parameters()) {
+  for (auto& [key, live] : adapter.parameters()) {
     bool restored = false;
     for (const auto& [path, pair] : factors) {
       for (char which : {'A', 'B'}) {
         if (peft_lora_key(path, which) != key) continue;
         const at::Tensor& saved = which == 'A' ? pair.A : pair.B;
         if (saved.sizes() != live.sizes())
-          throw Error(checkpoint_dir + ": '" + key + "' has shape " + c10::str(saved.sizes()) + ", the run expects " +
+          throw Error(msg::Training::checkpoint_tensor_wrong_shape, checkpoint_dir, key, c10::str(saved.sizes()),
                       c10::str(live.sizes()));
         live.copy_(saved.to(live.device(), live.scalar_type()));
         restored = true;
       }
     }
-    if (!restored) throw Error(checkpoint_dir + ": the adapter has no '" + key + "'");
+    if (!restored) throw Error(msg::Training::checkpoint_adapter_lacks_tensor, checkpoint_dir, key);
   }
 
   const std::string optimizer_path = (fs::path(checkpoint_dir) / kOptimizerFile).string();
@@ -251,10 +248,9 @@ TrainerState load_training_checkpoint(const std::string& checkpoint_dir, CausalL
   for (const auto& info : file->tensors()) {
     at::Tensor tensor = tensor_from_safetensors(*file, info);
     if (!at::isFloatingType(tensor.scalar_type()))
-      throw Error(optimizer_path + ": optimizer state '" + info.name + "' has dtype " + dtype_name(info.dtype) +
-                  ", expected a floating-point type");
+      throw Error(msg::Training::optimizer_state_not_floating_point, optimizer_path, info.name, dtype_name(info.dtype));
     if (!at::isfinite(tensor).all().item<bool>())
-      throw Error(optimizer_path + ": optimizer state '" + info.name + "' holds NaN or infinite values");
+      throw Error(msg::Training::optimizer_state_not_finite, optimizer_path, info.name);
     tensors[info.name] = std::move(tensor);
   }
   optimizer.load_state(tensors, state.optimizer_steps, optimizer_path);

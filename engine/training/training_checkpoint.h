@@ -15,7 +15,7 @@
 
 namespace lora {
 
-class CausalLM;
+class ModelAdapter;
 class Optimizer;
 
 struct TrainerState {
@@ -32,7 +32,7 @@ std::string checkpoint_dir_name(int64_t step);  // "checkpoint-12"
 
 // Writes <output_dir>/checkpoint-<state.step>/ (replacing one of that step). Throws lora::Error
 // naming the file and the cause (disk full, read-only folder); older checkpoints are untouched then.
-void save_training_checkpoint(const std::string& output_dir, const CausalLM& model, const Optimizer& optimizer,
+void save_training_checkpoint(const std::string& output_dir, const ModelAdapter& adapter, const Optimizer& optimizer,
                               const TrainerState& state);
 
 // checkpoint-N folders in output_dir that hold a manifest.json, newest first (not yet verified:
@@ -45,9 +45,9 @@ std::vector<std::string> list_training_checkpoints(const std::string& output_dir
 void remove_training_checkpoints(const std::string& output_dir);
 
 // Verifies the checkpoint against its manifest, restores the adapter factors and optimizer state
-// into the live model and optimizer, and returns its state. Throws lora::Error naming the file and
+// into the live adapter and optimizer, and returns its state. Throws lora::Error naming the file and
 // what is wrong (missing manifest or file, size or checksum mismatch, malformed state).
-TrainerState load_training_checkpoint(const std::string& checkpoint_dir, CausalLM& model, Optimizer& optimizer);
+TrainerState load_training_checkpoint(const std::string& checkpoint_dir, ModelAdapter& adapter, Optimizer& optimizer);
 
 // manifest.json: the files of a checkpoint folder.
 struct ManifestEntry {

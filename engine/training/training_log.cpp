@@ -11,6 +11,7 @@
 #include "atomic_file.h"
 #include "error.h"
 #include "json_reader.h"
+#include "training_messages.h"
 
 namespace lora {
 
@@ -26,11 +27,11 @@ double number_or_nan(const nlohmann::json& j, const char* key, const JsonPath& a
 }
 // A well-formed line whose eval_samples are wrong is no crash artefact: it is always an error.
 std::vector<EvalSample> eval_samples_from_json(const nlohmann::json& j, const JsonPath& at) {
-  if (!j.is_array()) at.fail_value(j, "a list of {index, prompt, reference, output} objects");
+  if (!j.is_array()) at.fail_value(j, Message(msg::Training::expected_eval_sample_list));
   std::vector<EvalSample> samples;
   for (size_t k = 0; k < j.size(); ++k) {
     const nlohmann::json& item = j[k];
-    if (!item.is_object()) at[k].fail_value(item, "an object with index, prompt, reference and output");
+    if (!item.is_object()) at[k].fail_value(item, Message(msg::Training::expected_eval_sample_object));
     EvalSample sample;
     sample.index = require_int(item, "index", at[k], 0, std::numeric_limits<int64_t>::max());
     sample.prompt = require_string(item, "prompt", at[k]);
@@ -87,7 +88,7 @@ TrainingLogEntry parse_training_log_line(const std::string& line, const std::str
 
 std::vector<TrainingLogEntry> read_training_log(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open the training log");
+  if (!in) throw Error(msg::Training::training_log_unreadable, path);
   std::vector<std::string> lines;
   std::string line;
   while (std::getline(in, line)) lines.push_back(line);
@@ -122,7 +123,7 @@ void TrainingLogWriter::append(const TrainingLogEntry& entry) {
   std::ofstream out(path_, std::ios::binary | std::ios::app);
   out << training_log_line(entry) << "\n";
   out.flush();
-  if (!out) throw Error(path_ + ": cannot append to the training log (disk full or folder not writable?)");
+  if (!out) throw Error(msg::Training::training_log_not_writable, path_);
 }
 
 }  // namespace lora

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "json_reader.h"
 #include "lr_schedule.h"
+#include "training_messages.h"
 
 namespace lora {
 
@@ -29,8 +30,8 @@ namespace lora {
   X(device) X(precision) X(gradient_checkpointing) X(threads)
 
 void TrainingSettings::validate() const {
-  auto fail = [](const std::string& what) { throw Error("invalid training setting: " + what); };
-  if (target_modules.empty()) fail("target_modules is empty; choose at least one of q_proj ... down_proj or all-linear");
+  auto fail = [](Message reason) { throw Error(msg::Training::invalid_setting, std::move(reason)); };
+  if (target_modules.empty()) fail({msg::Training::setting_target_modules_empty});
   // The LoRA target names of every model family (model_family.h): Phi-3's fused qkv_proj and
   // gate_up_proj too.
   const std::vector<std::string> known_targets = all_lora_target_names();
@@ -39,47 +40,46 @@ void TrainingSettings::validate() const {
         m == "all-linear" || std::find(known_targets.begin(), known_targets.end(), m) != known_targets.end();
     if (!known) {
       std::string names;
-      for (const std::string& t : known_targets) names += t + ", ";
-      fail("target module '" + m + "' is not one of " + names + "all-linear");
+      for (const std::string& t : known_targets) names += (names.empty() ? "" : ", ") + t;
+      fail({msg::Training::setting_target_module_unknown, m, names});
     }
   }
   // The bound adapter_config.json's r has (lora_adapter.cpp), so every adapter trained can be loaded.
   if (rank <= 0 || rank > 65536)
-    fail("rank must be a positive integer up to 65536 (got " + std::to_string(rank) + ")");
-  if (!(alpha > 0)) fail("alpha must be positive");
-  if (!(dropout >= 0 && dropout < 1)) fail("dropout must be in [0, 1)");
-  if (epochs <= 0 && max_steps <= 0) fail("set epochs or max_steps to a positive number");
-  if (max_steps < 0) fail("max_steps must not be negative");
-  if (!(learning_rate > 0) || !std::isfinite(learning_rate)) fail("learning_rate must be a positive number");
+    fail({msg::Training::setting_rank_out_of_range, rank});
+  if (!(alpha > 0)) fail({msg::Training::setting_alpha_not_positive});
+  if (!(dropout >= 0 && dropout < 1)) fail({msg::Training::setting_dropout_out_of_range});
+  if (epochs <= 0 && max_steps <= 0) fail({msg::Training::setting_no_training_length});
+  if (max_steps < 0) fail({msg::Training::setting_max_steps_negative});
+  if (!(learning_rate > 0) || !std::isfinite(learning_rate)) fail({msg::Training::setting_learning_rate_not_positive});
   LrSchedule schedule;
   if (!parse_lr_schedule(scheduler, &schedule)) {
     std::string names;
     for (const auto& n : lr_schedule_names()) names += (names.empty() ? "" : ", ") + n;
-    fail("scheduler '" + scheduler + "' is not one of " + names);
+    fail({msg::Training::setting_scheduler_unknown, scheduler, names});
   }
-  if (warmup_steps < 0) fail("warmup_steps must not be negative");
-  if (optimizer != "adamw_torch" && optimizer != "sgd") fail("optimizer '" + optimizer + "' is not adamw_torch or sgd");
-  if (weight_decay < 0) fail("weight_decay must not be negative");
-  if (!(adam_beta1 >= 0 && adam_beta1 < 1) || !(adam_beta2 >= 0 && adam_beta2 < 1)) fail("Adam betas must be in [0, 1)");
-  if (!(adam_epsilon > 0)) fail("adam_epsilon must be positive");
-  if (max_grad_norm < 0) fail("max_grad_norm must not be negative (0 turns clipping off)");
-  if (micro_batch_size <= 0) fail("micro_batch_size must be positive");
+  if (warmup_steps < 0) fail({msg::Training::setting_warmup_steps_negative});
+  if (optimizer != "adamw_torch" && optimizer != "sgd") fail({msg::Training::setting_optimizer_unknown, optimizer});
+  if (weight_decay < 0) fail({msg::Training::setting_weight_decay_negative});
+  if (!(adam_beta1 >= 0 && adam_beta1 < 1) || !(adam_beta2 >= 0 && adam_beta2 < 1))
+    fail({msg::Training::setting_adam_betas_out_of_range});
+  if (!(adam_epsilon > 0)) fail({msg::Training::setting_adam_epsilon_not_positive});
+  if (max_grad_norm < 0) fail({msg::Training::setting_max_grad_norm_negative});
+  if (micro_batch_size <= 0) fail({msg::Training::setting_micro_batch_size_not_positive});
   if (batch_size <= 0 || batch_size % micro_batch_size != 0)
-    fail("batch_size (" + std::to_string(batch_size) + ") must be a positive multiple of micro_batch_size (" +
-         std::to_string(micro_batch_size) + ")");
-  if (cutoff_len < 2) fail("cutoff_len must be at least 2 tokens");
+    fail({msg::Training::setting_batch_size_not_multiple, batch_size, micro_batch_size});
+  if (cutoff_len < 2) fail({msg::Training::setting_cutoff_len_too_small});
   // Whether it fits the cutoff matters for raw text only; the dataset checks it there.
-  if (raw_text_overlap < 0) fail("raw_text_overlap must not be negative");
-  if (!(eval_split >= 0 && eval_split < 1)) fail("eval_split must be a fraction in [0, 1)");
-  if (eval_every < 0 || save_every < 0 || log_every <= 0) fail("eval_every and save_every must be >= 0, log_every > 0");
-  if (eval_samples < 0 || eval_samples > 16)
-    fail("eval_samples must be between 0 and 16 (got " + std::to_string(eval_samples) + "; 0 turns it off)");
+  if (raw_text_overlap < 0) fail({msg::Training::setting_raw_text_overlap_negative});
+  if (!(eval_split >= 0 && eval_split < 1)) fail({msg::Training::setting_eval_split_out_of_range});
+  if (eval_every < 0 || save_every < 0 || log_every <= 0) fail({msg::Training::setting_intervals_out_of_range});
+  if (eval_samples < 0 || eval_samples > 16) fail({msg::Training::setting_eval_samples_out_of_range, eval_samples});
   if (eval_sample_tokens < 1 || eval_sample_tokens > 1024)
-    fail("eval_sample_tokens must be between 1 and 1024 (got " + std::to_string(eval_sample_tokens) + ")");
-  if (stop_at_loss < 0) fail("stop_at_loss must not be negative (0 turns it off)");
+    fail({msg::Training::setting_eval_sample_tokens_out_of_range, eval_sample_tokens});
+  if (stop_at_loss < 0) fail({msg::Training::setting_stop_at_loss_negative});
   if (precision != "auto" && precision != "float32" && precision != "bfloat16" && precision != "float16")
-    fail("precision '" + precision + "' is not auto, float32, bfloat16 or float16");
-  if (threads < 0) fail("threads must not be negative (0 = all cores)");
+    fail({msg::Training::setting_precision_unknown, precision});
+  if (threads < 0) fail({msg::Training::setting_threads_negative});
 }
 
 std::string training_settings_to_json(const TrainingSettings& s) {
@@ -138,35 +138,37 @@ bool read_setting(const nlohmann::json& value, std::vector<std::string>& out) {
   return true;
 }
 
-std::string setting_expectation(const std::string&) { return "a string"; }
-std::string setting_expectation(bool) { return "true or false"; }
-std::string setting_expectation(double) { return "a number"; }
-std::string setting_expectation(int64_t) { return "an integer"; }
-std::string setting_expectation(int) {
+Message setting_expectation(const std::string&) { return {msg::Training::setting_takes_string}; }
+Message setting_expectation(bool) { return {msg::Training::setting_takes_boolean}; }
+Message setting_expectation(double) { return NumberRange::any().describe(); }
+Message setting_expectation(int64_t) {
+  return describe_integer_range(std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max());
+}
+Message setting_expectation(int) {
   return describe_integer_range(std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
 }
-std::string setting_expectation(uint64_t) { return "a non-negative integer"; }
-std::string setting_expectation(const std::vector<std::string>&) { return "a list of strings"; }
+Message setting_expectation(uint64_t) { return describe_integer_range(0, std::numeric_limits<int64_t>::max()); }
+Message setting_expectation(const std::vector<std::string>&) { return {msg::Training::setting_takes_string_list}; }
 
 }  // namespace
 
 TrainingSettings training_settings_from_json(const std::string& json_text, const std::string& source,
                                              const TrainingSettings& defaults) {
   const nlohmann::json j = parse_json_text(json_text, source);
-  if (!j.is_object()) throw Error(source + ": expected a JSON object of training settings");
+  if (!j.is_object()) throw Error(msg::Training::settings_not_an_object, source);
   static const std::set<std::string> known = {
 #define LORA_NAME_FIELD(name) #name,
       LORA_TRAINING_SETTINGS_FIELDS(LORA_NAME_FIELD)
 #undef LORA_NAME_FIELD
   };
   for (const auto& item : j.items()) {
-    if (!known.count(item.key())) throw Error(source + ": unknown setting '" + item.key() + "'");
+    if (!known.count(item.key())) throw Error(msg::Training::setting_unknown, source, item.key());
   }
   TrainingSettings s = defaults;
 #define LORA_READ_FIELD(name)                                                                    \
   if (j.contains(#name) && !read_setting(j.at(#name), s.name))                                   \
-    throw Error(source + ": setting '" #name "' has the wrong type (" + describe_json(j.at(#name)) + \
-                "; expected " + setting_expectation(s.name) + ")");
+    throw Error(msg::Training::setting_wrong_type, source, #name, describe_json(j.at(#name)),     \
+                setting_expectation(s.name));
   LORA_TRAINING_SETTINGS_FIELDS(LORA_READ_FIELD)
 #undef LORA_READ_FIELD
   return s;
