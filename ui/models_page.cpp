@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include "app_session.h"
+#include "model_download_dialog.h"
 
 namespace ui {
 
@@ -169,6 +170,10 @@ QHBoxLayout* ModelsPage::buildLoadRow() {
   load_row->addWidget(load_progress_);
   load_row->addWidget(cancel_load_);
   load_row->addWidget(load_status_, 1);
+  download_ = new QPushButton(tr("Download…"), this);
+  download_->setObjectName("downloadModelButton");
+  download_->setToolTip(tr("Download a model from Hugging Face, a mirror of it or ModelScope."));
+  load_row->addWidget(download_);
   return load_row;
 }
 
@@ -215,6 +220,7 @@ void ModelsPage::connectControls() {
   connect(folder_list_, &QListWidget::itemSelectionChanged, this,
           [this] { remove_folder_->setEnabled(!folder_list_->selectedItems().isEmpty()); });
   connect(rescan_, &QPushButton::clicked, this, &ModelsPage::rescan);
+  connect(download_, &QPushButton::clicked, this, &ModelsPage::openDownloadDialog);
   connect(scanner_, &ModelScanner::finished, this, &ModelsPage::showScan);
   connect(model_table_, &QTableWidget::itemSelectionChanged, this, &ModelsPage::showSelectedModel);
   connect(model_table_, &QTableWidget::cellDoubleClicked, this, [this] {
@@ -244,6 +250,33 @@ void ModelsPage::showFolders() {
     }
   }
   remove_folder_->setEnabled(false);
+}
+
+void ModelsPage::openDownloadDialog() {
+  if (!download_dialog_) {
+    download_dialog_ = new ModelDownloadDialog(session_, this);
+    connect(download_dialog_, &ModelDownloadDialog::modelDownloaded, this, &ModelsPage::showDownloadedModel);
+  }
+  download_dialog_->show();
+  download_dialog_->raise();
+  download_dialog_->activateWindow();
+}
+
+// The scan finds models in a folder, its subfolders and theirs: a model downloaded elsewhere gets its
+// parent folder added to the list.
+void ModelsPage::showDownloadedModel(const QString& dir) {
+  pending_selection_ = QFileInfo(dir).absoluteFilePath();
+  const QString parent = QFileInfo(pending_selection_).absolutePath();
+  const QString grandparent = QFileInfo(parent).absolutePath();
+  bool scanned = false;
+  for (const QString& folder : session_->modelFolders()) {
+    const QString root = QFileInfo(folder).absoluteFilePath();
+    scanned = scanned || root == pending_selection_ || root == parent || root == grandparent;
+  }
+  if (scanned)
+    rescan();
+  else
+    session_->addModelFolder(parent);  // rescans
 }
 
 void ModelsPage::addFolder() {
@@ -330,6 +363,7 @@ void ModelsPage::showScan(const ScanResult& result) {
   scan_status_->setText(status);
 
   if (!previously_selected.isEmpty()) selectModel(previously_selected);
+  if (!pending_selection_.isEmpty() && selectModel(pending_selection_)) pending_selection_.clear();
   if (!selectedModel() && loadable > 0) model_table_->selectRow(0);
   showSelectedModel();
   Q_EMIT scanFinished(loadable);

@@ -18,6 +18,7 @@ class QVBoxLayout;
 namespace ui {
 
 class AppSession;
+class ModelDownloadDialog;
 
 class ModelsPage : public QWidget {
   Q_OBJECT
@@ -49,6 +50,8 @@ class ModelsPage : public QWidget {
   void addFolder();
   void removeSelectedFolders();
   void showFolders();
+  void openDownloadDialog();
+  void showDownloadedModel(const QString& dir);
   const ScannedModel* selectedModel() const;
 
   AppSession* session_;
@@ -68,6 +71,9 @@ class ModelsPage : public QWidget {
   QPushButton* cancel_load_ = nullptr;
   QProgressBar* load_progress_ = nullptr;
   QLabel* load_status_ = nullptr;
+  QPushButton* download_ = nullptr;
+  ModelDownloadDialog* download_dialog_ = nullptr;  // made when first opened; hidden, not deleted, when closed
+  QString pending_selection_;  // a model just downloaded, selected once the scan lists it
   QStringList known_folders_;  // the session's model folders as of the last change, to tell which were just added
   QStringList added_folders_;  // added since the last scan: the scan says when they hold no model
   bool filling_adapters_ = false;  // programmatic selection changes must not change the session's adapter
