@@ -29,6 +29,7 @@
 #include "lora_adapter.h"
 #include "model_adapter.h"
 #include "safetensors.h"
+#include "llama_cpp_reference.h"
 #include "test_support.h"
 #include "tiny_model.h"
 
@@ -107,32 +108,8 @@ class TestGgufLoraExport : public QObject {
 
   std::string path(const std::string& name) const { return (tmp_.path() + "/").toStdString() + name; }
 
-  // tests/reference/gguf_reference.mjs with `request`; the parsed answer (a failed check on error).
-  QJsonObject reference(const QJsonObject& request) {
-    const QString node = QStandardPaths::findExecutable("node");
-    if (node.isEmpty()) {
-      QTest::qFail("node is not installed: the llama.cpp reference needs it (scripts/setup.sh installs it)", __FILE__,
-                   __LINE__);
-      return {};
-    }
-    QProcess process;
-    process.setWorkingDirectory(test_support::reference_dir());
-    process.start(node, {test_support::reference_dir() + "/gguf_reference.mjs"});
-    if (!process.waitForStarted()) {
-      QTest::qFail("cannot start node", __FILE__, __LINE__);
-      return {};
-    }
-    process.write(QJsonDocument(request).toJson(QJsonDocument::Compact));
-    process.closeWriteChannel();
-    process.waitForFinished(300000);
-    const QByteArray out = process.readAllStandardOutput();
-    if (process.exitCode() != 0 || out.isEmpty()) {
-      QTest::qFail(qPrintable("gguf_reference.mjs failed: " + QString::fromUtf8(process.readAllStandardError().right(2000))),
-                   __FILE__, __LINE__);
-      return {};
-    }
-    return QJsonDocument::fromJson(out).object();
-  }
+  // llama.cpp's answer to `request` (tests/reference/gguf_reference.mjs); a failed check on error.
+  QJsonObject reference(const QJsonObject& request) { return test_support::llama_cpp_reference(request); }
 
   // `lora-studio-cli logits` (fp32, CPU) of the last position, as log-probabilities.
   std::vector<double> engine_last_logprobs(const std::string& model_dir, const std::string& adapter,

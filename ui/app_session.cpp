@@ -23,7 +23,7 @@ namespace {
 // ComputeTarget::describe() reads the thread count of the calling thread (OpenMP keeps it per
 // thread), which on the GUI thread is not the one computing: the count comes from the settings.
 QString describe_target(const lora::ComputeTarget& target, int threads) {
-  if (target.device.is_cuda()) return QString::fromStdString(target.describe());
+  if (target.device.is_cuda()) return engineMessage(target.description());
   const int count = threads > 0 ? threads : std::max(1, lora::cpu_core_count());
   QString precision = target.dtype == c10::kBFloat16 ? "bf16" : target.dtype == c10::kHalf ? "fp16" : "fp32";
   if (target.dtype == c10::kBFloat16 && (lora::cpu_has_amx_bf16() || lora::cpu_has_bf16()))

@@ -1,5 +1,7 @@
 #include "gguf_lora_export.h"
 
+#include "gguf_names.h"
+
 #include <ATen/ATen.h>
 
 #include <algorithm>
@@ -44,15 +46,6 @@ std::string number_text(double value) {
 // Decoder-layer linear modules and the llama.cpp tensor each becomes (gguf-py's tensor_mapping.py for
 // these families). Phi-3's fused gate_up_proj is llama.cpp's ffn_up, split there at run time as
 // transformers splits it ([gate; up] rows).
-const std::map<std::string, std::string>& layer_linear_names() {
-  static const std::map<std::string, std::string> names = {
-      {"self_attn.q_proj", "attn_q"},     {"self_attn.k_proj", "attn_k"},   {"self_attn.v_proj", "attn_v"},
-      {"self_attn.o_proj", "attn_output"}, {"self_attn.qkv_proj", "attn_qkv"}, {"mlp.gate_proj", "ffn_gate"},
-      {"mlp.up_proj", "ffn_up"},          {"mlp.down_proj", "ffn_down"},    {"mlp.gate_up_proj", "ffn_up"},
-  };
-  return names;
-}
-
 // The family's layouts, the one `has_tensor` finds first.
 std::vector<WeightLayout> layouts_of(const ModelConfig& config) {
   const ModelFamily* family = find_model_family(config.model_type);
@@ -122,17 +115,7 @@ void refuse_non_linear_targets(const LoraConfig& lora_config, const ModelConfig&
 
 }  // namespace
 
-std::string llama_cpp_architecture(const ModelConfig& config) {
-  const ModelFamily* family = find_model_family(config.model_type);
-  if (!family) return "";
-  // convert_hf_to_gguf.py registers MistralForCausalLM with LlamaModel: the "llama" architecture.
-  static const std::map<std::string, std::string> architectures = {
-      {"llama", "llama"}, {"mistral", "llama"}, {"qwen2", "qwen2"},
-      {"qwen3", "qwen3"}, {"gemma3", "gemma3"}, {"phi3", "phi3"},
-  };
-  const auto found = architectures.find(family->name);
-  return found == architectures.end() ? "" : found->second;
-}
+std::string llama_cpp_architecture(const ModelConfig& config) { return gguf_architecture(config); }
 
 std::string llama_cpp_linear_name(const ModelConfig& config, const std::string& module_path) {
   for (const WeightLayout& layout : layouts_of(config)) {
@@ -143,8 +126,12 @@ std::string llama_cpp_linear_name(const ModelConfig& config, const std::string& 
     if (dot == std::string::npos || dot == prefix.size()) continue;
     const std::string index = module_path.substr(prefix.size(), dot - prefix.size());
     if (!std::all_of(index.begin(), index.end(), [](unsigned char c) { return std::isdigit(c); })) continue;
-    const auto found = layer_linear_names().find(module_path.substr(dot + 1));
-    if (found != layer_linear_names().end()) return "blk." + std::to_string(std::stoll(index)) + "." + found->second;
+    // Only linear layers: their GGUF names are those of their weights without ".weight".
+    const std::string name = gguf_block_tensor_name(module_path.substr(dot + 1) + ".weight", llama_cpp_architecture(config));
+    if (starts_with(name, "attn_") || starts_with(name, "ffn_")) {
+      if (name.find("norm") == std::string::npos)
+        return "blk." + std::to_string(std::stoll(index)) + "." + name.substr(0, name.size() - std::string(".weight").size());
+    }
   }
   return "";
 }

@@ -1,5 +1,7 @@
 #include "gguf_model_export.h"
 
+#include "gguf_names.h"
+
 #include <ATen/ATen.h>
 
 #include <algorithm>
@@ -77,36 +79,11 @@ WeightSource open_weights(const ModelExportOptions& options) {
   return source;
 }
 
-// GGUF's architecture name for a family (convert_hf_to_gguf.py: MistralForCausalLM is "llama").
+// GGUF's architecture name for a family, or an error naming the config file.
 std::string architecture_of(const ModelConfig& config, const std::string& config_path) {
-  const std::string& type = config.model_type;
-  if (type == "llama" || type == "mistral") return "llama";
-  if (type == "qwen2") return "qwen2";
-  if (type == "qwen3") return "qwen3";
-  if (type == "gemma3" || type == "gemma3_text") return "gemma3";
-  if (type == "phi3") return "phi3";
-  throw Error(msg::Export::gguf_unknown_architecture, config_path, type);
-}
-
-// The GGUF name of a decoder layer's tensor ("self_attn.q_proj.weight" -> "attn_q.weight").
-std::string block_tensor_name(const std::string& rest, const std::string& architecture) {
-  static const std::vector<std::pair<std::string, std::string>> common = {
-      {"self_attn.q_proj.", "attn_q."},       {"self_attn.k_proj.", "attn_k."},
-      {"self_attn.v_proj.", "attn_v."},       {"self_attn.o_proj.", "attn_output."},
-      {"self_attn.qkv_proj.", "attn_qkv."},   {"self_attn.q_norm.", "attn_q_norm."},
-      {"self_attn.k_norm.", "attn_k_norm."},  {"mlp.gate_proj.", "ffn_gate."},
-      {"mlp.up_proj.", "ffn_up."},            {"mlp.down_proj.", "ffn_down."},
-      {"mlp.gate_up_proj.", "ffn_up."},       {"input_layernorm.", "attn_norm."},
-      {"pre_feedforward_layernorm.", "ffn_norm."}, {"post_feedforward_layernorm.", "post_ffw_norm."},
-  };
-  for (const auto& [hf, gguf_name] : common)
-    if (starts_with(rest, hf)) return gguf_name + rest.substr(hf.size());
-  if (starts_with(rest, "post_attention_layernorm.")) {
-    // Gemma's sandwich norm after attention; elsewhere the norm before the MLP.
-    const std::string tail = rest.substr(std::string("post_attention_layernorm.").size());
-    return (architecture == "gemma3" ? "post_attention_norm." : "ffn_norm.") + tail;
-  }
-  return "";
+  std::string architecture = gguf_architecture(config);
+  if (architecture.empty()) throw Error(msg::Export::gguf_unknown_architecture, config_path, config.model_type);
+  return architecture;
 }
 
 struct PlannedTensor {
@@ -282,7 +259,7 @@ ModelExportResult export_model_gguf(const ModelExportOptions& options) {
     } else if (starts_with(name, decoder + "layers.")) {
       const std::string rest = name.substr(decoder.size() + 7);
       const size_t dot = rest.find('.');
-      const std::string mapped = dot == std::string::npos ? "" : block_tensor_name(rest.substr(dot + 1), arch);
+      const std::string mapped = dot == std::string::npos ? "" : gguf_block_tensor_name(rest.substr(dot + 1), arch);
       if (mapped.empty()) throw Error(msg::Export::gguf_unknown_tensor, options.model_dir, name, arch);
       tensor.layer = std::stoi(rest.substr(0, dot));
       tensor.name = "blk." + rest.substr(0, dot) + "." + mapped;

@@ -227,7 +227,7 @@ void Run::prepare_model() {
   }
   adapter_->set_enabled(true);
   model_->set_gradient_checkpointing(s_.gradient_checkpointing);
-  say("loading model", Message(msg::Training::computing_on, model_->target().describe()));
+  say("loading model", Message(msg::Training::computing_on, model_->target().description()));
 }
 
 // After training_prompt.json is written: it decides the stop strings, as in chat with the adapter.
