@@ -183,7 +183,7 @@ class TestUiExport : public QObject {
     QCOMPARE(child<QLineEdit>(page_.get(), "merge_output")->text(), tmp_.path() + "/model-my-adapter");
     // Snippets that load it elsewhere, with the real folders.
     const QString llama_cpp = child<QPlainTextEdit>(page_.get(), "llama_cpp_snippet")->toPlainText();
-    QVERIFY2(llama_cpp.contains("convert_lora_to_gguf.py --base " + model_dir_) && llama_cpp.contains(adapter_dir_),
+    QVERIFY2(llama_cpp.contains("export-gguf --model " + model_dir_ + " --adapter " + adapter_dir_ + " --lora-only") && llama_cpp.contains(adapter_dir_),
              qPrintable(llama_cpp));
     const QString peft = child<QPlainTextEdit>(page_.get(), "peft_snippet")->toPlainText();
     QVERIFY2(peft.contains("PeftModel.from_pretrained(base, \"" + adapter_dir_ + "\")"), qPrintable(peft));

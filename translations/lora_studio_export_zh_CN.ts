@@ -490,8 +490,8 @@
     </message>
     <message>
         <location line="+11" />
-        <source>in a llama.cpp checkout (pip install -r requirements.txt):</source>
-        <translation>在 llama.cpp 源码目录中（先 pip install -r requirements.txt）：</translation>
+        <source>GGUF files for llama.cpp, written by lora-studio-cli:</source>
+        <translation>由 lora-studio-cli 生成供 llama.cpp 使用的 GGUF 文件：</translation>
     </message>
     <message>
         <location line="+11" />

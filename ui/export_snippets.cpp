@@ -99,10 +99,10 @@ QString vllmSnippet(const ExportPaths& paths) {
 
 QString llamaCppSnippet(const ExportPaths& paths) {
   const QString name = name_of(paths.adapter_dir, "adapter");
-  return (comment(QT_TRANSLATE_NOOP("ui::ExportSnippets", "in a llama.cpp checkout (pip install -r requirements.txt):")) +
+  return (comment(QT_TRANSLATE_NOOP("ui::ExportSnippets", "GGUF files for llama.cpp, written by lora-studio-cli:")) +
           QStringLiteral(
-             "python convert_hf_to_gguf.py %1 --outfile base.gguf --outtype f16\n"
-             "python convert_lora_to_gguf.py --base %1 --outfile %2.gguf %3\n\n"
+             "lora-studio-cli export-gguf --model %1 --output base.gguf\n"
+             "lora-studio-cli export-gguf --model %1 --adapter %3 --lora-only --output %2.gguf\n\n"
              "llama-cli -m base.gguf --lora %2.gguf -p \"Hello\"\n"))
       .arg(shell(or_placeholder(paths.model_dir, "/path/to/base-model")), shell(name),
            shell(or_placeholder(paths.adapter_dir, "/path/to/adapter")));
@@ -116,7 +116,7 @@ QString mergedModelSnippet(const ExportPaths& paths) {
                          "tokenizer = AutoTokenizer.from_pretrained(%1)\n\n") +
           QStringLiteral("# vLLM\nvllm serve %2\n\n") +
           comment(QT_TRANSLATE_NOOP("ui::ExportSnippets", "llama.cpp (then Ollama / LM Studio can import the .gguf)")) +
-          QStringLiteral("python convert_hf_to_gguf.py %2 --outfile %3.gguf --outtype f16\n"
+          QStringLiteral("lora-studio-cli export-gguf --model %2 --output %3.gguf --type q8_0\n"
                          "llama-cli -m %3.gguf -p \"Hello\"\n\n") +
           comment(QT_TRANSLATE_NOOP("ui::ExportSnippets", "text-generation-webui: copy the folder into user_data/models/")))
       .arg(python(merged), shell(merged), shell(name_of(paths.merged_dir, "merged-model")));
