@@ -113,6 +113,22 @@ run "train on cuda with gradient checkpointing" 120 cli train --model "$TINY" \
   --dataset "$ROOT/resources/demo/demo_dataset.json" --output "$WORK/adapter_ckpt" --target-modules all-linear \
   --rank 8 --max-steps 5 --micro-batch-size 8 --batch-size 8 --device cuda --dtype bfloat16 \
   --gradient-checkpointing --quiet
+# Data-parallel (issue 18): the build compiled engine/distributed with USE_C10D_NCCL when nccl.h was found
+# (see the configure log); one GPU is a world of one rank (torchrun's environment), whose adapter must equal
+# the plain run's. A world of one needs no collective, so NCCL's all-reduce itself is untested with one GPU.
+grep -q "USE_C10D_NCCL" "$BUILD/engine/CMakeFiles/lora_distributed.dir/flags.make" 2>/dev/null \
+  && echo "CHECK engine/distributed built with NCCL: PASS" || echo "CHECK engine/distributed built with NCCL: FAIL"
+run "data-parallel: a world of one rank on cuda" 120 env RANK=0 WORLD_SIZE=1 LOCAL_RANK=0 MASTER_ADDR=127.0.0.1 \
+  MASTER_PORT=29533 LD_LIBRARY_PATH="$DEPS/usr/lib/x86_64-linux-gnu" "$CLI" train --model "$TINY" --dataset "$ROOT/resources/demo/demo_dataset.json" \
+  --output "$WORK/adapter_world1" --target-modules all-linear --rank 8 --alpha 16 --max-steps 30 --lr 2e-3 \
+  --micro-batch-size 8 --batch-size 16 --device cuda --dtype bfloat16 --quiet
+run "data-parallel: --nproc 1 on cuda (the launcher)" 120 cli train --model "$TINY" \
+  --dataset "$ROOT/resources/demo/demo_dataset.json" --output "$WORK/adapter_nproc1" --target-modules all-linear \
+  --rank 8 --max-steps 3 --micro-batch-size 8 --batch-size 8 --device cuda --dtype bfloat16 --nproc 1 --quiet
+if [ -f "$WORK/adapter_world1/adapter_model.safetensors" ]; then
+  cmp -s "$WORK/adapter/adapter_model.safetensors" "$WORK/adapter_world1/adapter_model.safetensors" \
+    && echo "CHECK world of one rank = plain run: PASS" || echo "CHECK world of one rank = plain run: FAIL (or not bitwise)"
+fi
 run "logits cuda fp32 + trained adapter" 60 cli logits "$TINY" --ids $IDS --adapter "$WORK/adapter" --device cuda \
   --dtype float32 --output "$WORK/adapter_cuda_fp32.safetensors"
 run "compare with transformers + PeftModel.from_pretrained" 180 \

@@ -11,6 +11,7 @@ packages=(
   libtorch-dev libsentencepiece-dev sentencepiece
   nlohmann-json3-dev libpcre2-dev libutf8proc-dev
   libcurl4-openssl-dev   # model downloads from the Hugging Face Hub / ModelScope (engine/download)
+  libgloo-dev            # gloo headers: data-parallel CPU training over c10d ProcessGroupGloo (engine/distributed)
   libopenblas0-openmp    # without it libtorch's fp32 matmuls run on reference BLAS, ~10x slower
   xvfb xauth fonts-wqy-microhei  # the window under Xvfb for tests and screenshots; a CJK font for 中文
   python3-torch python3-numpy python3-jinja2  # the independent references in tests/reference/*.py

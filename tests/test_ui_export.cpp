@@ -3,6 +3,12 @@
 // name (without resume checkpoints) and nothing else; "Merge into model" writes a model folder that
 // the engine loads and whose greedy answer is the Chat page's adapter pane's; a bad output folder
 // shows the engine's message and writes nothing; the snippets name the real folders.
+// GGUF (on a second tiny model with a tokenizer GGUF export converts): the page's size estimate is the
+// written file's size within 2%; the file parses in a third-party GGUF reader (@huggingface/gguf, through
+// tests/reference/gguf_reference.mjs) with the type asked for; the check after the export finds the same
+// greedy answer in the f32 file as in the source model with its adapter; a cancelled export leaves no
+// file; the Ollama target writes model.gguf and the Modelfile it showed; LM Studio's target is its
+// models folder layout.
 #include <ATen/ATen.h>
 
 #include "causal_lm.h"
@@ -22,6 +28,7 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QGroupBox>
+#include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -44,6 +51,7 @@
 #include "chat_page.h"
 #include "export_page.h"
 #include "language.h"
+#include "llama_cpp_reference.h"
 #include "models_page.h"
 #include "test_support.h"
 
@@ -91,6 +99,8 @@ class TestUiExport : public QObject {
   std::unique_ptr<ui::AppSession> session_;
   std::unique_ptr<ui::ExportPage> page_;
 
+  QString qwen_model_, qwen_adapter_;  // a model whose tokenizer GGUF export converts, and an adapter for it
+
   QStringList questions_asked_;  // the texts of the questions answer_next_question answered
   QTimer* answer_poll_ = nullptr;
 
@@ -111,7 +121,49 @@ class TestUiExport : public QObject {
     answer_poll_->start();
   }
 
+  // The Qwen2.5 tokenizer (byte-level BPE; the Llama 2 tokenizer.json above, with byte fallback, is one
+  // GGUF export refuses), tied embeddings, rows of 32: a small file.
+  void make_qwen_model() {
+    if (!qwen_model_.isEmpty()) return;
+    qwen_model_ = tmp_.path() + "/qwen";
+    qwen_adapter_ = tmp_.path() + "/qwen-adapter";
+    lora::TinyModelOptions options;
+    options.arch = "qwen2";
+    options.tokenizer_path = test_support::npm_tokenizer_dir("tokenizer-qwen2_5").toStdString();
+    options.seed = 5;
+    options.tied = true;
+    options.hidden_size = 32;
+    options.intermediate_size = 64;
+    options.num_heads = 4;
+    options.num_kv_heads = 2;
+    options.init_std = 0.3;
+    lora::write_tiny_model(qwen_model_.toStdString(), options);
+    auto model = lora::CausalLM::load(qwen_model_.toStdString(), fp32_cpu());
+    lora::LoraConfig config;
+    config.target_modules.names = {"q_proj", "v_proj", "up_proj"};
+    config.r = 4;
+    config.lora_alpha = 8;
+    auto adapter = lora::ModelAdapter::create(*model, config, 3);
+    at::NoGradGuard no_grad;
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(11);
+    for (const auto& [key, tensor] : adapter->parameters())
+      if (key.find("lora_B") != std::string::npos) tensor.normal_(0.0, 0.3, generator);
+    adapter->save(qwen_adapter_.toStdString());
+  }
+
+  // The GGUF tab set to the Qwen model and adapter, type `type`, writing `output`.
+  void choose_gguf(const QString& type, const QString& output) {
+    make_qwen_model();
+    session_->setAdapterDir(qwen_adapter_);
+    child<QLineEdit>(page_.get(), "base_model")->setText(qwen_model_);
+    page_->showTarget("gguf");
+    auto* types = child<QComboBox>(page_.get(), "gguf_type");
+    types->setCurrentIndex(types->findData(type));
+    child<QLineEdit>(page_.get(), "gguf_output")->setText(output);
+  }
+
   void merge(const QString& output) {
+    page_->showTarget("merged");  // where the user clicks Merge and its results show
     child<QLineEdit>(page_.get(), "merge_output")->setText(output);
     QVERIFY(child<QPushButton>(page_.get(), "merge_button")->isEnabled());
     QTest::mouseClick(child<QPushButton>(page_.get(), "merge_button"), Qt::LeftButton);
@@ -121,6 +173,7 @@ class TestUiExport : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     QVERIFY(tmp_.isValid());
+    qputenv("XDG_CACHE_HOME", (tmp_.path() + "/cache").toLocal8Bit());  // where a GGUF read back is prepared
     model_dir_ = tmp_.path() + "/model";
     adapter_dir_ = tmp_.path() + "/my-adapter";
     lora::TinyModelOptions options;
@@ -392,8 +445,111 @@ class TestUiExport : public QObject {
     QVERIFY2(!questions_asked_.first().contains("trained"), qPrintable(questions_asked_.first()));
   }
 
+  void gguf_export_is_its_estimate_parses_and_answers_as_the_source() {
+    const QString output = tmp_.path() + "/exports/qwen-f32.gguf";
+    choose_gguf("f32", output);
+    QCOMPARE(child<QComboBox>(page_.get(), "gguf_contents")->currentData().toString(), QString("merged"));
+    auto* estimate = child<QLabel>(page_.get(), "gguf_estimate");
+    QTRY_VERIFY2_WITH_TIMEOUT(estimate->property("estimated_bytes").toLongLong() > 0, qPrintable(estimate->text()), 30000);
+    const qint64 estimated = estimate->property("estimated_bytes").toLongLong();
+    QVERIFY2(estimate->text().contains("F32"), qPrintable(estimate->text()));
+    // What to do next names the file.
+    QVERIFY(child<QPlainTextEdit>(page_.get(), "gguf_next")->toPlainText().contains("llama-cli -m " + output));
+
+    auto* verify = child<QCheckBox>(page_.get(), "gguf_verify");
+    verify->setChecked(true);
+    QSignalSpy progress(child<QProgressBar>(page_.get(), "export_progress"), &QProgressBar::valueChanged);
+    QTest::mouseClick(child<QPushButton>(page_.get(), "gguf_button"), Qt::LeftButton);
+    auto* result = child<QLabel>(page_.get(), "gguf_result");
+    auto* verification = child<QLabel>(page_.get(), "gguf_verification");
+    // The export, then the check.
+    QTRY_VERIFY2_WITH_TIMEOUT(!page_->isBusy() && !verification->text().isEmpty() &&
+                                  !verification->text().startsWith("Checking"),
+                              qPrintable(result->text() + " | " + verification->text()), 120000);
+    QVERIFY2(result->text().startsWith("Written: " + output), qPrintable(result->text()));
+    QVERIFY(progress.count() >= 2);
+    const qint64 written = QFileInfo(output).size();
+    QVERIFY2(std::abs(written - estimated) <= written / 50,
+             qPrintable(QString("estimated %1, written %2").arg(estimated).arg(written)));
+    QCOMPARE(QDir(tmp_.path() + "/exports").entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList{"qwen-f32.gguf"});
+
+    // A third-party reader parses it: the architecture, every tensor f32, the tied head not written.
+    const QJsonObject metadata = test_support::llama_cpp_reference(
+        QJsonObject{{"gguf", output}, {"load", false}, {"metadata", true}, {"metadata_arrays", "summary"}}).value("metadata").toObject();
+    QVERIFY2(!metadata.isEmpty(), "the GGUF reader returned nothing");
+    QCOMPARE(metadata["kv"].toObject()["general.architecture"].toString(), QString("qwen2"));
+    const QJsonArray tensors = metadata["tensors"].toArray();
+    QCOMPARE(tensors.size(), 1 + 1 + 2 * 12);  // token_embd, output_norm, 12 per layer (q/k/v with biases)
+    for (const QJsonValue& tensor : tensors) {
+      QCOMPARE(tensor["type"].toString(), QString("F32"));
+      QVERIFY2(tensor["name"].toString() != "output.weight", "a tied model's GGUF has no output tensor");
+    }
+
+    QVERIFY2(verification->text().startsWith("verified: same greedy answer"), qPrintable(verification->text()));
+  }
+
+  void a_cancelled_gguf_export_leaves_no_file() {
+    const QString folder = tmp_.path() + "/cancelled";
+    const QString output = folder + "/qwen-f16.gguf";
+    choose_gguf("f16", output);
+    QTest::mouseClick(child<QPushButton>(page_.get(), "gguf_button"), Qt::LeftButton);
+    QVERIFY(page_->isBusy());
+    QTest::mouseClick(child<QPushButton>(page_.get(), "cancel_button"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!page_->isBusy(), 60000);
+    QCOMPARE(child<QLabel>(page_.get(), "gguf_result")->text(), QString("Cancelled; nothing was written."));
+    QVERIFY(child<QLabel>(page_.get(), "gguf_verification")->text().isEmpty());
+    QVERIFY2(!QFileInfo::exists(folder), qPrintable(entries(folder).join(", ")));  // not even the folder made for it
+  }
+
+  void the_ollama_target_writes_model_gguf_and_the_modelfile_it_shows() {
+    choose_gguf("f32", tmp_.path() + "/unused.gguf");
+    page_->showTarget("ollama");
+    const QString folder = tmp_.path() + "/ollama";
+    child<QLineEdit>(page_.get(), "ollama_folder")->setText(folder);
+    child<QLineEdit>(page_.get(), "ollama_name")->setText("qwen-test");
+    auto* types = child<QComboBox>(page_.get(), "ollama_type");
+    QCOMPARE(types->currentData().toString(), QString("q4_k_m"));  // export-ollama's default
+    types->setCurrentIndex(types->findData("q8_0"));
+    auto* modelfile_view = child<QPlainTextEdit>(page_.get(), "ollama_modelfile");
+    QTRY_VERIFY_WITH_TIMEOUT(modelfile_view->toPlainText().contains("\nFROM ./model.gguf\n"), 30000);
+    const QString next = child<QPlainTextEdit>(page_.get(), "ollama_next")->toPlainText();
+    QVERIFY2(next.contains("ollama create qwen-test -f " + folder + "/Modelfile") && next.contains("ollama run qwen-test"),
+             qPrintable(next));
+    child<QCheckBox>(page_.get(), "ollama_verify")->setChecked(false);  // checked once above
+    QTest::mouseClick(child<QPushButton>(page_.get(), "ollama_button"), Qt::LeftButton);
+    auto* result = child<QLabel>(page_.get(), "ollama_result");
+    QTRY_VERIFY2_WITH_TIMEOUT(!page_->isBusy() && !result->text().startsWith("Exporting"), qPrintable(result->text()), 60000);
+    QVERIFY2(result->text().startsWith("Written: " + folder + "/model.gguf"), qPrintable(result->text()));
+    QCOMPARE(QDir(folder).entryList(QDir::Files | QDir::Hidden), (QStringList{"model.gguf", "Modelfile"}));
+    QCOMPARE(QString::fromUtf8(bytes_of(folder + "/Modelfile")), modelfile_view->toPlainText());
+    QVERIFY(bytes_of(folder + "/Modelfile").contains("<|im_start|>"));  // Qwen's ChatML as Ollama's TEMPLATE
+    QVERIFY(bytes_of(folder + "/model.gguf").startsWith("GGUF"));
+    if (QStandardPaths::findExecutable("ollama").isEmpty())
+      QVERIFY2(result->text().contains("Ollama is not installed here"), qPrintable(result->text()));
+
+    // Again into the same folder: refused unless replacing is ticked.
+    QTest::mouseClick(child<QPushButton>(page_.get(), "ollama_button"), Qt::LeftButton);
+    QVERIFY(!page_->isBusy());
+    QVERIFY2(result->text().startsWith("Failed: " + folder + " already holds"), qPrintable(result->text()));
+  }
+
+  void lm_studio_gets_its_models_folder_layout() {
+    choose_gguf("f32", tmp_.path() + "/unused.gguf");
+    page_->showTarget("lmstudio");
+    QCOMPARE(child<QLineEdit>(page_.get(), "lmstudio_folder")->text(), QDir::home().filePath(".lmstudio/models"));
+    child<QLineEdit>(page_.get(), "lmstudio_folder")->setText(tmp_.path() + "/lms");
+    child<QLineEdit>(page_.get(), "lmstudio_name")->setText("My Model");
+    auto* types = child<QComboBox>(page_.get(), "lmstudio_type");
+    types->setCurrentIndex(types->findData("q8_0"));
+    const QString file = tmp_.path() + "/lms/lora-studio/my-model/my-model-Q8_0.gguf";
+    QCOMPARE(child<QLabel>(page_.get(), "lmstudio_target")->text(), "Writes " + file);
+    QVERIFY(child<QPlainTextEdit>(page_.get(), "lmstudio_next")->toPlainText().contains("lms load lora-studio/my-model"));
+  }
+
   // In Chinese the snippets' comment lines are Chinese; the commands stay as the tools need them.
   void snippet_comments_follow_the_interface_language() {
+    session_->setAdapterDir(adapter_dir_);  // the GGUF tests chose another
     QVERIFY(ui::installTranslations(*qApp, "zh_CN") > 0);
     child<QLineEdit>(page_.get(), "base_model")->setText(model_dir_ + "/");  // any change redraws the snippets
     const QString webui = child<QPlainTextEdit>(page_.get(), "webui_snippet")->toPlainText();

@@ -3,12 +3,12 @@
 <context>
     <name>ui::ChatPage</name>
     <message>
-        <location filename="../ui/chat_page.cpp" line="+62" />
+        <location filename="../ui/chat_page.cpp" line="+100" />
         <source>Open the Models page</source>
         <translation>打开“模型”页</translation>
     </message>
     <message>
-        <location line="+12" />
+        <location line="+11" />
         <source>Adapter:</source>
         <translation>适配器：</translation>
     </message>
@@ -53,18 +53,43 @@
         <translation>模型自带的模板</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+7" />
+        <source>Weights:</source>
+        <translation>权重：</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>How the model's layers are kept in memory. 4-bit NF4 (as QLoRA) takes about a third of the memory of 16-bit weights, 8-bit about half; answers change a little. Changing it reloads the model. A model downloaded in 4-bit (bnb-4bit) stays 4-bit.</source>
+        <translation>模型各层在内存中的保存方式。4 位 NF4（与 QLoRA 相同）约占 16 位权重三分之一的内存，8 位约占一半；回答会略有变化。更改后会重新加载模型。以 4 位（bnb-4bit）下载的模型始终为 4 位。</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>Full precision</source>
+        <translation>全精度</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>4-bit NF4 (QLoRA)</source>
+        <translation>4 位 NF4（QLoRA）</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>8-bit</source>
+        <translation>8 位</translation>
+    </message>
+    <message>
+        <location line="+12" />
         <source>Training is running: it has its own copy of the model, so chat still works, but answers come more slowly while both share the processor.</source>
         <translation>训练正在进行：训练使用自己的模型副本，因此仍可对话，但两者共用处理器，回答会变慢。</translation>
     </message>
     <message>
-        <location line="+9" />
-        <location line="+380" />
+        <location line="+12" />
+        <location line="+364" />
         <source>Base model</source>
         <translation>基础模型</translation>
     </message>
     <message>
-        <location line="-377" />
+        <location line="-361" />
         <source>Generation settings</source>
         <translation>生成设置</translation>
     </message>
@@ -84,7 +109,7 @@
         <translation>放在两侧对话最前面的指令，例如“请简短回答。”</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+20" />
         <source>Type a message; Ctrl+Enter sends it to both models</source>
         <translation>输入消息；按 Ctrl+Enter 同时发送给两个模型</translation>
     </message>
@@ -129,7 +154,7 @@
         <translation>仍然发送</translation>
     </message>
     <message>
-        <location line="+96" />
+        <location line="+77" />
         <source>Choose an adapter folder</source>
         <translation>选择适配器文件夹</translation>
     </message>
@@ -328,7 +353,7 @@ Train one on the Train page, or choose an adapter folder above with Browse…</s
 <context>
     <name>ui::ChatPane</name>
     <message>
-        <location filename="../ui/chat_pane.cpp" line="+60" />
+        <location filename="../ui/chat_pane.cpp" line="+61" />
         <source>Drop the oldest turns</source>
         <translation>丢弃最早的几轮对话</translation>
     </message>
@@ -363,7 +388,7 @@ Train one on the Train page, or choose an adapter folder above with Browse…</s
         <translation>正在生成…</translation>
     </message>
     <message>
-        <location line="+28" />
+        <location line="+26" />
         <source>Failed: see the message above</source>
         <translation>失败：请看上方的说明</translation>
     </message>

@@ -774,6 +774,171 @@
         <translation>由格式文件模板组成的对象</translation>
     </message>
     <message>
+        <source>the header</source>
+        <comment>core.gguf_part_header</comment>
+        <translation>文件头</translation>
+    </message>
+    <message>
+        <source>key/value number %1</source>
+        <comment>core.gguf_part_key_number</comment>
+        <translation>第 %1 个键值对</translation>
+    </message>
+    <message>
+        <source>key %1</source>
+        <comment>core.gguf_part_key</comment>
+        <translation>键 %1</translation>
+    </message>
+    <message>
+        <source>tensor entry number %1</source>
+        <comment>core.gguf_part_tensor_number</comment>
+        <translation>第 %1 个张量条目</translation>
+    </message>
+    <message>
+        <source>the entry of tensor %1</source>
+        <comment>core.gguf_part_tensor</comment>
+        <translation>张量 %1 的条目</translation>
+    </message>
+    <message>
+        <source>%1: not a GGUF file (it starts with bytes %2, not "GGUF")</source>
+        <comment>core.gguf_not_gguf</comment>
+        <translation>%1：不是 GGUF 文件（开头字节为 %2，而不是 "GGUF"）</translation>
+    </message>
+    <message>
+        <source>%1: the file ends inside %2 (at byte %3 of %4): truncated or not a GGUF file</source>
+        <comment>core.gguf_truncated</comment>
+        <translation>%1：文件在%2处结束（第 %3 字节，共 %4 字节）：文件被截断，或不是 GGUF 文件</translation>
+    </message>
+    <message>
+        <source>%1: GGUF version %2 is not supported (versions 2 and 3 are)</source>
+        <comment>core.gguf_version_unsupported</comment>
+        <translation>%1：不支持 GGUF 版本 %2（支持版本 2 和 3）</translation>
+    </message>
+    <message>
+        <source>%1: the header declares %2 key/values, more than the file can hold (truncated or corrupt)</source>
+        <comment>core.gguf_kv_count_too_large</comment>
+        <translation>%1：文件头声明了 %2 个键值对，超出文件所能容纳的数量（文件被截断或已损坏）</translation>
+    </message>
+    <message>
+        <source>%1: the header declares %2 tensors, more than the file can hold (truncated or corrupt)</source>
+        <comment>core.gguf_tensor_count_too_large</comment>
+        <translation>%1：文件头声明了 %2 个张量，超出文件所能容纳的数量（文件被截断或已损坏）</translation>
+    </message>
+    <message>
+        <source>%1: %2 declares a string of %3 bytes, but only %4 bytes follow (truncated or corrupt)</source>
+        <comment>core.gguf_string_too_long</comment>
+        <translation>%1：%2声明了一个 %3 字节的字符串，但其后只有 %4 字节（文件被截断或已损坏）</translation>
+    </message>
+    <message>
+        <source>%1: key/value number %2 has an empty key</source>
+        <comment>core.gguf_key_empty</comment>
+        <translation>%1：第 %2 个键值对的键为空</translation>
+    </message>
+    <message>
+        <source>%1: key %2 appears twice</source>
+        <comment>core.gguf_key_repeated</comment>
+        <translation>%1：键 %2 出现了两次</translation>
+    </message>
+    <message>
+        <source>%1: key %2 has value type %3, which is not a GGUF value type</source>
+        <comment>core.gguf_value_type_unknown</comment>
+        <translation>%1：键 %2 的值类型为 %3，这不是 GGUF 的值类型</translation>
+    </message>
+    <message>
+        <source>%1: key %2 is an array of arrays, which GGUF readers do not accept</source>
+        <comment>core.gguf_array_of_arrays</comment>
+        <translation>%1：键 %2 是数组的数组，GGUF 读取器不接受这种值</translation>
+    </message>
+    <message>
+        <source>%1: key %2 declares an array of %3 elements, more than the file holds (truncated or corrupt)</source>
+        <comment>core.gguf_array_too_long</comment>
+        <translation>%1：键 %2 声明了一个有 %3 个元素的数组，超出文件所含的数据（文件被截断或已损坏）</translation>
+    </message>
+    <message>
+        <source>%1: key %2: value %3 is too large</source>
+        <comment>core.gguf_integer_out_of_range</comment>
+        <translation>%1：键 %2：值 %3 过大</translation>
+    </message>
+    <message>
+        <source>%1: general.alignment must be a uint32, not a %2</source>
+        <comment>core.gguf_alignment_type</comment>
+        <translation>%1：general.alignment 必须是 uint32，而不是 %2</translation>
+    </message>
+    <message>
+        <source>%1: general.alignment %2 is not a power of two</source>
+        <comment>core.gguf_alignment_bad</comment>
+        <translation>%1：general.alignment %2 不是 2 的幂</translation>
+    </message>
+    <message>
+        <source>%1: tensor name %2 is %3 bytes long; GGUF allows at most 63</source>
+        <comment>core.gguf_tensor_name_too_long</comment>
+        <translation>%1：张量名 %2 长 %3 字节；GGUF 最多允许 63 字节</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2 appears twice</source>
+        <comment>core.gguf_tensor_repeated</comment>
+        <translation>%1：张量 %2 出现了两次</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2 has %3 dimensions; GGUF allows at most 4</source>
+        <comment>core.gguf_tensor_dims</comment>
+        <translation>%1：张量 %2 有 %3 个维度；GGUF 最多允许 4 个</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2: dimension %3 is %4 (negative)</source>
+        <comment>core.gguf_tensor_dim_negative</comment>
+        <translation>%1：张量 %2：第 %3 维为 %4（负数）</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2 is too large (its size overflows; corrupt file)</source>
+        <comment>core.gguf_tensor_too_large</comment>
+        <translation>%1：张量 %2 过大（其大小溢出；文件已损坏）</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2 has type number %3, which is not a ggml type this version knows</source>
+        <comment>core.gguf_tensor_type_unknown</comment>
+        <translation>%1：张量 %2 的类型编号为 %3，这不是本版本已知的 ggml 类型</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2 is stored as %3, which this version cannot read (readable: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K)</source>
+        <comment>core.gguf_tensor_type_unreadable</comment>
+        <translation>%1：张量 %2 以 %3 存储，本版本无法读取（可读取：F32、F16、BF16、Q8_0、Q4_0、Q4_1、Q5_0、Q5_1、Q2_K、Q3_K、Q4_K、Q5_K、Q6_K）</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2: a row of %3 elements is not a whole number of %4-element %5 blocks</source>
+        <comment>core.gguf_tensor_row_blocks</comment>
+        <translation>%1：张量 %2：一行 %3 个元素不是 %4 元素 %5 块的整数倍</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2 is at offset %3 of the data section, but the tensors before it end at %4</source>
+        <comment>core.gguf_tensor_offset</comment>
+        <translation>%1：张量 %2 位于数据区的偏移 %3，但它之前的张量结束于 %4</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2 ends at byte %3, but the file has %4 bytes (truncated)</source>
+        <comment>core.gguf_tensor_past_end</comment>
+        <translation>%1：张量 %2 结束于第 %3 字节，但文件只有 %4 字节（文件被截断）</translation>
+    </message>
+    <message>
+        <source>%1: key %2 is missing</source>
+        <comment>core.gguf_key_missing</comment>
+        <translation>%1：缺少键 %2</translation>
+    </message>
+    <message>
+        <source>%1: key %2 is a %3, expected a %4</source>
+        <comment>core.gguf_key_wrong_type</comment>
+        <translation>%1：键 %2 的类型是 %3，应为 %4</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2: elements %3 to %4 are not whole blocks inside the tensor</source>
+        <comment>core.gguf_read_range</comment>
+        <translation>%1：张量 %2：元素 %3 到 %4 不是张量内的完整块</translation>
+    </message>
+    <message>
+        <source>GGUF type %1 cannot be dequantized by this version</source>
+        <comment>core.gguf_type_not_dequantizable</comment>
+        <translation>本版本无法反量化 GGUF 类型 %1</translation>
+    </message>
+    <message>
         <source>dataset file %1 does not exist</source>
         <comment>data.dataset_missing</comment>
         <translation>数据集文件 %1 不存在</translation>
@@ -1725,6 +1890,91 @@
         <translation>%1：无法创建该文件夹（%2）</translation>
     </message>
     <message>
+        <source>%1: tokenizer.ggml.model "%2" cannot be read back by this version (gpt2 byte-level BPE and llama sentencepiece can)</source>
+        <comment>export.gguf_import_tokenizer_model_unknown</comment>
+        <translation>%1：本版本无法读回 tokenizer.ggml.model "%2"（可读回 gpt2 字节级 BPE 和 llama sentencepiece）</translation>
+    </message>
+    <message>
+        <source>%1: tokenizer.ggml.pre "%2" names a pre-tokenizer this version cannot rebuild (it can: %3)</source>
+        <comment>export.gguf_import_pre_unknown</comment>
+        <translation>%1：tokenizer.ggml.pre "%2" 指定的预分词器本版本无法重建（可重建：%3）</translation>
+    </message>
+    <message>
+        <source>%1: tokenizer.ggml.tokens is missing or empty; expected the vocabulary</source>
+        <comment>export.gguf_import_tokens_missing</comment>
+        <translation>%1：tokenizer.ggml.tokens 缺失或为空；应为词表</translation>
+    </message>
+    <message>
+        <source>%1: %2 has %3 entries; expected one per token of tokenizer.ggml.tokens (%4)</source>
+        <comment>export.gguf_import_array_too_short</comment>
+        <translation>%1：%2 有 %3 项；应与 tokenizer.ggml.tokens 的词元一一对应（%4 个）</translation>
+    </message>
+    <message>
+        <source>%1: tokenizer.ggml.tokens holds "%2" twice (ids %3 and %4); a sentencepiece vocabulary needs distinct pieces</source>
+        <comment>export.gguf_import_duplicate_token</comment>
+        <translation>%1：tokenizer.ggml.tokens 中 "%2" 出现两次（id %3 和 %4）；sentencepiece 词表要求各片段互不相同</translation>
+    </message>
+    <message>
+        <source>%1: tokenizer.ggml.token_type marks no token UNKNOWN (2) and tokenizer.ggml.unknown_token_id is absent; a sentencepiece vocabulary needs one</source>
+        <comment>export.gguf_import_no_unknown_token</comment>
+        <translation>%1：tokenizer.ggml.token_type 中没有标记为 UNKNOWN (2) 的词元，且没有 tokenizer.ggml.unknown_token_id；sentencepiece 词表需要一个未知词元</translation>
+    </message>
+    <message>
+        <source>%1: tokenizer.ggml.tokens has %2 of the 256 byte tokens &lt;0x00&gt;..&lt;0xFF&gt;; byte fallback needs all of them</source>
+        <comment>export.gguf_import_byte_tokens_incomplete</comment>
+        <translation>%1：tokenizer.ggml.tokens 只含 256 个字节词元 &lt;0x00&gt;..&lt;0xFF&gt; 中的 %2 个；字节回退需要全部</translation>
+    </message>
+    <message>
+        <source>%1: tokenizer.ggml.merges is missing; a gpt2 (byte-level BPE) tokenizer needs its merges</source>
+        <comment>export.gguf_import_merges_missing</comment>
+        <translation>%1：缺少 tokenizer.ggml.merges；gpt2（字节级 BPE）分词器需要其合并规则</translation>
+    </message>
+    <message>
+        <source>%1: use_dora is true; a llama.cpp LoRA GGUF cannot hold DoRA's magnitude vectors. Export the merged model instead (export-gguf without --lora-only, or merge)</source>
+        <comment>export.lora_gguf_dora_unsupported</comment>
+        <translation>%1：use_dora 为 true；llama.cpp 的 LoRA GGUF 无法保存 DoRA 的幅度向量。请改为导出合并后的模型（export-gguf 不加 --lora-only，或使用 merge）</translation>
+    </message>
+    <message>
+        <source>%1: general.type is "%2", not a model (a LoRA adapter GGUF is applied to its base model in llama.cpp with --lora)</source>
+        <comment>export.gguf_import_not_model</comment>
+        <translation>%1：general.type 为 "%2"，不是模型（LoRA 适配器 GGUF 需在 llama.cpp 中用 --lora 叠加到其基础模型上）</translation>
+    </message>
+    <message>
+        <source>%1: general.architecture "%2" cannot be loaded by this version (supported: llama, which includes Mistral, qwen2, qwen3, gemma3, phi3)</source>
+        <comment>export.gguf_import_architecture</comment>
+        <translation>%1：本版本无法加载 general.architecture "%2"（支持：llama（含 Mistral）、qwen2、qwen3、gemma3、phi3）</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2 is missing or is not a matrix</source>
+        <comment>export.gguf_import_missing_tensor</comment>
+        <translation>%1：张量 %2 缺失，或不是矩阵</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2 has no place in a %3 model of this version</source>
+        <comment>export.gguf_import_unknown_tensor</comment>
+        <translation>%1：张量 %2 在本版本的 %3 模型中没有对应位置</translation>
+    </message>
+    <message>
+        <source>%1: %2 is "%3"; only linear RoPE scaling (and Llama 3's rope_freqs) can be read back</source>
+        <comment>export.gguf_import_rope_type</comment>
+        <translation>%1：%2 为 "%3"；只能读回线性 RoPE 缩放（以及 Llama 3 的 rope_freqs）</translation>
+    </message>
+    <message>
+        <source>%1: rope_freqs.weight does not follow Llama 3's RoPE rule (factor, low_freq_factor, high_freq_factor), so config.json cannot express it</source>
+        <comment>export.gguf_import_rope_freqs</comment>
+        <translation>%1：rope_freqs.weight 不符合 Llama 3 的 RoPE 规则（factor、low_freq_factor、high_freq_factor），config.json 无法表达它</translation>
+    </message>
+    <message>
+        <source>%1: cannot prepare the folder %2 for it (%3)</source>
+        <comment>export.gguf_import_cache_folder</comment>
+        <translation>%1：无法为它准备文件夹 %2（%3）</translation>
+    </message>
+    <message>
+        <source>%1: training needs the Hugging Face model folder (config.json + safetensors) the GGUF was made from; a .gguf file can be chatted with and compared, not trained</source>
+        <comment>export.gguf_import_train_refused</comment>
+        <translation>%1：训练需要生成该 GGUF 的 Hugging Face 模型文件夹（config.json + safetensors）；.gguf 文件可以用来对话和比较，但不能用来训练</translation>
+    </message>
+    <message>
         <source>%1: expected {"chat_template": TEXT}, {"format": NAME} with a built-in chat template name (%2), or a format file with an "instruction,output" template</source>
         <comment>generation.training_prompt_unusable</comment>
         <translation>%1：应为 {"chat_template": TEXT}、带内置对话模板名（%2）的 {"format": NAME}，或带有“instruction,output”模板的格式文件</translation>
@@ -2470,6 +2720,106 @@
         <translation>%1，通过 %2</translation>
     </message>
     <message>
+        <source>DoRA needs the layer's LoRA pair (lora_A, lora_B) attached first</source>
+        <comment>model.dora_needs_lora</comment>
+        <translation>DoRA 需要先为该层挂上 LoRA 矩阵对（lora_A、lora_B）</translation>
+    </message>
+    <message>
+        <source>lora_magnitude_vector has shape %1, expected [%2] (one value per output row)</source>
+        <comment>model.dora_magnitude_shape</comment>
+        <translation>lora_magnitude_vector 的形状为 %1，应为 [%2]（每个输出行一个值）</translation>
+    </message>
+    <message>
+        <source>%1: tensor '%2' has %3 dimensions; a lora_magnitude_vector has 1 ([out_features])</source>
+        <comment>model.adapter_magnitude_not_1d</comment>
+        <translation>%1：张量“%2”有 %3 维；lora_magnitude_vector 应为 1 维（[out_features]）</translation>
+    </message>
+    <message>
+        <source>%1: module '%2' has two lora_magnitude_vector tensors</source>
+        <comment>model.adapter_magnitude_twice</comment>
+        <translation>%1：模块“%2”有两个 lora_magnitude_vector 张量</translation>
+    </message>
+    <message>
+        <source>%1: tensor '%2' is a DoRA magnitude of module '%3', which has no lora_A/lora_B pair</source>
+        <comment>model.adapter_magnitude_without_factors</comment>
+        <translation>%1：张量“%2”是模块“%3”的 DoRA 幅度向量，但该模块没有 lora_A/lora_B 矩阵对</translation>
+    </message>
+    <message>
+        <source>%1: tensor '%2' has shape %3, expected [%4] (the layer's out_features)</source>
+        <comment>model.adapter_magnitude_shape</comment>
+        <translation>%1：张量“%2”的形状为 %3，应为 [%4]（该层的 out_features）</translation>
+    </message>
+    <message>
+        <source>%1: missing tensor '%2'; adapter_config.json sets use_dora true, so every LoRA module needs its lora_magnitude_vector</source>
+        <comment>model.adapter_magnitude_missing</comment>
+        <translation>%1：缺少张量“%2”；adapter_config.json 设置了 use_dora 为 true，因此每个 LoRA 模块都需要其 lora_magnitude_vector</translation>
+    </message>
+    <message>
+        <source>%1: tensor '%2' is a DoRA magnitude, but adapter_config.json does not set use_dora true</source>
+        <comment>model.adapter_magnitude_without_dora</comment>
+        <translation>%1：张量“%2”是 DoRA 幅度向量，但 adapter_config.json 没有将 use_dora 设为 true</translation>
+    </message>
+    <message>
+        <source>cannot merge a LoRA pair into a quantized (nf4/int8) base weight in place: merge from the model folder instead (merge, export-gguf), which dequantizes first</source>
+        <comment>model.merge_into_quantized_weight</comment>
+        <translation>无法把 LoRA 权重就地合并进量化（nf4/int8）的基础权重：请改为从模型文件夹合并（merge、export-gguf），它会先反量化</translation>
+    </message>
+    <message>
+        <source>%1: tensor '%2' is bitsandbytes FP4; only NF4 4-bit checkpoints can be loaded (bnb_4bit_quant_type "nf4")</source>
+        <comment>model.bnb_fp4_unsupported</comment>
+        <translation>%1：张量“%2”是 bitsandbytes FP4；只能加载 NF4 的 4 位检查点（bnb_4bit_quant_type "nf4"）</translation>
+    </message>
+    <message>
+        <source>%1: the bitsandbytes quant state of '%2': %3</source>
+        <comment>model.bnb_quant_state_field</comment>
+        <translation>%1：“%2”的 bitsandbytes 量化状态：%3</translation>
+    </message>
+    <message>
+        <source>%1 must be %2, found %3</source>
+        <comment>model.bnb_expected_value</comment>
+        <translation>%1 应为 %2，实际为 %3</translation>
+    </message>
+    <message>
+        <source>%1: the bitsandbytes 4-bit weight '%2' has no tensor '%3' (expected %4)</source>
+        <comment>model.bnb_part_missing</comment>
+        <translation>%1：bitsandbytes 4 位权重“%2”缺少张量“%3”（应为 %4）</translation>
+    </message>
+    <message>
+        <source>%1: tensor '%2' of the bitsandbytes 4-bit weight is %3 %4; expected %5 %6</source>
+        <comment>model.bnb_part_layout</comment>
+        <translation>%1：bitsandbytes 4 位权重的张量“%2”为 %3 %4；应为 %5 %6</translation>
+    </message>
+    <message>
+        <source>quantize must be none, nf4 or int8, not "%1"</source>
+        <comment>model.quantize_mode_unknown</comment>
+        <translation>quantize 必须是 none、nf4 或 int8，而不是 "%1"</translation>
+    </message>
+    <message>
+        <source>%1: %2 must be a list of tensor entries</source>
+        <comment>model.gguf_map_malformed</comment>
+        <translation>%1：%2 必须是张量条目的列表</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2 is not in %3 (the file changed since it was prepared; open the .gguf file again)</source>
+        <comment>model.gguf_map_tensor_missing</comment>
+        <translation>%1：张量 %2 不在 %3 中（该文件在准备之后被修改过；请重新打开这个 .gguf 文件）</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2 has an unknown transform "%3"</source>
+        <comment>model.gguf_map_transform_unknown</comment>
+        <translation>%1：张量 %2 的变换 "%3" 未知</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2 has %3 rows, which cannot be split into %4 heads of row pairs</source>
+        <comment>model.gguf_map_heads</comment>
+        <translation>%1：张量 %2 有 %3 行，无法分成 %4 个由行对组成的头</translation>
+    </message>
+    <message>
+        <source>%1: tensor %2 is listed twice</source>
+        <comment>model.gguf_map_name_repeated</comment>
+        <translation>%1：张量 %2 被列出了两次</translation>
+    </message>
+    <message>
         <source>cross-entropy: target id %1 at position %2 is outside the vocabulary [0, %3)</source>
         <comment>ops.cross_entropy_target_outside_vocabulary</comment>
         <translation>交叉熵：位置 %2 的目标 id %1 超出了词表范围 [0, %3)</translation>
@@ -2503,6 +2853,16 @@
         <source>partial rotary: expected x [B, T, heads x head_dim] and cos/sin [B or 1, 1, T, rotary_dim]</source>
         <comment>ops.partial_rotary_bad_shapes</comment>
         <translation>部分旋转位置编码：需要 x [B, T, heads x head_dim] 和 cos/sin [B 或 1, 1, T, rotary_dim]</translation>
+    </message>
+    <message>
+        <source>quantizing a weight: expected a 2-D floating-point tensor [out, in]</source>
+        <comment>ops.quantize_needs_2d_float</comment>
+        <translation>量化权重：需要二维浮点张量 [out, in]</translation>
+    </message>
+    <message>
+        <source>quantized linear: expected x [..., %1] in a floating-point dtype, found last dimension %2</source>
+        <comment>ops.quantized_linear_bad_input</comment>
+        <translation>量化线性层：需要浮点类型的 x [..., %1]，实际最后一维为 %2</translation>
     </message>
     <message>
         <source>%1: cannot be read</source>
@@ -3548,6 +3908,241 @@ Run scripts/setup.sh in the source tree (it installs the npm packages of tests/r
         <source>an object with index, prompt, reference and output</source>
         <comment>training.expected_eval_sample_object</comment>
         <translation>包含 index、prompt、reference 和 output 的对象</translation>
+    </message>
+    <message>
+        <source>quantize must be none, nf4 or int8, not "%1"</source>
+        <comment>training.setting_quantize_unknown</comment>
+        <translation>quantize 必须是 none、nf4 或 int8，而不是“%1”</translation>
+    </message>
+    <message>
+        <source>double_quant applies to quantize nf4 only</source>
+        <comment>training.setting_double_quant_needs_nf4</comment>
+        <translation>double_quant 只适用于 quantize nf4</translation>
+    </message>
+    <message>
+        <source>lora_plus_ratio must be a positive number (1 = plain LoRA; LoRA+ uses e.g. 16)</source>
+        <comment>training.setting_lora_plus_ratio_not_positive</comment>
+        <translation>lora_plus_ratio 必须是正数（1 = 普通 LoRA；LoRA+ 常用 16 等值）</translation>
+    </message>
+    <message>
+        <source>the environment variable %1 must be %2, not "%3"</source>
+        <comment>training.dist_environment_invalid</comment>
+        <translation>环境变量 %1 必须是%2，而不是 "%3"</translation>
+    </message>
+    <message>
+        <source>rank %1 is outside a world of %2 processes (ranks run from 0 to %2 - 1)</source>
+        <comment>training.dist_rank_outside_world</comment>
+        <translation>rank %1 超出了 %2 个进程的范围（rank 从 0 到 %2 - 1）</translation>
+    </message>
+    <message>
+        <source>cannot host the run's rendezvous on port %1: the port is in use (another run or program holds it). Choose a free one with --master-port or MASTER_PORT.</source>
+        <comment>training.dist_port_in_use</comment>
+        <translation>无法在端口 %1 上建立本次运行的汇合点：该端口已被占用（另一个运行或程序占用了它）。请用 --master-port 或 MASTER_PORT 选择一个空闲端口。</translation>
+    </message>
+    <message>
+        <source>cannot reach the master (rank 0) at %1:%2 within %3 s: %4. Check --master-addr / MASTER_ADDR and --master-port / MASTER_PORT, that rank 0 is running, and that no firewall blocks the port.</source>
+        <comment>training.dist_master_unreachable</comment>
+        <translation>在 %3 秒内无法连接到主节点（rank 0）%1:%2：%4。请检查 --master-addr / MASTER_ADDR 和 --master-port / MASTER_PORT，确认 rank 0 正在运行，且没有防火墙拦截该端口。</translation>
+    </message>
+    <message>
+        <source>only %1 of %2 processes joined the run at %3:%4 within %5 s (missing: rank %6). Start every rank, or give the rendezvous more time with --dist-timeout.</source>
+        <comment>training.dist_not_all_joined</comment>
+        <translation>%5 秒内只有 %1 / %2 个进程加入了位于 %3:%4 的运行（缺少：rank %6）。请启动每一个 rank，或用 --dist-timeout 给汇合更多时间。</translation>
+    </message>
+    <message>
+        <source>two processes claim rank %1: give every process its own rank (--node-rank / RANK)</source>
+        <comment>training.dist_rank_taken</comment>
+        <translation>有两个进程都声称是 rank %1：请给每个进程分配自己的 rank（--node-rank / RANK）</translation>
+    </message>
+    <message>
+        <source>data-parallel training on %1 needs c10d's %2 process group, which this build of LoRA Studio lacks (built without the %2 headers)</source>
+        <comment>training.dist_backend_missing</comment>
+        <translation>在 %1 上进行数据并行训练需要 c10d 的 %2 进程组，而此版本的 LoRA Studio 没有它（构建时缺少 %2 的头文件）</translation>
+    </message>
+    <message>
+        <source>the ranks were not started alike: rank %1 does not have the same %2 as rank 0 (digest %3, rank 0: %4). Start every rank with the same model, dataset and training options.</source>
+        <comment>training.dist_settings_differ</comment>
+        <translation>各 rank 的启动方式不一致：rank %1 的%2与 rank 0 不同（摘要 %3，rank 0：%4）。请用相同的模型、数据集和训练选项启动每个 rank。</translation>
+    </message>
+    <message>
+        <source>training options</source>
+        <comment>training.dist_what_settings</comment>
+        <translation>训练选项</translation>
+    </message>
+    <message>
+        <source>model (config.json and weights)</source>
+        <comment>training.dist_what_model</comment>
+        <translation>模型（config.json 和权重）</translation>
+    </message>
+    <message>
+        <source>dataset (as tokenized for training)</source>
+        <comment>training.dist_what_dataset</comment>
+        <translation>数据集（按训练时的分词结果）</translation>
+    </message>
+    <message>
+        <source>adapter layout (LoRA targets, rank)</source>
+        <comment>training.dist_what_adapter</comment>
+        <translation>适配器结构（LoRA 目标模块、秩）</translation>
+    </message>
+    <message>
+        <source>rank %1 failed: %2</source>
+        <comment>training.dist_rank_failed</comment>
+        <translation>rank %1 出错：%2</translation>
+    </message>
+    <message>
+        <source>rank %1 stopped responding (its process exited, was killed or is frozen) at step %2; this rank stops too. Checkpoints already written stay valid: continue with --resume.</source>
+        <comment>training.dist_rank_stopped</comment>
+        <translation>rank %1 在第 %2 步停止响应（其进程已退出、被终止或卡死）；本 rank 也随之停止。已写入的检查点仍然有效：用 --resume 继续。</translation>
+    </message>
+    <message>
+        <source>rank 0, which hosts the run's rendezvous, is gone (its process exited or hung, or the network to %1 failed) at step %2; this rank stops too. Checkpoints already written stay valid: continue with --resume.</source>
+        <comment>training.dist_master_gone</comment>
+        <translation>负责本次运行汇合点的 rank 0 在第 %2 步已不在（其进程已退出或卡死，或到 %1 的网络中断）；本 rank 也随之停止。已写入的检查点仍然有效：用 --resume 继续。</translation>
+    </message>
+    <message>
+        <source>rank %1 did not take part in step %2 within %3 s (it is at step %4: hung, or far slower than the others); the run stops. Checkpoints already written stay valid: continue with --resume.</source>
+        <comment>training.dist_rank_hung</comment>
+        <translation>rank %1 在 %3 秒内没有参与第 %2 步（它停在第 %4 步：卡死或远慢于其他 rank）；运行停止。已写入的检查点仍然有效：用 --resume 继续。</translation>
+    </message>
+    <message>
+        <source>communication between the ranks failed at step %1: %2</source>
+        <comment>training.dist_communication_failed</comment>
+        <translation>第 %1 步时 rank 之间的通信失败：%2</translation>
+    </message>
+    <message>
+        <source>rank %1 of %2 processes (%3 process group, rendezvous %4:%5)</source>
+        <comment>training.dist_joined</comment>
+        <translation>rank %1 / 共 %2 个进程（%3 进程组，汇合点 %4:%5）</translation>
+    </message>
+    <message>
+        <source>%1 processes share %2 micro-batches per step, so %3 of them idle: use fewer processes, a larger --batch-size or a smaller --micro-batch-size</source>
+        <comment>training.dist_idle_ranks</comment>
+        <translation>%1 个进程分享每步 %2 个微批次，因此其中 %3 个进程空闲：请减少进程数、增大 --batch-size 或减小 --micro-batch-size</translation>
+    </message>
+    <message>
+        <source>rank %1 (process %2) was killed by signal %3 (%4)</source>
+        <comment>training.dist_worker_signal</comment>
+        <translation>rank %1（进程 %2）被信号 %3（%4）终止</translation>
+    </message>
+    <message>
+        <source>rank %1 (process %2) exited with code %3</source>
+        <comment>training.dist_worker_exit</comment>
+        <translation>rank %1（进程 %2）以退出码 %3 退出</translation>
+    </message>
+    <message>
+        <source>cannot start the worker process of rank %1 (%2): %3</source>
+        <comment>training.dist_worker_cannot_start</comment>
+        <translation>无法启动 rank %1 的工作进程（%2）：%3</translation>
+    </message>
+    <message>
+        <source>the run stopped: %1</source>
+        <comment>training.dist_workers_stopped</comment>
+        <translation>运行已停止：%1</translation>
+    </message>
+    <message>
+        <source>expected peak %1 use: %2 of the %3 available (%4): it fits</source>
+        <comment>training.preflight_total_fits</comment>
+        <translation>预计峰值%1占用：%2，可用 %3（%4）：放得下</translation>
+    </message>
+    <message>
+        <source>expected peak %1 use: %2, but only %3 is available (%4): it does not fit</source>
+        <comment>training.preflight_total_too_much</comment>
+        <translation>预计峰值%1占用：%2，但只有 %3 可用（%4）：放不下</translation>
+    </message>
+    <message>
+        <source>expected peak %1 use: %2 (how much is available could not be read)</source>
+        <comment>training.preflight_total_unknown</comment>
+        <translation>预计峰值%1占用：%2（无法读取可用量）</translation>
+    </message>
+    <message>
+        <source>frozen weights (%1): %2</source>
+        <comment>training.preflight_frozen_weights</comment>
+        <translation>冻结权重（%1）：%2</translation>
+    </message>
+    <message>
+        <source>frozen weights (decoder linear layers in %1, the rest in %2): %3</source>
+        <comment>training.preflight_frozen_weights_quantized</comment>
+        <translation>冻结权重（解码器线性层为 %1，其余为 %2）：%3</translation>
+    </message>
+    <message>
+        <source>LoRA parameters, their gradients and optimizer state (%1 parameters): %2</source>
+        <comment>training.preflight_adapter</comment>
+        <translation>LoRA 参数、其梯度和优化器状态（%1 个参数）：%2</translation>
+    </message>
+    <message>
+        <source>activations for micro-batch %1 x %2 tokens: %3 (with gradient checkpointing: %4)</source>
+        <comment>training.preflight_activations</comment>
+        <translation>微批次 %1 × %2 个词元的激活值：%3（开启梯度检查点时：%4）</translation>
+    </message>
+    <message>
+        <source>activations for micro-batch %1 x %2 tokens with gradient checkpointing: %3 (without: %4)</source>
+        <comment>training.preflight_activations_checkpointed</comment>
+        <translation>微批次 %1 × %2 个词元、开启梯度检查点时的激活值：%3（不开启时：%4）</translation>
+    </message>
+    <message>
+        <source>logits and loss (%1 tokens x %2 vocabulary entries): %3</source>
+        <comment>training.preflight_logits</comment>
+        <translation>logits 与损失（%1 个词元 × %2 个词表项）：%3</translation>
+    </message>
+    <message>
+        <source>runtime (libtorch, tokenizer, allocator): %1</source>
+        <comment>training.preflight_overhead</comment>
+        <translation>运行时（libtorch、分词器、内存分配器）：%1</translation>
+    </message>
+    <message>
+        <source>while the model loads (the checkpoint file mapped beside the weights copied out of it): %1</source>
+        <comment>training.preflight_loading</comment>
+        <translation>加载模型期间（检查点文件的映射与从中复制出的权重并存）：%1</translation>
+    </message>
+    <message>
+        <source>to make it fit, change one of these:</source>
+        <comment>training.preflight_to_fit</comment>
+        <translation>要放得下，可改动以下任一项：</translation>
+    </message>
+    <message>
+        <source>fits</source>
+        <comment>training.preflight_fits</comment>
+        <translation>放得下</translation>
+    </message>
+    <message>
+        <source>still too much</source>
+        <comment>training.preflight_still_too_much</comment>
+        <translation>仍然太多</translation>
+    </message>
+    <message>
+        <source>quantize the base model to nf4 (QLoRA, with double quantization): %1, %2</source>
+        <comment>training.preflight_suggest_nf4</comment>
+        <translation>将基础模型量化为 nf4（QLoRA，含双重量化）：%1，%2</translation>
+    </message>
+    <message>
+        <source>turn on gradient checkpointing: %1, %2</source>
+        <comment>training.preflight_suggest_checkpointing</comment>
+        <translation>开启梯度检查点：%1，%2</translation>
+    </message>
+    <message>
+        <source>micro-batch size %1 (the batch size stays, through gradient accumulation): %2, %3</source>
+        <comment>training.preflight_suggest_micro_batch</comment>
+        <translation>微批次大小 %1（批次大小通过梯度累积保持不变）：%2，%3</translation>
+    </message>
+    <message>
+        <source>cutoff length %1 tokens: %2, %3</source>
+        <comment>training.preflight_suggest_cutoff</comment>
+        <translation>截断长度 %1 个词元：%2，%3</translation>
+    </message>
+    <message>
+        <source>all of these together: %1, %2</source>
+        <comment>training.preflight_suggest_all</comment>
+        <translation>以上全部一起：%1，%2</translation>
+    </message>
+    <message>
+        <source>dry run: nothing was trained</source>
+        <comment>training.preflight_dry_run_done</comment>
+        <translation>试运行：没有进行任何训练</translation>
+    </message>
+    <message>
+        <source>warning: %1 (train --dry-run shows the breakdown and what would make it fit)</source>
+        <comment>training.preflight_warning</comment>
+        <translation>警告：%1（train --dry-run 会显示明细以及怎样才能放得下）</translation>
     </message>
 </context>
 </TS>

@@ -308,7 +308,7 @@
 <context>
     <name>ui::ModelScan</name>
     <message>
-        <location filename="../ui/model_scan.cpp" line="+116" />
+        <location filename="../ui/model_scan.cpp" line="+130" />
         <source>%1: no tokenizer (tokenizer.json or tokenizer.model)</source>
         <translation>%1：没有分词器（tokenizer.json 或 tokenizer.model）</translation>
     </message>
@@ -321,12 +321,7 @@
         <translation>模型文件夹</translation>
     </message>
     <message>
-        <location line="+6" />
-        <source>Folders searched for Hugging Face model folders (a folder with config.json), up to two levels deep.</source>
-        <translation>在这些文件夹中查找 Hugging Face 模型文件夹（含 config.json 的文件夹），最多向下查找两层。</translation>
-    </message>
-    <message>
-        <location line="+3" />
+        <location line="+9" />
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
@@ -336,7 +331,7 @@
         <translation>添加一个存放模型文件夹的目录。</translation>
     </message>
     <message>
-        <location line="+1" />
+        <location line="+5" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
@@ -361,18 +356,18 @@
         <translation>名称</translation>
     </message>
     <message>
-        <location line="+269" />
+        <location line="+282" />
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location line="-269" />
-        <location line="+271" />
+        <location line="-282" />
+        <location line="+284" />
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
     <message>
-        <location line="-271" />
+        <location line="-284" />
         <source>Dtype</source>
         <translation>数据类型</translation>
     </message>
@@ -383,23 +378,23 @@
     </message>
     <message>
         <location line="+0" />
-        <location line="+268" />
+        <location line="+281" />
         <source>Family</source>
         <translation>模型系列</translation>
     </message>
     <message>
-        <location line="-267" />
+        <location line="-280" />
         <source>Tokenizer</source>
         <translation>分词器</translation>
     </message>
     <message>
         <location line="+0" />
-        <location line="+269" />
+        <location line="+282" />
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location line="-269" />
+        <location line="-282" />
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
@@ -430,12 +425,12 @@
     </message>
     <message>
         <location line="+23" />
-        <location line="+245" />
+        <location line="+258" />
         <source>Adapters</source>
         <translation>适配器</translation>
     </message>
     <message>
-        <location line="-242" />
+        <location line="-255" />
         <source>Adapter</source>
         <translation>适配器</translation>
     </message>
@@ -480,12 +475,27 @@
         <translation>“对话”和“导出”只使用基座模型。</translation>
     </message>
     <message>
-        <location line="-122" />
+        <location line="-126" />
         <source>Could not load %1: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location line="+92" />
+        <location line="+30" />
+        <source>Folders searched for Hugging Face model folders (a folder with config.json) and GGUF files, up to two levels deep.</source>
+        <translation>在这些文件夹中查找 Hugging Face 模型文件夹（含 config.json 的文件夹）和 GGUF 文件，最多向下两层。</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>Add GGUF…</source>
+        <translation>添加 GGUF…</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Add a GGUF model file (llama.cpp, Ollama, LM Studio): it is dequantized when loaded, for chatting and comparing; training needs the Hugging Face folder.</source>
+        <translation>添加 GGUF 模型文件（llama.cpp、Ollama、LM Studio）：加载时反量化，可用于对话和比较；训练需要 Hugging Face 模型文件夹。</translation>
+    </message>
+    <message>
+        <location line="+58" />
         <source>Download…</source>
         <translation>下载…</translation>
     </message>
@@ -495,7 +505,7 @@
         <translation>从 Hugging Face、其镜像或 ModelScope 下载模型。</translation>
     </message>
     <message>
-        <location line="+74" />
+        <location line="+75" />
         <source>This folder does not exist.</source>
         <translation>此文件夹不存在。</translation>
     </message>
@@ -506,11 +516,22 @@
     </message>
     <message>
         <location line="+3" />
+        <location line="+12" />
         <source>%1 is already in the list.</source>
         <translation>%1 已在列表中。</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="-4" />
+        <source>Add a GGUF model file</source>
+        <translation>添加 GGUF 模型文件</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+16" />
         <source>Scanning…</source>
         <translation>正在扫描…</translation>
     </message>

@@ -117,7 +117,7 @@
 <context>
     <name>ui::HyperparameterPanel</name>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="+80" />
+        <location filename="../ui/hyperparameter_panel.cpp" line="+93" />
         <source>Adapter</source>
         <translation>适配器</translation>
     </message>
@@ -137,14 +137,14 @@
         <translation>保存位置：</translation>
     </message>
     <message>
-        <location line="+8" />
-        <location line="+491" />
+        <location line="+7" />
+        <location line="+556" />
         <location line="+14" />
         <source>An adapter name cannot contain any of: %1</source>
         <translation>适配器名称不能包含以下任何字符：%1</translation>
     </message>
     <message>
-        <location line="-499" />
+        <location line="-561" />
         <source>Model and data</source>
         <translation>模型与数据</translation>
     </message>
@@ -170,12 +170,12 @@
     </message>
     <message>
         <location line="+4" />
-        <location line="+116" />
+        <location line="+132" />
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location line="-115" />
+        <location line="-131" />
         <source>Cutoff length:</source>
         <translation>截断长度：</translation>
     </message>
@@ -190,7 +190,7 @@
         <translation>验证集比例：</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+6" />
         <source>LoRA</source>
         <translation>LoRA</translation>
     </message>
@@ -220,7 +220,7 @@
         <translation>LoRA Dropout：</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+16" />
         <source>Training schedule</source>
         <translation>训练计划</translation>
     </message>
@@ -300,7 +300,7 @@
         <translation>批大小：</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+8" />
         <source>Evaluation, saving and stopping</source>
         <translation>评估、保存与停止</translation>
     </message>
@@ -337,7 +337,22 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="-18" />
+        <location line="-98" />
+        <source>DoRA (weight-decomposed LoRA)</source>
+        <translation>DoRA（权重分解的 LoRA）</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>off (1)</source>
+        <translation>关闭（1）</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>LoRA+ ratio:</source>
+        <translation>LoRA+ 比率：</translation>
+    </message>
+    <message>
+        <location line="+71" />
         <source> prompts</source>
         <translation> 条提示词</translation>
     </message>
@@ -362,7 +377,7 @@
         <translation>随机种子：</translation>
     </message>
     <message>
-        <location line="+4" />
+        <location line="+6" />
         <source>Compute</source>
         <translation>计算</translation>
     </message>
@@ -392,7 +407,32 @@
         <translation>梯度检查点</translation>
     </message>
     <message>
-        <location line="+39" />
+        <location line="+5" />
+        <source>None (compute precision)</source>
+        <translation>不量化（计算精度）</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>4-bit NF4 (QLoRA)</source>
+        <translation>4 位 NF4（QLoRA）</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>8-bit int8</source>
+        <translation>8 位 int8</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Quantize base:</source>
+        <translation>量化基础模型：</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Double quantization</source>
+        <translation>双重量化</translation>
+    </message>
+    <message>
+        <location line="+46" />
         <source>The name of the adapter you are training. It becomes the folder the adapter is saved in, so it cannot contain a '.' or a path separator. Pick something that says what it learned, e.g. "support-answers-v2".</source>
         <translation>正在训练的适配器的名称。它会成为保存适配器的文件夹名，因此不能包含英文句点（.）或路径分隔符。建议取一个能说明它学到了什么的名字，例如“support-answers-v2”。</translation>
     </message>
@@ -522,6 +562,26 @@
         <translation>反向传播时重新计算激活值而不是一直保存它们：截断长度较长或模型较大时能大幅节省内存，但速度约慢三分之一。</translation>
     </message>
     <message>
+        <location line="+3" />
+        <source>Store the base model's frozen weights in fewer bits while training (QLoRA): 4-bit NF4 takes about a quarter of the memory of bfloat16 for the decoder's linear layers, 8-bit about half. The adapter itself stays in full precision. Use it when the model does not fit otherwise; it is somewhat slower and the result is a little less exact. Embeddings, norms and the output layer are not quantized.</source>
+        <translation>训练时用更少的位数存放基础模型的冻结权重（QLoRA）：对解码器的线性层，4 位 NF4 约占 bfloat16 的四分之一内存，8 位约占一半。适配器本身仍保持全精度。模型否则放不下时使用它；速度会稍慢，结果也略欠精确。嵌入层、归一化层和输出层不量化。</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>NF4 only: quantize the per-block scales too, saving about 0.4 bits per weight more (about 3 GB on a 65B model, a few hundred MB on a 7B one) at no measurable cost in quality.</source>
+        <translation>仅限 NF4：把每个块的缩放系数也量化，每个权重再省约 0.4 位（65B 模型约 3 GB，7B 模型约几百 MB），质量上没有可测的损失。</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>DoRA splits each adapted weight into a magnitude and a direction and trains both: often closer to full fine-tuning than plain LoRA at the same rank, at some extra memory and time per step. The adapter is saved with use_dora as PEFT writes it.</source>
+        <translation>DoRA 把每个被适配的权重拆成幅度和方向两部分并同时训练：在相同秩下往往比普通 LoRA 更接近全量微调，但每步需要多一些内存和时间。适配器按 PEFT 的写法保存，带有 use_dora。</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>LoRA+: the B matrices learn this many times faster than the A matrices, which often trains faster and better at the same learning rate. 1 is plain LoRA; the LoRA+ paper recommends about 16.</source>
+        <translation>LoRA+：B 矩阵的学习速度是 A 矩阵的这么多倍，在相同学习率下往往训练得更快更好。1 即普通 LoRA；LoRA+ 论文建议约 16。</translation>
+    </message>
+    <message>
         <location line="+16" />
         <source>Choose the base model folder</source>
         <translation>选择基础模型文件夹</translation>
@@ -537,7 +597,12 @@
         <translation>数据集 (*.json *.jsonl *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+104" />
+        <location line="+113" />
+        <source>%1 is a GGUF file: training needs the Hugging Face model folder (config.json and safetensors) it was made from. A GGUF file can be chatted with, not trained.</source>
+        <translation>%1 是 GGUF 文件：训练需要生成它的 Hugging Face 模型文件夹（config.json 和 safetensors）。GGUF 文件可以用来对话，但不能用来训练。</translation>
+    </message>
+    <message>
+        <location line="+4" />
         <source>%1: no such folder.</source>
         <translation>%1：没有这个文件夹。</translation>
     </message>
@@ -702,9 +767,32 @@
     </message>
 </context>
 <context>
+    <name>ui::MemoryPreflightView</name>
+    <message>
+        <location filename="../ui/memory_preflight_view.cpp" line="+34" />
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Show what the estimate is made of, and what would make the run fit.</source>
+        <translation>显示估算由哪些部分组成，以及怎样才能让这次训练放得下。</translation>
+    </message>
+    <message>
+        <location line="+33" />
+        <source>Choose a base model to see how much memory the run will need.</source>
+        <translation>选择基础模型后即可看到这次训练需要多少内存。</translation>
+    </message>
+    <message>
+        <location line="+6" />
+        <source>No memory estimate: %1</source>
+        <translation>无法估算内存：%1</translation>
+    </message>
+</context>
+<context>
     <name>ui::RunHistory</name>
     <message>
-        <location filename="../ui/run_history.cpp" line="+127" />
+        <location filename="../ui/run_history.cpp" line="+126" />
         <source>%1: missing</source>
         <translation>%1：缺失</translation>
     </message>
@@ -733,7 +821,7 @@
 <context>
     <name>ui::RunHistoryView</name>
     <message>
-        <location filename="../ui/run_history_view.cpp" line="+87" />
+        <location filename="../ui/run_history_view.cpp" line="+86" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -996,7 +1084,7 @@ Base model: %2</source>
         <translation>%1：无法读取（%2）</translation>
     </message>
     <message>
-        <location line="+59" />
+        <location line="+85" />
         <source>Load preset…</source>
         <translation>加载预设…</translation>
     </message>
@@ -1026,7 +1114,7 @@ Base model: %2</source>
         <translation>使用之前某个适配器的训练参数（其 training_parameters.json）。这里已选的基础模型和数据集保持不变。</translation>
     </message>
     <message>
-        <location line="+16" />
+        <location line="+32" />
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
@@ -1047,18 +1135,18 @@ Base model: %2</source>
     </message>
     <message>
         <location line="+1" />
-        <location line="+404" />
+        <location line="+413" />
         <source>Resume</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location line="-402" />
-        <location line="+321" />
+        <location line="-411" />
+        <location line="+304" />
         <source>Continue the run in the adapter's folder from its newest checkpoint, with the parameters it was started with.</source>
         <translation>从适配器文件夹中最新的检查点继续这次训练，沿用开始时的参数。</translation>
     </message>
     <message>
-        <location line="-319" />
+        <location line="-302" />
         <source>Open run…</source>
         <translation>打开训练记录…</translation>
     </message>
@@ -1068,7 +1156,7 @@ Base model: %2</source>
         <translation>从适配器文件夹中显示已完成或中断的训练的图表和数据。</translation>
     </message>
     <message>
-        <location line="+63" />
+        <location line="+96" />
         <source>Progress</source>
         <translation>进度</translation>
     </message>
@@ -1103,23 +1191,23 @@ Base model: %2</source>
         <translation>内存：</translation>
     </message>
     <message>
-        <location line="-29" />
+        <location line="-42" />
         <source>Idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location line="+417" />
+        <location line="+406" />
         <location line="+127" />
         <source>%v / %m steps</source>
         <translation>%v / %m 步</translation>
     </message>
     <message>
-        <location line="-500" />
+        <location line="-515" />
         <source>Messages of the training run appear here.</source>
         <translation>训练过程中的消息显示在这里。</translation>
     </message>
     <message>
-        <location line="-74" />
+        <location line="-66" />
         <source>Start fresh instead</source>
         <translation>改为从头开始</translation>
     </message>
@@ -1129,12 +1217,12 @@ Base model: %2</source>
         <translation>新的训练使用全新的 LoRA 权重，而不是检查点的权重。</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+19" />
         <source>Current run</source>
         <translation>当前训练</translation>
     </message>
     <message>
-        <location line="+43" />
+        <location line="+72" />
         <source>Eval loss:</source>
         <translation>验证损失：</translation>
     </message>
@@ -1149,7 +1237,7 @@ Base model: %2</source>
         <translation>exp(验证损失)：模型平均在多少个 token 之间犹豫，最好为 1。回答变好时它下降，适配器过拟合时又会上升。</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="-70" />
         <source>Answers at each evaluation</source>
         <translation>每次评估时的回答</translation>
     </message>
@@ -1159,12 +1247,12 @@ Base model: %2</source>
         <translation>训练历史</translation>
     </message>
     <message>
-        <location line="+19" />
+        <location line="-125" />
         <source>Open a training run (adapter folder)</source>
         <translation>打开训练记录（适配器文件夹）</translation>
     </message>
     <message>
-        <location line="+5" />
+        <location line="+40" />
         <source>Save the parameters</source>
         <translation>保存参数</translation>
     </message>
@@ -1189,7 +1277,7 @@ Base model: %2</source>
         <translation>复制适配器的参数</translation>
     </message>
     <message>
-        <location line="+51" />
+        <location line="+194" />
         <source>Suggested training settings were not applied: a run is going.</source>
         <translation>建议的训练设置未应用：正在训练中。</translation>
     </message>
@@ -1245,12 +1333,31 @@ Base model: %2</source>
         <translation>参数已保存到 %1。</translation>
     </message>
     <message>
-        <location line="+41" />
+        <location line="+42" />
         <source>This run finished: there is nothing to resume. Start trains a new adapter.</source>
         <translation>此次训练已完成，没有可继续的内容。点击“开始训练”会训练一个新的适配器。</translation>
     </message>
     <message>
-        <location line="+24" />
+        <location line="+25" />
+        <source>Not enough memory</source>
+        <translation>内存不足</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>%1
+
+The run will probably stop with an out-of-memory error, or make the computer swap. The details under Start show what would make it fit. Start anyway?</source>
+        <translation>%1
+
+这次训练很可能因内存不足而中止，或者让电脑频繁使用交换空间。“开始”按钮下方的详情列出了怎样才能放得下。仍要开始吗？</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Start anyway</source>
+        <translation>仍然开始</translation>
+    </message>
+    <message>
+        <location line="+17" />
         <source>Adapter exists</source>
         <translation>适配器已存在</translation>
     </message>

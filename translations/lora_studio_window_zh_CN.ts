@@ -19,7 +19,7 @@
         <translation>CPU，%1 个线程（%2）</translation>
     </message>
     <message>
-        <location line="+136" />
+        <location line="+153" />
         <source>Loading was cancelled.</source>
         <translation>已取消加载。</translation>
     </message>
@@ -27,7 +27,7 @@
 <context>
     <name>ui::DemoSetup</name>
     <message>
-        <location filename="../ui/demo_setup.cpp" line="+81" />
+        <location filename="../ui/demo_setup.cpp" line="+80" />
         <source>The demo model was made and is loading.</source>
         <translation>演示模型已生成，正在加载。</translation>
     </message>
@@ -40,7 +40,7 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/main_window.cpp" line="+58" />
+        <location filename="../ui/main_window.cpp" line="+60" />
         <source>LoRA Studio</source>
         <translation>LoRA Studio</translation>
     </message>
@@ -70,7 +70,7 @@
         <translation>导出</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="+7" />
         <source>The steps of fine-tuning, in order: pick a model, check the data, train, compare answers, export.</source>
         <translation>微调的各个步骤，依次为：选择模型、检查数据、训练、对比回答、导出。</translation>
     </message>
@@ -108,7 +108,7 @@
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location line="+13" />
+        <location line="+17" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -283,7 +283,7 @@ Qt %2</translation>
 <context>
     <name>ui::SettingsDialog</name>
     <message>
-        <location filename="../ui/settings_dialog.cpp" line="+27" />
+        <location filename="../ui/settings_dialog.cpp" line="+26" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>

@@ -3,6 +3,7 @@
 #include "causal_lm.h"
 #include "device.h"
 #include "error.h"
+#include "gguf_model_import.h"
 #include "tokenizer.h"
 
 #include <algorithm>
@@ -113,12 +114,24 @@ void AppSession::addModelFolder(const QString& folder) {
 
 AppSession::~AppSession() = default;
 
+QString AppSession::modelQuantize() const {
+  const QString quantize = settings_->value("model/quantize", "none").toString();
+  return quantize == "nf4" || quantize == "int8" ? quantize : QString("none");
+}
+
+void AppSession::setModelQuantize(const QString& quantize) {
+  if (quantize == modelQuantize()) return;
+  settings_->setValue("model/quantize", quantize);
+  if (model_state_ != ModelState::None && !model_dir_.isEmpty()) loadModel(model_dir_);
+}
+
 QString AppSession::computeDevice() const { return settings_->value("compute/device", "auto").toString(); }
 int AppSession::computeThreads() const { return settings_->value("compute/threads", 0).toInt(); }
 
 void AppSession::loadModel(const QString& model_dir) {
   model_.reset();
   tokenizer_.reset();
+  model_folder_.clear();
   model_dir_ = model_dir;
   model_state_ = ModelState::Loading;
   Q_EMIT modelLoadStarted(model_dir);
@@ -126,10 +139,13 @@ void AppSession::loadModel(const QString& model_dir) {
   lora::ComputeOptions options;
   options.device = computeDevice().toStdString();
   options.threads = computeThreads();
+  options.quantize = modelQuantize().toStdString();
+  options.double_quant = options.quantize == "nf4";
   const std::string dir = model_dir.toStdString();
   struct Loaded {
     std::shared_ptr<lora::CausalLM> model;
     std::shared_ptr<const lora::Tokenizer> tokenizer;
+    QString folder;  // where the engine reads it: the folder, or the one prepared for a .gguf file
     QString error;
   };
   // A load asked for meanwhile (or a cancel) drops this one's result.
@@ -137,8 +153,10 @@ void AppSession::loadModel(const QString& model_dir) {
       [dir, options] {
         Loaded loaded;
         try {
-          loaded.tokenizer = lora::Tokenizer::load(dir);
-          loaded.model = lora::CausalLM::load(dir, options);
+          const std::string folder = lora::gguf::resolve_model_path(dir);
+          loaded.folder = QString::fromStdString(folder);
+          loaded.tokenizer = lora::Tokenizer::load(folder);
+          loaded.model = lora::CausalLM::load(folder, options);
         } catch (const std::exception& e) {
           loaded.error = engineMessage(e);
         }
@@ -153,6 +171,7 @@ void AppSession::loadModel(const QString& model_dir) {
         }
         model_ = loaded.model;
         tokenizer_ = loaded.tokenizer;
+        model_folder_ = loaded.folder;
         device_description_ = describe_target(loaded.model->target(), computeThreads());
         model_state_ = ModelState::Loaded;
         Q_EMIT modelLoaded(model_dir);
@@ -174,6 +193,7 @@ void AppSession::unloadModel() {
   model_.reset();
   tokenizer_.reset();
   model_dir_.clear();
+  model_folder_.clear();
   device_description_.clear();
   model_state_ = ModelState::None;
   Q_EMIT modelUnloaded();

@@ -31,6 +31,9 @@ class AppSession : public QObject {
 
   ModelState modelState() const { return model_state_; }
   QString modelDir() const { return model_dir_; }  // of the loaded or loading model; empty with none
+  // The folder the engine reads the loaded model from: modelDir() itself, or for a .gguf file the
+  // folder prepared for it (gguf_model_import.h). Empty until loaded.
+  QString modelFolder() const { return model_folder_; }
   // Null unless Loaded. A worker that generates keeps its own copy of the pointer while it runs, so
   // unloading never pulls the model from under it.
   std::shared_ptr<lora::CausalLM> model() const { return model_; }
@@ -44,6 +47,11 @@ class AppSession : public QObject {
   int computeThreads() const;
   // Stores "compute/device" and "compute/threads"; they apply to the next load or training run.
   void setComputeOptions(const QString& device, int threads);
+  // How the loaded model keeps its decoder's linear weights ("model/quantize"): "none", "nf4"
+  // (bitsandbytes NF4 with double quantization, as QLoRA) or "int8". Setting another one reloads a
+  // loaded (or loading) model with it. A bnb-4bit model folder is NF4 whatever this says.
+  QString modelQuantize() const;
+  void setModelQuantize(const QString& quantize);
 
   // The user's data folder (<GenericDataLocation>/lora-studio; an earlier "LoRA Studio/lora-studio" is moved
   // there, a link left in its place), created when missing: the demo,
@@ -97,6 +105,7 @@ class AppSession : public QObject {
   QSettings* settings_;
   ModelState model_state_ = ModelState::None;
   QString model_dir_;
+  QString model_folder_;
   std::shared_ptr<lora::CausalLM> model_;
   std::shared_ptr<const lora::Tokenizer> tokenizer_;
   QString device_description_;          // of the loaded model

@@ -87,6 +87,7 @@ class ChatPage : public QWidget {
   QPushButton* open_models_button_;
   QComboBox* adapter_combo_;
   QComboBox* format_combo_;
+  QComboBox* quantize_combo_;
   QLabel* format_label_;
   QLabel* training_note_;
   ChatPane* base_pane_;

@@ -25,10 +25,13 @@
 #include <QMessageBox>
 #include <QMouseEvent>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QStandardItemModel>
+#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTimer>
 #include <QTreeWidget>
@@ -38,8 +41,15 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
+#include <vector>
+
+#include "gguf_size_estimate.h"
+#include "ollama_export.h"
+#include "ollama_modelfile.h"
 
 #include "app_session.h"
+#include "background_job.h"
 #include "engine_messages.h"
 #include "export_snippets.h"
 #include "export_task.h"
@@ -110,9 +120,47 @@ ExportPage::ExportPage(AppSession* session, QWidget* parent) : QWidget(parent), 
   auto* layout = new QVBoxLayout(left);
   scroll->setWidget(left);
 
+  estimate_job_ = std::make_unique<BackgroundJob>(this);
+  modelfile_job_ = std::make_unique<BackgroundJob>(this);
+  estimate_timer_ = new QTimer(this);
+  estimate_timer_->setSingleShot(true);
+  estimate_timer_->setInterval(300);
+  connect(estimate_timer_, &QTimer::timeout, this, [this] {
+    updateEstimate();
+    refreshModelfile();
+  });
+  // The running task's progress and its Cancel, shared by every tab (below them).
+  progress_ = new QProgressBar(left);
+  progress_->setObjectName("export_progress");
+  progress_->setVisible(false);
+  cancel_button_ = new QPushButton(tr("Cancel"), left);
+  cancel_button_->setObjectName("cancel_button");
+  cancel_button_->setToolTip(tr("Stop the copy, merge, export or check; nothing half-written is left behind"));
+  cancel_button_->setEnabled(false);
+  connect(cancel_button_, &QPushButton::clicked, this, &ExportPage::cancelTask);
+
   layout->addWidget(buildAdapterBox(left));
-  layout->addWidget(buildCopyBox(left));
-  layout->addWidget(buildMergeBox(left));
+  // One tab per way out: the adapter as it is, merged into a model folder, GGUF for llama.cpp, Ollama, LM Studio.
+  targets_ = new QTabWidget(left);
+  targets_->setObjectName("export_targets");
+  targets_->addTab(buildCopyBox(targets_), tr("PEFT adapter"));
+  targets_->addTab(buildMergeBox(targets_), tr("Merged model"));
+  targets_->addTab(buildGgufBox(targets_), QStringLiteral("GGUF"));
+  targets_->addTab(buildOllamaBox(targets_), QStringLiteral("Ollama"));
+  targets_->addTab(buildLmStudioBox(targets_), QStringLiteral("LM Studio"));
+  targets_->setUsesScrollButtons(false);
+  targets_->setElideMode(Qt::ElideRight);
+  const int saved_target = session_->settings().value("export/target", 0).toInt();
+  targets_->setCurrentIndex(saved_target >= 0 && saved_target < targets_->count() ? saved_target : 0);
+  connect(targets_, &QTabWidget::currentChanged, this, [this](int index) {
+    session_->settings().setValue("export/target", index);
+    updateEstimate();
+  });
+  layout->addWidget(targets_);
+  auto* task_row = new QHBoxLayout;
+  task_row->addWidget(progress_, 1);
+  task_row->addWidget(cancel_button_);
+  layout->addLayout(task_row);
   layout->addStretch();
 
   QGroupBox* tools_box = buildToolsBox(splitter);
@@ -129,6 +177,7 @@ ExportPage::ExportPage(AppSession* session, QWidget* parent) : QWidget(parent), 
   connect(session_, &AppSession::adapterDirChanged, this, &ExportPage::refreshAdapter);
   connect(session_, &AppSession::modelLoaded, this, &ExportPage::refreshAdapter);
   refreshAdapter();
+  refreshGguf();
 }
 
 // The adapter: its folder, what it holds, and whether a training run is writing it.
@@ -167,8 +216,24 @@ QGroupBox* ExportPage::buildAdapterBox(QWidget* parent) {
   files_->setHeaderLabels({tr("File"), tr("Size"), tr("Contents")});
   files_->setRootIsDecorated(false);
   files_->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  files_->setMinimumHeight(140);
+  files_->setMinimumHeight(120);
   adapter_layout->addWidget(files_);
+  // The model the adapter was trained on: every export but the copy reads it.
+  auto* base_row = new QHBoxLayout;
+  base_row->addWidget(new QLabel(tr("Base model:"), adapter_box));
+  base_model_ = new QLineEdit(adapter_box);
+  base_model_->setObjectName("base_model");
+  base_model_->setToolTip(tr("The model the adapter was trained on (the loaded model, or the adapter's "
+                             "base_model_name_or_path)"));
+  base_row->addWidget(base_model_, 1);
+  auto* browse_base = new QPushButton(tr("Browse…"), adapter_box);
+  browse_base->setObjectName("browse_base_button");
+  connect(browse_base, &QPushButton::clicked, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Base model folder"), base_model_->text());
+    if (!dir.isEmpty()) base_model_->setText(dir);
+  });
+  base_row->addWidget(browse_base);
+  adapter_layout->addLayout(base_row);
   return adapter_box;
 }
 
@@ -228,6 +293,7 @@ QGroupBox* ExportPage::buildCopyBox(QWidget* parent) {
   copy_result_->setWordWrap(true);
   copy_result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   copy_layout->addWidget(copy_result_);
+  copy_layout->addStretch();  // the tabs are as tall as the tallest: this one's rows stay at the top
   connect(copy_destination_, &QLineEdit::textChanged, this, [this](const QString& text) {
     session_->settings().setValue("export/copy_destination", text);
     updateCopyTarget();
@@ -248,20 +314,6 @@ QGroupBox* ExportPage::buildMergeBox(QWidget* parent) {
   merge_explanation->setWordWrap(true);
   merge_layout->addWidget(merge_explanation);
   auto* merge_form = new QFormLayout;
-  auto* base_row = new QHBoxLayout;
-  base_model_ = new QLineEdit(merge_box_);
-  base_model_->setObjectName("base_model");
-  base_model_->setToolTip(tr("The model the adapter was trained on (the loaded model, or the adapter's "
-                             "base_model_name_or_path)"));
-  base_row->addWidget(base_model_, 1);
-  auto* browse_base = new QPushButton(tr("Browse…"), merge_box_);
-  browse_base->setObjectName("browse_base_button");
-  connect(browse_base, &QPushButton::clicked, this, [this] {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Base model folder"), base_model_->text());
-    if (!dir.isEmpty()) base_model_->setText(dir);
-  });
-  base_row->addWidget(browse_base);
-  merge_form->addRow(tr("Base model:"), base_row);
   auto* output_row = new QHBoxLayout;
   merge_output_ = new QLineEdit(merge_box_);
   merge_output_->setObjectName("merge_output");
@@ -297,18 +349,8 @@ QGroupBox* ExportPage::buildMergeBox(QWidget* parent) {
   merge_button_->setObjectName("merge_button");
   connect(merge_button_, &QPushButton::clicked, this, &ExportPage::startMerge);
   merge_buttons->addWidget(merge_button_);
-  cancel_button_ = new QPushButton(tr("Cancel"), merge_box_);
-  cancel_button_->setObjectName("cancel_button");
-  cancel_button_->setToolTip(tr("Stop the copy or merge; nothing is left behind"));
-  cancel_button_->setEnabled(false);
-  connect(cancel_button_, &QPushButton::clicked, this, &ExportPage::cancelTask);
-  merge_buttons->addWidget(cancel_button_);
   merge_buttons->addStretch();
   merge_layout->addLayout(merge_buttons);
-  progress_ = new QProgressBar(merge_box_);
-  progress_->setObjectName("export_progress");
-  progress_->setVisible(false);
-  merge_layout->addWidget(progress_);
   merge_result_ = new QLabel(merge_box_);
   merge_result_->setObjectName("merge_result");
   merge_result_->setWordWrap(true);
@@ -323,9 +365,11 @@ QGroupBox* ExportPage::buildMergeBox(QWidget* parent) {
   result_buttons->addWidget(load_merged_button_);
   result_buttons->addStretch();
   merge_layout->addLayout(result_buttons);
+  merge_layout->addStretch();  // the tabs are as tall as the tallest: this one's rows stay at the top
   connect(base_model_, &QLineEdit::textChanged, this, [this] {
     suggestMergeOutput();
     refreshSnippets();
+    refreshGguf();
   });
   connect(merge_output_, &QLineEdit::textChanged, this, &ExportPage::refreshSnippets);
   return merge_box_;
@@ -479,6 +523,7 @@ void ExportPage::refreshAdapter() {
   suggestMergeOutput();
   updateCopyTarget();
   refreshSnippets();
+  refreshGguf();
 }
 
 void ExportPage::suggestMergeOutput() {
@@ -624,8 +669,13 @@ void ExportPage::beginTask(ExportTask* task, QLabel* result) {
     progress_->setValue(total > 0 ? int(done * 1000 / total) : 0);
     progress_->setFormat(QStringLiteral("%p% — ") + item);
   });
-  connect(task, &ExportTask::failed, this, [this](const QString& message, bool cancelled) {
-    task_result_->setText(cancelled ? tr("Cancelled; nothing was written.") : tr("Failed: %1").arg(message));
+  const bool checking = task_kind_ >= 0 && result == gguf_[task_kind_].verification;
+  connect(task, &ExportTask::failed, this, [this, checking](const QString& message, bool cancelled) {
+    if (checking)
+      task_result_->setText(cancelled ? tr("Check cancelled; the exported file stays.")
+                                      : tr("The check failed: %1").arg(message));
+    else
+      task_result_->setText(cancelled ? tr("Cancelled; nothing was written.") : tr("Failed: %1").arg(message));
     task_result_->setStyleSheet(cancelled ? QString() : QStringLiteral("color: red"));
     endTask();
   });
@@ -639,6 +689,7 @@ void ExportPage::endTask() {
   progress_->setVisible(false);
   if (task_) task_->deleteLater();  // its destructor joins the thread, which has nothing left to do
   task_ = nullptr;
+  task_kind_ = -1;
   updateTaskButtons();
   updateCopyTarget();  // the copy may now exist
 }
@@ -651,6 +702,9 @@ void ExportPage::updateTaskButtons() {
   copy_button_->setEnabled(!copyTarget().isEmpty() && !isBusy());
   merge_button_->setEnabled(!isBusy());
   cancel_button_->setEnabled(isBusy());
+  const bool have_model = !base_model_->text().trimmed().isEmpty();
+  for (const GgufTargetWidgets& target : gguf_)
+    if (target.button) target.button->setEnabled(have_model && !isBusy());
 }
 
 bool ExportPage::adapterBeingTrained() const {
@@ -693,6 +747,608 @@ void ExportPage::onTrainingChanged(bool running) {
   }
   training_poll_->stop();
   refreshAdapter();  // the run replaced the adapter's files: new sizes, maybe new checkpoints
+}
+
+// ---------------------------------------------------------------------------------------------------
+// GGUF, Ollama and LM Studio
+
+namespace {
+
+// A name Ollama and LM Studio accept: lower case letters, digits and . _ -.
+QString model_name(const QString& text) {
+  QString name;
+  for (QChar c : text.toLower()) name += (c.isLetterOrNumber() && c.unicode() < 128) || c == '.' || c == '_' || c == '-' ? c : QChar('-');
+  while (name.contains("--")) name.replace("--", "-");
+  while (name.startsWith('-')) name.remove(0, 1);
+  while (name.endsWith('-')) name.chop(1);
+  return name;
+}
+
+QLabel* wrapping_label(const QString& text, QWidget* parent) {
+  auto* label = new QLabel(text, parent);
+  label->setWordWrap(true);
+  return label;
+}
+
+QLabel* result_label(const QString& name, QWidget* parent) {
+  auto* label = new QLabel(parent);
+  label->setObjectName(name);
+  label->setWordWrap(true);
+  label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  return label;
+}
+
+// A line edit with a Browse… button beside it.
+QHBoxLayout* path_row(QLineEdit* edit, QPushButton* browse) {
+  auto* row = new QHBoxLayout;
+  row->addWidget(edit, 1);
+  row->addWidget(browse);
+  return row;
+}
+
+struct EstimateOutcome {
+  QString key;
+  qint64 bytes = -1;
+  std::map<std::string, std::int64_t> types;
+  QString error;
+};
+
+}  // namespace
+
+QComboBox* ExportPage::makeTypeCombo(QWidget* parent, const QString& name) {
+  auto* combo = new QComboBox(parent);
+  combo->setObjectName(name);
+  combo->addItem(tr("f32 — full precision, the largest file"), "f32");
+  combo->addItem(tr("f16 — half precision"), "f16");
+  combo->addItem(tr("bf16 — half precision, bfloat16"), "bf16");
+  combo->addItem(tr("q8_0 — 8-bit, close to lossless"), "q8_0");
+  combo->addItem(tr("q4_0 — 4-bit, the smallest"), "q4_0");
+  combo->addItem(tr("q4_k_m — 4-bit K-quants, the usual size/quality trade"), "q4_k_m");
+  // The long item texts must not widen the page (it would scroll sideways at 1024 px).
+  combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  combo->setMinimumContentsLength(16);
+  combo->setToolTip(tr("How the weights are stored in the GGUF file. Norms and other 1-D tensors always stay "
+                       "f32; the 4-bit types keep some tensors at higher precision as llama.cpp's llama-quantize "
+                       "does."));
+  connect(combo, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+    scheduleEstimate();
+    refreshGguf();
+  });
+  // From then on the type stays the user's, whatever the next base model's default.
+  connect(combo, &QComboBox::activated, this, [combo] { combo->setProperty("user_chose", true); });
+  return combo;
+}
+
+// The rows every GGUF target ends with: the size estimate, the check, the button, the result and what to do next.
+void ExportPage::addGgufCommonRows(GgufKind kind, QVBoxLayout* layout, const QString& prefix) {
+  GgufTargetWidgets& target = gguf_[kind];
+  QWidget* box = target.box;
+  target.estimate = result_label(prefix + "_estimate", box);
+  target.estimate->setProperty("estimated_bytes", qint64(-1));
+  layout->addWidget(target.estimate);
+  // A wrapping label beside the box, as for the copy's checkpoints: a check box's own text never wraps.
+  const QString verify_text = tr("Check the file afterwards: the same question to the exported file and to the "
+                                 "source model, greedy");
+  target.verify = new QCheckBox(box);
+  target.verify->setObjectName(prefix + "_verify");
+  target.verify->setAccessibleName(verify_text);
+  auto* verify_label = new ClickableLabel(verify_text, box);
+  verify_label->setWordWrap(true);
+  verify_label->setBuddy(target.verify);
+  QCheckBox* verify = target.verify;
+  verify_label->on_click = [verify] { verify->toggle(); };
+  target.verify->setChecked(session_->settings().value("export/verify_gguf", true).toBool());
+  target.verify->setToolTip(tr("Loads the exported file and the source model with its adapter in turn (each once, "
+                               "in float32) and compares their first 24 answer tokens"));
+  connect(target.verify, &QCheckBox::toggled, this, [this](bool on) {
+    session_->settings().setValue("export/verify_gguf", on);
+    for (const GgufTargetWidgets& other : gguf_)
+      if (other.verify && other.verify->isChecked() != on) other.verify->setChecked(on);
+  });
+  auto* verify_row = new QHBoxLayout;
+  verify_row->addWidget(target.verify, 0, Qt::AlignTop);
+  verify_row->addWidget(verify_label, 1);
+  layout->addLayout(verify_row);
+  auto* buttons = new QHBoxLayout;
+  target.button = new QPushButton(box);
+  target.button->setObjectName(prefix + "_button");
+  connect(target.button, &QPushButton::clicked, this, [this, kind] { startGgufExport(kind); });
+  buttons->addWidget(target.button);
+  buttons->addStretch();
+  layout->addLayout(buttons);
+  target.result = result_label(prefix + "_result", box);
+  layout->addWidget(target.result);
+  target.verification = result_label(prefix + "_verification", box);
+  layout->addWidget(target.verification);
+  layout->addWidget(wrapping_label(tr("What to do next:"), box));
+  target.next = new QPlainTextEdit(box);
+  target.next->setObjectName(prefix + "_next");
+  target.next->setReadOnly(true);
+  target.next->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+  target.next->setLineWrapMode(QPlainTextEdit::NoWrap);
+  target.next->setMinimumHeight(90);
+  target.next->setMaximumHeight(150);
+  layout->addWidget(target.next);
+  auto* copy = new QPushButton(tr("Copy"), box);
+  copy->setObjectName(prefix + "_next_copy");
+  copy->setToolTip(tr("Copy these lines to the clipboard"));
+  QPlainTextEdit* next = target.next;
+  connect(copy, &QPushButton::clicked, this, [next] { QApplication::clipboard()->setText(next->toPlainText()); });
+  layout->addWidget(copy, 0, Qt::AlignRight);
+  layout->addStretch();
+}
+
+QGroupBox* ExportPage::buildGgufBox(QWidget* parent) {
+  auto* box = new QGroupBox(tr("A GGUF file for llama.cpp"), parent);
+  box->setObjectName("gguf_box");
+  gguf_[GgufFile].box = box;
+  auto* layout = new QVBoxLayout(box);
+  layout->addWidget(wrapping_label(tr("One file with the model's weights, tokenizer and chat template, as llama.cpp's "
+                                      "own converter writes it: llama.cpp, Ollama, LM Studio and other tools run it "
+                                      "directly. Or the adapter alone, which llama.cpp applies on top of the base "
+                                      "model's GGUF (--lora)."),
+                                   box));
+  auto* form = new QFormLayout;
+  gguf_contents_ = new QComboBox(box);
+  gguf_contents_->setObjectName("gguf_contents");
+  gguf_contents_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  gguf_contents_->setMinimumContentsLength(16);
+  gguf_contents_->addItem(tr("The model with the adapter merged in"), "merged");
+  gguf_contents_->addItem(tr("The adapter alone (llama.cpp --lora)"), "adapter");
+  connect(gguf_contents_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+    // The adapter alone holds only f32 or f16 factors.
+    auto* types = qobject_cast<QStandardItemModel*>(gguf_[GgufFile].type->model());
+    for (int row = 0; row < gguf_[GgufFile].type->count(); ++row) {
+      const QString type = gguf_[GgufFile].type->itemData(row).toString();
+      if (types) types->item(row)->setEnabled(!ggufAdapterOnly() || type == "f32" || type == "f16");
+    }
+    const QString type = gguf_[GgufFile].type->currentData().toString();
+    if (ggufAdapterOnly() && type != "f32" && type != "f16")
+      gguf_[GgufFile].type->setCurrentIndex(gguf_[GgufFile].type->findData("f32"));
+    scheduleEstimate();
+    refreshGguf();
+  });
+  form->addRow(tr("Contents:"), gguf_contents_);
+  gguf_[GgufFile].type = makeTypeCombo(box, "gguf_type");
+  form->addRow(tr("Type:"), gguf_[GgufFile].type);
+  gguf_output_ = new QLineEdit(box);
+  gguf_output_->setObjectName("gguf_output");
+  auto* browse = new QPushButton(tr("Browse…"), box);
+  browse->setObjectName("browse_gguf_button");
+  connect(browse, &QPushButton::clicked, this, [this] {
+    const QString file = QFileDialog::getSaveFileName(this, tr("GGUF file"), gguf_output_->text(), tr("GGUF files (*.gguf)"));
+    if (!file.isEmpty()) gguf_output_->setText(file);
+  });
+  form->addRow(tr("File:"), path_row(gguf_output_, browse));
+  layout->addLayout(form);
+  connect(gguf_output_, &QLineEdit::textChanged, this, &ExportPage::refreshGguf);
+  addGgufCommonRows(GgufFile, layout, "gguf");
+  gguf_[GgufFile].button->setText(tr("Export GGUF"));
+  return box;
+}
+
+QGroupBox* ExportPage::buildOllamaBox(QWidget* parent) {
+  auto* box = new QGroupBox(tr("A model for Ollama"), parent);
+  box->setObjectName("ollama_box");
+  gguf_[OllamaFolder].box = box;
+  auto* layout = new QVBoxLayout(box);
+  layout->addWidget(wrapping_label(tr("Writes model.gguf (the adapter merged in) and a Modelfile with the prompt "
+                                      "format the adapter was trained with into a folder. With a model name, and "
+                                      "Ollama installed here, it also runs “ollama create”."),
+                                   box));
+  auto* form = new QFormLayout;
+  ollama_folder_ = new QLineEdit(box);
+  ollama_folder_->setObjectName("ollama_folder");
+  auto* browse = new QPushButton(tr("Browse…"), box);
+  browse->setObjectName("browse_ollama_button");
+  connect(browse, &QPushButton::clicked, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for Ollama's files"), ollama_folder_->text());
+    if (!dir.isEmpty()) ollama_folder_->setText(dir);
+  });
+  form->addRow(tr("Folder:"), path_row(ollama_folder_, browse));
+  ollama_name_ = new QLineEdit(box);
+  ollama_name_->setObjectName("ollama_name");
+  ollama_name_->setPlaceholderText(tr("e.g. my-model (empty: only write the files)"));
+  form->addRow(tr("Model name:"), ollama_name_);
+  gguf_[OllamaFolder].type = makeTypeCombo(box, "ollama_type");
+  gguf_[OllamaFolder].type->setCurrentIndex(gguf_[OllamaFolder].type->findData("q4_k_m"));
+  form->addRow(tr("Type:"), gguf_[OllamaFolder].type);
+  layout->addLayout(form);
+  ollama_replace_ = new QCheckBox(tr("Replace model.gguf and Modelfile already in the folder"), box);
+  ollama_replace_->setObjectName("ollama_replace");
+  layout->addWidget(ollama_replace_);
+  layout->addWidget(wrapping_label(tr("Modelfile:"), box));
+  ollama_modelfile_ = new QPlainTextEdit(box);
+  ollama_modelfile_->setObjectName("ollama_modelfile");
+  ollama_modelfile_->setReadOnly(true);
+  ollama_modelfile_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+  ollama_modelfile_->setLineWrapMode(QPlainTextEdit::NoWrap);
+  ollama_modelfile_->setMinimumHeight(90);
+  ollama_modelfile_->setMaximumHeight(170);
+  layout->addWidget(ollama_modelfile_);
+  connect(ollama_folder_, &QLineEdit::textChanged, this, &ExportPage::refreshGguf);
+  connect(ollama_name_, &QLineEdit::textChanged, this, &ExportPage::refreshGguf);
+  addGgufCommonRows(OllamaFolder, layout, "ollama");
+  gguf_[OllamaFolder].button->setText(tr("Export for Ollama"));
+  return box;
+}
+
+QGroupBox* ExportPage::buildLmStudioBox(QWidget* parent) {
+  auto* box = new QGroupBox(tr("A model for LM Studio"), parent);
+  box->setObjectName("lmstudio_box");
+  gguf_[LmStudioFile].box = box;
+  auto* layout = new QVBoxLayout(box);
+  layout->addWidget(wrapping_label(tr("Writes the GGUF file (the adapter merged in) where LM Studio looks for models: "
+                                      "<models folder>/<publisher>/<name>/. LM Studio then lists it under My Models."),
+                                   box));
+  auto* form = new QFormLayout;
+  lmstudio_folder_ = new QLineEdit(box);
+  lmstudio_folder_->setObjectName("lmstudio_folder");
+  lmstudio_folder_->setToolTip(tr("LM Studio's models folder (its My Models settings show where it is)"));
+  lmstudio_folder_->setText(session_->settings()
+                                .value("export/lmstudio_folder", QDir::home().filePath(".lmstudio/models"))
+                                .toString());
+  auto* browse = new QPushButton(tr("Browse…"), box);
+  browse->setObjectName("browse_lmstudio_button");
+  connect(browse, &QPushButton::clicked, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("LM Studio's models folder"), lmstudio_folder_->text());
+    if (!dir.isEmpty()) lmstudio_folder_->setText(dir);
+  });
+  form->addRow(tr("Models folder:"), path_row(lmstudio_folder_, browse));
+  lmstudio_publisher_ = new QLineEdit(session_->settings().value("export/lmstudio_publisher", "lora-studio").toString(), box);
+  lmstudio_publisher_->setObjectName("lmstudio_publisher");
+  form->addRow(tr("Publisher:"), lmstudio_publisher_);
+  lmstudio_name_ = new QLineEdit(box);
+  lmstudio_name_->setObjectName("lmstudio_name");
+  form->addRow(tr("Model name:"), lmstudio_name_);
+  gguf_[LmStudioFile].type = makeTypeCombo(box, "lmstudio_type");
+  gguf_[LmStudioFile].type->setCurrentIndex(gguf_[LmStudioFile].type->findData("q4_k_m"));
+  form->addRow(tr("Type:"), gguf_[LmStudioFile].type);
+  layout->addLayout(form);
+  lmstudio_target_ = result_label("lmstudio_target", box);
+  layout->addWidget(lmstudio_target_);
+  connect(lmstudio_folder_, &QLineEdit::textChanged, this, [this](const QString& text) {
+    session_->settings().setValue("export/lmstudio_folder", text);
+    refreshGguf();
+  });
+  connect(lmstudio_publisher_, &QLineEdit::textChanged, this, [this](const QString& text) {
+    session_->settings().setValue("export/lmstudio_publisher", text);
+    refreshGguf();
+  });
+  connect(lmstudio_name_, &QLineEdit::textChanged, this, &ExportPage::refreshGguf);
+  addGgufCommonRows(LmStudioFile, layout, "lmstudio");
+  gguf_[LmStudioFile].button->setText(tr("Export for LM Studio"));
+  return box;
+}
+
+void ExportPage::showTarget(const QString& name) {
+  const QStringList names = {"adapter", "merged", "gguf", "ollama", "lmstudio"};
+  if (names.contains(name)) targets_->setCurrentIndex(int(names.indexOf(name)));
+}
+
+bool ExportPage::ggufAdapterOnly() const {
+  return gguf_contents_->isEnabled() && gguf_contents_->currentData().toString() == "adapter";
+}
+
+QString ExportPage::ggufAdapterDir() const {
+  const QString dir = session_->adapterDir();
+  if (dir.isEmpty() || !QFileInfo::exists(dir + "/adapter_config.json")) return {};
+  return dir;
+}
+
+QString ExportPage::lmStudioFile() const {
+  const QString folder = lmstudio_folder_->text().trimmed();
+  const QString publisher = model_name(lmstudio_publisher_->text());
+  const QString name = model_name(lmstudio_name_->text());
+  if (folder.isEmpty() || publisher.isEmpty() || name.isEmpty()) return {};
+  // LM Studio's own downloads name the file after the model and its quantization: name-Q4_K_M.gguf.
+  const QString type = gguf_[LmStudioFile].type->currentData().toString().toUpper();
+  return QDir::cleanPath(QDir(folder).filePath(publisher + "/" + name + "/" + name + "-" + type + ".gguf"));
+}
+
+// Suggested outputs (kept once the user typed their own), the next steps, the buttons.
+void ExportPage::refreshGguf() {
+  if (!gguf_contents_ || !lmstudio_target_ || !gguf_[LmStudioFile].next) return;  // still being built
+  const QString model = QDir::cleanPath(base_model_->text().trimmed());
+  const bool have_model = !base_model_->text().trimmed().isEmpty();
+  const QString adapter_dir = ggufAdapterDir();
+  const QString adapter = folder_name(adapter_dir);
+
+  // With no adapter, the model alone.
+  gguf_contents_->setItemText(0, adapter.isEmpty() ? tr("The model alone (no adapter chosen)")
+                                                   : tr("The model with the adapter merged in"));
+  if (adapter.isEmpty() && gguf_contents_->currentIndex() != 0) gguf_contents_->setCurrentIndex(0);
+  gguf_contents_->setEnabled(!adapter.isEmpty());
+
+  // The type export-gguf would pick, marked, and the GGUF tab's default until the user picks one.
+  QString default_type = "f16";
+  if (have_model) {
+    try {
+      default_type = QString::fromStdString(lora::gguf::export_type_name(lora::gguf::default_gguf_type(model.toStdString())));
+    } catch (const std::exception&) {
+    }
+  }
+  if (default_type != source_default_type_) {
+    source_default_type_ = default_type;
+    for (const GgufTargetWidgets& target : gguf_)
+      for (int row = 0; row < target.type->count(); ++row) {
+        QString text = target.type->itemText(row);
+        const QString mark = " " + tr("(the default)");
+        if (text.endsWith(mark)) text.chop(mark.size());
+        if (target.type->itemData(row).toString() == default_type) text += mark;
+        target.type->setItemText(row, text);
+      }
+    if (!gguf_[GgufFile].type->property("user_chose").toBool() && !ggufAdapterOnly()) {
+      const QSignalBlocker blocker(gguf_[GgufFile].type);
+      gguf_[GgufFile].type->setCurrentIndex(gguf_[GgufFile].type->findData(default_type));
+    }
+  }
+
+  const QString base_name = have_model ? folder_name(model) + (adapter.isEmpty() ? QString() : "-" + adapter) : QString();
+  const QString parent = have_model ? QFileInfo(model).path() : QString();
+  if (have_model) {
+    QString suggestion;
+    if (ggufAdapterOnly())
+      suggestion = QFileInfo(adapter_dir).dir().filePath(adapter + "-" + gguf_[GgufFile].type->currentData().toString() + ".gguf");
+    else
+      suggestion = QDir(parent).filePath(base_name + "-" + gguf_[GgufFile].type->currentData().toString() + ".gguf");
+    if (gguf_output_->text().isEmpty() || gguf_output_->text() == suggested_gguf_output_) {
+      const QSignalBlocker blocker(gguf_output_);
+      gguf_output_->setText(suggestion);
+    }
+    suggested_gguf_output_ = suggestion;
+    const QString folder = QDir(parent).filePath(base_name + "-ollama");
+    if (ollama_folder_->text().isEmpty() || ollama_folder_->text() == suggested_ollama_folder_) {
+      const QSignalBlocker blocker(ollama_folder_);
+      ollama_folder_->setText(folder);
+    }
+    suggested_ollama_folder_ = folder;
+    const QString name = model_name(base_name);
+    if (ollama_name_->text() == suggested_ollama_name_) {
+      const QSignalBlocker blocker(ollama_name_);
+      ollama_name_->setText(name);
+    }
+    suggested_ollama_name_ = name;
+    if (lmstudio_name_->text().isEmpty() || lmstudio_name_->text() == suggested_lmstudio_name_) {
+      const QSignalBlocker blocker(lmstudio_name_);
+      lmstudio_name_->setText(name);
+    }
+    suggested_lmstudio_name_ = name;
+  }
+
+  const QString gguf_file = gguf_output_->text().trimmed();
+  gguf_[GgufFile].next->setPlainText(ggufAdapterOnly() ? ggufAdapterNextSteps(gguf_file, model) : ggufModelNextSteps(gguf_file));
+  gguf_[OllamaFolder].next->setPlainText(ollamaNextSteps(ollama_folder_->text().trimmed(), model_name(ollama_name_->text())));
+  const QString lmstudio_file = lmStudioFile();
+  lmstudio_target_->setText(lmstudio_file.isEmpty() ? tr("Fill in the folder, publisher and name.")
+                                                    : tr("Writes %1").arg(QDir::toNativeSeparators(lmstudio_file)));
+  gguf_[LmStudioFile].next->setPlainText(
+      lmStudioNextSteps(lmstudio_file, model_name(lmstudio_publisher_->text()) + "/" + model_name(lmstudio_name_->text())));
+  gguf_[GgufFile].verify->setEnabled(!ggufAdapterOnly());
+  updateTaskButtons();
+  scheduleEstimate();
+}
+
+void ExportPage::scheduleEstimate() {
+  if (estimate_timer_) estimate_timer_->start();
+}
+
+// The file size each GGUF target will write, computed off the GUI thread and kept per model, adapter and type.
+void ExportPage::updateEstimate() {
+  const QString model = base_model_->text().trimmed();
+  struct Query {
+    QString key, model, adapter, type;
+    bool adapter_only = false;
+  };
+  std::vector<Query> missing;
+  for (int kind = 0; kind < 3; ++kind) {
+    GgufTargetWidgets& target = gguf_[kind];
+    if (model.isEmpty()) {
+      target.estimate->setText(tr("Choose the base model to see the file's size."));
+      target.estimate->setStyleSheet(QString());
+      target.estimate->setProperty("estimated_bytes", qint64(-1));
+      continue;
+    }
+    Query query;
+    query.model = model;
+    query.adapter_only = kind == GgufFile && ggufAdapterOnly();
+    query.adapter = query.adapter_only ? session_->adapterDir() : ggufAdapterDir();
+    query.type = target.type->currentData().toString();
+    query.key = model + "|" + query.adapter + "|" + query.type + (query.adapter_only ? "|lora" : "");
+    const auto known = estimates_.constFind(query.key);
+    if (known != estimates_.constEnd()) {
+      const qint64 bytes = estimate_bytes_.value(query.key, -1);
+      target.estimate->setText(*known);
+      target.estimate->setStyleSheet(bytes < 0 ? QStringLiteral("color: red") : QString());
+      target.estimate->setProperty("estimated_bytes", bytes);
+      continue;
+    }
+    target.estimate->setText(tr("Estimating the file's size…"));
+    target.estimate->setStyleSheet(QString());
+    target.estimate->setProperty("estimated_bytes", qint64(-1));
+    if (std::none_of(missing.begin(), missing.end(), [&](const Query& other) { return other.key == query.key; }))
+      missing.push_back(query);
+  }
+  if (missing.empty()) return;
+  estimate_job_->run(
+      [missing] {
+        std::vector<EstimateOutcome> outcomes;
+        for (const Query& query : missing) {
+          EstimateOutcome outcome;
+          outcome.key = query.key;
+          try {
+            const lora::gguf::GgufSizeEstimate estimate =
+                query.adapter_only
+                    ? lora::gguf::estimate_lora_gguf_size(query.adapter.toStdString(), query.type.toStdString())
+                    : lora::gguf::estimate_model_gguf_size(
+                          query.model.toStdString(), query.adapter.toStdString(),
+                          lora::gguf::parse_export_type(query.type.toStdString(), "--type"));
+            outcome.bytes = static_cast<qint64>(estimate.file_size);
+            outcome.types = estimate.tensors_by_type;
+          } catch (const std::exception& e) {
+            outcome.error = engineMessage(e);
+          }
+          outcomes.push_back(outcome);
+        }
+        return outcomes;
+      },
+      [this](const std::vector<EstimateOutcome>& outcomes) {
+        for (const EstimateOutcome& outcome : outcomes) {
+          if (!outcome.error.isEmpty()) {
+            estimates_[outcome.key] = tr("This cannot be exported: %1").arg(outcome.error);
+            estimate_bytes_[outcome.key] = -1;
+            continue;
+          }
+          QStringList types;
+          for (const auto& [type, count] : outcome.types) types << tr("%1 × %2").arg(QString::fromStdString(type)).arg(count);
+          estimates_[outcome.key] = tr("Estimated file size: %1 (tensors: %2)")
+                                        .arg(locale().formattedDataSize(outcome.bytes), types.join(", "));
+          estimate_bytes_[outcome.key] = outcome.bytes;
+        }
+        updateEstimate();
+      });
+}
+
+void ExportPage::refreshModelfile() {
+  const QString model = base_model_->text().trimmed(), adapter = ggufAdapterDir();
+  if (model.isEmpty()) {
+    ollama_modelfile_->clear();
+    return;
+  }
+  modelfile_job_->run(
+      [model, adapter] {
+        try {
+          const lora::gguf::OllamaPromptFormat format =
+              lora::gguf::ollama_prompt_format_for(model.toStdString(), adapter.toStdString());
+          return QString::fromStdString(lora::gguf::ollama_modelfile_text("./model.gguf", format));
+        } catch (const std::exception& e) {
+          return "# " + engineMessage(e);
+        }
+      },
+      [this](const QString& text) { ollama_modelfile_->setPlainText(text); });
+}
+
+void ExportPage::startGgufExport(GgufKind kind) {
+  if (isBusy() || !confirmExportWhileTraining()) return;
+  GgufTargetWidgets& target = gguf_[kind];
+  target.result->setStyleSheet(QString());
+  target.verification->clear();
+  auto refuse = [&target](const QString& message) {
+    target.result->setText(message);
+    target.result->setStyleSheet("color: red");
+  };
+  GgufRequest request;
+  request.model_dir = base_model_->text().trimmed();
+  request.adapter_dir = ggufAdapterDir();
+  request.type = target.type->currentData().toString();
+  if (request.model_dir.isEmpty()) return refuse(tr("Choose the base model first."));
+  if (kind == GgufFile) {
+    request.target = ggufAdapterOnly() ? GgufTarget::AdapterFile : GgufTarget::ModelFile;
+    request.output = gguf_output_->text().trimmed();
+    if (request.output.isEmpty()) return refuse(tr("Choose the file to write first."));
+  } else if (kind == OllamaFolder) {
+    request.target = GgufTarget::Ollama;
+    request.output = ollama_folder_->text().trimmed();
+    request.replace_existing = ollama_replace_->isChecked();
+    if (request.output.isEmpty()) return refuse(tr("Choose the folder to write into first."));
+    const QDir folder(request.output);
+    const QStringList present = folder.exists() ? folder.entryList({"model.gguf", "Modelfile"}, QDir::Files) : QStringList();
+    if (!present.isEmpty() && !request.replace_existing)
+      return refuse(tr("Failed: %1 already holds %2. Choose a new folder, or tick “%3”.")
+                        .arg(QDir::toNativeSeparators(request.output), present.join(", "), ollama_replace_->text()));
+  } else {
+    request.target = GgufTarget::LmStudio;
+    request.output = lmStudioFile();
+    if (request.output.isEmpty()) return refuse(tr("Fill in the folder, publisher and name first."));
+  }
+  if (request.target != GgufTarget::Ollama && QFileInfo::exists(request.output) &&
+      QMessageBox::question(this, tr("Replace the file?"),
+                            tr("%1 already exists. Replace it?").arg(QDir::toNativeSeparators(request.output))) !=
+          QMessageBox::Yes)
+    return;
+  const bool check = target.verify->isChecked() && request.target != GgufTarget::AdapterFile;
+  const QString ollama_name = model_name(ollama_name_->text());
+  ExportTask* task = ExportTask::ggufTask(request, this);
+  target.result->setText(tr("Exporting…"));
+  connect(task, &ExportTask::succeeded, this,
+          [this, kind, request, check, ollama_name](const QString& output, const QString& summary, const QStringList& notes) {
+            GgufTargetWidgets& done = gguf_[kind];
+            QString text = tr("Written: %1").arg(QDir::toNativeSeparators(output)) + "\n" + summary;
+            for (const QString& note : notes) text += "\n• " + note;
+            if (kind == OllamaFolder) {
+              if (ollama_name.isEmpty())
+                text += "\n" + tr("No model name given: create the Ollama model with the commands below.");
+              else if (QStandardPaths::findExecutable("ollama").isEmpty())
+                text += "\n" + tr("Ollama is not installed here: run the commands below where it is.");
+              else
+                QTimer::singleShot(0, this, [this, request, ollama_name] { runOllamaCreate(request.output, ollama_name); });
+            }
+            done.result->setText(text);
+            Q_EMIT session_->statusMessage(tr("Exported %1").arg(output));
+            // After endTask (connected after this handler) has freed the page for the next task.
+            if (check) QTimer::singleShot(0, this, [this, kind, output] { startVerification(kind, output); });
+          });
+  task_kind_ = kind;
+  beginTask(task, target.result);
+}
+
+void ExportPage::startVerification(GgufKind kind, const QString& gguf_path) {
+  if (isBusy()) return;
+  VerifyRequest request;
+  request.model_dir = base_model_->text().trimmed();
+  request.adapter_dir = ggufAdapterDir();
+  request.gguf_path = gguf_path;
+  // A short question any chat model answers; what matters is that both files answer it alike.
+  request.prompt = QStringLiteral("Say hello and tell me what you can do.");
+  request.device = session_->computeDevice();
+  request.threads = session_->computeThreads();
+  ExportTask* task = ExportTask::verifyTask(request, this);
+  GgufTargetWidgets& target = gguf_[kind];
+  target.verification->setStyleSheet(QString());
+  target.verification->setText(tr("Checking: the same question to the exported file and to the source model…"));
+  connect(task, &ExportTask::compared, this, [this, kind](const ExportComparison& comparison) { showComparison(kind, comparison); });
+  task_kind_ = kind;
+  beginTask(task, target.verification);
+}
+
+void ExportPage::showComparison(GgufKind kind, const ExportComparison& comparison) {
+  GgufTargetWidgets& target = gguf_[kind];
+  auto quoted = [](const QString& answer) { return "“" + answer.simplified() + "”"; };
+  QString text;
+  if (comparison.same) {
+    text = tr("verified: same greedy answer") + "\n" + tr("Source model and exported file: %1").arg(quoted(comparison.source_answer));
+    target.verification->setStyleSheet("color: #1a7f37");
+  } else {
+    text = tr("The answers differ from character %1 on:").arg(comparison.first_difference + 1) + "\n" +
+           tr("Source model: %1").arg(quoted(comparison.source_answer)) + "\n" +
+           tr("Exported file: %1").arg(quoted(comparison.exported_answer));
+    const QString type = target.type->currentData().toString();
+    if (type.startsWith("q4") || type == "q8_0")
+      text += "\n" + tr("Quantized files often part from the source model after a few words; f32, f16 and bf16 should not.");
+    target.verification->setStyleSheet("color: #b35900");
+  }
+  if (!comparison.same_prompt_ids) text += "\n" + tr("The two tokenizers encoded the question differently.");
+  target.verification->setText(text);
+}
+
+void ExportPage::runOllamaCreate(const QString& folder, const QString& name) {
+  if (ollama_create_) return;
+  ollama_create_ = new QProcess(this);
+  ollama_create_->setWorkingDirectory(folder);
+  ollama_create_->setProcessChannelMode(QProcess::MergedChannels);
+  QLabel* result = gguf_[OllamaFolder].result;
+  const QString before = result->text();
+  result->setText(before + "\n" + tr("Running: ollama create %1 …").arg(name));
+  connect(ollama_create_, &QProcess::finished, this, [this, result, before, name](int code, QProcess::ExitStatus status) {
+    const QString output = QString::fromLocal8Bit(ollama_create_->readAll()).trimmed();
+    if (status == QProcess::NormalExit && code == 0)
+      result->setText(before + "\n" + tr("Ollama model %1 created: run it with “ollama run %1”.").arg(name));
+    else
+      result->setText(before + "\n" + tr("ollama create failed: %1").arg(output.right(600)));
+    ollama_create_->deleteLater();
+    ollama_create_ = nullptr;
+  });
+  ollama_create_->start(QStandardPaths::findExecutable("ollama"), {"create", name, "-f", QDir(folder).filePath("Modelfile")});
 }
 
 }  // namespace ui

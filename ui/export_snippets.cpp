@@ -122,4 +122,47 @@ QString mergedModelSnippet(const ExportPaths& paths) {
       .arg(python(merged), shell(merged), shell(name_of(paths.merged_dir, "merged-model")));
 }
 
+QString ggufModelNextSteps(const QString& gguf_file) {
+  const QString file = shell(or_placeholder(gguf_file, "model.gguf"));
+  return (comment(QT_TRANSLATE_NOOP("ui::ExportSnippets", "llama.cpp: chat with the model in the terminal")) +
+          QStringLiteral("llama-cli -m %1 -cnv\n\n") +
+          comment(QT_TRANSLATE_NOOP("ui::ExportSnippets", "or serve it (an OpenAI-compatible API on port 8080)")) +
+          QStringLiteral("llama-server -m %1 --port 8080\n\n") +
+          comment(QT_TRANSLATE_NOOP("ui::ExportSnippets", "LM Studio: import the file into its models folder")) +
+          QStringLiteral("lms import %1\n"))
+      .arg(file);
+}
+
+QString ggufAdapterNextSteps(const QString& adapter_gguf_file, const QString& model_dir) {
+  return (comment(QT_TRANSLATE_NOOP("ui::ExportSnippets",
+                                    "llama.cpp applies the adapter on top of the base model's GGUF: write that once")) +
+          QStringLiteral("lora-studio-cli export-gguf --model %1 --output base.gguf\n\n") +
+          comment(QT_TRANSLATE_NOOP("ui::ExportSnippets", "then chat, or serve, with the adapter applied")) +
+          QStringLiteral("llama-cli -m base.gguf --lora %2 -cnv\n"
+                         "llama-server -m base.gguf --lora %2 --port 8080\n"))
+      .arg(shell(or_placeholder(model_dir, "/path/to/base-model")),
+           shell(or_placeholder(adapter_gguf_file, "adapter.gguf")));
+}
+
+QString ollamaNextSteps(const QString& folder, const QString& name) {
+  const QString model = name.isEmpty() ? QStringLiteral("my-model") : name;
+  return (comment(QT_TRANSLATE_NOOP("ui::ExportSnippets", "create the Ollama model from the folder (needs Ollama)")) +
+          QStringLiteral("ollama create %1 -f %2\n\n") +
+          comment(QT_TRANSLATE_NOOP("ui::ExportSnippets", "then chat with it")) +
+          QStringLiteral("ollama run %1\n"))
+      .arg(shell(model), shell(QDir::toNativeSeparators(QDir(or_placeholder(folder, "/path/to/folder")).filePath("Modelfile"))));
+}
+
+QString lmStudioNextSteps(const QString& gguf_file, const QString& model_key) {
+  return (comment(QT_TRANSLATE_NOOP("ui::ExportSnippets",
+                                    "LM Studio lists the model under My Models (restart it if it is running); or load "
+                                    "it from its command line:")) +
+          QStringLiteral("lms load %1\n\n") +
+          comment(QT_TRANSLATE_NOOP("ui::ExportSnippets",
+                                    "a file outside LM Studio's models folder: import it (lms copies it in)")) +
+          QStringLiteral("lms import %2\n"))
+      .arg(shell(model_key.isEmpty() ? QStringLiteral("publisher/model") : model_key),
+           shell(or_placeholder(gguf_file, "model.gguf")));
+}
+
 }  // namespace ui

@@ -19,4 +19,11 @@ QString vllmSnippet(const ExportPaths& paths);
 QString llamaCppSnippet(const ExportPaths& paths);
 QString mergedModelSnippet(const ExportPaths& paths);
 
+// What to do with a GGUF export (each with the real paths): run the file in llama.cpp, apply an adapter
+// GGUF on top of the base model's, create and run the Ollama model, open or import it in LM Studio.
+QString ggufModelNextSteps(const QString& gguf_file);
+QString ggufAdapterNextSteps(const QString& adapter_gguf_file, const QString& model_dir);
+QString ollamaNextSteps(const QString& folder, const QString& name);
+QString lmStudioNextSteps(const QString& gguf_file, const QString& model_key);
+
 }  // namespace ui

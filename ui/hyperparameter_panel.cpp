@@ -24,6 +24,7 @@
 #include <limits>
 
 #include "error.h"
+#include "gguf_model_import.h"
 #include "model_info.h"
 #include "engine_messages.h"
 #include "hyperparameter_validators.h"
@@ -194,6 +195,16 @@ QGroupBox* HyperparameterPanel::buildLoraGroup() {
   dropout_->setDecimals(3);
   dropout_->setSingleStep(0.05);
   lora_form->addRow(tr("LoRA dropout:"), dropout_);
+  use_dora_ = new QCheckBox(tr("DoRA (weight-decomposed LoRA)"), lora_group);
+  use_dora_->setObjectName("useDora");
+  lora_form->addRow(QString(), use_dora_);
+  lora_plus_ratio_ = new QDoubleSpinBox(lora_group);
+  lora_plus_ratio_->setObjectName("loraPlusRatio");
+  lora_plus_ratio_->setRange(1, 1000);
+  lora_plus_ratio_->setDecimals(1);
+  lora_plus_ratio_->setSingleStep(1);
+  lora_plus_ratio_->setSpecialValueText(tr("off (1)"));
+  lora_form->addRow(tr("LoRA+ ratio:"), lora_plus_ratio_);
   return lora_group;
 }
 
@@ -304,6 +315,15 @@ QGroupBox* HyperparameterPanel::buildComputeGroup() {
   gradient_checkpointing_ = new QCheckBox(tr("Gradient checkpointing"), compute_group);
   gradient_checkpointing_->setObjectName("gradientCheckpointing");
   compute_form->addRow(QString(), gradient_checkpointing_);
+  quantize_ = new QComboBox(compute_group);
+  quantize_->setObjectName("quantize");
+  quantize_->addItem(tr("None (compute precision)"), "none");
+  quantize_->addItem(tr("4-bit NF4 (QLoRA)"), "nf4");
+  quantize_->addItem(tr("8-bit int8"), "int8");
+  compute_form->addRow(tr("Quantize base:"), quantize_);
+  double_quant_ = new QCheckBox(tr("Double quantization"), compute_group);
+  double_quant_->setObjectName("doubleQuant");
+  compute_form->addRow(QString(), double_quant_);
   return compute_group;
 }
 
@@ -319,6 +339,12 @@ void HyperparameterPanel::connectEdits() {
   connect(format_, &QComboBox::currentTextChanged, this, notify);
   for (QComboBox* combo : {scheduler_, precision_})
     connect(combo, qOverload<int>(&QComboBox::currentIndexChanged), this, notify);
+  connect(quantize_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this, notify] {
+    double_quant_->setEnabled(quantize_->currentData().toString() == "nf4");  // bitsandbytes' double quantization is NF4's
+    notify();
+  });
+  for (QCheckBox* box : {double_quant_, use_dora_}) connect(box, &QCheckBox::toggled, this, notify);
+  connect(lora_plus_ratio_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, notify);
   for (QSpinBox* spin : {epochs_, max_steps_, warmup_steps_, micro_batch_, batch_size_, cutoff_len_, eval_every_,
                          eval_samples_, eval_sample_tokens_, save_every_, seed_})
     connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, notify);
@@ -440,6 +466,21 @@ void HyperparameterPanel::addTooltips() {
   gradient_checkpointing_->setToolTip(
       tr("Recompute activations during the backward pass instead of keeping them: much less memory for long "
          "cutoffs or big models, about a third slower."));
+  quantize_->setToolTip(
+      tr("Store the base model's frozen weights in fewer bits while training (QLoRA): 4-bit NF4 takes about a "
+         "quarter of the memory of bfloat16 for the decoder's linear layers, 8-bit about half. The adapter "
+         "itself stays in full precision. Use it when the model does not fit otherwise; it is somewhat slower "
+         "and the result is a little less exact. Embeddings, norms and the output layer are not quantized."));
+  double_quant_->setToolTip(
+      tr("NF4 only: quantize the per-block scales too, saving about 0.4 bits per weight more (about 3 GB on a "
+         "65B model, a few hundred MB on a 7B one) at no measurable cost in quality."));
+  use_dora_->setToolTip(
+      tr("DoRA splits each adapted weight into a magnitude and a direction and trains both: often closer to "
+         "full fine-tuning than plain LoRA at the same rank, at some extra memory and time per step. The "
+         "adapter is saved with use_dora as PEFT writes it."));
+  lora_plus_ratio_->setToolTip(
+      tr("LoRA+: the B matrices learn this many times faster than the A matrices, which often trains faster "
+         "and better at the same learning rate. 1 is plain LoRA; the LoRA+ paper recommends about 16."));
 }
 
 void HyperparameterPanel::updateTargetBoxes() {
@@ -509,6 +550,10 @@ lora::TrainingSettings HyperparameterPanel::settings() const {
   s.seed = static_cast<uint64_t>(seed_->value());
   s.precision = precision_->currentData().toString().toStdString();
   s.gradient_checkpointing = gradient_checkpointing_->isChecked();
+  s.quantize = quantize_->currentData().toString().toStdString();
+  s.double_quant = s.quantize == "nf4" && double_quant_->isChecked();
+  s.use_dora = use_dora_->isChecked();
+  s.lora_plus_ratio = lora_plus_ratio_->value();
   return s;
 }
 
@@ -550,6 +595,11 @@ void HyperparameterPanel::setSettings(const lora::TrainingSettings& s) {
   if (precision_->findData(precision) < 0) precision_->addItem(precision, precision);  // e.g. float16 from a preset
   precision_->setCurrentIndex(precision_->findData(precision));
   gradient_checkpointing_->setChecked(s.gradient_checkpointing);
+  quantize_->setCurrentIndex(std::max(0, quantize_->findData(QString::fromStdString(s.quantize))));
+  double_quant_->setChecked(s.double_quant);
+  double_quant_->setEnabled(quantize_->currentData().toString() == "nf4");
+  use_dora_->setChecked(s.use_dora);
+  lora_plus_ratio_->setValue(s.lora_plus_ratio);
   applying_ = false;
   updateInlineHints();
   Q_EMIT changed();
@@ -563,6 +613,10 @@ void HyperparameterPanel::checkModelAndData() {
     checked_model_dir_ = model;
     model_problem_.clear();
     if (model.isEmpty()) {
+    } else if (lora::gguf::is_gguf_path(model.toStdString())) {
+      model_problem_ = tr("%1 is a GGUF file: training needs the Hugging Face model folder (config.json and "
+                          "safetensors) it was made from. A GGUF file can be chatted with, not trained.")
+                           .arg(QDir::toNativeSeparators(model));
     } else if (!QFileInfo(model).isDir()) {
       model_problem_ = tr("%1: no such folder.").arg(QDir::toNativeSeparators(model));
     } else {

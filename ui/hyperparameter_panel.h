@@ -84,6 +84,8 @@ class HyperparameterPanel : public QWidget {
   QSpinBox* rank_ = nullptr;
   QDoubleSpinBox* alpha_ = nullptr;
   QDoubleSpinBox* dropout_ = nullptr;
+  QCheckBox* use_dora_ = nullptr;
+  QDoubleSpinBox* lora_plus_ratio_ = nullptr;
   QSpinBox* epochs_ = nullptr;
   QSpinBox* max_steps_ = nullptr;
   QLineEdit* learning_rate_ = nullptr;
@@ -102,6 +104,8 @@ class HyperparameterPanel : public QWidget {
   QSpinBox* seed_ = nullptr;
   QComboBox* precision_ = nullptr;
   QCheckBox* gradient_checkpointing_ = nullptr;
+  QComboBox* quantize_ = nullptr;
+  QCheckBox* double_quant_ = nullptr;
 };
 
 }  // namespace ui

@@ -2,6 +2,7 @@
 
 #include "chat_prompt.h"
 #include "error.h"
+#include "gguf_model_import.h"
 #include "lora_adapter.h"
 #include "model_info.h"
 #include "tokenizer_config.h"
@@ -71,10 +72,18 @@ QString display_name(const QString& model_dir) {
 QStringList findModelFolders(const QString& root) {
   QStringList found;
   const QFileInfo root_info(root);
+  if (root_info.isFile() && lora::gguf::is_gguf_path(root.toStdString())) return {root_info.absoluteFilePath()};
   if (!root_info.isDir()) return found;
-  auto visit = [&found](const QString& path) {
-    if (is_candidate(QDir(path))) found << QFileInfo(path).absoluteFilePath();
+  // GGUF files (llama.cpp, Ollama, LM Studio: publisher/model/file.gguf) are models of their own.
+  auto add_gguf_files = [&found](const QString& folder) {
+    for (const QFileInfo& file : QDir(folder).entryInfoList({"*.gguf", "*.GGUF"}, QDir::Files | QDir::Readable, QDir::Name))
+      if (!found.contains(file.absoluteFilePath())) found << file.absoluteFilePath();
   };
+  auto visit = [&found, &add_gguf_files](const QString& path) {
+    if (is_candidate(QDir(path))) found << QFileInfo(path).absoluteFilePath();
+    else add_gguf_files(path);
+  };
+  add_gguf_files(root);
   if (is_candidate(QDir(root))) {
     visit(root);
     return found;  // a model folder's subfolders are its own (e.g. checkpoints), not other models
@@ -89,6 +98,7 @@ QStringList findModelFolders(const QString& root) {
       visit(level1);
       continue;
     }
+    add_gguf_files(level1);
     for (const QString& level2 : subfolders(level1)) visit(level2);
   }
   return found;
@@ -98,8 +108,11 @@ ScannedModel scanModel(const QString& model_dir) {
   ScannedModel model;
   model.dir = QFileInfo(model_dir).absoluteFilePath();
   model.name = display_name(model.dir);
-  const std::string dir = model.dir.toStdString();
+  // A .gguf file is read through the folder prepared for it (config, tokenizer, weights in the GGUF).
+  const bool gguf = QFileInfo(model.dir).isFile();
+  std::string dir = model.dir.toStdString();
   try {
+    if (gguf) dir = lora::gguf::resolve_model_path(dir);
     const lora::ModelInfo info = lora::read_model_info(dir);
     model.architecture = QString::fromStdString(info.architecture);
     model.model_type = QString::fromStdString(info.model_type);
@@ -108,7 +121,8 @@ ScannedModel scanModel(const QString& model_dir) {
     model.num_layers = info.num_layers;
     model.hidden_size = info.hidden_size;
     model.vocab_size = info.vocab_size;
-    model.dtype = QString::fromStdString(info.dtype);
+    model.dtype = gguf ? QStringLiteral("GGUF %1").arg(QString::fromStdString(lora::gguf::gguf_weight_type(model.dir.toStdString())))
+                       : QString::fromStdString(info.dtype);
     model.tokenizer = QString::fromStdString(info.tokenizer);
     model.context_length = info.context_length;
     model.size_bytes = info.size_bytes;
@@ -119,7 +133,7 @@ ScannedModel scanModel(const QString& model_dir) {
     model.error = engineMessage(e);
   }
 
-  QFile config(model.dir + "/config.json");
+  QFile config(QString::fromStdString(dir) + "/config.json");
   if (config.open(QIODevice::ReadOnly)) {
     const QJsonObject object = QJsonDocument::fromJson(config.readAll()).object();
     for (auto it = object.begin(); it != object.end(); ++it) model.config_fields.append({it.key(), json_value_text(it.value())});
@@ -132,8 +146,9 @@ ScannedModel scanModel(const QString& model_dir) {
       model.chat_format = engineMessage(e);
     }
   }
-  QDirIterator files(model.dir, QDir::Files, QDirIterator::Subdirectories);
-  while (files.hasNext()) {
+  if (gguf) model.files.append({QFileInfo(model.dir).fileName(), QFileInfo(model.dir).size()});
+  QDirIterator files(gguf ? QString() : model.dir, QDir::Files, QDirIterator::Subdirectories);
+  while (!gguf && files.hasNext()) {
     files.next();
     model.files.append({QDir(model.dir).relativeFilePath(files.filePath()), files.fileInfo().size()});
   }

@@ -108,19 +108,23 @@ QGroupBox* ModelsPage::buildFolderBox() {
   folder_list_->setObjectName("modelFolderList");
   folder_list_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   folder_list_->setMaximumHeight(72);
-  folder_list_->setToolTip(tr("Folders searched for Hugging Face model folders (a folder with config.json), "
-                              "up to two levels deep."));
+  folder_list_->setToolTip(tr("Folders searched for Hugging Face model folders (a folder with config.json) "
+                              "and GGUF files, up to two levels deep."));
   auto* folder_buttons = new QVBoxLayout;
   add_folder_ = new QPushButton(tr("Add…"), folders_box);
   add_folder_->setObjectName("addFolderButton");
   add_folder_->setToolTip(tr("Add a folder that holds model folders."));
+  add_gguf_ = new QPushButton(tr("Add GGUF…"), folders_box);
+  add_gguf_->setObjectName("addGgufButton");
+  add_gguf_->setToolTip(tr("Add a GGUF model file (llama.cpp, Ollama, LM Studio): it is dequantized when loaded, "
+                           "for chatting and comparing; training needs the Hugging Face folder."));
   remove_folder_ = new QPushButton(tr("Remove"), folders_box);
   remove_folder_->setObjectName("removeFolderButton");
   remove_folder_->setToolTip(tr("Stop scanning the selected folders (nothing is deleted)."));
   rescan_ = new QPushButton(tr("Rescan"), folders_box);
   rescan_->setObjectName("rescanButton");
   rescan_->setToolTip(tr("Look for models and adapters in the folders again."));
-  for (QPushButton* button : {add_folder_, remove_folder_, rescan_}) folder_buttons->addWidget(button);
+  for (QPushButton* button : {add_folder_, add_gguf_, remove_folder_, rescan_}) folder_buttons->addWidget(button);
   folder_buttons->addStretch();
   folders_layout->addWidget(folder_list_, 1);
   folders_layout->addLayout(folder_buttons);
@@ -216,6 +220,7 @@ QWidget* ModelsPage::buildAdapterList() {
 // What the page's own controls do.
 void ModelsPage::connectControls() {
   connect(add_folder_, &QPushButton::clicked, this, &ModelsPage::addFolder);
+  connect(add_gguf_, &QPushButton::clicked, this, &ModelsPage::addGgufFile);
   connect(remove_folder_, &QPushButton::clicked, this, &ModelsPage::removeSelectedFolders);
   connect(folder_list_, &QListWidget::itemSelectionChanged, this,
           [this] { remove_folder_->setEnabled(!folder_list_->selectedItems().isEmpty()); });
@@ -287,6 +292,18 @@ void ModelsPage::addFolder() {
     return;
   }
   session_->addModelFolder(folder);
+}
+
+// A GGUF file is listed among the folders: the scan treats a file as a model of its own.
+void ModelsPage::addGgufFile() {
+  const QString file = QFileDialog::getOpenFileName(this, tr("Add a GGUF model file"), QDir::homePath(),
+                                                    tr("GGUF models (*.gguf);;All files (*)"));
+  if (file.isEmpty()) return;
+  if (session_->modelFolders().contains(QDir::cleanPath(file))) {
+    scan_status_->setText(tr("%1 is already in the list.").arg(QDir::toNativeSeparators(file)));
+    return;
+  }
+  session_->addModelFolder(file);
 }
 
 void ModelsPage::removeSelectedFolders() {

@@ -48,6 +48,7 @@ class ModelsPage : public QWidget {
   void showAdapters(const ScannedModel* model);
   void updateLoadControls();
   void addFolder();
+  void addGgufFile();
   void removeSelectedFolders();
   void showFolders();
   void openDownloadDialog();
@@ -59,6 +60,7 @@ class ModelsPage : public QWidget {
   ScanResult scan_;
   QListWidget* folder_list_ = nullptr;
   QPushButton* add_folder_ = nullptr;
+  QPushButton* add_gguf_ = nullptr;
   QPushButton* remove_folder_ = nullptr;
   QPushButton* rescan_ = nullptr;
   QLabel* scan_status_ = nullptr;

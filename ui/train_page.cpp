@@ -35,6 +35,7 @@
 #include "app_session.h"
 #include "engine_messages.h"
 #include "hyperparameter_panel.h"
+#include "memory_preflight_view.h"
 #include "loss_chart.h"
 #include "eval_samples_view.h"
 #include "run_history.h"
@@ -203,6 +204,8 @@ void TrainPage::buildControls(QWidget* right, QVBoxLayout* right_layout) {
   problem_->setWordWrap(true);
   problem_->setStyleSheet("color: #c0392b;");
   right_layout->addWidget(problem_);
+  preflight_ = new MemoryPreflightView(right);
+  right_layout->addWidget(preflight_);
   start_hint_ = new QLabel(right);
   start_hint_->setObjectName("startHint");
   start_hint_->setWordWrap(true);
@@ -454,6 +457,7 @@ bool TrainPage::savePreset(const QString& path, QString* error) {
 
 void TrainPage::onPanelChanged() {
   if (!restoring_ && !isRunning()) saveParameters();
+  preflight_->setSettings(runSettings());
   const QString model_dir = QString::fromStdString(panel_->settings().model_dir);
   if (model_dir != history_model_dir_) {
     history_model_dir_ = model_dir;
@@ -505,6 +509,32 @@ lora::TrainingSettings TrainPage::runSettings() const {
 void TrainPage::startTraining() {
   if (isRunning() || !panel_->problem().isEmpty()) return;
   const lora::TrainingSettings settings = runSettings();
+  preflight_->setSettings(settings);
+  preflight_->refreshNow();
+  if (!preflight_->doesNotFit()) {
+    startUnlessAdapterExists(settings);
+    return;
+  }
+  // Asked, not refused: the estimate errs on the safe side and the memory in use changes.
+  auto* box = new QMessageBox(QMessageBox::Warning, tr("Not enough memory"),
+                              tr("%1\n\nThe run will probably stop with an out-of-memory error, or make the computer "
+                                 "swap. The details under Start show what would make it fit. Start anyway?")
+                                  .arg(preflight_->summaryText()),
+                              QMessageBox::NoButton, this);
+  box->setObjectName("memoryQuestion");
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->setDetailedText(preflight_->detailsText());
+  QPushButton* start_anyway = box->addButton(tr("Start anyway"), QMessageBox::AcceptRole);
+  start_anyway->setObjectName("startAnywayButton");
+  box->addButton(QMessageBox::Cancel);
+  box->setDefaultButton(QMessageBox::Cancel);
+  connect(box, &QMessageBox::finished, this, [this, box, start_anyway, settings] {
+    if (box->clickedButton() == start_anyway && !isRunning()) startUnlessAdapterExists(settings);
+  });
+  box->open();
+}
+
+void TrainPage::startUnlessAdapterExists(const lora::TrainingSettings& settings) {
   const TrainingRunFolder folder(QString::fromStdString(settings.output_dir));
   if (!folder.holdsRun()) {
     launch(settings, false);

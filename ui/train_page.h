@@ -30,6 +30,7 @@ class AppSession;
 class HyperparameterPanel;
 class EvalSamplesView;
 class LossChart;
+class MemoryPreflightView;
 class RunHistoryView;
 class RunNotifier;
 class TrainingWorker;
@@ -46,6 +47,7 @@ class TrainPage : public QWidget {
   bool confirmClose();
 
   HyperparameterPanel* panel() const { return panel_; }
+  MemoryPreflightView* preflight() const { return preflight_; }
   LossChart* chart() const { return chart_; }
   EvalSamplesView* evalSamples() const { return eval_samples_; }
   RunHistoryView* history() const { return history_; }
@@ -84,6 +86,7 @@ class TrainPage : public QWidget {
   void onPanelChanged();
   void updateButtons();
   void launch(const lora::TrainingSettings& settings, bool resume);
+  void startUnlessAdapterExists(const lora::TrainingSettings& settings);  // Start after the memory question
   void onProgress(const lora::TrainingProgress& progress);
   void onFinished(int outcome, qint64 steps_done, double final_loss, const QString& message);
   void onFailed(const QString& message);
@@ -111,6 +114,7 @@ class TrainPage : public QWidget {
   QPushButton* resume_ = nullptr;
   QPushButton* open_run_ = nullptr;
   QLabel* problem_ = nullptr;
+  MemoryPreflightView* preflight_ = nullptr;
   QLabel* start_hint_ = nullptr;
   QLabel* init_adapter_label_ = nullptr;
   QPushButton* start_fresh_ = nullptr;

@@ -90,6 +90,7 @@ constexpr const char* kForwardHelp =
   FLOPs = 2 x matmul parameters x tokens + attention (QK^T and AV over the full T x T matrix).
     --model DIR (or MODEL_DIR after the kind)  --seq-len N (256)  --batch-size N (1)  --iters N (5, after one warm-up)
     --dtype auto|float32|bfloat16|float16  --device auto|cpu|cuda[:N]  --threads N (0 = all cores)
+    --quantize none|nf4|int8  the decoder's linear weights quantized (dequantized on the fly)  --double-quant
     generated model: --arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 --hidden-size (512) --intermediate-size (1376)
                      --layers (8) --heads (8) --kv-heads (= heads) --vocab-size (32000))";
 
@@ -103,7 +104,7 @@ std::string format_rate(double flops_per_second) {
 
 int run_bench_forward(const Args& args) {
   args.check_known({"model", "seq-len", "batch-size", "iters", "dtype", "device", "threads", "arch", "hidden-size",
-                    "intermediate-size", "layers", "heads", "kv-heads", "vocab-size"});
+                    "intermediate-size", "layers", "heads", "kv-heads", "vocab-size", "quantize", "double-quant"});
   const int64_t seq_len = args.get_int("seq-len", 256);
   const int64_t batch = args.get_int("batch-size", 1);
   const int iters = args.get_int("iters", 5);
@@ -113,6 +114,8 @@ int run_bench_forward(const Args& args) {
   compute.device = args.get("device", "auto");
   compute.dtype = args.get("dtype", "auto");
   compute.threads = args.get_int("threads", 0);
+  compute.quantize = args.get("quantize", "none");
+  compute.double_quant = args.has("double-quant");
   lora::set_cpu_threads(compute.threads);
 
   std::unique_ptr<BenchTemporaryDir> generated;
@@ -204,7 +207,7 @@ const BenchKindRegistration forward_registration({
     "bench forward MODEL_DIR|--arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 [--hidden-size N ...] [--seq-len 256] [--batch-size 1] "
     "[--dtype ...] [--threads N] [--iters N]",
     kForwardHelp,
-    {},
+    {"double-quant"},
     run_bench_forward,
     {{"batch", "batch-size"}, {"precision", "dtype"}},
 });

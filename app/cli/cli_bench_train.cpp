@@ -16,6 +16,7 @@
 
 #include "causal_lm.h"
 #include "cli_bench.h"
+#include "cli_bench_train_nproc.h"
 #include "device.h"
 #include "error.h"
 #include "lora_adapter.h"
@@ -49,7 +50,13 @@ constexpr const char* kTrainHelp =
     --rank R (16)  --alpha A (2 x rank)  --dropout D (0.05)  --target-modules all-linear|q_proj,v_proj,...
     --dtype both|float32|bfloat16 (both)  --device auto|cpu|cuda[:N]  --threads N (0 = all cores)
     --gradient-checkpointing  keep only each decoder layer's input and recompute the rest in backward
+    --quantize nf4|int8  also run each dtype with the decoder's frozen weights quantized (QLoRA), first,
+                 and print its peak memory and tokens/s beside the dense run's  --double-quant (nf4)
     --json       one JSON object per dtype on stdout instead of the table
+    --nproc N    data-parallel scaling instead: the same short `train` run (--model DIR with a tokenizer,
+                 generated records filling --seq-len, --batch-size B (micro-batch x N), --steps after --warmup)
+                 in 1 and in N processes; tokens/s of each and the scaling efficiency (GPUs: speed-up / N;
+                 CPU processes share the cores, so there it is the speed-up itself)
     --profile    one more step with the op profiler: the 30 (op, input shapes) that take the most
                  time of their own (self time: excluding the ops they call))
     generated model: --arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 --hidden-size (512) --intermediate-size (1376)
@@ -94,9 +101,14 @@ std::vector<std::string> dtypes_from(const std::string& choice) {
 std::string short_dtype(const std::string& dtype) { return dtype == "bfloat16" ? "bf16" : "fp32"; }
 
 int run_bench_train(const Args& args) {
+  if (args.has("nproc")) {  // data-parallel scaling: the whole `train` path in 1 and N processes
+    args.check_known({"model", "nproc", "seq-len", "micro-batch-size", "batch-size", "steps", "warmup", "rank",
+                      "target-modules", "dtype", "device", "threads", "json"});
+    return run_bench_train_nproc(args);
+  }
   args.check_known({"model", "seq-len", "micro-batch-size", "steps", "warmup", "rank", "alpha", "dropout", "target-modules", "dtype",
                     "device", "threads", "json", "profile", "arch", "hidden-size", "intermediate-size", "layers",
-                    "heads", "kv-heads", "vocab-size", "gradient-checkpointing"});
+                    "heads", "kv-heads", "vocab-size", "gradient-checkpointing", "quantize", "double-quant"});
   lora::TrainStepBenchSettings settings;
   settings.seq_len = args.get_int("seq-len", 256);
   settings.micro_batch = args.get_int("micro-batch-size", 4);
@@ -115,6 +127,20 @@ int run_bench_train(const Args& args) {
   compute.device = args.get("device", "auto");
   compute.threads = args.get_int("threads", 0);
   lora::set_cpu_threads(compute.threads);
+  // --quantize Q: each dtype runs with the Q base first, then the dense one beside it (in that
+  // order: the dense run reuses what the smaller run left in the heap, so neither peak is inflated).
+  const std::string quantize = args.get("quantize", "none");
+  if (quantize != "none" && quantize != "nf4" && quantize != "int8")
+    throw cli::UsageError("--quantize: expected none, nf4 or int8, got '" + quantize + "'");
+  compute.double_quant = args.has("double-quant");
+  std::vector<std::string> quantize_runs = {quantize};
+  if (quantize != "none") quantize_runs.push_back("none");
+  struct RunSummary {
+    std::string dtype, quantize;
+    double tokens_per_second;
+    int64_t peak_memory;
+  };
+  std::vector<RunSummary> summaries;
 
   std::unique_ptr<BenchTemporaryDir> generated;
   std::string model_dir, what;
@@ -150,7 +176,9 @@ int run_bench_train(const Args& args) {
   const lora::MatmulPeak bf16_peak = lora::measure_matmul_peak(device, at::kBFloat16);
 
   bool first = true;
-  for (const std::string& dtype : dtypes) {
+  for (const std::string& dtype : dtypes)
+  for (const std::string& quantized : quantize_runs) {
+    compute.quantize = quantized;
     lora::PeakMemory memory(device);
     memory.reset();
     compute.dtype = dtype;
@@ -168,12 +196,15 @@ int run_bench_train(const Args& args) {
     const int64_t matmul_parameters = lora::matmul_parameters(config);
     int64_t lora_layers = 0;
     for (const auto& path : model->linear_layer_paths()) lora_layers += model->linear_layer(path).has_lora() ? 1 : 0;
+    summaries.push_back({dtype, quantized, result.tokens_per_second, peak_memory});
 
     if (json) {
       nlohmann::ordered_json out;
       out["bench"] = "train";
       out["engine"] = "lora-studio";
       out["dtype"] = dtype;
+      out["quantize"] = quantized;
+      out["double_quant"] = quantized == "nf4" && compute.double_quant;
       out["device"] = model->target().describe();
       out["threads"] = at::get_num_threads();
       out["model"] = what;
@@ -230,7 +261,9 @@ int run_bench_train(const Args& args) {
 
     if (!first) std::printf("\n");
     first = false;
-    std::printf("bench train: %s\n", dtype.c_str());
+    std::printf("bench train: %s%s\n", dtype.c_str(),
+                quantized == "none" ? ""
+                                    : (", " + quantized + " base" + (quantized == "nf4" && compute.double_quant ? " (double quant)" : "")).c_str());
     row("model", what);
     row("parameters", printf_string("%.1f M (%.1f M in matmuls)", model->num_parameters() / 1e6,
                                     matmul_parameters / 1e6));
@@ -275,6 +308,16 @@ int run_bench_train(const Args& args) {
     }
     std::fflush(stdout);
   }
+  if (!json && quantize != "none") {
+    std::printf("\n%s beside the dense base:\n", quantize.c_str());
+    for (size_t i = 0; i + 1 < summaries.size(); i += 2)
+      std::printf("  %-9s peak memory %.1f / %.1f MiB = %.2fx, tokens/s %.1f / %.1f = %.2fx\n",
+                  summaries[i].dtype.c_str(), summaries[i].peak_memory / 1048576.0,
+                  summaries[i + 1].peak_memory / 1048576.0,
+                  static_cast<double>(summaries[i].peak_memory) / std::max<int64_t>(1, summaries[i + 1].peak_memory),
+                  summaries[i].tokens_per_second, summaries[i + 1].tokens_per_second,
+                  summaries[i].tokens_per_second / std::max(1e-9, summaries[i + 1].tokens_per_second));
+  }
   return 0;
 }
 
@@ -284,7 +327,7 @@ const BenchKindRegistration train_registration({
     "[--rank 16] [--target-modules all-linear] [--dtype both|float32|bfloat16] [--steps 5] [--warmup 1] "
     "[--threads N] [--json] [--profile]",
     kTrainHelp,
-    {"json", "profile", "gradient-checkpointing"},
+    {"json", "profile", "gradient-checkpointing", "double-quant"},
     run_bench_train,
     {{"micro-batch", "micro-batch-size"}, {"precision", "dtype"}},
 });

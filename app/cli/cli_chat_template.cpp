@@ -9,6 +9,7 @@
 #include "atomic_file.h"
 #include "chat_template.h"
 #include "cli_command.h"
+#include "gguf_model_import.h"
 #include "error.h"
 #include "tokenizer_config.h"
 
@@ -47,7 +48,7 @@ nlohmann::ordered_json parse_json(const std::string& text, const std::string& so
 
 int run_chat_template(const Args& args) {
   args.check_known({"model", "messages", "add-generation-prompt", "chat-template-kwargs", "chat-template", "output"});
-  const std::string model_dir = args.model_dir(0);
+  const std::string model_dir = lora::gguf::resolve_model_path(args.model_dir(0));  // a .gguf file too
   const std::string messages_path = args.require("messages");
 
   std::string text;

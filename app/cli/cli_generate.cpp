@@ -9,6 +9,7 @@
 #include "causal_lm.h"
 #include "chat_prompt.h"
 #include "cli_command.h"
+#include "gguf_model_import.h"
 #include "error.h"
 #include "generation.h"
 #include "model_adapter.h"
@@ -26,7 +27,8 @@ transformers' apply_chat_template does), else the built-in alpaca. `--chat-templ
 as is.
 
 Options:
-  --model DIR                the model folder (or give it as the first argument)
+  --model DIR                the model folder, or a .gguf file (dequantized on load; or give it as
+                             the first argument)
   --prompt TEXT              the user's message (required)
   --system TEXT              a system message before it
   --adapter DIR              a PEFT LoRA adapter folder to apply
@@ -40,12 +42,14 @@ Options:
   --repetition-penalty R     1 = off (default: generation_config.json's, else 1.0)
   --seed S                   the sampler's seed (default: random, printed in the summary)
   --device auto|cpu|cuda[:N] --dtype auto|float32|bfloat16|float16 --threads N (0 = all cores)
+  --quantize none|nf4|int8   keep the decoder's linear weights quantized (less memory; a bnb-4bit
+                             model is nf4 already)  --double-quant (nf4: quantized scales too)
   --show-prompt              print the rendered prompt to stderr first)";
 
 int run_generate(const Args& args) {
   args.check_known({"prompt", "system", "adapter", "model", "chat-template", "chat-template-kwargs", "max-new-tokens", "temperature", "top-p", "top-k",
-                    "min-p", "repetition-penalty", "seed", "device", "dtype", "threads", "show-prompt"});
-  const std::string model_dir = args.model_dir(0);
+                    "min-p", "repetition-penalty", "seed", "device", "dtype", "threads", "show-prompt", "quantize", "double-quant"});
+  const std::string model_dir = lora::gguf::resolve_model_path(args.model_dir(0));  // a .gguf file too
   const std::string prompt_text = args.require("prompt");
   const std::string adapter_dir = args.get("adapter");
 
@@ -53,6 +57,8 @@ int run_generate(const Args& args) {
   compute.device = args.get("device", "auto");
   compute.dtype = args.get("dtype", "auto");
   compute.threads = args.get_int("threads", 0);
+  compute.quantize = args.get("quantize", "none");
+  compute.double_quant = args.has("double-quant");
 
   std::unique_ptr<lora::Tokenizer> tokenizer = lora::Tokenizer::load(model_dir);
   std::unique_ptr<lora::CausalLM> model = lora::CausalLM::load(model_dir, compute);
@@ -134,7 +140,7 @@ const CliCommandRegistration registration({
     "generate MODEL_DIR --prompt TEXT [--adapter DIR] [--max-new-tokens N] [--temperature T] [--top-p P] "
     "[--top-k K] [--repetition-penalty R] [--seed S] [--chat-template NAME|raw] [--system TEXT]",
     kHelp,
-    {"show-prompt"},
+    {"show-prompt", "double-quant"},
     run_generate,
     {{"template", "chat-template"}, {"template-kwargs", "chat-template-kwargs"}, {"precision", "dtype"}},
 });

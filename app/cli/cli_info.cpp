@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli_command.h"
+#include "gguf_model_import.h"
 #include "model_info.h"
 
 namespace cli {
@@ -15,11 +16,11 @@ headers (no weights are loaded):
   context_length (max_position_embeddings), size_bytes (of the safetensors files).
 
 Options:
-  --model DIR   the model folder (or give it as the argument))";
+  --model DIR   the model folder or a .gguf file (or give it as the argument))";
 
 int run_info(const Args& args) {
   args.check_known({"model"});
-  const std::string model_dir = args.model_dir(0);
+  const std::string model_dir = lora::gguf::resolve_model_path(args.model_dir(0));  // a .gguf file too
   std::cout << lora::model_info_to_json(lora::read_model_info(model_dir)) << std::endl;
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "causal_lm.h"
 #include "checkpoint.h"
 #include "cli_command.h"
+#include "gguf_model_import.h"
 #include "error.h"
 #include "model_adapter.h"
 
@@ -21,7 +22,8 @@ constexpr const char* kHelp =
 "logits" of shape [T, vocab_size].
 
 Options:
-  --model DIR                 the model folder (or give it as the first argument)
+  --model DIR                 the model folder, or a .gguf file (dequantized on load; or give it as
+                              the first argument)
   --ids 1,2,3                 the token ids (required)
   --adapter DIR               a PEFT LoRA adapter folder to apply
   --output OUT.safetensors    where to write the logits (required)
@@ -29,7 +31,9 @@ Options:
   --dtype auto|float32|bfloat16|float16
                               compute precision (default auto: the checkpoint's where the device
                               computes in it, bf16 on CPUs with bf16 units, else float32)
-  --threads N                 CPU threads (default 0 = all cores))";
+  --threads N                 CPU threads (default 0 = all cores)
+  --quantize none|nf4|int8    keep the decoder's linear weights quantized (a bnb-4bit model is nf4
+                              already)  --double-quant (nf4: quantized scales too))";
 
 std::vector<int64_t> parse_ids(const std::string& text) {
   std::vector<int64_t> ids;
@@ -52,8 +56,8 @@ std::vector<int64_t> parse_ids(const std::string& text) {
 }
 
 int run_logits(const Args& args) {
-  args.check_known({"model", "ids", "adapter", "output", "device", "dtype", "threads"});
-  const std::string model_dir = args.model_dir(0);
+  args.check_known({"model", "ids", "adapter", "output", "device", "dtype", "threads", "quantize", "double-quant"});
+  const std::string model_dir = lora::gguf::resolve_model_path(args.model_dir(0));  // a .gguf file too
   const std::vector<int64_t> ids = parse_ids(args.require("ids"));
   const std::string output = args.require("output");
 
@@ -61,6 +65,8 @@ int run_logits(const Args& args) {
   compute.device = args.get("device", "auto");
   compute.dtype = args.get("dtype", "auto");
   compute.threads = args.get_int("threads", 0);
+  compute.quantize = args.get("quantize", "none");
+  compute.double_quant = args.has("double-quant");
   std::unique_ptr<lora::CausalLM> model = lora::CausalLM::load(model_dir, compute);
   std::unique_ptr<lora::ModelAdapter> adapter;
   if (args.has("adapter")) adapter = lora::ModelAdapter::load(*model, args.get("adapter"));
@@ -85,7 +91,7 @@ const CliCommandRegistration registration({
     "logits",
     "logits MODEL_DIR --ids 1,2,3 [--adapter ADAPTER_DIR] [--dtype D] [--device D] --output OUT.safetensors",
     kHelp,
-    {},
+    {"double-quant"},
     run_logits,
     {{"precision", "dtype"}},
 });

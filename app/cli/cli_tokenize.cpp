@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_command.h"
+#include "gguf_model_import.h"
 #include "error.h"
 #include "tokenizer.h"
 
@@ -23,7 +24,7 @@ Llama 2 / Mistral, the post-processor's tokens for tokenizer.json files). Specia
 in the text (<|im_end|>, </s>, ...) are always recognised as single ids.
 
 Options:
-  --model DIR       the model or tokenizer folder (or give it as the argument DIR)
+  --model DIR       the model or tokenizer folder, or a .gguf file (or give it as the argument DIR)
   --input F.jsonl   the strings to tokenize, one JSON string per line (- for stdin)
   --no-special      do not add the special tokens (tokenizer.encode(text, add_special_tokens=False)))";
 
@@ -40,7 +41,7 @@ void write_ids(const std::vector<int32_t>& ids, std::string& out) {
 
 int run_tokenize(const Args& args) {
   args.check_known({"model", "input", "no-special"});
-  const std::string dir = args.model_dir(0);
+  const std::string dir = lora::gguf::resolve_model_path(args.model_dir(0));  // a .gguf file too
   const std::string input_path = args.require("input");
   const bool add_special_tokens = !args.has("no-special");
   const auto tokenizer = lora::Tokenizer::load(dir);

@@ -10,7 +10,12 @@
 #include "atomic_file.h"
 #include "cli_command.h"
 #include "device.h"
+#include "export_messages.h"
+#include "gguf_model_import.h"
 #include "error.h"
+#include "memory_estimate.h"
+#include "training_messages.h"
+#include "cli_train_distributed.h"
 #include "trainer.h"
 
 namespace {
@@ -53,6 +58,8 @@ lora::TrainingSettings settings_from_args(const cli::Args& args) {
   number("alpha", s.alpha);
   number("dropout", s.dropout);
   if (args.has("rslora")) s.use_rslora = true;
+  if (args.has("dora")) s.use_dora = true;
+  number("lora-plus-ratio", s.lora_plus_ratio);
   integer("epochs", s.epochs);
   integer("max-steps", s.max_steps);
   number("lr", s.learning_rate);
@@ -89,26 +96,59 @@ lora::TrainingSettings settings_from_args(const cli::Args& args) {
     }
   }
   if (args.has("gradient-checkpointing")) s.gradient_checkpointing = true;
+  text("quantize", s.quantize);
+  if (args.has("double-quant")) s.double_quant = true;
   if (args.has("threads")) s.threads = args.get_int("threads", 0);
   if (s.model_dir.empty()) throw cli::UsageError("missing required option --model");
-  if (s.dataset_path.empty()) throw cli::UsageError("missing required option --dataset");
-  if (s.output_dir.empty()) throw cli::UsageError("missing required option --output");
+  if (lora::gguf::is_gguf_path(s.model_dir)) throw lora::Error(lora::msg::Export::gguf_import_train_refused, s.model_dir);
+  // A dry run only estimates memory: it needs the model and the settings, not the data or a folder.
+  if (s.dataset_path.empty() && !args.has("dry-run")) throw cli::UsageError("missing required option --dataset");
+  if (s.output_dir.empty() && !args.has("dry-run")) throw cli::UsageError("missing required option --output");
   return s;
 }
 
 int run_train(const cli::Args& args) {
-  args.check_known({"model", "dataset", "eval-dataset", "output", "format", "chat-template", "init-adapter", "target-modules", "rank",
-                    "alpha", "dropout", "rslora", "epochs", "max-steps", "lr", "scheduler", "warmup-steps", "optimizer",
+  std::vector<std::string> known({"model", "dataset", "eval-dataset", "output", "format", "chat-template", "init-adapter", "target-modules", "rank",
+                    "alpha", "dropout", "rslora", "dora", "lora-plus-ratio", "epochs", "max-steps", "lr", "scheduler", "warmup-steps", "optimizer",
                     "weight-decay", "max-grad-norm", "micro-batch-size", "batch-size", "cutoff-len", "drop-long",
                     "train-on-prompt", "add-eos", "no-add-eos", "skip-bad-records", "no-group-by-length", "eval-split",
                     "eval-every", "eval-samples", "eval-sample-tokens", "save-every", "log-every", "stop-at-loss", "seed", "device", "dtype",
-                    "gradient-checkpointing", "threads", "resume", "config", "quiet"});
+                    "gradient-checkpointing", "threads", "resume", "config", "quiet", "dry-run", "json", "quantize", "double-quant"});
+  known.insert(known.end(), cli::train_distributed_options().begin(), cli::train_distributed_options().end());
+  args.check_known(known);
   const lora::TrainingSettings settings = settings_from_args(args);
-  const bool quiet = args.has("quiet");
+  if (args.has("dry-run")) {
+    settings.validate();
+    const lora::MemoryEstimate estimate = lora::estimate_training_memory(settings);
+    if (args.has("json")) {
+      std::cout << lora::memory_estimate_to_json(estimate) << "\n";
+    } else {
+      for (const lora::Message& line : lora::describe_memory_estimate(estimate)) std::cout << line.english() << "\n";
+      std::cout << lora::Message(lora::msg::Training::preflight_dry_run_done).english() << "\n";
+    }
+    return estimate.fits() ? 0 : 4;
+  }
+  try {
+    // The pre-flight before a real run: a warning only (the estimate can be pessimistic, and the
+    // available memory changes), so a run the user chose still starts.
+    const lora::MemoryEstimate estimate = lora::estimate_training_memory(settings);
+    if (!estimate.fits())
+      std::cerr << lora::Message(lora::msg::Training::preflight_warning, lora::memory_estimate_summary(estimate)).english()
+                << "\n";
+  } catch (const lora::Error&) {
+    // Whatever stops the estimate stops the run too, with the trainer's own message.
+  }
+  // Data-parallel: a worker of a run (RANK, WORLD_SIZE: our launcher, torchrun, SLURM), or the launcher.
+  const std::optional<lora::dist::WorldOptions> world = cli::train_world_from_environment(args);
+  if (!world && cli::train_wants_workers(args))
+    return cli::launch_train_workers(args, known, cli::registry().at("train").flag_names, settings.device);
+  const int rank = world ? world->rank : 0;
+  // Only rank 0 shows progress; the others speak when they fail, naming themselves.
+  const bool quiet = args.has("quiet") || rank != 0;
   const bool tty = isatty(fileno(stderr));
   std::string last_phase;
   auto callback = [&](const lora::TrainingProgress& p) {
-    if (!p.message.empty()) std::cerr << (tty ? "\r\033[K" : "") << p.message.english() << "\n";
+    if (!p.message.empty() && rank == 0) std::cerr << (tty ? "\r\033[K" : "") << p.message.english() << "\n";
     if (quiet) return true;
     if (p.phase == "training" && p.step > 0) {
       char line[256];
@@ -129,9 +169,16 @@ int run_train(const cli::Args& args) {
     last_phase = p.phase;
     return true;
   };
-  const lora::TrainingResult result = lora::train_lora(settings, args.has("resume"), callback);
+  lora::TrainingResult result;
+  try {
+    result = lora::train_lora(settings, args.has("resume"), callback, world ? &*world : nullptr);
+  } catch (const std::exception& e) {
+    if (!world || world->world_size == 1) throw;
+    std::cerr << (tty ? "\r\033[K" : "") << "error: rank " << rank << ": " << e.what() << "\n";
+    return 1;
+  }
   // result.message has reached the terminal already through the callback's "done" report.
-  std::cout << result.adapter_dir << "\n";
+  if (rank == 0) std::cout << result.adapter_dir << "\n";
   return result.outcome == lora::TrainingResult::Outcome::Diverged ? 3 : 0;
 }
 
@@ -156,6 +203,9 @@ LoRA:
   --target-modules LIST     q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj or all-linear (q_proj,v_proj);
                             Phi-3's fused qkv_proj,gate_up_proj (q/k/v and gate/up name them there too)
   --rank R (32)  --alpha A (64)  --dropout D (0.05)  --rslora   --init-adapter DIR  start from an adapter
+  --dora                    DoRA (PEFT's use_dora): a trained magnitude per output row on top of LoRA
+                            (with --init-adapter of a plain LoRA: magnitudes start from it)
+  --lora-plus-ratio R (1)   LoRA+: lora_B (and DoRA's magnitudes) train at R x the learning rate (e.g. 16)
 Schedule:
   --epochs E (3)  --max-steps N (0 = use epochs)  --lr X (3e-4)  --warmup-steps W (0)
   --scheduler S             linear (default), constant, constant_with_warmup, cosine,
@@ -168,10 +218,22 @@ Run:
   --eval-sample-tokens N (64)  most new tokens of each of those answers
   --dtype auto|float32|bfloat16  --device auto|cpu|cuda[:N]  --threads N (0 = all cores)
   --gradient-checkpointing  --resume (continue from the newest checkpoint in --output)
+  --quantize none|nf4|int8  the decoder's frozen linear weights stored quantized (QLoRA; nf4 as
+                            bitsandbytes; int8 one scale per row); a bnb-4bit model is nf4 already
+  --double-quant            nf4: quantize the block scales too (bitsandbytes' double quantization)
   --config FILE.json        settings as in training_parameters.json (options given here win)
-  --quiet                   no progress line)",
-    {"rslora", "drop-long", "train-on-prompt", "add-eos", "no-add-eos", "skip-bad-records", "no-group-by-length",
-     "gradient-checkpointing", "resume", "quiet"},
+Several processes (data-parallel; the adapter is the one a single process trains, rank 0 writes it):
+  --nproc N                 N worker processes on this machine: one per GPU, or CPU processes that
+                            split the cores (pinned)
+  --nnodes M --node-rank R --master-addr HOST --master-port P   one of M machines (run it on each)
+  --dist-timeout S (600)    seconds to wait for the other ranks (rendezvous, each step) before stopping
+  Under torchrun or SLURM, RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT are used instead.
+  --quiet                   no progress line
+  --dry-run                 print the expected peak memory, part by part, against what the device has
+                            (and what would make it fit), then exit without training: 0 when it fits,
+                            4 when it does not. --dataset and --output are not needed. --json: as JSON)",
+    {"rslora", "dora", "drop-long", "train-on-prompt", "add-eos", "no-add-eos", "skip-bad-records", "no-group-by-length",
+     "gradient-checkpointing", "resume", "quiet", "dry-run", "json", "double-quant"},
     run_train,
     {{"precision", "dtype"}},
 });

@@ -1,21 +1,36 @@
 // lora-studio: the desktop window.
 #include <QApplication>
+#include <QCheckBox>
 #include <QCommandLineParser>
+#include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPainter>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QTimer>
 #include <QProcess>
 #include <QSettings>
 #include <QSize>
 
+#include <algorithm>
+#include <functional>
+
 #include "app_session.h"
 #include "chat_page.h"
+#include "export_page.h"
 #include "language.h"
 #include "main_window.h"
+#include "model_download_dialog.h"
+#include "models_page.h"
 #include "run_history_view.h"
 #include "train_page.h"
 
@@ -36,6 +51,96 @@ void ask_both_models(ui::ChatPage* chat) {
     QApplication::processEvents(QEventLoop::AllEvents, 50);
   } while (chat->isGenerating() && waited.elapsed() < 60000);
   for (int i = 0; i < 20; ++i) QApplication::processEvents();
+}
+
+// Runs the event loop until `done` or `limit_ms`.
+void wait_for(const std::function<bool()>& done, int limit_ms) {
+  QElapsedTimer waited;
+  waited.start();
+  while (!done() && waited.elapsed() < limit_ms) QApplication::processEvents(QEventLoop::AllEvents, 50);
+  for (int i = 0; i < 20; ++i) QApplication::processEvents();
+}
+
+// The Export page's GGUF and Ollama tabs. LORA_SCREENSHOT_GGUF_MODEL: a base model to show them with
+// (the demo model's Llama 2 tokenizer.json is one GGUF export refuses; make-screenshots.sh makes a twin
+// of the demo model with the Qwen2.5 tokenizer, which the demo adapter merges into). The GGUF tab's
+// export runs, with its check, so that the picture shows a finished export.
+void capture_gguf_tabs(ui::MainWindow& window, const QString& dir) {
+  ui::ExportPage* page = window.exportPage();
+  window.showPage("export");
+  const QString model = qEnvironmentVariable("LORA_SCREENSHOT_GGUF_MODEL");
+  auto* base = page->findChild<QLineEdit*>("base_model");
+  const QString demo_model = base ? base->text() : QString();
+  if (base && !model.isEmpty()) base->setText(model);
+  page->showTarget("gguf");
+  auto* estimate = page->findChild<QLabel*>("gguf_estimate");
+  wait_for([estimate] { return estimate && estimate->property("estimated_bytes").toLongLong() != -1; }, 30000);
+  wait_for([estimate] { return estimate && !estimate->text().contains("…"); }, 30000);
+  if (auto* output = page->findChild<QLineEdit*>("gguf_output"); output && !model.isEmpty()) {
+    output->setText(QDir(QDir::homePath()).filePath("exports/" + QFileInfo(output->text()).fileName()));
+    QDir().mkpath(QDir::home().filePath("exports"));
+    if (auto* button = page->findChild<QPushButton*>("gguf_button")) button->click();
+    // The export, then its check.
+    wait_for([page] { return page->isBusy(); }, 5000);
+    wait_for([page] { return !page->isBusy(); }, 180000);
+    wait_for([page] { return page->isBusy(); }, 2000);
+    wait_for([page] { return !page->isBusy(); }, 180000);
+  }
+  // The tab's lower half (the result and the check) in view, also at 1024x640.
+  auto* scroll = page->findChild<QScrollArea*>();
+  if (auto* check = page->findChild<QWidget*>("gguf_verification"); scroll && check) {
+    scroll->ensureWidgetVisible(check, 0, 60);
+    scroll->horizontalScrollBar()->setValue(0);
+  }
+  for (int i = 0; i < 20; ++i) QApplication::processEvents();
+  window.grab().save(QDir(dir).filePath("export-gguf.png"));
+  page->showTarget("ollama");
+  auto* modelfile = page->findChild<QPlainTextEdit*>("ollama_modelfile");
+  wait_for([modelfile] { return modelfile && !modelfile->toPlainText().isEmpty(); }, 30000);
+  auto* ollama_estimate = page->findChild<QLabel*>("ollama_estimate");
+  wait_for([ollama_estimate] { return ollama_estimate && !ollama_estimate->text().contains("…"); }, 30000);
+  if (auto* name = page->findChild<QWidget*>("ollama_modelfile"); scroll && name) {
+    scroll->ensureWidgetVisible(name, 0, 60);
+    scroll->horizontalScrollBar()->setValue(0);
+  }
+  for (int i = 0; i < 20; ++i) QApplication::processEvents();
+  window.grab().save(QDir(dir).filePath("export-ollama.png"));
+  if (scroll) scroll->ensureVisible(0, 0);
+  page->showTarget("merged");
+  if (base && !model.isEmpty()) base->setText(demo_model);
+}
+
+// The Models page's Download dialog while a download runs. LORA_SCREENSHOT_DOWNLOAD: the repo id to
+// download (make-screenshots.sh serves it from tests/reference/fake_hub.py on 127.0.0.1, HF_ENDPOINT
+// pointing there, with the weights file stalling halfway, so the picture catches files in progress).
+void capture_download(ui::MainWindow& window, const QString& dir) {
+  const QString repo = qEnvironmentVariable("LORA_SCREENSHOT_DOWNLOAD");
+  if (repo.isEmpty()) return;
+  window.showPage("models");
+  for (int i = 0; i < 20; ++i) QApplication::processEvents();
+  auto* open = window.modelsPage()->findChild<QPushButton*>("downloadModelButton");
+  if (!open) return;
+  open->click();
+  auto* dialog = window.findChild<ui::ModelDownloadDialog*>();
+  if (!dialog) return;
+  if (auto* endpoint = dialog->findChild<QComboBox*>("endpointCombo"))
+    endpoint->setCurrentText(qEnvironmentVariable("HF_ENDPOINT"));
+  if (auto* repo_id = dialog->findChild<QLineEdit*>("repoIdEdit")) repo_id->setText(repo);
+  if (auto* start = dialog->findChild<QPushButton*>("startDownloadButton")) start->click();
+  auto* overall = dialog->findChild<QProgressBar*>("overallProgress");
+  // The small files done and the weights halfway (overall 0-1000: past 30%), where the fake Hub stalls.
+  wait_for([overall] { return overall && overall->value() > 300; }, 30000);
+  wait_for([] { return false; }, 2500);  // a speed and an ETA to show
+  // The window with the dialog over it, as the user sees them.
+  QPixmap picture = window.grab();
+  const QPixmap over = dialog->grab();
+  QPainter painter(&picture);
+  painter.drawPixmap((picture.width() - over.width()) / 2, std::max(0, (picture.height() - over.height()) / 2), over);
+  painter.end();
+  picture.save(QDir(dir).filePath("download.png"));
+  if (auto* cancel = dialog->findChild<QPushButton*>("cancelDownloadButton")) cancel->click();
+  wait_for([dialog] { return !dialog->isDownloading(); }, 10000);
+  dialog->hide();
 }
 
 }  // namespace
@@ -97,6 +202,8 @@ int main(int argc, char** argv) {
             if (QString(page) == "chat") ask_both_models(window.chatPage());
             window.grab().save(QDir(screenshot_dir).filePath(QString(page) + ".png"));
           }
+          capture_gguf_tabs(window, screenshot_dir);
+          capture_download(window, screenshot_dir);
           // The Train page's other views: the demo run's answers at each evaluation, and the run
           // history with every run of the demo model overlaid.
           ui::TrainPage* train = window.trainPage();

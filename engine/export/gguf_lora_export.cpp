@@ -156,6 +156,9 @@ LoraExportResult export_lora_gguf(const LoraExportOptions& options, const WriteC
       detect_weight_layout(model_config, [&](const std::string& name) { return checkpoint.contains(name); });
 
   const LoraConfig lora_config = load_lora_config(options.adapter_dir);
+  // llama.cpp applies a LoRA GGUF as W + scale·B·A; DoRA's per-row magnitude has no place in it.
+  if (lora_config.use_dora)
+    throw Error(msg::Export::lora_gguf_dora_unsupported, (fs::path(options.adapter_dir) / "adapter_config.json").string());
   const std::string adapter_file = (fs::path(options.adapter_dir) / "adapter_model.safetensors").string();
   const std::string adapter_config_file = (fs::path(options.adapter_dir) / "adapter_config.json").string();
   std::map<std::string, LoraFactors> factors;

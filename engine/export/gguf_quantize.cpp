@@ -1,5 +1,7 @@
 #include "gguf_quantize.h"
 
+#include "gguf_dequantize.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -25,12 +27,6 @@ inline int nearest_int(float value) {
 void put_half(std::string& out, float value) {
   const std::uint16_t bits = float_to_half(value);
   out.append(reinterpret_cast<const char*>(&bits), 2);
-}
-
-float read_half(const std::uint8_t* at) {
-  std::uint16_t bits;
-  std::memcpy(&bits, at, 2);
-  return half_to_float(bits);
 }
 
 // --- Q8_0: d = amax / 127, q = round(x / d) (quantize_row_q8_0_ref) ---
@@ -541,106 +537,12 @@ void encode_rows(TensorType type, const float* data, std::int64_t rows, std::int
 
 void decode_rows(TensorType type, const std::uint8_t* data, std::int64_t rows, std::int64_t row_length,
                  std::vector<float>& out) {
+  // ggml's dequantize_row_* live in core (gguf_dequantize), shared with the GGUF reader.
+  if (!can_dequantize(type)) throw Error(msg::Export::gguf_type_not_readable, tensor_type_traits(type).name);
   const std::int64_t count = rows * row_length;
-  out.reserve(out.size() + static_cast<size_t>(count));
-  switch (type) {
-    case TensorType::f32:
-      for (std::int64_t i = 0; i < count; ++i) {
-        float value;
-        std::memcpy(&value, data + 4 * i, 4);
-        out.push_back(value);
-      }
-      return;
-    case TensorType::f16:
-      for (std::int64_t i = 0; i < count; ++i) out.push_back(read_half(data + 2 * i));
-      return;
-    case TensorType::bf16:
-      for (std::int64_t i = 0; i < count; ++i) {
-        std::uint16_t bits;
-        std::memcpy(&bits, data + 2 * i, 2);
-        const std::uint32_t wide = static_cast<std::uint32_t>(bits) << 16;
-        float value;
-        std::memcpy(&value, &wide, 4);
-        out.push_back(value);
-      }
-      return;
-    case TensorType::q8_0:
-      for (std::int64_t b = 0; b < count / kQK; ++b, data += 34) {
-        const float d = read_half(data);
-        for (int j = 0; j < kQK; ++j) out.push_back(static_cast<std::int8_t>(data[2 + j]) * d);
-      }
-      return;
-    case TensorType::q4_0:
-      for (std::int64_t b = 0; b < count / kQK; ++b, data += 18) {
-        const float d = read_half(data);
-        float values[kQK];
-        for (int j = 0; j < kQK / 2; ++j) {
-          values[j] = ((data[2 + j] & 0x0F) - 8) * d;
-          values[j + kQK / 2] = ((data[2 + j] >> 4) - 8) * d;
-        }
-        out.insert(out.end(), values, values + kQK);
-      }
-      return;
-    case TensorType::q5_0:
-      for (std::int64_t b = 0; b < count / kQK; ++b, data += 22) {
-        const float d = read_half(data);
-        std::uint32_t qh;
-        std::memcpy(&qh, data + 2, 4);
-        const std::uint8_t* qs = data + 6;
-        float values[kQK];
-        for (int j = 0; j < kQK / 2; ++j) {
-          const int high0 = static_cast<int>(((qh >> (j + 0)) << 4) & 0x10);
-          const int high1 = static_cast<int>((qh >> (j + 12)) & 0x10);
-          values[j] = (((qs[j] & 0x0F) | high0) - 16) * d;
-          values[j + kQK / 2] = (((qs[j] >> 4) | high1) - 16) * d;
-        }
-        out.insert(out.end(), values, values + kQK);
-      }
-      return;
-    case TensorType::q4_k:
-      for (std::int64_t b = 0; b < count / kQK_K; ++b, data += 144) {
-        const float d = read_half(data), min = read_half(data + 2);
-        const std::uint8_t* scales = data + 4;
-        const std::uint8_t* q = data + 16;
-        for (int j = 0, is = 0; j < kQK_K; j += 64, is += 2, q += 32) {
-          std::uint8_t sc, m;
-          scale_min_k4(is, scales, &sc, &m);
-          const float d1 = d * sc, m1 = min * m;
-          scale_min_k4(is + 1, scales, &sc, &m);
-          const float d2 = d * sc, m2 = min * m;
-          for (int l = 0; l < 32; ++l) out.push_back(d1 * (q[l] & 0xF) - m1);
-          for (int l = 0; l < 32; ++l) out.push_back(d2 * (q[l] >> 4) - m2);
-        }
-      }
-      return;
-    case TensorType::q6_k:
-      for (std::int64_t b = 0; b < count / kQK_K; ++b, data += 210) {
-        const std::uint8_t* ql = data;
-        const std::uint8_t* qh = data + 128;
-        const std::int8_t* sc = reinterpret_cast<const std::int8_t*>(data + 192);
-        const float d = read_half(data + 208);
-        float values[kQK_K];
-        float* y = values;
-        for (int n = 0; n < kQK_K; n += 128, y += 128, ql += 64, qh += 32, sc += 8) {
-          for (int l = 0; l < 32; ++l) {
-            const int is = l / 16;
-            const int q1 = static_cast<std::int8_t>((ql[l + 0] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
-            const int q2 = static_cast<std::int8_t>((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
-            const int q3 = static_cast<std::int8_t>((ql[l + 0] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
-            const int q4 = static_cast<std::int8_t>((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
-            y[l + 0] = d * sc[is + 0] * q1;
-            y[l + 32] = d * sc[is + 2] * q2;
-            y[l + 64] = d * sc[is + 4] * q3;
-            y[l + 96] = d * sc[is + 6] * q4;
-          }
-        }
-        out.insert(out.end(), values, values + kQK_K);
-      }
-      return;
-    default:
-      break;
-  }
-  throw Error(msg::Export::gguf_type_not_readable, tensor_type_traits(type).name);
+  const size_t at = out.size();
+  out.resize(at + static_cast<size_t>(count));
+  dequantize_rows(type, data, count, out.data() + at);
 }
 
 }  // namespace lora::gguf

@@ -79,42 +79,6 @@ class BufferedFile {
 
 }  // namespace
 
-const TensorTypeTraits& tensor_type_traits(TensorType type) {
-  static const TensorTypeTraits f32{1, 4, "F32"}, f16{1, 2, "F16"}, bf16{1, 2, "BF16"}, q4_0{32, 18, "Q4_0"},
-      q4_1{32, 20, "Q4_1"}, q5_0{32, 22, "Q5_0"}, q5_1{32, 24, "Q5_1"}, q8_0{32, 34, "Q8_0"}, q2_k{256, 84, "Q2_K"},
-      q3_k{256, 110, "Q3_K"}, q4_k{256, 144, "Q4_K"}, q5_k{256, 176, "Q5_K"}, q6_k{256, 210, "Q6_K"},
-      unknown{0, 0, "unknown"};
-  switch (type) {
-    case TensorType::f32: return f32;
-    case TensorType::f16: return f16;
-    case TensorType::bf16: return bf16;
-    case TensorType::q4_0: return q4_0;
-    case TensorType::q4_1: return q4_1;
-    case TensorType::q5_0: return q5_0;
-    case TensorType::q5_1: return q5_1;
-    case TensorType::q8_0: return q8_0;
-    case TensorType::q2_k: return q2_k;
-    case TensorType::q3_k: return q3_k;
-    case TensorType::q4_k: return q4_k;
-    case TensorType::q5_k: return q5_k;
-    case TensorType::q6_k: return q6_k;
-  }
-  return unknown;
-}
-
-std::size_t row_bytes(TensorType type, std::int64_t row_length) {
-  const TensorTypeTraits& traits = tensor_type_traits(type);
-  if (traits.block_size <= 0) return 0;
-  return static_cast<std::size_t>(row_length / traits.block_size) * traits.block_bytes;
-}
-
-std::size_t tensor_bytes(TensorType type, const std::vector<std::int64_t>& torch_shape) {
-  if (torch_shape.empty()) return row_bytes(type, 1);
-  std::size_t rows = 1;
-  for (size_t i = 0; i + 1 < torch_shape.size(); ++i) rows *= static_cast<std::size_t>(torch_shape[i]);
-  return rows * row_bytes(type, torch_shape.back());
-}
-
 struct GgufWriter::Impl {
   struct Tensor {
     std::string name;

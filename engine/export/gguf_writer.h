@@ -15,55 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "gguf_types.h"
+
 namespace lora::gguf {
 
-// ggml_type numbers (ggml.h). Only the ones this project writes or reads have a name.
-enum class TensorType : std::uint32_t {
-  f32 = 0,
-  f16 = 1,
-  q4_0 = 2,
-  q4_1 = 3,
-  q5_0 = 6,
-  q5_1 = 7,
-  q8_0 = 8,
-  q2_k = 10,
-  q3_k = 11,
-  q4_k = 12,
-  q5_k = 13,
-  q6_k = 14,
-  bf16 = 30,
-};
-
-// Elements per block and bytes per block (f32/f16/bf16: a block is one element).
-struct TensorTypeTraits {
-  std::int64_t block_size;
-  std::size_t block_bytes;
-  const char* name;  // "F32", "Q4_K", ... as ggml names them
-};
-const TensorTypeTraits& tensor_type_traits(TensorType type);
-// Bytes of one row of `row_length` elements (row_length must be a multiple of the block size).
-std::size_t row_bytes(TensorType type, std::int64_t row_length);
-// Bytes of a tensor of the given torch-order shape (the last dimension is the row).
-std::size_t tensor_bytes(TensorType type, const std::vector<std::int64_t>& torch_shape);
-
-// gguf_type numbers (the value types of key/values).
-enum class ValueType : std::uint32_t {
-  uint8 = 0,
-  int8 = 1,
-  uint16 = 2,
-  int16 = 3,
-  uint32 = 4,
-  int32 = 5,
-  float32 = 6,
-  boolean = 7,
-  string = 8,
-  array = 9,
-  uint64 = 10,
-  int64 = 11,
-  float64 = 12,
-};
-
-constexpr std::uint32_t kDefaultAlignment = 32;
+// TensorType, tensor_type_traits, row_bytes, tensor_bytes, ValueType, kDefaultAlignment: gguf_types.h
+// (core), shared with the reader.
 
 // Receives a tensor's bytes; may be called many times per tensor (row by row, chunk by chunk).
 using ByteSink = std::function<void(const void* data, std::size_t size)>;

@@ -213,6 +213,12 @@ at::Tensor compute_tensor(const OutputTensor& planned, const Checkpoint& checkpo
     at::Tensor weight = base.to(at::kFloat);
     weight.addmm_(planned.lora->B.to(at::kFloat), planned.lora->A.to(at::kFloat), /*beta=*/1.0,
                   /*alpha=*/planned.scaling);
+    if (planned.lora->magnitude.defined()) {
+      // DoRA, as PEFT merges it: W' = (m / ||W + scaling·B·A||) · (W + scaling·B·A), row by row
+      // (the norm in fp32 here; PEFT takes it in the weight's dtype).
+      const at::Tensor norm = at::linalg_vector_norm(weight, 2, at::IntArrayRef{1}, false, at::kFloat);
+      weight.mul_(planned.lora->magnitude.to(at::kFloat).div(norm).unsqueeze(1));
+    }
     result = weight.to(out_type);
   } else {
     result = base.to(out_type);
@@ -446,6 +452,16 @@ void plan_deltas(const MergeOptions& options, MergePlan& plan) {
       throw Error(msg::Model::merge_b_shape, plan.adapter_file, plan.factor_key(path, 'B'),
                   shape_text(found->second.B.sizes().vec()), shape_text(b_shape), weight_name,
                   shape_text(weight_shape));
+    const at::Tensor& magnitude = found->second.magnitude;
+    const std::string magnitude_key =
+        peft_magnitude_key(plan.adapter_path.count(path) ? plan.adapter_path.at(path) : path);
+    if (plan.lora_config.use_dora && !magnitude.defined())
+      throw Error(msg::Model::adapter_magnitude_missing, plan.adapter_file, magnitude_key);
+    if (!plan.lora_config.use_dora && magnitude.defined())
+      throw Error(msg::Model::adapter_magnitude_without_dora, plan.adapter_file, magnitude_key);
+    if (magnitude.defined() && magnitude.size(0) != weight_shape[0])
+      throw Error(msg::Model::adapter_magnitude_shape, plan.adapter_file, magnitude_key,
+                  shape_text(magnitude.sizes().vec()), weight_shape[0]);
     const DType weight_dtype = plan.checkpoint.info(weight_name).dtype;
     if (!is_floating_dtype(weight_dtype))
       throw Error(msg::Model::merge_weight_not_floating, options.model_dir, weight_name, dtype_name(weight_dtype));
@@ -508,7 +524,10 @@ void plan_config(MergePlan& plan) {
                                      : plan.checkpoint.contains(embedding) ? plan.checkpoint.info(embedding).dtype
                                                                            : plan.tensors.front().dtype);
   const bool dtype_changes = plan.forced_dtype && plan.dtype_name != plan.model_config.torch_dtype;
-  if (!dtype_changes && !plan.untie) return;
+  // A bitsandbytes 4-bit base merges into its dequantized weights, as PEFT's merge_and_unload
+  // dequantizes them: the output is a dense model, whose config.json must not claim quantization.
+  const bool dequantized = plan.config_text.find("\"quantization_config\"") != std::string::npos;
+  if (!dtype_changes && !plan.untie && !dequantized) return;
   nlohmann::ordered_json config_json;
   try {
     config_json = nlohmann::ordered_json::parse(plan.config_text);
@@ -524,6 +543,7 @@ void plan_config(MergePlan& plan) {
       for (const char* key : {"dtype", "torch_dtype"})
         if (config_json["text_config"].contains(key)) config_json["text_config"][key] = plan.dtype_name;
   }
+  if (dequantized) config_json.erase("quantization_config");
   if (plan.untie) {
     config_json["tie_word_embeddings"] = false;
     // A multimodal Gemma 3 is tied through its text model's config (which transformers asks).

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "checkpoint.h"
+#include "quantized_weight.h"
 #include "core_messages.h"
 #include "error.h"
 #include "model_messages.h"
@@ -68,8 +69,36 @@ void check_supported(const ModelConfig& config, const std::string& source) {
 // converted to the compute dtype on the compute device; remembers which were used.
 class CheckpointWeights : public WeightSource {
  public:
-  CheckpointWeights(const Checkpoint& checkpoint, std::string model_dir, ComputeTarget target)
-      : checkpoint_(checkpoint), model_dir_(std::move(model_dir)), target_(target) {}
+  CheckpointWeights(const Checkpoint& checkpoint, std::string model_dir, ComputeTarget target,
+                    std::string quantize = "none", bool double_quant = false, std::string lm_head_weight = "")
+      : checkpoint_(checkpoint),
+        model_dir_(std::move(model_dir)),
+        target_(target),
+        quantize_(std::move(quantize)),
+        double_quant_(double_quant),
+        lm_head_weight_(std::move(lm_head_weight)) {}
+
+  at::ScalarType compute_dtype() const override { return target_.dtype; }
+
+  // A bitsandbytes 4-bit weight stays as stored; with quantize set, a dense decoder weight is
+  // quantized here, one tensor at a time, so the dense copy of only one weight exists at once.
+  std::shared_ptr<const QuantizedWeight> take_quantized(const std::string& name,
+                                                        const std::vector<int64_t>& shape) override {
+    if (name == lm_head_weight_ || !checkpoint_.contains(name)) return nullptr;
+    const bool stored_quantized = checkpoint_.is_quantized(name);
+    if (!stored_quantized && quantize_ == "none") return nullptr;
+    const TensorInfo& info = checkpoint_.info(name);
+    if (info.shape != shape)
+      throw Error(msg::Model::model_tensor_shape, model_dir_, name, shape_string(info.shape), shape_string(shape));
+    used_.insert(name);
+    if (stored_quantized) return std::make_shared<QuantizedWeight>(checkpoint_.quantized(name).to(target_.device));
+    if (info.dtype != DType::F32 && info.dtype != DType::BF16 && info.dtype != DType::F16)
+      throw Error(msg::Model::model_tensor_dtype, model_dir_, name, dtype_name(info.dtype));
+    const at::Tensor dense = checkpoint_.tensor(name);
+    const at::ScalarType model_dtype = dense.scalar_type();
+    if (quantize_ == "int8") return std::make_shared<QuantizedWeight>(quantize_int8(dense, model_dtype, target_.device));
+    return std::make_shared<QuantizedWeight>(quantize_nf4(dense, double_quant_, model_dtype, target_.device));
+  }
 
   at::Tensor take(const std::string& name, const std::vector<int64_t>& shape) override {
     if (!checkpoint_.contains(name))
@@ -108,6 +137,9 @@ class CheckpointWeights : public WeightSource {
   const Checkpoint& checkpoint_;
   std::string model_dir_;
   ComputeTarget target_;
+  std::string quantize_;
+  bool double_quant_ = false;
+  std::string lm_head_weight_;
   std::set<std::string> used_;
 };
 
@@ -125,6 +157,9 @@ class TransformerLM final : public CausalLM {
     }
     // Tied weights appear once among the parameters, so this counts them once.
     for (const auto& parameter : module_->named_parameters()) num_parameters_ += parameter.value().numel();
+    // A quantized base weight is no parameter of the tree; it still is one of the model.
+    for (const auto& [path, linear] : linears_)
+      if (linear->quantized()) num_parameters_ += linear->in_features() * linear->out_features();
   }
 
   const ModelConfig& config() const override { return config_; }
@@ -202,10 +237,22 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::string& model_dir, const Com
 
   // Refuse a model that cannot fit before allocating any of it (the weights are copied out of the
   // file in the compute dtype; norms stay fp32 but are negligible).
+  if (options.quantize != "none" && options.quantize != "nf4" && options.quantize != "int8")
+    throw Error(msg::Model::quantize_mode_unknown, options.quantize);
   uint64_t needed = 0;
-  for (const auto& name : checkpoint.names())
-    if (!is_foreign_tensor(config, name))
-      needed += static_cast<uint64_t>(checkpoint.info(name).numel()) * c10::elementSize(target.dtype);
+  for (const auto& name : checkpoint.names()) {
+    if (is_foreign_tensor(config, name)) continue;
+    const TensorInfo& info = checkpoint.info(name);
+    const uint64_t numel = static_cast<uint64_t>(info.numel());
+    // A quantized decoder weight: NF4 half a byte per value plus its scales, int8 one byte.
+    const bool decoder_linear = info.shape.size() == 2 && name != layout.embedding() && name != layout.lm_head_weight();
+    if (decoder_linear && (checkpoint.is_quantized(name) || options.quantize == "nf4"))
+      needed += numel / 2 + numel / 16;
+    else if (decoder_linear && options.quantize == "int8")
+      needed += numel + 4 * static_cast<uint64_t>(info.shape[0]);
+    else
+      needed += numel * c10::elementSize(target.dtype);
+  }
   if (target.device.is_cuda())
     require_memory(needed, available_cuda_memory(target.device.index() < 0 ? 0 : target.device.index()),
                    Message(msg::Core::memory_the_model, model_dir), msg::Core::memory_gpu,
@@ -214,7 +261,8 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::string& model_dir, const Com
     require_memory(needed, available_ram(), Message(msg::Core::memory_the_model, model_dir), msg::Core::memory_ram,
                    msg::Core::memory_advice_ram);
 
-  CheckpointWeights weights(checkpoint, model_dir, target);
+  CheckpointWeights weights(checkpoint, model_dir, target, options.quantize, options.double_quant,
+                            layout.lm_head_weight());
   auto module = std::make_shared<CausalLMModule>(config, weights, target.device, layout);
   // With tied embeddings transformers ignores a stored lm_head.weight and uses embed_tokens.
   if (config.tie_word_embeddings && checkpoint.contains(layout.lm_head_weight()))

@@ -10,6 +10,7 @@
 
 #include "atomic_file.h"
 #include "error.h"
+#include "gguf_checkpoint.h"
 #include "json_reader.h"
 #include "model_messages.h"
 #include "tensor_dtype.h"
@@ -19,6 +20,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+
+bool ends_with(const std::string& text, const char* suffix) {
+  const size_t length = std::strlen(suffix);
+  return text.size() >= length && text.compare(text.size() - length, length, suffix) == 0;
+}
 
 std::string shape_text(at::IntArrayRef shape) {
   std::string text = "[";
@@ -57,6 +63,16 @@ Checkpoint Checkpoint::open(const std::string& model_dir) {
                 model_dir);
   const fs::path dir(model_dir);
   Checkpoint checkpoint;
+
+  // A folder prepared from a .gguf file: its weights come from the GGUF (gguf_checkpoint.h).
+  const fs::path gguf_map = dir / kGgufWeightMapFile;
+  if (fs::exists(gguf_map, error)) {
+    checkpoint.gguf_ = GgufWeights::open(gguf_map.string());
+    const std::vector<TensorInfo>& tensors = checkpoint.gguf_->tensors();
+    for (size_t i = 0; i < tensors.size(); ++i) checkpoint.where_.emplace_back(tensors[i].name, i);
+    std::sort(checkpoint.where_.begin(), checkpoint.where_.end());
+    return checkpoint;
+  }
 
   // The same precedence as transformers' from_pretrained: the single file first, then the index.
   const fs::path single = dir / "model.safetensors";
@@ -104,24 +120,75 @@ Checkpoint Checkpoint::open(const std::string& model_dir) {
     throw Error(msg::Model::checkpoint_missing_found_others, model_dir, found);
   }
   std::sort(checkpoint.where_.begin(), checkpoint.where_.end());
+
+  // bitsandbytes 4-bit weights: one quant-state entry each names the weight it describes.
+  for (const auto& [name, file_index] : checkpoint.where_) {
+    if (ends_with(name, kBnbFp4StateSuffix))
+      throw Error(msg::Model::bnb_fp4_unsupported, checkpoint.files_[file_index]->path(), name);
+    if (!ends_with(name, kBnbNf4StateSuffix)) continue;
+    const std::string weight = name.substr(0, name.size() - std::string(kBnbNf4StateSuffix).size());
+    const std::string source = checkpoint.files_[file_index]->path();
+    QuantizedEntry entry;
+    entry.state = parse_bnb_quant_state(source, weight, checkpoint.raw_tensor(name));
+    entry.info.name = weight;
+    entry.info.dtype = entry.state.dtype;
+    entry.info.shape = entry.state.shape;
+    entry.info.end = static_cast<uint64_t>(entry.info.numel()) * dtype_size(entry.state.dtype);
+    for (const std::string& companion : bnb_companion_names(weight, entry.state.nested))
+      checkpoint.hidden_.insert(companion);
+    checkpoint.quantized_.emplace(weight, std::move(entry));
+  }
+  for (const auto& [weight, entry] : checkpoint.quantized_)
+    if (!std::binary_search(checkpoint.where_.begin(), checkpoint.where_.end(), std::make_pair(weight, size_t(0)),
+                            [](const auto& a, const auto& b) { return a.first < b.first; }))
+      throw Error(msg::Model::bnb_part_missing, model_dir, weight, weight, "uint8 [(n + 1) / 2, 1]");
   return checkpoint;
+}
+
+at::Tensor Checkpoint::raw_tensor(const std::string& name) const {
+  auto it = std::lower_bound(where_.begin(), where_.end(), std::make_pair(name, size_t(0)));
+  if (it == where_.end() || it->first != name) {
+    if (files_.size() == 1) throw Error(msg::Model::checkpoint_no_tensor, files_[0]->path(), name);
+    throw Error(msg::Model::checkpoint_shards_no_tensor, name);
+  }
+  const SafetensorsFile& file = *files_[it->second];
+  return tensor_from_safetensors(file, *file.find(name));
+}
+
+bool Checkpoint::is_quantized(const std::string& name) const { return quantized_.count(name) > 0; }
+
+QuantizedWeight Checkpoint::quantized(const std::string& name) const {
+  auto found = quantized_.find(name);
+  if (found == quantized_.end()) info(name);  // throws naming an absent tensor
+  if (found == quantized_.end()) throw Error(msg::Model::bnb_part_missing, name, name, name + kBnbNf4StateSuffix, "nf4");
+  const std::string source = files_.size() == 1 ? files_[0]->path() : name;
+  return read_bnb_nf4(source, found->second.state, [&](const std::string& part) { return raw_tensor(part); });
 }
 
 std::vector<std::string> Checkpoint::names() const {
   std::vector<std::string> result;
   result.reserve(where_.size());
-  for (const auto& entry : where_) result.push_back(entry.first);
+  for (const auto& entry : where_)
+    if (!hidden_.count(entry.first)) result.push_back(entry.first);
   return result;
 }
 
 bool Checkpoint::contains(const std::string& name) const {
+  if (hidden_.count(name)) return false;
   auto it = std::lower_bound(where_.begin(), where_.end(), std::make_pair(name, size_t(0)));
   return it != where_.end() && it->first == name;
 }
 
 const TensorInfo& Checkpoint::info(const std::string& name) const {
+  if (gguf_) {
+    const TensorInfo* found = gguf_->find(name);
+    if (!found) throw Error(msg::Model::checkpoint_no_tensor, gguf_->gguf_path(), name);
+    return *found;
+  }
+  auto quantized = quantized_.find(name);
+  if (quantized != quantized_.end()) return quantized->second.info;
   auto it = std::lower_bound(where_.begin(), where_.end(), std::make_pair(name, size_t(0)));
-  if (it == where_.end() || it->first != name) {
+  if (it == where_.end() || it->first != name || hidden_.count(name)) {
     if (files_.size() == 1) throw Error(msg::Model::checkpoint_no_tensor, files_[0]->path(), name);
     throw Error(msg::Model::checkpoint_shards_no_tensor, name);
   }
@@ -129,6 +196,22 @@ const TensorInfo& Checkpoint::info(const std::string& name) const {
 }
 
 at::Tensor Checkpoint::tensor(const std::string& name, const std::vector<int64_t>& expected_shape) const {
+  if (gguf_) {
+    const TensorInfo& stored = info(name);  // throws naming an absent tensor
+    if (!expected_shape.empty() && stored.shape != expected_shape)
+      throw Error(msg::Model::checkpoint_tensor_shape, gguf_->gguf_path(), name, shape_text(stored.shape),
+                  shape_text(expected_shape));
+    return gguf_->tensor(name);
+  }
+  auto quantized_entry = quantized_.find(name);
+  if (quantized_entry != quantized_.end()) {
+    const TensorInfo& dense = quantized_entry->second.info;
+    if (!expected_shape.empty() && dense.shape != expected_shape)
+      throw Error(msg::Model::checkpoint_tensor_shape, name, name, shape_text(dense.shape), shape_text(expected_shape));
+    const QuantizedWeight weight = quantized(name);
+    return weight.dequantize(weight.value_dtype);
+  }
+  if (hidden_.count(name)) info(name);  // throws naming it
   auto it = std::lower_bound(where_.begin(), where_.end(), std::make_pair(name, size_t(0)));
   if (it == where_.end() || it->first != name) info(name);  // throws naming the tensor
   const SafetensorsFile& file = *files_[it->second];
@@ -139,7 +222,10 @@ at::Tensor Checkpoint::tensor(const std::string& name, const std::vector<int64_t
   return tensor_from_safetensors(file, tensor_info);
 }
 
+std::string Checkpoint::gguf_path() const { return gguf_ ? gguf_->gguf_path() : std::string(); }
+
 uint64_t Checkpoint::size_bytes() const {
+  if (gguf_) return gguf_->file_size();
   uint64_t total = 0;
   for (const auto& file : files_) total += file->file_size();
   return total;

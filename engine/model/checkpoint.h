@@ -6,13 +6,18 @@
 // refused with an error listing them, rather than guessed at: transformers would not load it either.
 #include <ATen/core/Tensor.h>
 
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "bnb_checkpoint.h"
 #include "safetensors.h"
 
 namespace lora {
+
+class GgufWeights;  // gguf_checkpoint.h: a folder prepared from a .gguf file
 
 class Checkpoint {
  public:
@@ -25,14 +30,33 @@ class Checkpoint {
   std::vector<std::string> names() const;  // sorted
   bool contains(const std::string& name) const;
   const TensorInfo& info(const std::string& name) const;  // throws naming the tensor when absent
-  // A CPU tensor over a copy of the data, in the file's dtype. Throws naming the tensor
+  // A CPU tensor over a copy of the data, in the file's dtype (a folder prepared from a .gguf file:
+  // see gguf_checkpoint.h; quantized tensors come as float32). Throws naming the tensor
   // (and the expected shape when one is given and differs; an empty expected_shape checks nothing).
   at::Tensor tensor(const std::string& name, const std::vector<int64_t>& expected_shape = {}) const;
-  uint64_t size_bytes() const;  // sum of the safetensors files
+  uint64_t size_bytes() const;  // sum of the safetensors files (or the .gguf file's size)
+  // The .gguf file the weights come from (a folder with gguf_checkpoint.h's weight map); "" otherwise.
+  std::string gguf_path() const;
+
+  // A pre-quantized bitsandbytes 4-bit weight (bnb_checkpoint.h) appears under its own name as the
+  // dense tensor it stands for: info() gives the dense dtype and shape, tensor() the dequantized
+  // values (in that dtype), and its companions (absmax, quant_map, quant_state, ...) are not among
+  // names(). quantized() gives the stored form itself (CPU tensors); it throws for a dense tensor.
+  bool is_quantized(const std::string& name) const;
+  QuantizedWeight quantized(const std::string& name) const;
 
  private:
+  struct QuantizedEntry {
+    BnbQuantState state;
+    TensorInfo info;  // the dense tensor's name, dtype and shape (no bytes in any file)
+  };
+  at::Tensor raw_tensor(const std::string& name) const;  // companions too, as stored
+
   std::vector<std::shared_ptr<SafetensorsFile>> files_;
+  std::shared_ptr<GgufWeights> gguf_;  // set for a folder prepared from a .gguf file; where_ indexes its tensors
   std::vector<std::pair<std::string, size_t>> where_;  // sorted by name: tensor -> file index
+  std::map<std::string, QuantizedEntry> quantized_;    // by weight name
+  std::set<std::string> hidden_;                       // the quantized weights' companions
 };
 
 // Conversions between libtorch tensors and safetensors.

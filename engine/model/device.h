@@ -16,6 +16,11 @@ struct ComputeOptions {
   std::string device = "auto";  // "auto" | "cpu" | "cuda" | "cuda:N"
   std::string dtype = "auto";   // "auto" | "float32" | "bfloat16" | "float16"
   int threads = 0;              // 0 = number of cores
+  // The decoder's frozen linear weights stored quantized (QLoRA; quantized_weight.h): "none" |
+  // "nf4" | "int8"; embeddings, norms and lm_head stay dense. double_quant: nf4's absmax values
+  // quantized again. A pre-quantized bitsandbytes checkpoint loads quantized whatever this says.
+  std::string quantize = "none";
+  bool double_quant = false;
 };
 
 struct ComputeTarget {

@@ -198,8 +198,7 @@ LoraConfig parse_lora_config(const std::string& json_text, const std::string& so
 
   // What an adapter may ask for that this engine does not run: refuse rather than compute
   // something different from what the adapter was trained as.
-  if (fields.optional_bool("use_dora", false))
-    throw Error(msg::Model::dora_unsupported, source);
+  config.use_dora = fields.optional_bool("use_dora", false);
   const std::string bias = fields.optional_string("bias", "none");
   if (bias != "none") throw Error(msg::Model::bias_unsupported, source, bias);
   if (auto it = root.find("modules_to_save"); it != root.end() && !it->is_null() && !(it->is_array() && it->empty()))
@@ -252,7 +251,7 @@ std::string lora_config_to_json(const LoraConfig& config) {
   root["revision"] = nullptr;
   root["target_modules"] = selector_to_json(config.target_modules);
   root["task_type"] = config.task_type;
-  root["use_dora"] = false;
+  root["use_dora"] = config.use_dora;
   root["use_rslora"] = config.use_rslora;
   if (!config.exclude_modules.empty()) root["exclude_modules"] = selector_to_json(config.exclude_modules);
   return root.dump(2) + "\n";
@@ -310,6 +309,10 @@ std::string peft_lora_key(const std::string& module_path, char factor) {
   return std::string(kPeftPrefix) + module_path + (factor == 'A' ? ".lora_A.weight" : ".lora_B.weight");
 }
 
+std::string peft_magnitude_key(const std::string& module_path) {
+  return std::string(kPeftPrefix) + module_path + ".lora_magnitude_vector";
+}
+
 std::map<std::string, LoraFactors> read_lora_weights(const std::string& adapter_dir) {
   const std::filesystem::path dir(adapter_dir);
   const std::string path = (dir / "adapter_model.safetensors").string();
@@ -322,10 +325,32 @@ std::map<std::string, LoraFactors> read_lora_weights(const std::string& adapter_
   std::map<std::string, LoraFactors> factors;
   static const std::vector<std::pair<std::string, char>> suffixes = {
       {".lora_A.weight", 'A'}, {".lora_B.weight", 'B'}, {".lora_A.default.weight", 'A'}, {".lora_B.default.weight", 'B'}};
+  static const std::vector<std::string> magnitude_suffixes = {
+      ".lora_magnitude_vector", ".lora_magnitude_vector.weight", ".lora_magnitude_vector.default",
+      ".lora_magnitude_vector.default.weight"};
+  std::map<std::string, std::string> magnitude_keys;  // module path -> its key, for messages
   for (const TensorInfo& info : file->tensors()) {
     const std::string& key = info.name;
     if (key.rfind(kPeftPrefix, 0) != 0)
       throw Error(msg::Model::adapter_key_not_peft, path, key);
+    std::string magnitude_module;
+    for (const auto& suffix : magnitude_suffixes) {
+      if (key.size() > suffix.size() + std::strlen(kPeftPrefix) &&
+          key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        magnitude_module = key.substr(std::strlen(kPeftPrefix), key.size() - suffix.size() - std::strlen(kPeftPrefix));
+        break;
+      }
+    }
+    if (!magnitude_module.empty()) {
+      if (info.dtype != DType::F32 && info.dtype != DType::BF16 && info.dtype != DType::F16)
+        throw Error(msg::Model::adapter_tensor_dtype, path, key, dtype_name(info.dtype));
+      if (info.shape.size() != 1) throw Error(msg::Model::adapter_magnitude_not_1d, path, key, info.shape.size());
+      LoraFactors& entry = factors[magnitude_module];
+      if (entry.magnitude.defined()) throw Error(msg::Model::adapter_magnitude_twice, path, magnitude_module);
+      entry.magnitude = tensor_from_safetensors(*file, info);
+      magnitude_keys[magnitude_module] = key;
+      continue;
+    }
     std::string module_path;
     char factor = 0;
     for (const auto& [suffix, which] : suffixes) {
@@ -348,6 +373,8 @@ std::map<std::string, LoraFactors> read_lora_weights(const std::string& adapter_
     slot = tensor_from_safetensors(*file, info);
   }
   for (const auto& [module_path, entry] : factors) {
+    if (entry.magnitude.defined() && !entry.A.defined() && !entry.B.defined())
+      throw Error(msg::Model::adapter_magnitude_without_factors, path, magnitude_keys[module_path], module_path);
     if (!entry.A.defined()) throw Error(msg::Model::adapter_tensor_missing, path, peft_lora_key(module_path, 'A'));
     if (!entry.B.defined()) throw Error(msg::Model::adapter_tensor_missing, path, peft_lora_key(module_path, 'B'));
   }

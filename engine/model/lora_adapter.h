@@ -30,6 +30,7 @@ struct LoraConfig {
   double lora_alpha = 8;
   double lora_dropout = 0.0;
   bool use_rslora = false;                      // scaling alpha/sqrt(r) instead of alpha/r
+  bool use_dora = false;                        // DoRA: each module also has a lora_magnitude_vector [out]
   std::map<std::string, int64_t> rank_pattern;  // key (matched as a path suffix regex) -> rank
   std::map<std::string, double> alpha_pattern;  // key -> alpha
   std::vector<int64_t> layers_to_transform;     // empty = every layer (applies to a target list only, as in PEFT)
@@ -41,7 +42,7 @@ struct LoraConfig {
 
 // Parses adapter_config.json text. Throws lora::Error naming `source` and the field when peft_type
 // is not LORA, a field is missing or has the wrong type, or the adapter needs what this engine
-// does not run (use_dora, bias other than "none", modules_to_save, layer_replication, lora_bias).
+// does not run (bias other than "none", modules_to_save, layer_replication, lora_bias).
 LoraConfig parse_lora_config(const std::string& json_text, const std::string& source);
 LoraConfig load_lora_config(const std::string& adapter_dir);  // <dir>/adapter_config.json
 // adapter_config.json as PEFT writes it: every field, keys sorted, indent 2.
@@ -57,12 +58,20 @@ double lora_scaling_for(const LoraConfig& config, const std::string& module_path
 // "base_model.model.<module_path>.lora_A.weight" (factor 'A') / ".lora_B.weight" (factor 'B').
 std::string peft_lora_key(const std::string& module_path, char factor);
 
+// "base_model.model.<module_path>.lora_magnitude_vector": DoRA's magnitude as PEFT saves it (no
+// ".weight" suffix).
+std::string peft_magnitude_key(const std::string& module_path);
+
 struct LoraFactors {
   at::Tensor A;  // [r, in]
   at::Tensor B;  // [out, r]
+  at::Tensor magnitude;  // [out], DoRA only (undefined for plain LoRA)
 };
 
-// Reads <dir>/adapter_model.safetensors into module path -> factors (CPU tensors in the file's dtype).
+// Reads <dir>/adapter_model.safetensors into module path -> factors (CPU tensors in the file's dtype),
+// with DoRA's magnitude where the file has "<module>.lora_magnitude_vector" (older PEFT:
+// ".lora_magnitude_vector.weight"; 1-D). Whether every module must have one (use_dora) is the
+// caller's check against adapter_config.json.
 // Throws lora::Error naming the file and key for a key that is not a LoRA factor of a module, a
 // module with only one of its two factors, or a non-floating dtype.
 std::map<std::string, LoraFactors> read_lora_weights(const std::string& adapter_dir);

@@ -15,6 +15,8 @@
 
 namespace lora {
 
+struct QuantizedWeight;
+
 // One factor of a LoRA pair: a module with a single parameter "weight".
 class LoraFactor : public torch::nn::Module {
  public:
@@ -30,12 +32,24 @@ class LoraLinear : public torch::nn::Module {
   // this module, so parameter names stay one to one with checkpoint keys, and merge() refuses to
   // change it.
   LoraLinear(at::Tensor weight, at::Tensor bias, bool owns_weight = true);
+  // A quantized frozen base (QLoRA: NF4 or int8, quantized_weight.h), on the compute device, with
+  // `compute_dtype` what forward computes in and dense_weight() returns. The layer has no
+  // "weight" parameter then (weight() is undefined); forward dequantizes on the fly (ops.h:
+  // quantized_linear) and the base gets no gradient, the input does.
+  LoraLinear(std::shared_ptr<const QuantizedWeight> quantized, at::ScalarType compute_dtype, at::Tensor bias);
 
   at::Tensor forward(const at::Tensor& x);
 
-  int64_t in_features() const { return weight_.size(1); }
-  int64_t out_features() const { return weight_.size(0); }
+  int64_t in_features() const;
+  int64_t out_features() const;
   const at::Tensor& weight() const { return weight_; }
+  // The frozen base weight as a dense [out, in] tensor in the compute dtype: weight() itself, or,
+  // for a quantized base (QLoRA), its dequantized values. Code that needs W's values (DoRA's norm,
+  // merge, export) goes through this, never through weight() directly.
+  at::Tensor dense_weight() const;
+  // The quantized base, or null for a dense one.
+  bool quantized() const { return quantized_ != nullptr; }
+  const std::shared_ptr<const QuantizedWeight>& quantized_weight() const { return quantized_; }
   const at::Tensor& bias() const { return bias_; }
   bool owns_weight() const { return owns_weight_; }
 
@@ -58,9 +72,25 @@ class LoraLinear : public torch::nn::Module {
   void set_lora_enabled(bool enabled) { enabled_ = enabled; }
   bool lora_enabled() const { return enabled_; }
 
+  // DoRA (PEFT's use_dora): a magnitude per output row on top of the LoRA pair (ops.h:
+  // dora_linear). attach_dora takes a magnitude [out] (stored fp32, registered as the parameter
+  // "lora_magnitude_vector.weight"); init_dora starts it as PEFT does, at the row norms of
+  // W + scaling·B·A (the rows of W for a fresh pair). Both need the LoRA pair first and throw
+  // lora::Error otherwise or for a wrong shape; attach_lora and detach_lora drop the magnitude.
+  // Forward then runs the ATen composition in training too (not the fused CPU LoRA node).
+  void attach_dora(const at::Tensor& magnitude, bool trainable);
+  void init_dora(bool trainable);
+  bool has_dora() const { return magnitude_ != nullptr; }
+  // The live fp32 magnitude [out] (undefined without DoRA).
+  at::Tensor lora_magnitude() const { return has_dora() ? magnitude_->weight : at::Tensor(); }
+  // ||W + scaling·B·A|| per row, fp32 [out], detached: what the magnitude is divided by.
+  at::Tensor dora_weight_norm() const;
+
   // scaling · B·A as fp32 [out, in].
   at::Tensor delta_weight() const;
   // W ← W + scaling·B·A (computed in fp32, stored in W's dtype); forward then skips the branch.
+  // With DoRA, W ← (magnitude / ||W + scaling·B·A||) · (W + scaling·B·A), as PEFT merges it; the
+  // norm is kept so that unmerge() can divide it out again.
   // unmerge() subtracts it again: exact in fp32, within bf16/fp16 rounding otherwise.
   // Throws lora::Error without LoRA or when the weight is shared (tied embeddings).
   void merge();
@@ -68,9 +98,16 @@ class LoraLinear : public torch::nn::Module {
   bool merged() const { return merged_; }
 
  private:
+  at::Tensor base_forward(const at::Tensor& x) const;  // x·Wᵀ + bias, dense or quantized
+  c10::Device base_device() const;
+
   at::Tensor weight_, bias_;
+  std::shared_ptr<const QuantizedWeight> quantized_;  // QLoRA's base, else null
+  at::ScalarType compute_dtype_ = at::kFloat;         // of a quantized base
   bool owns_weight_ = true;
   std::shared_ptr<LoraFactor> lora_A_, lora_B_;
+  std::shared_ptr<LoraFactor> magnitude_;  // DoRA, else null
+  at::Tensor merged_norm_;                 // DoRA's norm at merge(), for unmerge()
   double scaling_ = 1.0;
   double dropout_ = 0.0;
   bool enabled_ = true;

@@ -87,6 +87,7 @@ std::vector<Attached> attach(CausalLM& model, const LoraConfig& config, std::map
     LoraLinear* linear;
     at::Tensor A, B;
     double scaling;
+    at::Tensor magnitude;  // DoRA's, as loaded; undefined: initialised from the layer (or plain LoRA)
   };
   std::vector<Planned> plan;
   std::optional<at::Generator> generator;
@@ -111,6 +112,15 @@ std::vector<Attached> attach(CausalLM& model, const LoraConfig& config, std::map
                     shape_string(b_shape));
       planned.A = found->second.A;
       planned.B = found->second.B;
+      const at::Tensor& magnitude = found->second.magnitude;
+      if (config.use_dora && !magnitude.defined())
+        throw Error(msg::Model::adapter_magnitude_missing, weights_file, peft_magnitude_key(path));
+      if (!config.use_dora && magnitude.defined())
+        throw Error(msg::Model::adapter_magnitude_without_dora, weights_file, peft_magnitude_key(path));
+      if (magnitude.defined() && magnitude.size(0) != linear.out_features())
+        throw Error(msg::Model::adapter_magnitude_shape, weights_file, peft_magnitude_key(path), shape_string(magnitude),
+                    linear.out_features());
+      planned.magnitude = magnitude;
       weights->erase(found);
     } else {
       // PEFT's init: kaiming_uniform_(a=sqrt(5)) on A is U(±1/sqrt(in)); B starts at zero so the
@@ -138,6 +148,11 @@ std::vector<Attached> attach(CausalLM& model, const LoraConfig& config, std::map
   try {
     for (const auto& planned : plan) {
       planned.linear->attach_lora(planned.A, planned.B, planned.scaling, config.lora_dropout, trainable);
+      if (planned.magnitude.defined()) {
+        planned.linear->attach_dora(planned.magnitude, trainable);
+      } else if (config.use_dora) {
+        planned.linear->init_dora(trainable);  // PEFT's init: the row norms of W + scaling·B·A
+      }
       attached.push_back({planned.path, shared_layer(*planned.linear)});
     }
   } catch (...) {
@@ -216,6 +231,7 @@ std::vector<std::pair<std::string, at::Tensor>> ModelAdapter::parameters() const
     if (!linear) continue;
     parameters.emplace_back(peft_lora_key(layer.path, 'A'), linear->lora_A());
     parameters.emplace_back(peft_lora_key(layer.path, 'B'), linear->lora_B());
+    if (linear->has_dora()) parameters.emplace_back(peft_magnitude_key(layer.path), linear->lora_magnitude());
   }
   return parameters;
 }
@@ -227,6 +243,14 @@ void ModelAdapter::set_enabled(bool enabled) {
 }
 
 bool ModelAdapter::enabled() const { return enabled_ && attached(); }
+
+void ModelAdapter::enable_dora() {
+  for (const Layer& layer : layers_) {
+    const auto linear = holding(layer);
+    if (linear && !linear->has_dora()) linear->init_dora(linear->lora_A().requires_grad());
+  }
+  config_.use_dora = true;
+}
 
 void ModelAdapter::set_trainable(bool trainable) {
   for (const Layer& layer : layers_)
@@ -246,7 +270,9 @@ void ModelAdapter::save(const std::string& adapter_dir, c10::ScalarType dtype) c
     config.target_modules = ModuleSelector{std::vector<std::string>(names.begin(), names.end()), "", false};
   }
   std::vector<std::pair<std::string, at::Tensor>> tensors;
-  for (const auto& [key, tensor] : parameters()) tensors.emplace_back(key, tensor.detach().to(dtype));
+  // DoRA's magnitude stays F32 whatever `dtype` the factors are written in.
+  for (const auto& [key, tensor] : parameters())
+    tensors.emplace_back(key, tensor.detach().to(tensor.dim() == 1 ? at::kFloat : dtype));
   write_lora_adapter(adapter_dir, config, tensors);
 }
 

@@ -49,12 +49,17 @@ class ModelAdapter {
 
   const LoraConfig& config() const { return config_; }
   // The live fp32 factors under PEFT keys ("base_model.model.<path>.lora_A.weight"), in module
-  // order: these are the tensors an optimizer updates. Empty when not attached.
+  // order, each module's DoRA magnitude after its pair ("<path>.lora_magnitude_vector"): these are
+  // the tensors an optimizer updates. Empty when not attached.
   std::vector<std::pair<std::string, at::Tensor>> parameters() const;
   // Switches the adapter at run time without reloading the base weights.
   void set_enabled(bool enabled);
   bool enabled() const;  // attached and switched on
   void set_trainable(bool trainable);
+  // Turns a plain LoRA adapter into DoRA (train --dora --init-adapter <plain LoRA>): each layer's
+  // magnitude starts, as PEFT's, at the row norms of W + scaling·B·A, trainable as its factors are;
+  // config().use_dora becomes true. Layers that already have one keep it.
+  void enable_dora();
   // Writes adapter_config.json (base_model_name_or_path = the model folder unless the config sets
   // one) and adapter_model.safetensors with PEFT keys, in `dtype` (default fp32). Throws lora::Error
   // when not attached.

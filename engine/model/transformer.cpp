@@ -18,8 +18,10 @@ namespace {
 
 std::shared_ptr<LoraLinear> make_linear(WeightSource& weights, const std::string& name, int64_t out, int64_t in,
                                         bool bias) {
-  at::Tensor w = weights.take(name + ".weight", {out, in});
   at::Tensor b = bias ? weights.take(name + ".bias", {out}) : at::Tensor();
+  if (auto quantized = weights.take_quantized(name + ".weight", {out, in}))
+    return std::make_shared<LoraLinear>(std::move(quantized), weights.compute_dtype(), std::move(b));
+  at::Tensor w = weights.take(name + ".weight", {out, in});
   return std::make_shared<LoraLinear>(std::move(w), std::move(b));
 }
 

@@ -33,6 +33,17 @@ class WeightSource {
   // The tensor `name` with exactly `shape`, in the compute dtype on the compute device.
   // Throws lora::Error naming the tensor with expected and found shape when missing or mis-shaped.
   virtual at::Tensor take(const std::string& name, const std::vector<int64_t>& shape) = 0;
+  // The linear weight `name` [out, in] as a quantized base (QLoRA) when the source holds it
+  // quantized or is to quantize it, else null (take() then gives it dense). Asked for the decoder's
+  // linear layers and lm_head; the source decides (lm_head stays dense).
+  virtual std::shared_ptr<const QuantizedWeight> take_quantized(const std::string& name,
+                                                                const std::vector<int64_t>& shape) {
+    (void)name;
+    (void)shape;
+    return nullptr;
+  }
+  // The dtype forward computes in (what a quantized base dequantizes to).
+  virtual at::ScalarType compute_dtype() const { return at::kFloat; }
 };
 
 class RMSNorm : public torch::nn::Module {

@@ -18,6 +18,10 @@
 
 #include <cstdint>
 
+namespace lora {
+struct QuantizedWeight;  // quantized_weight.h
+}
+
 namespace lora::ops {
 
 // ---- entry points ---------------------------------------------------------------------------------
@@ -76,6 +80,19 @@ at::Tensor gelu_tanh_mul(const at::Tensor& gate, const at::Tensor& up);
 // which gradient checkpointing replays.
 at::Tensor lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& lora_A,
                        const at::Tensor& lora_B, double scaling, double dropout, uint64_t dropout_seed);
+// DoRA (PEFT's use_dora; dora_ops.cpp, the ATen composition on every device): with
+// scale = magnitude / ||W + scaling·B·A|| per output row (the norm in fp32 and detached from
+// autograd, as PEFT's DoraLinearLayer has it), weight in x's dtype (for a quantized base its dense
+// values), A, B and magnitude [out] the fp32 masters:
+//   mask undefined (inference, or no dropout): scale·(x·Wᵀ + scaling·B·A·x) + bias
+//   mask (dropout_mask's values):  x·Wᵀ + bias + (scale - 1)·(x̃·Wᵀ) + scale·scaling·B·A·x̃, x̃ = x·mask
+// (PEFT applies both the magnitude's correction of the base output and the LoRA branch to the
+// dropped-out input).
+at::Tensor dora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& lora_A,
+                       const at::Tensor& lora_B, const at::Tensor& magnitude, double scaling, const at::Tensor& mask);
+// ||W + scaling·B·A|| over each row, fp32 [out], no gradient: DoRA's norm (and its initial magnitude).
+at::Tensor dora_weight_norm(const at::Tensor& weight, const at::Tensor& lora_A, const at::Tensor& lora_B,
+                            double scaling);
 // A 64-bit seed from the default CPU generator: dropout masks stay a function of the generator
 // state (the trainer re-seeds it per micro-batch; gradient checkpointing restores it to replay).
 uint64_t draw_dropout_seed();
@@ -140,5 +157,21 @@ at::Tensor partial_rotary(const at::Tensor& x, const at::Tensor& cos, const at::
 at::Tensor lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& lora_A,
                        const at::Tensor& lora_B, double scaling, const at::Tensor& mask);
 }  // namespace reference
+
+// ---- quantized frozen weights (quantized_linear.cpp; the storage in quantized_weight.h) ----------
+// x·Wᵀ + bias with W stored quantized (NF4 / int8, QLoRA's base) and dequantized on the fly: W and
+// bias get no gradient; x gets grad·W through the dequantized values. Nothing is kept for backward
+// (W is dequantized again there). CPU fp32/bf16 x: the tile node (cpu::), dequantizing bands of
+// quantized_tile_rows rows into one cache-sized buffer that feeds each matmul, so the dense matrix
+// never exists; elsewhere (CUDA) the ATen node (lean::), the whole W dequantized per call.
+// `weight` must outlive the autograd graph (the layer that owns it does).
+int64_t quantized_tile_rows(int64_t in_features, int64_t element_size);
+at::Tensor quantized_linear(const at::Tensor& x, const QuantizedWeight& weight, const at::Tensor& bias);
+namespace cpu {
+at::Tensor quantized_linear(const at::Tensor& x, const QuantizedWeight& weight, const at::Tensor& bias);
+}
+namespace lean {
+at::Tensor quantized_linear(const at::Tensor& x, const QuantizedWeight& weight, const at::Tensor& bias);
+}
 
 }  // namespace lora::ops

@@ -57,10 +57,20 @@ void scale_gradients(const std::vector<std::pair<std::string, at::Tensor>>& para
 #endif
 }
 
+bool in_lora_plus_group(const std::string& name, const at::Tensor& param) {
+  static const std::string b_suffix = ".lora_B.weight";
+  const bool is_b = name.size() >= b_suffix.size() &&
+                    name.compare(name.size() - b_suffix.size(), b_suffix.size(), b_suffix) == 0;
+  return is_b || param.dim() == 1;
+}
+
 Optimizer::Optimizer(OptimizerSettings settings, std::vector<std::pair<std::string, at::Tensor>> params)
     : settings_(std::move(settings)), params_(std::move(params)) {
   if (settings_.name != "adamw_torch" && settings_.name != "sgd")
     throw Error(msg::Training::optimizer_unknown, settings_.name);
+  for (const auto& [name, p] : params_)
+    lr_scales_.push_back(settings_.lora_plus_ratio != 1.0 && in_lora_plus_group(name, p) ? settings_.lora_plus_ratio
+                                                                                        : 1.0);
   for (const auto& [name, p] : params_) {
     if (settings_.name == "adamw_torch") {
       exp_avg_.push_back(at::zeros_like(p));
@@ -85,6 +95,12 @@ Optimizer::Optimizer(OptimizerSettings settings, std::vector<std::pair<std::stri
 #endif
 }
 
+double Optimizer::learning_rate_of(const std::string& name, double lr) const {
+  for (size_t i = 0; i < params_.size(); ++i)
+    if (params_[i].first == name) return lr * lr_scales_[i];
+  return lr;
+}
+
 void Optimizer::zero_grad() {
   for (auto& [name, p] : params_) {
     if (p.grad().defined()) p.mutable_grad().reset();
@@ -98,28 +114,34 @@ void Optimizer::step(double lr) {
 #if LORA_HAVE_FUSED_ADAMW
   if (fused_) {
     // torch.optim.AdamW(fused=True): the step counts go up on the device first, then one kernel
-    // updates parameters and moments of every tensor that has a gradient.
-    std::vector<at::Tensor> params, grads, exp_avgs, exp_avg_sqs, steps;
-    for (size_t i = 0; i < params_.size(); ++i) {
-      const at::Tensor& p = params_[i].second;
-      if (!p.grad().defined()) continue;
-      params.push_back(p);
-      grads.push_back(p.grad());
-      exp_avgs.push_back(exp_avg_[i]);
-      exp_avg_sqs.push_back(exp_avg_sq_[i]);
-      steps.push_back(step_counts_[i]);
+    // per parameter group (LoRA+ has two learning rates) updates parameters and moments of every
+    // tensor that has a gradient.
+    std::map<double, std::vector<size_t>> groups;
+    for (size_t i = 0; i < params_.size(); ++i)
+      if (params_[i].second.grad().defined()) groups[lr_scales_[i]].push_back(i);
+    for (const auto& [scale, members] : groups) {
+      std::vector<at::Tensor> params, grads, exp_avgs, exp_avg_sqs, steps;
+      for (size_t i : members) {
+        const at::Tensor& p = params_[i].second;
+        params.push_back(p);
+        grads.push_back(p.grad());
+        exp_avgs.push_back(exp_avg_[i]);
+        exp_avg_sqs.push_back(exp_avg_sq_[i]);
+        steps.push_back(step_counts_[i]);
+      }
+      at::_foreach_add_(steps, at::Scalar(1.0));
+      at::_fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, /*max_exp_avg_sqs=*/{}, steps, lr * scale, s.beta1,
+                        s.beta2, s.weight_decay, s.eps, /*amsgrad=*/false, /*maximize=*/false);
     }
-    if (params.empty()) return;
-    at::_foreach_add_(steps, at::Scalar(1.0));
-    at::_fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, /*max_exp_avg_sqs=*/{}, steps, lr, s.beta1, s.beta2,
-                      s.weight_decay, s.eps, /*amsgrad=*/false, /*maximize=*/false);
     return;
   }
 #endif
+  const double base_lr = lr;
   for (size_t i = 0; i < params_.size(); ++i) {
     at::Tensor& p = params_[i].second;
     if (!p.grad().defined()) continue;
     const at::Tensor& grad = p.grad();
+    const double lr = base_lr * lr_scales_[i];
     if (s.name == "adamw_torch") {
       // torch.optim.AdamW (decoupled weight decay, bias-corrected moments).
       if (s.weight_decay != 0.0) p.mul_(1.0 - lr * s.weight_decay);

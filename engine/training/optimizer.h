@@ -20,15 +20,26 @@ struct OptimizerSettings {
   double beta2 = 0.999;
   double eps = 1e-8;
   double momentum = 0.0;  // sgd only
+  // LoRA+ (PEFT's create_loraplus_optimizer): a second parameter group, every lora_B factor and
+  // every 1-D parameter (DoRA's magnitudes), updated at this multiple of the learning rate step()
+  // is given, so the schedule scales both groups alike. 1 = plain LoRA, one group.
+  double lora_plus_ratio = 1.0;
 };
+
+// True for the parameters LoRA+ puts in its faster group: a name ending in ".lora_B.weight" or a
+// 1-D tensor (PEFT: "lora_B" in name or param.ndim == 1).
+bool in_lora_plus_group(const std::string& name, const at::Tensor& param);
 
 class Optimizer {
  public:
   // `params`: the trainable tensors (fp32 master weights), each with a stable name.
   Optimizer(OptimizerSettings settings, std::vector<std::pair<std::string, at::Tensor>> params);
 
-  // One update of every parameter that has a gradient, at learning rate `lr`.
+  // One update of every parameter that has a gradient, at learning rate `lr` (the LoRA+ group at
+  // lr · lora_plus_ratio).
   void step(double lr);
+  // The learning rate the named parameter is updated with when step(lr) is called.
+  double learning_rate_of(const std::string& name, double lr) const;
   // Drops the gradients (torch's zero_grad(set_to_none=True)): the next backward writes fresh
   // ones instead of adding to zeros, and no memory is held for them between steps.
   void zero_grad();
@@ -46,6 +57,7 @@ class Optimizer {
  private:
   OptimizerSettings settings_;
   std::vector<std::pair<std::string, at::Tensor>> params_;
+  std::vector<double> lr_scales_;  // per parameter: 1, or lora_plus_ratio for LoRA+'s group
   std::vector<at::Tensor> exp_avg_, exp_avg_sq_, momentum_;
   std::vector<at::Tensor> step_counts_;  // fused AdamW: per-parameter fp32 step on the device, as torch keeps it
   bool fused_ = false;

@@ -216,7 +216,7 @@ TrainStepFlops train_step_flops(const CausalLM& model, int64_t batch, int64_t se
   auto& mutable_model = const_cast<CausalLM&>(model);  // linear_layer() is non-const; nothing is changed
   for (const std::string& path : model.linear_layer_paths()) {
     const LoraLinear& linear = mutable_model.linear_layer(path);
-    frozen += static_cast<double>(linear.weight().numel());
+    frozen += static_cast<double>(linear.in_features() * linear.out_features());
     if (linear.has_lora() && linear.lora_enabled() && !linear.merged())
       lora += static_cast<double>(linear.lora_A().numel() + linear.lora_B().numel());
   }

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "atomic_file.h"
@@ -16,6 +18,7 @@
 #include "device.h"
 #include "error.h"
 #include "eval_samples.h"
+#include "gradient_reducer.h"
 #include "lora_adapter.h"
 #include "lr_schedule.h"
 #include "model_adapter.h"
@@ -26,6 +29,7 @@
 #include "training_checkpoint.h"
 #include "training_log.h"
 #include "training_messages.h"
+#include "world.h"
 
 namespace fs = std::filesystem;
 
@@ -129,22 +133,48 @@ LoraConfig lora_config_from(const TrainingSettings& s) {
   c.lora_alpha = s.alpha;
   c.lora_dropout = s.dropout;
   c.use_rslora = s.use_rslora;
+  c.use_dora = s.use_dora;
   c.base_model_name_or_path = s.model_dir;
   return c;
 }
 
+// The micro-batches of a step this rank runs. They are sorted longest first, so dealing them out in
+// a snake (0 1 1 0 0 1 ...) gives every rank a similar share of the long and the short ones.
+std::vector<size_t> micro_batches_of_rank(size_t count, const dist::World* world) {
+  std::vector<size_t> mine;
+  const size_t ranks = world ? static_cast<size_t>(world->size()) : 1;
+  const size_t rank = world ? static_cast<size_t>(world->rank()) : 0;
+  for (size_t m = 0; m < count; ++m) {
+    const size_t round = m / ranks, place = m % ranks;
+    if ((round % 2 == 0 ? place : ranks - 1 - place) == rank) mine.push_back(m);
+  }
+  return mine;
+}
+
 class Run {
  public:
-  Run(const TrainingSettings& s, bool resume, const TrainingCallback& callback)
-      : s_(s), resume_(resume), callback_(callback) {}
+  Run(const TrainingSettings& s, bool resume, const TrainingCallback& callback, const dist::WorldOptions* world)
+      : s_(s), resume_(resume), callback_(callback), world_options_(world) {}
 
-  TrainingResult execute();
+  // A rank that fails on its own leaves its message for the others before the error goes up.
+  TrainingResult execute() {
+    try {
+      return execute_steps();
+    } catch (const std::exception& e) {
+      if (world_) world_->report_failure(e.what());
+      throw;
+    }
+  }
   // Set once the model is loaded and the steps begin (an out-of-memory before that is the model's).
   bool* stepping = nullptr;
 
  private:
   bool report(TrainingProgress p) {
     p.elapsed_seconds = elapsed_before_ + seconds_since(started_);
+    if (world_) {
+      p.rank = world_->rank();
+      p.world_size = world_->size();
+    }
     if (model_) p.memory_bytes = memory_in_use_bytes(model_->target().device);
     return callback_ ? callback_(p) : true;
   }
@@ -155,7 +185,12 @@ class Run {
     p.total_steps = total_steps_;
     report(p);
   }
+  TrainingResult execute_steps();
   double evaluate();
+  bool is_main() const { return !world_ || world_->is_main(); }
+  void join_world();
+  void check_same_inputs();
+  void sync_from_main(TrainerState& state, Optimizer& optimizer);
   void prepare_data();
   void prepare_eval_samples();
   void prepare_model();
@@ -163,6 +198,8 @@ class Run {
   TrainingSettings s_;
   bool resume_;
   TrainingCallback callback_;
+  const dist::WorldOptions* world_options_ = nullptr;
+  std::unique_ptr<dist::World> world_;  // data-parallel runs only
   Clock::time_point started_ = Clock::now();
   double elapsed_before_ = 0;
 
@@ -217,10 +254,15 @@ void Run::prepare_model() {
   compute.device = s_.device;
   compute.dtype = s_.precision;
   compute.threads = s_.threads;
+  compute.quantize = s_.quantize;
+  compute.double_quant = s_.double_quant;
   model_ = CausalLM::load(s_.model_dir, compute);
   inject_out_of_memory_for_tests(0);
   if (!s_.init_adapter.empty()) {
     adapter_ = ModelAdapter::load(*model_, s_.init_adapter);
+    // --dora on a plain LoRA starting point: magnitudes from its W + scaling·B·A, as PEFT would.
+    // A DoRA starting point stays DoRA.
+    if (s_.use_dora) adapter_->enable_dora();
     adapter_->set_trainable(true);
   } else {
     adapter_ = ModelAdapter::create(*model_, lora_config_from(s_), s_.seed);
@@ -253,6 +295,75 @@ void Run::prepare_eval_samples() {
                                                          s_.model_dir, s_.output_dir);
 }
 
+void Run::join_world() {
+  if (!world_options_) return;
+  dist::WorldOptions options = *world_options_;
+  const bool on_gpu = s_.device.rfind("cuda", 0) == 0;
+  // One GPU per rank: "cuda" (or "auto" on a CUDA machine, as the launcher passes it) is this rank's own.
+  if (on_gpu && s_.device.find(':') == std::string::npos) s_.device = "cuda:" + std::to_string(options.local_rank);
+  world_ = dist::World::join(options, on_gpu ? "cuda" : "cpu");
+  if (world_->size() > 1)
+    say("loading model", Message(msg::Training::dist_joined, world_->rank(), world_->size(), world_->backend_name(),
+                                 options.master_addr, options.master_port));
+}
+
+// Every rank must train the same thing: options, model, dataset and adapter layout are compared by
+// digest with rank 0's before the first step; a difference names the rank.
+void Run::check_same_inputs() {
+  if (!world_ || world_->size() == 1) return;
+  TrainingSettings comparable = s_;
+  // Paths may differ between machines and threads/devices between ranks; the contents are compared below.
+  comparable.output_dir.clear();
+  comparable.model_dir.clear();
+  comparable.dataset_path.clear();
+  comparable.eval_dataset_path.clear();
+  comparable.init_adapter.clear();
+  comparable.device.clear();
+  comparable.threads = 0;
+  world_->check_same(Message(msg::Training::dist_what_settings),
+                     dist::digest_bytes(training_settings_to_json(comparable) + (resume_ ? "resume" : "")));
+  world_->check_same(Message(msg::Training::dist_what_model), dist::digest_model_folder(s_.model_dir));
+  std::string tokens;
+  for (const TokenizedSet* set : {&train_set_, &eval_set_})
+    for (const auto& e : set->examples) {
+      tokens.append(reinterpret_cast<const char*>(e.input_ids.data()), e.input_ids.size() * sizeof(int32_t));
+      tokens.append(reinterpret_cast<const char*>(e.labels.data()), e.labels.size() * sizeof(int32_t));
+      tokens.push_back('\n');
+    }
+  world_->check_same(Message(msg::Training::dist_what_dataset), dist::digest_bytes(tokens));
+  std::string layout;
+  for (const auto& [name, tensor] : adapter_->parameters()) layout += name + c10::str(tensor.sizes()) + ";";
+  world_->check_same(Message(msg::Training::dist_what_adapter), dist::digest_bytes(layout));
+}
+
+// The adapter, the optimizer's state and the step come from rank 0 (fresh or resumed), so every rank
+// starts from the same weights, also when only rank 0 can see the output folder.
+void Run::sync_from_main(TrainerState& state, Optimizer& optimizer) {
+  if (world_->size() == 1) return;
+  std::vector<at::Tensor> numbers{at::tensor({static_cast<double>(state.step), static_cast<double>(state.tokens_seen),
+                                              state.elapsed_seconds, state.last_loss,
+                                              static_cast<double>(optimizer.steps_taken())},
+                                             at::kDouble)};
+  world_->broadcast(numbers);
+  std::vector<at::Tensor> tensors;
+  for (const auto& [name, tensor] : adapter_->parameters()) tensors.push_back(tensor);
+  const auto optimizer_state = optimizer.state();
+  for (const auto& [name, tensor] : optimizer_state) tensors.push_back(tensor);
+  {
+    at::NoGradGuard no_grad;
+    world_->broadcast(tensors);
+  }
+  if (is_main()) return;
+  const auto n = numbers[0].accessor<double, 1>();
+  state.step = static_cast<int64_t>(n[0]);
+  state.tokens_seen = static_cast<int64_t>(n[1]);
+  state.elapsed_seconds = n[2];
+  state.last_loss = n[3];
+  elapsed_before_ = state.elapsed_seconds;
+  std::map<std::string, at::Tensor> restored(optimizer_state.begin(), optimizer_state.end());
+  optimizer.load_state(restored, static_cast<int64_t>(n[4]), "rank 0");
+}
+
 double Run::evaluate() {
   if (eval_set_.examples.empty()) return -1;
   at::NoGradGuard no_grad;
@@ -260,7 +371,9 @@ double Run::evaluate() {
   double loss_sum = 0;
   int64_t targets = 0;
   const size_t micro = static_cast<size_t>(s_.micro_batch_size);
-  for (size_t i = 0; i < eval_set_.examples.size(); i += micro) {
+  const size_t ranks = world_ ? static_cast<size_t>(world_->size()) : 1;
+  const size_t rank = world_ ? static_cast<size_t>(world_->rank()) : 0;
+  for (size_t i = micro * rank; i < eval_set_.examples.size(); i += micro * ranks) {
     std::vector<const TokenizedExample*> rows;
     for (size_t j = i; j < std::min(eval_set_.examples.size(), i + micro); ++j) rows.push_back(&eval_set_.examples[j]);
     const MicroBatch batch = make_micro_batch(rows, pad_id_, model_->target().device);
@@ -269,19 +382,27 @@ double Run::evaluate() {
     targets += batch.target_tokens;
   }
   model_->module().train();
+  if (world_) {
+    std::vector<at::Tensor> sums{at::tensor({loss_sum, static_cast<double>(targets)}, at::kDouble)};
+    world_->all_reduce_sum(sums);
+    loss_sum = sums[0][0].item<double>();
+    targets = static_cast<int64_t>(sums[0][1].item<double>());
+  }
   return targets > 0 ? loss_sum / static_cast<double>(targets) : -1;
 }
 
-TrainingResult Run::execute() {
+TrainingResult Run::execute_steps() {
   s_.validate();
   set_cpu_threads(s_.threads);
+  join_world();
   const fs::path output(s_.output_dir);
-  if (!resume_ && fs::exists(output / "adapter_model.safetensors"))
+  if (is_main() && !resume_ && fs::exists(output / "adapter_model.safetensors"))
     throw Error(msg::Training::output_holds_adapter, s_.output_dir);
 
   // Everything that can fail on bad input happens before the output folder is touched.
   prepare_data();
   prepare_model();
+  check_same_inputs();
   if (stepping) *stepping = true;
 
   std::vector<int64_t> lengths;
@@ -293,6 +414,9 @@ TrainingResult Run::execute() {
   plan_settings.seed = s_.seed;
   const BatchPlan plan(lengths, plan_settings);
   total_steps_ = s_.max_steps > 0 ? s_.max_steps : s_.epochs * plan.steps_per_epoch();
+  if (world_ && is_main() && world_->size() > s_.gradient_accumulation())
+    say("loading model", Message(msg::Training::dist_idle_ranks, world_->size(), s_.gradient_accumulation(),
+                                 world_->size() - s_.gradient_accumulation()));
 
   LrScheduleParams schedule;
   parse_lr_schedule(s_.scheduler, &schedule.schedule);
@@ -306,13 +430,14 @@ TrainingResult Run::execute() {
   optimizer_settings.beta1 = s_.adam_beta1;
   optimizer_settings.beta2 = s_.adam_beta2;
   optimizer_settings.eps = s_.adam_epsilon;
+  optimizer_settings.lora_plus_ratio = s_.lora_plus_ratio;
   const auto params = adapter_->parameters();
   Optimizer optimizer(optimizer_settings, params);
 
   TrainerState state;
   state.total_steps = total_steps_;
   state.seed = s_.seed;
-  if (resume_) {
+  if (resume_ && is_main()) {
     for (const auto& dir : list_training_checkpoints(s_.output_dir)) {
       try {
         state = load_training_checkpoint(dir, *adapter_, optimizer);
@@ -326,14 +451,24 @@ TrainingResult Run::execute() {
     state.total_steps = total_steps_;
     elapsed_before_ = state.elapsed_seconds;
   }
+  if (world_) sync_from_main(state, optimizer);
 
-  std::error_code ec;
-  fs::create_directories(output, ec);
-  if (ec) throw Error(msg::Training::cannot_create_output_folder, s_.output_dir, ec.message());
-  write_file_atomically((output / "training_parameters.json").string(), training_settings_to_json(s_));
-  write_file_atomically((output / "training_prompt.json").string(), dataset_->training_prompt_json());
-  TrainingLogWriter log((output / "training_log.jsonl").string(), state.step);
-  prepare_eval_samples();
+  // Rank 0 alone writes the output folder (on several machines it may be the only one that has it).
+  std::optional<TrainingLogWriter> log;
+  if (is_main()) {
+    std::error_code ec;
+    fs::create_directories(output, ec);
+    if (ec) throw Error(msg::Training::cannot_create_output_folder, s_.output_dir, ec.message());
+    write_file_atomically((output / "training_parameters.json").string(), training_settings_to_json(s_));
+    write_file_atomically((output / "training_prompt.json").string(), dataset_->training_prompt_json());
+    log.emplace((output / "training_log.jsonl").string(), state.step);
+    prepare_eval_samples();
+  }
+  // Data-parallel: this rank's share of each step's micro-batches, its gradients summed over the ranks.
+  std::unique_ptr<dist::GradientReducer> reducer;
+  if (world_ && world_->size() > 1)
+    reducer = std::make_unique<dist::GradientReducer>(*world_, adapter_->parameters(), dist::default_bucket_bytes(),
+                                                      /*overlap=*/!s_.gradient_checkpointing);
 
   TrainingResult result;
   result.adapter_dir = s_.output_dir;
@@ -343,28 +478,49 @@ TrainingResult Run::execute() {
   const auto session_start = Clock::now();
   double last_loss = state.last_loss;
   bool cancelled = false;
+  int64_t rank_tokens = 0;  // this rank's own tokens this session (its throughput)
 
   for (int64_t step = state.step; step < total_steps_; ++step) {
     const StepPlan step_plan = plan.step(step);
-    int64_t step_targets = 0;
+    if (world_) world_->set_step(step);
+    // Every rank knows the whole step's plan, so each computes the step's global count of target
+    // tokens (and input tokens) itself: the loss is normalised by it whatever the number of ranks.
+    int64_t step_targets = 0, step_tokens = 0;
     for (const auto& mb : step_plan.micro_batches)
-      for (int64_t i : mb) step_targets += train_set_.examples[i].target_tokens;
+      for (int64_t i : mb) {
+        step_targets += train_set_.examples[i].target_tokens;
+        step_tokens += static_cast<int64_t>(train_set_.examples[i].input_ids.size());
+      }
+    const std::vector<size_t> mine = micro_batches_of_rank(step_plan.micro_batches.size(), world_.get());
+    size_t last_backward = mine.size();  // the rank's last micro-batch with targets: its backward completes the step
+    for (size_t k = 0; k < mine.size(); ++k)
+      for (int64_t i : step_plan.micro_batches[mine[k]])
+        if (train_set_.examples[i].target_tokens > 0) last_backward = k;
     // The summed loss stays on the device until the step's one read below (no wait per micro-batch).
     at::Tensor loss_sum_on_device;
-    int64_t step_tokens = 0;
-    for (size_t m = 0; m < step_plan.micro_batches.size(); ++m) {
+    for (size_t k = 0; k < mine.size(); ++k) {
+      const size_t m = mine[k];
       std::vector<const TokenizedExample*> rows;
       for (int64_t i : step_plan.micro_batches[m]) rows.push_back(&train_set_.examples[i]);
       const MicroBatch batch = make_micro_batch(rows, pad_id_, device);
-      step_tokens += batch.input_tokens;
+      rank_tokens += batch.input_tokens;
       if (batch.target_tokens == 0) continue;
+      // Dropout masks follow the micro-batch's place in the global plan, never the rank that runs it.
       at::manual_seed(mix_seed(s_.seed, step, m));
       // Each micro-batch adds its share of the whole step's mean: the update equals one big batch.
       const at::Tensor loss = summed_target_loss(*model_, batch.input_ids, batch.labels);
       inject_out_of_memory_for_tests(step + 1);
+      if (reducer && k == last_backward) reducer->arm();
       (loss / static_cast<double>(std::max<int64_t>(1, step_targets))).backward();
       const at::Tensor detached = loss.detach().to(at::kDouble);
       loss_sum_on_device = loss_sum_on_device.defined() ? loss_sum_on_device + detached : detached;
+    }
+    if (reducer) {
+      reducer->finish();
+      std::vector<at::Tensor> sums{loss_sum_on_device.defined() ? loss_sum_on_device.cpu().reshape({1})
+                                                                : at::zeros({1}, at::kDouble)};
+      world_->all_reduce_sum(sums);
+      loss_sum_on_device = sums[0].reshape({}).to(device);
     }
     // The step's only read from the device, for the log and the divergence check: loss and
     // gradient norm together.
@@ -417,6 +573,7 @@ TrainingResult Run::execute() {
     p.loss = step_loss;
     p.learning_rate = lr;
     p.tokens_per_second = session_seconds > 0 ? static_cast<double>(state.tokens_seen) / elapsed : 0;
+    p.rank_tokens_per_second = session_seconds > 0 ? static_cast<double>(rank_tokens) / session_seconds : 0;
     p.eta_seconds = steps_this_session > 0
                         ? session_seconds / static_cast<double>(steps_this_session) *
                               static_cast<double>(total_steps_ - state.step)
@@ -426,12 +583,12 @@ TrainingResult Run::execute() {
     if (eval_now) {
       say("evaluating");
       p.eval_loss = evaluate();
-      if (eval_samples_ && !eval_samples_->empty()) {
+      if (is_main() && eval_samples_ && !eval_samples_->empty()) {
         p.eval_samples = eval_samples_->generate(*model_);
         model_->module().train();
       }
     }
-    if (state.step % s_.log_every == 0 || eval_now || state.step == total_steps_) {
+    if (log && (state.step % s_.log_every == 0 || eval_now || state.step == total_steps_)) {
       TrainingLogEntry entry;
       entry.step = state.step;
       entry.epoch = p.epoch;
@@ -443,11 +600,12 @@ TrainingResult Run::execute() {
       entry.elapsed_seconds = elapsed;
       if (p.eval_loss >= 0) entry.eval_loss = p.eval_loss;
       entry.eval_samples = p.eval_samples;
-      log.append(entry);
+      log->append(entry);
     }
     if (!report(p)) cancelled = true;
+    if (world_) cancelled = world_->any(cancelled);  // a stop on any rank stops them all at the same step
     const bool reached_target = s_.stop_at_loss > 0 && step_loss < s_.stop_at_loss;
-    if (s_.save_every > 0 && state.step % s_.save_every == 0 && state.step < total_steps_ && !cancelled) {
+    if (is_main() && s_.save_every > 0 && state.step % s_.save_every == 0 && state.step < total_steps_ && !cancelled) {
       say("saving", Message(msg::Training::saving_checkpoint, checkpoint_dir_name(state.step)));
       save_training_checkpoint(s_.output_dir, *adapter_, optimizer, state);
     }
@@ -457,16 +615,20 @@ TrainingResult Run::execute() {
     }
   }
 
-  say("saving", Message(msg::Training::saving_adapter, s_.output_dir));
-  if (result.outcome == TrainingResult::Outcome::Cancelled)
-    save_training_checkpoint(s_.output_dir, *adapter_, optimizer, state);  // so the run can be resumed
-  adapter_->save(s_.output_dir);
-  // With checkpoints "only at the end" the finished adapter is the only state worth keeping: a
-  // checkpoint left by an earlier stop of this run would offer to resume from the past. Periodic
-  // checkpoints (save_every > 0) stay, as the user asked for them.
   const bool completed = result.outcome == TrainingResult::Outcome::Finished ||
                          result.outcome == TrainingResult::Outcome::StoppedAtLoss;
-  if (completed && s_.save_every <= 0) remove_training_checkpoints(s_.output_dir);
+  if (is_main()) {
+    say("saving", Message(msg::Training::saving_adapter, s_.output_dir));
+    if (result.outcome == TrainingResult::Outcome::Cancelled)
+      save_training_checkpoint(s_.output_dir, *adapter_, optimizer, state);  // so the run can be resumed
+    adapter_->save(s_.output_dir);
+    // With checkpoints "only at the end" the finished adapter is the only state worth keeping: a
+    // checkpoint left by an earlier stop of this run would offer to resume from the past. Periodic
+    // checkpoints (save_every > 0) stay, as the user asked for them.
+    if (completed && s_.save_every <= 0) remove_training_checkpoints(s_.output_dir);
+  }
+  // The other ranks finish once the adapter is on disk (or learn that saving it failed).
+  if (world_) world_->barrier();
   result.steps_done = state.step;
   result.final_loss = last_loss;
   // (A diverged run has returned above.)
@@ -502,10 +664,11 @@ std::string allocator_words(const c10::Error& e) { return std::string(e.what_wit
 
 }  // namespace
 
-TrainingResult train_lora(const TrainingSettings& settings, bool resume, const TrainingCallback& callback) {
+TrainingResult train_lora(const TrainingSettings& settings, bool resume, const TrainingCallback& callback,
+                          const dist::WorldOptions* world) {
   bool stepping = false;
   try {
-    Run run(settings, resume, callback);
+    Run run(settings, resume, callback, world);
     run.stepping = &stepping;
     return run.execute();
   } catch (const c10::OutOfMemoryError& e) {

@@ -12,6 +12,10 @@
 
 namespace lora {
 
+namespace dist {
+struct WorldOptions;
+}
+
 struct TrainingProgress {
   std::string phase;  // "loading model", "tokenizing", "training", "evaluating", "saving", "done"
   int64_t step = 0;
@@ -26,6 +30,10 @@ struct TrainingProgress {
   double eval_loss = -1;     // < 0 when not computed at this step
   std::vector<EvalSample> eval_samples;  // the eval prompts answered at this step (evaluations only)
   Message message;           // a line for the log pane (empty: none)
+  // Data-parallel runs: which process this is; tokens_per_second is the whole run's, this its own.
+  int rank = 0;
+  int world_size = 1;
+  double rank_tokens_per_second = 0;
 };
 
 // Return false to stop: the trainer finishes the current step, saves the adapter so far and returns.
@@ -41,6 +49,11 @@ struct TrainingResult {
 
 // Throws lora::Error for bad settings, model or dataset before anything in output_dir is written.
 // With resume, continues from the newest complete checkpoint-N in output_dir.
-TrainingResult train_lora(const TrainingSettings& settings, bool resume, const TrainingCallback& callback = {});
+// With `world`, this process is one rank of a data-parallel run (engine/distributed): the ranks split
+// each step's micro-batches and sum their gradients, so the adapter is the one a single process
+// would train with the same settings; rank 0 alone writes output_dir, and resume works with any
+// number of ranks. A failure of another rank throws lora::Error naming it.
+TrainingResult train_lora(const TrainingSettings& settings, bool resume, const TrainingCallback& callback = {},
+                          const dist::WorldOptions* world = nullptr);
 
 }  // namespace lora

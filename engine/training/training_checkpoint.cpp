@@ -229,9 +229,10 @@ TrainerState load_training_checkpoint(const std::string& checkpoint_dir, ModelAd
   for (auto& [key, live] : adapter.parameters()) {
     bool restored = false;
     for (const auto& [path, pair] : factors) {
-      for (char which : {'A', 'B'}) {
-        if (peft_lora_key(path, which) != key) continue;
-        const at::Tensor& saved = which == 'A' ? pair.A : pair.B;
+      for (char which : {'A', 'B', 'M'}) {
+        if ((which == 'M' ? peft_magnitude_key(path) : peft_lora_key(path, which)) != key) continue;
+        const at::Tensor& saved = which == 'A' ? pair.A : which == 'B' ? pair.B : pair.magnitude;
+        if (!saved.defined()) continue;
         if (saved.sizes() != live.sizes())
           throw Error(msg::Training::checkpoint_tensor_wrong_shape, checkpoint_dir, key, c10::str(saved.sizes()),
                       c10::str(live.sizes()));

@@ -20,14 +20,14 @@ namespace lora {
 // One list of the fields, so JSON writing, reading and the unknown-key check cannot drift apart.
 #define LORA_TRAINING_SETTINGS_FIELDS(X)                                                                  \
   X(model_dir) X(dataset_path) X(eval_dataset_path) X(output_dir) X(format) X(chat_template) X(init_adapter)            \
-  X(target_modules) X(rank) X(alpha) X(dropout) X(use_rslora)                                             \
+  X(target_modules) X(rank) X(alpha) X(dropout) X(use_rslora) X(use_dora) X(lora_plus_ratio)             \
   X(epochs) X(max_steps) X(learning_rate) X(scheduler) X(warmup_steps)                                    \
   X(optimizer) X(weight_decay) X(adam_beta1) X(adam_beta2) X(adam_epsilon) X(max_grad_norm)               \
   X(micro_batch_size) X(batch_size) X(cutoff_len) X(drop_long) X(train_on_prompt) X(add_eos)              \
   X(skip_bad_records) X(group_by_length) X(raw_text_overlap)                                              \
   X(eval_split) X(eval_every) X(eval_samples) X(eval_sample_tokens)                                       \
   X(save_every) X(log_every) X(stop_at_loss) X(seed)                                                      \
-  X(device) X(precision) X(gradient_checkpointing) X(threads)
+  X(device) X(precision) X(gradient_checkpointing) X(threads) X(quantize) X(double_quant)
 
 void TrainingSettings::validate() const {
   auto fail = [](Message reason) { throw Error(msg::Training::invalid_setting, std::move(reason)); };
@@ -80,6 +80,11 @@ void TrainingSettings::validate() const {
   if (precision != "auto" && precision != "float32" && precision != "bfloat16" && precision != "float16")
     fail({msg::Training::setting_precision_unknown, precision});
   if (threads < 0) fail({msg::Training::setting_threads_negative});
+  if (quantize != "none" && quantize != "nf4" && quantize != "int8")
+    fail({msg::Training::setting_quantize_unknown, quantize});
+  if (double_quant && quantize != "nf4") fail({msg::Training::setting_double_quant_needs_nf4});
+  if (!(lora_plus_ratio > 0) || !std::isfinite(lora_plus_ratio))
+    fail({msg::Training::setting_lora_plus_ratio_not_positive});
 }
 
 std::string training_settings_to_json(const TrainingSettings& s) {

@@ -26,6 +26,8 @@ struct TrainingSettings {
   double alpha = 64;
   double dropout = 0.05;
   bool use_rslora = false;
+  bool use_dora = false;          // DoRA (PEFT's use_dora): a trained magnitude per output row
+  double lora_plus_ratio = 1.0;   // LoRA+: lora_B trains at this multiple of the learning rate (1 = plain LoRA)
 
   // Schedule.
   int64_t epochs = 3;
@@ -67,6 +69,8 @@ struct TrainingSettings {
   std::string device = "auto";
   std::string precision = "auto";  // "auto" | "float32" | "bfloat16" | "float16"
   bool gradient_checkpointing = false;
+  std::string quantize = "none";  // frozen decoder weights: "none" | "nf4" | "int8" (QLoRA)
+  bool double_quant = false;      // nf4 only: the absmax values quantized again (bitsandbytes' double quantization)
   int threads = 0;
 
   // Throws lora::Error naming the first invalid setting and what it accepts.

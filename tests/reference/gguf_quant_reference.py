@@ -9,6 +9,9 @@ not numpy's pairwise), so the bytes must equal the engine's exactly.
 
 usage: gguf_quant_reference.py TYPE INPUT.f32 ROWS ROW_LENGTH OUTPUT.bin
   TYPE: F16 BF16 Q8_0 Q4_0 Q5_0 Q4_K Q6_K; INPUT.f32: ROWS*ROW_LENGTH little-endian float32.
+       gguf_quant_reference.py dequantize TYPE INPUT.bin COUNT OUTPUT.f32
+  (tests/test_gguf_import.cpp) ggml's dequantize_row_* (ggml-quants.c) of COUNT elements stored as
+  TYPE (F32 F16 BF16 Q8_0 Q4_0 Q4_1 Q5_0 Q5_1 Q2_K Q3_K Q4_K Q5_K Q6_K), written as float32.
 """
 import sys
 
@@ -285,7 +288,187 @@ ENCODERS = {
 }
 
 
+# ---- dequantization: ggml's dequantize_row_* (every product and sum in float32, in ggml's order) ----
+
+def _half(raw):
+    return np.frombuffer(raw.tobytes(), dtype="<f2").astype(F)
+
+
+def _blocks(data, size):
+    return np.frombuffer(data, dtype=np.uint8).reshape(-1, size)
+
+
+def deq_q8_0(data):
+    b = _blocks(data, 34)
+    d = _half(b[:, 0:2])[:, None]
+    return (b[:, 2:].view(np.int8).astype(F) * d).reshape(-1)
+
+
+def deq_q4_0(data):
+    b = _blocks(data, 18)
+    d = _half(b[:, 0:2])[:, None]
+    qs = b[:, 2:].astype(np.int32)
+    q = np.concatenate([(qs & 0xF) - 8, (qs >> 4) - 8], axis=1)
+    return (q.astype(F) * d).reshape(-1)
+
+
+def deq_q4_1(data):
+    b = _blocks(data, 20)
+    d, m = _half(b[:, 0:2])[:, None], _half(b[:, 2:4])[:, None]
+    qs = b[:, 4:].astype(np.int32)
+    q = np.concatenate([qs & 0xF, qs >> 4], axis=1)
+    return (q.astype(F) * d + m).reshape(-1)
+
+
+def _fifth_bits(qh):
+    j = np.arange(16, dtype=np.uint32)
+    low = ((qh[:, None] >> j) << 4) & 0x10
+    high = (qh[:, None] >> (j + 12)) & 0x10
+    return low.astype(np.int32), high.astype(np.int32)
+
+
+def deq_q5_0(data):
+    b = _blocks(data, 22)
+    d = _half(b[:, 0:2])[:, None]
+    qh = np.frombuffer(b[:, 2:6].tobytes(), dtype="<u4")
+    qs = b[:, 6:].astype(np.int32)
+    low, high = _fifth_bits(qh)
+    q = np.concatenate([((qs & 0xF) | low) - 16, ((qs >> 4) | high) - 16], axis=1)
+    return (q.astype(F) * d).reshape(-1)
+
+
+def deq_q5_1(data):
+    b = _blocks(data, 24)
+    d, m = _half(b[:, 0:2])[:, None], _half(b[:, 2:4])[:, None]
+    qh = np.frombuffer(b[:, 4:8].tobytes(), dtype="<u4")
+    qs = b[:, 8:].astype(np.int32)
+    low, high = _fifth_bits(qh)
+    q = np.concatenate([(qs & 0xF) | low, (qs >> 4) | high], axis=1)
+    return (q.astype(F) * d + m).reshape(-1)
+
+
+def deq_q2_k(data):
+    b = _blocks(data, 84)
+    scales, qs = b[:, 0:16].astype(np.int32), b[:, 16:80].astype(np.int32)
+    d, dmin = _half(b[:, 80:82])[:, None], _half(b[:, 82:84])[:, None]
+    out = np.empty((b.shape[0], 256), dtype=F)
+    for n in range(2):
+        q = qs[:, 32 * n:32 * n + 32]
+        for j in range(4):
+            for half in range(2):
+                sc = scales[:, 8 * n + 2 * j + half][:, None]
+                dl, ml = d * (sc & 0xF).astype(F), dmin * (sc >> 4).astype(F)
+                values = ((q[:, 16 * half:16 * half + 16] >> (2 * j)) & 3).astype(F)
+                start = 128 * n + 32 * j + 16 * half
+                out[:, start:start + 16] = dl * values - ml
+    return out.reshape(-1)
+
+
+def deq_q3_k(data):
+    b = _blocks(data, 110)
+    hm, qs = b[:, 0:32].astype(np.int32), b[:, 32:96].astype(np.int32)
+    aux = np.frombuffer(b[:, 96:108].tobytes(), dtype="<u4").reshape(-1, 3).astype(np.uint32)
+    d_all = _half(b[:, 108:110])[:, None]
+    kmask1, kmask2 = np.uint32(0x03030303), np.uint32(0x0F0F0F0F)
+    tmp = aux[:, 2]
+    words = np.stack([(aux[:, 0] & kmask2) | (((tmp >> 0) & kmask1) << 4),
+                      (aux[:, 1] & kmask2) | (((tmp >> 2) & kmask1) << 4),
+                      ((aux[:, 0] >> 4) & kmask2) | (((tmp >> 4) & kmask1) << 4),
+                      ((aux[:, 1] >> 4) & kmask2) | (((tmp >> 6) & kmask1) << 4)], axis=1).astype("<u4")
+    scales = np.frombuffer(words.tobytes(), dtype=np.int8).reshape(-1, 16).astype(np.int32)
+    out = np.empty((b.shape[0], 256), dtype=F)
+    for n in range(2):
+        q = qs[:, 32 * n:32 * n + 32]
+        for j in range(4):
+            mask = 1 << (4 * n + j)
+            for half in range(2):
+                dl = d_all * (scales[:, 8 * n + 2 * j + half][:, None] - 32).astype(F)
+                part = slice(16 * half, 16 * half + 16)
+                values = ((q[:, part] >> (2 * j)) & 3) - np.where(hm[:, part] & mask, 0, 4)
+                start = 128 * n + 32 * j + 16 * half
+                out[:, start:start + 16] = dl * values.astype(F)
+    return out.reshape(-1)
+
+
+def _scale_min_k4(scales, j):
+    if j < 4:
+        return scales[:, j] & 63, scales[:, j + 4] & 63
+    return ((scales[:, j + 4] & 0xF) | ((scales[:, j - 4] >> 6) << 4),
+            (scales[:, j + 4] >> 4) | ((scales[:, j] >> 6) << 4))
+
+
+def deq_q4_k(data):
+    b = _blocks(data, 144)
+    d, dmin = _half(b[:, 0:2])[:, None], _half(b[:, 2:4])[:, None]
+    scales, qs = b[:, 4:16].astype(np.int32), b[:, 16:144].astype(np.int32)
+    out = np.empty((b.shape[0], 256), dtype=F)
+    for j in range(4):
+        q = qs[:, 32 * j:32 * j + 32]
+        for half, values in ((0, q & 0xF), (1, q >> 4)):
+            sc, m = _scale_min_k4(scales, 2 * j + half)
+            start = 64 * j + 32 * half
+            out[:, start:start + 32] = (d * sc[:, None].astype(F)) * values.astype(F) - dmin * m[:, None].astype(F)
+    return out.reshape(-1)
+
+
+def deq_q5_k(data):
+    b = _blocks(data, 176)
+    d, dmin = _half(b[:, 0:2])[:, None], _half(b[:, 2:4])[:, None]
+    scales, qh, qs = b[:, 4:16].astype(np.int32), b[:, 16:48].astype(np.int32), b[:, 48:176].astype(np.int32)
+    out = np.empty((b.shape[0], 256), dtype=F)
+    for j in range(4):
+        ql = qs[:, 32 * j:32 * j + 32]
+        for half, low in ((0, ql & 0xF), (1, ql >> 4)):
+            bit = 1 << (2 * j + half)
+            sc, m = _scale_min_k4(scales, 2 * j + half)
+            values = low + np.where(qh & bit, 16, 0)
+            start = 64 * j + 32 * half
+            out[:, start:start + 32] = (d * sc[:, None].astype(F)) * values.astype(F) - dmin * m[:, None].astype(F)
+    return out.reshape(-1)
+
+
+def deq_q6_k(data):
+    b = _blocks(data, 210)
+    ql, qh = b[:, 0:128].astype(np.int32), b[:, 128:192].astype(np.int32)
+    sc = b[:, 192:208].view(np.int8).astype(F)
+    d = _half(b[:, 208:210])[:, None]
+    out = np.empty((b.shape[0], 256), dtype=F)
+    for n in range(2):
+        l_low, l_high, h = ql[:, 64 * n:64 * n + 32], ql[:, 64 * n + 32:64 * n + 64], qh[:, 32 * n:32 * n + 32]
+        parts = [(l_low & 0xF) | (((h >> 0) & 3) << 4), (l_high & 0xF) | (((h >> 2) & 3) << 4),
+                 (l_low >> 4) | (((h >> 4) & 3) << 4), (l_high >> 4) | (((h >> 6) & 3) << 4)]
+        for k, q in enumerate(parts):
+            for half in range(2):
+                scale = sc[:, 8 * n + half + 2 * k][:, None]
+                start = 128 * n + 32 * k + 16 * half
+                out[:, start:start + 16] = (d * scale) * (q[:, 16 * half:16 * half + 16] - 32).astype(F)
+    return out.reshape(-1)
+
+
+DEQUANTIZERS = {
+    "F32": lambda data: np.frombuffer(data, dtype="<f4").astype(F),
+    "F16": lambda data: np.frombuffer(data, dtype="<f2").astype(F),
+    "BF16": lambda data: (np.frombuffer(data, dtype="<u2").astype(np.uint32) << 16).view(F),
+    "Q8_0": deq_q8_0, "Q4_0": deq_q4_0, "Q4_1": deq_q4_1, "Q5_0": deq_q5_0, "Q5_1": deq_q5_1,
+    "Q2_K": deq_q2_k, "Q3_K": deq_q3_k, "Q4_K": deq_q4_k, "Q5_K": deq_q5_k, "Q6_K": deq_q6_k,
+}
+
+
+def dequantize_main(argv):
+    if len(argv) != 4 or argv[0] not in DEQUANTIZERS:
+        sys.exit(__doc__)
+    kind, path, count, output = argv[0], argv[1], int(argv[2]), argv[3]
+    with open(path, "rb") as f:
+        values = DEQUANTIZERS[kind](f.read())
+    if values.size != count:
+        sys.exit(f"{path}: {values.size} values, expected {count}")
+    values.astype("<f4").tofile(output)
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "dequantize":
+        dequantize_main(sys.argv[2:])
+        return
     if len(sys.argv) != 6 or sys.argv[1] not in ENCODERS:
         sys.exit(__doc__)
     kind, path, rows, row_length, output = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
