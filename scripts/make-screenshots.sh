@@ -8,7 +8,7 @@
 # with the Qwen2.5 tokenizer (the demo's Llama 2 tokenizer.json is one GGUF export refuses), and the GGUF
 # tab shows a finished export with its check; download.png is the Models page's Download dialog mid-way,
 # fetching the twin from the tests' fake Hub (tests/reference/fake_hub.py, 127.0.0.1 only) whose weights
-# file stalls halfway.
+# file comes slowly.
 # Needs a build (scripts/setup.sh installs Xvfb and a CJK font) and takes a few minutes.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,11 +43,11 @@ twin="$home/models/demo-qwen2.5"
   --hidden-size 256 --intermediate-size 512 --layers 2 --heads 16 --kv-heads 8 --max-position-embeddings 512 \
   --seed 2024 --init-std 0.15 >/dev/null
 export LORA_SCREENSHOT_GGUF_MODEL="$twin"
-# The fake Hub serving the twin; the weights stop halfway for ten minutes on every request.
+# The fake Hub serving the twin; the weights come at 1 MB/s, so the picture catches them in progress.
 /usr/bin/python3 - "$home/hub.json" "$twin" "$home/hub-stats.json" <<'PY'
 import json, sys
 json.dump({"repos": {"lora-studio/tiny-qwen2.5": {"dir": sys.argv[2], "commit": "5" * 40}},
-           "tokens": [], "granted": [], "faults": {"stall": {"model.safetensors": [1000, 600]}},
+           "tokens": [], "granted": [], "faults": {"slow": {"model.safetensors": 1000000}},
            "stats": sys.argv[3]}, open(sys.argv[1], "w"))
 PY
 /usr/bin/python3 "$repo/tests/reference/fake_hub.py" "$home/hub.json" >"$home/hub.out" 2>/dev/null &

@@ -3930,9 +3930,9 @@ Run scripts/setup.sh in the source tree (it installs the npm packages of tests/r
         <translation>环境变量 %1 必须是%2，而不是 "%3"</translation>
     </message>
     <message>
-        <source>rank %1 is outside a world of %2 processes (ranks run from 0 to %2 - 1)</source>
+        <source>rank %1 is outside a world of %2 processes (ranks run from 0 to one less than the number of processes)</source>
         <comment>training.dist_rank_outside_world</comment>
-        <translation>rank %1 超出了 %2 个进程的范围（rank 从 0 到 %2 - 1）</translation>
+        <translation>rank %1 超出了 %2 个进程的范围（rank 从 0 到进程数减 1）</translation>
     </message>
     <message>
         <source>cannot host the run's rendezvous on port %1: the port is in use (another run or program holds it). Choose a free one with --master-port or MASTER_PORT.</source>
@@ -3955,9 +3955,9 @@ Run scripts/setup.sh in the source tree (it installs the npm packages of tests/r
         <translation>有两个进程都声称是 rank %1：请给每个进程分配自己的 rank（--node-rank / RANK）</translation>
     </message>
     <message>
-        <source>data-parallel training on %1 needs c10d's %2 process group, which this build of LoRA Studio lacks (built without the %2 headers)</source>
+        <source>data-parallel training on %1 needs c10d's %2 process group, which this build of LoRA Studio lacks (built without its headers)</source>
         <comment>training.dist_backend_missing</comment>
-        <translation>在 %1 上进行数据并行训练需要 c10d 的 %2 进程组，而此版本的 LoRA Studio 没有它（构建时缺少 %2 的头文件）</translation>
+        <translation>在 %1 上进行数据并行训练需要 c10d 的 %2 进程组，而此版本的 LoRA Studio 没有它（构建时缺少其头文件）</translation>
     </message>
     <message>
         <source>the ranks were not started alike: rank %1 does not have the same %2 as rank 0 (digest %3, rank 0: %4). Start every rank with the same model, dataset and training options.</source>

@@ -112,7 +112,7 @@ void capture_gguf_tabs(ui::MainWindow& window, const QString& dir) {
 
 // The Models page's Download dialog while a download runs. LORA_SCREENSHOT_DOWNLOAD: the repo id to
 // download (make-screenshots.sh serves it from tests/reference/fake_hub.py on 127.0.0.1, HF_ENDPOINT
-// pointing there, with the weights file stalling halfway, so the picture catches files in progress).
+// pointing there, with the weights file sent slowly, so the picture catches files in progress).
 void capture_download(ui::MainWindow& window, const QString& dir) {
   const QString repo = qEnvironmentVariable("LORA_SCREENSHOT_DOWNLOAD");
   if (repo.isEmpty()) return;
@@ -128,7 +128,7 @@ void capture_download(ui::MainWindow& window, const QString& dir) {
   if (auto* repo_id = dialog->findChild<QLineEdit*>("repoIdEdit")) repo_id->setText(repo);
   if (auto* start = dialog->findChild<QPushButton*>("startDownloadButton")) start->click();
   auto* overall = dialog->findChild<QProgressBar*>("overallProgress");
-  // The small files done and the weights halfway (overall 0-1000: past 30%), where the fake Hub stalls.
+  // The small files done and the weights on their way (overall 0-1000: past 30%).
   wait_for([overall] { return overall && overall->value() > 300; }, 30000);
   wait_for([] { return false; }, 2500);  // a speed and an ETA to show
   // The window with the dialog over it, as the user sees them.

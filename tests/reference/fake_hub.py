@@ -25,6 +25,7 @@ Misbehaviour on demand (config "faults"; counts are the number of requests that 
 behaves):
   "drop":  {path: n}      send half of the file, then close the connection
   "stall": {path: [n, s]} send half of the file, then nothing for s seconds, then close
+  "slow":  {path: b}      send the file at b bytes per second (always; for pictures of a download in progress)
   "corrupt": {path: n}    send the file with one byte changed
   "wrong_sha256": [path]  list a sha256 that is not the file's
   "listed_size": {path: n} list n as the file's size
@@ -190,7 +191,15 @@ class Handler(BaseHTTPRequestHandler):
             cut = len(body) // 2
             stall_seconds = faults["stall"][path][1]
         sent = body if cut is None else body[:cut]
-        self.wfile.write(sent)
+        rate = faults.get("slow", {}).get(path)
+        if rate:
+            step = max(1, int(rate) // 10)
+            for offset in range(0, len(sent), step):
+                self.wfile.write(sent[offset:offset + step])
+                self.wfile.flush()
+                time.sleep(0.1)
+        else:
+            self.wfile.write(sent)
         self.wfile.flush()
         with lock:
             stats["bytes_sent"][path] = stats["bytes_sent"].get(path, 0) + len(sent)
