@@ -33,7 +33,7 @@ while [[ $# -gt 0 ]]; do
 done
 all_targets=(fuzz_safetensors_header fuzz_safetensors_index fuzz_model_config fuzz_tokenizer_json
              fuzz_tokenizer_config fuzz_dataset fuzz_adapter_config fuzz_checkpoint_state fuzz_jinja_template
-             fuzz_generation_config fuzz_training_prompt fuzz_training_settings fuzz_training_log)
+             fuzz_generation_config fuzz_training_prompt fuzz_training_settings fuzz_training_log fuzz_gguf_file)
 [[ ${#targets[@]} -eq 0 ]] && targets=("${all_targets[@]}")
 
 if [[ $do_build -eq 1 ]]; then

@@ -257,6 +257,7 @@ bool can_dequantize(TensorType type) {
 }
 
 void dequantize_rows(TensorType type, const std::uint8_t* data, std::int64_t count, float* out) {
+  if (count <= 0) return;  // an empty tensor: out may be null (memcpy must not see it)
   const std::int64_t blocks32 = count / kQK, blocks256 = count / kQK_K;
   switch (type) {
     case TensorType::f32: std::memcpy(out, data, static_cast<size_t>(count) * 4); return;
