@@ -113,21 +113,51 @@ run "train on cuda with gradient checkpointing" 120 cli train --model "$TINY" \
   --dataset "$ROOT/resources/demo/demo_dataset.json" --output "$WORK/adapter_ckpt" --target-modules all-linear \
   --rank 8 --max-steps 5 --micro-batch-size 8 --batch-size 8 --device cuda --dtype bfloat16 \
   --gradient-checkpointing --quiet
-# Data-parallel (issue 18): the build compiled engine/distributed with USE_C10D_NCCL when nccl.h was found
-# (see the configure log); one GPU is a world of one rank (torchrun's environment), whose adapter must equal
-# the plain run's. A world of one needs no collective, so NCCL's all-reduce itself is untested with one GPU.
-grep -q "USE_C10D_NCCL" "$BUILD/engine/CMakeFiles/lora_distributed.dir/flags.make" 2>/dev/null \
+# Data-parallel (issue 18): the build compiles engine/distributed with USE_C10D_NCCL when it finds nccl.h
+# (pip's nvidia-nccl wheel; see the configure log). One GPU is a world of one rank (torchrun's
+# environment), whose adapter must equal the plain run's; a world of one makes no collective, so NCCL
+# itself runs only with two GPUs or more: then `--nproc 2` (one process per GPU, NCCL) must give the fp32
+# adapter of one process with the same global batch. (Ninja keeps the flags in build.ninja.)
+awk '/^build engine\/CMakeFiles\/lora_distributed.dir\/distributed\/world.cpp.o/{f=1} f&&/DEFINES/{print; exit}' \
+  "$BUILD/build.ninja" 2>/dev/null | grep -q USE_C10D_NCCL \
   && echo "CHECK engine/distributed built with NCCL: PASS" || echo "CHECK engine/distributed built with NCCL: FAIL"
 run "data-parallel: a world of one rank on cuda" 120 env RANK=0 WORLD_SIZE=1 LOCAL_RANK=0 MASTER_ADDR=127.0.0.1 \
   MASTER_PORT=29533 LD_LIBRARY_PATH="$DEPS/usr/lib/x86_64-linux-gnu" "$CLI" train --model "$TINY" --dataset "$ROOT/resources/demo/demo_dataset.json" \
   --output "$WORK/adapter_world1" --target-modules all-linear --rank 8 --alpha 16 --max-steps 30 --lr 2e-3 \
   --micro-batch-size 8 --batch-size 16 --device cuda --dtype bfloat16 --quiet
-run "data-parallel: --nproc 1 on cuda (the launcher)" 120 cli train --model "$TINY" \
-  --dataset "$ROOT/resources/demo/demo_dataset.json" --output "$WORK/adapter_nproc1" --target-modules all-linear \
-  --rank 8 --max-steps 3 --micro-batch-size 8 --batch-size 8 --device cuda --dtype bfloat16 --nproc 1 --quiet
 if [ -f "$WORK/adapter_world1/adapter_model.safetensors" ]; then
   cmp -s "$WORK/adapter/adapter_model.safetensors" "$WORK/adapter_world1/adapter_model.safetensors" \
     && echo "CHECK world of one rank = plain run: PASS" || echo "CHECK world of one rank = plain run: FAIL (or not bitwise)"
+fi
+# --nproc 1 is one process (no launcher, no world): the option is accepted on a GPU machine.
+run "data-parallel: --nproc 1 on cuda" 120 cli train --model "$TINY" \
+  --dataset "$ROOT/resources/demo/demo_dataset.json" --output "$WORK/adapter_nproc1" --target-modules all-linear \
+  --rank 8 --max-steps 3 --micro-batch-size 8 --batch-size 8 --device cuda --dtype bfloat16 --nproc 1 --quiet
+GPUS=$(nvidia-smi -L 2>/dev/null | grep -c '^GPU')
+if [ "${GPUS:-0}" -ge 2 ]; then
+  DP=(--model "$TINY" --dataset "$ROOT/resources/demo/demo_dataset.json" --target-modules all-linear --rank 8
+      --alpha 16 --dropout 0.1 --max-steps 4 --lr 1e-3 --scheduler constant --micro-batch-size 4 --batch-size 16
+      --dtype float32 --seed 7 --eval-samples 0 --quiet)
+  run "data-parallel: one process on cuda (fp32, the reference)" 120 cli train "${DP[@]}" --output "$WORK/dp_one" --device cuda
+  run "data-parallel: --nproc 2 on cuda (NCCL)" 180 cli train "${DP[@]}" --output "$WORK/dp_two" --nproc 2 --device cuda
+  grep -q "rank 0 of 2 processes (NCCL process group" "$OUT/log" \
+    && echo "CHECK --nproc 2 used NCCL: PASS" || echo "CHECK --nproc 2 used NCCL: FAIL"
+  python3 - "$WORK/dp_one/adapter_model.safetensors" "$WORK/dp_two/adapter_model.safetensors" <<'EOF'
+import sys
+from safetensors.torch import load_file
+try:
+    a, b = load_file(sys.argv[1]), load_file(sys.argv[2])
+    diff = max((a[k].double() - b[k].double()).abs().max().item() for k in a)
+    scale = max(a[k].double().abs().max().item() for k in a)
+    rel = diff / scale
+    print(f"--nproc 2 (NCCL) vs one process: relative difference {rel:.3g} over {len(a)} tensors")
+    # fp32 on the GPUs: the sums differ only in their order.
+    print("CHECK --nproc 2 (NCCL) = one process:", "PASS" if rel <= 1e-4 and set(a) == set(b) else "FAIL")
+except Exception as e:
+    print(f"CHECK --nproc 2 (NCCL) = one process: FAIL ({e})")
+EOF
+else
+  echo "data-parallel between GPUs (NCCL collectives): not run, this machine has ${GPUS:-0} GPU(s)"
 fi
 run "logits cuda fp32 + trained adapter" 60 cli logits "$TINY" --ids $IDS --adapter "$WORK/adapter" --device cuda \
   --dtype float32 --output "$WORK/adapter_cuda_fp32.safetensors"

@@ -34,8 +34,9 @@
 #include "gguf_quantize.h"
 #include "lora_adapter.h"
 #include "model_adapter.h"
-#include "sentencepiece_tokenizer.h"
+#include "gguf_test_support.h"
 #include "llama_cpp_reference.h"
+#include "model_test_support.h"
 #include "test_support.h"
 #include "tiny_model.h"
 #include "tokenizer.h"
@@ -47,13 +48,11 @@ QString q(const std::string& text) { return QString::fromStdString(text); }
 constexpr int kPredict = 6;
 const char kPrompt[] = "The quick brown fox jumps over the lazy dog. Then";
 
-lora::ComputeOptions fp32_cpu() {
-  lora::ComputeOptions options;
-  options.device = "cpu";
-  options.dtype = "float32";
-  options.threads = 1;
-  return options;
-}
+using test_support::fp32_cpu;
+using test_support::ids_json;
+using test_support::ids_text;
+using test_support::json_ids;
+using test_support::tiny_model_with_tokenizer;
 
 std::vector<double> log_softmax(const at::Tensor& row) {
   const at::Tensor values = at::log_softmax(row.to(at::kDouble), 0).contiguous();
@@ -71,24 +70,6 @@ std::vector<double> json_logprobs(const QJsonValue& row) {
   std::vector<double> values;
   for (const QJsonValue& value : row.toArray()) values.push_back(value.isNull() ? -INFINITY : value.toDouble());
   return values;
-}
-
-std::vector<int64_t> json_ids(const QJsonValue& value) {
-  std::vector<int64_t> ids;
-  for (const QJsonValue& id : value.toArray()) ids.push_back(id.toInteger());
-  return ids;
-}
-
-QJsonArray ids_json(const std::vector<int64_t>& ids) {
-  QJsonArray array;
-  for (int64_t id : ids) array.append(static_cast<qint64>(id));
-  return array;
-}
-
-QString ids_text(const std::vector<int64_t>& ids) {
-  QStringList parts;
-  for (int64_t id : ids) parts << QString::number(id);
-  return "[" + parts.join(',') + "]";
 }
 
 // Our engine, fp32 on the CPU: the greedy continuation of `ids` and the log-probabilities after the prompt.
@@ -168,10 +149,8 @@ class TestGgufExport : public QObject {
     return test_support::run_cli(args);
   }
 
-  std::string tiny_model(const std::string& name, lora::TinyModelOptions options) {
-    const std::string dir = path(name);
-    if (!QDir(q(dir)).exists()) lora::write_tiny_model(dir, options);
-    return dir;
+  std::string tiny_model(const std::string& name, const lora::TinyModelOptions& options) {
+    return test_support::tiny_model_once(path(name), options);
   }
 
   // llama.cpp's greedy answer and last-prompt-position log-probabilities on `gguf` against our engine's on
@@ -196,6 +175,25 @@ class TestGgufExport : public QObject {
              qPrintable("llama.cpp " + ids_text(continuation) + " vs ours " + ids_text(ours.continuation)));
   }
 
+  // llama.cpp's ids (with the special tokens it adds) for each text of `corpus` on `gguf` equal our
+  // tokenizer's on the model folder.
+  void expect_llama_cpp_tokenizes_as_engine(const std::string& model_dir, const std::string& gguf,
+                                            const QStringList& corpus) {
+    QJsonArray texts;
+    for (const QString& text : corpus) texts.append(text);
+    const QJsonObject answer = reference(QJsonObject{{"gguf", q(gguf)}, {"tokenize", texts}, {"metadata", false}});
+    QVERIFY(!answer.isEmpty());
+    const auto tokenizer = lora::Tokenizer::load(model_dir);
+    const QJsonArray results = answer["tokenize"].toArray();
+    QCOMPARE(results.size(), corpus.size());
+    for (int i = 0; i < corpus.size(); ++i) {
+      std::vector<int64_t> ours;
+      for (int32_t id : tokenizer->encode(corpus[i].toStdString(), true)) ours.push_back(id);
+      const std::vector<int64_t> theirs = json_ids(results[i].toObject()["with_special"]);
+      QVERIFY2(ours == theirs, qPrintable(corpus[i] + ": ours " + ids_text(ours) + " llama.cpp " + ids_text(theirs)));
+    }
+  }
+
   QJsonObject metadata(const std::string& gguf) {
     return reference(QJsonObject{{"gguf", q(gguf)}, {"load", false}, {"metadata", true}, {"metadata_arrays", "full"}})
         .value("metadata")
@@ -209,50 +207,13 @@ class TestGgufExport : public QObject {
     return types;
   }
 
-  lora::TinyModelOptions with_tokenizer(const std::string& arch, const char* package, uint64_t seed) {
-    lora::TinyModelOptions options;
-    options.arch = arch;
-    options.tokenizer_path = test_support::npm_tokenizer_dir(package).toStdString();
-    options.seed = seed;
-    options.init_std = 0.1;
-    return options;
-  }
-
   // A Llama 2 style tokenizer.model (sentencepiece BPE with byte fallback), trained here once: no real
   // one may be downloaded. "" when this build has no sentencepiece.
-  std::string spm_tokenizer() {
-    const std::string tokenizer_dir = path("spm-tokenizer");
-    if (QFile::exists(q(tokenizer_dir + "/tokenizer.model"))) return tokenizer_dir + "/tokenizer.model";
-    const QString corpus_path = tmp_.path() + "/spm-corpus.txt";
-    {
-      QFile corpus(corpus_path);
-      if (!corpus.open(QIODevice::WriteOnly)) return "";
-      const QStringList lines = {"The quick brown fox jumps over the lazy dog.", "Hello world, hello there!",
-                                 "def add(a, b):\n    return a + b", "Numbers 12345 and 3.14159 and 2024-12-06.",
-                                 "我想在apple工作 你好世界", "Ωmega café naïve résumé", "  spaces   and\ttabs  "};
-      for (int i = 0; i < 200; ++i) corpus.write((lines[i % lines.size()] + " " + QString::number(i * 7) + "\n").toUtf8());
-    }
-    QDir().mkpath(q(tokenizer_dir));
-    lora::SentencePieceTrainingOptions training;
-    training.input_files = {corpus_path.toStdString()};
-    training.model_prefix = tokenizer_dir + "/tokenizer";
-    training.vocab_size = 400;
-    training.extra_flags = {{"normalization_rule_name", "identity"},
-                            {"remove_extra_whitespaces", "false"},
-                            {"split_digits", "true"},
-                            {"allow_whitespace_only_pieces", "true"}};
-    try {
-      lora::train_sentencepiece(training);
-    } catch (const lora::Error& e) {
-      qWarning("no sentencepiece here: %s", e.what());
-      return "";
-    }
-    return tokenizer_dir + "/tokenizer.model";
-  }
+  std::string spm_tokenizer() { return test_support::small_spm_tokenizer(path("spm-tokenizer")); }
 
   // A Qwen3 whose rows fit the 256-element K-quant blocks, with a small vocabulary so that its files stay small.
   std::string k_quant_model() {
-    lora::TinyModelOptions options = with_tokenizer("qwen3", "tokenizer-qwen3", 21);
+    lora::TinyModelOptions options = tiny_model_with_tokenizer("qwen3", "tokenizer-qwen3", 21);
     const std::string spm = spm_tokenizer();
     if (!spm.empty()) options.tokenizer_path = spm;
     options.hidden_size = 256;
@@ -331,7 +292,7 @@ class TestGgufExport : public QObject {
     QFETCH(QString, arch);
     QFETCH(QString, tokenizer);
     QFETCH(QString, variant);
-    lora::TinyModelOptions options = with_tokenizer(arch.toStdString(), tokenizer.toUtf8().constData(), 3);
+    lora::TinyModelOptions options = tiny_model_with_tokenizer(arch.toStdString(), tokenizer.toUtf8().constData(), 3);
     if (variant == "rope-llama3") {
       options.rope_scaling.type = "llama3";
       options.rope_scaling.factor = 8;
@@ -353,21 +314,13 @@ class TestGgufExport : public QObject {
   }
 
   void adapter_is_merged_before_export() {
-    const std::string model = tiny_model("llama-adapter-base", with_tokenizer("llama", "tokenizer-llama3", 9));
+    const std::string model = tiny_model("llama-adapter-base", tiny_model_with_tokenizer("llama", "tokenizer-llama3", 9));
     lora::LoraConfig config;
     config.target_modules.names = {"q_proj", "k_proj", "v_proj", "o_proj", "down_proj"};
     config.r = 4;
     config.lora_alpha = 8;
     const std::string adapter = path("llama-adapter");
-    {
-      auto base = lora::CausalLM::load(model, fp32_cpu());
-      auto created = lora::ModelAdapter::create(*base, config, 11);
-      at::NoGradGuard no_grad;
-      at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(12);
-      for (const auto& [key, tensor] : created->parameters())
-        if (key.find("lora_B") != std::string::npos) tensor.normal_(0.0, 0.3, generator);
-      created->save(adapter);
-    }
+    test_support::write_random_adapter(model, adapter, config, 11, 12, 0.3, fp32_cpu());
     const std::string gguf = path("llama-merged.f32.gguf");
     const auto exported = export_gguf(model, gguf, "f32", adapter);
     QVERIFY2(exported.exit_code == 0, exported.err.constData());
@@ -382,7 +335,7 @@ class TestGgufExport : public QObject {
 
   void metadata_is_laid_out_as_the_converter() {
     // Qwen3 with a tied head: fewer tokenizer ids than embedding rows, no output tensor.
-    lora::TinyModelOptions options = with_tokenizer("qwen3", "tokenizer-qwen3", 3);
+    lora::TinyModelOptions options = tiny_model_with_tokenizer("qwen3", "tokenizer-qwen3", 3);
     options.tied = true;
     const std::string model = tiny_model("qwen3-tied", options);
     const std::string gguf = path("qwen3-tied.meta.gguf");
@@ -442,7 +395,7 @@ class TestGgufExport : public QObject {
         QVERIFY(tensor["shape"].toArray() == (QJsonArray{64, vocab_size}));  // ggml order: row length first
 
     // Llama 3 RoPE scaling: the rope_freqs tensor, the converter's per-frequency factors.
-    lora::TinyModelOptions llama = with_tokenizer("llama", "tokenizer-llama3", 3);
+    lora::TinyModelOptions llama = tiny_model_with_tokenizer("llama", "tokenizer-llama3", 3);
     llama.rope_scaling.type = "llama3";
     llama.rope_scaling.factor = 8;
     llama.rope_scaling.original_max_position_embeddings = 64;
@@ -466,7 +419,7 @@ class TestGgufExport : public QObject {
   void tokenizer_matches_llama_cpp() {
     QFETCH(QString, package);
     const std::string model = tiny_model("tok-" + package.toStdString(),
-                                         with_tokenizer("qwen3", package.toUtf8().constData(), 1));
+                                         tiny_model_with_tokenizer("qwen3", package.toUtf8().constData(), 1));
     const std::string gguf = path("tok-" + package.toStdString() + ".gguf");
     const auto exported = export_gguf(model, gguf, "q8_0");
     QVERIFY2(exported.exit_code == 0, exported.err.constData());
@@ -482,19 +435,7 @@ class TestGgufExport : public QObject {
         "I've been 'told he's there, 'RE you sure? We'Ve a'lL",
         "",
     };
-    QJsonArray texts;
-    for (const QString& text : corpus) texts.append(text);
-    const QJsonObject answer = reference(QJsonObject{{"gguf", q(gguf)}, {"tokenize", texts}, {"metadata", false}});
-    QVERIFY(!answer.isEmpty());
-    const auto tokenizer = lora::Tokenizer::load(model);
-    const QJsonArray results = answer["tokenize"].toArray();
-    QCOMPARE(results.size(), corpus.size());
-    for (int i = 0; i < corpus.size(); ++i) {
-      std::vector<int64_t> ours;
-      for (int32_t id : tokenizer->encode(corpus[i].toStdString(), true)) ours.push_back(id);
-      const std::vector<int64_t> theirs = json_ids(results[i].toObject()["with_special"]);
-      QVERIFY2(ours == theirs, qPrintable(corpus[i] + ": ours " + ids_text(ours) + " llama.cpp " + ids_text(theirs)));
-    }
+    expect_llama_cpp_tokenizes_as_engine(model, gguf, corpus);
   }
 
   // A Llama 2 style tokenizer.model (sentencepiece BPE with byte fallback, trained here: no real one
@@ -520,18 +461,8 @@ class TestGgufExport : public QObject {
     const QStringList corpus = {"The quick brown fox", "Hello world, hello there!", "  spaces   and\ttabs  ",
                                 "Numbers 12345 and 3.14159", "我想在apple工作", "emoji 🦙 not in the vocabulary",
                                 "café naïve", "<s> literal and </s>"};
-    QJsonArray texts;
-    for (const QString& text : corpus) texts.append(text);
-    const QJsonObject answer = reference(QJsonObject{{"gguf", q(gguf)}, {"tokenize", texts}, {"metadata", false}});
-    QVERIFY(!answer.isEmpty());
-    const auto tokenizer = lora::Tokenizer::load(model);
-    const QJsonArray results = answer["tokenize"].toArray();
-    for (int i = 0; i < corpus.size(); ++i) {
-      std::vector<int64_t> ours;
-      for (int32_t id : tokenizer->encode(corpus[i].toStdString(), true)) ours.push_back(id);
-      const std::vector<int64_t> theirs = json_ids(results[i].toObject()["with_special"]);
-      QVERIFY2(ours == theirs, qPrintable(corpus[i] + ": ours " + ids_text(ours) + " llama.cpp " + ids_text(theirs)));
-    }
+    expect_llama_cpp_tokenizes_as_engine(model, gguf, corpus);
+    if (QTest::currentTestFailed()) return;
     expect_llama_cpp_answers_as_engine(model, "", gguf, 2e-4);
   }
 
@@ -632,7 +563,7 @@ class TestGgufExport : public QObject {
   }
 
   void bad_input_leaves_no_file() {
-    const std::string model = tiny_model("qwen3", with_tokenizer("qwen3", "tokenizer-qwen3", 3));
+    const std::string model = tiny_model("qwen3", tiny_model_with_tokenizer("qwen3", "tokenizer-qwen3", 3));
     const std::string out = path("bad.gguf");
     const auto bad_type = export_gguf(model, out, "q3_k");
     QCOMPARE(bad_type.exit_code, 1);

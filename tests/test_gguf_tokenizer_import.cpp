@@ -17,9 +17,9 @@
 #include "chat_template.h"
 #include "error.h"
 #include "gguf_model_export.h"
+#include "gguf_test_support.h"
 #include "gguf_tokenizer_import.h"
 #include "llama_cpp_reference.h"
-#include "sentencepiece_tokenizer.h"
 #include "test_support.h"
 #include "tiny_model.h"
 #include "tokenizer.h"
@@ -28,19 +28,10 @@ namespace {
 
 QString q(const std::string& text) { return QString::fromStdString(text); }
 
-std::vector<int64_t> json_ids(const QJsonValue& value) {
-  std::vector<int64_t> ids;
-  for (const QJsonValue& id : value.toArray()) ids.push_back(id.toInteger());
-  return ids;
-}
+using test_support::ids_text;
+using test_support::json_ids;
 
 std::vector<int64_t> widened(const std::vector<int32_t>& ids) { return {ids.begin(), ids.end()}; }
-
-QString ids_text(const std::vector<int64_t>& ids) {
-  QStringList parts;
-  for (int64_t id : ids) parts << QString::number(id);
-  return "[" + parts.join(',') + "]";
-}
 
 // GgufTokenizerFields from the key/values @huggingface/gguf read.
 lora::gguf::GgufTokenizerFields fields_from_metadata(const QJsonObject& kv) {
@@ -116,49 +107,22 @@ class TestGgufTokenizerImport : public QObject {
     options.seed = 1;
     const std::string model = path(name + "-model");
     lora::write_tiny_model(model, options);
-    lora::gguf::ModelExportOptions export_options;
-    export_options.model_dir = model;
-    export_options.output_path = path(name + ".gguf");
-    export_options.type = lora::gguf::ExportType::f16;
-    lora::gguf::export_model_gguf(export_options);
-    return export_options.output_path;
+    return test_support::export_model_gguf_to(model, path(name + ".gguf"), lora::gguf::ExportType::f16);
   }
 
-  // A Llama 2 style tokenizer.model (sentencepiece BPE with byte fallback), trained here as
-  // test_gguf_export trains it: no real one may be downloaded. "" when this build has no sentencepiece.
+  // The small Llama 2 style tokenizer.model of gguf_test_support.h, with a chat template in its
+  // tokenizer_config.json. "" when this build has no sentencepiece.
   std::string spm_tokenizer() {
     const std::string folder = path("spm-tokenizer");
-    if (QFile::exists(q(folder + "/tokenizer.model"))) return folder + "/tokenizer.model";
-    const QString corpus_path = tmp_.path() + "/spm-corpus.txt";
-    {
-      QFile corpus(corpus_path);
-      if (!corpus.open(QIODevice::WriteOnly)) return "";
-      const QStringList lines = {"The quick brown fox jumps over the lazy dog.", "Hello world, hello there!",
-                                 "def add(a, b):\n    return a + b", "Numbers 12345 and 3.14159 and 2024-12-06.",
-                                 "我想在apple工作 你好世界", "Ωmega café naïve résumé", "  spaces   and\ttabs  "};
-      for (int i = 0; i < 200; ++i) corpus.write((lines[i % lines.size()] + " " + QString::number(i * 7) + "\n").toUtf8());
-    }
-    QDir().mkpath(q(folder));
-    lora::SentencePieceTrainingOptions training;
-    training.input_files = {corpus_path.toStdString()};
-    training.model_prefix = folder + "/tokenizer";
-    training.vocab_size = 400;
-    training.extra_flags = {{"normalization_rule_name", "identity"},
-                            {"remove_extra_whitespaces", "false"},
-                            {"split_digits", "true"},
-                            {"allow_whitespace_only_pieces", "true"}};
-    try {
-      lora::train_sentencepiece(training);
-    } catch (const lora::Error& e) {
-      qWarning("no sentencepiece here: %s", e.what());
-      return "";
-    }
+    const bool trained_before = QFile::exists(q(folder + "/tokenizer.model"));
+    const std::string model = test_support::small_spm_tokenizer(folder);
+    if (model.empty() || trained_before) return model;
     // A chat template, so that its way through the GGUF is checked too.
     QFile config(q(folder + "/tokenizer_config.json"));
     config.open(QIODevice::WriteOnly);
     config.write(R"({"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>", "add_bos_token": true,
       "chat_template": "{{ bos_token }}{% for m in messages %}[{{ m['role'] }}] {{ m['content'] }}{{ eos_token }}{% endfor %}"})");
-    return folder + "/tokenizer.model";
+    return model;
   }
 
   // The whole round trip: export, read the keys back with @huggingface/gguf, rebuild, load; llama.cpp's

@@ -25,6 +25,7 @@
 #include "lora_adapter.h"
 #include "lora_linear.h"
 #include "model_adapter.h"
+#include "model_test_support.h"
 #include "safetensors.h"
 #include "test_support.h"
 
@@ -52,10 +53,7 @@ double relative_error(const at::Tensor& actual, const at::Tensor& reference) {
 }
 
 std::unique_ptr<lora::CausalLM> load_llama() {
-  lora::ComputeOptions options;
-  options.device = "cpu";
-  options.dtype = "float32";
-  return lora::CausalLM::load(fixture("llama_fp32"), options);
+  return lora::CausalLM::load(fixture("llama_fp32"), test_support::fp32_cpu(0));
 }
 
 at::Tensor logits_of(lora::CausalLM& model) {

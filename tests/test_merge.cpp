@@ -27,6 +27,7 @@
 #include "error.h"
 #include "lora_adapter.h"
 #include "model_adapter.h"
+#include "model_test_support.h"
 #include "safetensors.h"
 #include "test_support.h"
 #include "tiny_model.h"
@@ -46,13 +47,7 @@ std::vector<int64_t> ids_vector() {
   return ids;
 }
 
-lora::ComputeOptions fp32_cpu() {
-  lora::ComputeOptions options;
-  options.device = "cpu";
-  options.dtype = "float32";
-  options.threads = 2;
-  return options;
-}
+lora::ComputeOptions fp32_cpu() { return test_support::fp32_cpu(2); }
 
 at::Tensor logits_of(lora::CausalLM& model) {
   c10::InferenceMode inference;

@@ -13,6 +13,15 @@
 //     it as its dense tensors;
 //   - quantizing on load (nf4 / int8) quantizes decoder linears only; training LoRA on an nf4 base
 //     lowers the loss.
+// and the fast CPU paths (issue 16's speed goal) against ATen compositions:
+//   - the tile kernel, in its AVX2 and its portable form, gives exactly QuantizedWeight::dequantize's
+//     bits for odd shapes, bands that start and end mid-block and mid-byte, plain and double-quantized
+//     NF4 and int8, fp32/bf16/fp16 models, fp32 and bf16 tiles;
+//   - the fused CPU node of a LoRA layer over a quantized base gives the composition's output and
+//     gradients (x, lora_A, lora_B; none for the base), with and without dropout, fp32 and bf16, and
+//     the dense CPU LoRA node's over the dequantized weight;
+//   - a LoraLinear in training over an nf4 base matches the dense layer for the same seed, and gives
+//     the same bits when run twice.
 // libtorch before Qt: Qt's `slots` macro would clash with torch's IValue::slots().
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/autograd.h>
@@ -26,8 +35,10 @@
 
 #include "causal_lm.h"
 #include "checkpoint.h"
+#include "dequantize_kernels.h"
 #include "lora_linear.h"
 #include "ops.h"
+#include "quantized_linear.h"
 #include "quantized_weight.h"
 #include "safetensors.h"
 #include "test_support.h"
@@ -72,6 +83,31 @@ void add_case_rows() {
   QTest::addColumn<QString>("name");
   for (const auto& name : kCases) QTest::newRow(name.c_str()) << QString::fromStdString(name);
 }
+
+namespace kernels = lora::dequantize_kernels;
+
+const char* dtype_name(at::ScalarType dtype) {
+  return dtype == at::kFloat ? "fp32" : dtype == at::kBFloat16 ? "bf16" : "fp16";
+}
+
+// A weight with a spread of magnitudes, an all-zero stretch (zero block scales) and an outlier.
+at::Tensor test_weight(int64_t rows, int64_t cols, at::ScalarType dtype) {
+  at::Tensor weight = at::randn({rows, cols}) * 0.05;
+  weight.view({-1}).narrow(0, 0, std::min<int64_t>(70, rows * cols)).zero_();
+  weight.view({-1})[rows * cols / 2] = 0.9;
+  return weight.to(dtype);
+}
+
+lora::QuantizedWeight quantize(const QString& format, const at::Tensor& weight, at::ScalarType value_dtype) {
+  return format == "int8" ? lora::quantize_int8(weight, value_dtype, at::kCPU)
+                          : lora::quantize_nf4(weight, format == "nf4-double", value_dtype, at::kCPU);
+}
+
+// Restores the automatic choice of kernels when a test leaves, passing or not.
+struct KernelPath {
+  explicit KernelPath(kernels::Path path) { kernels::set_path(path); }
+  ~KernelPath() { kernels::set_path(kernels::Path::Auto); }
+};
 
 }  // namespace
 
@@ -327,6 +363,168 @@ class QuantizedWeightsTest : public QObject {
       last = loss.item<double>();
     }
     QVERIFY2(last < first * 0.8, qPrintable(QString("loss %1 -> %2").arg(first).arg(last)));
+  }
+
+  void tileKernelEqualsAtenDequantize_data() {
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<int>("value_dtype");
+    for (const char* format : {"nf4", "nf4-double", "int8"})
+      for (at::ScalarType dtype : {at::kFloat, at::kBFloat16, at::kHalf})
+        QTest::newRow(qPrintable(QString("%1 %2 model").arg(format, dtype_name(dtype))))
+            << QString(format) << static_cast<int>(dtype);
+  }
+  void tileKernelEqualsAtenDequantize() {
+    QFETCH(QString, format);
+    QFETCH(int, value_dtype);
+    const auto model_dtype = static_cast<at::ScalarType>(value_dtype);
+    // Odd widths put block and byte boundaries mid-row; 37 x 75 has an odd count (a half byte),
+    // 129 x 130 has more blocks than one thread's share.
+    const std::vector<std::pair<int64_t, int64_t>> shapes = {{37, 75}, {5, 130}, {3, 1}, {16, 64}, {129, 130}};
+    for (const auto& [rows, cols] : shapes) {
+      const lora::QuantizedWeight q = quantize(format, test_weight(rows, cols, model_dtype), model_dtype);
+      for (at::ScalarType tile_dtype : {at::kFloat, at::kBFloat16}) {
+        const at::Tensor expected = q.dequantize(tile_dtype);
+        for (kernels::Path path : {kernels::Path::Auto, kernels::Path::Portable}) {
+          KernelPath chosen(path);
+          for (int64_t band : {int64_t(1), int64_t(2), int64_t(3), int64_t(7), rows}) {
+            for (int64_t row0 = 0; row0 < rows; row0 += band) {
+              const int64_t count = std::min(band, rows - row0);
+              at::Tensor tile = at::full({count, cols}, 7.0, tile_dtype);
+              lora::dequantize_rows(q, row0, count, tile);
+              QVERIFY2(same_bits(tile, expected.narrow(0, row0, count)),
+                       qPrintable(QString("%1x%2 %3 tile, %4 kernels, rows %5..%6")
+                                      .arg(rows)
+                                      .arg(cols)
+                                      .arg(dtype_name(tile_dtype))
+                                      .arg(path == kernels::Path::Auto ? "automatic" : "portable")
+                                      .arg(row0)
+                                      .arg(row0 + count)));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // The fused node against the composition: base over the dequantized W, LoRA branch from ATen
+  // ops with the dense node's dropout mask (ops::dropout_mask), and against the dense CPU node.
+  void fusedNodeMatchesComposition_data() {
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<int>("dtype_value");
+    QTest::addColumn<double>("dropout");
+    QTest::addColumn<bool>("with_bias");
+    for (const char* format : {"nf4-double", "int8"})
+      for (at::ScalarType dtype : {at::kFloat, at::kBFloat16})
+        for (double dropout : {0.0, 0.2})
+          QTest::newRow(qPrintable(QString("%1 %2 dropout %3").arg(format, dtype_name(dtype)).arg(dropout)))
+              << QString(format) << static_cast<int>(dtype) << dropout << (dropout == 0.0);
+  }
+  void fusedNodeMatchesComposition() {
+    QFETCH(QString, format);
+    QFETCH(int, dtype_value);
+    QFETCH(double, dropout);
+    QFETCH(bool, with_bias);
+    const auto dtype = static_cast<at::ScalarType>(dtype_value);
+    // 300 rows of 72: two bands of the tile kernel at most 256 rows a band.
+    const int64_t out = 300, in = 72, rank = 4;
+    const double scaling = 1.5;
+    const uint64_t seed = 0x5eed1234abcdULL;
+    const lora::QuantizedWeight q = quantize(format, test_weight(out, in, at::kBFloat16), at::kBFloat16);
+    const at::Tensor w = q.dequantize(dtype);
+    const at::Tensor bias = with_bias ? at::randn({out}).to(dtype) : at::Tensor();
+    const at::Tensor x0 = at::randn({2, 5, in}).to(dtype);
+    const at::Tensor a0 = at::randn({rank, in}) * 0.2, b0 = at::randn({out, rank}) * 0.2;
+    const at::Tensor upstream = at::randn({2, 5, out}).to(dtype);
+
+    struct Result {
+      at::Tensor y, grad_x, grad_a, grad_b;
+    };
+    // The composition runs in fp32 from the same (bf16-valued) inputs: the exact values the node's
+    // bf16 arithmetic approximates.
+    auto run = [&](const std::string& how) {
+      const at::ScalarType run_dtype = how == "composition" ? at::kFloat : dtype;
+      at::Tensor x = x0.to(run_dtype, /*non_blocking=*/false, /*copy=*/true).requires_grad_(true);
+      at::Tensor a = a0.clone().requires_grad_(true), b = b0.clone().requires_grad_(true);
+      const at::Tensor run_bias = with_bias ? bias.to(run_dtype) : at::Tensor();
+      at::Tensor y;
+      if (how == "fused") {
+        y = lora::ops::cpu::quantized_lora_linear(x, q, run_bias, a, b, scaling, dropout, seed);
+      } else if (how == "dense node") {
+        y = lora::ops::cpu::lora_linear(x, w, run_bias, a, b, scaling, dropout, seed);
+      } else {
+        const at::Tensor dropped = dropout > 0 ? x * lora::ops::dropout_mask(x, dropout, seed) : x;
+        y = at::linear(x, w.to(run_dtype), run_bias) + at::linear(at::linear(dropped, a), b) * scaling;
+      }
+      y.backward(upstream.to(run_dtype));
+      return Result{y.detach(), x.grad(), a.grad(), b.grad()};
+    };
+    const Result fused = run("fused");
+    QCOMPARE(fused.y.sizes(), (at::IntArrayRef{2, 5, out}));
+    QCOMPARE(fused.y.scalar_type(), dtype);
+    QCOMPARE(fused.grad_a.scalar_type(), at::kFloat);
+    QCOMPARE(fused.grad_b.scalar_type(), at::kFloat);
+    // bf16: against the exact (fp32) values, each bf16 matmul result and sum rounds to 8 bits and
+    // the sums cancel (a few % of the largest entry); against the dense node, which rounds at the
+    // same places, only the base matmul's banding differs.
+    for (const char* reference : {"composition", "dense node"}) {
+      const double tolerance = dtype == at::kFloat ? 1e-5 : std::string(reference) == "composition" ? 6e-2 : 1e-2;
+      const Result expected = run(reference);
+      const std::vector<std::pair<const char*, double>> errors = {
+          {"y", relative_error(fused.y, expected.y)},
+          {"grad_x", relative_error(fused.grad_x, expected.grad_x)},
+          {"grad_A", relative_error(fused.grad_a, expected.grad_a)},
+          {"grad_B", relative_error(fused.grad_b, expected.grad_b)}};
+      for (const auto& [what, error] : errors)
+        QVERIFY2(error < tolerance, qPrintable(QString("%1 against the %2: relative error %3").arg(what, reference).arg(error)));
+    }
+    // Dropout really drops: without it the LoRA gradients differ.
+    if (dropout > 0) {
+      at::Tensor a = a0.clone().requires_grad_(true), b = b0.clone().requires_grad_(true);
+      lora::ops::cpu::quantized_lora_linear(x0, q, bias, a, b, scaling, 0.0, seed).backward(upstream);
+      QVERIFY(relative_error(a.grad(), fused.grad_a) > 1e-3);
+    }
+  }
+
+  // Frozen factors: only x gets a gradient.
+  void fusedNodeWithFrozenFactors() {
+    const lora::QuantizedWeight q = quantize("nf4", test_weight(40, 24, at::kFloat), at::kFloat);
+    at::Tensor x = at::randn({3, 24}).requires_grad_(true);
+    const at::Tensor a = at::randn({2, 24}), b = at::randn({40, 2});
+    lora::ops::cpu::quantized_lora_linear(x, q, at::Tensor(), a, b, 2.0, 0.1, 99).sum().backward();
+    const at::Tensor w = q.dequantize(at::kFloat);
+    at::Tensor x_ref = x.detach().clone().requires_grad_(true);
+    const at::Tensor dropped = x_ref * lora::ops::dropout_mask(x_ref, 0.1, 99);
+    (at::linear(x_ref, w) + at::linear(at::linear(dropped, a), b) * 2.0).sum().backward();
+    QVERIFY(relative_error(x.grad(), x_ref.grad()) < 1e-5);
+  }
+
+  // The layer in training: the quantized layer and a dense layer over the dequantized weight draw
+  // the same dropout seed from the generator, so they agree; and a rerun from the same seed gives
+  // the same bits.
+  void loraLayerTrainsLikeDenseLayer() {
+    const at::Tensor dense = test_weight(96, 40, at::kBFloat16);
+    auto q = std::make_shared<lora::QuantizedWeight>(lora::quantize_nf4(dense, true, at::kBFloat16, at::kCPU));
+    lora::LoraLinear quantized_layer(q, at::kFloat, at::Tensor());
+    lora::LoraLinear dense_layer(q->dequantize(at::kFloat), at::Tensor());
+    const at::Tensor a = at::randn({8, 40}) * 0.1, b = at::randn({96, 8}) * 0.1;
+    for (lora::LoraLinear* layer : {&quantized_layer, &dense_layer}) {
+      layer->attach_lora(a, b, 2.0, 0.1, true);
+      layer->train();
+    }
+    const at::Tensor x0 = at::randn({2, 6, 40});
+    auto step = [&](lora::LoraLinear& layer) {
+      layer.zero_grad();
+      at::manual_seed(1234);
+      at::Tensor x = x0.clone().requires_grad_(true);
+      const at::Tensor y = layer.forward(x);
+      (y * y).sum().backward();
+      return std::vector<at::Tensor>{y.detach(), x.grad(), layer.lora_A().grad().clone(), layer.lora_B().grad().clone()};
+    };
+    const auto first = step(quantized_layer), again = step(quantized_layer), dense_result = step(dense_layer);
+    for (size_t i = 0; i < first.size(); ++i) {
+      QVERIFY2(same_bits(first[i], again[i]), qPrintable(QString("rerun differs in result %1").arg(i)));
+      QVERIFY2(relative_error(first[i], dense_result[i]) < 1e-5, qPrintable(QString("result %1").arg(i)));
+    }
   }
 };
 

@@ -11,6 +11,7 @@
 #include "lora_adapter.h"
 #include "lora_linear.h"
 #include "model_adapter.h"
+#include "model_test_support.h"
 #include "tiny_model.h"
 #include "tokenizer.h"
 
@@ -39,29 +40,15 @@ using test_support::child;
 
 namespace {
 
-lora::ComputeOptions fp32_cpu() {
-  lora::ComputeOptions options;
-  options.device = "cpu";
-  options.dtype = "float32";
-  options.threads = 2;
-  return options;
-}
+lora::ComputeOptions fp32_cpu() { return test_support::fp32_cpu(2); }
 
 // An adapter on every projection with nonzero B, so that it changes the answers.
 void write_adapter(const std::string& model_dir, const std::string& adapter_dir) {
-  auto model = lora::CausalLM::load(model_dir, fp32_cpu());
   lora::LoraConfig config;
   config.target_modules.names = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
   config.r = 4;
   config.lora_alpha = 8;
-  auto adapter = lora::ModelAdapter::create(*model, config, 3);
-  {
-    at::NoGradGuard no_grad;
-    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(7);
-    for (const auto& [key, tensor] : adapter->parameters())
-      if (key.find("lora_B") != std::string::npos) tensor.normal_(0.0, 0.3, generator);
-  }
-  adapter->save(adapter_dir);
+  test_support::write_random_adapter(model_dir, adapter_dir, config, 3, 7, 0.3, fp32_cpu());
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "lora_adapter.h"
 #include "lora_linear.h"
 #include "model_adapter.h"
+#include "model_test_support.h"
 #include "tiny_model.h"
 #include "tokenizer.h"
 
@@ -59,13 +60,7 @@ using test_support::child;
 
 namespace {
 
-lora::ComputeOptions fp32_cpu() {
-  lora::ComputeOptions options;
-  options.device = "cpu";
-  options.dtype = "float32";
-  options.threads = 2;
-  return options;
-}
+lora::ComputeOptions fp32_cpu() { return test_support::fp32_cpu(2); }
 
 void write_text(const QString& path, const QByteArray& text) {
   QDir().mkpath(QFileInfo(path).path());
@@ -138,17 +133,12 @@ class TestUiExport : public QObject {
     options.num_kv_heads = 2;
     options.init_std = 0.3;
     lora::write_tiny_model(qwen_model_.toStdString(), options);
-    auto model = lora::CausalLM::load(qwen_model_.toStdString(), fp32_cpu());
     lora::LoraConfig config;
     config.target_modules.names = {"q_proj", "v_proj", "up_proj"};
     config.r = 4;
     config.lora_alpha = 8;
-    auto adapter = lora::ModelAdapter::create(*model, config, 3);
-    at::NoGradGuard no_grad;
-    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(11);
-    for (const auto& [key, tensor] : adapter->parameters())
-      if (key.find("lora_B") != std::string::npos) tensor.normal_(0.0, 0.3, generator);
-    adapter->save(qwen_adapter_.toStdString());
+    test_support::write_random_adapter(qwen_model_.toStdString(), qwen_adapter_.toStdString(), config, 3, 11, 0.3,
+                                       fp32_cpu());
   }
 
   // The GGUF tab set to the Qwen model and adapter, type `type`, writing `output`.
@@ -183,17 +173,12 @@ class TestUiExport : public QObject {
     options.init_std = 0.3;  // logits with room to move, so the adapter changes the answer
     lora::write_tiny_model(model_dir_.toStdString(), options);
     {
-      auto model = lora::CausalLM::load(model_dir_.toStdString(), fp32_cpu());
       lora::LoraConfig config;
       config.target_modules.names = {"q_proj", "v_proj", "o_proj", "up_proj", "down_proj"};
       config.r = 4;
       config.lora_alpha = 8;
-      auto adapter = lora::ModelAdapter::create(*model, config, 3);
-      at::NoGradGuard no_grad;
-      at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(7);
-      for (const auto& [key, tensor] : adapter->parameters())
-        if (key.find("lora_B") != std::string::npos) tensor.normal_(0.0, 0.3, generator);
-      adapter->save(adapter_dir_.toStdString());
+      test_support::write_random_adapter(model_dir_.toStdString(), adapter_dir_.toStdString(), config, 3, 7, 0.3,
+                                         fp32_cpu());
     }
     write_text(adapter_dir_ + "/training_prompt.json", "{\"format\": \"alpaca-format\"}\n");
     write_text(adapter_dir_ + "/training_log.jsonl", "{\"step\": 1, \"loss\": 2.5}\n");

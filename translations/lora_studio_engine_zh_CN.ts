@@ -4144,5 +4144,35 @@ Run scripts/setup.sh in the source tree (it installs the npm packages of tests/r
         <comment>training.preflight_warning</comment>
         <translation>警告：%1（train --dry-run 会显示明细以及怎样才能放得下）</translation>
     </message>
+    <message>
+        <source>the host name cannot be resolved (%1)</source>
+        <comment>training.dist_cause_unresolved</comment>
+        <translation>主机名无法解析（%1）</translation>
+    </message>
+    <message>
+        <source>no TCP connection could be made (%1): nothing listens there yet, the address or port is wrong, there is no route to that host, or a firewall drops the connection</source>
+        <comment>training.dist_cause_no_connection</comment>
+        <translation>无法建立 TCP 连接（%1）：那里还没有程序在监听、地址或端口有误、没有通往该主机的路由，或防火墙丢弃了连接</translation>
+    </message>
+    <message>
+        <source>a program answers on that port, but not as the run's rendezvous (a c10d TCPStore)</source>
+        <comment>training.dist_cause_not_a_store</comment>
+        <translation>该端口上有程序应答，但它不是本次运行的汇合点（c10d TCPStore）</translation>
+    </message>
+    <message>
+        <source>cannot reach torchrun's rendezvous store (hosted by its agent: TORCHELASTIC_USE_AGENT_STORE=True) at %1:%2 within %3 s: %4. Check MASTER_ADDR and MASTER_PORT, and that torchrun is running.</source>
+        <comment>training.dist_agent_store_unreachable</comment>
+        <translation>无法在 %3 秒内连接 torchrun 的汇合点存储（由其 agent 托管：TORCHELASTIC_USE_AGENT_STORE=True）%1:%2：%4。请检查 MASTER_ADDR 和 MASTER_PORT，以及 torchrun 是否在运行。</translation>
+    </message>
+    <message>
+        <source>torchrun's rendezvous store at %1 (hosted by its agent) is gone (the agent exited, or the network to it failed) at step %2; this rank stops too. Checkpoints already written stay valid: continue with --resume.</source>
+        <comment>training.dist_agent_store_gone</comment>
+        <translation>torchrun 在 %1 的汇合点存储（由其 agent 托管）在第 %2 步时消失了（agent 已退出，或到它的网络出了故障）；本 rank 也停止。已写入的检查点仍然有效：用 --resume 继续。</translation>
+    </message>
+    <message>
+        <source>while the model loads (the weights copied so far beside the tensor being read and converted): %1</source>
+        <comment>training.preflight_loading_one_tensor</comment>
+        <translation>加载模型时（已复制的权重，加上正在读取和转换的那个张量）：%1</translation>
+    </message>
 </context>
 </TS>

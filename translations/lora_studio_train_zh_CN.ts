@@ -1079,12 +1079,12 @@ Base model: %2</source>
 <context>
     <name>ui::TrainPage</name>
     <message>
-        <location filename="../ui/train_page.cpp" line="+57" />
+        <location filename="../ui/train_page.cpp" line="+61" />
         <source>%1: cannot be read (%2)</source>
         <translation>%1：无法读取（%2）</translation>
     </message>
     <message>
-        <location line="+85" />
+        <location line="+91" />
         <source>Load preset…</source>
         <translation>加载预设…</translation>
     </message>
@@ -1135,18 +1135,18 @@ Base model: %2</source>
     </message>
     <message>
         <location line="+1" />
-        <location line="+413" />
+        <location line="+440" />
         <source>Resume</source>
         <translation>继续训练</translation>
     </message>
     <message>
-        <location line="-411" />
-        <location line="+304" />
+        <location line="-438" />
+        <location line="+330" />
         <source>Continue the run in the adapter's folder from its newest checkpoint, with the parameters it was started with.</source>
         <translation>从适配器文件夹中最新的检查点继续这次训练，沿用开始时的参数。</translation>
     </message>
     <message>
-        <location line="-302" />
+        <location line="-328" />
         <source>Open run…</source>
         <translation>打开训练记录…</translation>
     </message>
@@ -1156,7 +1156,7 @@ Base model: %2</source>
         <translation>从适配器文件夹中显示已完成或中断的训练的图表和数据。</translation>
     </message>
     <message>
-        <location line="+96" />
+        <location line="+110" />
         <source>Progress</source>
         <translation>进度</translation>
     </message>
@@ -1191,23 +1191,23 @@ Base model: %2</source>
         <translation>内存：</translation>
     </message>
     <message>
-        <location line="-42" />
+        <location line="-49" />
         <source>Idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location line="+406" />
-        <location line="+127" />
+        <location line="+461" />
+        <location line="+144" />
         <source>%v / %m steps</source>
         <translation>%v / %m 步</translation>
     </message>
     <message>
-        <location line="-515" />
+        <location line="-580" />
         <source>Messages of the training run appear here.</source>
         <translation>训练过程中的消息显示在这里。</translation>
     </message>
     <message>
-        <location line="-66" />
+        <location line="-73" />
         <source>Start fresh instead</source>
         <translation>改为从头开始</translation>
     </message>
@@ -1222,7 +1222,7 @@ Base model: %2</source>
         <translation>当前训练</translation>
     </message>
     <message>
-        <location line="+72" />
+        <location line="+79" />
         <source>Eval loss:</source>
         <translation>验证损失：</translation>
     </message>
@@ -1237,7 +1237,7 @@ Base model: %2</source>
         <translation>exp(验证损失)：模型平均在多少个 token 之间犹豫，最好为 1。回答变好时它下降，适配器过拟合时又会上升。</translation>
     </message>
     <message>
-        <location line="-70" />
+        <location line="-77" />
         <source>Answers at each evaluation</source>
         <translation>每次评估时的回答</translation>
     </message>
@@ -1247,7 +1247,7 @@ Base model: %2</source>
         <translation>训练历史</translation>
     </message>
     <message>
-        <location line="-125" />
+        <location line="-132" />
         <source>Open a training run (adapter folder)</source>
         <translation>打开训练记录（适配器文件夹）</translation>
     </message>
@@ -1277,7 +1277,12 @@ Base model: %2</source>
         <translation>复制适配器的参数</translation>
     </message>
     <message>
-        <location line="+194" />
+        <location line="+115" />
+        <source>The tokens per second each process of the run trains on its share of the batch.</source>
+        <translation>本次训练的每个进程在它分到的那部分批次上每秒训练的 token 数。</translation>
+    </message>
+    <message>
+        <location line="+105" />
         <source>Suggested training settings were not applied: a run is going.</source>
         <translation>建议的训练设置未应用：正在训练中。</translation>
     </message>
@@ -1338,7 +1343,7 @@ Base model: %2</source>
         <translation>此次训练已完成，没有可继续的内容。点击“开始训练”会训练一个新的适配器。</translation>
     </message>
     <message>
-        <location line="+25" />
+        <location line="+26" />
         <source>Not enough memory</source>
         <translation>内存不足</translation>
     </message>
@@ -1388,7 +1393,7 @@ The run will probably stop with an out-of-memory error, or make the computer swa
         <translation>无法删除 %1。</translation>
     </message>
     <message>
-        <location line="+45" />
+        <location line="+52" />
         <source>Stopping after this step…</source>
         <translation>将在这一步完成后停止…</translation>
     </message>
@@ -1413,17 +1418,24 @@ The run will probably stop with an out-of-memory error, or make the computer swa
         <translation>从 %1 的权重开始。</translation>
     </message>
     <message>
-        <location line="+14" />
+        <location line="+15" />
+        <source>%1 training processes: %2</source>
+        <translation>%1 个训练进程：%2</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <location line="+19" />
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location line="+2" />
+        <location line="-17" />
+        <location line="+19" />
         <source>Training %1…</source>
         <translation>正在训练 %1…</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+18" />
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
@@ -1455,12 +1467,12 @@ The run will probably stop with an out-of-memory error, or make the computer swa
     <message>
         <location line="+14" />
         <location line="+36" />
-        <location line="+89" />
+        <location line="+106" />
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location line="-118" />
+        <location line="-135" />
         <source>Step %1: evaluation loss %2</source>
         <translation>第 %1 步：验证损失 %2</translation>
     </message>
@@ -1508,7 +1520,12 @@ The run will probably stop with an out-of-memory error, or make the computer swa
         <translation>无法进行训练</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+7" />
+        <source>rank %1: %2 tokens/s</source>
+        <translation>rank %1：%2 token/秒</translation>
+    </message>
+    <message>
+        <location line="+25" />
         <source>A run is going: stop it before opening another.</source>
         <translation>正在训练中：请先停止，再打开其他训练记录。</translation>
     </message>
@@ -1528,7 +1545,7 @@ The run will probably stop with an out-of-memory error, or make the computer swa
         <translation>已打开 %1 中的训练记录：共记录 %2 步。</translation>
     </message>
     <message>
-        <location line="+22" />
+        <location line="+24" />
         <source>No steps logged</source>
         <translation>没有记录任何步</translation>
     </message>
@@ -1594,8 +1611,105 @@ The run will probably stop with an out-of-memory error, or make the computer swa
     </message>
     <message>
         <location line="+8" />
+        <location line="+9" />
         <source>Stopping training and saving the adapter…</source>
         <translation>正在停止训练并保存适配器…</translation>
+    </message>
+</context>
+<context>
+    <name>ui::TrainingDevicesChoice</name>
+    <message>
+        <location filename="../ui/training_devices_choice.cpp" line="+24" />
+        <source>Devices:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <location line="+3" />
+        <source>This process (one GPU or the CPU)</source>
+        <translation>本进程（一块 GPU 或 CPU）</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>All GPUs (%1 processes)</source>
+        <translation>全部 GPU（%1 个进程）</translation>
+    </message>
+    <message>
+        <location line="+0" />
+        <source>All GPUs</source>
+        <translation>全部 GPU</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>CPU processes</source>
+        <translation>CPU 进程</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>Train in this program, on the device chosen in Settings (a GPU, else the CPU).</source>
+        <translation>在本程序中训练，使用“设置”中选定的设备（有 GPU 用 GPU，否则用 CPU）。</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>Several training processes on this computer's CPU, each on its own share of the cores; they train the same adapter one process would.</source>
+        <translation>在本机 CPU 上运行多个训练进程，各自使用分到的那部分核心；它们训练出的适配器与单个进程训练的相同。</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>Needs more than one CUDA GPU; this computer has %1.</source>
+        <translation>需要不止一块 CUDA GPU；这台电脑有 %1 块。</translation>
+    </message>
+    <message>
+        <location line="+2" />
+        <source>One training process per GPU; they train the same adapter one process would, faster.</source>
+        <translation>每块 GPU 一个训练进程；训练出的适配器与单个进程训练的相同，但更快。</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source> processes</source>
+        <translation> 个进程</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>How many CPU processes; each gets the cores divided by this number as its threads.</source>
+        <translation>CPU 进程的数量；每个进程的线程数为核心数除以这个数。</translation>
+    </message>
+    <message>
+        <location line="+69" />
+        <source>%1 processes with %2 threads each: worth it on a machine with several CPU sockets; on a small machine one process is as fast.</source>
+        <translation>%1 个进程，每个 %2 个线程：在有多个 CPU 插槽的机器上划算；在小机器上，一个进程同样快。</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>%1 processes, one per GPU.</source>
+        <translation>%1 个进程，每块 GPU 一个。</translation>
+    </message>
+</context>
+<context>
+    <name>ui::TrainingProcess</name>
+    <message>
+        <location filename="../ui/training_process.cpp" line="+47" />
+        <source>%1 could not be started: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <location line="+73" />
+        <source>Rank %1: %2</source>
+        <translation>rank %1：%2</translation>
+    </message>
+    <message>
+        <location line="+24" />
+        <source>Stopped before training began: nothing was trained.</source>
+        <translation>在训练开始之前就停止了：没有训练任何内容。</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>The training processes were ended before they could report (%1).</source>
+        <translation>训练进程在报告结果之前就被结束了（%1）。</translation>
+    </message>
+    <message>
+        <location line="+1" />
+        <source>The training processes ended with code %1 without a result.</source>
+        <translation>训练进程以代码 %1 结束，没有给出结果。</translation>
     </message>
 </context>
 </TS>

@@ -26,7 +26,7 @@ namespace {
 QString describe_target(const lora::ComputeTarget& target, int threads) {
   if (target.device.is_cuda()) return engineMessage(target.description());
   const int count = threads > 0 ? threads : std::max(1, lora::cpu_core_count());
-  QString precision = target.dtype == c10::kBFloat16 ? "bf16" : target.dtype == c10::kHalf ? "fp16" : "fp32";
+  QString precision = QString::fromStdString(lora::precision_short_name(target.dtype));
   if (target.dtype == c10::kBFloat16 && (lora::cpu_has_amx_bf16() || lora::cpu_has_bf16()))
     precision = AppSession::tr("%1 via %2", "a number format and the CPU units computing in it")
                     .arg(precision, lora::cpu_has_amx_bf16() ? "AMX" : "AVX-512");

@@ -41,6 +41,8 @@
 #include "run_history.h"
 #include "run_history_view.h"
 #include "run_notifier.h"
+#include "training_devices_choice.h"
+#include "training_process.h"
 #include "training_run_folder.h"
 #include "training_worker.h"
 
@@ -50,6 +52,8 @@ namespace {
 
 const char* const kParametersKey = "train/parameters";
 const char* const kAdapterNameKey = "train/adapter_name";
+const char* const kDevicesKey = "train/devices";
+const char* const kCpuProcessesKey = "train/cpu_processes";
 
 bool readTextFile(const QString& path, std::string* text, QString* error) {
   QFile file(path);
@@ -66,6 +70,7 @@ bool readTextFile(const QString& path, std::string* text, QString* error) {
 TrainPage::TrainPage(AppSession* session, QWidget* parent) : QWidget(parent), session_(session) {
   buildLayout();
   restoreParameters();
+  restoreDevices();
 
   connect(session_, &AppSession::modelLoaded, this, [this](const QString& dir) {
     if (!isRunning()) panel_->setModelDir(dir);
@@ -81,6 +86,11 @@ TrainPage::TrainPage(AppSession* session, QWidget* parent) : QWidget(parent), se
 }
 
 TrainPage::~TrainPage() {
+  if (process_) {
+    // As below: the processes stop after their step and save; the destructor waits for them.
+    process_->disconnect(this);
+    delete process_.data();
+  }
   if (thread_) {
     // The window is going without confirmClose (e.g. a test tearing down): stop and wait; the trainer
     // saves what it has.
@@ -199,6 +209,13 @@ void TrainPage::buildControls(QWidget* right, QVBoxLayout* right_layout) {
   controls->addStretch(1);
   controls->addWidget(open_run_);
   right_layout->addLayout(controls);
+  devices_ = new TrainingDevicesChoice(right);
+  devices_->setObjectName("devices");
+  right_layout->addWidget(devices_);
+  connect(devices_, &TrainingDevicesChoice::changed, this, [this] {
+    saveDevices();
+    updateButtons();
+  });
   problem_ = new QLabel(right);
   problem_->setObjectName("startProblem");
   problem_->setWordWrap(true);
@@ -273,6 +290,13 @@ void TrainPage::buildCurrentRun(QWidget* current, QVBoxLayout* current_layout) {
   progress_->setObjectName("trainingProgress");
   resetProgress();
   current_layout->addWidget(progress_);
+  rank_speeds_ = new QLabel(current);
+  rank_speeds_->setObjectName("rankThroughputLabel");
+  rank_speeds_->setWordWrap(true);
+  rank_speeds_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  rank_speeds_->setToolTip(tr("The tokens per second each process of the run trains on its share of the batch."));
+  rank_speeds_->hide();
+  current_layout->addWidget(rank_speeds_);
 
   QGroupBox* numbers_box = buildNumbers(current);
   auto* below = new QHBoxLayout;
@@ -359,6 +383,18 @@ void TrainPage::saveParameters() {
   QSettings& settings = session_->settings();
   settings.setValue(kParametersKey, QString::fromStdString(lora::training_settings_to_json(panel_->settings())));
   settings.setValue(kAdapterNameKey, panel_->adapterName());
+}
+
+void TrainPage::restoreDevices() {
+  QSettings& settings = session_->settings();
+  devices_->setCpuProcesses(settings.value(kCpuProcessesKey, 2).toInt());
+  devices_->setMode(TrainingDevicesChoice::modeFromKey(settings.value(kDevicesKey).toString()));
+}
+
+void TrainPage::saveDevices() {
+  QSettings& settings = session_->settings();
+  settings.setValue(kDevicesKey, TrainingDevicesChoice::modeKey(devices_->mode()));
+  settings.setValue(kCpuProcessesKey, devices_->cpuProcesses());
 }
 
 void TrainPage::applySuggestedSettings(const QString& settings_json) {
@@ -485,7 +521,7 @@ void TrainPage::updateButtons() {
   problem_->setText(problem);
   problem_->setVisible(!problem.isEmpty());
   start_->setEnabled(!running && problem.isEmpty());
-  stop_->setEnabled(running && worker_ && !worker_->stopRequested());
+  stop_->setEnabled(running && !stopRequested());
   // A finished run may keep periodic checkpoints; resuming one would retrain from the past and
   // overwrite the finished adapter.
   const bool complete = shownRunIsComplete();
@@ -496,6 +532,7 @@ void TrainPage::updateButtons() {
                                     "parameters it was started with."));
   open_run_->setEnabled(!running);
   panel_->setEnabled(!running);
+  devices_->setEnabled(!running);
 }
 
 lora::TrainingSettings TrainPage::runSettings() const {
@@ -606,9 +643,16 @@ void TrainPage::resumeTraining() {
   launch(settings, true);
 }
 
+bool TrainPage::stopRequested() const {
+  return (worker_ && worker_->stopRequested()) || (process_ && process_->stopRequested());
+}
+
 void TrainPage::stopTraining() {
-  if (!worker_ || worker_->stopRequested()) return;
-  worker_->requestStop();
+  if ((!worker_ && !process_) || stopRequested()) return;
+  if (process_)
+    process_->requestStop();
+  else
+    worker_->requestStop();
   phase_->setText(tr("Stopping after this step…"));
   appendLog(tr("Stopping: the adapter trained so far will be saved."));
   updateButtons();
@@ -634,6 +678,27 @@ void TrainPage::launch(const lora::TrainingSettings& settings, bool resume) {
   if (!resume && !settings.init_adapter.empty())
     appendLog(tr("Starting from the weights of %1.").arg(QDir::toNativeSeparators(QString::fromStdString(settings.init_adapter))));
 
+  rank_tokens_per_second_.clear();
+  rank_speeds_->hide();
+  if (devices_->processes() > 1) {
+    // Several processes: lora-studio-cli's launcher starts them; the CPU ones split the cores.
+    lora::TrainingSettings cli_settings = settings;
+    cli_settings.device = devices_->device().toStdString();
+    if (devices_->mode() == TrainingDevicesChoice::Mode::CpuProcesses) cli_settings.threads = 0;
+    auto* process = new TrainingProcess(cli_settings, resume, devices_->processes(), this);
+    connect(process, &TrainingProcess::progress, this, &TrainPage::onProgress);
+    connect(process, &TrainingProcess::finished, this, &TrainPage::onFinished);
+    connect(process, &TrainingProcess::failed, this, &TrainPage::onFailed);
+    connect(process, &TrainingProcess::ended, this, &TrainPage::onProcessEnded);
+    process_ = process;
+    appendLog(tr("%1 training processes: %2").arg(devices_->processes()).arg(process->commandLine()));
+    phase_->setText(tr("Starting…"));
+    session_->setTraining(true, run_dir_);
+    Q_EMIT session_->statusMessage(tr("Training %1…").arg(panel_->adapterName()));
+    updateButtons();
+    process->start();
+    return;
+  }
   auto* thread = new QThread(this);
   thread->setObjectName("TrainingThread");
   auto* worker = new TrainingWorker(settings, resume);
@@ -656,8 +721,15 @@ void TrainPage::launch(const lora::TrainingSettings& settings, bool resume) {
 // --- Progress ----------------------------------------------------------------------------------
 
 void TrainPage::onProgress(const lora::TrainingProgress& p) {
+  if (p.world_size > 1) {
+    if (p.phase == "training" && p.step > 0) {
+      rank_tokens_per_second_[p.rank] = p.rank_tokens_per_second;
+      showRankSpeeds();
+    }
+    if (p.rank != 0) return;  // rank 0 speaks for the run (its log, its whole-run numbers)
+  }
   const QString phase = QString::fromStdString(p.phase);
-  if (!(worker_ && worker_->stopRequested())) {
+  if (!stopRequested()) {
     static const std::pair<const char*, const char*> kPhases[] = {
         {"loading model", QT_TR_NOOP("Loading the model…")}, {"tokenizing", QT_TR_NOOP("Tokenizing the dataset…")},
         {"training", QT_TR_NOOP("Training")},                {"evaluating", QT_TR_NOOP("Evaluating…")},
@@ -742,6 +814,21 @@ void TrainPage::onFailed(const QString& message) {
   updateButtons();
 }
 
+void TrainPage::showRankSpeeds() {
+  QStringList parts;
+  for (const auto& [rank, speed] : rank_tokens_per_second_)
+    parts << tr("rank %1: %2 tokens/s").arg(rank).arg(locale().toString(speed, 'f', 0));
+  rank_speeds_->setText(parts.join(QStringLiteral(" · ")));
+  rank_speeds_->setVisible(!parts.isEmpty());
+}
+
+void TrainPage::onProcessEnded() {
+  process_->deleteLater();
+  process_ = nullptr;
+  if (session_->isTraining()) session_->setTraining(false);
+  updateButtons();
+}
+
 void TrainPage::onThreadFinished() {
   thread_->deleteLater();
   thread_ = nullptr;
@@ -778,6 +865,8 @@ void TrainPage::showRun(const QString& run_dir) {
   const RunRecord run = readRunRecord(run_dir);
   run_dir_ = run_dir;
   clearRunView();
+  rank_tokens_per_second_.clear();
+  rank_speeds_->hide();
   addLogEntries(run.entries);
   showCheckpoints();
   log_->clear();
@@ -922,6 +1011,15 @@ bool TrainPage::confirmClose() {
       QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
   if (answer != QMessageBox::Yes) return false;
   if (!isRunning()) return true;  // it ended while the question was open
+  if (process_) {
+    QEventLoop wait_for_processes;
+    connect(process_.data(), &TrainingProcess::ended, &wait_for_processes, &QEventLoop::quit);
+    stopTraining();
+    Q_EMIT session_->statusMessage(tr("Stopping training and saving the adapter…"));
+    if (process_) wait_for_processes.exec();
+    QApplication::processEvents();
+    return true;
+  }
   QEventLoop wait;
   QThread* thread = thread_.data();
   connect(thread, &QThread::finished, &wait, &QEventLoop::quit);

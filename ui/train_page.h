@@ -1,11 +1,13 @@
 #pragma once
-// Train: the hyperparameter panel, Start / Stop / Resume of a run on a worker thread, and the live
+// Train: the hyperparameter panel, Start / Stop / Resume of a run on a worker thread (or, with Devices
+// set to several processes, as lora-studio-cli processes: training_process.h), and the live
 // view of it (chart, numbers, progress, log) read from the run's training_log.jsonl, so a finished
 // or interrupted run can be reopened and looks the same as it did live.
 #include <QPointer>
 #include <QString>
 #include <QWidget>
 
+#include <map>
 #include <vector>
 
 #include "training_log_tail.h"
@@ -33,6 +35,8 @@ class LossChart;
 class MemoryPreflightView;
 class RunHistoryView;
 class RunNotifier;
+class TrainingDevicesChoice;
+class TrainingProcess;
 class TrainingWorker;
 
 class TrainPage : public QWidget {
@@ -51,9 +55,10 @@ class TrainPage : public QWidget {
   LossChart* chart() const { return chart_; }
   EvalSamplesView* evalSamples() const { return eval_samples_; }
   RunHistoryView* history() const { return history_; }
+  TrainingDevicesChoice* devices() const { return devices_; }
   // Which view of the runs is in front: 0 the current run, 1 the answers at each evaluation, 2 the history.
   void showRunView(int index);
-  bool isRunning() const { return !thread_.isNull(); }
+  bool isRunning() const { return !thread_.isNull() || !process_.isNull(); }
 
   // What the buttons do after their file dialog; each returns false and sets `error` (also shown
   // to the user) when the file or folder cannot be used.
@@ -91,6 +96,11 @@ class TrainPage : public QWidget {
   void onFinished(int outcome, qint64 steps_done, double final_loss, const QString& message);
   void onFailed(const QString& message);
   void onThreadFinished();
+  void onProcessEnded();
+  bool stopRequested() const;  // Stop was pressed for the running run
+  void showRankSpeeds();       // the per-rank tokens/s line of a multi-process run
+  void restoreDevices();
+  void saveDevices();
   void pollLog();
   void showRun(const QString& run_dir);  // the chart and numbers of a run's log, no dialogs
   void showLogEntriesSummary(const std::vector<lora::TrainingLogEntry>& entries, qint64 total_steps);
@@ -137,9 +147,13 @@ class TrainPage : public QWidget {
   RunHistoryView* history_ = nullptr;
   QProgressBar* progress_ = nullptr;
   QPlainTextEdit* log_ = nullptr;
+  TrainingDevicesChoice* devices_ = nullptr;
+  QLabel* rank_speeds_ = nullptr;
+  std::map<int, double> rank_tokens_per_second_;  // of the multi-process run shown
 
   QPointer<QThread> thread_;
   QPointer<TrainingWorker> worker_;
+  QPointer<TrainingProcess> process_;  // a multi-process run (Devices), instead of thread_ and worker_
   QString run_dir_;        // the run being trained or shown
   QString last_output_dir_;
   TrainingLogTail tail_;

@@ -178,7 +178,7 @@ int run_bench_forward(const Args& args) {
   lora::MatmulPeak fp16;
   if (target.dtype == at::kHalf) fp16 = lora::measure_matmul_peak(target.device, at::kHalf);
   const lora::MatmulPeak& peak = target.dtype == at::kBFloat16 ? bf16 : target.dtype == at::kHalf ? fp16 : fp32;
-  const char* peak_name = target.dtype == at::kBFloat16 ? "bf16" : target.dtype == at::kHalf ? "fp16" : "fp32";
+  const std::string peak_name = lora::precision_short_name(target.dtype);
 
   std::printf("bench forward\n");
   row("model", what);
@@ -197,7 +197,7 @@ int run_bench_forward(const Args& args) {
   if (target.dtype == at::kHalf)
     row("matmul peak fp16", format_rate(fp16.flops_per_second) + printf_string(" (n=%lld)", static_cast<long long>(fp16.size)));
   row("of peak", printf_string("%.1f%% of the %s peak (the compute dtype)", 100.0 * achieved / peak.flops_per_second,
-                               peak_name));
+                               peak_name.c_str()));
   std::fflush(stdout);
   return 0;
 }

@@ -50,6 +50,7 @@ constexpr const char* kTrainHelp =
     --rank R (16)  --alpha A (2 x rank)  --dropout D (0.05)  --target-modules all-linear|q_proj,v_proj,...
     --dtype both|float32|bfloat16 (both)  --device auto|cpu|cuda[:N]  --threads N (0 = all cores)
     --gradient-checkpointing  keep only each decoder layer's input and recompute the rest in backward
+    --dora       DoRA (PEFT's use_dora) on top of the LoRA factors: a magnitude per output row, trained too
     --quantize nf4|int8  also run each dtype with the decoder's frozen weights quantized (QLoRA), first,
                  and print its peak memory and tokens/s beside the dense run's  --double-quant (nf4)
     --json       one JSON object per dtype on stdout instead of the table
@@ -87,18 +88,21 @@ lora::LoraConfig lora_config_from(const Args& args, int64_t rank) {
   config.r = rank;
   config.lora_alpha = args.get_double("alpha", 2.0 * static_cast<double>(rank));
   config.lora_dropout = args.get_double("dropout", 0.05);
+  config.use_dora = args.has("dora");
   return config;
 }
 
 std::vector<std::string> dtypes_from(const std::string& choice) {
   if (choice == "both") return {"float32", "bfloat16"};
   // bf16 / fp32 as every other --dtype accepts them.
-  const std::string name = choice == "bf16" ? "bfloat16" : choice == "fp32" || choice == "float" ? "float32" : choice;
-  if (name == "float32" || name == "bfloat16") return {name};
+  lora::DType dtype;
+  if (lora::parse_precision(choice, &dtype) && dtype != lora::DType::F16) return {lora::torch_dtype_name(dtype)};
   throw cli::UsageError("--dtype: expected both, float32 or bfloat16, got '" + choice + "'");
 }
 
-std::string short_dtype(const std::string& dtype) { return dtype == "bfloat16" ? "bf16" : "fp32"; }
+std::string short_dtype(const std::string& dtype) {
+  return lora::precision_short_name(lora::precision_from_string(dtype, "--dtype"));
+}
 
 int run_bench_train(const Args& args) {
   if (args.has("nproc")) {  // data-parallel scaling: the whole `train` path in 1 and N processes
@@ -108,7 +112,7 @@ int run_bench_train(const Args& args) {
   }
   args.check_known({"model", "seq-len", "micro-batch-size", "steps", "warmup", "rank", "alpha", "dropout", "target-modules", "dtype",
                     "device", "threads", "json", "profile", "arch", "hidden-size", "intermediate-size", "layers",
-                    "heads", "kv-heads", "vocab-size", "gradient-checkpointing", "quantize", "double-quant"});
+                    "heads", "kv-heads", "vocab-size", "gradient-checkpointing", "quantize", "double-quant", "dora"});
   lora::TrainStepBenchSettings settings;
   settings.seq_len = args.get_int("seq-len", 256);
   settings.micro_batch = args.get_int("micro-batch-size", 4);
@@ -238,6 +242,7 @@ int run_bench_train(const Args& args) {
       out["peak_memory_bytes"] = peak_memory;
       out["peak_memory_kind"] = memory.what();
       out["gradient_checkpointing"] = args.has("gradient-checkpointing");
+      out["dora"] = lora_config.use_dora;
       if (device.is_cuda()) {
         out["cuda_peak_reserved_bytes"] = memory.peak_reserved_bytes();
         out["cuda_device_in_use_peak_bytes"] = memory.device_in_use_peak_bytes();
@@ -268,7 +273,8 @@ int run_bench_train(const Args& args) {
     row("parameters", printf_string("%.1f M (%.1f M in matmuls)", model->num_parameters() / 1e6,
                                     matmul_parameters / 1e6));
     row("device", model->target().describe());
-    row("LoRA", printf_string("rank %lld, alpha %g, dropout %g on %s: %lld layers, %.2f M trainable parameters",
+    row(lora_config.use_dora ? "DoRA" : "LoRA",
+        printf_string("rank %lld, alpha %g, dropout %g on %s: %lld layers, %.2f M trainable parameters",
                               static_cast<long long>(rank), lora_config.lora_alpha, lora_config.lora_dropout,
                               args.get("target-modules", "all-linear").c_str(), static_cast<long long>(lora_layers),
                               result.trainable_parameters / 1e6));
@@ -325,9 +331,9 @@ const BenchKindRegistration train_registration({
     "train",
     "bench train [MODEL_DIR|--arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 --hidden-size N ...] [--seq-len 256] [--micro-batch-size 4] "
     "[--rank 16] [--target-modules all-linear] [--dtype both|float32|bfloat16] [--steps 5] [--warmup 1] "
-    "[--threads N] [--json] [--profile]",
+    "[--dora] [--threads N] [--json] [--profile]",
     kTrainHelp,
-    {"json", "profile", "gradient-checkpointing", "double-quant"},
+    {"json", "profile", "gradient-checkpointing", "double-quant", "dora"},
     run_bench_train,
     {{"micro-batch", "micro-batch-size"}, {"precision", "dtype"}},
 });

@@ -1,5 +1,6 @@
 // `lora-studio-cli train`: trains a LoRA adapter with a progress line on the terminal.
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "memory_estimate.h"
 #include "training_messages.h"
 #include "cli_train_distributed.h"
+#include "cli_train_progress.h"
 #include "trainer.h"
 
 namespace {
@@ -38,6 +40,20 @@ std::string format_duration(double seconds) {
   else
     std::snprintf(buffer, sizeof buffer, "%02ld:%02ld", s / 60, s % 60);
   return buffer;
+}
+
+// A stop asked by SIGTERM or SIGINT (the window's Stop, Ctrl-C, the launcher passing either on) ends the
+// run after the current step, as the window's Stop does: the adapter and a checkpoint are saved, and
+// every rank stops at the same step. One signal only: a second one ends the process at once.
+volatile std::sig_atomic_t g_stop_requested = 0;
+void request_stop(int) { g_stop_requested = 1; }
+void stop_after_step_on_signals() {
+  struct sigaction action {};
+  action.sa_handler = request_stop;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART | SA_RESETHAND;
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
 }
 
 lora::TrainingSettings settings_from_args(const cli::Args& args) {
@@ -113,7 +129,8 @@ int run_train(const cli::Args& args) {
                     "weight-decay", "max-grad-norm", "micro-batch-size", "batch-size", "cutoff-len", "drop-long",
                     "train-on-prompt", "add-eos", "no-add-eos", "skip-bad-records", "no-group-by-length", "eval-split",
                     "eval-every", "eval-samples", "eval-sample-tokens", "save-every", "log-every", "stop-at-loss", "seed", "device", "dtype",
-                    "gradient-checkpointing", "threads", "resume", "config", "quiet", "dry-run", "json", "quantize", "double-quant"});
+                    "gradient-checkpointing", "threads", "resume", "config", "quiet", "dry-run", "json", "quantize", "double-quant",
+                    "progress-json"});
   known.insert(known.end(), cli::train_distributed_options().begin(), cli::train_distributed_options().end());
   args.check_known(known);
   const lora::TrainingSettings settings = settings_from_args(args);
@@ -128,28 +145,37 @@ int run_train(const cli::Args& args) {
     }
     return estimate.fits() ? 0 : 4;
   }
-  try {
-    // The pre-flight before a real run: a warning only (the estimate can be pessimistic, and the
-    // available memory changes), so a run the user chose still starts.
-    const lora::MemoryEstimate estimate = lora::estimate_training_memory(settings);
-    if (!estimate.fits())
-      std::cerr << lora::Message(lora::msg::Training::preflight_warning, lora::memory_estimate_summary(estimate)).english()
-                << "\n";
-  } catch (const lora::Error&) {
-    // Whatever stops the estimate stops the run too, with the trainer's own message.
-  }
   // Data-parallel: a worker of a run (RANK, WORLD_SIZE: our launcher, torchrun, SLURM), or the launcher.
   const std::optional<lora::dist::WorldOptions> world = cli::train_world_from_environment(args);
   if (!world && cli::train_wants_workers(args))
     return cli::launch_train_workers(args, known, cli::registry().at("train").flag_names, settings.device);
+  // The pre-flight before a real run: a warning only (the estimate can be pessimistic, and the
+  // available memory changes), so a run the user chose still starts. In a data-parallel run the first
+  // rank of each machine says it, for its own device, not every rank (nor the launcher besides).
+  if (!world || world->local_rank == 0) {
+    try {
+      const lora::MemoryEstimate estimate = lora::estimate_training_memory(settings);
+      if (!estimate.fits())
+        std::cerr << lora::Message(lora::msg::Training::preflight_warning, lora::memory_estimate_summary(estimate)).english()
+                  << "\n";
+    } catch (const lora::Error&) {
+      // Whatever stops the estimate stops the run too, with the trainer's own message.
+    }
+  }
   const int rank = world ? world->rank : 0;
+  const bool progress_json = args.has("progress-json");
+  stop_after_step_on_signals();
   // Only rank 0 shows progress; the others speak when they fail, naming themselves.
   const bool quiet = args.has("quiet") || rank != 0;
   const bool tty = isatty(fileno(stderr));
   std::string last_phase;
   auto callback = [&](const lora::TrainingProgress& p) {
+    if (progress_json) {
+      cli::print_progress_json(p);
+      return g_stop_requested == 0;
+    }
     if (!p.message.empty() && rank == 0) std::cerr << (tty ? "\r\033[K" : "") << p.message.english() << "\n";
-    if (quiet) return true;
+    if (quiet) return g_stop_requested == 0;
     if (p.phase == "training" && p.step > 0) {
       char line[256];
       const double seconds_per_step = p.step > 0 ? p.elapsed_seconds / p.step : 0;
@@ -167,18 +193,22 @@ int run_train(const cli::Args& args) {
       std::cerr << (tty ? "\r\033[K" : "") << p.phase << "...\n";
     }
     last_phase = p.phase;
-    return true;
+    return g_stop_requested == 0;
   };
   lora::TrainingResult result;
   try {
     result = lora::train_lora(settings, args.has("resume"), callback, world ? &*world : nullptr);
   } catch (const std::exception& e) {
+    if (progress_json) cli::print_error_json(rank, e);
     if (!world || world->world_size == 1) throw;
     std::cerr << (tty ? "\r\033[K" : "") << "error: rank " << rank << ": " << e.what() << "\n";
     return 1;
   }
   // result.message has reached the terminal already through the callback's "done" report.
-  if (rank == 0) std::cout << result.adapter_dir << "\n";
+  if (rank == 0 && progress_json)
+    cli::print_result_json(rank, result);
+  else if (rank == 0)
+    std::cout << result.adapter_dir << "\n";
   return result.outcome == lora::TrainingResult::Outcome::Diverged ? 3 : 0;
 }
 
@@ -229,11 +259,14 @@ Several processes (data-parallel; the adapter is the one a single process trains
   --dist-timeout S (600)    seconds to wait for the other ranks (rendezvous, each step) before stopping
   Under torchrun or SLURM, RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT are used instead.
   --quiet                   no progress line
+  --progress-json           every rank's progress, result and errors as JSON lines on stdout (for a
+                            program driving the run)
+  SIGTERM or Ctrl-C (once) stops after the current step, saving the adapter and a checkpoint to resume from.
   --dry-run                 print the expected peak memory, part by part, against what the device has
                             (and what would make it fit), then exit without training: 0 when it fits,
                             4 when it does not. --dataset and --output are not needed. --json: as JSON)",
     {"rslora", "dora", "drop-long", "train-on-prompt", "add-eos", "no-add-eos", "skip-bad-records", "no-group-by-length",
-     "gradient-checkpointing", "resume", "quiet", "dry-run", "json", "double-quant"},
+     "gradient-checkpointing", "resume", "quiet", "dry-run", "json", "double-quant", "progress-json"},
     run_train,
     {{"precision", "dtype"}},
 });

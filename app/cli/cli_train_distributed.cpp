@@ -7,6 +7,7 @@
 #include <climits>
 #include <iostream>
 
+#include "cli_train_progress.h"
 #include "error.h"
 #include "training_messages.h"
 #include "worker_launcher.h"
@@ -16,6 +17,7 @@ namespace cli {
 namespace {
 
 constexpr double kDefaultTimeoutSeconds = 600;
+constexpr double kFailureGraceSeconds = 10;
 
 double timeout_of(const Args& args) {
   const double seconds = args.get_double("dist-timeout", kDefaultTimeoutSeconds);
@@ -102,12 +104,16 @@ int launch_train_workers(const Args& args, const std::vector<std::string>& known
     }
     workers.push_back(std::move(w));
   }
-  const auto exits = lora::dist::run_workers(workers, timeout + 30);
+  // After one rank failed, the others learn it at their next collective: at once when its connections
+  // closed, within --dist-timeout when it hangs. A hung rank never learns it, so it is stopped after a grace
+  // that lets the others name the rank at fault first (their diagnosis takes a few seconds).
+  const auto exits = lora::dist::run_workers(workers, std::min(timeout, kFailureGraceSeconds));
   int code = 0;
   for (const auto& e : exits) {
     if (e.ok()) continue;
-    std::cerr << "error: " << lora::Message(lora::msg::Training::dist_workers_stopped, lora::dist::describe_exit(e)).english()
-              << "\n";
+    const lora::Message stopped(lora::msg::Training::dist_workers_stopped, lora::dist::describe_exit(e));
+    std::cerr << "error: " << stopped.english() << "\n";
+    if (args.has("progress-json")) print_error_json(-1, stopped);
     if (code == 0) code = e.exit_code != 0 ? e.exit_code : 1;
   }
   return code;

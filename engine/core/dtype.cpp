@@ -82,6 +82,19 @@ DType precision_from_string(const std::string& name, const MessageArg& what) {
   return dtype;
 }
 
+bool is_precision_name(const std::string& name) {
+  DType dtype;
+  return parse_precision(name, &dtype) && torch_dtype_name(dtype) == name;
+}
+
+const char* stored_precision_name(DType dtype) {
+  switch (dtype) {
+    case DType::BF16: return "bfloat16";
+    case DType::F16: return "float16";
+    default: return "float32";
+  }
+}
+
 const char* precision_short_name(DType dtype) {
   switch (dtype) {
     case DType::F32: return "fp32";

@@ -33,6 +33,12 @@ std::string torch_dtype_name(DType dtype);
 // option name ("--dtype") or a message ("compute dtype").
 bool parse_precision(const std::string& name, DType* out);
 DType precision_from_string(const std::string& name, const MessageArg& what);
+// Exactly the canonical names, no aliases: "float32" | "bfloat16" | "float16", as config.json's
+// torch_dtype, the training settings' precision (besides "auto") and the compute dtypes spell them.
+bool is_precision_name(const std::string& name);
+// The precision a checkpoint whose weights are stored as `dtype` counts as when the compute dtype
+// is chosen: "bfloat16", "float16", and "float32" for every other type.
+const char* stored_precision_name(DType dtype);
 // "fp32" | "bf16" | "fp16" | "fp64" (other types: the safetensors name), for tables and descriptions.
 const char* precision_short_name(DType dtype);
 

@@ -1,11 +1,5 @@
 #include "gguf_file.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <climits>
 #include <cstring>
 
@@ -130,42 +124,14 @@ std::uint64_t GgufValue::array_size() const {
   return integers.size();
 }
 
-GgufFile::~GgufFile() {
-  if (mapping_) ::munmap(mapping_, size_);
-}
+GgufFile::~GgufFile() = default;
 
 std::shared_ptr<GgufFile> GgufFile::open(const std::string& path) {
   std::shared_ptr<GgufFile> file(new GgufFile());
   file->path_ = path;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int error_number = errno;
-    if (error_number == ENOENT) throw Error(msg::Core::cannot_open_file, path, Message(msg::Core::no_such_file));
-    throw Error(msg::Core::cannot_open_file, path, std::strerror(error_number));
-  }
-  struct stat info;
-  if (::fstat(fd, &info) != 0) {
-    const int error_number = errno;
-    ::close(fd);
-    throw Error(msg::Core::cannot_read_size, path, std::strerror(error_number));
-  }
-  if (!S_ISREG(info.st_mode)) {
-    ::close(fd);
-    throw Error(msg::Core::not_a_regular_file, path);
-  }
-  file->size_ = static_cast<std::uint64_t>(info.st_size);
-  if (file->size_ > 0) {
-    // Read-only private mapping: tensors are decoded on demand, pages load lazily.
-    void* mapping = ::mmap(nullptr, file->size_, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (mapping == MAP_FAILED) {
-      const int error_number = errno;
-      ::close(fd);
-      throw Error(msg::Core::cannot_memory_map, path, std::strerror(error_number));
-    }
-    file->mapping_ = mapping;
-    file->base_ = static_cast<const std::uint8_t*>(mapping);
-  }
-  ::close(fd);
+  file->bytes_ = MappedFile::open(path);  // tensors are decoded on demand, pages load lazily
+  file->base_ = file->bytes_.data();
+  file->size_ = file->bytes_.size();
   file->parse();
   return file;
 }
@@ -173,9 +139,9 @@ std::shared_ptr<GgufFile> GgufFile::open(const std::string& path) {
 std::shared_ptr<GgufFile> GgufFile::from_bytes(std::string bytes, const std::string& name) {
   std::shared_ptr<GgufFile> file(new GgufFile());
   file->path_ = name;
-  file->owned_ = std::move(bytes);
-  file->base_ = reinterpret_cast<const std::uint8_t*>(file->owned_.data());
-  file->size_ = file->owned_.size();
+  file->bytes_ = MappedFile::from_bytes(std::move(bytes));
+  file->base_ = file->bytes_.data();
+  file->size_ = file->bytes_.size();
   file->parse();
   return file;
 }

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "gguf_types.h"
+#include "mapped_file.h"
 
 namespace lora::gguf {
 
@@ -91,6 +92,11 @@ class GgufFile {
   // Elements [first, first + count) of a tensor (row-major, whole blocks) as float32, dequantized as
   // ggml does. Throws naming the file and tensor for a range that is not whole blocks of the tensor.
   void read_f32(const GgufTensorInfo& info, std::int64_t first, std::int64_t count, float* out) const;
+  // Drops the resident pages of a tensor whose values have been copied out (MappedFile::release),
+  // so that reading a whole model does not hold the file beside its copies. Still readable after.
+  void release(const GgufTensorInfo& info) const {
+    bytes_.release(static_cast<std::uint64_t>(data_ - base_) + info.offset, info.nbytes);
+  }
 
  private:
   GgufFile() = default;
@@ -105,8 +111,7 @@ class GgufFile {
   const std::uint8_t* base_ = nullptr;
   const std::uint8_t* data_ = nullptr;
   std::uint64_t size_ = 0;
-  void* mapping_ = nullptr;
-  std::string owned_;
+  MappedFile bytes_;
 };
 
 }  // namespace lora::gguf

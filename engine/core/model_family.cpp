@@ -4,6 +4,7 @@
 #include <set>
 
 #include "core_messages.h"
+#include "dtype.h"
 #include "error.h"
 #include "model_family_support.h"
 
@@ -82,6 +83,14 @@ Message bias_state(bool on) { return {on ? msg::Core::bias_on : msg::Core::bias_
 std::vector<std::string> no_foreign_prefixes(const ModelConfig&) { return {}; }
 std::vector<std::string> llama_lora_targets(const ModelConfig&) {
   return {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
+}
+
+ModelFamily plain_decoder_family() {
+  ModelFamily family;
+  family.layouts = standard_layouts;
+  family.foreign_prefixes = no_foreign_prefixes;
+  family.lora_targets = llama_lora_targets;
+  return family;
 }
 
 void read_architecture(const JsonFields& fields, const std::string& fallback, ModelConfig& config) {
@@ -277,7 +286,7 @@ void read_dtype(const JsonFields& fields, ModelConfig& config) {
   config.torch_dtype = fields.optional_string(dtype_key, "float32");
   if (config.torch_dtype == "float") config.torch_dtype = "float32";
   if (config.torch_dtype == "half") config.torch_dtype = "float16";
-  if (config.torch_dtype != "float32" && config.torch_dtype != "bfloat16" && config.torch_dtype != "float16")
+  if (!is_precision_name(config.torch_dtype))
     fields.fail(dtype_key, Message(msg::Core::expected_torch_dtype));
 }
 

@@ -17,7 +17,7 @@ void read_llama_like(const JsonFields& fields, const std::string& default_archit
 
 const ModelFamily& llama_family() {
   static const ModelFamily family = [] {
-    ModelFamily f;
+    ModelFamily f = plain_decoder_family();
     f.name = "llama";
     f.display_name = "Llama";
     f.model_types = {"llama"};
@@ -41,9 +41,6 @@ const ModelFamily& llama_family() {
       out["attention_bias"] = config.attention_bias;
       out["mlp_bias"] = config.mlp_bias;
     };
-    f.layouts = standard_layouts;
-    f.foreign_prefixes = no_foreign_prefixes;
-    f.lora_targets = llama_lora_targets;
     return f;
   }();
   return family;

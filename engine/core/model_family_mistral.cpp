@@ -6,7 +6,7 @@ namespace lora::family_support {
 
 const ModelFamily& mistral_family() {
   static const ModelFamily family = [] {
-    ModelFamily f;
+    ModelFamily f = plain_decoder_family();
     f.name = "mistral";
     f.display_name = "Mistral";
     f.model_types = {"mistral"};
@@ -30,9 +30,6 @@ const ModelFamily& mistral_family() {
       out = write_common(config, "MistralForCausalLM");
       out["sliding_window"] = config.sliding_window > 0 ? nlohmann::json(config.sliding_window) : nlohmann::json(nullptr);
     };
-    f.layouts = standard_layouts;
-    f.foreign_prefixes = no_foreign_prefixes;
-    f.lora_targets = llama_lora_targets;
     return f;
   }();
   return family;

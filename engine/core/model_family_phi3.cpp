@@ -81,14 +81,12 @@ std::vector<std::string> phi3_lora_targets(const ModelConfig&) {
 
 const ModelFamily& phi3_family() {
   static const ModelFamily family = [] {
-    ModelFamily f;
+    ModelFamily f = plain_decoder_family();
     f.name = "phi3";
     f.display_name = "Phi-3 / Phi-4";
     f.model_types = {"phi3"};
     f.parse = parse_phi3;
     f.write = write_phi3;
-    f.layouts = standard_layouts;
-    f.foreign_prefixes = no_foreign_prefixes;
     f.lora_targets = phi3_lora_targets;
     f.target_aliases = {{"q_proj", "qkv_proj"}, {"k_proj", "qkv_proj"}, {"v_proj", "qkv_proj"},
                         {"gate_proj", "gate_up_proj"}, {"up_proj", "gate_up_proj"}};

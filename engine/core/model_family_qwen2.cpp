@@ -23,7 +23,7 @@ void read_qwen2_sliding_window(const JsonFields& fields, ModelConfig& config) {
 
 const ModelFamily& qwen2_family() {
   static const ModelFamily family = [] {
-    ModelFamily f;
+    ModelFamily f = plain_decoder_family();
     f.name = "qwen2";
     f.display_name = "Qwen2";
     f.model_types = {"qwen2"};
@@ -51,9 +51,6 @@ const ModelFamily& qwen2_family() {
       out["sliding_window"] = sliding ? nlohmann::json(config.sliding_window) : nlohmann::json(nullptr);
       out["max_window_layers"] = sliding ? 0 : config.num_hidden_layers;
     };
-    f.layouts = standard_layouts;
-    f.foreign_prefixes = no_foreign_prefixes;
-    f.lora_targets = llama_lora_targets;
     return f;
   }();
   return family;

@@ -72,15 +72,12 @@ void write_qwen3(const ModelConfig& config, nlohmann::json& out) {
 
 const ModelFamily& qwen3_family() {
   static const ModelFamily family = [] {
-    ModelFamily f;
+    ModelFamily f = plain_decoder_family();
     f.name = "qwen3";
     f.display_name = "Qwen3";
     f.model_types = {"qwen3"};
     f.parse = parse_qwen3;
     f.write = write_qwen3;
-    f.layouts = standard_layouts;
-    f.foreign_prefixes = no_foreign_prefixes;
-    f.lora_targets = llama_lora_targets;
     return f;
   }();
   return family;

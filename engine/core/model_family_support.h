@@ -83,5 +83,8 @@ std::vector<WeightLayout> standard_layouts(const ModelConfig&);
 std::vector<std::string> no_foreign_prefixes(const ModelConfig&);
 // q/k/v/o_proj and gate/up/down_proj.
 std::vector<std::string> llama_lora_targets(const ModelConfig&);
+// A family of the plain decoder's parts (standard_layouts, no_foreign_prefixes, llama_lora_targets),
+// for a family definition to name and give its readers.
+ModelFamily plain_decoder_family();
 
 }  // namespace lora::family_support

@@ -1,12 +1,6 @@
 #include "safetensors.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -132,42 +126,14 @@ int64_t TensorInfo::numel() const {
   return count;
 }
 
-SafetensorsFile::~SafetensorsFile() {
-  if (mapping_) ::munmap(mapping_, size_);
-}
+SafetensorsFile::~SafetensorsFile() = default;
 
 std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) {
   std::shared_ptr<SafetensorsFile> file(new SafetensorsFile());
   file->path_ = path;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    const int error_number = errno;
-    if (error_number == ENOENT) throw Error(msg::Core::cannot_open_file, path, Message(msg::Core::no_such_file));
-    throw Error(msg::Core::cannot_open_file, path, std::strerror(error_number));
-  }
-  struct stat info;
-  if (::fstat(fd, &info) != 0) {
-    const int error_number = errno;
-    ::close(fd);
-    throw Error(msg::Core::cannot_read_size, path, std::strerror(error_number));
-  }
-  if (!S_ISREG(info.st_mode)) {
-    ::close(fd);
-    throw Error(msg::Core::not_a_regular_file, path);
-  }
-  file->size_ = static_cast<uint64_t>(info.st_size);
-  if (file->size_ >= 8) {
-    // Read-only private mapping: tensors are copied out on demand, pages load lazily.
-    void* mapping = ::mmap(nullptr, file->size_, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (mapping == MAP_FAILED) {
-      const int error_number = errno;
-      ::close(fd);
-      throw Error(msg::Core::cannot_memory_map, path, std::strerror(error_number));
-    }
-    file->mapping_ = mapping;
-    file->base_ = static_cast<const uint8_t*>(mapping);
-  }
-  ::close(fd);  // the mapping stays valid without the descriptor
+  file->bytes_ = MappedFile::open(path);  // tensors are copied out on demand, pages load lazily
+  file->base_ = file->bytes_.data();
+  file->size_ = file->bytes_.size();
   file->parse();
   return file;
 }
@@ -175,9 +141,9 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
 std::shared_ptr<SafetensorsFile> SafetensorsFile::from_bytes(std::string bytes, const std::string& name) {
   std::shared_ptr<SafetensorsFile> file(new SafetensorsFile());
   file->path_ = name;
-  file->owned_ = std::move(bytes);
-  file->base_ = reinterpret_cast<const uint8_t*>(file->owned_.data());
-  file->size_ = file->owned_.size();
+  file->bytes_ = MappedFile::from_bytes(std::move(bytes));
+  file->base_ = file->bytes_.data();
+  file->size_ = file->bytes_.size();
   file->parse();
   return file;
 }

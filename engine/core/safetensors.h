@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dtype.h"
+#include "mapped_file.h"
 
 namespace lora {
 
@@ -50,6 +51,9 @@ class SafetensorsFile {
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
   const uint8_t* data(const TensorInfo& info) const { return data_ + info.begin; }
   uint64_t file_size() const { return size_; }
+  // Drops the resident pages of a tensor whose bytes have been copied out (MappedFile::release):
+  // what keeps a model's load from holding the whole file beside its copies. Still readable after.
+  void release(const TensorInfo& info) const { bytes_.release(static_cast<uint64_t>(data_ - base_) + info.begin, info.nbytes()); }
 
  private:
   SafetensorsFile() = default;
@@ -61,8 +65,7 @@ class SafetensorsFile {
   const uint8_t* base_ = nullptr;  // start of the file image
   const uint8_t* data_ = nullptr;  // start of the data buffer
   uint64_t size_ = 0;
-  void* mapping_ = nullptr;
-  std::string owned_;  // for from_bytes
+  MappedFile bytes_;
 };
 
 // One tensor of a file being written: where it goes in the header. Its bytes come later.

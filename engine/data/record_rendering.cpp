@@ -4,11 +4,10 @@
 
 #include "data_messages.h"
 #include "error.h"
+#include "string_affix.h"
 
 namespace lora {
 namespace {
-
-bool starts_with(const std::string& s, const std::string& prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 
 void append(PromptSegments& segments, std::string text, bool is_response) {
   if (text.empty()) return;

@@ -6,6 +6,7 @@
 
 #include "data_messages.h"
 #include "error.h"
+#include "string_affix.h"
 
 namespace lora {
 namespace {
@@ -16,10 +17,6 @@ bool starts_with(const std::vector<int32_t>& ids, const std::vector<int32_t>& pr
 
 bool ends_with(const std::vector<int32_t>& ids, const std::vector<int32_t>& suffix) {
   return suffix.size() <= ids.size() && std::equal(suffix.rbegin(), suffix.rend(), ids.rbegin());
-}
-
-bool ends_with_text(const std::string& s, const std::string& suffix) {
-  return !suffix.empty() && s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string rstrip(const std::string& s) {
@@ -263,7 +260,7 @@ std::vector<TokenizedExample> TrainingDataset::tokenize(size_t index) const {
     if (record.kind == RecordKind::Conversation || renderer_->settings().fields_as_chat) {
       const std::string last = rstrip(segments.back().text);
       for (const std::string& stop : renderer_->chat_stop_strings())
-        closed_by_chat_format = closed_by_chat_format || ends_with_text(last, stop);
+        closed_by_chat_format = closed_by_chat_format || (!stop.empty() && ends_with(last, stop));
     }
     if (!closed_by_chat_format) {
       ids.push_back(eos_id_);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -97,6 +98,38 @@ pid_t start_worker(const WorkerSpec& spec) {
   _exit(127);
 }
 
+// A stop asked of the launcher (SIGTERM: the window's Stop, kill; SIGINT: Ctrl-C) goes on to the workers,
+// which end after their current step with the adapter saved; a second one kills them. Without this the
+// launcher would die at once and leave its workers running.
+volatile std::sig_atomic_t g_stop_signals = 0;
+void on_stop_signal(int) { g_stop_signals = g_stop_signals + 1; }
+
+class PassStopSignalsOn {
+ public:
+  PassStopSignalsOn() {
+    g_stop_signals = 0;
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, &old_term_);
+    sigaction(SIGINT, &action, &old_int_);
+  }
+  ~PassStopSignalsOn() {
+    sigaction(SIGTERM, &old_term_, nullptr);
+    sigaction(SIGINT, &old_int_, nullptr);
+  }
+  PassStopSignalsOn(const PassStopSignalsOn&) = delete;
+  PassStopSignalsOn& operator=(const PassStopSignalsOn&) = delete;
+
+ private:
+  struct sigaction old_term_ {}, old_int_ {};
+};
+
+// After a failure, SIGTERM (a stop after the current step) cannot help a rank whose world is broken for
+// long: a hung rank ignores it, and a rank in the middle of a step cannot finish it without the others.
+constexpr double kTermToKillSeconds = 3;
+
 const char* signal_name(int signal) {
   const char* name = strsignal(signal);
   return name ? name : "unknown signal";
@@ -113,6 +146,8 @@ Message describe_exit(const WorkerExit& exit) {
 std::vector<WorkerExit> run_workers(const std::vector<WorkerSpec>& workers, double grace_seconds) {
   std::vector<WorkerExit> exits(workers.size());
   std::vector<bool> running(workers.size(), false);
+  const PassStopSignalsOn pass_stop_signals_on;
+  std::sig_atomic_t stop_signals_passed = 0;
   auto stop_all = [&](int signal) {
     for (size_t i = 0; i < workers.size(); ++i)
       if (running[i]) kill(exits[i].pid, signal);
@@ -152,12 +187,16 @@ std::vector<WorkerExit> run_workers(const std::vector<WorkerSpec>& workers, doub
       continue;
     }
     if (pid < 0 && errno != EINTR) break;
+    if (g_stop_signals > stop_signals_passed) {
+      stop_signals_passed = g_stop_signals;
+      stop_all(stop_signals_passed > 1 ? SIGKILL : SIGTERM);
+    }
     if (failed) {
       const double waited = std::chrono::duration<double>(Clock::now() - first_failure).count();
       if (!terminated && waited > grace_seconds) {
         stop_all(SIGTERM);
         terminated = true;
-      } else if (terminated && waited > grace_seconds + 10) {
+      } else if (terminated && waited > grace_seconds + kTermToKillSeconds) {
         stop_all(SIGKILL);
       }
     }

@@ -38,7 +38,8 @@ std::vector<std::vector<int>> split_cpus(int parts);
 int free_tcp_port();
 
 // Starts every worker, then waits for all. Throws lora::Error when one cannot start (those started are
-// stopped). `grace_seconds`: how long the others may take to stop after one failed.
+// stopped). `grace_seconds`: how long the others may take to stop after one failed; then they get
+// SIGTERM, and SIGKILL 3 s later (a hung rank never stops on its own: no worker outlives the launcher).
 std::vector<WorkerExit> run_workers(const std::vector<WorkerSpec>& workers, double grace_seconds);
 
 // "rank 1 (process 123) was killed by signal 9 (Killed)" / "... exited with code 1".

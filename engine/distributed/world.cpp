@@ -10,9 +10,14 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
+#include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <atomic>
@@ -83,21 +88,65 @@ bool is_loopback(const std::string& host) {
   return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1";
 }
 
-// Whether a TCP connection to host:port is accepted now.
-bool port_accepts(const std::string& host, int port) {
+using Clock = std::chrono::steady_clock;
+
+// One TCP connection attempt that gives up after `wait` (a blocking connect to an address that drops
+// packets would wait for the kernel's own two minutes). Leaves the reason in *why on failure.
+bool connects_within(const addrinfo& address, milliseconds wait, std::string* why) {
+  const int fd = socket(address.ai_family, address.ai_socktype, address.ai_protocol);
+  if (fd < 0) {
+    *why = std::strerror(errno);
+    return false;
+  }
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
+  int error = connect(fd, address.ai_addr, address.ai_addrlen) == 0 ? 0 : errno;
+  if (error == EINPROGRESS) {
+    pollfd waiting{fd, POLLOUT, 0};
+    const int ready = poll(&waiting, 1, static_cast<int>(wait.count()));
+    socklen_t length = sizeof error;
+    if (ready <= 0) error = ETIMEDOUT;
+    else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
+  }
+  close(fd);
+  if (error != 0) *why = std::strerror(error);
+  return error == 0;
+}
+
+// Waits until host:port accepts a TCP connection (rank 0 or torchrun's agent may start after us), or
+// `deadline`: nullopt once it does, else why not (an unknown host name at once: it will not resolve later).
+std::optional<Message> wait_until_port_accepts(const std::string& host, int port, Clock::time_point deadline) {
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) return false;
-  bool accepted = false;
-  for (addrinfo* a = found; a && !accepted; a = a->ai_next) {
-    const int fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-    if (fd < 0) continue;
-    accepted = connect(fd, a->ai_addr, a->ai_addrlen) == 0;
-    close(fd);
+  std::string why = "timed out";
+  for (;;) {
+    addrinfo* found = nullptr;
+    const int resolved = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found);
+    if (resolved == EAI_NONAME) return Message(msg::Training::dist_cause_unresolved, gai_strerror(resolved));
+    if (resolved != 0) why = gai_strerror(resolved);
+    for (addrinfo* a = found; a; a = a->ai_next) {
+      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+      if (connects_within(*a, std::clamp(left, milliseconds(1), milliseconds(1000)), &why)) {
+        freeaddrinfo(found);
+        return std::nullopt;
+      }
+    }
+    if (found) freeaddrinfo(found);
+    if (Clock::now() >= deadline)
+      return resolved == 0 ? Message(msg::Training::dist_cause_no_connection, why)
+                           : Message(msg::Training::dist_cause_unresolved, why);
+    std::this_thread::sleep_for(milliseconds(50));
   }
-  freeaddrinfo(found);
-  return accepted;
+}
+
+// Fault injection for the tests (tests/test_distributed.cpp), like LORA_STUDIO_INJECT_OOM_AT_STEP:
+// LORA_STUDIO_TEST_HANG_RANK=r with LORA_STUDIO_TEST_HANG_AT_STEP=k makes rank r stop making progress
+// when it starts step k (1-based) while its process, heartbeat included, stays alive: a hung rank, as a
+// deadlock or a stuck device would leave it, for the others' timeout to find.
+void hang_here_for_tests(int rank, int64_t step_number) {
+  const char* hang_rank = std::getenv("LORA_STUDIO_TEST_HANG_RANK");
+  const char* hang_step = std::getenv("LORA_STUDIO_TEST_HANG_AT_STEP");
+  if (!hang_rank || !hang_step || std::atoi(hang_rank) != rank || std::atoll(hang_step) != step_number) return;
+  for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
 }
 
 }  // namespace
@@ -111,11 +160,14 @@ std::optional<WorldOptions> world_options_from_environment() {
   o.local_rank = env_integer("LOCAL_RANK", 0, 1 << 20, "a whole number, at least 0", 0);
   if (const char* addr = std::getenv("MASTER_ADDR"); addr && *addr) o.master_addr = addr;
   o.master_port = env_integer("MASTER_PORT", 1, 65535, "a TCP port from 1 to 65535", 29500);
+  // torchrun's elastic agent sets TORCHELASTIC_USE_AGENT_STORE to Python's str(True) when it hosts the
+  // store itself (local_elastic_agent.py); its store outlives restarts of the workers, so each attempt's
+  // keys go under a prefix of their own, the one torch.distributed's env:// rendezvous uses
+  // (rendezvous.py, _create_c10d_store: PrefixStore("/worker/attempt_{TORCHELASTIC_RESTART_COUNT}")).
   if (const char* agent = std::getenv("TORCHELASTIC_USE_AGENT_STORE"); agent && std::string(agent) == "True") {
     o.join_existing_store = true;
-    const char* run = std::getenv("TORCHELASTIC_RUN_ID");
     const char* restart = std::getenv("TORCHELASTIC_RESTART_COUNT");
-    o.key_prefix = std::string("lora/") + (run ? run : "") + "/" + (restart ? restart : "0") + "/";
+    o.key_prefix = std::string("/worker/attempt_") + (restart && *restart ? restart : "0") + "/lora/";
   }
   return o;
 }
@@ -239,51 +291,82 @@ std::unique_ptr<World> World::join(const WorldOptions& o, const std::string& dev
   store_options.numWorkers = o.world_size;
   store_options.waitWorkers = false;  // we wait below, to name the missing rank
   store_options.timeout = timeout;
+  // Whoever hosts the store (rank 0, or torchrun's agent) is named when it cannot be reached.
+  auto unreachable = [&](MessageArg cause) {
+    return Error(o.join_existing_store ? msg::Training::dist_agent_store_unreachable
+                                       : msg::Training::dist_master_unreachable,
+                 o.master_addr, port, seconds_text(o.timeout_seconds), std::move(cause));
+  };
   // Connecting and claiming the rank run on a thread of their own with a deadline: a client that reached
   // something else on the port (not a TCPStore) would wait for its answer for ever.
   struct Connection {
     std::mutex mutex;
     std::condition_variable done;
     bool finished = false;
+    bool talking = false;  // a TCP connection was made: what answers is not (yet) known to be a store
     c10::intrusive_ptr<c10d::TCPStore> store;
     int64_t claims = 0;
-    std::string error;
+    std::optional<Message> cause;
+    std::string error;  // c10d's own
   };
   auto connection = std::make_shared<Connection>();
   std::thread([connection, o, store_options] {
     c10::intrusive_ptr<c10d::TCPStore> store;
     int64_t claims = 0;
+    std::optional<Message> cause;
     std::string error;
     try {
-      // c10d's client retries about once a second; knocking ourselves starts a moment after rank 0 is up.
-      const auto give_up = std::chrono::steady_clock::now() + store_options.timeout;
-      while (!store_options.isServer && !port_accepts(o.master_addr, o.master_port) && std::chrono::steady_clock::now() < give_up)
-        std::this_thread::sleep_for(milliseconds(50));
-      store = c10::make_intrusive<c10d::TCPStore>(o.master_addr, store_options);
-      claims = store->add(key_of("rank", o.rank), 1);
-      store->add(key("joined"), 1);
+      // c10d's client would retry alone (about once a second, with its own log lines); knocking ourselves
+      // starts a moment after the store is up, and knows an unknown host or a silent address from a busy one.
+      if (!store_options.isServer)
+        cause = wait_until_port_accepts(o.master_addr, o.master_port, Clock::now() + store_options.timeout);
+      if (!cause) {
+        {
+          std::lock_guard<std::mutex> lock(connection->mutex);
+          connection->talking = true;
+        }
+        store = c10::make_intrusive<c10d::TCPStore>(o.master_addr, store_options);
+        // A store echoes what it was given; another program on the port does not.
+        const std::string hello = key("hello/") + std::to_string(getpid()) + "/" +
+                                  std::to_string(Clock::now().time_since_epoch().count());
+        store->set(hello, store_bytes(hello));
+        if (store_text(store->get(hello)) != hello) {
+          cause = Message(msg::Training::dist_cause_not_a_store);
+        } else {
+          claims = store->add(key_of("rank", o.rank), 1);
+          store->add(key("joined"), 1);
+        }
+      }
     } catch (const std::exception& e) {
       error = e.what();
       if (error.empty()) error = "connection failed";
+      // A client that made its TCP connection and then got no store's answer (c10d: "Stop_waiting
+      // response is expected" from a proxy or a web server on the port).
+      if (!store_options.isServer && !cause) {
+        std::lock_guard<std::mutex> lock(connection->mutex);
+        if (connection->talking) cause = Message(msg::Training::dist_cause_not_a_store);
+      }
     }
     std::lock_guard<std::mutex> lock(connection->mutex);
     connection->store = store;
     connection->claims = claims;
+    connection->cause = cause;
     connection->error = error;
     connection->finished = true;
     connection->done.notify_all();
   }).detach();
   {
     std::unique_lock<std::mutex> lock(connection->mutex);
-    if (!connection->done.wait_for(lock, timeout + milliseconds(2000), [&] { return connection->finished; }))
-      throw Error(msg::Training::dist_master_unreachable, o.master_addr, port, seconds_text(o.timeout_seconds),
-                  "no answer from the rendezvous (is something else listening on that port?)");
+    if (!connection->done.wait_for(lock, timeout + milliseconds(2000), [&] { return connection->finished; })) {
+      if (connection->talking) throw unreachable(Message(msg::Training::dist_cause_not_a_store));
+      throw unreachable(Message(msg::Training::dist_cause_no_connection, "timed out"));
+    }
+    if (connection->cause) throw unreachable(*connection->cause);
     const std::string& what = connection->error;
     if (!what.empty()) {
-      if (o.rank == 0 && (contains(what, "already in use") || contains(what, "errno: 98")))
+      if (store_options.isServer && (contains(what, "already in use") || contains(what, "errno: 98")))
         throw Error(msg::Training::dist_port_in_use, o.master_port);
-      throw Error(msg::Training::dist_master_unreachable, o.master_addr, port, seconds_text(o.timeout_seconds),
-                  first_line(what));
+      throw unreachable(first_line(what));
     }
     impl.store = connection->store;
     if (connection->claims != 1) throw Error(msg::Training::dist_rank_taken, o.rank);
@@ -308,8 +391,7 @@ std::unique_ptr<World> World::join(const WorldOptions& o, const std::string& dev
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    throw Error(msg::Training::dist_master_unreachable, o.master_addr, port, seconds_text(o.timeout_seconds),
-                first_line(e.what()));
+    throw unreachable(first_line(e.what()));
   }
 
   auto group_store = c10::make_intrusive<c10d::PrefixStore>(key("group"), impl.store);
@@ -383,6 +465,7 @@ c10::Device World::communication_device() const {
 void World::set_step(int64_t step) {
   step_ = step;
   note_progress();
+  if (size() > 1) hang_here_for_tests(rank(), step + 1);
 }
 
 // Before each collective: where this rank is, so a rank stuck in one can name the rank that never came.
@@ -520,7 +603,7 @@ void World::report_failure(const std::string& english_message) noexcept {
     impl_->close_group();
   } catch (...) {
   }
-  if (!is_main()) return;
+  if (!is_main() || options_.join_existing_store) return;
   // Rank 0 hosts the store: keep it up until the others have read why (or a while).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   try {
@@ -568,7 +651,8 @@ void World::raise_peer_failure(const std::exception& cause) {
   } catch (const Error&) {
     throw;
   } catch (const std::exception&) {
-    // The store itself is unreachable: rank 0, which hosts it, is gone.
+    // The store itself is unreachable: whoever hosts it (rank 0, or torchrun's agent) is gone.
+    if (options_.join_existing_store) throw Error(msg::Training::dist_agent_store_gone, options_.master_addr, step_text);
     if (!is_main()) throw Error(msg::Training::dist_master_gone, options_.master_addr, step_text);
   }
   throw Error(msg::Training::dist_communication_failed, step_text, cause_text);

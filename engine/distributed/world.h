@@ -24,7 +24,8 @@ struct WorldOptions {
   int master_port = 29500;
   double timeout_seconds = 600;  // rendezvous and every collective
   // Under torchrun (TORCHELASTIC_USE_AGENT_STORE=True) its agent already hosts the store on MASTER_PORT:
-  // every rank, rank 0 included, joins it as a client, under a prefix of its own per run and restart.
+  // every rank, rank 0 included, joins it as a client, under a prefix of its own per restart
+  // ("/worker/attempt_N/", as torch.distributed's env:// rendezvous).
   bool join_existing_store = false;
   std::string key_prefix = "lora/";
 };
@@ -40,7 +41,8 @@ class World {
  public:
   // Joins the run: rank 0 hosts the rendezvous, every rank waits for all the others (options.timeout_seconds).
   // `device_type` "cuda" uses NCCL where the build has it, Gloo otherwise. Throws lora::Error for a port
-  // in use, an unreachable master, a missing rank or a rank claimed twice.
+  // in use, an unreachable master (naming the address and why: unknown host, no connection, not a store),
+  // a missing rank or a rank claimed twice.
   static std::unique_ptr<World> join(const WorldOptions& options, const std::string& device_type);
   ~World();
 

@@ -19,17 +19,12 @@
 #include "lora_adapter.h"
 #include "model_family.h"
 #include "model_messages.h"
+#include "string_affix.h"
 
 namespace lora::gguf {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
-
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 std::string shape_text(const std::vector<int64_t>& shape) {
   std::string text = "[";

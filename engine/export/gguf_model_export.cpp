@@ -1,99 +1,27 @@
 #include "gguf_model_export.h"
 
-#include "gguf_names.h"
-
 #include <ATen/ATen.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <sstream>
 
-#include "checkpoint.h"
 #include "error.h"
 #include "export_messages.h"
+#include "gguf_model_plan.h"
 #include "gguf_tokenizer_metadata.h"
 #include "gguf_writer.h"
-#include "merged_weights.h"
 #include "model_config.h"
-#include "model_family.h"
+#include "string_affix.h"
 #include "tokenizer.h"
 
 namespace lora::gguf {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// Where the weights come from: the checkpoint as it is, or with the adapter merged in.
-struct WeightSource {
-  ModelConfig config;
-  WeightLayout layout;
-  std::vector<std::string> names;
-  std::function<std::vector<int64_t>(const std::string&)> shape;
-  std::function<at::Tensor(const std::string&)> tensor;  // float32
-  bool has_output = false;                               // a head of its own (not tied)
-  std::string embedding_dtype;                           // safetensors' name, "BF16", ...
-  std::string trained_template;
-  int64_t merged_modules = 0;
-};
-
-WeightSource open_weights(const ModelExportOptions& options) {
-  WeightSource source;
-  std::error_code ec;
-  if (options.model_dir.empty() || !fs::is_directory(options.model_dir, ec))
-    throw Error(msg::Export::model_folder_missing, options.model_dir);
-  const std::string config_path = (fs::path(options.model_dir) / "config.json").string();
-  if (!fs::exists(config_path, ec)) throw Error(msg::Export::model_folder_no_config, options.model_dir);
-  auto checkpoint = std::make_shared<Checkpoint>(Checkpoint::open(options.model_dir));
-  if (options.adapter_dir.empty()) {
-    source.config = load_model_config(config_path);
-    source.layout = detect_weight_layout(source.config, [&](const std::string& name) { return checkpoint->contains(name); });
-    source.names = checkpoint->names();
-    source.shape = [checkpoint](const std::string& name) { return checkpoint->info(name).shape; };
-    source.tensor = [checkpoint](const std::string& name) { return checkpoint->tensor(name).to(at::kFloat); };
-    source.has_output = !source.config.tie_word_embeddings && checkpoint->contains(source.layout.lm_head_weight());
-  } else {
-    std::shared_ptr<MergedWeights> merged = MergedWeights::open(options.model_dir, options.adapter_dir);
-    source.config = merged->config();
-    source.layout = merged->layout();
-    source.names = merged->names();
-    source.shape = [merged](const std::string& name) { return merged->shape(name); };
-    source.tensor = [merged](const std::string& name) { return merged->tensor(name); };
-    const bool head_in_names =
-        std::find(source.names.begin(), source.names.end(), source.layout.lm_head_weight()) != source.names.end();
-    source.has_output = head_in_names && (!source.config.tie_word_embeddings || merged->untied_lm_head());
-    source.trained_template = merged->trained_chat_template();
-    source.merged_modules = merged->merged_modules();
-  }
-  const std::string embedding = source.layout.embedding();
-  if (checkpoint->contains(embedding)) source.embedding_dtype = dtype_name(checkpoint->info(embedding).dtype);
-  return source;
-}
-
-// GGUF's architecture name for a family, or an error naming the config file.
-std::string architecture_of(const ModelConfig& config, const std::string& config_path) {
-  std::string architecture = gguf_architecture(config);
-  if (architecture.empty()) throw Error(msg::Export::gguf_unknown_architecture, config_path, config.model_type);
-  return architecture;
-}
-
-struct PlannedTensor {
-  std::string source;  // checkpoint name ("" for generated tensors)
-  std::string name;    // GGUF name
-  std::vector<int64_t> shape;
-  int layer = -1;
-  TensorType type = TensorType::f32;
-  std::function<at::Tensor()> generated;  // rope_freqs and rope factors
-};
 
 // llama.cpp's llama architecture wants Q and K rows in the order its RoPE pairs them (the
 // converter's permute): each head's rows [first half; second half] interleaved.
@@ -104,33 +32,18 @@ at::Tensor permute_for_rope(const at::Tensor& weight, int64_t heads) {
   return weight.reshape(split).transpose(1, 2).reshape(shape).contiguous();
 }
 
-// Llama 3's rope_freqs: the per-frequency divisor transformers' llama3 RoPE applies.
-at::Tensor llama3_rope_factors(const ModelConfig& config) {
-  const RopeScaling& scaling = config.rope_scaling;
-  const int64_t dim = config.head_dim;
-  const double low_wavelen = scaling.original_max_position_embeddings / scaling.low_freq_factor;
-  const double high_wavelen = scaling.original_max_position_embeddings / scaling.high_freq_factor;
-  std::vector<float> factors;
-  for (int64_t i = 0; i < dim; i += 2) {
-    const float exponent = static_cast<float>(i) / static_cast<float>(dim);
-    const float freq = 1.0f / std::pow(static_cast<float>(config.rope_theta), exponent);
-    const double wavelen = 2 * M_PI / freq;
-    if (wavelen < high_wavelen) {
-      factors.push_back(1.0f);
-    } else if (wavelen > low_wavelen) {
-      factors.push_back(static_cast<float>(scaling.factor));
-    } else {
-      const double smooth = (scaling.original_max_position_embeddings / wavelen - scaling.low_freq_factor) /
-                            (scaling.high_freq_factor - scaling.low_freq_factor);
-      factors.push_back(static_cast<float>(1 / ((1 - smooth) / scaling.factor + smooth)));
-    }
-  }
-  return at::tensor(factors, at::kFloat);
-}
-
 at::Tensor float_tensor(const std::vector<double>& values) {
   std::vector<float> floats(values.begin(), values.end());
   return at::tensor(floats, at::kFloat);
+}
+
+// The values of a planned tensor the checkpoint does not hold (PlannedTensor::source ""): Llama 3's
+// rope_freqs, Phi-3's long and short rope factors.
+at::Tensor computed_tensor(const std::string& gguf_name, const ModelConfig& config) {
+  if (gguf_name == "rope_freqs.weight")
+    return at::tensor(llama3_rope_divisors(config.rope_theta, config.head_dim, config.rope_scaling), at::kFloat);
+  const RopeScaling& scaling = config.rope_scaling;
+  return float_tensor(gguf_name == "rope_factors_long.weight" ? scaling.long_factor : scaling.short_factor);
 }
 
 // Gemma 3's sliding layers as llama.cpp describes them: a period P in which the first P-1 layers
@@ -229,88 +142,17 @@ std::string file_base_name(const std::string& folder) {
 
 ModelExportResult export_model_gguf(const ModelExportOptions& options) {
   if (options.output_path.empty()) throw Error(msg::Export::gguf_no_output);
-  WeightSource source = open_weights(options);
+  ModelWeightSource source = open_model_weights(options.model_dir, options.adapter_dir);
   const ModelConfig& config = source.config;
-  const std::string config_path = (fs::path(options.model_dir) / "config.json").string();
-  const std::string arch = architecture_of(config, config_path);
-  const ExportType type = options.type ? *options.type
-                          : source.embedding_dtype == "BF16" ? ExportType::bf16
-                                                             : ExportType::f16;
+  const std::string config_path = source.config_path;
+  const std::string arch = gguf_architecture_of(source);
+  const ExportType type = options.type ? *options.type : default_export_type(source);
   ModelExportResult result;
   result.output_path = options.output_path;
   result.architecture = arch;
   result.type = export_type_name(type);
   result.merged_modules = source.merged_modules;
-
-  // --- the tensors, named and typed ---
-  const std::string decoder = source.layout.decoder + ".";
-  std::vector<PlannedTensor> planned;
-  for (const std::string& name : source.names) {
-    if (is_foreign_tensor(config, name) || ends_with(name, "rotary_emb.inv_freq")) continue;
-    PlannedTensor tensor;
-    tensor.source = name;
-    if (name == source.layout.lm_head_weight()) {
-      if (!source.has_output) continue;
-      tensor.name = "output.weight";
-    } else if (name == source.layout.embedding()) {
-      tensor.name = "token_embd.weight";
-    } else if (starts_with(name, decoder + "norm.")) {
-      tensor.name = "output_norm." + name.substr(decoder.size() + 5);
-    } else if (starts_with(name, decoder + "layers.")) {
-      const std::string rest = name.substr(decoder.size() + 7);
-      const size_t dot = rest.find('.');
-      const std::string mapped = dot == std::string::npos ? "" : gguf_block_tensor_name(rest.substr(dot + 1), arch);
-      if (mapped.empty()) throw Error(msg::Export::gguf_unknown_tensor, options.model_dir, name, arch);
-      tensor.layer = std::stoi(rest.substr(0, dot));
-      tensor.name = "blk." + rest.substr(0, dot) + "." + mapped;
-    } else {
-      throw Error(msg::Export::gguf_unknown_tensor, options.model_dir, name, arch);
-    }
-    tensor.shape = source.shape(name);
-    planned.push_back(std::move(tensor));
-  }
-  if (arch == "llama" && config.rope_scaling.type == "llama3") {
-    PlannedTensor rope;
-    rope.name = "rope_freqs.weight";
-    rope.shape = {config.head_dim / 2};
-    rope.generated = [config] { return llama3_rope_factors(config); };
-    planned.push_back(std::move(rope));
-  }
-  if (arch == "phi3" && config.rope_scaling.type == "longrope" && !config.rope_scaling.long_factor.empty()) {
-    const RopeScaling scaling = config.rope_scaling;
-    PlannedTensor long_factors, short_factors;
-    long_factors.name = "rope_factors_long.weight";
-    long_factors.shape = {static_cast<int64_t>(scaling.long_factor.size())};
-    long_factors.generated = [scaling] { return float_tensor(scaling.long_factor); };
-    short_factors.name = "rope_factors_short.weight";
-    short_factors.shape = {static_cast<int64_t>(scaling.short_factor.size())};
-    short_factors.generated = [scaling] { return float_tensor(scaling.short_factor); };
-    planned.push_back(std::move(long_factors));
-    planned.push_back(std::move(short_factors));
-  }
-  // llama.cpp's own order (llama-quantize's counters walk it): outside the blocks first, then by layer.
-  std::stable_sort(planned.begin(), planned.end(), [](const PlannedTensor& a, const PlannedTensor& b) {
-    if (a.layer != b.layer) return a.layer < b.layer;
-    return a.name < b.name;
-  });
-  int attn_v_count = 0;
-  for (const PlannedTensor& tensor : planned)
-    if (tensor.name.find("attn_v.weight") != std::string::npos || tensor.name.find("attn_qkv.weight") != std::string::npos)
-      ++attn_v_count;
-  int attn_v_index = 0;
-  for (PlannedTensor& tensor : planned) {
-    TensorPlacement placement;
-    placement.name = tensor.name;
-    placement.torch_shape = tensor.shape;
-    placement.layer = tensor.layer;
-    placement.layer_count = static_cast<int>(config.num_hidden_layers);
-    placement.attn_v_index = attn_v_index;
-    placement.attn_v_count = attn_v_count;
-    placement.model_has_output = source.has_output;
-    tensor.type = choose_tensor_type(type, placement);
-    if (tensor.name.find("attn_v.weight") != std::string::npos || tensor.name.find("attn_qkv.weight") != std::string::npos)
-      ++attn_v_index;
-  }
+  const std::vector<PlannedTensor> planned = plan_model_tensors(source, arch, type);
 
   // --- metadata, in the converter's order ---
   GgufWriter writer;
@@ -321,13 +163,7 @@ ModelExportResult export_model_gguf(const ModelExportOptions& options) {
   writer.add_uint32("general.file_type", file_type_number(type));
   writer.add_uint32("general.quantization_version", 2);
   const std::unique_ptr<Tokenizer> tokenizer = Tokenizer::load(options.model_dir);
-  TokenizerMetadataOptions tokenizer_options;
-  tokenizer_options.model_dir = options.model_dir;
-  tokenizer_options.vocab_size = config.vocab_size;
-  tokenizer_options.chat_template = source.trained_template;
-  tokenizer_options.config_bos_ids = config.bos_token_ids;
-  tokenizer_options.config_eos_ids = config.eos_token_ids;
-  result.tokenizer_pre = write_tokenizer_metadata(writer, *tokenizer, tokenizer_options);
+  result.tokenizer_pre = write_tokenizer_metadata(writer, *tokenizer, tokenizer_metadata_options(source));
   // The converter's Gemma 3: sentencepiece without the dummy-prefix space.
   if (arch == "gemma3" && tokenizer->kind() == "sentencepiece") writer.add_bool("tokenizer.ggml.add_space_prefix", false);
 
@@ -335,12 +171,13 @@ ModelExportResult export_model_gguf(const ModelExportOptions& options) {
   const bool llama_permute = arch == "llama";
   const bool gemma_norms = arch == "gemma3";
   const int64_t heads = config.num_attention_heads, kv_heads = config.num_key_value_heads;
-  auto weights = std::make_shared<WeightSource>(std::move(source));
+  auto weights = std::make_shared<ModelWeightSource>(std::move(source));
   for (const PlannedTensor& tensor : planned) {
     const TensorType tensor_type = tensor.type;
     const PlannedTensor planned_tensor = tensor;
     writer.add_tensor(tensor.name, tensor.shape, tensor_type, [=](const ByteSink& sink) {
-      at::Tensor data = planned_tensor.generated ? planned_tensor.generated() : weights->tensor(planned_tensor.source);
+      at::Tensor data = planned_tensor.source.empty() ? computed_tensor(planned_tensor.name, weights->config)
+                                                      : weights->tensor(planned_tensor.source);
       const std::string& from = planned_tensor.source;
       if (llama_permute) {
         if (ends_with(from, "self_attn.q_proj.weight") || ends_with(from, "self_attn.q_proj.bias"))

@@ -19,9 +19,11 @@
 #include "export_messages.h"
 #include "gguf_checkpoint.h"
 #include "gguf_file.h"
+#include "gguf_model_plan.h"
 #include "json_reader.h"
 #include "model_config.h"
 #include "sha256.h"
+#include "string_affix.h"
 #if __has_include("gguf_tokenizer_import.h")
 #include "gguf_tokenizer_import.h"
 #define LORA_HAVE_GGUF_TOKENIZER_IMPORT 1
@@ -36,10 +38,6 @@ using nlohmann::json;
 // Bump when the prepared folder's contents change meaning: old folders are then prepared again.
 constexpr const char* kPreparedFormat = "lora-studio-gguf-import-1";
 
-bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 std::string lowercase(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return text;
@@ -86,26 +84,10 @@ std::string hf_block_tensor_name(const std::string& rest, const std::string& arc
   return "";
 }
 
-// transformers' llama3 RoPE divisors, computed as gguf_model_export writes rope_freqs.
+// transformers' llama3 RoPE divisors, as gguf_model_export writes rope_freqs.
 std::vector<double> llama3_factors(double theta, int64_t dim, const RopeScaling& scaling) {
-  const double low_wavelen = scaling.original_max_position_embeddings / scaling.low_freq_factor;
-  const double high_wavelen = scaling.original_max_position_embeddings / scaling.high_freq_factor;
-  std::vector<double> factors;
-  for (int64_t i = 0; i < dim; i += 2) {
-    const float exponent = static_cast<float>(i) / static_cast<float>(dim);
-    const float freq = 1.0f / std::pow(static_cast<float>(theta), exponent);
-    const double wavelen = 2 * M_PI / freq;
-    if (wavelen < high_wavelen) {
-      factors.push_back(1.0);
-    } else if (wavelen > low_wavelen) {
-      factors.push_back(static_cast<float>(scaling.factor));
-    } else {
-      const double smooth = (scaling.original_max_position_embeddings / wavelen - scaling.low_freq_factor) /
-                            (scaling.high_freq_factor - scaling.low_freq_factor);
-      factors.push_back(static_cast<float>(1 / ((1 - smooth) / scaling.factor + smooth)));
-    }
-  }
-  return factors;
+  const std::vector<float> divisors = llama3_rope_divisors(theta, dim, scaling);
+  return {divisors.begin(), divisors.end()};
 }
 
 bool same_factors(const std::vector<double>& a, const std::vector<double>& b) {

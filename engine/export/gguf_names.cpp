@@ -1,17 +1,13 @@
 #include "gguf_names.h"
 
 #include "model_family.h"
+#include "string_affix.h"
 
 #include <map>
 #include <utility>
 #include <vector>
 
 namespace lora {
-namespace {
-
-bool starts_with(const std::string& text, const std::string& prefix) { return text.compare(0, prefix.size(), prefix) == 0; }
-
-}  // namespace
 
 std::string gguf_architecture(const ModelConfig& config) {
   const ModelFamily* family = find_model_family(config.model_type);

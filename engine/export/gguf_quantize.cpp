@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "export_messages.h"
+#include "string_affix.h"
 
 namespace lora::gguf {
 namespace {
@@ -29,6 +30,19 @@ void put_half(std::string& out, float value) {
   out.append(reinterpret_cast<const char*>(&bits), 2);
 }
 
+// The block's value of largest magnitude, sign kept (the first of equal magnitudes): Q4_0's and
+// Q5_0's scale divides it.
+float signed_absmax(const float* x) {
+  float amax = 0.0f, max = 0.0f;
+  for (int j = 0; j < kQK; ++j) {
+    if (amax < std::fabs(x[j])) {
+      amax = std::fabs(x[j]);
+      max = x[j];
+    }
+  }
+  return max;
+}
+
 // --- Q8_0: d = amax / 127, q = round(x / d) (quantize_row_q8_0_ref) ---
 void encode_q8_0(const float* x, std::int64_t count, std::string& out) {
   for (std::int64_t block = 0; block < count / kQK; ++block, x += kQK) {
@@ -46,14 +60,7 @@ void encode_q8_0(const float* x, std::int64_t count, std::string& out) {
 // --- Q4_0: d = (signed value of largest magnitude) / -8, nibble = min(15, (int8)(x/d + 8.5)) ---
 void encode_q4_0(const float* x, std::int64_t count, std::string& out) {
   for (std::int64_t block = 0; block < count / kQK; ++block, x += kQK) {
-    float amax = 0.0f, max = 0.0f;
-    for (int j = 0; j < kQK; ++j) {
-      if (amax < std::fabs(x[j])) {
-        amax = std::fabs(x[j]);
-        max = x[j];
-      }
-    }
-    const float d = max / -8;
+    const float d = signed_absmax(x) / -8;
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     put_half(out, d);
     char nibbles[kQK / 2];
@@ -72,14 +79,7 @@ void encode_q4_0(const float* x, std::int64_t count, std::string& out) {
 // 32 high bits, 16 bytes of low nibbles; d = (signed value of largest magnitude) / -16 ---
 void encode_q5_0(const float* x, std::int64_t count, std::string& out) {
   for (std::int64_t block = 0; block < count / kQK; ++block, x += kQK) {
-    float amax = 0.0f, max = 0.0f;
-    for (int j = 0; j < kQK; ++j) {
-      if (amax < std::fabs(x[j])) {
-        amax = std::fabs(x[j]);
-        max = x[j];
-      }
-    }
-    const float d = max / -16;
+    const float d = signed_absmax(x) / -16;
     const float id = d != 0.0f ? 1.0f / d : 0.0f;
     put_half(out, d);
     std::uint32_t qh = 0;
@@ -346,9 +346,6 @@ void encode_q6_k(const float* x, std::int64_t count, std::string& out) {
   }
 }
 
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // llama-quantize's use_more_bits: the first and last eighth of the layers and every third between.

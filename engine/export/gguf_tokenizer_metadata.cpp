@@ -12,6 +12,7 @@
 #include "error.h"
 #include "export_messages.h"
 #include "sha256.h"
+#include "string_affix.h"
 
 namespace lora::gguf {
 namespace {
@@ -147,10 +148,8 @@ nlohmann::json read_json(const std::string& path) {
 
 // The converter's does_token_look_special: added tokens some models forget to mark special.
 bool looks_special(const std::string& token) {
-  auto starts = [&](const std::string& p) { return token.rfind(p, 0) == 0; };
-  auto ends = [&](const std::string& s) {
-    return token.size() >= s.size() && token.compare(token.size() - s.size(), s.size(), s) == 0;
-  };
+  auto starts = [&](const char* prefix) { return starts_with(token, prefix); };
+  auto ends = [&](const char* suffix) { return ends_with(token, suffix); };
   if (token == "<pad>" || token == "<mask>" || token == "<2mass>" || token == "[@BOS@]") return true;
   if (starts("<|") && ends("|>")) return true;
   if (starts("\xef\xbd\x9c") && ends("\xef\xbd\x9c>")) return true;  // <｜...｜> (deepseek)

@@ -25,6 +25,7 @@
 #include "model_family.h"
 #include "model_messages.h"
 #include "safetensors.h"
+#include "string_affix.h"
 #include "tensor_dtype.h"
 #include "training_prompt_file.h"
 
@@ -40,12 +41,6 @@ const std::vector<std::string> kCopiedFiles = {
     "generation_config.json", "tokenizer.json",      "tokenizer.model",    "tokenizer_config.json",
     "special_tokens_map.json", "added_tokens.json",  "chat_template.jinja", "chat_template.json",
     "vocab.json",              "merges.txt"};
-
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
 
 // Weight files transformers would load from a folder (and that a new model must not leave behind).
 bool is_weight_file(const std::string& name) {
@@ -591,13 +586,18 @@ void check_shard_headers(const MergePlan& plan) {
   }
 }
 
+// The inputs read and every output tensor planned: what a merge writes and MergedWeights serves.
+void plan_merged_tensors(const MergeOptions& options, MergePlan& plan) {
+  read_inputs(options, plan);
+  find_linear_weights(plan);
+  refuse_non_linear_targets(plan);
+  plan_deltas(options, plan);
+  plan_tensors(options, plan);
+}
+
 std::unique_ptr<MergePlan> plan_merge(const MergeOptions& options) {
   auto plan = std::make_unique<MergePlan>();
-  read_inputs(options, *plan);
-  find_linear_weights(*plan);
-  refuse_non_linear_targets(*plan);
-  plan_deltas(options, *plan);
-  plan_tensors(options, *plan);
+  plan_merged_tensors(options, *plan);
   plan_config(*plan);
   plan_output_folder(options, *plan);
   check_shard_headers(*plan);
@@ -747,11 +747,7 @@ std::unique_ptr<MergedWeights> MergedWeights::open(const std::string& model_dir,
   options.dtype = "float32";
   std::unique_ptr<MergedWeights> weights(new MergedWeights());
   auto plan = std::make_unique<MergePlan>();
-  read_inputs(options, *plan);
-  find_linear_weights(*plan);
-  refuse_non_linear_targets(*plan);
-  plan_deltas(options, *plan);
-  plan_tensors(options, *plan);
+  plan_merged_tensors(options, *plan);
   const std::optional<TrainingPromptFile> training_prompt = read_training_prompt(adapter_dir);
   plan->trained_template = training_prompt ? training_prompt->trained_chat_template() : "";
   for (const OutputTensor& tensor : plan->tensors) weights->impl_->by_name[tensor.name] = &tensor;

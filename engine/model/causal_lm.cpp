@@ -5,12 +5,17 @@
 #include <filesystem>
 #include <set>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "checkpoint.h"
 #include "quantized_weight.h"
 #include "core_messages.h"
 #include "error.h"
 #include "model_messages.h"
 #include "memory_budget.h"
+#include "string_affix.h"
 #include "transformer.h"
 
 namespace lora {
@@ -27,20 +32,19 @@ std::string shape_string(const std::vector<int64_t>& shape) {
 
 std::string shape_string(const at::Tensor& tensor) { return shape_string(tensor.sizes().vec()); }
 
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::string checkpoint_dtype_name(DType dtype) {
-  switch (dtype) {
-    case DType::BF16: return "bfloat16";
-    case DType::F16: return "float16";
-    default: return "float32";
-  }
-}
-
 // Tensors older checkpoints carry that are not weights: transformers skips them on load too.
 bool is_harmless_extra_tensor(const std::string& name) { return ends_with(name, "rotary_emb.inv_freq"); }
+
+// Gives the heap's free pages back after a weight's transient copies (the stored-dtype copy, the
+// quantizer's fp32 working copies) are freed. Copies of a few tens of MB come from malloc's heap
+// once its mmap threshold has grown, and the small quantized results allocated between them pin the
+// heap, so without this the freed copies stayed resident: a 1B-shaped nf4 load held ~350 MiB of
+// them at its peak (docs/PERFORMANCE.md).
+void return_freed_heap_pages() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
 
 void check_supported(const ModelConfig& config, const std::string& source) {
   model_family_for(config.model_type, source);  // throws, listing the supported ones, for a model_type no family reads
@@ -94,10 +98,16 @@ class CheckpointWeights : public WeightSource {
     if (stored_quantized) return std::make_shared<QuantizedWeight>(checkpoint_.quantized(name).to(target_.device));
     if (info.dtype != DType::F32 && info.dtype != DType::BF16 && info.dtype != DType::F16)
       throw Error(msg::Model::model_tensor_dtype, model_dir_, name, dtype_name(info.dtype));
-    const at::Tensor dense = checkpoint_.tensor(name);
-    const at::ScalarType model_dtype = dense.scalar_type();
-    if (quantize_ == "int8") return std::make_shared<QuantizedWeight>(quantize_int8(dense, model_dtype, target_.device));
-    return std::make_shared<QuantizedWeight>(quantize_nf4(dense, double_quant_, model_dtype, target_.device));
+    std::shared_ptr<QuantizedWeight> quantized;
+    {
+      const at::Tensor dense = checkpoint_.tensor(name);  // freed before the heap is trimmed
+      const at::ScalarType model_dtype = dense.scalar_type();
+      quantized = std::make_shared<QuantizedWeight>(quantize_ == "int8"
+                                                        ? quantize_int8(dense, model_dtype, target_.device)
+                                                        : quantize_nf4(dense, double_quant_, model_dtype, target_.device));
+    }
+    return_freed_heap_pages();
+    return quantized;
   }
 
   at::Tensor take(const std::string& name, const std::vector<int64_t>& shape) override {
@@ -109,7 +119,12 @@ class CheckpointWeights : public WeightSource {
     if (info.dtype != DType::F32 && info.dtype != DType::BF16 && info.dtype != DType::F16)
       throw Error(msg::Model::model_tensor_dtype, model_dir_, name, dtype_name(info.dtype));
     used_.insert(name);
-    return checkpoint_.tensor(name).to(target_.device, target_.dtype).contiguous();
+    at::Tensor stored = checkpoint_.tensor(name);
+    if (stored.device() == target_.device && stored.scalar_type() == target_.dtype) return stored;
+    at::Tensor converted = stored.to(target_.device, target_.dtype).contiguous();
+    stored.reset();
+    return_freed_heap_pages();
+    return converted;
   }
 
   void mark_used(const std::string& name) { used_.insert(name); }
@@ -232,7 +247,7 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::string& model_dir, const Com
   // The stored precision is what the tensors are, whatever torch_dtype claims.
   std::string stored_dtype = config.torch_dtype;
   if (checkpoint.contains(layout.embedding()))
-    stored_dtype = checkpoint_dtype_name(checkpoint.info(layout.embedding()).dtype);
+    stored_dtype = stored_precision_name(checkpoint.info(layout.embedding()).dtype);
   const ComputeTarget target = resolve_compute_target(options, stored_dtype);
 
   // Refuse a model that cannot fit before allocating any of it (the weights are copied out of the

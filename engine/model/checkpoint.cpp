@@ -13,6 +13,7 @@
 #include "gguf_checkpoint.h"
 #include "json_reader.h"
 #include "model_messages.h"
+#include "string_affix.h"
 #include "tensor_dtype.h"
 
 namespace lora {
@@ -20,11 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-bool ends_with(const std::string& text, const char* suffix) {
-  const size_t length = std::strlen(suffix);
-  return text.size() >= length && text.compare(text.size() - length, length, suffix) == 0;
-}
 
 std::string shape_text(at::IntArrayRef shape) {
   std::string text = "[";
@@ -53,6 +49,9 @@ at::Tensor tensor_from_safetensors(const SafetensorsFile& file, const TensorInfo
                 scalar_type_dtype_list());
   at::Tensor tensor = at::empty(info.shape, at::TensorOptions().dtype(type).device(at::kCPU));
   if (info.nbytes() > 0) std::memcpy(tensor.data_ptr(), file.data(info), info.nbytes());
+  // The copy is what the caller keeps: the mapped pages would otherwise stay resident until the
+  // file closes, so a model's load held the whole checkpoint beside the weights made from it.
+  file.release(info);
   return tensor;
 }
 

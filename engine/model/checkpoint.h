@@ -60,7 +60,7 @@ class Checkpoint {
 };
 
 // Conversions between libtorch tensors and safetensors.
-// A CPU copy in the file's dtype: BOOL, U8, I8, I16, F16, BF16, I32, F32, F64, I64, C64. The
+// A CPU copy in the file's dtype (the tensor's mapped pages are released afterwards): BOOL, U8, I8, I16, F16, BF16, I32, F32, F64, I64, C64. The
 // unsigned 16/32/64-bit and fp8 dtypes have no libtorch 1.13 type: lora::Error naming the tensor.
 at::Tensor tensor_from_safetensors(const SafetensorsFile& file, const TensorInfo& info);
 // Atomic write of named CPU/CUDA tensors (made contiguous, moved to CPU) in the given order.

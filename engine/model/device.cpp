@@ -187,9 +187,7 @@ ComputeTarget resolve_compute_target(const ComputeOptions& options, const std::s
 }
 
 Message ComputeTarget::description() const {
-  DType compute = DType::F32;
-  from_scalar_type(dtype, &compute);
-  const std::string precision = precision_short_name(compute);
+  const std::string precision = precision_short_name(dtype);
   if (device.is_cuda()) {
     const int index = device.has_index() ? device.index() : 0;
     const std::string name = cuda_device_name(index);

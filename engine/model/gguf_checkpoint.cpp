@@ -77,6 +77,8 @@ at::Tensor GgufWeights::tensor(const std::string& name) const {
     tensor = at::empty(stored.torch_shape, at::TensorOptions().dtype(at::kFloat));
     file_->read_f32(stored, 0, stored.numel, tensor.data_ptr<float>());
   }
+  // The values are copied out: the mapped pages need not stay resident while the rest loads.
+  file_->release(stored);
   if (source.transform == "unpermute_rope") {
     // The converter stored each head's rows as (half, 2) pairs for llama.cpp's RoPE; back to (2, half).
     const std::vector<int64_t> shape = tensor.sizes().vec();

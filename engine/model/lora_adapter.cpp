@@ -19,6 +19,7 @@
 #include "json_reader.h"
 #include "model_messages.h"
 #include "safetensors.h"
+#include "string_affix.h"
 
 namespace lora {
 
@@ -84,9 +85,7 @@ bool selector_matches(const ModuleSelector& selector, const std::string& path, c
   if (selector.is_regex) return compile_regex(selector.regex, what).full_match(path);
   for (const auto& name : selector.names) {
     if (path == name) return true;
-    if (path.size() > name.size() && path.compare(path.size() - name.size(), name.size(), name) == 0 &&
-        path[path.size() - name.size() - 1] == '.')
-      return true;
+    if (ends_with(path, "." + name)) return true;
   }
   return false;
 }
@@ -331,12 +330,11 @@ std::map<std::string, LoraFactors> read_lora_weights(const std::string& adapter_
   std::map<std::string, std::string> magnitude_keys;  // module path -> its key, for messages
   for (const TensorInfo& info : file->tensors()) {
     const std::string& key = info.name;
-    if (key.rfind(kPeftPrefix, 0) != 0)
+    if (!starts_with(key, kPeftPrefix))
       throw Error(msg::Model::adapter_key_not_peft, path, key);
     std::string magnitude_module;
     for (const auto& suffix : magnitude_suffixes) {
-      if (key.size() > suffix.size() + std::strlen(kPeftPrefix) &&
-          key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      if (key.size() > suffix.size() + std::strlen(kPeftPrefix) && ends_with(key, suffix)) {
         magnitude_module = key.substr(std::strlen(kPeftPrefix), key.size() - suffix.size() - std::strlen(kPeftPrefix));
         break;
       }
@@ -354,8 +352,7 @@ std::map<std::string, LoraFactors> read_lora_weights(const std::string& adapter_
     std::string module_path;
     char factor = 0;
     for (const auto& [suffix, which] : suffixes) {
-      if (key.size() > suffix.size() + std::strlen(kPeftPrefix) &&
-          key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      if (key.size() > suffix.size() + std::strlen(kPeftPrefix) && ends_with(key, suffix)) {
         module_path = key.substr(std::strlen(kPeftPrefix), key.size() - suffix.size() - std::strlen(kPeftPrefix));
         factor = which;
         break;

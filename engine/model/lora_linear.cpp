@@ -7,6 +7,7 @@
 #include "error.h"
 #include "model_messages.h"
 #include "ops.h"
+#include "quantized_linear.h"
 #include "quantized_weight.h"
 
 namespace lora {
@@ -74,11 +75,18 @@ at::Tensor LoraLinear::forward(const at::Tensor& x) {
   // alone, not by grad mode, so that a checkpointed block's no-grad forward and its recomputation
   // draw the same masks.
   if (is_training() && quantized_) {
-    // QLoRA: the quantized base node (gradient to x only) plus the LoRA branch composed from ATen
+    const uint64_t seed = dropout_ > 0.0 && x.is_cpu() ? ops::draw_dropout_seed() : 0;
+    // QLoRA on the CPU: one node, the tile kernel's base and the dense node's LoRA branch.
+    const bool tiled = x.is_cpu() && quantized_->device().is_cpu() &&
+                       (x.scalar_type() == at::kFloat || x.scalar_type() == at::kBFloat16);
+    if (tiled)
+      return ops::cpu::quantized_lora_linear(x, *quantized_, bias_, lora_A_->weight, lora_B_->weight, scaling_,
+                                             dropout_, seed);
+    // Elsewhere the quantized base node (gradient to x only) plus the LoRA branch composed from ATen
     // ops, its dropout mask drawn as the LoRA node draws it.
     at::Tensor dropped = x;
     if (dropout_ > 0.0)
-      dropped = x.is_cpu() ? x * ops::dropout_mask(x, dropout_, ops::draw_dropout_seed())
+      dropped = x.is_cpu() ? x * ops::dropout_mask(x, dropout_, seed)
                            : x * ops::lean::draw_keep_mask(x, dropout_).to(x.scalar_type()).div_(1.0 - dropout_);
     const at::Tensor a = lora_A_->weight.to(x.scalar_type()), b = lora_B_->weight.to(x.scalar_type());
     return base_forward(x).add(at::linear(at::linear(dropped, a), b), scaling_);

@@ -35,7 +35,8 @@ class LoraLinear : public torch::nn::Module {
   // A quantized frozen base (QLoRA: NF4 or int8, quantized_weight.h), on the compute device, with
   // `compute_dtype` what forward computes in and dense_weight() returns. The layer has no
   // "weight" parameter then (weight() is undefined); forward dequantizes on the fly (ops.h:
-  // quantized_linear) and the base gets no gradient, the input does.
+  // quantized_linear; training on the CPU runs base and LoRA branch as one node,
+  // quantized_linear.h) and the base gets no gradient, the input does.
   LoraLinear(std::shared_ptr<const QuantizedWeight> quantized, at::ScalarType compute_dtype, at::Tensor bias);
 
   at::Tensor forward(const at::Tensor& x);

@@ -10,14 +10,11 @@
 #include "model_messages.h"
 #include "model_config.h"
 #include "model_family.h"
+#include "string_affix.h"
 
 namespace lora {
 
 namespace {
-
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 }  // namespace
 

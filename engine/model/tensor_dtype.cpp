@@ -50,6 +50,12 @@ std::string dtype_to_string(c10::ScalarType type) {
   return c10::toString(type);
 }
 
+std::string precision_short_name(c10::ScalarType type) {
+  DType dtype;
+  if (from_scalar_type(type, &dtype)) return precision_short_name(dtype);
+  return c10::toString(type);
+}
+
 c10::ScalarType dtype_from_string(const std::string& name, const std::string& what) {
   c10::ScalarType type = c10::kFloat;
   to_scalar_type(precision_from_string(name, what), &type);

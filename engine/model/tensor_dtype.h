@@ -17,5 +17,7 @@ std::string scalar_type_dtype_list();                     // "BOOL, U8, ...": th
 // "float32" / "bfloat16" / "float16" <-> c10::ScalarType. parse throws lora::Error naming `what`.
 std::string dtype_to_string(c10::ScalarType dtype);
 c10::ScalarType dtype_from_string(const std::string& name, const std::string& what);
+// "fp32" | "bf16" | "fp16" | "fp64" (precision_short_name of dtype.h), for tables and descriptions.
+std::string precision_short_name(c10::ScalarType type);
 
 }  // namespace lora

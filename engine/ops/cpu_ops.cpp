@@ -339,21 +339,6 @@ at::Tensor apply_dropout(const at::Tensor& x, double p, uint64_t seed) {
   return out;
 }
 
-// The CPU dropout: the mask is a hash of (seed, element index), computed again in backward.
-lora_node::DropoutHooks hashed_dropout(double p, uint64_t seed) {
-  lora_node::DropoutHooks hooks;
-  hooks.drop = [p, seed](const at::Tensor& flat_x) { return apply_dropout(flat_x, p, seed); };
-  hooks.add_dropped_grad = [p, seed](at::Tensor& grad_x, const at::Tensor& lora_part) {
-    const uint32_t threshold = dropout_threshold(p);
-    const float keep_scale = static_cast<float>(1.0 / (1.0 - p));
-    const kernels::Storage storage = storage_of(grad_x);
-    at::parallel_for(0, grad_x.numel(), kElementGrain, [&](int64_t begin, int64_t end) {
-      kernels::dropout_accumulate(grad_x.data_ptr(), lora_part.data_ptr(), storage, begin, end, seed, threshold,
-                                  keep_scale);
-    });
-  };
-  return hooks;
-}
 
 struct CpuLoraLinearNode : public torch::autograd::Function<CpuLoraLinearNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
@@ -361,12 +346,12 @@ struct CpuLoraLinearNode : public torch::autograd::Function<CpuLoraLinearNode> {
                             double scaling, double dropout, int64_t seed) {
     ctx->saved_data["seed"] = seed;
     return lora_node::forward(ctx, x, weight, bias, lora_A, lora_B, scaling, dropout,
-                              hashed_dropout(dropout, static_cast<uint64_t>(seed)));
+                              lora_node::cpu_hashed_dropout(dropout, static_cast<uint64_t>(seed)));
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
     const auto seed = static_cast<uint64_t>(ctx->saved_data["seed"].toInt());
-    return lora_node::backward(ctx, grad_outputs, hashed_dropout(ctx->saved_data["dropout"].toDouble(), seed),
+    return lora_node::backward(ctx, grad_outputs, lora_node::cpu_hashed_dropout(ctx->saved_data["dropout"].toDouble(), seed),
                                /*trailing=*/3);
   }
 };
@@ -417,3 +402,23 @@ at::Tensor dropout_mask(const at::Tensor& x, double dropout, uint64_t dropout_se
 }
 
 }  // namespace lora::ops
+
+namespace lora {
+
+// The CPU dropout, shared with the quantized CPU node (lora_linear_node.h).
+lora_node::DropoutHooks lora_node::cpu_hashed_dropout(double p, uint64_t seed) {
+  lora_node::DropoutHooks hooks;
+  hooks.drop = [p, seed](const at::Tensor& flat_x) { return ops::apply_dropout(flat_x, p, seed); };
+  hooks.add_dropped_grad = [p, seed](at::Tensor& grad_x, const at::Tensor& lora_part) {
+    const uint32_t threshold = ops::dropout_threshold(p);
+    const float keep_scale = static_cast<float>(1.0 / (1.0 - p));
+    const ops::kernels::Storage storage = ops::storage_of(grad_x);
+    at::parallel_for(0, grad_x.numel(), ops::kElementGrain, [&](int64_t begin, int64_t end) {
+      ops::kernels::dropout_accumulate(grad_x.data_ptr(), lora_part.data_ptr(), storage, begin, end, seed,
+                                       threshold, keep_scale);
+    });
+  };
+  return hooks;
+}
+
+}  // namespace lora

@@ -8,6 +8,7 @@
 #include <ATen/core/Tensor.h>
 #include <torch/csrc/autograd/custom_function.h>
 
+#include <cstdint>
 #include <functional>
 
 namespace lora::lora_node {
@@ -19,6 +20,11 @@ struct DropoutHooks {
   std::function<at::Tensor(const at::Tensor& flat_x)> drop;
   std::function<void(at::Tensor& grad_x, const at::Tensor& lora_part)> add_dropped_grad;
 };
+
+// The CPU dropout (cpu_ops.cpp), shared by the dense and the quantized CPU nodes: element i of the
+// input is kept when a hash of (seed, i) clears round(p·2^32), kept values scaled by 1/(1-p); the
+// mask is a function of (seed, i) only, so backward computes it again.
+DropoutHooks cpu_hashed_dropout(double p, uint64_t seed);
 
 // Computes y and saves what backward needs (ctx->saved_data also holds the node's own dropout state).
 at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,

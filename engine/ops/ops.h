@@ -32,6 +32,14 @@ namespace lora::ops {
 // own buffer (they must not be used after backward, and the graph cannot be run backward twice).
 at::Tensor cross_entropy_sum(const at::Tensor& logits, const at::Tensor& targets);
 
+// cross_entropy_sum(hidden · weightᵀ, targets) with the output head in the same node, a band of
+// `band_rows` rows at a time (0: a band of ~32 MiB of logits on the CPU, ~256 MiB elsewhere), so the
+// [N, vocab] logits are never held whole. hidden [N, H] and weight [V, H] (frozen: it gets no
+// gradient) in one dtype; targets as above. The hidden states' gradient is made in forward, band by
+// band, when hidden requires it (grad mode on), and only scaled in backward.
+at::Tensor linear_cross_entropy_sum(const at::Tensor& hidden, const at::Tensor& weight, const at::Tensor& targets,
+                                    int64_t band_rows = 0);
+
 // softmax(scale · q·kᵀ over the keys each query may see) · v, with the softmax in fp32.
 //   q [B, H, T, D], k and v [B, KV, S, D] with H a multiple of KV (grouped-query heads share a
 //   key/value head without copying it per query head).

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "dequantize_kernels.h"
 #include "error.h"
 #include "ops_messages.h"
 
@@ -22,22 +23,8 @@ constexpr float kNf4Thresholds[15] = {
     0.1202552504837513f,  0.2035212516784668f,  0.2920137718319893f,  0.3893125355243683f,
     0.5016634166240692f,  0.6427869200706482f,  0.8614784181118011f};
 
-// fp32 → bf16 → fp32, round to nearest even (NaN stays NaN).
-inline float round_to_bf16(float value) {
-  uint32_t bits;
-  std::memcpy(&bits, &value, 4);
-  if ((bits & 0x7f800000u) == 0x7f800000u && (bits & 0x007fffffu)) return value;
-  bits += 0x7fffu + ((bits >> 16) & 1u);
-  bits &= 0xffff0000u;
-  std::memcpy(&value, &bits, 4);
-  return value;
-}
-
-inline uint16_t bf16_bits(float value_already_bf16) {
-  uint32_t bits;
-  std::memcpy(&bits, &value_already_bf16, 4);
-  return static_cast<uint16_t>(bits >> 16);
-}
+using dequantize_kernels::bf16_bits;
+using dequantize_kernels::round_to_bf16;
 
 inline float round_to(at::ScalarType dtype, float value) {
   switch (dtype) {
@@ -284,12 +271,9 @@ void dequantize_rows(const QuantizedWeight& weight, int64_t row0, int64_t rows, 
   const at::ScalarType value_dtype = weight.value_dtype;
   // Each value rounds to the model's dtype, then is written in the tile's dtype (exact when both
   // are bf16).
-  auto store = [&](int64_t index, float value) {
+  auto tile_value = [&](float value) {
     const float rounded = round_to(value_dtype, value);
-    if (to_bf16)
-      tile_bf16[index] = bf16_bits(value_dtype == at::kBFloat16 ? rounded : round_to_bf16(rounded));
-    else
-      tile_f32[index] = rounded;
+    return to_bf16 && value_dtype != at::kBFloat16 ? round_to_bf16(rounded) : rounded;
   };
   const int64_t first = row0 * cols, count = rows * cols;
   if (count == 0) return;
@@ -297,10 +281,26 @@ void dequantize_rows(const QuantizedWeight& weight, int64_t row0, int64_t rows, 
   if (weight.format == QuantFormat::Int8) {
     const int8_t* codes = weight.packed.data_ptr<int8_t>() + first;
     const float* scales = weight.absmax.data_ptr<float>() + row0;
+    // fp32 and bf16 models: one product per value, then at most one bf16 rounding (a bf16 tile of
+    // an fp32 model rounds once too), which the kernels do; fp16 models round here.
+    const bool kernel_rounding = value_dtype == at::kFloat || value_dtype == at::kBFloat16;
     at::parallel_for(0, rows, 8, [&](int64_t begin, int64_t end) {
       for (int64_t r = begin; r < end; ++r) {
         const float scale = scales[r];
-        for (int64_t c = 0; c < cols; ++c) store(r * cols + c, static_cast<float>(codes[r * cols + c]) * scale);
+        const int8_t* row = codes + r * cols;
+        if (!kernel_rounding) {
+          for (int64_t c = 0; c < cols; ++c) {
+            const float value = tile_value(static_cast<float>(row[c]) * scale);
+            if (to_bf16)
+              tile_bf16[r * cols + c] = bf16_bits(value);
+            else
+              tile_f32[r * cols + c] = value;
+          }
+        } else if (to_bf16) {
+          dequantize_kernels::int8_scaled_bf16(row, cols, scale, tile_bf16 + r * cols);
+        } else {
+          dequantize_kernels::int8_scaled_f32(row, cols, scale, value_dtype == at::kBFloat16, tile_f32 + r * cols);
+        }
       }
     });
     return;
@@ -323,20 +323,35 @@ void dequantize_rows(const QuantizedWeight& weight, int64_t row0, int64_t rows, 
   };
   const int64_t first_block = first / block, last_block = (first + count - 1) / block;
   at::parallel_for(first_block, last_block + 1, 16, [&](int64_t begin_block, int64_t end_block) {
+    // A block's 16 possible values, each computed once (code · scale, rounded as the tile stores
+    // it), then looked up per code.
+    float table[16];
+    uint16_t table_bf16[16];
     for (int64_t b = begin_block; b < end_block; ++b) {
       const float scale = scale_of(b);
+      for (int k = 0; k < 16; ++k) {
+        table[k] = tile_value(book[k] * scale);
+        table_bf16[k] = bf16_bits(table[k]);
+      }
+      auto store = [&](int64_t index, uint8_t code) {
+        if (to_bf16)
+          tile_bf16[index - first] = table_bf16[code];
+        else
+          tile_f32[index - first] = table[code];
+      };
       const int64_t begin = std::max(first, b * block), end = std::min(first + count, (b + 1) * block);
       int64_t i = begin;
       if (i & 1) {  // starts on a low nibble
-        store(i - first, book[packed[i >> 1] & 15] * scale);
+        store(i, packed[i >> 1] & 15);
         ++i;
       }
-      for (; i + 1 < end; i += 2) {
-        const uint8_t byte = packed[i >> 1];
-        store(i - first, book[byte >> 4] * scale);
-        store(i + 1 - first, book[byte & 15] * scale);
-      }
-      if (i < end) store(i - first, book[packed[i >> 1] >> 4] * scale);
+      const int64_t pairs = (end - i) / 2;
+      if (to_bf16)
+        dequantize_kernels::nf4_bytes_bf16(packed + (i >> 1), pairs, table_bf16, tile_bf16 + (i - first));
+      else
+        dequantize_kernels::nf4_bytes_f32(packed + (i >> 1), pairs, table, tile_f32 + (i - first));
+      i += 2 * pairs;
+      if (i < end) store(i, packed[i >> 1] >> 4);
     }
   });
 }

@@ -78,6 +78,8 @@ QuantizedWeight quantize_int8(const at::Tensor& weight, at::ScalarType value_dty
 
 // The rows [row0, row0 + rows) of a CPU weight dequantized into `tile` (a contiguous CPU tensor
 // [rows, in] of fp32 or bf16): the tile kernel the CPU quantized linear feeds its matmuls from.
+// The values equal dequantize()'s bit for bit; NF4 computes each block's 16 values once and looks
+// codes up in them, int8 scales a row at a time (dequantize_kernels.h: AVX2 where the CPU has it).
 void dequantize_rows(const QuantizedWeight& weight, int64_t row0, int64_t rows, at::Tensor& tile);
 
 }  // namespace lora

@@ -14,6 +14,7 @@
 #include "checkpoint.h"
 #include "device.h"
 #include "error.h"
+#include "string_affix.h"
 #include "testing_messages.h"
 #include "json_reader.h"
 #include "model_family.h"
@@ -209,7 +210,7 @@ std::string copy_tokenizer(const std::string& source, const fs::path& dir, std::
 
 bool is_model_file(const std::string& name) {
   return name == "config.json" || name == "generation_config.json" || name == "model.safetensors.index.json" ||
-         (name.size() > 12 && name.rfind("model", 0) == 0 && name.compare(name.size() - 12, 12, ".safetensors") == 0);
+         (starts_with(name, "model") && ends_with(name, ".safetensors"));
 }
 
 }  // namespace

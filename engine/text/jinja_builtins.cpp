@@ -17,6 +17,7 @@
 #include "jinja_render.h"
 #include "jinja_strings.h"
 #include "jinja_template.h"
+#include "string_affix.h"
 #include "text_messages.h"
 
 namespace lora::jinja {
@@ -1450,7 +1451,7 @@ Value m_removesuffix(Renderer&, const Value& self, CallArgs& args) {
   if (!suffix.is_str()) throw Failure("removesuffix() argument must be str, not " + type_name(suffix));
   const std::string& text = self_text(self);
   const std::string& s = suffix.str();
-  if (!s.empty() && text.size() >= s.size() && text.compare(text.size() - s.size(), s.size(), s) == 0)
+  if (!s.empty() && ends_with(text, s))
     return Value::string(text.substr(0, text.size() - s.size()));
   return self;
 }

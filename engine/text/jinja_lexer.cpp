@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <optional>
 #include <string_view>
 
@@ -515,14 +514,7 @@ class Lexer {
             size_t next = i;
             const char32_t cp = pystr::decode_at(body, next);
             i = next - 1;
-            char escape[16];
-            if (cp <= 0xFF)
-              std::snprintf(escape, sizeof escape, "\\x%02x", static_cast<unsigned>(cp));
-            else if (cp <= 0xFFFF)
-              std::snprintf(escape, sizeof escape, "\\u%04x", static_cast<unsigned>(cp));
-            else
-              std::snprintf(escape, sizeof escape, "\\U%08x", static_cast<unsigned>(cp));
-            out += escape;
+            out += pystr::hex_escape(cp);
           } else {
             out += '\\';
             out += e;

@@ -419,13 +419,19 @@ bool all_of(std::string_view text, bool (*predicate)(char32_t)) {
   return true;
 }
 
+std::string hex_escape(char32_t c) {
+  char escape[16];
+  const char* format = c <= 0xFF ? "\\x%02x" : c <= 0xFFFF ? "\\u%04x" : "\\U%08x";
+  std::snprintf(escape, sizeof escape, format, static_cast<unsigned>(c));
+  return escape;
+}
+
 std::string repr(std::string_view text) {
   const bool has_single = text.find('\'') != std::string_view::npos;
   const bool has_double = text.find('"') != std::string_view::npos;
   const char quote = has_single && !has_double ? '"' : '\'';
   std::string out(1, quote);
   size_t pos = 0;
-  char buffer[16];
   while (pos < text.size()) {
     const char32_t c = code_point_at(text, pos);
     if (c == static_cast<char32_t>(quote) || c == '\\') {
@@ -437,19 +443,10 @@ std::string repr(std::string_view text) {
       out += "\\n";
     } else if (c == '\r') {
       out += "\\r";
-    } else if (c < 0x20 || c == 0x7F) {
-      std::snprintf(buffer, sizeof buffer, "\\x%02x", static_cast<unsigned>(c));
-      out += buffer;
-    } else if (c < 0x7F || is_printable(c)) {
-      append_code_point(out, c);
+    } else if (c < 0x20 || c == 0x7F || (c > 0x7F && !is_printable(c))) {
+      out += hex_escape(c);
     } else {
-      if (c <= 0xFF)
-        std::snprintf(buffer, sizeof buffer, "\\x%02x", static_cast<unsigned>(c));
-      else if (c <= 0xFFFF)
-        std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-      else
-        std::snprintf(buffer, sizeof buffer, "\\U%08x", static_cast<unsigned>(c));
-      out += buffer;
+      append_code_point(out, c);
     }
   }
   out += quote;

@@ -60,5 +60,8 @@ bool is_title(std::string_view text);
 bool all_of(std::string_view text, bool (*predicate)(char32_t));
 
 std::string repr(std::string_view text);
+// Python's escape of one code point in a repr or a backslashreplace: \xhh up to 0xFF, \uhhhh up to
+// 0xFFFF, else \Uhhhhhhhh.
+std::string hex_escape(char32_t c);
 
 }  // namespace lora::jinja::pystr

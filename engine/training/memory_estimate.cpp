@@ -147,11 +147,11 @@ MemoryEstimate estimate_training_memory(const ModelShape& model, const TrainingS
     lora = load_lora_config(s.init_adapter);
 
   // ---- frozen weights
-  uint64_t frozen = 0, largest_linear = 0, trainable = 0, dora_rows = 0, saved_down_projections = 0;
-  // Elements per token that the composed (ATen) LoRA branches keep beyond the fused node: QLoRA's and
-  // DoRA's branch keep the dropout mask and the dropped input; DoRA's also its base output.
+  uint64_t frozen = 0, largest_linear = 0, trainable = 0, dora_rows = 0, dora_weights = 0, saved_down_projections = 0;
+  // Elements per token that DoRA's composed (ATen) branch keeps beyond the fused LoRA node (which
+  // QLoRA uses too): the dropout mask and the dropped input, the base and LoRA outputs.
   uint64_t composed_per_token = 0;
-  const bool composed_branch = s.quantize != "none" || s.use_dora;
+  const bool composed_branch = s.use_dora;
   bool attention_in_targeted = false, attention_out_targeted = false, mlp_in_targeted = false,
        mlp_out_targeted = false;
   const std::vector<Linear> linears = layer_linears(c);
@@ -166,9 +166,10 @@ MemoryEstimate estimate_training_memory(const ModelShape& model, const TrainingS
       const uint64_t rank = static_cast<uint64_t>(lora_rank_for(lora, path));
       trainable += rank * (in + out);
       dora_rows += out;
+      dora_weights += out * in;
       saved_down_projections += rank;
       if (composed_branch && s.dropout > 0) composed_per_token += 2 * in;
-      if (s.use_dora) composed_per_token += out;
+      if (s.use_dora) composed_per_token += 2 * out;  // the base output and the LoRA output, for the magnitude's gradient
       (linear.group == Linear::AttentionIn    ? attention_in_targeted
        : linear.group == Linear::AttentionOut ? attention_out_targeted
        : linear.group == Linear::MlpIn        ? mlp_in_targeted
@@ -223,7 +224,14 @@ MemoryEstimate estimate_training_memory(const ModelShape& model, const TrainingS
   const uint64_t mlp_backward = tokens * inner * e * 3;
   a.backward_temporaries = std::max(attention_backward, mlp_backward) + 2 * tokens * h * e;
   uint64_t dora_temporaries = 0;
-  if (s.use_dora) dora_temporaries = 2 * largest_linear * e;  // W + s·B·A for the row norms, one layer at a time
+  if (s.use_dora) {
+    // W + s·B·A in fp32 for each layer's row norms: freed after each layer, but from the heap, between
+    // the activations the layers keep, where about half of them stays resident (measured on the CPU,
+    // docs/PERFORMANCE.md: 100M model, 1 x 128 and 4 x 128 tokens).
+    dora_temporaries = on_gpu ? 2 * largest_linear * 4 : dora_weights * 4 / 2;
+    // Over a quantized base the layer computes with the dequantized weight, which backward keeps.
+    if (s.quantize != "none") dora_temporaries += dora_weights * e;
+  }
 
   const double slack = on_gpu ? kCudaAllocatorSlack : kCpuHeapSlack;
   auto with_slack = [slack](uint64_t bytes) { return static_cast<uint64_t>(static_cast<double>(bytes) * slack); };
@@ -235,25 +243,38 @@ MemoryEstimate estimate_training_memory(const ModelShape& model, const TrainingS
   estimate.parts.activations = s.gradient_checkpointing ? estimate.activations_with_checkpointing
                                                         : estimate.activations_without_checkpointing;
 
-  // ---- logits and loss: [tokens, vocab] in the compute dtype (the cross-entropy writes its gradient
-  // over them), an fp32 log-sum-exp per row; the final norm's input and output, the rows selected.
-  uint64_t logits = tokens * vocab * e + tokens * 12 + 3 * tokens * h * e;
-  if (c.final_logit_softcapping > 0) logits += 2 * tokens * vocab * e;  // tanh's input and output
+  // ---- logits and loss. A plain head (no LoRA on it, no soft-capping) runs in one node with the
+  // cross-entropy (ops::linear_cross_entropy_sum, as training/target_loss.cpp chooses): one band of
+  // logits (~32 MiB on the CPU, ~256 MiB on a GPU, at least 16 rows) and the hidden states' gradient.
+  // Otherwise the whole [tokens, vocab] in the compute dtype (the cross-entropy writes its gradient
+  // over them). Both: a loss per row; the final norm's input and output, the rows selected.
+  const bool banded_head = !lora_targets_module(lora, "lm_head", /*is_output_layer=*/true) &&
+                           c.final_logit_softcapping <= 0;
+  uint64_t logits = tokens * 12 + 3 * tokens * h * e;
+  if (banded_head) {
+    const uint64_t budget = on_gpu ? (uint64_t{256} << 20) : (uint64_t{32} << 20);
+    const uint64_t band_rows = std::min(tokens, std::max<uint64_t>(16, budget / std::max<uint64_t>(1, vocab * 4)));
+    logits += band_rows * vocab * e + tokens * h * e;
+  } else {
+    logits += tokens * vocab * e;
+    if (c.final_logit_softcapping > 0) logits += 2 * tokens * vocab * e;  // tanh's input and output
+  }
   estimate.parts.logits_and_loss = logits;
 
   estimate.parts.overhead = on_gpu ? kCudaRuntimeOverhead : kCpuRuntimeOverhead;
 
   // ---- loading: each weight is copied out of the memory-mapped checkpoint (model/checkpoint.cpp),
-  // and the file's pages stay mapped, and resident, until the load ends: the whole file beside the
-  // copies, and one tensor in the stored dtype while it is converted. In host memory only.
+  // whose pages are released once copied (core/mapped_file.h): the weights accumulate, and beside
+  // them only the tensor being read: its mapped pages while they are copied, then, when it is
+  // converted to the compute dtype, the copy beside the result, or when it is quantized, the copy
+  // beside the quantizer's fp32 working copy. In host memory only.
   if (!on_gpu) {
     const uint64_t stored_element = element_bytes(model.stored_dtype);
-    uint64_t stored = 0;
-    for (const Linear& linear : linears) stored += linear.out * linear.in * stored_element;
-    stored = stored * layers + vocab * h * stored_element * (c.tie_word_embeddings ? 1 : 2);
-    const bool converted = model.stored_dtype != compute_dtype || s.quantize != "none";
-    const uint64_t converting = converted ? std::max(largest_linear, vocab * h) * stored_element : 0;
-    estimate.loading_peak = kCpuLoadingOverhead + stored + frozen + converting;
+    const bool converted = model.stored_dtype != compute_dtype;
+    const uint64_t dense_reading = std::max(vocab * h, largest_linear) * stored_element * (converted ? 2 : 1);
+    const uint64_t quantized_reading =
+        s.quantize != "none" ? largest_linear * std::max<uint64_t>(2 * stored_element, stored_element + 4) : 0;
+    estimate.loading_peak = kCpuLoadingOverhead + frozen + std::max(dense_reading, quantized_reading);
   }
 
   // ---- what would make it fit
@@ -330,7 +351,7 @@ MemoryEstimate estimate_training_memory(const TrainingSettings& settings) {
         detect_weight_layout(model.config, [&](const std::string& name) { return checkpoint.contains(name); });
     if (checkpoint.contains(layout.embedding())) {
       const DType stored = checkpoint.info(layout.embedding()).dtype;
-      model.stored_dtype = stored == DType::BF16 ? "bfloat16" : stored == DType::F16 ? "float16" : "float32";
+      model.stored_dtype = stored_precision_name(stored);
     }
   }
   ComputeOptions options;
@@ -338,9 +359,7 @@ MemoryEstimate estimate_training_memory(const TrainingSettings& settings) {
   options.dtype = settings.precision;
   const ComputeTarget target = resolve_compute_target(options, model.stored_dtype);
   const bool on_gpu = target.device.is_cuda();
-  const std::string compute_dtype = target.dtype == c10::kFloat      ? "float32"
-                                    : target.dtype == c10::kBFloat16 ? "bfloat16"
-                                                                     : "float16";
+  const std::string compute_dtype = dtype_to_string(target.dtype);
   const std::optional<MemoryAvailable> available =
       on_gpu ? available_cuda_memory(target.device.index() < 0 ? 0 : target.device.index()) : available_ram();
   return estimate_training_memory(model, settings, on_gpu, compute_dtype, available);
@@ -375,7 +394,7 @@ std::vector<Message> describe_memory_estimate(const MemoryEstimate& x) {
   lines.emplace_back(msg::Training::preflight_logits, x.micro_batch * x.cutoff, x.vocab_size,
                      format_bytes(p.logits_and_loss));
   lines.emplace_back(msg::Training::preflight_overhead, format_bytes(p.overhead));
-  if (x.loading_peak > p.total()) lines.emplace_back(msg::Training::preflight_loading, format_bytes(x.loading_peak));
+  if (x.loading_peak > p.total()) lines.emplace_back(msg::Training::preflight_loading_one_tensor, format_bytes(x.loading_peak));
   if (!x.suggestions.empty()) lines.emplace_back(msg::Training::preflight_to_fit);
   for (const MemorySuggestion& s : x.suggestions) {
     const Message verdict = s.fits ? Message(msg::Training::preflight_fits) : Message(msg::Training::preflight_still_too_much);

@@ -50,8 +50,8 @@ struct MemoryEstimate {
   bool gradient_checkpointing = false;
   TrainingMemoryParts parts;
   uint64_t activations_with_checkpointing = 0, activations_without_checkpointing = 0;
-  // While the weights are read: checkpoint pages mapped beside their converted (or quantized)
-  // copies, until the file is closed. Only above the training peak for a conversion on the CPU.
+  // While the weights are read: the weights copied so far beside the one tensor being read (its
+  // mapped pages, and its conversion or quantization). Host memory only, and rarely above training.
   uint64_t loading_peak = 0;
   std::optional<MemoryAvailable> available;
   std::vector<MemorySuggestion> suggestions;  // only when it does not fit

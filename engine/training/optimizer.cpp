@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "error.h"
+#include "string_affix.h"
 #include "training_messages.h"
 
 // at::_fused_adamw_ (CUDA since libtorch 2.0) and the _foreach_ multi-tensor ops used for the norm.
@@ -58,10 +59,7 @@ void scale_gradients(const std::vector<std::pair<std::string, at::Tensor>>& para
 }
 
 bool in_lora_plus_group(const std::string& name, const at::Tensor& param) {
-  static const std::string b_suffix = ".lora_B.weight";
-  const bool is_b = name.size() >= b_suffix.size() &&
-                    name.compare(name.size() - b_suffix.size(), b_suffix.size(), b_suffix) == 0;
-  return is_b || param.dim() == 1;
+  return ends_with(name, ".lora_B.weight") || param.dim() == 1;
 }
 
 Optimizer::Optimizer(OptimizerSettings settings, std::vector<std::pair<std::string, at::Tensor>> params)

@@ -4,6 +4,7 @@
 
 #include "causal_lm.h"
 #include "device.h"
+#include "lora_linear.h"
 #include "ops.h"
 
 namespace lora {
@@ -18,9 +19,17 @@ at::Tensor summed_target_loss(CausalLM& model, const at::Tensor& input_ids, cons
   const at::Tensor positions = to_device_without_waiting(host_positions, hidden.device());
   const at::Tensor targets = to_device_without_waiting(host_targets, hidden.device());
   const at::Tensor selected = hidden.reshape({-1, hidden.size(-1)}).index_select(0, positions);  // [n, hidden]
-  // The head's logits stay in the compute dtype [n, vocab]: the CPU cross-entropy node (on CUDA the lean
-  // one, in 64 MB fp32 chunks) reads them for the log-sum-exp and writes its gradient over them in
-  // that dtype (no fp32 copy of the largest tensor of the step).
+  // A plain frozen head (no LoRA on it, no bias, no soft-capping, not quantized: every family as
+  // people train it) goes into the banded node with the cross-entropy, so the [n, vocab] logits,
+  // the largest tensor of the step at a 150k-260k vocabulary, are never held whole.
+  LoraLinear& head = model.linear_layer("lm_head");
+  if (!(head.has_lora() && head.lora_enabled()) && !head.bias().defined() && !head.quantized() &&
+      head.weight().defined() && head.weight().scalar_type() == selected.scalar_type() &&
+      model.config().final_logit_softcapping <= 0)
+    return ops::linear_cross_entropy_sum(selected, head.weight(), targets);
+  // Otherwise the head's logits stay in the compute dtype [n, vocab]: the CPU cross-entropy node (on
+  // CUDA the lean one, in 64 MB fp32 chunks) reads them for the log-sum-exp and writes its gradient
+  // over them in that dtype (no fp32 copy of the largest tensor of the step).
   const at::Tensor logits = model.head_logits(selected);
   return ops::cross_entropy_sum(logits, targets);
 }

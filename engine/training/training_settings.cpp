@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 
+#include "dtype.h"
 #include "error.h"
 #include "json_reader.h"
 #include "lr_schedule.h"
@@ -77,7 +78,7 @@ void TrainingSettings::validate() const {
   if (eval_sample_tokens < 1 || eval_sample_tokens > 1024)
     fail({msg::Training::setting_eval_sample_tokens_out_of_range, eval_sample_tokens});
   if (stop_at_loss < 0) fail({msg::Training::setting_stop_at_loss_negative});
-  if (precision != "auto" && precision != "float32" && precision != "bfloat16" && precision != "float16")
+  if (precision != "auto" && !is_precision_name(precision))
     fail({msg::Training::setting_precision_unknown, precision});
   if (threads < 0) fail({msg::Training::setting_threads_negative});
   if (quantize != "none" && quantize != "nf4" && quantize != "int8")
