@@ -317,6 +317,31 @@ class TestUiTrainDevices : public QObject {
   }
 
   // A rank that dies: the run fails with a message that names it, in the error box and the log.
+  // Adam's betas have no option: they go by a --config file. If it cannot be written the run must
+  // not start without them.
+  void settings_that_cannot_be_passed_stop_the_run_with_a_reason() {
+    TrainPage page(session_.get());
+    fillPanel(&page, "no-config", 1);
+    lora::TrainingSettings s = page.panel()->settings();
+    s.adam_beta2 = 0.95;
+    page.panel()->setSettings(s);
+    page.panel()->setAdapterName("no-config");
+    chooseCpuProcesses(&page, 2);
+    const QByteArray old_tmpdir = qgetenv("TMPDIR");
+    qputenv("TMPDIR", "/proc");  // a folder where nobody, root included, can make a file
+    QTest::mouseClick(child<QPushButton>(&page, "startButton"), Qt::LeftButton);
+    qputenv("TMPDIR", old_tmpdir);
+    QVERIFY2(waitUntilIdle(&page, 20000), qPrintable(logText(&page)));
+    QVERIFY2(child<QLabel>(&page, "phaseLabel")->text() == "Failed", qPrintable(logText(&page)));
+    auto* box = page.findChild<QMessageBox*>("trainErrorBox");
+    QVERIFY(box);
+    QVERIFY2(box->text().contains("settings could not be written to /proc/"),
+             qPrintable(box->text()));
+    QVERIFY(processesNaming(adapterDir("no-config")).isEmpty());
+    QVERIFY(!QFileInfo::exists(QDir(adapterDir("no-config")).filePath("adapter_model.safetensors")));
+    QVERIFY(child<QPushButton>(&page, "startButton")->isEnabled());
+  }
+
   void a_killed_rank_is_named() {
     TrainPage page(session_.get());
     fillPanel(&page, "killed-rank", 100);

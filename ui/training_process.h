@@ -57,6 +57,7 @@ class TrainingProcess : public QObject {
 
   QProcess process_;
   QStringList arguments_;
+  QString setup_error_;  // why the run cannot start (reported by start())
   std::unique_ptr<QTemporaryFile> config_file_;  // settings no option carries
   QByteArray output_, errors_;
   QStringList rank_errors_;    // from the JSON lines, translated
