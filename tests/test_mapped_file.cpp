@@ -4,7 +4,9 @@
 //   - the pages touched while reading count in the process's resident set, and release() gives
 //     them back;
 //   - copying every tensor out of a checkpoint (what loading a model does) leaves the process's
-//     resident set near where it was, instead of holding the whole file beside the copies.
+//     resident set near where it was, instead of holding the whole file beside the copies;
+//   - a table read in place (the token embeddings on the CPU) has the stored values, costs only the
+//     rows read, and gives even those back when released, while a copy is never touched by that.
 // Resident sizes are VmRSS from /proc/self/status, with malloc's freed memory trimmed first.
 // libtorch before Qt: Qt's `slots` macro would clash with torch's IValue::slots().
 #include <ATen/ATen.h>
@@ -105,6 +107,40 @@ class MappedFileTest : public QObject {
     double again = 0;
     for (const std::string& name : checkpoint.names()) again += checkpoint.tensor(name).sum().item<double>();
     QCOMPARE(again, sum);
+  }
+
+  void embeddingsReadInPlaceCostOnlyTheRowsRead() {
+    QTemporaryDir dir;
+    lora::TinyModelOptions tiny;
+    tiny.vocab_size = 32000;
+    tiny.hidden_size = 512;  // a 62.5 MiB fp32 table
+    lora::write_tiny_model(dir.path().toStdString(), tiny);
+    const std::string name = "model.embed_tokens.weight";
+    at::Tensor in_place, stored;
+    {
+      const lora::Checkpoint checkpoint = lora::Checkpoint::open(dir.path().toStdString());
+      in_place = checkpoint.mapped_tensor(name);
+      stored = checkpoint.tensor(name);  // a copy (its reading gives the pages back)
+    }  // the tensor keeps the file mapped
+    QVERIFY(in_place.defined());
+    const at::Tensor ids = at::tensor({5, 700, 31999, 16000}, at::kLong);
+    const int64_t before = resident_bytes();
+    const at::Tensor rows = at::embedding(in_place, ids);
+    // A page fault maps the pages around the one read, as much as a large page-cache folio (about
+    // 0.8 MiB a row here): a small share of the table still.
+    QVERIFY2(resident_bytes() - before < 16 * kMiB,
+             qPrintable(QString("+%1 MiB for 4 rows").arg((resident_bytes() - before) / double(kMiB))));
+    const double whole = in_place.sum().item<double>();  // every page read
+    QVERIFY2(resident_bytes() - before > 50 * kMiB, "the table's pages did not count while read");
+    lora::release_mapped_pages(in_place);
+    QVERIFY2(resident_bytes() - before < 2 * kMiB, "release_mapped_pages kept the table resident");
+    QVERIFY(at::equal(in_place, stored));  // read again from the file
+    QVERIFY(at::equal(at::embedding(in_place, ids), rows));
+    // Any other tensor: nothing happens to it (madvise on anonymous memory would zero it).
+    const at::Tensor copy = in_place.clone();
+    lora::release_mapped_pages(copy);
+    QCOMPARE(copy.sum().item<double>(), whole);
+    lora::release_mapped_pages(at::Tensor());
   }
 };
 

@@ -137,8 +137,9 @@ class TestMemoryEstimate : public QObject {
 
     const lora::ModelConfig c = llama_shape().config;
     const double linears = static_cast<double>(decoder_linear_parameters(c));
-    const double rest = static_cast<double>(plain.parts.frozen_weights) - 2.0 * linears;  // embeddings, head, norms
-    QCOMPARE(rest, 2.0 * (2.0 * c.vocab_size * c.hidden_size + (2.0 * c.num_hidden_layers + 1) * c.hidden_size));
+    // lm_head and the norms; the bf16 embeddings are read in place from the bf16 file.
+    const double rest = static_cast<double>(plain.parts.frozen_weights) - 2.0 * linears;
+    QCOMPARE(rest, 2.0 * (1.0 * c.vocab_size * c.hidden_size + (2.0 * c.num_hidden_layers + 1) * c.hidden_size));
     // bitsandbytes' NF4: half a byte a weight and an fp32 absmax per 64 (4.5 bits); double
     // quantization: a byte per 64 and an fp32 per 256 blocks (about 4.127 bits).
     const double nf4_linears = static_cast<double>(nf4.parts.frozen_weights) - rest;
@@ -163,6 +164,29 @@ class TestMemoryEstimate : public QObject {
     no_dropout.quantize = "nf4";
     QCOMPARE(estimate(no_dropout).parts.activations, dense.parts.activations);
     QVERIFY(estimate(no_dropout).peak() < dense.peak());
+  }
+
+  // On the CPU, embeddings stored in the compute dtype stay in the file's mapping and only the
+  // rows looked up take memory; converted, on a GPU, from a .gguf, or tied to lm_head (read whole),
+  // they cost a full table.
+  void embeddings_read_in_place_cost_nothing_on_the_cpu() {
+    const TrainingSettings s = base_settings();
+    const lora::ModelShape shape = llama_shape();
+    const double table = static_cast<double>(shape.config.vocab_size) * shape.config.hidden_size;
+    auto frozen = [&](const lora::ModelShape& model, bool on_gpu, const std::string& dtype) {
+      return static_cast<double>(lora::estimate_training_memory(model, s, on_gpu, dtype, std::nullopt).parts.frozen_weights);
+    };
+    const double in_place = frozen(shape, false, "bfloat16");
+    QCOMPARE(frozen(shape, true, "bfloat16") - in_place, 2.0 * table);
+    lora::ModelShape from_gguf = shape;
+    from_gguf.safetensors = false;
+    QCOMPARE(frozen(from_gguf, false, "bfloat16") - in_place, 2.0 * table);
+    lora::ModelShape fp32_file = shape;
+    fp32_file.stored_dtype = "float32";
+    QCOMPARE(frozen(fp32_file, false, "bfloat16") - in_place, 2.0 * table);  // converted to bf16: a copy
+    lora::ModelShape tied = shape;
+    tied.config.tie_word_embeddings = true;
+    QCOMPARE(frozen(tied, false, "bfloat16"), in_place);  // one table either way: lm_head reads it all
   }
 
   void the_adapter_part_counts_masters_gradients_and_adam() {

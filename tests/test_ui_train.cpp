@@ -38,6 +38,7 @@
 #include "test_support.h"
 #include "run_notifier.h"
 #include "train_page.h"
+#include "train_page_fixture.h"
 
 using ui::TrainPage;
 using test_support::child;
@@ -47,9 +48,11 @@ class TestUiTrain : public QObject {
 
  private:
   QTemporaryDir tmp_;
-  QString model_dir_, dataset_path_;
-  std::unique_ptr<QSettings> settings_;
-  std::unique_ptr<ui::AppSession> session_;
+  TrainPageFixture fixture_;
+  const QString& model_dir_ = fixture_.model_dir;
+  const QString& dataset_path_ = fixture_.dataset_path;
+  std::unique_ptr<QSettings>& settings_ = fixture_.settings;
+  std::unique_ptr<ui::AppSession>& session_ = fixture_.session;
 
   static int countLogLines(const QString& run_dir) {
     QFile file(QDir(run_dir).filePath("training_log.jsonl"));
@@ -104,27 +107,9 @@ class TestUiTrain : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QVERIFY(tmp_.isValid());
-    QDir(ui::HyperparameterPanel::adaptersRoot()).removeRecursively();
-    model_dir_ = tmp_.filePath("model");
-    lora::TinyModelOptions options;
-    options.tokenizer_path = test_support::npm_tokenizer_dir("tokenizer-llama2").toStdString();
-    options.seed = 7;
-    options.init_std = 0.3;  // a random model with room to learn visibly
-    lora::write_tiny_model(model_dir_.toStdString(), options);
-    dataset_path_ = tmp_.filePath("data.jsonl");
-    QFile data(dataset_path_);
-    QVERIFY(data.open(QIODevice::WriteOnly));
-    for (int i = 0; i < 12; ++i)
-      data.write(QStringLiteral("{\"instruction\": \"What is %1 plus %1?\", \"output\": \"It is %2.\"}\n")
-                     .arg(i)
-                     .arg(2 * i)
-                     .toUtf8());
-    data.close();
-    settings_ = std::make_unique<QSettings>(tmp_.filePath("settings.ini"), QSettings::IniFormat);
-    settings_->setValue("compute/threads", 1);  // two threads wait on each other on a busy 2-core machine
-    session_ = std::make_unique<ui::AppSession>(settings_.get());
+    fixture_.setUp(tmp_, [](int i) {
+      return QStringLiteral("{\"instruction\": \"What is %1 plus %1?\", \"output\": \"It is %2.\"}").arg(i).arg(2 * i);
+    });
   }
 
   void invalid_inputs_disable_start_with_a_reason() {

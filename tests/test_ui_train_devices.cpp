@@ -1,7 +1,8 @@
 // The Train page's "Devices": a run as two CPU processes of lora-studio-cli, driven as a user would
 // (pick "CPU processes", Start, Stop, Resume), showing the same chart, numbers and adapter as a run in
 // the window's own process, plus the tokens/s of each rank; Stop leaves no process behind and a
-// checkpoint to resume from. And the window's settings -> CLI options give the CLI the same settings.
+// checkpoint to resume from. And the window's settings -> CLI options give the CLI the same settings,
+// all of them (Adam's betas and epsilon, the raw-text overlap too).
 #include "tiny_model.h"
 #include "training_checkpoint.h"
 #include "training_log.h"
@@ -31,6 +32,7 @@
 #include "run_history_view.h"
 #include "test_support.h"
 #include "train_page.h"
+#include "train_page_fixture.h"
 #include "training_cli_arguments.h"
 #include "training_devices_choice.h"
 
@@ -77,9 +79,10 @@ class TestUiTrainDevices : public QObject {
 
  private:
   QTemporaryDir tmp_;
-  QString model_dir_, dataset_path_;
-  std::unique_ptr<QSettings> settings_;
-  std::unique_ptr<ui::AppSession> session_;
+  TrainPageFixture fixture_;
+  const QString& model_dir_ = fixture_.model_dir;
+  const QString& dataset_path_ = fixture_.dataset_path;
+  std::unique_ptr<ui::AppSession>& session_ = fixture_.session;
 
   static QString logText(TrainPage* page) { return child<QPlainTextEdit>(page, "trainingLog")->toPlainText(); }
   static QString adapterDir(const QString& name) { return QDir(ui::HyperparameterPanel::adaptersRoot()).filePath(name); }
@@ -122,74 +125,30 @@ class TestUiTrainDevices : public QObject {
 
  private Q_SLOTS:
   void initTestCase() {
-    QStandardPaths::setTestModeEnabled(true);
-    QVERIFY(tmp_.isValid());
-    QDir(ui::HyperparameterPanel::adaptersRoot()).removeRecursively();
-    model_dir_ = tmp_.filePath("model");
-    lora::TinyModelOptions options;
-    options.tokenizer_path = test_support::npm_tokenizer_dir("tokenizer-llama2").toStdString();
-    options.seed = 7;
-    options.init_std = 0.3;
-    lora::write_tiny_model(model_dir_.toStdString(), options);
-    dataset_path_ = tmp_.filePath("data.jsonl");
-    QFile data(dataset_path_);
-    QVERIFY(data.open(QIODevice::WriteOnly));
-    for (int i = 0; i < 12; ++i)
-      data.write(QStringLiteral("{\"instruction\": \"Count to %1.\", \"output\": \"%2\"}\n")
-                     .arg(i + 1).arg(QStringList({"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"})
-                                         .mid(0, i + 1).join(' ')).toUtf8());
-    data.close();
-    settings_ = std::make_unique<QSettings>(tmp_.filePath("settings.ini"), QSettings::IniFormat);
-    settings_->setValue("compute/threads", 1);
-    session_ = std::make_unique<ui::AppSession>(settings_.get());
+    fixture_.setUp(tmp_, [](int i) {
+      const QString count = QStringList({"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"}).mid(0, i + 1).join(' ');
+      return QStringLiteral("{\"instruction\": \"Count to %1.\", \"output\": \"%2\"}").arg(i + 1).arg(count);
+    });
   }
 
   // The options the window gives the CLI make the CLI train with exactly the window's settings: every
   // setting off its default, through the CLI's own parser, read back from the training_parameters.json
   // the CLI writes.
   void settings_become_the_same_cli_settings() {
-    lora::TrainingSettings s;
+    lora::TrainingSettings s = lora::training_settings_from_json(R"({
+      "format": "chat", "chat_template": "chatml", "target_modules": ["q_proj", "k_proj", "v_proj"], "rank": 4,
+      "alpha": 12.5, "dropout": 0.1, "use_rslora": true, "use_dora": true, "lora_plus_ratio": 4, "epochs": 2,
+      "max_steps": 1, "learning_rate": 2.5e-3, "scheduler": "cosine", "warmup_steps": 1, "optimizer": "sgd",
+      "weight_decay": 0.01, "adam_beta1": 0.8, "adam_beta2": 0.95, "adam_epsilon": 1e-6, "max_grad_norm": 0.5,
+      "micro_batch_size": 2, "batch_size": 4, "cutoff_len": 48, "drop_long": true, "train_on_prompt": true,
+      "add_eos": false, "skip_bad_records": true, "group_by_length": false, "raw_text_overlap": 16,
+      "eval_split": 0.25, "eval_every": 1, "eval_samples": 1, "eval_sample_tokens": 4, "save_every": 1,
+      "log_every": 2, "stop_at_loss": 0.001, "seed": 1234, "device": "cpu", "precision": "float32",
+      "gradient_checkpointing": true, "threads": 1})",
+                                                                 "the window's settings");
     s.model_dir = model_dir_.toStdString();
     s.dataset_path = dataset_path_.toStdString();
     s.output_dir = tmp_.filePath("flags run").toStdString();  // a space, as in a user's folder
-    s.format = "chat";
-    s.chat_template = "chatml";
-    s.target_modules = {"q_proj", "k_proj", "v_proj"};
-    s.rank = 4;
-    s.alpha = 12.5;
-    s.dropout = 0.1;
-    s.use_rslora = true;
-    s.use_dora = true;
-    s.lora_plus_ratio = 4;
-    s.epochs = 2;
-    s.max_steps = 1;
-    s.learning_rate = 2.5e-3;
-    s.scheduler = "cosine";
-    s.warmup_steps = 1;
-    s.optimizer = "sgd";
-    s.weight_decay = 0.01;
-    s.max_grad_norm = 0.5;
-    s.micro_batch_size = 2;
-    s.batch_size = 4;
-    s.cutoff_len = 48;
-    s.drop_long = true;
-    s.train_on_prompt = true;
-    s.add_eos = false;
-    s.skip_bad_records = true;
-    s.group_by_length = false;
-    s.eval_split = 0.25;
-    s.eval_every = 1;
-    s.eval_samples = 1;
-    s.eval_sample_tokens = 4;
-    s.save_every = 1;
-    s.log_every = 2;
-    s.stop_at_loss = 0.001;
-    s.seed = 1234;
-    s.device = "cpu";
-    s.precision = "float32";
-    s.gradient_checkpointing = true;
-    s.threads = 1;
-    QVERIFY(!ui::trainingSettingsNeedConfigFile(s));
     const auto run = test_support::run_cli(QStringList{"train"} + ui::trainingCliArguments(s) + QStringList{"--quiet"});
     QVERIFY2(run.exit_code == 0, run.err.constData());
     const QString saved = readText(QDir(QString::fromStdString(s.output_dir)).filePath("training_parameters.json"));
@@ -201,11 +160,11 @@ class TestUiTrainDevices : public QObject {
     lora::TrainingSettings defaults;
     defaults.model_dir = s.model_dir;
     const QStringList flags = ui::trainingCliArguments(defaults);
-    for (const char* option : {"--rank", "--alpha", "--lr", "--epochs", "--batch-size", "--cutoff-len", "--seed"})
+    for (const char* option : {"--rank", "--alpha", "--lr", "--epochs", "--batch-size", "--cutoff-len", "--seed",
+                               "--adam-beta1", "--adam-beta2", "--adam-epsilon", "--raw-text-overlap", "--add-eos"})
       QVERIFY2(flags.contains(option), option);
-    // Settings no option carries go by a --config file.
-    defaults.adam_beta2 = 0.95;
-    QVERIFY(ui::trainingSettingsNeedConfigFile(defaults));
+    // No settings file: every setting is an option.
+    QVERIFY(!flags.contains("--config"));
   }
 
   void devices_choice_is_offered_and_kept() {
@@ -317,31 +276,6 @@ class TestUiTrainDevices : public QObject {
   }
 
   // A rank that dies: the run fails with a message that names it, in the error box and the log.
-  // Adam's betas have no option: they go by a --config file. If it cannot be written the run must
-  // not start without them.
-  void settings_that_cannot_be_passed_stop_the_run_with_a_reason() {
-    TrainPage page(session_.get());
-    fillPanel(&page, "no-config", 1);
-    lora::TrainingSettings s = page.panel()->settings();
-    s.adam_beta2 = 0.95;
-    page.panel()->setSettings(s);
-    page.panel()->setAdapterName("no-config");
-    chooseCpuProcesses(&page, 2);
-    const QByteArray old_tmpdir = qgetenv("TMPDIR");
-    qputenv("TMPDIR", "/proc");  // a folder where nobody, root included, can make a file
-    QTest::mouseClick(child<QPushButton>(&page, "startButton"), Qt::LeftButton);
-    qputenv("TMPDIR", old_tmpdir);
-    QVERIFY2(waitUntilIdle(&page, 20000), qPrintable(logText(&page)));
-    QVERIFY2(child<QLabel>(&page, "phaseLabel")->text() == "Failed", qPrintable(logText(&page)));
-    auto* box = page.findChild<QMessageBox*>("trainErrorBox");
-    QVERIFY(box);
-    QVERIFY2(box->text().contains("settings could not be written to /proc/"),
-             qPrintable(box->text()));
-    QVERIFY(processesNaming(adapterDir("no-config")).isEmpty());
-    QVERIFY(!QFileInfo::exists(QDir(adapterDir("no-config")).filePath("adapter_model.safetensors")));
-    QVERIFY(child<QPushButton>(&page, "startButton")->isEnabled());
-  }
-
   void a_killed_rank_is_named() {
     TrainPage page(session_.get());
     fillPanel(&page, "killed-rank", 100);

@@ -4174,5 +4174,20 @@ Run scripts/setup.sh in the source tree (it installs the npm packages of tests/r
         <comment>training.preflight_loading_one_tensor</comment>
         <translation>加载模型时（已复制的权重，加上正在读取和转换的那个张量）：%1</translation>
     </message>
+    <message>
+        <source>option %1 expects an integer, got '%2'</source>
+        <comment>training.option_expects_integer</comment>
+        <translation>选项 %1 需要一个整数，而给出的是 '%2'</translation>
+    </message>
+    <message>
+        <source>option %1 expects a number, got '%2'</source>
+        <comment>training.option_expects_number</comment>
+        <translation>选项 %1 需要一个数字，而给出的是 '%2'</translation>
+    </message>
+    <message>
+        <source>option %1 expects a whole number from 0 to %2, got '%3'</source>
+        <comment>training.option_expects_whole_number_range</comment>
+        <translation>选项 %1 需要一个 0 到 %2 之间的整数，而给出的是 '%3'</translation>
+    </message>
 </context>
 </TS>

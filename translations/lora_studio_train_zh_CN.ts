@@ -1687,17 +1687,12 @@ The run will probably stop with an out-of-memory error, or make the computer swa
 <context>
     <name>ui::TrainingProcess</name>
     <message>
-        <location filename="../ui/training_process.cpp" line="+31" />
-        <source>The settings could not be written to %1 for the training processes: %2</source>
-        <translation>无法将设置写入 %1 供训练进程使用：%2</translation>
-    </message>
-    <message>
-        <location line="+21" />
+        <location filename="../ui/training_process.cpp" line="+39" />
         <source>%1 could not be started: %2</source>
         <translation>无法启动 %1：%2</translation>
     </message>
     <message>
-        <location line="+88" />
+        <location line="+73" />
         <source>Rank %1: %2</source>
         <translation>rank %1：%2</translation>
     </message>

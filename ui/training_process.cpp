@@ -21,19 +21,6 @@ TrainingProcess::TrainingProcess(const lora::TrainingSettings& settings, bool re
   static const int registered = qRegisterMetaType<lora::TrainingProgress>();
   Q_UNUSED(registered);
   arguments_ << QStringLiteral("train") << trainingCliArguments(settings);
-  if (trainingSettingsNeedConfigFile(settings)) {
-    config_file_ = std::make_unique<QTemporaryFile>(QDir::temp().filePath("lora-studio-settings-XXXXXX.json"));
-    const QByteArray json = QByteArray::fromStdString(lora::training_settings_to_json(settings));
-    // These settings have no option of their own: a run without them would train something else.
-    if (config_file_->open() && config_file_->write(json) == json.size() && config_file_->flush())
-      arguments_ << QStringLiteral("--config") << config_file_->fileName();
-    else
-      setup_error_ = tr("The settings could not be written to %1 for the training processes: %2")
-                         .arg(QDir::toNativeSeparators(config_file_->fileName().isEmpty()
-                                                           ? config_file_->fileTemplate()
-                                                           : config_file_->fileName()),
-                              config_file_->errorString());
-  }
   if (resume) arguments_ << QStringLiteral("--resume");
   arguments_ << QStringLiteral("--nproc") << QString::number(processes) << QStringLiteral("--progress-json");
   process_.setProgram(cliPath());
@@ -77,22 +64,7 @@ QString TrainingProcess::commandLine() const {
   return words.join(' ');
 }
 
-void TrainingProcess::start() {
-  if (setup_error_.isEmpty()) {
-    process_.start();
-    return;
-  }
-  // Queued, as QProcess reports a failed start: the caller's connections see it after start() returns.
-  QMetaObject::invokeMethod(
-      this,
-      [this] {
-        if (reported_end_) return;
-        reported_end_ = true;
-        Q_EMIT failed(setup_error_);
-        Q_EMIT ended();
-      },
-      Qt::QueuedConnection);
-}
+void TrainingProcess::start() { process_.start(); }
 
 void TrainingProcess::requestStop() {
   if (stop_requested_ || !isRunning()) return;

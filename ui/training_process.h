@@ -11,9 +11,6 @@
 #include <QProcess>
 #include <QString>
 #include <QStringList>
-#include <QTemporaryFile>
-
-#include <memory>
 
 #include "trainer.h"
 #include "training_worker.h"  // Q_DECLARE_METATYPE(lora::TrainingProgress), before the signals below use it
@@ -57,8 +54,6 @@ class TrainingProcess : public QObject {
 
   QProcess process_;
   QStringList arguments_;
-  QString setup_error_;  // why the run cannot start (reported by start())
-  std::unique_ptr<QTemporaryFile> config_file_;  // settings no option carries
   QByteArray output_, errors_;
   QStringList rank_errors_;    // from the JSON lines, translated
   QStringList stderr_errors_;  // "error: ..." lines (what fails before the JSON starts)

@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
-#include <sstream>
 
 #include <unistd.h>
 
@@ -16,20 +15,12 @@
 #include "error.h"
 #include "memory_estimate.h"
 #include "training_messages.h"
+#include "training_options.h"
 #include "cli_train_distributed.h"
 #include "cli_train_progress.h"
 #include "trainer.h"
 
 namespace {
-
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
 
 std::string format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "--:--";
@@ -59,62 +50,8 @@ void stop_after_step_on_signals() {
 lora::TrainingSettings settings_from_args(const cli::Args& args) {
   lora::TrainingSettings s;
   if (args.has("config")) s = lora::training_settings_from_json(lora::read_text_file(args.get("config")), args.get("config"));
-  auto text = [&](const char* key, std::string& field) { if (args.has(key)) field = args.get(key); };
-  auto integer = [&](const char* key, int64_t& field) { if (args.has(key)) field = args.get_int(key, 0); };
-  auto number = [&](const char* key, double& field) { if (args.has(key)) field = args.get_double(key, 0); };
-  text("model", s.model_dir);
-  text("dataset", s.dataset_path);
-  text("eval-dataset", s.eval_dataset_path);
-  text("output", s.output_dir);
-  text("format", s.format);
-  text("chat-template", s.chat_template);
-  text("init-adapter", s.init_adapter);
-  if (args.has("target-modules")) s.target_modules = split_commas(args.get("target-modules"));
-  integer("rank", s.rank);
-  number("alpha", s.alpha);
-  number("dropout", s.dropout);
-  if (args.has("rslora")) s.use_rslora = true;
-  if (args.has("dora")) s.use_dora = true;
-  number("lora-plus-ratio", s.lora_plus_ratio);
-  integer("epochs", s.epochs);
-  integer("max-steps", s.max_steps);
-  number("lr", s.learning_rate);
-  text("scheduler", s.scheduler);
-  integer("warmup-steps", s.warmup_steps);
-  text("optimizer", s.optimizer);
-  number("weight-decay", s.weight_decay);
-  number("max-grad-norm", s.max_grad_norm);
-  integer("micro-batch-size", s.micro_batch_size);
-  integer("batch-size", s.batch_size);
-  integer("cutoff-len", s.cutoff_len);
-  if (args.has("drop-long")) s.drop_long = true;
-  if (args.has("train-on-prompt")) s.train_on_prompt = true;
-  if (args.has("add-eos")) s.add_eos = true;
-  if (args.has("no-add-eos")) s.add_eos = false;
-  if (args.has("skip-bad-records")) s.skip_bad_records = true;
-  if (args.has("no-group-by-length")) s.group_by_length = false;
-  number("eval-split", s.eval_split);
-  integer("eval-every", s.eval_every);
-  integer("eval-samples", s.eval_samples);
-  integer("eval-sample-tokens", s.eval_sample_tokens);
-  integer("save-every", s.save_every);
-  integer("log-every", s.log_every);
-  number("stop-at-loss", s.stop_at_loss);
-  if (args.has("seed")) s.seed = static_cast<uint64_t>(args.get_int("seed", 42));
-  text("device", s.device);
-  if (args.has("dtype")) {
-    // The settings file keeps the long names; bf16, fp16, fp32 are accepted here as by every other
-    // command's --dtype. A name that is none of them is left for validate(), whose message lists auto too.
-    s.precision = args.get("dtype");
-    try {
-      if (s.precision != "auto") s.precision = lora::dtype_to_string(lora::dtype_from_string(s.precision, "--dtype"));
-    } catch (const lora::Error&) {
-    }
-  }
-  if (args.has("gradient-checkpointing")) s.gradient_checkpointing = true;
-  text("quantize", s.quantize);
-  if (args.has("double-quant")) s.double_quant = true;
-  if (args.has("threads")) s.threads = args.get_int("threads", 0);
+  lora::apply_training_options(
+      [&](const std::string& name) { return args.has(name) ? std::optional<std::string>(args.get(name)) : std::nullopt; }, s);
   if (s.model_dir.empty()) throw cli::UsageError("missing required option --model");
   if (lora::gguf::is_gguf_path(s.model_dir)) throw lora::Error(lora::msg::Export::gguf_import_train_refused, s.model_dir);
   // A dry run only estimates memory: it needs the model and the settings, not the data or a folder.
@@ -123,14 +60,17 @@ lora::TrainingSettings settings_from_args(const cli::Args& args) {
   return s;
 }
 
+// The options that take no value: the settings' flags and the run's own.
+std::vector<std::string> train_flag_names() {
+  std::vector<std::string> flags = {"resume", "quiet", "dry-run", "json", "progress-json"};
+  for (const lora::TrainingOption& option : lora::training_options())
+    if (option.kind() == lora::TrainingOptionKind::flag) flags.push_back(option.name);
+  return flags;
+}
+
 int run_train(const cli::Args& args) {
-  std::vector<std::string> known({"model", "dataset", "eval-dataset", "output", "format", "chat-template", "init-adapter", "target-modules", "rank",
-                    "alpha", "dropout", "rslora", "dora", "lora-plus-ratio", "epochs", "max-steps", "lr", "scheduler", "warmup-steps", "optimizer",
-                    "weight-decay", "max-grad-norm", "micro-batch-size", "batch-size", "cutoff-len", "drop-long",
-                    "train-on-prompt", "add-eos", "no-add-eos", "skip-bad-records", "no-group-by-length", "eval-split",
-                    "eval-every", "eval-samples", "eval-sample-tokens", "save-every", "log-every", "stop-at-loss", "seed", "device", "dtype",
-                    "gradient-checkpointing", "threads", "resume", "config", "quiet", "dry-run", "json", "quantize", "double-quant",
-                    "progress-json"});
+  std::vector<std::string> known = {"resume", "config", "quiet", "dry-run", "json", "progress-json"};
+  for (const lora::TrainingOption& option : lora::training_options()) known.push_back(option.name);
   known.insert(known.end(), cli::train_distributed_options().begin(), cli::train_distributed_options().end());
   args.check_known(known);
   const lora::TrainingSettings settings = settings_from_args(args);
@@ -229,6 +169,9 @@ Data:
   --cutoff-len N (256)      tokens per record                --drop-long      drop longer records
   --train-on-prompt         train on the prompt too (default: only the response)
   --add-eos / --no-add-eos  append EOS to each record (on)   --skip-bad-records  go on without bad records
+  --no-group-by-length      micro-batches as shuffled (default: each step's records sorted by length, less padding)
+  --raw-text-overlap N (128)  raw text (.txt, {"text": ...}): tokens each block repeats from the one before,
+                            as context only
 LoRA:
   --target-modules LIST     q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj or all-linear (q_proj,v_proj);
                             Phi-3's fused qkv_proj,gate_up_proj (q/k/v and gate/up name them there too)
@@ -241,6 +184,7 @@ Schedule:
   --scheduler S             linear (default), constant, constant_with_warmup, cosine,
                             cosine_with_restarts, polynomial, inverse_sqrt
   --optimizer adamw_torch|sgd (adamw_torch)  --weight-decay W (0)  --max-grad-norm N (1.0; 0 = off)
+  --adam-beta1 B (0.9)  --adam-beta2 B (0.999)  --adam-epsilon E (1e-8)   AdamW's moment decays and epsilon
   --micro-batch-size M (4)  --batch-size B (16; gradient accumulation = B / M)
 Run:
   --eval-every N  --save-every N  --log-every N (1)  --stop-at-loss L  --seed S (42)
@@ -265,8 +209,7 @@ Several processes (data-parallel; the adapter is the one a single process trains
   --dry-run                 print the expected peak memory, part by part, against what the device has
                             (and what would make it fit), then exit without training: 0 when it fits,
                             4 when it does not. --dataset and --output are not needed. --json: as JSON)",
-    {"rslora", "dora", "drop-long", "train-on-prompt", "add-eos", "no-add-eos", "skip-bad-records", "no-group-by-length",
-     "gradient-checkpointing", "resume", "quiet", "dry-run", "json", "double-quant", "progress-json"},
+    train_flag_names(),
     run_train,
     {{"precision", "dtype"}},
 });

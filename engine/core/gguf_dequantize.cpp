@@ -28,54 +28,30 @@ void scale_min_k4(int j, const std::uint8_t* q, std::uint8_t* d, std::uint8_t* m
   }
 }
 
-void q4_0(const std::uint8_t* x, std::int64_t blocks, float* y) {
-  for (std::int64_t i = 0; i < blocks; ++i, x += 18, y += kQK) {
+// Q4_0, Q4_1, Q5_0, Q5_1: blocks of 32 quants behind the scale d (and, in the _1 kinds, the min m);
+// the low nibbles of qs are the first 16 quants, the high ones the last 16, and Q5's 32-bit qh
+// gives each its fifth bit. The _0 kinds centre the quant (q - 8, q - 16), the _1 kinds add m.
+template <int kBits, bool kHasMin>
+void q4_q5(const std::uint8_t* x, std::int64_t blocks, float* y) {
+  constexpr int kHeaderBytes = kHasMin ? 4 : 2;
+  constexpr int kQsOffset = kHeaderBytes + (kBits == 5 ? 4 : 0);
+  constexpr int kCentre = 1 << (kBits - 1);
+  for (std::int64_t i = 0; i < blocks; ++i, x += kQsOffset + kQK / 2, y += kQK) {
     const float d = half_at(x);
-    const std::uint8_t* qs = x + 2;
+    const float m = kHasMin ? half_at(x + 2) : 0.0f;
+    std::uint32_t qh = 0;
+    if constexpr (kBits == 5) std::memcpy(&qh, x + kHeaderBytes, 4);
+    const std::uint8_t* qs = x + kQsOffset;
     for (int j = 0; j < kQK / 2; ++j) {
-      y[j] = ((qs[j] & 0x0F) - 8) * d;
-      y[j + kQK / 2] = ((qs[j] >> 4) - 8) * d;
-    }
-  }
-}
-
-void q4_1(const std::uint8_t* x, std::int64_t blocks, float* y) {
-  for (std::int64_t i = 0; i < blocks; ++i, x += 20, y += kQK) {
-    const float d = half_at(x), m = half_at(x + 2);
-    const std::uint8_t* qs = x + 4;
-    for (int j = 0; j < kQK / 2; ++j) {
-      y[j] = (qs[j] & 0x0F) * d + m;
-      y[j + kQK / 2] = (qs[j] >> 4) * d + m;
-    }
-  }
-}
-
-void q5_0(const std::uint8_t* x, std::int64_t blocks, float* y) {
-  for (std::int64_t i = 0; i < blocks; ++i, x += 22, y += kQK) {
-    const float d = half_at(x);
-    std::uint32_t qh;
-    std::memcpy(&qh, x + 2, 4);
-    const std::uint8_t* qs = x + 6;
-    for (int j = 0; j < kQK / 2; ++j) {
-      const std::uint8_t xh_0 = static_cast<std::uint8_t>(((qh >> (j + 0)) << 4) & 0x10);
-      const std::uint8_t xh_1 = static_cast<std::uint8_t>((qh >> (j + 12)) & 0x10);
-      y[j] = static_cast<std::int32_t>(((qs[j] & 0x0F) | xh_0) - 16) * d;
-      y[j + kQK / 2] = static_cast<std::int32_t>(((qs[j] >> 4) | xh_1) - 16) * d;
-    }
-  }
-}
-
-void q5_1(const std::uint8_t* x, std::int64_t blocks, float* y) {
-  for (std::int64_t i = 0; i < blocks; ++i, x += 24, y += kQK) {
-    const float d = half_at(x), m = half_at(x + 2);
-    std::uint32_t qh;
-    std::memcpy(&qh, x + 4, 4);
-    const std::uint8_t* qs = x + 8;
-    for (int j = 0; j < kQK / 2; ++j) {
-      const std::uint8_t xh_0 = static_cast<std::uint8_t>(((qh >> (j + 0)) << 4) & 0x10);
-      const std::uint8_t xh_1 = static_cast<std::uint8_t>((qh >> (j + 12)) & 0x10);
-      y[j] = ((qs[j] & 0x0F) | xh_0) * d + m;
-      y[j + kQK / 2] = ((qs[j] >> 4) | xh_1) * d + m;
+      const int low = (qs[j] & 0x0F) | (((qh >> j) << 4) & 0x10);
+      const int high = (qs[j] >> 4) | ((qh >> (j + 12)) & 0x10);
+      if constexpr (kHasMin) {
+        y[j] = low * d + m;
+        y[j + kQK / 2] = high * d + m;
+      } else {
+        y[j] = (low - kCentre) * d;
+        y[j + kQK / 2] = (high - kCentre) * d;
+      }
     }
   }
 }
@@ -146,40 +122,26 @@ void q3_k(const std::uint8_t* x, std::int64_t blocks, float* y) {
   }
 }
 
-// block_q4_K: d, dmin, scales[12], qs[128].
-void q4_k(const std::uint8_t* x, std::int64_t blocks, float* y) {
-  for (std::int64_t i = 0; i < blocks; ++i, x += 144) {
+// block_q4_K: d, dmin, scales[12], qs[128]; block_q5_K: d, dmin, scales[12], qh[32], qs[128].
+// Each 32 bytes of qs hold two sub-blocks of 32 (low nibbles, then high ones) with their own 6-bit
+// scale and min; Q5_K's qh gives every quant a fifth bit, two bits of each qh byte per 64 quants.
+template <bool kFifthBit>
+void q4_k_q5_k(const std::uint8_t* x, std::int64_t blocks, float* y) {
+  constexpr int kQsOffset = kFifthBit ? 48 : 16;
+  for (std::int64_t i = 0; i < blocks; ++i, x += kQsOffset + 128) {
     const float d = half_at(x), min = half_at(x + 2);
     const std::uint8_t* scales = x + 4;
-    const std::uint8_t* q = x + 16;
+    const std::uint8_t* qh = x + 16;
+    const std::uint8_t* q = x + kQsOffset;
+    std::uint8_t u1 = 1, u2 = 2;
     for (int j = 0, is = 0; j < kQK_K; j += 64, is += 2, q += 32) {
       std::uint8_t sc, m;
       scale_min_k4(is + 0, scales, &sc, &m);
       const float d1 = d * sc, m1 = min * m;
       scale_min_k4(is + 1, scales, &sc, &m);
       const float d2 = d * sc, m2 = min * m;
-      for (int l = 0; l < 32; ++l) *y++ = d1 * (q[l] & 0xF) - m1;
-      for (int l = 0; l < 32; ++l) *y++ = d2 * (q[l] >> 4) - m2;
-    }
-  }
-}
-
-// block_q5_K: d, dmin, scales[12], qh[32], qs[128].
-void q5_k(const std::uint8_t* x, std::int64_t blocks, float* y) {
-  for (std::int64_t i = 0; i < blocks; ++i, x += 176) {
-    const float d = half_at(x), min = half_at(x + 2);
-    const std::uint8_t* scales = x + 4;
-    const std::uint8_t* qh = x + 16;
-    const std::uint8_t* ql = x + 48;
-    std::uint8_t u1 = 1, u2 = 2;
-    for (int j = 0, is = 0; j < kQK_K; j += 64, is += 2, ql += 32) {
-      std::uint8_t sc, m;
-      scale_min_k4(is + 0, scales, &sc, &m);
-      const float d1 = d * sc, m1 = min * m;
-      scale_min_k4(is + 1, scales, &sc, &m);
-      const float d2 = d * sc, m2 = min * m;
-      for (int l = 0; l < 32; ++l) *y++ = d1 * ((ql[l] & 0xF) + (qh[l] & u1 ? 16 : 0)) - m1;
-      for (int l = 0; l < 32; ++l) *y++ = d2 * ((ql[l] >> 4) + (qh[l] & u2 ? 16 : 0)) - m2;
+      for (int l = 0; l < 32; ++l) *y++ = d1 * ((q[l] & 0xF) + (kFifthBit && (qh[l] & u1) ? 16 : 0)) - m1;
+      for (int l = 0; l < 32; ++l) *y++ = d2 * ((q[l] >> 4) + (kFifthBit && (qh[l] & u2) ? 16 : 0)) - m2;
       u1 = static_cast<std::uint8_t>(u1 << 2);
       u2 = static_cast<std::uint8_t>(u2 << 2);
     }
@@ -272,14 +234,14 @@ void dequantize_rows(TensorType type, const std::uint8_t* data, std::int64_t cou
       }
       return;
     case TensorType::q8_0: q8_0(data, blocks32, out); return;
-    case TensorType::q4_0: q4_0(data, blocks32, out); return;
-    case TensorType::q4_1: q4_1(data, blocks32, out); return;
-    case TensorType::q5_0: q5_0(data, blocks32, out); return;
-    case TensorType::q5_1: q5_1(data, blocks32, out); return;
+    case TensorType::q4_0: q4_q5<4, false>(data, blocks32, out); return;
+    case TensorType::q4_1: q4_q5<4, true>(data, blocks32, out); return;
+    case TensorType::q5_0: q4_q5<5, false>(data, blocks32, out); return;
+    case TensorType::q5_1: q4_q5<5, true>(data, blocks32, out); return;
     case TensorType::q2_k: q2_k(data, blocks256, out); return;
     case TensorType::q3_k: q3_k(data, blocks256, out); return;
-    case TensorType::q4_k: q4_k(data, blocks256, out); return;
-    case TensorType::q5_k: q5_k(data, blocks256, out); return;
+    case TensorType::q4_k: q4_k_q5_k<false>(data, blocks256, out); return;
+    case TensorType::q5_k: q4_k_q5_k<true>(data, blocks256, out); return;
     case TensorType::q6_k: q6_k(data, blocks256, out); return;
   }
   throw Error(msg::Core::gguf_type_not_dequantizable, ggml_type_name(static_cast<std::uint32_t>(type)));

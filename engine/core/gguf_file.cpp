@@ -192,23 +192,24 @@ void GgufFile::parse() {
       if (value.element_type == ValueType::string) {
         value.strings.reserve(static_cast<size_t>(count));
         for (std::uint64_t j = 0; j < count; ++j) value.strings.push_back(cursor.read_string(part));
-      } else if (value.element_type == ValueType::float32 || value.element_type == ValueType::float64) {
-        value.reals.reserve(static_cast<size_t>(count));
-        for (std::uint64_t j = 0; j < count; ++j) {
-          std::int64_t integer = 0;
-          double real = 0;
-          bool boolean = false;
-          read_number(cursor, value.element_type, part, file, key, &integer, &real, &boolean);
-          value.reals.push_back(real);
-        }
       } else {
-        value.integers.reserve(static_cast<size_t>(count));
+        const bool real_elements =
+            value.element_type == ValueType::float32 || value.element_type == ValueType::float64;
+        if (real_elements) {
+          value.reals.reserve(static_cast<size_t>(count));
+        } else {
+          value.integers.reserve(static_cast<size_t>(count));
+        }
         for (std::uint64_t j = 0; j < count; ++j) {
           std::int64_t integer = 0;
           double real = 0;
           bool boolean = false;
           read_number(cursor, value.element_type, part, file, key, &integer, &real, &boolean);
-          value.integers.push_back(integer);
+          if (real_elements) {
+            value.reals.push_back(real);
+          } else {
+            value.integers.push_back(integer);
+          }
         }
       }
     } else if (value.type == ValueType::string) {

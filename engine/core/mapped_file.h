@@ -21,6 +21,7 @@ class MappedFile {
 
   const std::uint8_t* data() const { return data_; }
   std::uint64_t size() const { return size_; }
+  bool is_mapped() const { return mapping_ != nullptr; }  // from disk, not a copy in memory
 
   // Gives back the resident pages that cover bytes [offset, offset + length) of a mapped file: the
   // caller has copied (or converted) them and will not read them again soon. Touched pages of a

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "core_messages.h"
 #include "dtype.h"
@@ -85,8 +86,15 @@ std::vector<std::string> llama_lora_targets(const ModelConfig&) {
   return {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"};
 }
 
-ModelFamily plain_decoder_family() {
+ModelFamily plain_decoder_family(const std::string& name, const std::string& display_name,
+                                 const std::vector<std::string>& model_types, decltype(ModelFamily::parse) parse,
+                                 decltype(ModelFamily::write) write) {
   ModelFamily family;
+  family.name = name;
+  family.display_name = display_name;
+  family.model_types = model_types;
+  family.parse = std::move(parse);
+  family.write = std::move(write);
   family.layouts = standard_layouts;
   family.foreign_prefixes = no_foreign_prefixes;
   family.lora_targets = llama_lora_targets;

@@ -24,14 +24,10 @@ bool is_multimodal(const ModelConfig& config) { return config.model_type == "gem
 
 // Gemma3TextConfig's fields, from `text` (config.json itself, or its text_config).
 void parse_text(const JsonFields& text, ModelConfig& config) {
-  SizeDefaults sizes;  // Gemma3TextConfig's defaults
-  sizes.vocab_size = 262208;
-  sizes.hidden_size = 2304;
-  sizes.intermediate_size = 9216;
-  sizes.num_hidden_layers = 26;
-  sizes.num_attention_heads = 8;
-  sizes.num_key_value_heads = 4;
-  sizes.head_dim = 256;
+  // Gemma3TextConfig's size defaults.
+  const SizeDefaults sizes{/*vocab_size=*/262208, /*hidden_size=*/2304, /*intermediate_size=*/9216,
+                           /*num_hidden_layers=*/26, /*num_attention_heads=*/8, /*num_key_value_heads=*/4,
+                           /*head_dim=*/256};
   read_sizes(text, sizes, config);
   // Gemma reads hidden_activation (hidden_act is not used by its MLP).
   read_activation(text, "hidden_activation", "gelu_pytorch_tanh", {"gelu_pytorch_tanh"}, config);
@@ -47,10 +43,7 @@ void parse_text(const JsonFields& text, ModelConfig& config) {
     config.sliding_rope_theta = text.optional_positive_number("rope_local_base_freq", 10000.0);
     config.sliding_rope_scaling = RopeScaling{};
   }
-  config.attention_bias = text.optional_bool("attention_bias", false);
-  config.qkv_bias = config.attention_bias;
-  config.o_bias = config.attention_bias;
-  config.mlp_bias = false;
+  set_bias_layout(config, text.optional_bool("attention_bias", false), false);
   config.query_pre_attn_scalar = text.optional_positive_number("query_pre_attn_scalar", 256);
   config.final_logit_softcapping = text.optional_positive_number("final_logit_softcapping", 0);
   config.attn_logit_softcapping = text.optional_positive_number("attn_logit_softcapping", 0);
@@ -195,15 +188,9 @@ std::vector<std::string> gemma3_foreign_prefixes(const ModelConfig& config) {
 
 const ModelFamily& gemma3_family() {
   static const ModelFamily family = [] {
-    ModelFamily f;
-    f.name = "gemma3";
-    f.display_name = "Gemma 3";
-    f.model_types = {"gemma3_text", "gemma3"};
-    f.parse = parse_gemma3;
-    f.write = write_gemma3;
+    ModelFamily f = plain_decoder_family("gemma3", "Gemma 3", {"gemma3_text", "gemma3"}, parse_gemma3, write_gemma3);
     f.layouts = gemma3_layouts;
     f.foreign_prefixes = gemma3_foreign_prefixes;
-    f.lora_targets = llama_lora_targets;
     return f;
   }();
   return family;

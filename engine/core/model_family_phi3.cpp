@@ -12,12 +12,9 @@ namespace {
 
 void parse_phi3(const JsonFields& fields, ModelConfig& config) {
   read_architecture(fields, "Phi3ForCausalLM", config);
-  SizeDefaults sizes;  // Phi3Config's defaults (Phi-3-mini)
-  sizes.vocab_size = 32064;
-  sizes.hidden_size = 3072;
-  sizes.intermediate_size = 8192;
-  sizes.num_hidden_layers = 32;
-  sizes.num_attention_heads = 32;
+  // Phi3Config's size defaults (Phi-3-mini).
+  const SizeDefaults sizes{/*vocab_size=*/32064, /*hidden_size=*/3072, /*intermediate_size=*/8192,
+                           /*num_hidden_layers=*/32, /*num_attention_heads=*/32};
   read_sizes(fields, sizes, config);
   read_activation(fields, "hidden_act", "silu", {"silu"}, config);
   config.rms_norm_eps = fields.optional_positive_number("rms_norm_eps", 1e-5);
@@ -44,10 +41,7 @@ void parse_phi3(const JsonFields& fields, ModelConfig& config) {
                     config.rotary_dim() / 2, config.rotary_dim());
   }
   config.tie_word_embeddings = fields.optional_bool("tie_word_embeddings", false);
-  config.attention_bias = false;
-  config.qkv_bias = false;
-  config.o_bias = false;
-  config.mlp_bias = false;
+  set_bias_layout(config, false, false);
   config.fused_qkv = true;
   config.fused_gate_up = true;
   // null (the default): no window; a number: every layer slides.
@@ -81,12 +75,7 @@ std::vector<std::string> phi3_lora_targets(const ModelConfig&) {
 
 const ModelFamily& phi3_family() {
   static const ModelFamily family = [] {
-    ModelFamily f = plain_decoder_family();
-    f.name = "phi3";
-    f.display_name = "Phi-3 / Phi-4";
-    f.model_types = {"phi3"};
-    f.parse = parse_phi3;
-    f.write = write_phi3;
+    ModelFamily f = plain_decoder_family("phi3", "Phi-3 / Phi-4", {"phi3"}, parse_phi3, write_phi3);
     f.lora_targets = phi3_lora_targets;
     f.target_aliases = {{"q_proj", "qkv_proj"}, {"k_proj", "qkv_proj"}, {"v_proj", "qkv_proj"},
                         {"gate_proj", "gate_up_proj"}, {"up_proj", "gate_up_proj"}};

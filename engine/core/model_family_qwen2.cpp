@@ -22,37 +22,30 @@ void read_qwen2_sliding_window(const JsonFields& fields, ModelConfig& config) {
 }  // namespace
 
 const ModelFamily& qwen2_family() {
-  static const ModelFamily family = [] {
-    ModelFamily f = plain_decoder_family();
-    f.name = "qwen2";
-    f.display_name = "Qwen2";
-    f.model_types = {"qwen2"};
-    f.parse = [](const JsonFields& fields, ModelConfig& config) {
-      read_llama_like(fields, "Qwen2ForCausalLM", 32768, config);
-      // Qwen2 always has q/k/v biases and no o_proj bias, whatever attention_bias says.
-      config.attention_bias = false;
-      config.mlp_bias = false;
-      config.qkv_bias = true;
-      config.o_bias = false;
-      read_qwen2_sliding_window(fields, config);
-      read_dtype(fields, config);
-      // Qwen2Config has no token id defaults.
-      read_token_ids(fields, {}, {}, config);
-    };
-    f.write = [](const ModelConfig& config, nlohmann::json& out) {
-      if (!config.qkv_bias || config.o_bias || config.mlp_bias)
-        throw Error(msg::Core::cannot_write_bias_layout, "qwen2", bias_state(config.qkv_bias),
-                    bias_state(config.o_bias), bias_state(config.mlp_bias));
-      out = write_common(config, "Qwen2ForCausalLM");
-      // Qwen2 before transformers 4.5x derives head_dim itself: write it only where it is read.
-      if (config.head_dim * config.num_attention_heads == config.hidden_size) out.erase("head_dim");
-      const bool sliding = config.sliding_window > 0;
-      out["use_sliding_window"] = sliding;
-      out["sliding_window"] = sliding ? nlohmann::json(config.sliding_window) : nlohmann::json(nullptr);
-      out["max_window_layers"] = sliding ? 0 : config.num_hidden_layers;
-    };
-    return f;
-  }();
+  static const ModelFamily family = plain_decoder_family(
+      "qwen2", "Qwen2", {"qwen2"},
+      [](const JsonFields& fields, ModelConfig& config) {
+        read_llama_like(fields, "Qwen2ForCausalLM", 32768, config);
+        // Qwen2 always has q/k/v biases and no o_proj bias, whatever attention_bias says.
+        set_bias_layout(config, false, false);
+        config.qkv_bias = true;
+        read_qwen2_sliding_window(fields, config);
+        read_dtype(fields, config);
+        // Qwen2Config has no token id defaults.
+        read_token_ids(fields, {}, {}, config);
+      },
+      [](const ModelConfig& config, nlohmann::json& out) {
+        if (!config.qkv_bias || config.o_bias || config.mlp_bias)
+          throw Error(msg::Core::cannot_write_bias_layout, "qwen2", bias_state(config.qkv_bias),
+                      bias_state(config.o_bias), bias_state(config.mlp_bias));
+        out = write_common(config, "Qwen2ForCausalLM");
+        // Qwen2 before transformers 4.5x derives head_dim itself: write it only where it is read.
+        if (config.head_dim * config.num_attention_heads == config.hidden_size) out.erase("head_dim");
+        const bool sliding = config.sliding_window > 0;
+        out["use_sliding_window"] = sliding;
+        out["sliding_window"] = sliding ? nlohmann::json(config.sliding_window) : nlohmann::json(nullptr);
+        out["max_window_layers"] = sliding ? 0 : config.num_hidden_layers;
+      });
   return family;
 }
 

@@ -10,26 +10,12 @@ namespace lora::family_support {
 namespace {
 
 void parse_qwen3(const JsonFields& fields, ModelConfig& config) {
-  read_architecture(fields, "Qwen3ForCausalLM", config);
-  // Qwen3Config's defaults (the 8B's shape).
-  SizeDefaults sizes;
-  sizes.vocab_size = 151936;
-  sizes.hidden_size = 4096;
-  sizes.intermediate_size = 22016;
-  sizes.num_hidden_layers = 32;
-  sizes.num_attention_heads = 32;
-  sizes.num_key_value_heads = 32;
-  sizes.head_dim = 128;
-  read_sizes(fields, sizes, config);
-  read_activation(fields, "hidden_act", "silu", {"silu"}, config);
-  config.rms_norm_eps = fields.optional_positive_number("rms_norm_eps", 1e-6);
-  config.max_position_embeddings = fields.optional_positive_int("max_position_embeddings", 32768);
-  read_rope(fields, RopeRules{}, config);
-  config.tie_word_embeddings = fields.optional_bool("tie_word_embeddings", false);
-  config.attention_bias = fields.optional_bool("attention_bias", false);
-  config.qkv_bias = config.attention_bias;
-  config.o_bias = config.attention_bias;
-  config.mlp_bias = false;
+  // Qwen3Config's size defaults (the 8B's shape).
+  const SizeDefaults sizes{/*vocab_size=*/151936, /*hidden_size=*/4096, /*intermediate_size=*/22016,
+                           /*num_hidden_layers=*/32, /*num_attention_heads=*/32, /*num_key_value_heads=*/32,
+                           /*head_dim=*/128};
+  read_llama_like(fields, "Qwen3ForCausalLM", 32768, config, sizes);
+  set_bias_layout(config, fields.optional_bool("attention_bias", false), false);
   config.qk_norm = true;
 
   // sliding_window counts only with use_sliding_window; layer_types (newer files) or
@@ -71,15 +57,7 @@ void write_qwen3(const ModelConfig& config, nlohmann::json& out) {
 }  // namespace
 
 const ModelFamily& qwen3_family() {
-  static const ModelFamily family = [] {
-    ModelFamily f = plain_decoder_family();
-    f.name = "qwen3";
-    f.display_name = "Qwen3";
-    f.model_types = {"qwen3"};
-    f.parse = parse_qwen3;
-    f.write = write_qwen3;
-    return f;
-  }();
+  static const ModelFamily family = plain_decoder_family("qwen3", "Qwen3", {"qwen3"}, parse_qwen3, write_qwen3);
   return family;
 }
 

@@ -61,11 +61,15 @@ nlohmann::json write_common(const ModelConfig& config, const std::string& defaul
 nlohmann::json rope_scaling_json(const RopeScaling& scaling);  // null for none
 nlohmann::json token_ids_json(const std::vector<int64_t>& ids);
 
-// The Llama decoder's common fields, in the order the checks run: architectures, the sizes (all
-// required), hidden_act (silu), rms_norm_eps, max_position_embeddings (default_context), RoPE
-// (linear / llama3), tie_word_embeddings, dtype. Llama, Qwen2 and Mistral add their own after it.
+// The Llama decoder's common fields, in the order the checks run: architectures, the sizes (with
+// `sizes`' defaults; Llama's are all required), hidden_act (silu), rms_norm_eps (1e-6),
+// max_position_embeddings (default_context), RoPE (linear / llama3), tie_word_embeddings (false).
+// Llama, Qwen2, Mistral and Qwen3 add their own after it.
 void read_llama_like(const JsonFields& fields, const std::string& default_architecture, int64_t default_context,
-                     ModelConfig& config);
+                     ModelConfig& config, const SizeDefaults& sizes = SizeDefaults{});
+// The bias layout config.json's attention_bias and mlp_bias describe: attention_bias on q/k/v/o,
+// mlp_bias on gate/up/down.
+void set_bias_layout(ModelConfig& config, bool attention_bias, bool mlp_bias);
 
 // The families (one file each).
 const ModelFamily& llama_family();
@@ -83,8 +87,10 @@ std::vector<WeightLayout> standard_layouts(const ModelConfig&);
 std::vector<std::string> no_foreign_prefixes(const ModelConfig&);
 // q/k/v/o_proj and gate/up/down_proj.
 std::vector<std::string> llama_lora_targets(const ModelConfig&);
-// A family of the plain decoder's parts (standard_layouts, no_foreign_prefixes, llama_lora_targets),
-// for a family definition to name and give its readers.
-ModelFamily plain_decoder_family();
+// A family of the plain decoder's parts (standard_layouts, no_foreign_prefixes, llama_lora_targets)
+// with its names and readers.
+ModelFamily plain_decoder_family(const std::string& name, const std::string& display_name,
+                                 const std::vector<std::string>& model_types, decltype(ModelFamily::parse) parse,
+                                 decltype(ModelFamily::write) write);
 
 }  // namespace lora::family_support

@@ -7,21 +7,17 @@
 #include <set>
 #include <utility>
 
+#include "shape_text.h"
 #include "atomic_file.h"
 #include "core_messages.h"
 #include "error.h"
 #include "json_reader.h"
+#include "utf8_validation.h"
 
 namespace lora {
 namespace {
 
 using nlohmann::json;
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
 
 std::string offsets_text(uint64_t begin, uint64_t end) {
   return "[" + std::to_string(begin) + ", " + std::to_string(end) + "]";
@@ -34,39 +30,8 @@ std::string excerpt(const json& value) {
   return text;
 }
 
-// Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF), as Rust's
-// str::from_utf8 checks the header. Returns the offset of the first bad byte, or npos.
-size_t first_invalid_utf8(const uint8_t* bytes, size_t size) {
-  size_t i = 0;
-  while (i < size) {
-    const uint8_t lead = bytes[i];
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t length;
-    uint8_t low = 0x80, high = 0xBF;  // allowed range of the second byte
-    if (lead >= 0xC2 && lead <= 0xDF) {
-      length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-      length = 3;
-      if (lead == 0xE0) low = 0xA0;
-      if (lead == 0xED) high = 0x9F;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-      length = 4;
-      if (lead == 0xF0) low = 0x90;
-      if (lead == 0xF4) high = 0x8F;
-    } else {
-      return i;
-    }
-    if (i + length > size) return i;
-    if (bytes[i + 1] < low || bytes[i + 1] > high) return i;
-    for (size_t k = 2; k < length; ++k)
-      if (bytes[i + k] < 0x80 || bytes[i + k] > 0xBF) return i;
-    i += length;
-  }
-  return std::string::npos;
-}
+// The header must be UTF-8 as Rust's str::from_utf8 checks it.
+using unicode::first_invalid_utf8;
 
 // Reads a JSON integer that must be >= 0 and fit `limit`; false otherwise.
 bool read_count(const json& value, uint64_t limit, uint64_t* out) {

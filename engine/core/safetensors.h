@@ -51,9 +51,14 @@ class SafetensorsFile {
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
   const uint8_t* data(const TensorInfo& info) const { return data_ + info.begin; }
   uint64_t file_size() const { return size_; }
+  bool is_mapped() const { return bytes_.is_mapped(); }
   // Drops the resident pages of a tensor whose bytes have been copied out (MappedFile::release):
   // what keeps a model's load from holding the whole file beside its copies. Still readable after.
-  void release(const TensorInfo& info) const { bytes_.release(static_cast<uint64_t>(data_ - base_) + info.begin, info.nbytes()); }
+  void release(const TensorInfo& info) const { release(info, 0, info.nbytes()); }
+  // The same for bytes [offset, offset + length) of the tensor.
+  void release(const TensorInfo& info, uint64_t offset, uint64_t length) const {
+    bytes_.release(static_cast<uint64_t>(data_ - base_) + info.begin + offset, length);
+  }
 
  private:
   SafetensorsFile() = default;

@@ -1,5 +1,6 @@
 #include "gguf_lora_export.h"
 
+#include "shape_text.h"
 #include "gguf_names.h"
 
 #include <ATen/ATen.h>
@@ -25,12 +26,6 @@ namespace lora::gguf {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
 
 std::string number_text(double value) {
   char buffer[32];

@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "shape_text.h"
 #include "atomic_file.h"
 #include "checkpoint.h"
 #include "error.h"
@@ -62,12 +63,6 @@ std::string model_file_in(const fs::path& dir) {
     if (is_weight_file(name)) return name;
   }
   return "";
-}
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
 }
 
 // "model.layers.10.mlp" after "model.layers.9.mlp": digit runs compare as numbers, so the output

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "shape_text.h"
 #include "error.h"
 #include "json_reader.h"
 #include "model_messages.h"
@@ -12,12 +13,6 @@
 namespace lora {
 
 namespace {
-
-std::string shape_text(const std::vector<int64_t>& shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
 
 [[noreturn]] void bad_field(const std::string& source, const std::string& weight, const std::string& field,
                             const std::string& expected, const std::string& found) {

@@ -9,6 +9,7 @@
 #include <malloc.h>
 #endif
 
+#include "shape_text.h"
 #include "checkpoint.h"
 #include "quantized_weight.h"
 #include "core_messages.h"
@@ -23,14 +24,6 @@ namespace lora {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string shape_string(const std::vector<int64_t>& shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
-std::string shape_string(const at::Tensor& tensor) { return shape_string(tensor.sizes().vec()); }
 
 // Tensors older checkpoints carry that are not weights: transformers skips them on load too.
 bool is_harmless_extra_tensor(const std::string& name) { return ends_with(name, "rotary_emb.inv_freq"); }
@@ -74,13 +67,15 @@ void check_supported(const ModelConfig& config, const std::string& source) {
 class CheckpointWeights : public WeightSource {
  public:
   CheckpointWeights(const Checkpoint& checkpoint, std::string model_dir, ComputeTarget target,
-                    std::string quantize = "none", bool double_quant = false, std::string lm_head_weight = "")
+                    std::string quantize = "none", bool double_quant = false, std::string lm_head_weight = "",
+                    std::string embedding_weight = "")
       : checkpoint_(checkpoint),
         model_dir_(std::move(model_dir)),
         target_(target),
         quantize_(std::move(quantize)),
         double_quant_(double_quant),
-        lm_head_weight_(std::move(lm_head_weight)) {}
+        lm_head_weight_(std::move(lm_head_weight)),
+        embedding_weight_(std::move(embedding_weight)) {}
 
   at::ScalarType compute_dtype() const override { return target_.dtype; }
 
@@ -93,7 +88,7 @@ class CheckpointWeights : public WeightSource {
     if (!stored_quantized && quantize_ == "none") return nullptr;
     const TensorInfo& info = checkpoint_.info(name);
     if (info.shape != shape)
-      throw Error(msg::Model::model_tensor_shape, model_dir_, name, shape_string(info.shape), shape_string(shape));
+      throw Error(msg::Model::model_tensor_shape, model_dir_, name, shape_text(info.shape), shape_text(shape));
     used_.insert(name);
     if (stored_quantized) return std::make_shared<QuantizedWeight>(checkpoint_.quantized(name).to(target_.device));
     if (info.dtype != DType::F32 && info.dtype != DType::BF16 && info.dtype != DType::F16)
@@ -112,13 +107,21 @@ class CheckpointWeights : public WeightSource {
 
   at::Tensor take(const std::string& name, const std::vector<int64_t>& shape) override {
     if (!checkpoint_.contains(name))
-      throw Error(msg::Model::model_tensor_missing, model_dir_, name, shape_string(shape));
+      throw Error(msg::Model::model_tensor_missing, model_dir_, name, shape_text(shape));
     const TensorInfo& info = checkpoint_.info(name);
     if (info.shape != shape)
-      throw Error(msg::Model::model_tensor_shape, model_dir_, name, shape_string(info.shape), shape_string(shape));
+      throw Error(msg::Model::model_tensor_shape, model_dir_, name, shape_text(info.shape), shape_text(shape));
     if (info.dtype != DType::F32 && info.dtype != DType::BF16 && info.dtype != DType::F16)
       throw Error(msg::Model::model_tensor_dtype, model_dir_, name, dtype_name(info.dtype));
     used_.insert(name);
+    // The token embeddings stay in the file when they need no conversion: a step reads only the
+    // rows of its tokens, so a copy would hold vocab x hidden values (Llama 3's 128256 x 4096: 1 GiB
+    // in bf16) of which a batch touches a few. No code writes to an embedding table; with tied
+    // embeddings lm_head reads all of it, which then costs what the copy did.
+    if (name == embedding_weight_ && target_.device.is_cpu()) {
+      at::Tensor mapped = checkpoint_.mapped_tensor(name);
+      if (mapped.defined() && mapped.scalar_type() == target_.dtype) return mapped;
+    }
     at::Tensor stored = checkpoint_.tensor(name);
     if (stored.device() == target_.device && stored.scalar_type() == target_.dtype) return stored;
     at::Tensor converted = stored.to(target_.device, target_.dtype).contiguous();
@@ -155,6 +158,7 @@ class CheckpointWeights : public WeightSource {
   std::string quantize_;
   bool double_quant_ = false;
   std::string lm_head_weight_;
+  std::string embedding_weight_;
   std::set<std::string> used_;
 };
 
@@ -277,7 +281,7 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::string& model_dir, const Com
                    msg::Core::memory_advice_ram);
 
   CheckpointWeights weights(checkpoint, model_dir, target, options.quantize, options.double_quant,
-                            layout.lm_head_weight());
+                            layout.lm_head_weight(), layout.embedding());
   auto module = std::make_shared<CausalLMModule>(config, weights, target.device, layout);
   // With tied embeddings transformers ignores a stored lm_head.weight and uses embed_tokens.
   if (config.tie_word_embeddings && checkpoint.contains(layout.lm_head_weight()))

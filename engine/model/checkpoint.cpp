@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "shape_text.h"
 #include "atomic_file.h"
 #include "error.h"
 #include "gguf_checkpoint.h"
@@ -21,12 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string shape_text(at::IntArrayRef shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
 
 // A shard name from the index must be a plain file name inside the model folder: an index
 // from the internet must not make us read /etc/passwd or ../../secret.safetensors.
@@ -48,10 +43,18 @@ at::Tensor tensor_from_safetensors(const SafetensorsFile& file, const TensorInfo
     throw Error(msg::Model::tensor_dtype_not_in_libtorch, file.path(), info.name, dtype_name(info.dtype),
                 scalar_type_dtype_list());
   at::Tensor tensor = at::empty(info.shape, at::TensorOptions().dtype(type).device(at::kCPU));
-  if (info.nbytes() > 0) std::memcpy(tensor.data_ptr(), file.data(info), info.nbytes());
   // The copy is what the caller keeps: the mapped pages would otherwise stay resident until the
-  // file closes, so a model's load held the whole checkpoint beside the weights made from it.
-  file.release(info);
+  // file closes, so a model's load held the whole checkpoint beside the weights made from it. They
+  // are given back a slice at a time, so a large tensor (an lm_head of 128k x 4096) is never
+  // resident twice: its pages and its copy.
+  constexpr uint64_t kSlice = 8u << 20;
+  uint8_t* copy = static_cast<uint8_t*>(tensor.data_ptr());
+  const uint8_t* stored = file.data(info);
+  for (uint64_t done = 0; done < info.nbytes(); done += kSlice) {
+    const uint64_t length = std::min(kSlice, info.nbytes() - done);
+    std::memcpy(copy + done, stored + done, length);
+    file.release(info, done, length);
+  }
   return tensor;
 }
 
@@ -152,6 +155,41 @@ at::Tensor Checkpoint::raw_tensor(const std::string& name) const {
   }
   const SafetensorsFile& file = *files_[it->second];
   return tensor_from_safetensors(file, *file.find(name));
+}
+
+namespace {
+
+// What keeps a mapped tensor's file open, and which bytes of it the tensor is.
+struct MappedTensorContext {
+  std::shared_ptr<SafetensorsFile> file;
+  const TensorInfo* info;
+};
+void delete_mapped_tensor_context(void* context) { delete static_cast<MappedTensorContext*>(context); }
+
+}  // namespace
+
+at::Tensor Checkpoint::mapped_tensor(const std::string& name) const {
+  if (gguf_ || quantized_.count(name) || hidden_.count(name)) return {};
+  auto it = std::lower_bound(where_.begin(), where_.end(), std::make_pair(name, size_t(0)));
+  if (it == where_.end() || it->first != name) return {};
+  const std::shared_ptr<SafetensorsFile>& file = files_[it->second];
+  const TensorInfo& info = *file->find(name);
+  at::ScalarType type;
+  if (!file->is_mapped() || !to_scalar_type(info.dtype, &type) || info.nbytes() == 0) return {};
+  void* bytes = const_cast<uint8_t*>(file->data(info));  // only read: see the header
+  if (reinterpret_cast<uintptr_t>(bytes) % c10::elementSize(type) != 0) return {};
+  return at::for_blob(bytes, info.shape)
+      .context(new MappedTensorContext{file, &info}, &delete_mapped_tensor_context)
+      .options(at::TensorOptions().dtype(type).device(at::kCPU))
+      .make_tensor();
+}
+
+void release_mapped_pages(const at::Tensor& tensor) {
+  if (!tensor.defined() || !tensor.has_storage()) return;
+  const c10::DataPtr& data = tensor.storage().data_ptr();
+  if (data.get_deleter() != &delete_mapped_tensor_context) return;  // not from mapped_tensor: never touched
+  const auto* context = static_cast<const MappedTensorContext*>(data.get_context());
+  context->file->release(*context->info);
 }
 
 bool Checkpoint::is_quantized(const std::string& name) const { return quantized_.count(name) > 0; }

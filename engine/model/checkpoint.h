@@ -34,6 +34,14 @@ class Checkpoint {
   // see gguf_checkpoint.h; quantized tensors come as float32). Throws naming the tensor
   // (and the expected shape when one is given and differs; an empty expected_shape checks nothing).
   at::Tensor tensor(const std::string& name, const std::vector<int64_t>& expected_shape = {}) const;
+  // The tensor's bytes in place, with no copy: a read-only CPU tensor over the mapped file (in the
+  // file's dtype) that keeps the file mapped while it lives. Its pages load only as they are read,
+  // and being clean file pages the kernel may drop and re-read them instead of swapping: for a
+  // table read a few rows at a time (the token embeddings) only those rows ever take memory.
+  // Nothing may write to it (the mapping is read-only). Undefined when the tensor is not a plain
+  // tensor of a mapped safetensors file (a .gguf folder, a bitsandbytes weight, bytes in memory, an
+  // offset not aligned to its element size, a dtype libtorch lacks).
+  at::Tensor mapped_tensor(const std::string& name) const;
   uint64_t size_bytes() const;  // sum of the safetensors files (or the .gguf file's size)
   // The .gguf file the weights come from (a folder with gguf_checkpoint.h's weight map); "" otherwise.
   std::string gguf_path() const;
@@ -58,6 +66,12 @@ class Checkpoint {
   std::map<std::string, QuantizedEntry> quantized_;    // by weight name
   std::set<std::string> hidden_;                       // the quantized weights' companions
 };
+
+// Gives back the resident pages of a tensor made by Checkpoint::mapped_tensor (read again from the
+// file when next needed); does nothing to any other tensor. For a table read a few rows at a time:
+// without it the rows a long run has looked up (and their neighbours, which a page fault maps
+// too) pile up until the whole table is resident.
+void release_mapped_pages(const at::Tensor& tensor);
 
 // Conversions between libtorch tensors and safetensors.
 // A CPU copy in the file's dtype (the tensor's mapped pages are released afterwards): BOOL, U8, I8, I16, F16, BF16, I32, F32, F64, I64, C64. The

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "shape_text.h"
 #include "error.h"
 #include "model_messages.h"
 #include "ops.h"
@@ -13,12 +14,6 @@
 namespace lora {
 
 namespace {
-
-std::string shape_text(const at::Tensor& tensor) {
-  std::string text = "[";
-  for (int64_t d = 0; d < tensor.dim(); ++d) text += (d ? ", " : "") + std::to_string(tensor.size(d));
-  return text + "]";
-}
 
 }  // namespace
 

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 
+#include "shape_text.h"
 #include "causal_lm.h"
 #include "error.h"
 #include "lora_linear.h"
@@ -23,14 +24,6 @@ namespace lora {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string shape_string(const std::vector<int64_t>& shape) {
-  std::string text = "[";
-  for (size_t i = 0; i < shape.size(); ++i) text += (i ? ", " : "") + std::to_string(shape[i]);
-  return text + "]";
-}
-
-std::string shape_string(const at::Tensor& tensor) { return shape_string(tensor.sizes().vec()); }
 
 std::string lowercase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -105,11 +98,11 @@ std::vector<Attached> attach(CausalLM& model, const LoraConfig& config, std::map
       if (found == weights->end())
         throw Error(msg::Model::adapter_tensor_missing_for_target, weights_file, peft_lora_key(path, 'A'), path);
       if (found->second.A.sizes().vec() != a_shape)
-        throw Error(msg::Model::adapter_a_shape, weights_file, peft_lora_key(path, 'A'), shape_string(found->second.A),
-                    shape_string(a_shape));
+        throw Error(msg::Model::adapter_a_shape, weights_file, peft_lora_key(path, 'A'), shape_text(found->second.A),
+                    shape_text(a_shape));
       if (found->second.B.sizes().vec() != b_shape)
-        throw Error(msg::Model::adapter_b_shape, weights_file, peft_lora_key(path, 'B'), shape_string(found->second.B),
-                    shape_string(b_shape));
+        throw Error(msg::Model::adapter_b_shape, weights_file, peft_lora_key(path, 'B'), shape_text(found->second.B),
+                    shape_text(b_shape));
       planned.A = found->second.A;
       planned.B = found->second.B;
       const at::Tensor& magnitude = found->second.magnitude;
@@ -118,7 +111,7 @@ std::vector<Attached> attach(CausalLM& model, const LoraConfig& config, std::map
       if (!config.use_dora && magnitude.defined())
         throw Error(msg::Model::adapter_magnitude_without_dora, weights_file, peft_magnitude_key(path));
       if (magnitude.defined() && magnitude.size(0) != linear.out_features())
-        throw Error(msg::Model::adapter_magnitude_shape, weights_file, peft_magnitude_key(path), shape_string(magnitude),
+        throw Error(msg::Model::adapter_magnitude_shape, weights_file, peft_magnitude_key(path), shape_text(magnitude),
                     linear.out_features());
       planned.magnitude = magnitude;
       weights->erase(found);

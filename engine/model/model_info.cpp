@@ -14,10 +14,6 @@
 
 namespace lora {
 
-namespace {
-
-}  // namespace
-
 ModelInfo read_model_info(const std::string& model_dir) {
   namespace fs = std::filesystem;
   if (!fs::is_directory(model_dir)) throw Error(msg::Model::folder_not_a_folder, model_dir);

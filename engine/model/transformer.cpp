@@ -1,5 +1,6 @@
 #include "transformer.h"
 
+#include "checkpoint.h"
 #include "gradient_checkpoint.h"
 
 #include <ATen/ATen.h>
@@ -60,12 +61,17 @@ at::Tensor RMSNorm::forward(const at::Tensor& x) {
   return ops::rms_norm(x, weight, eps);
 }
 
-TokenEmbedding::TokenEmbedding(at::Tensor weight_value, double scale_value) : scale(scale_value) {
+TokenEmbedding::TokenEmbedding(at::Tensor weight_value, double scale_value, bool read_whole_value)
+    : scale(scale_value), read_whole(read_whole_value) {
   weight = register_parameter("weight", std::move(weight_value), /*requires_grad=*/false);
 }
 
 at::Tensor TokenEmbedding::forward(const at::Tensor& ids) {
   at::Tensor rows = at::embedding(weight, ids);
+  // A table read in place from the checkpoint (causal_lm.cpp): while training, the rows of each
+  // batch go back to the file after the lookup, so the run holds one batch's rows, not every row it
+  // has seen. A few hundred page faults a step, from the page cache; generation keeps them.
+  if (is_training() && !read_whole) release_mapped_pages(weight);
   if (scale <= 0) return rows;
   // As Gemma: the fp32 scale is cast to the weight's dtype (bf16: sqrt(3072) = 55.4256 becomes
   // 55.5) and multiplied in that dtype.
@@ -294,7 +300,8 @@ DecoderStack::DecoderStack(const ModelConfig& config, WeightSource& weights, c10
   embed_tokens = register_module(
       "embed_tokens",
       std::make_shared<TokenEmbedding>(weights.take(prefix + ".embed_tokens.weight", {config.vocab_size, config.hidden_size}),
-                                       config.scale_embeddings ? std::sqrt(static_cast<double>(config.hidden_size)) : 0.0));
+                                       config.scale_embeddings ? std::sqrt(static_cast<double>(config.hidden_size)) : 0.0,
+                                       config.tie_word_embeddings));
   layers = register_module("layers", std::make_shared<DecoderLayers>());
   for (int64_t i = 0; i < config.num_hidden_layers; ++i)
     layers->add(std::make_shared<DecoderLayer>(config, weights, prefix + ".layers." + std::to_string(i)));

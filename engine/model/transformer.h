@@ -60,10 +60,12 @@ class RMSNorm : public torch::nn::Module {
 class TokenEmbedding : public torch::nn::Module {
  public:
   // scale > 0: the rows times `scale`, the scale first rounded to the weight's dtype (Gemma's sqrt(hidden)).
-  explicit TokenEmbedding(at::Tensor weight, double scale = 0);
+  // read_whole: lm_head reads the table too (tied embeddings).
+  explicit TokenEmbedding(at::Tensor weight, double scale = 0, bool read_whole = false);
   at::Tensor forward(const at::Tensor& ids);
   at::Tensor weight;
   double scale;
+  bool read_whole;
 };
 
 // 1 / theta^(2i/d) over d = rotary channels, with linear or llama3 scaling, or longrope's short

@@ -34,12 +34,26 @@ const QuantizedWeight& weight_of(AutogradContext* ctx) {
   return *reinterpret_cast<const QuantizedWeight*>(ctx->saved_data["weight"].toInt());
 }
 
+// The dequantized band, [rows, in]: one buffer per thread, kept from call to call. A fresh one per
+// call (4 MiB, seven a decoder layer) came from the heap once its mmap threshold had grown, and the
+// small tensors allocated between two calls split the freed bands, so a forward pass left the heap
+// ~10 MiB a layer larger: 244 MiB of the nf4 peak at TinyLlama's shape (docs/PERFORMANCE.md).
+at::Tensor band_buffer(int64_t rows, int64_t in, at::ScalarType dtype) {
+  thread_local at::Tensor bytes;  // a thread's are freed when it ends (the main thread's before libtorch's statics)
+  const int64_t needed = rows * in * static_cast<int64_t>(c10::elementSize(dtype));
+  if (!bytes.defined() || bytes.numel() < needed) {
+    bytes.reset();
+    bytes = at::empty({needed}, at::TensorOptions().dtype(at::kByte));
+  }
+  return bytes.narrow(0, 0, needed).view(dtype).view({rows, in});
+}
+
 // y [N, out] = flat_x [N, in] · Wᵀ, a band of rows of W at a time.
 at::Tensor tiled_forward(const at::Tensor& flat_x, const QuantizedWeight& weight) {
   const int64_t out = weight.out_features, in = weight.in_features;
   at::Tensor y = at::empty({flat_x.size(0), out}, flat_x.options());
   const int64_t rows = quantized_tile_rows(in, flat_x.element_size());
-  at::Tensor tile = at::empty({rows, in}, flat_x.options());
+  const at::Tensor tile = band_buffer(rows, in, flat_x.scalar_type());
   for (int64_t row0 = 0; row0 < out; row0 += rows) {
     const int64_t count = std::min(rows, out - row0);
     at::Tensor band = count == rows ? tile : tile.narrow(0, 0, count);
@@ -55,7 +69,7 @@ at::Tensor tiled_backward(const at::Tensor& grad, const QuantizedWeight& weight)
   const int64_t out = weight.out_features, in = weight.in_features;
   at::Tensor grad_x = at::empty({grad.size(0), in}, grad.options());
   const int64_t rows = quantized_tile_rows(in, grad.element_size());
-  at::Tensor tile = at::empty({rows, in}, grad.options());
+  const at::Tensor tile = band_buffer(rows, in, grad.scalar_type());
   for (int64_t row0 = 0; row0 < out; row0 += rows) {
     const int64_t count = std::min(rows, out - row0);
     at::Tensor band = count == rows ? tile : tile.narrow(0, 0, count);

@@ -43,6 +43,25 @@ void check_2d_float(const at::Tensor& weight) {
     throw Error(msg::Ops::quantize_needs_2d_float);
 }
 
+// The largest |x| of values[begin, end): the scale of a block (or row). Starting from 0 gives what
+// bitsandbytes' kernels, which start from -FLT_MAX, give, as every |x| >= 0.
+float absmax_of(const float* values, int64_t begin, int64_t end) {
+  float amax = 0.0f;
+  for (int64_t i = begin; i < end; ++i) amax = std::max(amax, std::fabs(values[i]));
+  return amax;
+}
+
+// A quantized weight's format and shape, before its codes; throws unless `weight` is a 2-D float tensor.
+QuantizedWeight new_quantized_weight(const at::Tensor& weight, QuantFormat format, at::ScalarType value_dtype) {
+  check_2d_float(weight);
+  QuantizedWeight result;
+  result.format = format;
+  result.out_features = weight.size(0);
+  result.in_features = weight.size(1);
+  result.value_dtype = value_dtype;
+  return result;
+}
+
 }  // namespace
 
 std::string quant_format_name(QuantFormat format) { return format == QuantFormat::NF4 ? "nf4" : "int8"; }
@@ -167,13 +186,8 @@ QuantizedWeight QuantizedWeight::to(const c10::Device& target) const {
 
 QuantizedWeight quantize_nf4(const at::Tensor& weight, bool double_quant, at::ScalarType value_dtype,
                              const c10::Device& device) {
-  check_2d_float(weight);
+  QuantizedWeight result = new_quantized_weight(weight, QuantFormat::NF4, value_dtype);
   const at::Tensor values = cpu_float_copy(weight);
-  QuantizedWeight result;
-  result.format = QuantFormat::NF4;
-  result.out_features = weight.size(0);
-  result.in_features = weight.size(1);
-  result.value_dtype = value_dtype;
   result.blocksize = 64;
   const int64_t n = result.numel(), blocks = result.blocks(), block = result.blocksize;
   at::Tensor absmax = at::empty({blocks}, at::kFloat);
@@ -184,10 +198,8 @@ QuantizedWeight quantize_nf4(const at::Tensor& weight, bool double_quant, at::Sc
   at::parallel_for(0, blocks, 64, [&](int64_t first, int64_t last) {
     for (int64_t b = first; b < last; ++b) {
       const int64_t begin = b * block, end = std::min(n, begin + block);
-      float amax = 0.0f;  // the kernel starts from -FLT_MAX; every |x| >= 0 makes that the same
-      for (int64_t i = begin; i < end; ++i) amax = std::max(amax, std::fabs(in[i]));
-      absmax_out[b] = amax;
-      const float inverse = 1.0f / amax;
+      absmax_out[b] = absmax_of(in, begin, end);
+      const float inverse = 1.0f / absmax_out[b];
       // The kernel loads a partial block padded with zeros: an odd last value pairs with the
       // code of 0 · (1/absmax).
       for (int64_t i = begin; i < end; i += 2) {
@@ -216,10 +228,8 @@ QuantizedWeight quantize_nf4(const at::Tensor& weight, bool double_quant, at::Sc
     uint8_t* code_out = codes.data_ptr<uint8_t>();
     for (int64_t b = 0; b < nested_blocks; ++b) {
       const int64_t begin = b * 256, end = std::min(blocks, begin + 256);
-      float amax = 0.0f;
-      for (int64_t i = begin; i < end; ++i) amax = std::max(amax, std::fabs(c[i]));
-      nested_out[b] = amax;
-      const float inverse = 1.0f / amax;
+      nested_out[b] = absmax_of(c, begin, end);
+      const float inverse = 1.0f / nested_out[b];
       for (int64_t i = begin; i < end; ++i) code_out[i] = dynamic_code_of(map, c[i] * inverse);
     }
     result.absmax = codes;
@@ -231,13 +241,8 @@ QuantizedWeight quantize_nf4(const at::Tensor& weight, bool double_quant, at::Sc
 }
 
 QuantizedWeight quantize_int8(const at::Tensor& weight, at::ScalarType value_dtype, const c10::Device& device) {
-  check_2d_float(weight);
+  QuantizedWeight result = new_quantized_weight(weight, QuantFormat::Int8, value_dtype);
   const at::Tensor values = cpu_float_copy(weight);
-  QuantizedWeight result;
-  result.format = QuantFormat::Int8;
-  result.out_features = weight.size(0);
-  result.in_features = weight.size(1);
-  result.value_dtype = value_dtype;
   const int64_t rows = result.out_features, cols = result.in_features;
   at::Tensor scales = at::empty({rows}, at::kFloat);
   at::Tensor packed = at::empty({rows, cols}, at::kChar);
@@ -247,9 +252,7 @@ QuantizedWeight quantize_int8(const at::Tensor& weight, at::ScalarType value_dty
   at::parallel_for(0, rows, 16, [&](int64_t first, int64_t last) {
     for (int64_t r = first; r < last; ++r) {
       const float* row = in + r * cols;
-      float amax = 0.0f;
-      for (int64_t c = 0; c < cols; ++c) amax = std::max(amax, std::fabs(row[c]));
-      const float scale = amax / 127.0f;
+      const float scale = absmax_of(row, 0, cols) / 127.0f;
       scale_out[r] = scale;
       for (int64_t c = 0; c < cols; ++c) {
         // fp32 division, rounded half to even as torch.round; an all-zero row keeps codes 0

@@ -6,15 +6,14 @@
 #include <string>
 #include <string_view>
 
+#include "utf8_validation.h"  // valid_sequence_at
+
 namespace lora::unicode {
 
 // Decodes the code point starting at text[pos] (text must be valid UTF-8) and advances pos.
 char32_t next_code_point(std::string_view text, size_t& pos);
 // Byte length of the UTF-8 sequence whose first byte is `lead` (1 for a stray byte).
 size_t sequence_length(unsigned char lead);
-// Length of the well-formed UTF-8 sequence at text[pos] (RFC 3629: no overlongs, no surrogates,
-// nothing above U+10FFFF), or 0 when it is malformed.
-size_t valid_sequence_at(std::string_view text, size_t pos);
 void append_utf8(std::string& out, char32_t code_point);
 
 // Text as Python would hold it after bytes.decode("utf-8", errors="replace"): every malformed

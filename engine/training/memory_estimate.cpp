@@ -34,7 +34,9 @@ constexpr bool kAttentionKeepsProbabilities = true;
 // process beyond its tensors while it trains (libtorch's code and data, the OpenMP/oneDNN/OpenBLAS
 // thread pools and buffers, the tokenizer and dataset), and while it loads (the tokenizer's JSON
 // and the dataset's records being parsed, on top).
-constexpr uint64_t kCpuRuntimeOverhead = 125ull << 20;
+// (Refitted at 165 MiB once the token embeddings stopped being copied: the 125 MiB fitted before
+// had hidden ~40 MiB of runtime behind an embedding table counted whole, of which a step reads a few rows.)
+constexpr uint64_t kCpuRuntimeOverhead = 165ull << 20;
 constexpr uint64_t kCpuLoadingOverhead = 175ull << 20;
 // Activations of a few MB each come from malloc's heap, where the temporaries freed between them
 // leave holes that stay resident: fitted on the CPU runs of docs/PERFORMANCE.md (1.15-1.2).
@@ -178,7 +180,11 @@ MemoryEstimate estimate_training_memory(const ModelShape& model, const TrainingS
   }
   const uint64_t norms_per_layer = (c.sandwich_norms ? 4 : 2) * h + (c.qk_norm ? 2 * head_dim : 0);
   frozen += layers * norms_per_layer * e + h * e;           // the layers' norms and the final one
-  frozen += vocab * h * e * (c.tie_word_embeddings ? 1 : 2);  // embeddings and lm_head, never quantized
+  // Embeddings and lm_head, never quantized. On the CPU, embeddings stored in the compute dtype
+  // stay in the file's mapping (model/causal_lm.cpp), where only the rows of a batch's tokens are
+  // ever read into memory; tied, lm_head reads them all.
+  const bool embeddings_in_place = !on_gpu && model.safetensors && model.stored_dtype == compute_dtype;
+  frozen += vocab * h * e * (c.tie_word_embeddings ? 1 : (embeddings_in_place ? 1 : 2));
   // Dequantized on the fly: on CUDA one layer's weight at a time in the compute dtype.
   if (s.quantize != "none" && on_gpu) frozen += largest_linear * e;
   estimate.parts.frozen_weights = frozen;
@@ -264,14 +270,15 @@ MemoryEstimate estimate_training_memory(const ModelShape& model, const TrainingS
   estimate.parts.overhead = on_gpu ? kCudaRuntimeOverhead : kCpuRuntimeOverhead;
 
   // ---- loading: each weight is copied out of the memory-mapped checkpoint (model/checkpoint.cpp),
-  // whose pages are released once copied (core/mapped_file.h): the weights accumulate, and beside
-  // them only the tensor being read: its mapped pages while they are copied, then, when it is
-  // converted to the compute dtype, the copy beside the result, or when it is quantized, the copy
-  // beside the quantizer's fp32 working copy. In host memory only.
+  // whose pages are released slice by slice as they are copied (core/mapped_file.h): the weights
+  // accumulate, and beside them only the tensor being read: a slice of its mapped pages, then, when
+  // it is converted to the compute dtype, the copy beside the result, or when it is quantized, the
+  // copy beside the quantizer's fp32 working copy. In host memory only.
   if (!on_gpu) {
     const uint64_t stored_element = element_bytes(model.stored_dtype);
     const bool converted = model.stored_dtype != compute_dtype;
-    const uint64_t dense_reading = std::max(vocab * h, largest_linear) * stored_element * (converted ? 2 : 1);
+    constexpr uint64_t kCopySlice = 8u << 20;  // checkpoint.cpp's slice
+    const uint64_t dense_reading = converted ? std::max(vocab * h, largest_linear) * stored_element : kCopySlice;
     const uint64_t quantized_reading =
         s.quantize != "none" ? largest_linear * std::max<uint64_t>(2 * stored_element, stored_element + 4) : 0;
     estimate.loading_peak = kCpuLoadingOverhead + frozen + std::max(dense_reading, quantized_reading);
@@ -349,6 +356,7 @@ MemoryEstimate estimate_training_memory(const TrainingSettings& settings) {
     const Checkpoint checkpoint = Checkpoint::open(settings.model_dir);
     const WeightLayout layout =
         detect_weight_layout(model.config, [&](const std::string& name) { return checkpoint.contains(name); });
+    model.safetensors = checkpoint.gguf_path().empty();
     if (checkpoint.contains(layout.embedding())) {
       const DType stored = checkpoint.info(layout.embedding()).dtype;
       model.stored_dtype = stored_precision_name(stored);

@@ -20,6 +20,9 @@ namespace lora {
 struct ModelShape {
   ModelConfig config;
   std::string stored_dtype = "float32";  // "float32" | "bfloat16" | "float16"
+  // The weights are in safetensors files (not a folder prepared from a .gguf): on the CPU, token
+  // embeddings stored in the compute dtype are read in place from the file, not copied.
+  bool safetensors = true;
   // LoRA targets and rank come from settings, or from settings.init_adapter's adapter_config.json
   // when one is named (read by estimate_training_memory(settings)).
 };
