@@ -232,7 +232,7 @@ class TestMemoryEstimate : public QObject {
     s.micro_batch_size = 4;
     s.target_modules = base_settings().target_modules;
 
-    // Checkpointing keeps each layer's input ([tokens, hidden]) and one layer's activations.
+    // Checkpointing keeps each layer's input ([tokens, hidden]) and two layers' activations.
     s.gradient_checkpointing = true;
     const MemoryEstimate checkpointed = estimate(s);
     QCOMPARE(checkpointed.parts.activations, checkpointed.activations_with_checkpointing);

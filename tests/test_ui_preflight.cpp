@@ -59,6 +59,7 @@ class TestUiPreflight : public QObject {
     model_dir_ = tmp_.filePath("model");
     lora::TinyModelOptions options;
     options.tokenizer_path = test_support::npm_tokenizer_dir("tokenizer-llama2").toStdString();
+    options.num_layers = 4;  // enough layers for checkpointing to save (it keeps two layers' worth)
     lora::write_tiny_model(model_dir_.toStdString(), options);
     dataset_path_ = tmp_.filePath("data.jsonl");
     QFile data(dataset_path_);

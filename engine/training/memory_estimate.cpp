@@ -243,9 +243,14 @@ MemoryEstimate estimate_training_memory(const ModelShape& model, const TrainingS
   auto with_slack = [slack](uint64_t bytes) { return static_cast<uint64_t>(static_cast<double>(bytes) * slack); };
   estimate.activations_without_checkpointing =
       with_slack(layers * a.saved_per_layer) + a.backward_temporaries + dora_temporaries;
-  // Checkpointing keeps each layer's input; backward recomputes one layer's activations at a time.
+  // Checkpointing keeps each layer's input; backward recomputes one layer's activations at a time,
+  // and about one more layer's worth stays resident beside them: the previous recomputation's,
+  // freed into the heap between tensors that live on (fitted on the CPU: 100M model, 4 x 512 tokens,
+  // -14.8% with one layer, -1.1% with two; the tiny model's 2 x 128 row moves by 1%).
+  // (A model of one or two layers has nothing to save by it: never more than without.)
   estimate.activations_with_checkpointing =
-      with_slack(layers * a.layer_input + a.saved_per_layer) + a.backward_temporaries + dora_temporaries;
+      std::min(with_slack(layers * a.layer_input + 2 * a.saved_per_layer) + a.backward_temporaries + dora_temporaries,
+               estimate.activations_without_checkpointing);
   estimate.parts.activations = s.gradient_checkpointing ? estimate.activations_with_checkpointing
                                                         : estimate.activations_without_checkpointing;
 
