@@ -206,6 +206,39 @@ for ckpt in "" "--gradient-checkpointing"; do
   run "bench transformers+peft$label" 240 bash -c 'set -o pipefail; "$0" "$@" | tee -a '"$BENCH" \
     python3 "$ROOT/tests/reference/peft_train_bench.py" "${SHAPE[@]}" "${RUN[@]}" $ckpt
 done
+# QLoRA on CUDA (issue 16): the same shape with the decoder's weights in NF4 (double quant) beside
+# bf16 in one run: peak allocator memory (goal <= 0.45x) and tokens/s; then the pre-flight's
+# estimate for a 100M model (less its fixed runtime part) beside the allocator's peak of a real 2-step
+# run (goal within 15%).
+run "bench engine, nf4 base beside bf16" 300 env LD_LIBRARY_PATH="$DEPS/usr/lib/x86_64-linux-gnu" "$CLI" bench train \
+  --arch llama "${SHAPE[@]}" --seq-len 1024 --micro-batch-size 4 --rank 16 --steps 3 --warmup 1 \
+  --dtype bfloat16 --device cuda --quantize nf4 --double-quant
+run "make a 100M model" 120 cli make-tiny "$WORK/m100" --arch llama --tokenizer "$ROOT/.devdeps/tokenizer-llama2" \
+  --hidden-size 768 --intermediate-size 2048 --layers 12 --heads 12 --kv-heads 4 --dtype bfloat16
+python3 -c "import random; random.seed(1); w='alpha river stone cloud seven market window garden silver quiet'.split()
+print(' '.join(random.choice(w) for _ in range(20000)))" > "$WORK/text.txt"  # raw text: every block a full cutoff
+for quantize in none nf4; do
+  PF=(--model "$WORK/m100" --dataset "$WORK/text.txt" --target-modules all-linear --rank 32
+      --micro-batch-size 4 --batch-size 4 --cutoff-len 512 --max-steps 2 --eval-samples 0 --device cuda
+      --dtype bfloat16 --quantize $quantize $([ $quantize = nf4 ] && echo --double-quant) --quiet)
+  run "pre-flight estimate, cuda, quantize $quantize" 60 bash -c '"$0" "$@" > '"$WORK/preflight_$quantize.json" \
+    env LD_LIBRARY_PATH="$DEPS/usr/lib/x86_64-linux-gnu" "$CLI" train "${PF[@]}" --output "$WORK/pf_$quantize" --dry-run --json
+  # The run ends with "peak GPU memory: N bytes held by tensors (...)" on stderr (the allocator's peak).
+  run "pre-flight: the real run, cuda, quantize $quantize" 180 bash -c '"$0" "$@" 2> '"$WORK/peak_$quantize.txt" \
+    env LD_LIBRARY_PATH="$DEPS/usr/lib/x86_64-linux-gnu" "$CLI" train "${PF[@]}" --output "$WORK/pf_$quantize"
+  python3 - "$WORK/preflight_$quantize.json" "$WORK/peak_$quantize.txt" "$quantize" <<'EOF2'
+import json, re, sys
+try:
+    dry = json.load(open(sys.argv[1]))
+    estimate = dry["peak_bytes"] - dry["parts"]["overhead"]  # the CUDA context is not the allocator's
+    peak = float(re.search(r"peak GPU memory: (\d+) bytes", open(sys.argv[2]).read()).group(1))
+    error = estimate / peak - 1
+    print(f"pre-flight on cuda, quantize {sys.argv[3]}: estimate {estimate / 2**20:.1f} MiB, allocator peak {peak / 2**20:.1f} MiB ({100 * error:+.1f}%)")
+    print(f"CHECK pre-flight on cuda within 15% (quantize {sys.argv[3]}):", "PASS" if abs(error) <= 0.15 else "FAIL")
+except Exception as e:
+    print(f"CHECK pre-flight on cuda within 15% (quantize {sys.argv[3]}): FAIL ({e})")
+EOF2
+done
 
 # ---- 4. the demo on CUDA (last: the least important) -----------------------------------------------
 export LORA_STUDIO_DEMO_TOKENIZER=$ROOT/.devdeps/tokenizer-llama2

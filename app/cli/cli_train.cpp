@@ -18,6 +18,8 @@
 #include "training_options.h"
 #include "cli_train_distributed.h"
 #include "cli_train_progress.h"
+#include "cuda_memory.h"
+#include "memory_budget.h"
 #include "trainer.h"
 
 namespace {
@@ -45,6 +47,13 @@ void stop_after_step_on_signals() {
   action.sa_flags = SA_RESTART | SA_RESETHAND;
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);
+}
+
+// The CUDA device a run on `device` ("auto", "cuda", "cuda:N", "cpu") trains on, if any.
+c10::Device training_cuda_device(const std::string& device) {
+  const size_t colon = device.find(':');
+  const int index = colon == std::string::npos ? 0 : std::atoi(device.c_str() + colon + 1);
+  return c10::Device(c10::kCUDA, static_cast<c10::DeviceIndex>(index));
 }
 
 lora::TrainingSettings settings_from_args(const cli::Args& args) {
@@ -144,6 +153,12 @@ int run_train(const cli::Args& args) {
     std::cerr << (tty ? "\r\033[K" : "") << "error: rank " << rank << ": " << e.what() << "\n";
     return 1;
   }
+  // On a GPU, what the run needed at most: what to set the pre-flight's estimate against.
+  lora::CudaAllocatorStats gpu;
+  if (rank == 0 && settings.device != "cpu" && lora::cuda_allocator_stats(training_cuda_device(settings.device), &gpu))
+    std::cerr << "peak GPU memory: " << gpu.peak_allocated_bytes << " bytes held by tensors ("
+              << lora::format_bytes(static_cast<uint64_t>(gpu.peak_allocated_bytes)).english() << "), "
+              << gpu.peak_reserved_bytes << " bytes reserved\n";
   // result.message has reached the terminal already through the callback's "done" report.
   if (rank == 0 && progress_json)
     cli::print_result_json(rank, result);
