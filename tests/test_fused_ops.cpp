@@ -94,7 +94,7 @@ class TestFusedOps : public QObject {
     QTest::addColumn<at::ScalarType>("dtype");
     QTest::addColumn<QString>("keys_seen");
     for (const auto dtype : kDtypes)
-      for (const char* keys_seen : {"causal", "masked", "after a cache"})
+      for (const char* keys_seen : {"causal", "causal, in query blocks", "masked", "after a cache"})
         QTest::addRow("%s, %s", dtype_name(dtype), keys_seen) << dtype << QString(keys_seen);
   }
   void attention_matches_softmax_attention() {
@@ -105,7 +105,18 @@ class TestFusedOps : public QObject {
     // Grouped heads (6 query heads on 2 key/value heads), 37 positions, head_dim 24.
     const at::Tensor q = random({2, 6, 37, 24}, dtype), k = random({2, 2, 37, 24}, dtype),
                      v = random({2, 2, 37, 24}, dtype);
-    if (keys_seen == "causal") {
+    if (keys_seen == "causal, in query blocks") {
+      // Long enough for the node to skip the blocks above the diagonal (and a short last block).
+      const int64_t length = 300;
+      QVERIFY(ops::cpu::causal_attention_score_elements(length) < length * length);
+      const at::Tensor long_q = random({1, 6, length, 24}, dtype), long_k = random({1, 2, length, 24}, dtype),
+                       long_v = random({1, 2, length, 24}, dtype);
+      compare(
+          "causal attention in query blocks",
+          [&](const auto& in) { return ops::cpu::attention(in[0], in[1], in[2], true, {}, scale); },
+          [&](const auto& in) { return ops::reference::attention(in[0], in[1], in[2], true, {}, scale); },
+          {long_q, long_k, long_v}, tolerance);
+    } else if (keys_seen == "causal") {
       compare(
           "causal attention", [&](const auto& in) { return ops::cpu::attention(in[0], in[1], in[2], true, {}, scale); },
           [&](const auto& in) { return ops::reference::attention(in[0], in[1], in[2], true, {}, scale); }, {q, k, v},

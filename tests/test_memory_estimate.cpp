@@ -237,7 +237,8 @@ class TestMemoryEstimate : public QObject {
     const MemoryEstimate checkpointed = estimate(s);
     QCOMPARE(checkpointed.parts.activations, checkpointed.activations_with_checkpointing);
     QCOMPARE(checkpointed.activations_without_checkpointing, four.activations_without_checkpointing);
-    QVERIFY(checkpointed.parts.activations * 3 < four.parts.activations);
+    // (8 layers: at most 4x less; the attention's blocks above the diagonal are never kept either way.)
+    QVERIFY(checkpointed.parts.activations * 5 < four.parts.activations * 2);
     QVERIFY(checkpointed.parts.activations > uint64_t(c.num_hidden_layers) * 4 * 512 * c.hidden_size * 2);
     QVERIFY(checkpointed.peak() < four.peak());
 

@@ -126,24 +126,19 @@ std::uint64_t GgufValue::array_size() const {
 
 GgufFile::~GgufFile() = default;
 
+GgufFile::GgufFile(std::string name, MappedFile bytes) : path_(std::move(name)), bytes_(std::move(bytes)) {
+  base_ = bytes_.data();  // after the move: an in-memory image may move with its owner
+  size_ = bytes_.size();
+  parse();
+}
+
 std::shared_ptr<GgufFile> GgufFile::open(const std::string& path) {
-  std::shared_ptr<GgufFile> file(new GgufFile());
-  file->path_ = path;
-  file->bytes_ = MappedFile::open(path);  // tensors are decoded on demand, pages load lazily
-  file->base_ = file->bytes_.data();
-  file->size_ = file->bytes_.size();
-  file->parse();
-  return file;
+  // Tensors are decoded on demand; pages load lazily.
+  return std::shared_ptr<GgufFile>(new GgufFile(path, MappedFile::open(path)));
 }
 
 std::shared_ptr<GgufFile> GgufFile::from_bytes(std::string bytes, const std::string& name) {
-  std::shared_ptr<GgufFile> file(new GgufFile());
-  file->path_ = name;
-  file->bytes_ = MappedFile::from_bytes(std::move(bytes));
-  file->base_ = file->bytes_.data();
-  file->size_ = file->bytes_.size();
-  file->parse();
-  return file;
+  return std::shared_ptr<GgufFile>(new GgufFile(name, MappedFile::from_bytes(std::move(bytes))));
 }
 
 void GgufFile::parse() {

@@ -99,7 +99,8 @@ class GgufFile {
   }
 
  private:
-  GgufFile() = default;
+  // Takes the file image and validates it (parse()).
+  GgufFile(std::string name, MappedFile bytes);
   void parse();
   std::string path_;
   std::uint32_t version_ = 0;

@@ -7,11 +7,11 @@
 #include <set>
 #include <utility>
 
-#include "shape_text.h"
 #include "atomic_file.h"
 #include "core_messages.h"
 #include "error.h"
 #include "json_reader.h"
+#include "shape_text.h"
 #include "utf8_validation.h"
 
 namespace lora {
@@ -93,24 +93,19 @@ int64_t TensorInfo::numel() const {
 
 SafetensorsFile::~SafetensorsFile() = default;
 
+SafetensorsFile::SafetensorsFile(std::string name, MappedFile bytes) : path_(std::move(name)), bytes_(std::move(bytes)) {
+  base_ = bytes_.data();  // after the move: an in-memory image may move with its owner
+  size_ = bytes_.size();
+  parse();
+}
+
 std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) {
-  std::shared_ptr<SafetensorsFile> file(new SafetensorsFile());
-  file->path_ = path;
-  file->bytes_ = MappedFile::open(path);  // tensors are copied out on demand, pages load lazily
-  file->base_ = file->bytes_.data();
-  file->size_ = file->bytes_.size();
-  file->parse();
-  return file;
+  // Tensors are copied out on demand; pages load lazily.
+  return std::shared_ptr<SafetensorsFile>(new SafetensorsFile(path, MappedFile::open(path)));
 }
 
 std::shared_ptr<SafetensorsFile> SafetensorsFile::from_bytes(std::string bytes, const std::string& name) {
-  std::shared_ptr<SafetensorsFile> file(new SafetensorsFile());
-  file->path_ = name;
-  file->bytes_ = MappedFile::from_bytes(std::move(bytes));
-  file->base_ = file->bytes_.data();
-  file->size_ = file->bytes_.size();
-  file->parse();
-  return file;
+  return std::shared_ptr<SafetensorsFile>(new SafetensorsFile(name, MappedFile::from_bytes(std::move(bytes))));
 }
 
 const TensorInfo* SafetensorsFile::find(const std::string& name) const {

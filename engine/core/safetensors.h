@@ -61,7 +61,8 @@ class SafetensorsFile {
   }
 
  private:
-  SafetensorsFile() = default;
+  // Takes the file image and validates it (parse()).
+  SafetensorsFile(std::string name, MappedFile bytes);
   void parse();
   std::string path_;
   std::vector<TensorInfo> tensors_;

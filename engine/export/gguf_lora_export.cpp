@@ -1,7 +1,7 @@
 #include "gguf_lora_export.h"
 
-#include "shape_text.h"
 #include "gguf_names.h"
+#include "shape_text.h"
 
 #include <ATen/ATen.h>
 

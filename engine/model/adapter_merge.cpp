@@ -16,7 +16,6 @@
 #include <set>
 #include <sstream>
 
-#include "shape_text.h"
 #include "atomic_file.h"
 #include "checkpoint.h"
 #include "error.h"
@@ -26,6 +25,7 @@
 #include "model_family.h"
 #include "model_messages.h"
 #include "safetensors.h"
+#include "shape_text.h"
 #include "string_affix.h"
 #include "tensor_dtype.h"
 #include "training_prompt_file.h"

@@ -4,10 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "shape_text.h"
 #include "error.h"
 #include "json_reader.h"
 #include "model_messages.h"
+#include "shape_text.h"
 #include "tensor_dtype.h"
 
 namespace lora {

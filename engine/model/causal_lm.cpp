@@ -9,13 +9,13 @@
 #include <malloc.h>
 #endif
 
-#include "shape_text.h"
 #include "checkpoint.h"
 #include "quantized_weight.h"
 #include "core_messages.h"
 #include "error.h"
 #include "model_messages.h"
 #include "memory_budget.h"
+#include "shape_text.h"
 #include "string_affix.h"
 #include "transformer.h"
 

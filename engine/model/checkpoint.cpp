@@ -8,12 +8,12 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "shape_text.h"
 #include "atomic_file.h"
 #include "error.h"
 #include "gguf_checkpoint.h"
 #include "json_reader.h"
 #include "model_messages.h"
+#include "shape_text.h"
 #include "string_affix.h"
 #include "tensor_dtype.h"
 

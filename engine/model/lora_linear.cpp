@@ -4,12 +4,12 @@
 
 #include <string>
 
-#include "shape_text.h"
 #include "error.h"
 #include "model_messages.h"
 #include "ops.h"
 #include "quantized_linear.h"
 #include "quantized_weight.h"
+#include "shape_text.h"
 
 namespace lora {
 

@@ -12,12 +12,12 @@
 #include <optional>
 #include <set>
 
-#include "shape_text.h"
 #include "causal_lm.h"
 #include "error.h"
 #include "lora_linear.h"
 #include "model_family.h"
 #include "model_messages.h"
+#include "shape_text.h"
 
 namespace lora {
 

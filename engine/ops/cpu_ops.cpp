@@ -9,6 +9,8 @@
 #include <limits>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cpu_kernels.h"
 #include "error.h"
@@ -153,10 +155,26 @@ MaskRows mask_rows(bool causal, const at::Tensor& allowed, const AttentionShape&
   return m;
 }
 
+// Causal attention over as many keys as queries runs in blocks of query rows: block j's queries see
+// keys [0, end of block j) only, so the scores, probabilities and their gradients above the diagonal
+// band are never computed or kept (~(n+1)/2n of the square for n blocks). Shorter sequences, masks
+// and caches take the one-block path.
+constexpr int64_t kCausalQueryBlock = 128;
+
+// The query blocks of a causal attention with `queries` queries over `keys` keys: (first query, length).
+std::vector<std::pair<int64_t, int64_t>> causal_query_blocks(int64_t queries, int64_t keys) {
+  std::vector<std::pair<int64_t, int64_t>> blocks;
+  if (queries != keys || queries < 2 * kCausalQueryBlock) return blocks;
+  for (int64_t first = 0; first < queries; first += kCausalQueryBlock)
+    blocks.emplace_back(first, std::min(kCausalQueryBlock, queries - first));
+  return blocks;
+}
+
 struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                             bool causal, const c10::optional<at::Tensor>& allowed, double scale) {
     const AttentionShape s = attention_shape(q, k);
+    if (causal && !causal_query_blocks(s.queries, s.keys).empty()) return blocked_forward(ctx, q, k, v, s, scale);
     const at::Tensor grouped_q = q.reshape({s.batch, s.kv_heads, s.group * s.queries, s.head_dim});
     at::Tensor probs = at::matmul(grouped_q, k.transpose(-2, -1)).contiguous();  // scores, then in place probs
     const MaskRows mask = mask_rows(causal, allowed.has_value() ? *allowed : at::Tensor(), s);
@@ -177,6 +195,7 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
   }
 
   static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    if (ctx->saved_data.count("blocked")) return blocked_backward(ctx, grad_outputs);
     const auto saved = ctx->get_saved_variables();
     const at::Tensor &grouped_q = saved[0], &k = saved[1], &v = saved[2], &probs = saved[3];
     const int64_t batch = grouped_q.size(0), kv_heads = grouped_q.size(1), rows_per_head = grouped_q.size(2),
@@ -199,6 +218,82 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
     if (ctx->needs_input_grad(1)) grad_k = at::matmul(grad_scores.transpose(-2, -1), grouped_q);
     if (ctx->needs_input_grad(2)) grad_v = at::matmul(probs.transpose(-2, -1), grad_out);
     return {grad_q, grad_k, grad_v, at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+
+  // Block j: the rows of its queries for every head, [B, KV, group·len, D] (q or the output's gradient
+  // viewed as [B, KV, group, T, D]), against keys [0, first + len).
+  static at::Tensor block_rows(const at::Tensor& per_group, int64_t first, int64_t length) {
+    return per_group.narrow(3, first, length)
+        .reshape({per_group.size(0), per_group.size(1), per_group.size(2) * length, per_group.size(4)});
+  }
+
+  static at::Tensor blocked_forward(AutogradContext* ctx, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                                    const AttentionShape& s, double scale) {
+    const at::Tensor per_group = q.reshape({s.batch, s.kv_heads, s.group, s.queries, s.head_dim});
+    at::Tensor out = at::empty({s.batch, s.kv_heads, s.group, s.queries, s.head_dim}, q.options());
+    const kernels::Storage storage = storage_of(q);
+    const float scale_f = static_cast<float>(scale);
+    variable_list saved = {q, k, v};
+    for (const auto& [first, length] : causal_query_blocks(s.queries, s.keys)) {
+      const int64_t visible_keys = first + length;
+      const at::Tensor q_rows = block_rows(per_group, first, length);
+      at::Tensor probs = at::matmul(q_rows, k.narrow(2, 0, visible_keys).transpose(-2, -1)).contiguous();
+      const int64_t rows = probs.numel() / visible_keys;
+      at::parallel_for(0, rows, row_grain(visible_keys), [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; ++r)
+          kernels::row_masked_softmax(mutable_row_pointer(probs, r, visible_keys), storage, visible_keys,
+                                      first + r % length + 1, nullptr, scale_f);
+      });
+      out.narrow(3, first, length)
+          .copy_(at::matmul(probs, v.narrow(2, 0, visible_keys))
+                     .view({s.batch, s.kv_heads, s.group, length, s.head_dim}));
+      saved.push_back(probs);
+    }
+    ctx->save_for_backward(saved);
+    ctx->saved_data["scale"] = scale;
+    ctx->saved_data["blocked"] = true;
+    return out.view({s.batch, s.heads, s.queries, s.head_dim});
+  }
+
+  // dK and dV sum over the blocks that see each key: accumulated in fp32 (one rounding at the end).
+  static variable_list blocked_backward(AutogradContext* ctx, const variable_list& grad_outputs) {
+    const auto saved = ctx->get_saved_variables();
+    const at::Tensor &q = saved[0], &k = saved[1], &v = saved[2];
+    const AttentionShape s = attention_shape(q, k);
+    const float scale = static_cast<float>(ctx->saved_data["scale"].toDouble());
+    const at::Tensor per_group = q.reshape({s.batch, s.kv_heads, s.group, s.queries, s.head_dim});
+    const at::Tensor grad_per_group =
+        grad_outputs[0].reshape({s.batch, s.kv_heads, s.group, s.queries, s.head_dim});
+    const bool need_q = ctx->needs_input_grad(0), need_k = ctx->needs_input_grad(1), need_v = ctx->needs_input_grad(2);
+    at::Tensor grad_q = at::empty({s.batch, s.kv_heads, s.group, s.queries, s.head_dim}, q.options());
+    at::Tensor grad_k = at::zeros(k.sizes(), k.options().dtype(at::kFloat));
+    at::Tensor grad_v = at::zeros(v.sizes(), v.options().dtype(at::kFloat));
+    const kernels::Storage storage = storage_of(q);
+    const auto blocks = causal_query_blocks(s.queries, s.keys);
+    for (size_t j = 0; j < blocks.size(); ++j) {
+      const auto [first, length] = blocks[j];
+      const int64_t visible_keys = first + length;
+      const at::Tensor& probs = saved[3 + j];
+      const at::Tensor grad_rows = block_rows(grad_per_group, first, length);
+      const at::Tensor visible_k = k.narrow(2, 0, visible_keys), visible_v = v.narrow(2, 0, visible_keys);
+      at::Tensor grad_scores = at::matmul(grad_rows, visible_v.transpose(-2, -1)).contiguous();  // dP, then dS
+      const int64_t rows = grad_scores.numel() / visible_keys;
+      at::parallel_for(0, rows, row_grain(visible_keys), [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; ++r)
+          kernels::row_softmax_backward(mutable_row_pointer(grad_scores, r, visible_keys),
+                                        row_pointer(probs, r, visible_keys), storage, visible_keys, scale);
+      });
+      if (need_q)
+        grad_q.narrow(3, first, length)
+            .copy_(at::matmul(grad_scores, visible_k).view({s.batch, s.kv_heads, s.group, length, s.head_dim}));
+      if (need_k)
+        grad_k.narrow(2, 0, visible_keys)
+            .add_(at::matmul(grad_scores.transpose(-2, -1), block_rows(per_group, first, length)));
+      if (need_v) grad_v.narrow(2, 0, visible_keys).add_(at::matmul(probs.transpose(-2, -1), grad_rows));
+    }
+    return {need_q ? grad_q.view({s.batch, s.heads, s.queries, s.head_dim}) : at::Tensor(),
+            need_k ? grad_k.to(k.scalar_type()) : at::Tensor(), need_v ? grad_v.to(v.scalar_type()) : at::Tensor(),
+            at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };
 
@@ -359,6 +454,14 @@ struct CpuLoraLinearNode : public torch::autograd::Function<CpuLoraLinearNode> {
 }  // namespace
 
 namespace cpu {
+
+int64_t causal_attention_score_elements(int64_t length) {
+  const auto blocks = causal_query_blocks(length, length);
+  if (blocks.empty()) return length * length;
+  int64_t elements = 0;
+  for (const auto& [first, rows] : blocks) elements += rows * (first + rows);
+  return elements;
+}
 
 at::Tensor cross_entropy_sum(const at::Tensor& logits, const at::Tensor& targets) {
   return CpuCrossEntropyNode::apply(logits, targets);

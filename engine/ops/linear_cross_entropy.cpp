@@ -20,20 +20,23 @@
 
 namespace lora::ops {
 
+// A band's logits: ~32 MiB on the CPU (measured at vocab 32000, fp32: 8 MiB bands, 65 rows, ran
+// the head's matmuls 7% slower than whole logits; 32 MiB, 262 rows, 5% faster, the buffer reused
+// from the allocator's warm pages), ~256 MiB elsewhere; and at least 256 rows: each band streams
+// the whole head through the matmul, which a few rows cannot keep busy (at Qwen's vocab 151936,
+// fp32, a 32 MiB band is 55 rows, and [55, 896] x [896, 151936] ran at 100 GFLOP/s against 154 at
+// 256 rows and 210 at 1024 on the same machine; docs/PERFORMANCE.md).
+int64_t linear_cross_entropy_band_rows(int64_t rows, int64_t vocab, bool on_cpu) {
+  const int64_t budget = on_cpu ? (int64_t{32} << 20) : (int64_t{256} << 20);
+  const int64_t bytes_per_row = std::max<int64_t>(1, vocab * static_cast<int64_t>(sizeof(float)));
+  return std::max<int64_t>(1, std::min(rows, std::max<int64_t>(256, budget / bytes_per_row)));
+}
+
 namespace {
 
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 namespace kernels = cpu_kernels;
-
-// A band's logits: ~32 MiB on the CPU (measured at vocab 32000, fp32: 8 MiB bands, 65 rows, ran
-// the head's matmuls 7% slower than whole logits; 32 MiB, 262 rows, 5% faster, the buffer reused
-// from the allocator's warm pages), ~256 MiB elsewhere; at least 16 rows.
-int64_t automatic_band_rows(const at::Tensor& hidden, int64_t vocab) {
-  const int64_t budget = hidden.device().is_cpu() ? (int64_t{32} << 20) : (int64_t{256} << 20);
-  const int64_t bytes_per_row = std::max<int64_t>(1, vocab * static_cast<int64_t>(sizeof(float)));
-  return std::max<int64_t>(16, budget / bytes_per_row);
-}
 
 bool cpu_kernels_serve(const at::Tensor& t) {
   return t.device().is_cpu() && (t.scalar_type() == at::kFloat || t.scalar_type() == at::kBFloat16);
@@ -88,7 +91,8 @@ struct LinearCrossEntropyNode : public torch::autograd::Function<LinearCrossEntr
     }
     at::Tensor row_loss = at::empty({rows}, hidden.options().dtype(at::kDouble));
     at::Tensor grad_hidden = grad ? at::empty_like(hidden) : at::Tensor();
-    const int64_t band = std::max<int64_t>(1, std::min(rows, band_rows > 0 ? band_rows : automatic_band_rows(hidden, vocab)));
+    const int64_t band = band_rows > 0 ? std::max<int64_t>(1, std::min(rows, band_rows))
+                                       : linear_cross_entropy_band_rows(rows, vocab, hidden.device().is_cpu());
     at::Tensor buffer = at::empty({band, vocab}, hidden.options());
     for (int64_t begin = 0; begin < rows; begin += band) {
       const int64_t count = std::min(band, rows - begin);

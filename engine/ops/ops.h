@@ -33,12 +33,15 @@ namespace lora::ops {
 at::Tensor cross_entropy_sum(const at::Tensor& logits, const at::Tensor& targets);
 
 // cross_entropy_sum(hidden · weightᵀ, targets) with the output head in the same node, a band of
-// `band_rows` rows at a time (0: a band of ~32 MiB of logits on the CPU, ~256 MiB elsewhere), so the
+// `band_rows` rows at a time (0: linear_cross_entropy_band_rows), so the
 // [N, vocab] logits are never held whole. hidden [N, H] and weight [V, H] (frozen: it gets no
 // gradient) in one dtype; targets as above. The hidden states' gradient is made in forward, band by
 // band, when hidden requires it (grad mode on), and only scaled in backward.
 at::Tensor linear_cross_entropy_sum(const at::Tensor& hidden, const at::Tensor& weight, const at::Tensor& targets,
                                     int64_t band_rows = 0);
+// The band linear_cross_entropy_sum takes for `rows` rows when given none: ~32 MiB of logits on the
+// CPU, ~256 MiB elsewhere, but at least 256 rows (and at most `rows`).
+int64_t linear_cross_entropy_band_rows(int64_t rows, int64_t vocab, bool on_cpu);
 
 // softmax(scale · q·kᵀ over the keys each query may see) · v, with the softmax in fp32.
 //   q [B, H, T, D], k and v [B, KV, S, D] with H a multiple of KV (grouped-query heads share a
@@ -121,6 +124,10 @@ at::Tensor rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& 
 at::Tensor silu_mul(const at::Tensor& gate, const at::Tensor& up);
 at::Tensor lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& lora_A,
                        const at::Tensor& lora_B, double scaling, double dropout, uint64_t dropout_seed);
+// The scores per head that causal attention over `length` positions (no cache, no mask) computes and
+// keeps for backward: long sequences run in blocks of query rows that skip the blocks above the
+// diagonal (length² for short ones).
+int64_t causal_attention_score_elements(int64_t length);
 }  // namespace cpu
 
 // ---- the lean nodes (lean_ops.cpp) ---------------------------------------------------------------------

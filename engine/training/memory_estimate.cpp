@@ -12,6 +12,7 @@
 #include "lora_adapter.h"
 #include "model_messages.h"
 #include "model_family.h"
+#include "ops.h"
 #include "core_messages.h"
 #include "error.h"
 #include "training_messages.h"
@@ -143,6 +144,14 @@ MemoryEstimate estimate_training_memory(const ModelShape& model, const TrainingS
   const uint64_t batch = std::max<int64_t>(1, s.micro_batch_size), length = std::max<int64_t>(1, s.cutoff_len);
   // Every row as long as the cutoff: the most a micro-batch can hold (padding to its longest row).
   const uint64_t tokens = batch * length;
+  // The attention scores a head keeps: the CPU node skips the blocks above the diagonal of plain
+  // causal attention; a sliding window's mask (a layer that needs one) and the GPU keep the square.
+  bool masked_layers = false;
+  for (int64_t layer = 0; layer < c.num_hidden_layers; ++layer)
+    masked_layers = masked_layers || (c.layer_is_sliding(layer) && c.sliding_window < static_cast<int64_t>(length));
+  const uint64_t scores_per_head = on_gpu || masked_layers
+                                       ? length * length
+                                       : static_cast<uint64_t>(ops::cpu::causal_attention_score_elements(length));
 
   LoraConfig lora = lora_config_for(c, s);
   if (!s.init_adapter.empty() && fs::exists(fs::path(s.init_adapter) / "adapter_config.json"))
@@ -208,7 +217,7 @@ MemoryEstimate estimate_training_memory(const ModelShape& model, const TrainingS
   if (kAttentionKeepsProbabilities) {
     kept += tokens * (q_width + kv_width) * e;                        // rotated q and k
     kept += tokens * (c.fused_qkv ? q_width + 2 * kv_width : kv_width) * e;  // v: a view of its projection
-    kept += batch * heads * length * length * e;                      // the softmax probabilities
+    kept += batch * heads * scores_per_head * e;                      // the softmax probabilities
   } else {
     // SDPA keeps q, k and v repeated to every query head, its output and a log-sum-exp per row.
     kept += tokens * q_width * e * 4 + batch * heads * length * 4;
@@ -225,7 +234,7 @@ MemoryEstimate estimate_training_memory(const ModelShape& model, const TrainingS
   // Backward of one layer at its widest: the attention's score gradients (or SDPA's), or the gated
   // product's gradients, beside the gradient flowing down the residual stream.
   const uint64_t attention_backward =
-      (kAttentionKeepsProbabilities ? batch * heads * length * length * e : 0) +
+      (kAttentionKeepsProbabilities ? batch * heads * scores_per_head * e : 0) +
       tokens * (2 * q_width + 2 * kv_width) * e;
   const uint64_t mlp_backward = tokens * inner * e * 3;
   a.backward_temporaries = std::max(attention_backward, mlp_backward) + 2 * tokens * h * e;
@@ -256,15 +265,15 @@ MemoryEstimate estimate_training_memory(const ModelShape& model, const TrainingS
 
   // ---- logits and loss. A plain head (no LoRA on it, no soft-capping) runs in one node with the
   // cross-entropy (ops::linear_cross_entropy_sum, as training/target_loss.cpp chooses): one band of
-  // logits (~32 MiB on the CPU, ~256 MiB on a GPU, at least 16 rows) and the hidden states' gradient.
+  // logits (ops::linear_cross_entropy_band_rows) and the hidden states' gradient.
   // Otherwise the whole [tokens, vocab] in the compute dtype (the cross-entropy writes its gradient
   // over them). Both: a loss per row; the final norm's input and output, the rows selected.
   const bool banded_head = !lora_targets_module(lora, "lm_head", /*is_output_layer=*/true) &&
                            c.final_logit_softcapping <= 0;
   uint64_t logits = tokens * 12 + 3 * tokens * h * e;
   if (banded_head) {
-    const uint64_t budget = on_gpu ? (uint64_t{256} << 20) : (uint64_t{32} << 20);
-    const uint64_t band_rows = std::min(tokens, std::max<uint64_t>(16, budget / std::max<uint64_t>(1, vocab * 4)));
+    const uint64_t band_rows = static_cast<uint64_t>(ops::linear_cross_entropy_band_rows(
+        static_cast<int64_t>(tokens), static_cast<int64_t>(vocab), !on_gpu));
     logits += band_rows * vocab * e + tokens * h * e;
   } else {
     logits += tokens * vocab * e;
