@@ -211,7 +211,7 @@ class TestUiTrain : public QObject {
 
     // Every hyperparameter explains itself.
     for (const char* field : {"rank", "alpha", "dropout", "epochs", "learningRate", "scheduler", "warmupSteps",
-                              "microBatchSize", "batchSize", "cutoffLen", "evalSplit", "evalEvery", "saveEvery",
+                              "microBatchSize", "batchSize", "cutoffLen", "rawTextOverlap", "evalSplit", "evalEvery", "saveEvery",
                               "stopAtLoss", "seed", "precision", "gradientCheckpointing", "target_q_proj",
                               "targetAllLinear", "adapterName"})
       QVERIFY2(child<QWidget>(&page, field)->toolTip().size() > 40, field);
@@ -512,6 +512,31 @@ class TestUiTrain : public QObject {
     QCOMPARE(child<QSpinBox>(&page, "rank")->value(), 4);
     QVERIFY(!child<QCheckBox>(&page, "target_k_proj")->isChecked());
     QVERIFY(!page.copyParametersFrom(tmp_.path(), &error));
+  }
+
+  // Raw text is cut into blocks of the cutoff that overlap by this many tokens: the field never offers
+  // an overlap the cutoff leaves no room for (the run would refuse to start), and a preset carries it.
+  void raw_text_overlap_stays_below_the_cutoff() {
+    TrainPage page(session_.get());
+    fillPanel(&page, "overlap-test", 1);
+    auto* cutoff = child<QSpinBox>(&page, "cutoffLen");
+    auto* overlap = child<QSpinBox>(&page, "rawTextOverlap");
+    cutoff->setValue(512);
+    overlap->setValue(200);
+    QCOMPARE(overlap->value(), 200);
+    cutoff->setValue(100);  // blocks of 99 tokens after the BOS: at most 98 of them repeated
+    QCOMPARE(overlap->maximum(), 98);
+    QCOMPARE(overlap->value(), 98);
+    overlap->setValue(32);
+    const QString preset = tmp_.filePath("overlap-preset.json");
+    QString error;
+    QVERIFY2(page.savePreset(preset, &error), qPrintable(error));
+    QFile file(preset);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY2(file.readAll().contains("\"raw_text_overlap\": 32"), "the preset keeps the overlap");
+    overlap->setValue(0);
+    QVERIFY2(page.loadPreset(preset, &error), qPrintable(error));
+    QCOMPARE(overlap->value(), 32);
   }
 
   void parameters_persist_in_the_settings() {

@@ -117,7 +117,7 @@
 <context>
     <name>ui::HyperparameterPanel</name>
     <message>
-        <location filename="../ui/hyperparameter_panel.cpp" line="+93" />
+        <location filename="../ui/hyperparameter_panel.cpp" line="+94" />
         <source>Adapter</source>
         <translation>适配器</translation>
     </message>
@@ -138,13 +138,13 @@
     </message>
     <message>
         <location line="+7" />
-        <location line="+556" />
+        <location line="+574" />
         <location line="+14" />
         <source>An adapter name cannot contain any of: %1</source>
         <translation>适配器名称不能包含以下任何字符：%1</translation>
     </message>
     <message>
-        <location line="-561" />
+        <location line="-579" />
         <source>Model and data</source>
         <translation>模型与数据</translation>
     </message>
@@ -170,17 +170,18 @@
     </message>
     <message>
         <location line="+4" />
+        <location line="+5" />
         <location line="+132" />
         <source> tokens</source>
         <translation> 个 token</translation>
     </message>
     <message>
-        <location line="-131" />
+        <location line="-136" />
         <source>Cutoff length:</source>
         <translation>截断长度：</translation>
     </message>
     <message>
-        <location line="+6" />
+        <location line="+11" />
         <source>none</source>
         <translation>不划分</translation>
     </message>
@@ -337,7 +338,12 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="-98" />
+        <location line="-144" />
+        <source>Raw-text overlap:</source>
+        <translation>原始文本重叠：</translation>
+    </message>
+    <message>
+        <location line="+46" />
         <source>DoRA (weight-decomposed LoRA)</source>
         <translation>DoRA（权重分解的 LoRA）</translation>
     </message>
@@ -432,7 +438,7 @@
         <translation>双重量化</translation>
     </message>
     <message>
-        <location line="+46" />
+        <location line="+51" />
         <source>The name of the adapter you are training. It becomes the folder the adapter is saved in, so it cannot contain a '.' or a path separator. Pick something that says what it learned, e.g. "support-answers-v2".</source>
         <translation>正在训练的适配器的名称。它会成为保存适配器的文件夹名，因此不能包含英文句点（.）或路径分隔符。建议取一个能说明它学到了什么的名字，例如“support-answers-v2”。</translation>
     </message>
@@ -458,6 +464,11 @@
     </message>
     <message>
         <location line="+4" />
+        <source>For raw text (.txt files and {"text": ...} records), which is cut into blocks of the cutoff length: how many tokens each block repeats from the one before, as context only (they are not trained twice). More overlap gives each block more context but makes more blocks; 0 cuts the text into separate blocks. It stays below the cutoff length. Records with a prompt and an answer ignore it.</source>
+        <translation>原始文本（.txt 文件和 {"text": ...} 记录）会按截断长度切成若干块：每块重复前一块末尾的多少个 token，仅作为上下文（不会被训练两次）。重叠越多，每块的上下文越多，但块数也越多；0 表示把文本切成互不重叠的块。它始终小于截断长度。带有提示和回答的记录不使用此项。</translation>
+    </message>
+    <message>
+        <location line="+5" />
         <source>The share of the records held out to measure the evaluation loss (0.1 = 10%). The model never trains on them, so the evaluation loss shows whether it learns things that carry over to new questions. With a small dataset, 0.05-0.1 or none.</source>
         <translation>留出用于计算验证损失的记录比例（0.1 即 10%）。模型不会在这些记录上训练，因此验证损失能反映它学到的东西能否推广到新问题。数据集较小时，可设为 0.05-0.1 或不划分。</translation>
     </message>
@@ -597,7 +608,7 @@
         <translation>数据集 (*.json *.jsonl *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+113" />
+        <location line="+116" />
         <source>%1 is a GGUF file: training needs the Hugging Face model folder (config.json and safetensors) it was made from. A GGUF file can be chatted with, not trained.</source>
         <translation>%1 是 GGUF 文件：训练需要生成它的 Hugging Face 模型文件夹（config.json 和 safetensors）。GGUF 文件可以用来对话，但不能用来训练。</translation>
     </message>

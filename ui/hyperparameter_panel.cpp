@@ -20,6 +20,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -150,6 +151,11 @@ QGroupBox* HyperparameterPanel::buildDataGroup() {
   cutoff_len_->setRange(2, 131072);
   cutoff_len_->setSuffix(tr(" tokens"));
   data_form->addRow(tr("Cutoff length:"), cutoff_len_);
+  raw_text_overlap_ = new QSpinBox(data_group);
+  raw_text_overlap_->setObjectName("rawTextOverlap");
+  raw_text_overlap_->setRange(0, 1 << 20);  // its maximum follows the cutoff (connectEdits)
+  raw_text_overlap_->setSuffix(tr(" tokens"));
+  data_form->addRow(tr("Raw-text overlap:"), raw_text_overlap_);
   eval_split_ = new QDoubleSpinBox(data_group);
   eval_split_->setObjectName("evalSplit");
   eval_split_->setRange(0, 0.9);
@@ -345,9 +351,14 @@ void HyperparameterPanel::connectEdits() {
   });
   for (QCheckBox* box : {double_quant_, use_dora_}) connect(box, &QCheckBox::toggled, this, notify);
   connect(lora_plus_ratio_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, notify);
-  for (QSpinBox* spin : {epochs_, max_steps_, warmup_steps_, micro_batch_, batch_size_, cutoff_len_, eval_every_,
-                         eval_samples_, eval_sample_tokens_, save_every_, seed_})
+  for (QSpinBox* spin : {epochs_, max_steps_, warmup_steps_, micro_batch_, batch_size_, cutoff_len_, raw_text_overlap_,
+                         eval_every_, eval_samples_, eval_sample_tokens_, save_every_, seed_})
     connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, notify);
+  // The overlap must leave each raw-text block a token of its own (the block is the cutoff less the
+  // BOS token): a lower cutoff lowers it with it instead of a run that fails to start.
+  connect(cutoff_len_, qOverload<int>(&QSpinBox::valueChanged), this, [this](int cutoff) {
+    raw_text_overlap_->setMaximum(std::max(0, cutoff - 2));
+  });
   connect(rank_, qOverload<int>(&QSpinBox::valueChanged), this, [this, notify](int rank) {
     onRankChanged(rank);
     notify();
@@ -384,6 +395,11 @@ void HyperparameterPanel::addTooltips() {
       tr("The longest example, in tokens, the model is trained on; longer ones are cut at the end. Longer "
          "cutoffs need more memory and time. Choose it so that most records fit (the Dataset page's "
          "histogram shows how many would be cut)."));
+  raw_text_overlap_->setToolTip(
+      tr("For raw text (.txt files and {\"text\": ...} records), which is cut into blocks of the cutoff length: "
+         "how many tokens each block repeats from the one before, as context only (they are not trained "
+         "twice). More overlap gives each block more context but makes more blocks; 0 cuts the text into "
+         "separate blocks. It stays below the cutoff length. Records with a prompt and an answer ignore it."));
   eval_split_->setToolTip(
       tr("The share of the records held out to measure the evaluation loss (0.1 = 10%). The model never "
          "trains on them, so the evaluation loss shows whether it learns things that carry over to new "
@@ -541,6 +557,7 @@ lora::TrainingSettings HyperparameterPanel::settings() const {
   s.micro_batch_size = micro_batch_->value();
   s.batch_size = batch_size_->value();
   s.cutoff_len = cutoff_len_->value();
+  s.raw_text_overlap = raw_text_overlap_->value();
   s.eval_split = eval_split_->value();
   s.eval_every = eval_every_->value();
   s.eval_samples = eval_samples_->value();
@@ -584,6 +601,8 @@ void HyperparameterPanel::setSettings(const lora::TrainingSettings& s) {
   batch_size_->setSingleStep(micro_batch_->value());
   batch_size_->setValue(static_cast<int>(s.batch_size));
   cutoff_len_->setValue(static_cast<int>(s.cutoff_len));
+  raw_text_overlap_->setMaximum(std::max(0, cutoff_len_->value() - 2));
+  raw_text_overlap_->setValue(static_cast<int>(std::min<int64_t>(s.raw_text_overlap, raw_text_overlap_->maximum())));
   eval_split_->setValue(s.eval_split);
   eval_every_->setValue(static_cast<int>(s.eval_every));
   eval_samples_->setValue(static_cast<int>(s.eval_samples));

@@ -95,6 +95,7 @@ class HyperparameterPanel : public QWidget {
   QSpinBox* batch_size_ = nullptr;
   QLabel* batch_hint_ = nullptr;
   QSpinBox* cutoff_len_ = nullptr;
+  QSpinBox* raw_text_overlap_ = nullptr;
   QDoubleSpinBox* eval_split_ = nullptr;
   QSpinBox* eval_every_ = nullptr;
   QSpinBox* eval_samples_ = nullptr;
