@@ -44,9 +44,13 @@ MatmulPeak measure_matmul_peak(c10::Device device, c10::ScalarType dtype, int re
     at::TensorOptions options = at::TensorOptions().device(device).dtype(dtype);
     at::Tensor a = at::randn({n, n}, options.dtype(at::kFloat)).to(dtype);
     at::Tensor b = at::randn({n, n}, options.dtype(at::kFloat)).to(dtype);
+    const auto warm_up_start = std::chrono::steady_clock::now();
     at::Tensor out = at::mm(a, b);  // warm-up: kernel selection, oneDNN/cuBLAS setup
     synchronize(device);
-    for (int r = 0; r < std::max(1, repeats); ++r) {
+    // A dtype with no fast kernel here (bf16 on a CPU without AVX-512: oneDNN's reference loops) takes
+    // seconds per product: one timed product, and no larger size, say what the peak is.
+    const bool slow = std::chrono::duration<double>(std::chrono::steady_clock::now() - warm_up_start).count() > 1.0;
+    for (int r = 0; r < (slow ? 1 : std::max(1, repeats)); ++r) {
       const auto start = std::chrono::steady_clock::now();
       at::mm_out(out, a, b);
       synchronize(device);
@@ -54,6 +58,7 @@ MatmulPeak measure_matmul_peak(c10::Device device, c10::ScalarType dtype, int re
       const double rate = 2.0 * double(n) * double(n) * double(n) / seconds;
       if (rate > best.flops_per_second) best = {rate, n};
     }
+    if (slow) break;
   }
   return best;
 }

@@ -30,6 +30,8 @@ struct MatmulPeak {
 
 // Best rate of square matrix products (n = 1024 and 2048 on CPUs, up to 8192 on CUDA) in `dtype`
 // on `device`, each size run `repeats` times after a warm-up, synchronising CUDA around the timing.
+// A warm-up product slower than a second (no fast kernel for the dtype) is timed once, and larger
+// sizes are skipped.
 MatmulPeak measure_matmul_peak(c10::Device device, c10::ScalarType dtype, int repeats = 3);
 
 }  // namespace lora
