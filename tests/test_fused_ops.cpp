@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "cpu_kernels.h"
 #include "error.h"
 #include "op_check.h"
 #include "ops.h"
@@ -205,6 +206,23 @@ class TestFusedOps : public QObject {
         "lora_linear",
         [&](const auto& in) { return ops::cpu::lora_linear(in[0], weight, bias, in[1], in[2], 2.0, dropout, seed); },
         [&](const auto& in) { return ops::reference::lora_linear(in[0], weight, bias, in[1], in[2], 2.0, mask); },
+        {x, a, b}, tolerance_for(dtype));
+  }
+
+  // Ranks above the fused low-rank gradient loop's limit take the matmul and masked-add path.
+  void lora_linear_with_a_rank_above_the_fused_limit_matches_data() { add_dtype_rows(); }
+  void lora_linear_with_a_rank_above_the_fused_limit_matches() {
+    QFETCH(at::ScalarType, dtype);
+    const int64_t rank = lora::cpu_kernels::kLowRankMax + 1;
+    const at::Tensor weight = random({45, 70}, dtype, 0.1, false);
+    const at::Tensor a = random({rank, 70}, at::kFloat, 0.1), b = random({45, rank}, at::kFloat, 0.1);
+    const at::Tensor x = random({3, 11, 70}, dtype, 1.0, true);
+    const uint64_t seed = 0x1234567887654321ULL;
+    const at::Tensor mask = ops::dropout_mask(x, 0.3, seed);
+    compare(
+        "lora_linear, wide rank",
+        [&](const auto& in) { return ops::cpu::lora_linear(in[0], weight, {}, in[1], in[2], 2.0, 0.3, seed); },
+        [&](const auto& in) { return ops::reference::lora_linear(in[0], weight, {}, in[1], in[2], 2.0, mask); },
         {x, a, b}, tolerance_for(dtype));
   }
 

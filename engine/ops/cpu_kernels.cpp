@@ -110,6 +110,13 @@ void dropout_accumulate(void* accumulator, const void* addend, Storage storage, 
   LORA_CALL(dropout_accumulate, accumulator, addend, storage, begin, end, seed, threshold, scale)
 }
 
+void dropout_low_rank_accumulate(void* grad_x, const void* grad_down, const void* a, Storage storage,
+                                 int64_t row_begin, int64_t row_end, int64_t n, int64_t rank, uint64_t seed,
+                                 uint32_t threshold, float scale) {
+  LORA_CALL(dropout_low_rank_accumulate, grad_x, grad_down, a, storage, row_begin, row_end, n, rank, seed, threshold,
+            scale)
+}
+
 float rmsnorm_row(const void* x, const void* weight, void* out, Storage storage, int64_t n, float eps) {
   LORA_CALL(rmsnorm_row, x, weight, out, storage, n, eps)
 }

@@ -39,6 +39,14 @@ void dropout_forward(const void* x, void* out, Storage storage, int64_t begin, i
 // accumulator[i] += keep(i) ? scale · addend[i] : 0 for i in [begin, end).
 void dropout_accumulate(void* accumulator, const void* addend, Storage storage, int64_t begin, int64_t end,
                         uint64_t seed, uint32_t threshold, float scale);
+// LoRA's input gradient through the dropout without the [rows, n] product: for rows
+// [row_begin, row_end) of grad_x [rows, n], grad_x[i, j] += keep(i·n + j) ? scale · (grad_down·a)[i, j] : 0,
+// grad_down [rows, rank] and a [rank, n] in grad_x's storage, the product accumulated in fp32.
+// rank <= kLowRankMax.
+constexpr int64_t kLowRankMax = 64;
+void dropout_low_rank_accumulate(void* grad_x, const void* grad_down, const void* a, Storage storage,
+                                 int64_t row_begin, int64_t row_end, int64_t n, int64_t rank, uint64_t seed,
+                                 uint32_t threshold, float scale);
 
 // ---- RMSNorm (Hugging Face's: weight · to_dtype(x · rsqrt(mean(x²) + eps))) ---------------------
 // One row of n: writes out, returns rsqrt(mean(x²) + eps).

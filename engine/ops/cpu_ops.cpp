@@ -234,8 +234,9 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
     const kernels::Storage storage = storage_of(q);
     const float scale_f = static_cast<float>(scale);
     variable_list saved = {q, k, v};
-    for (const auto& [first, length] : causal_query_blocks(s.queries, s.keys)) {
-      const int64_t visible_keys = first + length;
+    for (const auto& block : causal_query_blocks(s.queries, s.keys)) {
+      // Plain variables: the row loop's lambda cannot capture structured bindings before C++20.
+      const int64_t first = block.first, length = block.second, visible_keys = first + length;
       const at::Tensor q_rows = block_rows(per_group, first, length);
       at::Tensor probs = at::matmul(q_rows, k.narrow(2, 0, visible_keys).transpose(-2, -1)).contiguous();
       const int64_t rows = probs.numel() / visible_keys;
@@ -271,8 +272,7 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
     const kernels::Storage storage = storage_of(q);
     const auto blocks = causal_query_blocks(s.queries, s.keys);
     for (size_t j = 0; j < blocks.size(); ++j) {
-      const auto [first, length] = blocks[j];
-      const int64_t visible_keys = first + length;
+      const int64_t first = blocks[j].first, length = blocks[j].second, visible_keys = first + length;
       const at::Tensor& probs = saved[3 + j];
       const at::Tensor grad_rows = block_rows(grad_per_group, first, length);
       const at::Tensor visible_k = k.narrow(2, 0, visible_keys), visible_v = v.narrow(2, 0, visible_keys);
@@ -512,13 +512,26 @@ namespace lora {
 lora_node::DropoutHooks lora_node::cpu_hashed_dropout(double p, uint64_t seed) {
   lora_node::DropoutHooks hooks;
   hooks.drop = [p, seed](const at::Tensor& flat_x) { return ops::apply_dropout(flat_x, p, seed); };
-  hooks.add_dropped_grad = [p, seed](at::Tensor& grad_x, const at::Tensor& lora_part) {
+  hooks.add_dropped_grad = [p, seed](at::Tensor& grad_x, const at::Tensor& grad_down_in, const at::Tensor& a_in) {
     const uint32_t threshold = ops::dropout_threshold(p);
     const float keep_scale = static_cast<float>(1.0 / (1.0 - p));
     const ops::kernels::Storage storage = ops::storage_of(grad_x);
-    at::parallel_for(0, grad_x.numel(), ops::kElementGrain, [&](int64_t begin, int64_t end) {
-      ops::kernels::dropout_accumulate(grad_x.data_ptr(), lora_part.data_ptr(), storage, begin, end, seed,
-                                       threshold, keep_scale);
+    const int64_t rank = grad_down_in.size(1), in = grad_x.size(1);
+    if (rank > ops::kernels::kLowRankMax || grad_down_in.scalar_type() != grad_x.scalar_type() ||
+        a_in.scalar_type() != grad_x.scalar_type() || !grad_x.is_contiguous()) {
+      const at::Tensor lora_part = at::mm(grad_down_in, a_in);
+      at::parallel_for(0, grad_x.numel(), ops::kElementGrain, [&](int64_t begin, int64_t end) {
+        ops::kernels::dropout_accumulate(grad_x.data_ptr(), lora_part.data_ptr(), storage, begin, end, seed,
+                                         threshold, keep_scale);
+      });
+      return;
+    }
+    // The [N, in] product is never made: each row's grad_down·a is formed in registers where it is added
+    // (the product of a rank-16 sliver ran at a few GFLOP/s into a fresh buffer).
+    const at::Tensor grad_down = grad_down_in.contiguous(), a = a_in.contiguous();
+    at::parallel_for(0, grad_x.size(0), ops::row_grain(in * rank), [&](int64_t begin, int64_t end) {
+      ops::kernels::dropout_low_rank_accumulate(grad_x.data_ptr(), grad_down.data_ptr(), a.data_ptr(), storage, begin,
+                                                end, in, rank, seed, threshold, keep_scale);
     });
   };
   return hooks;

@@ -185,8 +185,9 @@ lora_node::DropoutHooks generator_dropout(double p, const at::Tensor& state_at_f
   hooks.drop = [mask_like, keep_scale](const at::Tensor& flat_x) {
     return at::mul(flat_x, mask_like(flat_x)).mul_(keep_scale);
   };
-  hooks.add_dropped_grad = [mask_like, keep_scale](at::Tensor& grad_x, const at::Tensor& lora_part) {
-    grad_x.add_(at::mul(lora_part, mask_like(grad_x)).mul_(keep_scale));
+  hooks.add_dropped_grad = [mask_like, keep_scale](at::Tensor& grad_x, const at::Tensor& grad_down,
+                                                    const at::Tensor& a) {
+    grad_x.add_(at::mul(at::mm(grad_down, a), mask_like(grad_x)).mul_(keep_scale));
   };
   return hooks;
 }

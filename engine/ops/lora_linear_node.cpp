@@ -48,7 +48,7 @@ variable_list backward(AutogradContext* ctx, const variable_list& grad_outputs, 
     if (need_x) {
       grad_x = at::mm(grad, weight);  // [N, in]
       if (dropout > 0)
-        hooks.add_dropped_grad(grad_x, at::mm(grad_down, a));
+        hooks.add_dropped_grad(grad_x, grad_down, a);
       else
         grad_x.addmm_(grad_down, a);
       grad_x = grad_x.view(ctx->saved_data["input_sizes"].toIntVector());

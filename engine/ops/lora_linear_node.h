@@ -14,11 +14,12 @@
 namespace lora::lora_node {
 
 // How a node's dropout enters (unused when dropout is 0): `drop(flat_x)` gives the dropped-out,
-// rescaled input [N, in], in forward and again in backward; `add_dropped_grad(grad_x, lora_part)`
-// adds lora_part where the input was kept, rescaled, to grad_x [N, in].
+// rescaled input [N, in], in forward and again in backward; `add_dropped_grad(grad_x, grad_down, a)`
+// adds the LoRA branch's input gradient grad_down·a ([N, r]·[r, in]) where the input was kept,
+// rescaled, to grad_x [N, in].
 struct DropoutHooks {
   std::function<at::Tensor(const at::Tensor& flat_x)> drop;
-  std::function<void(at::Tensor& grad_x, const at::Tensor& lora_part)> add_dropped_grad;
+  std::function<void(at::Tensor& grad_x, const at::Tensor& grad_down, const at::Tensor& a)> add_dropped_grad;
 };
 
 // The CPU dropout (cpu_ops.cpp), shared by the dense and the quantized CPU nodes: element i of the

@@ -157,7 +157,7 @@ struct QuantizedLoraNode : public torch::autograd::Function<QuantizedLoraNode> {
       if (need_x) {
         grad_x = tiled_backward(grad, weight);  // [N, in]
         if (dropout > 0)
-          dropping.add_dropped_grad(grad_x, at::mm(grad_down, a));
+          dropping.add_dropped_grad(grad_x, grad_down, a);
         else
           grad_x.addmm_(grad_down, a);
         grad_x = grad_x.view(ctx->saved_data["input_sizes"].toIntVector());
