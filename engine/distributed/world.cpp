@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 #include <algorithm>
@@ -280,6 +281,10 @@ std::unique_ptr<World> World::join(const WorldOptions& o, const std::string& dev
   if (o.world_size == 1) return world;  // nobody to talk to: every collective is the identity
   if (!backend_available(device_type))
     throw Error(msg::Training::dist_backend_missing, device_type, device_type == "cuda" ? "NCCL" : "Gloo");
+  // A rank that dies leaves sockets whose next write raises SIGPIPE, which would end this process
+  // without a word (seen as a silent exit when a rank was killed during an all-reduce on a loaded
+  // machine). Ignored, the write fails and the collective's error names the rank (raise_peer_failure).
+  std::signal(SIGPIPE, SIG_IGN);
   Impl& impl = *world->impl_;
   const milliseconds timeout = as_milliseconds(o.timeout_seconds);
   const std::string port = std::to_string(o.master_port);
