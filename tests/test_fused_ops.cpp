@@ -183,22 +183,28 @@ class TestFusedOps : public QObject {
     QTest::addColumn<double>("dropout");
     QTest::addColumn<bool>("input_needs_grad");
     QTest::addColumn<bool>("with_bias");
+    QTest::addColumn<int64_t>("rank");
     for (const auto dtype : kDtypes)
       for (const double dropout : {0.0, 0.3})
         for (const bool input_needs_grad : {true, false})  // layer 0's input needs none
           for (const bool with_bias : {false, true})
-            QTest::addRow("%s, dropout %.1f, input %s, %s", dtype_name(dtype), dropout,
-                          input_needs_grad ? "with grad" : "without grad", with_bias ? "bias" : "no bias")
-                << dtype << dropout << input_needs_grad << with_bias;
+            // Rank 20: the dropout kernels' second chunk of accumulators, a partial one.
+            for (const int64_t rank : {8, 20})
+              if (rank == 8 || dropout > 0)
+                QTest::addRow("%s, dropout %.1f, input %s, %s, rank %d", dtype_name(dtype), dropout,
+                              input_needs_grad ? "with grad" : "without grad", with_bias ? "bias" : "no bias",
+                              static_cast<int>(rank))
+                    << dtype << dropout << input_needs_grad << with_bias << rank;
   }
   void lora_linear_matches_with_the_same_dropout_mask() {
     QFETCH(at::ScalarType, dtype);
     QFETCH(double, dropout);
     QFETCH(bool, input_needs_grad);
     QFETCH(bool, with_bias);
+    QFETCH(int64_t, rank);
     const at::Tensor weight = random({45, 70}, dtype, 0.1, false);
     const at::Tensor bias = with_bias ? random({45}, dtype, 0.1, false) : at::Tensor();
-    const at::Tensor a = random({8, 70}, at::kFloat, 0.1), b = random({45, 8}, at::kFloat, 0.1);
+    const at::Tensor a = random({rank, 70}, at::kFloat, 0.1), b = random({45, rank}, at::kFloat, 0.1);
     const at::Tensor x = random({3, 11, 70}, dtype, 1.0, input_needs_grad);
     const uint64_t seed = 0x1234567887654321ULL;
     const at::Tensor mask = dropout > 0 ? ops::dropout_mask(x, dropout, seed) : at::Tensor();
@@ -240,6 +246,43 @@ class TestFusedOps : public QObject {
     const double kept = single.ne(0).to(at::kDouble).mean().item<double>();
     QVERIFY2(std::abs(kept - 0.9) < 0.005, qPrintable(QString("kept fraction %1").arg(kept)));
     QVERIFY(std::abs(single.to(at::kFloat).max().item<double>() - static_cast<double>(at::BFloat16(1.0f / 0.9f))) < 1e-6);
+  }
+
+  // A layer's input past 2^32 elements (a long sequence through a wide layer): the mask of a block of
+  // 16 that straddles 2^32 is hashed lane by lane, each element as dropout_keeps says. The kernels
+  // take the row range, so a row at that flat index is reached through a pointer offset.
+  void dropout_kernels_follow_the_mask_across_two_to_the_32() {
+    namespace kernels = lora::cpu_kernels;
+    const int64_t n = 67, rank = 3;
+    // Elements [row·n, row·n + n) straddle 2^32 at column 33: 15 of the block [32, 48) lie past it.
+    const int64_t row = (int64_t(1) << 32) / n;
+    QVERIFY(row * n < (int64_t(1) << 32) && (row + 1) * n > (int64_t(1) << 32));
+    const uint64_t seed = 77;
+    const uint32_t threshold = 1u << 31;  // p = 0.5
+    std::vector<float> x(n), a(rank * n), down(rank, 0.0f), grad_x(n, 0.0f), grad_down = {0.5f, -1.0f, 2.0f};
+    for (int64_t j = 0; j < n; ++j) x[j] = 1.0f + 0.01f * static_cast<float>(j);
+    for (int64_t i = 0; i < rank * n; ++i) a[i] = 0.1f * static_cast<float>((i * 7) % 11) - 0.5f;
+    kernels::dropout_low_rank_project(x.data() - row * n, a.data(), down.data() - row * rank,
+                                      kernels::Storage::Float32, row, row + 1, n, rank, seed, threshold, 2.0f);
+    kernels::dropout_low_rank_accumulate(grad_x.data() - row * n, grad_down.data() - row * rank, a.data(),
+                                         kernels::Storage::Float32, row, row + 1, n, rank, seed, threshold, 2.0f);
+    int kept = 0;
+    for (int64_t k = 0; k < rank; ++k) {
+      double expected = 0;
+      for (int64_t j = 0; j < n; ++j)
+        if (kernels::dropout_keeps(seed, threshold, static_cast<uint64_t>(row * n + j)))
+          expected += x[j] * a[k * n + j];
+      QVERIFY2(std::abs(down[k] - 2.0 * expected) < 1e-4,
+               qPrintable(QString("rank %1: %2 vs %3").arg(k).arg(down[k]).arg(2.0 * expected)));
+    }
+    for (int64_t j = 0; j < n; ++j) {
+      double product = 0;
+      for (int64_t k = 0; k < rank; ++k) product += grad_down[k] * a[k * n + j];
+      const bool keeps = kernels::dropout_keeps(seed, threshold, static_cast<uint64_t>(row * n + j));
+      kept += keeps;
+      QVERIFY2(std::abs(grad_x[j] - (keeps ? 2.0 * product : 0.0)) < 1e-4, qPrintable(QString("column %1").arg(j)));
+    }
+    QVERIFY(kept > 10 && kept < 60);  // a mask, not all kept or all dropped
   }
 
   // The entry points send CPU fp32/bf16 tensors to the CPU nodes, and what those do not handle

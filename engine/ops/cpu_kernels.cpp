@@ -9,6 +9,12 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <type_traits>
+#include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #define LORA_INLINE inline __attribute__((always_inline))
 // No fused multiply-adds the source does not write: in fp32 the kernels then round exactly as the
@@ -25,14 +31,18 @@
 #pragma GCC push_options
 #pragma GCC target("arch=x86-64-v4")
 #define LORA_KERNEL_NS avx512
+#define LORA_KERNEL_FMA_BITS 512
 #include "cpu_kernels_impl.inc"
+#undef LORA_KERNEL_FMA_BITS
 #undef LORA_KERNEL_NS
 #pragma GCC pop_options
 
 #pragma GCC push_options
 #pragma GCC target("arch=x86-64-v3")
 #define LORA_KERNEL_NS avx2
+#define LORA_KERNEL_FMA_BITS 256
 #include "cpu_kernels_impl.inc"
+#undef LORA_KERNEL_FMA_BITS
 #undef LORA_KERNEL_NS
 #pragma GCC pop_options
 #else
@@ -40,7 +50,9 @@
 #endif
 
 #define LORA_KERNEL_NS baseline
+#define LORA_KERNEL_FMA_BITS 0
 #include "cpu_kernels_impl.inc"
+#undef LORA_KERNEL_FMA_BITS
 #undef LORA_KERNEL_NS
 
 namespace lora::cpu_kernels {
@@ -115,6 +127,19 @@ void dropout_low_rank_accumulate(void* grad_x, const void* grad_down, const void
                                  uint32_t threshold, float scale) {
   LORA_CALL(dropout_low_rank_accumulate, grad_x, grad_down, a, storage, row_begin, row_end, n, rank, seed, threshold,
             scale)
+}
+
+void dropout_low_rank_project(const void* x, const void* a, void* down, Storage storage, int64_t row_begin,
+                              int64_t row_end, int64_t n, int64_t rank, uint64_t seed, uint32_t threshold,
+                              float scale) {
+  LORA_CALL(dropout_low_rank_project, x, a, down, storage, row_begin, row_end, n, rank, seed, threshold, scale)
+}
+
+void dropout_low_rank_grad(const void* x, const void* grad_down, float* grad_a, Storage storage,
+                           int64_t column_begin, int64_t column_end, int64_t rows, int64_t n, int64_t rank,
+                           uint64_t seed, uint32_t threshold, float scale) {
+  LORA_CALL(dropout_low_rank_grad, x, grad_down, grad_a, storage, column_begin, column_end, rows, n, rank, seed,
+            threshold, scale)
 }
 
 float rmsnorm_row(const void* x, const void* weight, void* out, Storage storage, int64_t n, float eps) {

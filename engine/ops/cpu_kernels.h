@@ -48,6 +48,21 @@ void dropout_low_rank_accumulate(void* grad_x, const void* grad_down, const void
                                  int64_t row_begin, int64_t row_end, int64_t n, int64_t rank, uint64_t seed,
                                  uint32_t threshold, float scale);
 
+// LoRA's down-projection of the dropped-out input, never stored: for rows [row_begin, row_end) of x
+// [rows, n], down[i, k] = scale · Σ_j keep(i·n + j) · x[i, j] · a[k, j], a [rank, n] and down
+// [rows, rank] in x's storage, each sum in fp32.
+void dropout_low_rank_project(const void* x, const void* a, void* down, Storage storage, int64_t row_begin,
+                              int64_t row_end, int64_t n, int64_t rank, uint64_t seed, uint32_t threshold,
+                              float scale);
+// A's gradient through the dropout, the dropped-out input never stored: for the columns
+// [column_begin, column_end), grad_a[k, j] = scale · Σ_i grad_down[i, k] · keep(i·n + j) · x[i, j] over
+// all rows, grad_a [rank, n] fp32, x and grad_down [rows, rank] in one storage; each sum in row order
+// (the same for any split of the columns; split them in multiples of kColumnBlock, the kernel's panel).
+constexpr int64_t kColumnBlock = 128;
+void dropout_low_rank_grad(const void* x, const void* grad_down, float* grad_a, Storage storage,
+                           int64_t column_begin, int64_t column_end, int64_t rows, int64_t n, int64_t rank,
+                           uint64_t seed, uint32_t threshold, float scale);
+
 // ---- RMSNorm (Hugging Face's: weight · to_dtype(x · rsqrt(mean(x²) + eps))) ---------------------
 // One row of n: writes out, returns rsqrt(mean(x²) + eps).
 float rmsnorm_row(const void* x, const void* weight, void* out, Storage storage, int64_t n, float eps);

@@ -508,17 +508,48 @@ at::Tensor dropout_mask(const at::Tensor& x, double dropout, uint64_t dropout_se
 
 namespace lora {
 
-// The CPU dropout, shared with the quantized CPU node (lora_linear_node.h).
+// The CPU dropout, shared with the quantized CPU node (lora_linear_node.h). Up to rank kLowRankMax,
+// with x, the factor and the gradients in one dtype, the dropped-out input [N, in] is never written:
+// the kernels hash the mask where they read x (the rank-16 products of a fresh [N, in] buffer ran at a
+// fraction of the matmul peak and each pass over it cost a fresh buffer's page faults).
 lora_node::DropoutHooks lora_node::cpu_hashed_dropout(double p, uint64_t seed) {
+  const uint32_t threshold = ops::dropout_threshold(p);
+  const float keep_scale = static_cast<float>(1.0 / (1.0 - p));
+  const auto fused = [](const at::Tensor& wide, const at::Tensor& narrow) {
+    return narrow.size(1) <= ops::kernels::kLowRankMax && wide.scalar_type() == narrow.scalar_type() &&
+           (wide.scalar_type() == at::kFloat || wide.scalar_type() == at::kBFloat16);
+  };
   lora_node::DropoutHooks hooks;
-  hooks.drop = [p, seed](const at::Tensor& flat_x) { return ops::apply_dropout(flat_x, p, seed); };
-  hooks.add_dropped_grad = [p, seed](at::Tensor& grad_x, const at::Tensor& grad_down_in, const at::Tensor& a_in) {
-    const uint32_t threshold = ops::dropout_threshold(p);
-    const float keep_scale = static_cast<float>(1.0 / (1.0 - p));
+  hooks.project = [=](const at::Tensor& flat_x_in, const at::Tensor& a_in) {
+    if (!fused(flat_x_in, a_in.t())) return at::mm(ops::apply_dropout(flat_x_in, p, seed), a_in.t());
+    const at::Tensor flat_x = flat_x_in.contiguous(), a = a_in.contiguous();
+    const int64_t rank = a.size(0), in = a.size(1);
+    at::Tensor down = at::empty({flat_x.size(0), rank}, flat_x.options());
+    at::parallel_for(0, flat_x.size(0), ops::row_grain(in * rank), [&](int64_t begin, int64_t end) {
+      ops::kernels::dropout_low_rank_project(flat_x.data_ptr(), a.data_ptr(), down.data_ptr(), ops::storage_of(flat_x),
+                                             begin, end, in, rank, seed, threshold, keep_scale);
+    });
+    return down;
+  };
+  hooks.grad_a = [=](const at::Tensor& grad_down_in, const at::Tensor& flat_x_in) {
+    if (!fused(flat_x_in, grad_down_in))
+      return at::mm(grad_down_in.t(), ops::apply_dropout(flat_x_in, p, seed)).to(at::kFloat);
+    const at::Tensor flat_x = flat_x_in.contiguous(), grad_down = grad_down_in.contiguous();
+    const int64_t rows = flat_x.size(0), in = flat_x.size(1), rank = grad_down.size(1);
+    at::Tensor grad_a = at::empty({rank, in}, flat_x.options().dtype(at::kFloat));
+    constexpr int64_t kColumns = ops::kernels::kColumnBlock;
+    const int64_t blocks = (in + kColumns - 1) / kColumns;
+    at::parallel_for(0, blocks, ops::row_grain(rows * rank * kColumns), [&](int64_t begin, int64_t end) {
+      ops::kernels::dropout_low_rank_grad(flat_x.data_ptr(), grad_down.data_ptr(), grad_a.data_ptr<float>(),
+                                          ops::storage_of(flat_x), begin * kColumns, std::min(in, end * kColumns),
+                                          rows, in, rank, seed, threshold, keep_scale);
+    });
+    return grad_a;
+  };
+  hooks.add_dropped_grad = [=](at::Tensor& grad_x, const at::Tensor& grad_down_in, const at::Tensor& a_in) {
     const ops::kernels::Storage storage = ops::storage_of(grad_x);
     const int64_t rank = grad_down_in.size(1), in = grad_x.size(1);
-    if (rank > ops::kernels::kLowRankMax || grad_down_in.scalar_type() != grad_x.scalar_type() ||
-        a_in.scalar_type() != grad_x.scalar_type() || !grad_x.is_contiguous()) {
+    if (!fused(grad_x, grad_down_in) || a_in.scalar_type() != grad_x.scalar_type() || !grad_x.is_contiguous()) {
       const at::Tensor lora_part = at::mm(grad_down_in, a_in);
       at::parallel_for(0, grad_x.numel(), ops::kElementGrain, [&](int64_t begin, int64_t end) {
         ops::kernels::dropout_accumulate(grad_x.data_ptr(), lora_part.data_ptr(), storage, begin, end, seed,
@@ -526,8 +557,7 @@ lora_node::DropoutHooks lora_node::cpu_hashed_dropout(double p, uint64_t seed) {
       });
       return;
     }
-    // The [N, in] product is never made: each row's grad_down·a is formed in registers where it is added
-    // (the product of a rank-16 sliver ran at a few GFLOP/s into a fresh buffer).
+    // The [N, in] product is never made: each row's grad_down·a is formed in registers where it is added.
     const at::Tensor grad_down = grad_down_in.contiguous(), a = a_in.contiguous();
     at::parallel_for(0, grad_x.size(0), ops::row_grain(in * rank), [&](int64_t begin, int64_t end) {
       ops::kernels::dropout_low_rank_accumulate(grad_x.data_ptr(), grad_down.data_ptr(), a.data_ptr(), storage, begin,

@@ -182,8 +182,12 @@ lora_node::DropoutHooks generator_dropout(double p, const at::Tensor& state_at_f
     return *mask;
   };
   lora_node::DropoutHooks hooks;
-  hooks.drop = [mask_like, keep_scale](const at::Tensor& flat_x) {
+  const auto drop = [mask_like, keep_scale](const at::Tensor& flat_x) {
     return at::mul(flat_x, mask_like(flat_x)).mul_(keep_scale);
+  };
+  hooks.project = [drop](const at::Tensor& flat_x, const at::Tensor& a) { return at::mm(drop(flat_x), a.t()); };
+  hooks.grad_a = [drop](const at::Tensor& grad_down, const at::Tensor& flat_x) {
+    return at::mm(grad_down.t(), drop(flat_x)).to(at::kFloat);
   };
   hooks.add_dropped_grad = [mask_like, keep_scale](at::Tensor& grad_x, const at::Tensor& grad_down,
                                                     const at::Tensor& a) {

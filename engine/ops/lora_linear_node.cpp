@@ -7,6 +7,23 @@ namespace lora::lora_node {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
+at::Tensor down_projection(const at::Tensor& flat_x, const at::Tensor& a, double dropout, const DropoutHooks& hooks) {
+  return dropout > 0 ? hooks.project(flat_x, a) : at::mm(flat_x, a.t());
+}
+
+at::Tensor a_gradient(const at::Tensor& grad_down, const at::Tensor& flat_x, double dropout,
+                      const DropoutHooks& hooks) {
+  return dropout > 0 ? hooks.grad_a(grad_down, flat_x) : at::mm(grad_down.t(), flat_x).to(at::kFloat);
+}
+
+void add_input_gradient(at::Tensor& grad_x, const at::Tensor& grad_down, const at::Tensor& a, double dropout,
+                        const DropoutHooks& hooks) {
+  if (dropout > 0)
+    hooks.add_dropped_grad(grad_x, grad_down, a);
+  else
+    grad_x.addmm_(grad_down, a);
+}
+
 at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
                    const c10::optional<at::Tensor>& bias, const at::Tensor& lora_A, const at::Tensor& lora_B,
                    double scaling, double dropout, const DropoutHooks& hooks) {
@@ -14,7 +31,7 @@ at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& 
   const at::Tensor flat_x = x.reshape({-1, in}).contiguous();
   const at::Tensor a = lora_A.to(x.scalar_type()), b = lora_B.to(x.scalar_type());
   at::Tensor y = at::linear(flat_x, weight, bias.has_value() ? *bias : at::Tensor());
-  const at::Tensor down = at::mm(dropout > 0 ? hooks.drop(flat_x) : flat_x, a.t());  // [N, r]
+  const at::Tensor down = down_projection(flat_x, a, dropout, hooks);  // [N, r]
   // The LoRA product accumulated into the base output by one addmm.
   y.addmm_(down, b.t(), /*beta=*/1, /*alpha=*/scaling);
   ctx->save_for_backward({flat_x, weight, a, b, down});
@@ -44,13 +61,10 @@ variable_list backward(AutogradContext* ctx, const variable_list& grad_outputs, 
   if (need_b) grad_b = at::mm(grad.t(), down).to(at::kFloat).mul_(scaling);  // [out, r]
   if (need_a || need_x) {
     const at::Tensor grad_down = at::mm(grad, b).mul_(scaling);  // [N, r]
-    if (need_a) grad_a = at::mm(grad_down.t(), dropout > 0 ? hooks.drop(flat_x) : flat_x).to(at::kFloat);  // [r, in]
+    if (need_a) grad_a = a_gradient(grad_down, flat_x, dropout, hooks);  // [r, in]
     if (need_x) {
       grad_x = at::mm(grad, weight);  // [N, in]
-      if (dropout > 0)
-        hooks.add_dropped_grad(grad_x, grad_down, a);
-      else
-        grad_x.addmm_(grad_down, a);
+      add_input_gradient(grad_x, grad_down, a, dropout, hooks);
       grad_x = grad_x.view(ctx->saved_data["input_sizes"].toIntVector());
     }
   }

@@ -13,14 +13,24 @@
 
 namespace lora::lora_node {
 
-// How a node's dropout enters (unused when dropout is 0): `drop(flat_x)` gives the dropped-out,
-// rescaled input [N, in], in forward and again in backward; `add_dropped_grad(grad_x, grad_down, a)`
-// adds the LoRA branch's input gradient grad_down·a ([N, r]·[r, in]) where the input was kept,
-// rescaled, to grad_x [N, in].
+// How a node's dropout enters (unused when dropout is 0), none of them keeping the dropped-out input:
+// `project(flat_x, a)` gives dropout(flat_x)·aᵀ [N, r] in x's dtype, in forward; `grad_a(grad_down,
+// flat_x)` gives A's gradient grad_downᵀ·dropout(flat_x) [r, in] in fp32; `add_dropped_grad(grad_x,
+// grad_down, a)` adds the LoRA branch's input gradient grad_down·a ([N, r]·[r, in]) where the input
+// was kept, rescaled, to grad_x [N, in].
 struct DropoutHooks {
-  std::function<at::Tensor(const at::Tensor& flat_x)> drop;
+  std::function<at::Tensor(const at::Tensor& flat_x, const at::Tensor& a)> project;
+  std::function<at::Tensor(const at::Tensor& grad_down, const at::Tensor& flat_x)> grad_a;
   std::function<void(at::Tensor& grad_x, const at::Tensor& grad_down, const at::Tensor& a)> add_dropped_grad;
 };
+
+// The LoRA branch's pieces, through the hooks when dropout is on: dropout(flat_x)·aᵀ; A's gradient
+// (fp32); grad_x += the branch's input gradient.
+at::Tensor down_projection(const at::Tensor& flat_x, const at::Tensor& a, double dropout, const DropoutHooks& hooks);
+at::Tensor a_gradient(const at::Tensor& grad_down, const at::Tensor& flat_x, double dropout,
+                      const DropoutHooks& hooks);
+void add_input_gradient(at::Tensor& grad_x, const at::Tensor& grad_down, const at::Tensor& a, double dropout,
+                        const DropoutHooks& hooks);
 
 // The CPU dropout (cpu_ops.cpp), shared by the dense and the quantized CPU nodes: element i of the
 // input is kept when a hash of (seed, i) clears round(p·2^32), kept values scaled by 1/(1-p); the

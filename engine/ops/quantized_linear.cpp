@@ -125,7 +125,7 @@ struct QuantizedLoraNode : public torch::autograd::Function<QuantizedLoraNode> {
     const at::Tensor a = lora_A.to(x.scalar_type()), b = lora_B.to(x.scalar_type());
     at::Tensor y = tiled_forward(flat_x, weight);
     if (bias.has_value() && bias->defined()) y.add_(*bias);
-    const at::Tensor down = at::mm(dropout > 0 ? dropping.drop(flat_x) : flat_x, a.t());  // [N, r]
+    const at::Tensor down = lora_node::down_projection(flat_x, a, dropout, dropping);  // [N, r]
     y.addmm_(down, b.t(), /*beta=*/1, /*alpha=*/scaling);
     ctx->save_for_backward({flat_x, a, b, down});
     ctx->saved_data["weight"] = weight_address;
@@ -153,13 +153,10 @@ struct QuantizedLoraNode : public torch::autograd::Function<QuantizedLoraNode> {
     if (need_b) grad_b = at::mm(grad.t(), down).to(at::kFloat).mul_(scaling);  // [out, r]
     if (need_a || need_x) {
       const at::Tensor grad_down = at::mm(grad, b).mul_(scaling);  // [N, r]
-      if (need_a) grad_a = at::mm(grad_down.t(), dropout > 0 ? dropping.drop(flat_x) : flat_x).to(at::kFloat);
+      if (need_a) grad_a = lora_node::a_gradient(grad_down, flat_x, dropout, dropping);
       if (need_x) {
         grad_x = tiled_backward(grad, weight);  // [N, in]
-        if (dropout > 0)
-          dropping.add_dropped_grad(grad_x, grad_down, a);
-        else
-          grad_x.addmm_(grad_down, a);
+        lora_node::add_input_gradient(grad_x, grad_down, a, dropout, dropping);
         grad_x = grad_x.view(ctx->saved_data["input_sizes"].toIntVector());
       }
     }
