@@ -117,6 +117,14 @@ class TestFusedOps : public QObject {
           [&](const auto& in) { return ops::cpu::attention(in[0], in[1], in[2], true, {}, scale); },
           [&](const auto& in) { return ops::reference::attention(in[0], in[1], in[2], true, {}, scale); },
           {long_q, long_k, long_v}, tolerance);
+      // Only q needing a gradient (layer 0's k and v when LoRA leaves k_proj and v_proj out) gives the
+      // same gradient for q.
+      const at::Tensor grad_out = random({1, 6, length, 24}, dtype, 1.0, false);
+      const at::Tensor all_q = long_q.detach().requires_grad_(true), only_q = long_q.detach().requires_grad_(true);
+      (ops::cpu::attention(all_q, long_k.detach().requires_grad_(true), long_v.detach().requires_grad_(true), true, {},
+                           scale) * grad_out).sum().backward();
+      (ops::cpu::attention(only_q, long_k.detach(), long_v.detach(), true, {}, scale) * grad_out).sum().backward();
+      QVERIFY(only_q.grad().defined() && at::equal(only_q.grad(), all_q.grad()));
     } else if (keys_seen == "causal") {
       compare(
           "causal attention", [&](const auto& in) { return ops::cpu::attention(in[0], in[1], in[2], true, {}, scale); },

@@ -266,9 +266,11 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
     const at::Tensor grad_per_group =
         grad_outputs[0].reshape({s.batch, s.kv_heads, s.group, s.queries, s.head_dim});
     const bool need_q = ctx->needs_input_grad(0), need_k = ctx->needs_input_grad(1), need_v = ctx->needs_input_grad(2);
-    at::Tensor grad_q = at::empty({s.batch, s.kv_heads, s.group, s.queries, s.head_dim}, q.options());
-    at::Tensor grad_k = at::zeros(k.sizes(), k.options().dtype(at::kFloat));
-    at::Tensor grad_v = at::zeros(v.sizes(), v.options().dtype(at::kFloat));
+    // Only the gradients asked for: layer 0's k, for one, needs none when LoRA leaves k_proj out.
+    at::Tensor grad_q, grad_k, grad_v;
+    if (need_q) grad_q = at::empty({s.batch, s.kv_heads, s.group, s.queries, s.head_dim}, q.options());
+    if (need_k) grad_k = at::zeros(k.sizes(), k.options().dtype(at::kFloat));
+    if (need_v) grad_v = at::zeros(v.sizes(), v.options().dtype(at::kFloat));
     const kernels::Storage storage = storage_of(q);
     const auto blocks = causal_query_blocks(s.queries, s.keys);
     for (size_t j = 0; j < blocks.size(); ++j) {
