@@ -46,6 +46,38 @@ char* mutable_row_pointer(at::Tensor& t, int64_t row, int64_t row_length) {
 
 int64_t row_grain(int64_t row_length) { return std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, row_length)); }
 
+// a·b over the two leading (batch, head) dims of 4-D tensors (any strides), as single-threaded gemms
+// spread over the threads: one per matrix, or per block of its rows when there are fewer matrices than
+// threads (batch 1 with two key/value heads). ATen's CPU bmm runs one multithreaded gemm per matrix
+// instead, and at attention's sizes (a few hundred rows, head_dim 64-128) the threads' handoffs cost
+// more than the gemm (25-35 GFLOP/s at seq 256 here). fp32 only: bf16 goes to oneDNN's batched
+// matmul, the path AMX machines take, kept as it is.
+at::Tensor batched_matmul(const at::Tensor& a, const at::Tensor& b) {
+  if (a.scalar_type() != at::kFloat || a.dim() != 4 || b.dim() != 4 || a.size(0) != b.size(0) ||
+      a.size(1) != b.size(1))
+    return at::matmul(a, b);
+  const int64_t outer = a.size(0), inner = a.size(1), rows = a.size(2), matrices = outer * inner;
+  constexpr int64_t kMinBlockRows = 64;
+  const int64_t wanted_tasks = 2 * static_cast<int64_t>(at::get_num_threads());
+  const int64_t blocks_per_matrix =
+      matrices >= wanted_tasks
+          ? 1
+          : std::max<int64_t>(1, std::min((wanted_tasks + matrices - 1) / matrices, rows / kMinBlockRows));
+  const int64_t block_rows = (rows + blocks_per_matrix - 1) / blocks_per_matrix;
+  at::Tensor out = at::empty({outer, inner, rows, b.size(3)}, a.options());
+  at::parallel_for(0, matrices * blocks_per_matrix, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t task = begin; task < end; ++task) {
+      const int64_t m = task / blocks_per_matrix, first = (task % blocks_per_matrix) * block_rows;
+      const int64_t length = std::min(block_rows, rows - first);
+      if (length <= 0) continue;
+      const int64_t i = m / inner, j = m % inner;
+      at::Tensor product = out.select(0, i).select(0, j).narrow(0, first, length);
+      at::mm_out(product, a.select(0, i).select(0, j).narrow(0, first, length), b.select(0, i).select(0, j));
+    }
+  });
+  return out;
+}
+
 // ---- cross-entropy -------------------------------------------------------------------------------
 void check_targets(const at::Tensor& targets, int64_t vocab) {
   const int64_t* target = targets.data_ptr<int64_t>();
@@ -176,7 +208,7 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
     const AttentionShape s = attention_shape(q, k);
     if (causal && !causal_query_blocks(s.queries, s.keys).empty()) return blocked_forward(ctx, q, k, v, s, scale);
     const at::Tensor grouped_q = q.reshape({s.batch, s.kv_heads, s.group * s.queries, s.head_dim});
-    at::Tensor probs = at::matmul(grouped_q, k.transpose(-2, -1)).contiguous();  // scores, then in place probs
+    at::Tensor probs = batched_matmul(grouped_q, k.transpose(-2, -1)).contiguous();  // scores, then probs in place
     const MaskRows mask = mask_rows(causal, allowed.has_value() ? *allowed : at::Tensor(), s);
     const kernels::Storage storage = storage_of(probs);
     const float scale_f = static_cast<float>(scale);
@@ -187,7 +219,7 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
                                     view.allowed, scale_f);
       }
     });
-    const at::Tensor out = at::matmul(probs, v);  // [B, KV, group·T, D]
+    const at::Tensor out = batched_matmul(probs, v);  // [B, KV, group·T, D]
     ctx->save_for_backward({grouped_q, k, v, probs});
     ctx->saved_data["scale"] = scale;
     ctx->saved_data["heads"] = s.heads;
@@ -204,7 +236,7 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
     const int64_t queries = rows_per_head / (heads / kv_heads);
     const float scale = static_cast<float>(ctx->saved_data["scale"].toDouble());
     const at::Tensor grad_out = grad_outputs[0].reshape({batch, kv_heads, rows_per_head, head_dim});
-    at::Tensor grad_scores = at::matmul(grad_out, v.transpose(-2, -1)).contiguous();  // dP, then in place dS
+    at::Tensor grad_scores = batched_matmul(grad_out, v.transpose(-2, -1)).contiguous();  // dP, then in place dS
     const kernels::Storage storage = storage_of(grad_scores);
     const int64_t rows = batch * kv_heads * rows_per_head;
     at::parallel_for(0, rows, row_grain(keys), [&](int64_t begin, int64_t end) {
@@ -214,9 +246,9 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
     });
     at::Tensor grad_q, grad_k, grad_v;
     if (ctx->needs_input_grad(0))
-      grad_q = at::matmul(grad_scores, k).view({batch, heads, queries, head_dim});
-    if (ctx->needs_input_grad(1)) grad_k = at::matmul(grad_scores.transpose(-2, -1), grouped_q);
-    if (ctx->needs_input_grad(2)) grad_v = at::matmul(probs.transpose(-2, -1), grad_out);
+      grad_q = batched_matmul(grad_scores, k).view({batch, heads, queries, head_dim});
+    if (ctx->needs_input_grad(1)) grad_k = batched_matmul(grad_scores.transpose(-2, -1), grouped_q);
+    if (ctx->needs_input_grad(2)) grad_v = batched_matmul(probs.transpose(-2, -1), grad_out);
     return {grad_q, grad_k, grad_v, at::Tensor(), at::Tensor(), at::Tensor()};
   }
 
@@ -238,7 +270,7 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
       // Plain variables: the row loop's lambda cannot capture structured bindings before C++20.
       const int64_t first = block.first, length = block.second, visible_keys = first + length;
       const at::Tensor q_rows = block_rows(per_group, first, length);
-      at::Tensor probs = at::matmul(q_rows, k.narrow(2, 0, visible_keys).transpose(-2, -1)).contiguous();
+      at::Tensor probs = batched_matmul(q_rows, k.narrow(2, 0, visible_keys).transpose(-2, -1)).contiguous();
       const int64_t rows = probs.numel() / visible_keys;
       at::parallel_for(0, rows, row_grain(visible_keys), [&](int64_t begin, int64_t end) {
         for (int64_t r = begin; r < end; ++r)
@@ -246,7 +278,7 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
                                       first + r % length + 1, nullptr, scale_f);
       });
       out.narrow(3, first, length)
-          .copy_(at::matmul(probs, v.narrow(2, 0, visible_keys))
+          .copy_(batched_matmul(probs, v.narrow(2, 0, visible_keys))
                      .view({s.batch, s.kv_heads, s.group, length, s.head_dim}));
       saved.push_back(probs);
     }
@@ -278,7 +310,7 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
       const at::Tensor& probs = saved[3 + j];
       const at::Tensor grad_rows = block_rows(grad_per_group, first, length);
       const at::Tensor visible_k = k.narrow(2, 0, visible_keys), visible_v = v.narrow(2, 0, visible_keys);
-      at::Tensor grad_scores = at::matmul(grad_rows, visible_v.transpose(-2, -1)).contiguous();  // dP, then dS
+      at::Tensor grad_scores = batched_matmul(grad_rows, visible_v.transpose(-2, -1)).contiguous();  // dP, then dS
       const int64_t rows = grad_scores.numel() / visible_keys;
       at::parallel_for(0, rows, row_grain(visible_keys), [&](int64_t begin, int64_t end) {
         for (int64_t r = begin; r < end; ++r)
@@ -287,11 +319,11 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
       });
       if (need_q)
         grad_q.narrow(3, first, length)
-            .copy_(at::matmul(grad_scores, visible_k).view({s.batch, s.kv_heads, s.group, length, s.head_dim}));
+            .copy_(batched_matmul(grad_scores, visible_k).view({s.batch, s.kv_heads, s.group, length, s.head_dim}));
       if (need_k)
         grad_k.narrow(2, 0, visible_keys)
-            .add_(at::matmul(grad_scores.transpose(-2, -1), block_rows(per_group, first, length)));
-      if (need_v) grad_v.narrow(2, 0, visible_keys).add_(at::matmul(probs.transpose(-2, -1), grad_rows));
+            .add_(batched_matmul(grad_scores.transpose(-2, -1), block_rows(per_group, first, length)));
+      if (need_v) grad_v.narrow(2, 0, visible_keys).add_(batched_matmul(probs.transpose(-2, -1), grad_rows));
     }
     return {need_q ? grad_q.view({s.batch, s.heads, s.queries, s.head_dim}) : at::Tensor(),
             need_k ? grad_k.to(k.scalar_type()) : at::Tensor(), need_v ? grad_v.to(v.scalar_type()) : at::Tensor(),
