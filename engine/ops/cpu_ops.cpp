@@ -50,7 +50,7 @@ int64_t row_grain(int64_t row_length) { return std::max<int64_t>(1, kElementGrai
 // spread over the threads: one per matrix, or per block of its rows when there are fewer matrices than
 // threads (batch 1 with two key/value heads). ATen's CPU bmm runs one multithreaded gemm per matrix
 // instead, and at attention's sizes (a few hundred rows, head_dim 64-128) the threads' handoffs cost
-// more than the gemm (25-35 GFLOP/s at seq 256 here). fp32 only: bf16 goes to oneDNN's batched
+// more than the gemm (docs/PERFORMANCE.md: 59-159 against 97-187 GFLOP/s). fp32 only: bf16 goes to oneDNN's batched
 // matmul, the path AMX machines take, kept as it is.
 at::Tensor batched_matmul(const at::Tensor& a, const at::Tensor& b) {
   if (a.scalar_type() != at::kFloat || a.dim() != 4 || b.dim() != 4 || a.size(0) != b.size(0) ||
