@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -306,6 +307,9 @@ int run_bench_train(const Args& args) {
       for (size_t i = 0; i < result.profile.size() && i < kProfileRows; ++i) {
         const lora::OpProfile& op = result.profile[i];
         std::string label = op.name + (op.input_shapes.empty() ? "" : " " + op.input_shapes);
+        // Backward nodes are named by their C++ type: keep the node's own name readable within 64 columns.
+        for (const char* noise : {"torch::autograd::", "lora::ops::", "(anonymous namespace)::"})
+          for (size_t at; (at = label.find(noise)) != std::string::npos;) label.erase(at, std::strlen(noise));
         if (label.size() > 64) label = label.substr(0, 61) + "...";
         std::printf("  %-64s %6lld %9.1f %6.1f%% %9.1f\n", label.c_str(), static_cast<long long>(op.calls),
                     op.self_seconds * 1e3, 100.0 * op.self_seconds / result.profiled_step_seconds,

@@ -542,16 +542,18 @@ at::Tensor dropout_mask(const at::Tensor& x, double dropout, uint64_t dropout_se
 
 namespace lora {
 
-// The CPU dropout, shared with the quantized CPU node (lora_linear_node.h). Up to rank kLowRankMax,
-// with x, the factor and the gradients in one dtype, the dropped-out input [N, in] is never written:
-// the kernels hash the mask where they read x (the rank-16 products of a fresh [N, in] buffer ran at a
-// fraction of the matmul peak and each pass over it cost a fresh buffer's page faults).
+// The CPU dropout, shared with the quantized CPU node (lora_linear_node.h). In fp32 up to rank
+// kLowRankMax, the dropped-out input [N, in] is never written: the kernels hash the mask where they
+// read x (BLAS ran the rank-16 products of a fresh [N, in] buffer at a fraction of its peak, and each
+// pass over it cost a fresh buffer's page faults). bf16 goes to oneDNN's matmuls over the dropped-out
+// input instead: on AMX they ran 4-5x faster than these fp32-FMA kernels, hashing pass included
+// (docs/PERFORMANCE.md).
 lora_node::DropoutHooks lora_node::cpu_hashed_dropout(double p, uint64_t seed) {
   const uint32_t threshold = ops::dropout_threshold(p);
   const float keep_scale = static_cast<float>(1.0 / (1.0 - p));
   const auto fused = [](const at::Tensor& wide, const at::Tensor& narrow) {
-    return narrow.size(1) <= ops::kernels::kLowRankMax && wide.scalar_type() == narrow.scalar_type() &&
-           (wide.scalar_type() == at::kFloat || wide.scalar_type() == at::kBFloat16);
+    return narrow.size(1) <= ops::kernels::kLowRankMax && wide.scalar_type() == at::kFloat &&
+           narrow.scalar_type() == at::kFloat;
   };
   lora_node::DropoutHooks hooks;
   hooks.project = [=](const at::Tensor& flat_x_in, const at::Tensor& a_in) {
