@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
+#include <ATen/ThreadLocalState.h>
 #include <torch/csrc/autograd/custom_function.h>
 
 #include <cmath>
@@ -65,7 +66,10 @@ at::Tensor batched_matmul(const at::Tensor& a, const at::Tensor& b) {
           : std::max<int64_t>(1, std::min((wanted_tasks + matrices - 1) / matrices, rows / kMinBlockRows));
   const int64_t block_rows = (rows + blocks_per_matrix - 1) / blocks_per_matrix;
   at::Tensor out = at::empty({outer, inner, rows, b.size(3)}, a.options());
+  // The workers call ATen: they take the caller's inference mode, grad mode and dispatch state.
+  const at::ThreadLocalState caller_state;
   at::parallel_for(0, matrices * blocks_per_matrix, 1, [&](int64_t begin, int64_t end) {
+    const at::ThreadLocalStateGuard state_guard(caller_state);
     for (int64_t task = begin; task < end; ++task) {
       const int64_t m = task / blocks_per_matrix, first = (task % blocks_per_matrix) * block_rows;
       const int64_t length = std::min(block_rows, rows - first);
