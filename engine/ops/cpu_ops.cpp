@@ -550,7 +550,7 @@ namespace lora {
 // kLowRankMax, the dropped-out input [N, in] is never written: the kernels hash the mask where they
 // read x (BLAS ran the rank-16 products of a fresh [N, in] buffer at a fraction of its peak, and each
 // pass over it cost a fresh buffer's page faults). bf16 goes to oneDNN's matmuls over the dropped-out
-// input instead: on AMX they ran 4-5x faster than these fp32-FMA kernels, hashing pass included
+// input instead: on AMX they ran 1.3-2x faster than these fp32-FMA kernels, hashing pass included
 // (docs/PERFORMANCE.md).
 lora_node::DropoutHooks lora_node::cpu_hashed_dropout(double p, uint64_t seed) {
   const uint32_t threshold = ops::dropout_threshold(p);
