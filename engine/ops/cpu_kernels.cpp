@@ -95,6 +95,10 @@ Isa isa() {
 
 float row_logsumexp(const void* row, Storage storage, int64_t n) { LORA_CALL(row_logsumexp, row, storage, n) }
 
+float row_logsumexp_softmax_minus_onehot(void* row, Storage storage, int64_t n, int64_t target) {
+  LORA_CALL(row_logsumexp_softmax_minus_onehot, row, storage, n, target)
+}
+
 void row_softmax_minus_onehot(const void* row, Storage storage, int64_t n, float lse, int64_t target, float scale,
                               void* out) {
   LORA_CALL(row_softmax_minus_onehot, row, storage, n, lse, target, scale, out)

@@ -19,6 +19,9 @@ float row_logsumexp(const void* row, Storage storage, int64_t n);
 // out may be row itself.
 void row_softmax_minus_onehot(const void* row, Storage storage, int64_t n, float lse, int64_t target, float scale,
                               void* out);
+// Both in place with scale 1, each exponential computed once: returns the row's log-sum-exp (the same
+// value as row_logsumexp) and leaves softmax - one-hot(target) in the row.
+float row_logsumexp_softmax_minus_onehot(void* row, Storage storage, int64_t n, int64_t target);
 
 // ---- attention softmax over one row of scores ------------------------------------------------
 // In place: row[j] ← softmax_j(scale · row[j]) over the keys j < visible that `allowed` (may be null:

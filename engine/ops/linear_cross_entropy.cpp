@@ -56,11 +56,11 @@ void band_cpu(at::Tensor& logits, const int64_t* target, double* row_loss, bool 
   at::parallel_for(0, rows, 1, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
       char* row = base + i * row_bytes;
-      const float lse = kernels::row_logsumexp(row, storage, vocab);
       const float target_logit = bf16 ? static_cast<float>(reinterpret_cast<const at::BFloat16*>(row)[target[i]])
                                       : reinterpret_cast<const float*>(row)[target[i]];
+      const float lse = grad ? kernels::row_logsumexp_softmax_minus_onehot(row, storage, vocab, target[i])
+                             : kernels::row_logsumexp(row, storage, vocab);
       row_loss[i] = static_cast<double>(lse) - static_cast<double>(target_logit);
-      if (grad) kernels::row_softmax_minus_onehot(row, storage, vocab, lse, target[i], 1.0f, row);
     }
   });
 }
