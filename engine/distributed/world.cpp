@@ -583,6 +583,18 @@ void World::check_same(const Message& what, const std::string& digest) {
       }
       digests[r] = store_text(impl_->store->get(digest_key));
     }
+    // Rank 0 hosts the store: it leaves this check (and, when the digests differ, the process) only once
+    // every rank has read them, or a rank that is slower to read would see the store gone instead of
+    // the difference.
+    const std::string read_key = key("digest/") + tag + "/read";
+    impl_->store->add(read_key, 1);
+    if (rank() == 0)
+      while (impl_->store->add(read_key, 0) < size() && std::chrono::steady_clock::now() < deadline) {
+        bool any_failed = false;
+        for (int r = 1; r < size() && !any_failed; ++r) any_failed = impl_->store->check({key_of("failed", r)});
+        if (any_failed) break;
+        std::this_thread::sleep_for(milliseconds(20));
+      }
     for (int r = 1; r < size(); ++r)
       if (digests[r] != digests[0]) {
         peer_failed_ = true;  // every rank raises this itself: nothing to report to the others
