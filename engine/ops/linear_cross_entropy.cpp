@@ -83,7 +83,8 @@ struct LinearCrossEntropyNode : public torch::autograd::Function<LinearCrossEntr
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& hidden_in, const at::Tensor& weight_in,
                             const at::Tensor& targets_in, int64_t band_rows, bool grad) {
     const at::Tensor hidden = hidden_in.contiguous();
-    const at::Tensor weight = weight_in.contiguous();
+    // Either layout of the head runs as it is (transformer.cpp keeps a bf16 CPU head column by column).
+    const at::Tensor weight = weight_in.t().is_contiguous() ? weight_in : weight_in.contiguous();
     const at::Tensor targets = targets_in.to(at::kLong).contiguous();
     const int64_t rows = hidden.size(0), vocab = weight.size(0);
     const bool on_cpu = cpu_kernels_serve(hidden);
