@@ -1,7 +1,8 @@
 // The output head and the cross-entropy in one node (ops::linear_cross_entropy_sum), a band of rows
 // at a time: its loss and the hidden states' gradient equal ATen's own cross_entropy_loss (sum) over
 // hidden · Wᵀ computed in double, for every band size (one row, bands that do not divide the rows,
-// one band for all), in fp32 (tight) and bf16 (within bf16 rounding of the logits); the upstream
+// one band for all), in fp32 (tight) and bf16 (within bf16 rounding of the logits; the head stored by rows
+// or, as a bf16 CPU model keeps it, by columns); the upstream
 // gradient scales it; the ATen band path (what CUDA runs; double on the CPU here) likewise; without grad mode it keeps nothing; a target outside the vocabulary is named.
 // libtorch before Qt: Qt's `slots` macro would clash with torch's IValue::slots().
 #include <ATen/ATen.h>
@@ -55,18 +56,28 @@ class TestLinearCrossEntropy : public QObject {
     QTest::addColumn<at::ScalarType>("dtype");
     QTest::addColumn<qint64>("band_rows");
     QTest::addColumn<double>("tolerance");
+    QTest::addColumn<bool>("head_by_columns");
     for (const auto& [name, dtype, tolerance] :
          {std::tuple<const char*, at::ScalarType, double>{"fp32", at::kFloat, 2e-5}, {"bf16", at::kBFloat16, 3e-2},
           // double takes the ATen band path, the one CUDA runs (its softmax in fp32)
           {"fp64 aten", at::kDouble, 1e-6}})
       for (qint64 band : {0, 1, 16, 37, 1000})
-        QTest::newRow(qPrintable(QString("%1 band %2").arg(name).arg(band))) << dtype << band << tolerance;
+        QTest::newRow(qPrintable(QString("%1 band %2").arg(name).arg(band))) << dtype << band << tolerance << false;
+    // The layout transformer.cpp gives a bf16 CPU head: the same values, stored column by column.
+    for (qint64 band : {0, 37})
+      QTest::newRow(qPrintable(QString("bf16 head by columns band %1").arg(band)))
+          << at::kBFloat16 << band << 3e-2 << true;
   }
   void equals_aten_cross_entropy_for_every_band() {
     QFETCH(at::ScalarType, dtype);
     QFETCH(qint64, band_rows);
     QFETCH(double, tolerance);
-    const Case c = make_case(37, 48, 1500, dtype);
+    QFETCH(bool, head_by_columns);
+    Case c = make_case(37, 48, 1500, dtype);
+    if (head_by_columns) {
+      c.weight = c.weight.t().contiguous().t();
+      QVERIFY(!c.weight.is_contiguous());
+    }
     const auto [expected_loss, expected_grad] = reference(c);
     at::Tensor hidden = c.hidden.detach().requires_grad_(true);
     const at::Tensor loss = ops::linear_cross_entropy_sum(hidden, c.weight, c.targets, band_rows);
