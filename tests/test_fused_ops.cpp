@@ -163,6 +163,45 @@ class TestFusedOps : public QObject {
     compare(
         "silu_mul", [&](const auto& in) { return ops::cpu::silu_mul(in[0], in[1]); },
         [&](const auto& in) { return ops::reference::silu_mul(in[0], in[1]); }, {gate, up}, tolerance_for(dtype));
+    // gate and up as the two halves of one output (gate/up run as one group, Phi-3's gate_up_proj),
+    // and as column blocks with a gap between rows: read in place, not copied first.
+    const at::Tensor both = random({3, 5, 140}, dtype, 3.0), wider = random({3, 5, 150}, dtype, 3.0);
+    compare(
+        "silu_mul, halves of one tensor",
+        [&](const auto& in) { return ops::cpu::silu_mul(in[0].narrow(-1, 0, 70), in[0].narrow(-1, 70, 70)); },
+        [&](const auto& in) { return ops::reference::silu_mul(in[0].narrow(-1, 0, 70), in[0].narrow(-1, 70, 70)); },
+        {both}, tolerance_for(dtype));
+    compare(
+        "silu_mul, strided rows",
+        [&](const auto& in) { return ops::cpu::silu_mul(in[0].narrow(-1, 5, 70), in[0].narrow(-1, 80, 70)); },
+        [&](const auto& in) { return ops::reference::silu_mul(in[0].narrow(-1, 5, 70), in[0].narrow(-1, 80, 70)); },
+        {wider}, tolerance_for(dtype));
+  }
+
+  // gate/up as one group feeding the SiLU node: its gradients arrive as the halves of one tensor,
+  // which the group takes whole; the same values and gradients as two layers and the composition.
+  void gate_up_group_into_silu_mul_matches_the_composition_data() { add_dtype_rows(); }
+  void gate_up_group_into_silu_mul_matches_the_composition() {
+    QFETCH(at::ScalarType, dtype);
+    const at::Tensor weight = random({2 * 40, 70}, dtype, 0.1, false);
+    const at::Tensor x = random({3, 11, 70}, dtype, 1.0, true);
+    const std::vector<at::Tensor> inputs = {x, random({8, 70}, at::kFloat, 0.1), random({40, 8}, at::kFloat, 0.1),
+                                            random({8, 70}, at::kFloat, 0.1), random({40, 8}, at::kFloat, 0.1)};
+    const uint64_t seed = 99;
+    const at::Tensor mask = ops::dropout_mask(x, 0.2, seed);
+    compare(
+        "gate/up group into silu_mul",
+        [&](const auto& in) {
+          const auto both = ops::lora_linear_group(in[0], weight, {}, {40, 40}, {in[1], in[3]}, {in[2], in[4]}, 2.0,
+                                                   0.2, seed);
+          return ops::cpu::silu_mul(both[0], both[1]);
+        },
+        [&](const auto& in) {
+          const at::Tensor gate = ops::reference::lora_linear(in[0], weight.narrow(0, 0, 40), {}, in[1], in[2], 2.0, mask);
+          const at::Tensor up = ops::reference::lora_linear(in[0], weight.narrow(0, 40, 40), {}, in[3], in[4], 2.0, mask);
+          return ops::reference::silu_mul(gate, up);
+        },
+        inputs, tolerance_for(dtype));
   }
 
   void rotary_matches_rotate_half_data() {
@@ -238,6 +277,94 @@ class TestFusedOps : public QObject {
         [&](const auto& in) { return ops::cpu::lora_linear(in[0], weight, {}, in[1], in[2], 2.0, 0.3, seed); },
         [&](const auto& in) { return ops::reference::lora_linear(in[0], weight, {}, in[1], in[2], 2.0, mask); },
         {x, a, b}, tolerance_for(dtype));
+  }
+
+  // q/k/v as one node (lora_linear_group) computes what three reference LoRA layers compute when
+  // they share the dropout mask: values, the input's gradient and every factor's, with biases, a
+  // member without a LoRA pair (PEFT's default q_proj/v_proj targets leave k_proj without one),
+  // ranks on both sides of the low-rank kernels' chunk, and a member whose output is not used.
+  void lora_linear_group_matches_separate_layers_sharing_the_mask_data() {
+    QTest::addColumn<at::ScalarType>("dtype");
+    QTest::addColumn<double>("dropout");
+    QTest::addColumn<bool>("with_bias");
+    QTest::addColumn<bool>("middle_has_pair");
+    QTest::addColumn<bool>("last_output_used");
+    for (const auto dtype : kDtypes)
+      for (const double dropout : {0.0, 0.3})
+        for (const bool with_bias : {false, true})
+          for (const bool middle_has_pair : {true, false})
+            for (const bool last_output_used : {true, false})
+              if (last_output_used || (with_bias && middle_has_pair))
+                QTest::addRow("%s, dropout %.1f, %s, %s, %s", dtype_name(dtype), dropout,
+                              with_bias ? "bias" : "no bias", middle_has_pair ? "three pairs" : "k without a pair",
+                              last_output_used ? "all outputs used" : "v unused")
+                    << dtype << dropout << with_bias << middle_has_pair << last_output_used;
+  }
+  void lora_linear_group_matches_separate_layers_sharing_the_mask() {
+    QFETCH(at::ScalarType, dtype);
+    QFETCH(double, dropout);
+    QFETCH(bool, with_bias);
+    QFETCH(bool, middle_has_pair);
+    QFETCH(bool, last_output_used);
+    const std::vector<int64_t> outs = {48, 16, 16}, ranks = {8, 20, 4};
+    const at::Tensor weight = random({80, 70}, dtype, 0.1, false);
+    const at::Tensor bias = with_bias ? random({80}, dtype, 0.1, false) : at::Tensor();
+    const at::Tensor x = random({3, 11, 70}, dtype, 1.0, true);
+    std::vector<at::Tensor> inputs = {x};
+    for (size_t i = 0; i < outs.size(); ++i)
+      if (i != 1 || middle_has_pair) {
+        inputs.push_back(random({ranks[i], 70}, at::kFloat, 0.1));
+        inputs.push_back(random({outs[i], ranks[i]}, at::kFloat, 0.1));
+      }
+    // in: x, then (A, B) per member with a pair.
+    const auto pairs = [&](const std::vector<at::Tensor>& in) {
+      std::vector<at::Tensor> a(outs.size()), b(outs.size());
+      for (size_t i = 0, next = 1; i < outs.size(); ++i)
+        if (i != 1 || middle_has_pair) {
+          a[i] = in[next++];
+          b[i] = in[next++];
+        }
+      return std::make_pair(a, b);
+    };
+    const auto joined = [&](const std::vector<at::Tensor>& outputs) {
+      return last_output_used ? at::cat(outputs, -1) : at::cat({outputs[0], outputs[1]}, -1);
+    };
+    const uint64_t seed = 0x1234567887654321ULL;
+    const at::Tensor mask = dropout > 0 ? ops::dropout_mask(x, dropout, seed) : at::Tensor();
+    compare(
+        "lora_linear_group",
+        [&](const auto& in) {
+          const auto [a, b] = pairs(in);
+          const std::vector<at::Tensor> outputs = ops::lora_linear_group(in[0], weight, bias, outs, a, b, 2.0, dropout, seed);
+          if (node_name(outputs[0]).find("CpuLoraLinearGroupNode") == std::string::npos)
+            throw std::runtime_error("lora_linear_group did not take its CPU node");
+          return joined(outputs);
+        },
+        [&](const auto& in) {
+          const auto [a, b] = pairs(in);
+          std::vector<at::Tensor> outputs;
+          for (size_t i = 0, row = 0; i < outs.size(); row += outs[i++]) {
+            const at::Tensor w = weight.narrow(0, row, outs[i]);
+            const at::Tensor bi = with_bias ? bias.narrow(0, row, outs[i]) : at::Tensor();
+            outputs.push_back(a[i].defined() ? ops::reference::lora_linear(in[0], w, bi, a[i], b[i], 2.0, mask)
+                                             : at::linear(in[0], w, bi));
+          }
+          // An unused output's factors get zero gradients from the node, none from autograd here.
+          return last_output_used ? joined(outputs) : joined(outputs) + outputs[2].sum() * 0;
+        },
+        inputs, tolerance_for(dtype));
+  }
+
+  void lora_linear_group_refuses_shapes_that_do_not_fit() {
+    const at::Tensor x = random({2, 5, 12}, at::kFloat);
+    const at::Tensor weight = random({10, 12}, at::kFloat, 0.1, false);
+    const at::Tensor a = random({2, 12}, at::kFloat), b = random({4, 2}, at::kFloat);
+    // The members' rows (4 + 4) do not add up to the weight's 10.
+    QVERIFY_THROWS_EXCEPTION(lora::Error, ops::lora_linear_group(x, weight, {}, {4, 4}, {a, {}}, {b, {}}, 2.0, 0, 0));
+    // B's rows are not its member's.
+    QVERIFY_THROWS_EXCEPTION(lora::Error, ops::lora_linear_group(x, weight, {}, {6, 4}, {a, {}}, {b, {}}, 2.0, 0, 0));
+    const auto outputs = ops::lora_linear_group(x, weight, {}, {4, 6}, {a, {}}, {b, {}}, 2.0, 0, 0);
+    QVERIFY(outputs.at(0).sizes() == at::IntArrayRef({2, 5, 4}) && outputs.at(1).sizes() == at::IntArrayRef({2, 5, 6}));
   }
 
   void dropout_mask_depends_on_the_seed_only() {

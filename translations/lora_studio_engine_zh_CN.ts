@@ -2855,6 +2855,11 @@
         <translation>部分旋转位置编码：需要 x [B, T, heads x head_dim] 和 cos/sin [B 或 1, 1, T, rotary_dim]</translation>
     </message>
     <message>
+        <source>grouped LoRA linear: expected weight [sum of the members' out features, in], x [..., in] and, per member, no LoRA pair or A [r, in] with B [out, r]</source>
+        <comment>ops.lora_group_bad_shapes</comment>
+        <translation>分组 LoRA 线性层：需要 weight [各成员输出维度之和, in]、x [..., in]，且每个成员要么没有 LoRA 对，要么有 A [r, in] 和 B [out, r]</translation>
+    </message>
+    <message>
         <source>quantizing a weight: expected a 2-D floating-point tensor [out, in]</source>
         <comment>ops.quantize_needs_2d_float</comment>
         <translation>量化权重：需要二维浮点张量 [out, in]</translation>

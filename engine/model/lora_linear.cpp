@@ -13,10 +13,6 @@
 
 namespace lora {
 
-namespace {
-
-}  // namespace
-
 LoraFactor::LoraFactor(at::Tensor weight_value, bool trainable) {
   weight = register_parameter("weight", std::move(weight_value), trainable);
 }
@@ -201,6 +197,58 @@ void LoraLinear::unmerge() {
   }
   weight_.copy_(weight_.to(at::kFloat).sub_(delta));
   merged_ = false;
+}
+
+LoraLinearGroup::LoraLinearGroup(std::vector<std::shared_ptr<LoraLinear>> members, at::Tensor weight)
+    : members_(std::move(members)), weight_(std::move(weight)) {}
+
+bool LoraLinearGroup::runs_as_one() const {
+  if (!weight_.defined() || members_.empty() || !members_.front()->is_training()) return false;
+  const auto* base = static_cast<const char*>(weight_.data_ptr());
+  int64_t row = 0;
+  bool any_pair = false;
+  const LoraLinear* first_pair = nullptr;
+  for (const auto& member : members_) {
+    const at::Tensor& w = member->weight();
+    if (member->quantized() || member->merged() || member->has_dora() || !w.defined() || !w.is_contiguous() ||
+        w.size(1) != weight_.size(1) || w.scalar_type() != weight_.scalar_type() ||
+        w.data_ptr() != base + row * weight_.size(1) * weight_.element_size() ||
+        member->bias().defined() != members_.front()->bias().defined())
+      return false;
+    row += w.size(0);
+    if (!member->has_lora() || !member->lora_enabled()) continue;
+    if (first_pair && (member->lora_scaling() != first_pair->lora_scaling() ||
+                       member->lora_dropout() != first_pair->lora_dropout()))
+      return false;
+    if (!first_pair) first_pair = member.get();
+    any_pair = true;
+  }
+  return any_pair && row == weight_.size(0);
+}
+
+std::vector<at::Tensor> LoraLinearGroup::forward(const at::Tensor& x) const {
+  std::vector<at::Tensor> outputs;
+  if (!runs_as_one()) {
+    for (const auto& member : members_) outputs.push_back(member->forward(x));
+    return outputs;
+  }
+  std::vector<int64_t> out_features;
+  std::vector<at::Tensor> lora_A, lora_B, biases;
+  double scaling = 1.0, dropout = 0.0;
+  for (const auto& member : members_) {
+    out_features.push_back(member->out_features());
+    if (member->bias().defined()) biases.push_back(member->bias());
+    const bool pair = member->has_lora() && member->lora_enabled();
+    lora_A.push_back(pair ? member->lora_A() : at::Tensor());
+    lora_B.push_back(pair ? member->lora_B() : at::Tensor());
+    if (pair) {
+      scaling = member->lora_scaling();
+      dropout = member->lora_dropout();
+    }
+  }
+  const at::Tensor bias = biases.empty() ? at::Tensor() : at::cat(biases);
+  return ops::lora_linear_group(x, weight_, bias, out_features, lora_A, lora_B, scaling, dropout,
+                                dropout > 0.0 && x.is_cpu() ? ops::draw_dropout_seed() : 0);
 }
 
 }  // namespace lora

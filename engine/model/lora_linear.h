@@ -12,6 +12,7 @@
 #include <torch/nn/module.h>
 
 #include <memory>
+#include <vector>
 
 namespace lora {
 
@@ -113,6 +114,25 @@ class LoraLinear : public torch::nn::Module {
   double dropout_ = 0.0;
   bool enabled_ = true;
   bool merged_ = false;
+};
+
+// Linear layers that read one input and whose frozen weights are the row blocks of one tensor,
+// in order (q/k/v_proj; the loader makes them so). In training, when their LoRA branches share a
+// scaling and a dropout (as a run's do) and none is merged, quantized or DoRA, they run as one node
+// (ops.h: lora_linear_group: one matmul each for the frozen weights, the down- and the
+// up-projections, one dropout mask for the shared input); otherwise, or once a member's weight is
+// no longer a view of the shared tensor, each layer's own forward.
+class LoraLinearGroup {
+ public:
+  LoraLinearGroup() = default;
+  LoraLinearGroup(std::vector<std::shared_ptr<LoraLinear>> members, at::Tensor weight);
+  // One output per member, [..., out_i].
+  std::vector<at::Tensor> forward(const at::Tensor& x) const;
+
+ private:
+  bool runs_as_one() const;
+  std::vector<std::shared_ptr<LoraLinear>> members_;
+  at::Tensor weight_;  // [Σ out, in]
 };
 
 }  // namespace lora

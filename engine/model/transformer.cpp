@@ -31,6 +31,42 @@ std::shared_ptr<LoraLinear> make_linear(WeightSource& weights, const std::string
   return std::make_shared<LoraLinear>(std::move(w), std::move(b));
 }
 
+// Linear layers over one input (q/k/v_proj) whose dense frozen weights are loaded into one
+// [Σ out, in] tensor, each layer's weight a view of its rows, so that training can run them as one
+// matmul (LoraLinearGroup). Quantized ones are made one by one (no shared tensor: *shared stays
+// undefined).
+std::vector<std::shared_ptr<LoraLinear>> make_linears_sharing_input(WeightSource& weights,
+                                                                    const std::vector<std::string>& names,
+                                                                    const std::vector<int64_t>& outs, int64_t in,
+                                                                    bool bias, at::Tensor* shared) {
+  std::vector<at::Tensor> biases;
+  std::vector<std::shared_ptr<const QuantizedWeight>> quantized;
+  int64_t total_out = 0;
+  for (size_t i = 0; i < names.size(); ++i) {
+    biases.push_back(bias ? weights.take(names[i] + ".bias", {outs[i]}) : at::Tensor());
+    quantized.push_back(weights.take_quantized(names[i] + ".weight", {outs[i], in}));
+    total_out += outs[i];
+  }
+  std::vector<std::shared_ptr<LoraLinear>> layers;
+  bool any_quantized = false;
+  for (const auto& q : quantized) any_quantized = any_quantized || q != nullptr;
+  if (any_quantized) {
+    for (size_t i = 0; i < names.size(); ++i)
+      layers.push_back(quantized[i] ? std::make_shared<LoraLinear>(quantized[i], weights.compute_dtype(), biases[i])
+                                    : std::make_shared<LoraLinear>(weights.take(names[i] + ".weight", {outs[i], in}),
+                                                                   biases[i]));
+    return layers;
+  }
+  for (size_t i = 0, row = 0; i < names.size(); row += outs[i++]) {
+    const at::Tensor w = weights.take(names[i] + ".weight", {outs[i], in});
+    if (!shared->defined()) *shared = at::empty({total_out, in}, w.options());
+    shared->narrow(0, row, outs[i]).copy_(w);
+  }
+  for (size_t i = 0, row = 0; i < names.size(); row += outs[i++])
+    layers.push_back(std::make_shared<LoraLinear>(shared->narrow(0, row, outs[i]), biases[i]));
+  return layers;
+}
+
 std::shared_ptr<RMSNorm> make_norm(WeightSource& weights, const std::string& name, int64_t size,
                                    const ModelConfig& config) {
   return std::make_shared<RMSNorm>(weights.take(name + ".weight", {size}), config.rms_norm_eps, config.norm_style);
@@ -186,9 +222,13 @@ Attention::Attention(const ModelConfig& config, WeightSource& weights, const std
     qkv_proj = register_module("qkv_proj", make_linear(weights, prefix + ".qkv_proj", q_out + 2 * kv_out, hidden,
                                                        config.qkv_bias));
   } else {
-    q_proj = register_module("q_proj", make_linear(weights, prefix + ".q_proj", q_out, hidden, config.qkv_bias));
-    k_proj = register_module("k_proj", make_linear(weights, prefix + ".k_proj", kv_out, hidden, config.qkv_bias));
-    v_proj = register_module("v_proj", make_linear(weights, prefix + ".v_proj", kv_out, hidden, config.qkv_bias));
+    at::Tensor shared;
+    const auto layers = make_linears_sharing_input(weights, {prefix + ".q_proj", prefix + ".k_proj", prefix + ".v_proj"},
+                                                   {q_out, kv_out, kv_out}, hidden, config.qkv_bias, &shared);
+    q_proj = register_module("q_proj", layers[0]);
+    k_proj = register_module("k_proj", layers[1]);
+    v_proj = register_module("v_proj", layers[2]);
+    qkv_group_ = LoraLinearGroup(layers, shared);
   }
   o_proj = register_module("o_proj", make_linear(weights, prefix + ".o_proj", hidden, q_out, config.o_bias));
   if (config.qk_norm) {
@@ -207,9 +247,10 @@ at::Tensor Attention::forward(const at::Tensor& x, const at::Tensor& cos, const 
     k = qkv.narrow(-1, num_heads_ * head_dim_, num_kv_heads_ * head_dim_);
     v = qkv.narrow(-1, (num_heads_ + num_kv_heads_) * head_dim_, num_kv_heads_ * head_dim_);
   } else {
-    q = q_proj->forward(x);
-    k = k_proj->forward(x);
-    v = v_proj->forward(x);
+    const std::vector<at::Tensor> qkv = qkv_group_.forward(x);
+    q = qkv[0];
+    k = qkv[1];
+    v = qkv[2];
   }
   if (q_norm) {  // over each head's channels, before RoPE
     q = q_norm->forward(q.reshape({batch, length, num_heads_, head_dim_}));
@@ -218,7 +259,9 @@ at::Tensor Attention::forward(const at::Tensor& x, const at::Tensor& cos, const 
   // Rotated and moved to [B, heads, T, D] in one pass (ops.h; off the CPU an ATen composition).
   q = ops::partial_rotary(q, cos, sin, num_heads_, head_dim_, rotary_dim_);
   k = ops::partial_rotary(k, cos, sin, num_kv_heads_, head_dim_, rotary_dim_);
-  v = v.reshape({batch, length, num_kv_heads_, head_dim_}).transpose(1, 2);
+  // Made contiguous: attention keeps v for backward, and v may be a view of q/k/v's one output
+  // (LoraLinearGroup), all of which it would keep alive.
+  v = v.reshape({batch, length, num_kv_heads_, head_dim_}).transpose(1, 2).contiguous();
   if (cached_keys) {
     if (cached_keys->defined()) {
       k = at::cat({*cached_keys, k}, 2);
@@ -241,8 +284,12 @@ Mlp::Mlp(const ModelConfig& config, WeightSource& weights, const std::string& pr
     gate_up_proj = register_module(
         "gate_up_proj", make_linear(weights, prefix + ".gate_up_proj", 2 * inner, hidden, config.mlp_bias));
   } else {
-    gate_proj = register_module("gate_proj", make_linear(weights, prefix + ".gate_proj", inner, hidden, config.mlp_bias));
-    up_proj = register_module("up_proj", make_linear(weights, prefix + ".up_proj", inner, hidden, config.mlp_bias));
+    at::Tensor shared;
+    const auto layers = make_linears_sharing_input(weights, {prefix + ".gate_proj", prefix + ".up_proj"},
+                                                   {inner, inner}, hidden, config.mlp_bias, &shared);
+    gate_proj = register_module("gate_proj", layers[0]);
+    up_proj = register_module("up_proj", layers[1]);
+    gate_up_group_ = LoraLinearGroup(layers, shared);
   }
   down_proj = register_module("down_proj", make_linear(weights, prefix + ".down_proj", hidden, inner, config.mlp_bias));
 }
@@ -254,8 +301,9 @@ at::Tensor Mlp::forward(const at::Tensor& x) {
     gate = both.narrow(-1, 0, inner_);
     up = both.narrow(-1, inner_, inner_);
   } else {
-    gate = gate_proj->forward(x);
-    up = up_proj->forward(x);
+    const std::vector<at::Tensor> both = gate_up_group_.forward(x);
+    gate = both[0];
+    up = both[1];
   }
   return down_proj->forward(gelu_tanh_ ? ops::gelu_tanh_mul(gate, up) : ops::silu_mul(gate, up));
 }

@@ -120,6 +120,7 @@ class Attention : public torch::nn::Module {
  private:
   int64_t num_heads_, num_kv_heads_, head_dim_, rotary_dim_;
   double scale_;
+  LoraLinearGroup qkv_group_;  // q/k/v_proj, whose weights share one tensor
 };
 
 class Mlp : public torch::nn::Module {
@@ -134,6 +135,7 @@ class Mlp : public torch::nn::Module {
  private:
   bool gelu_tanh_ = false;
   int64_t inner_ = 0;
+  LoraLinearGroup gate_up_group_;  // gate/up_proj, whose weights share one tensor
 };
 
 class DecoderLayer : public torch::nn::Module {

@@ -429,13 +429,44 @@ struct CpuRotaryNode : public torch::autograd::Function<CpuRotaryNode> {
 };
 
 // ---- SiLU-gated product ------------------------------------------------------------------------------
+// gate and up as rows of `width` elements `stride` apart ([N, width] views, e.g. the two halves of
+// gate/up's one output, LoraLinearGroup), or contiguous (stride = width).
+struct GatedRows {
+  int64_t rows, width, stride;
+};
+
+// The rows view of gate and up when each is [..., width] with unit column stride and one row
+// stride over its flattened leading dimensions; nullopt otherwise (the node then copies them).
+c10::optional<GatedRows> gated_rows(const at::Tensor& gate, const at::Tensor& up) {
+  const int64_t width = gate.size(-1), rows = width == 0 ? 0 : gate.numel() / width;
+  if (gate.stride(-1) != 1 || up.stride(-1) != 1 || gate.dim() < 2) return c10::nullopt;
+  const int64_t stride = gate.stride(-2);
+  // The leading dimensions must flatten into rows `stride` apart, the same for both.
+  int64_t expected = stride;
+  for (int64_t d = gate.dim() - 2; d >= 0; --d) {
+    if (gate.size(d) != 1 && (gate.stride(d) != expected || up.stride(d) != expected)) return c10::nullopt;
+    expected *= gate.size(d);
+  }
+  if (stride < width) return c10::nullopt;
+  return GatedRows{rows, width, stride};
+}
+
 struct CpuSiluMulNode : public torch::autograd::Function<CpuSiluMulNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& gate_in, const at::Tensor& up_in) {
-    const at::Tensor gate = gate_in.contiguous(), up = up_in.contiguous();
-    at::Tensor out = at::empty_like(gate);
+    c10::optional<GatedRows> layout = gated_rows(gate_in, up_in);
+    const at::Tensor gate = layout ? gate_in : gate_in.contiguous(), up = layout ? up_in : up_in.contiguous();
+    if (!layout) layout = GatedRows{gate.numel() / std::max<int64_t>(1, gate.size(-1)), gate.size(-1), gate.size(-1)};
+    at::Tensor out = at::empty(gate.sizes(), gate.options());
     const kernels::Storage storage = storage_of(gate);
-    at::parallel_for(0, gate.numel(), kElementGrain, [&](int64_t begin, int64_t end) {
-      kernels::silu_mul(gate.data_ptr(), up.data_ptr(), out.data_ptr(), storage, begin, end);
+    const GatedRows rows = *layout;
+    const int64_t bytes = element_bytes(gate);
+    const auto* gate_data = static_cast<const char*>(gate.data_ptr());
+    const auto* up_data = static_cast<const char*>(up.data_ptr());
+    auto* out_data = static_cast<char*>(out.data_ptr());
+    at::parallel_for(0, rows.rows, row_grain(rows.width), [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r)
+        kernels::silu_mul(gate_data + r * rows.stride * bytes, up_data + r * rows.stride * bytes,
+                          out_data + r * rows.width * bytes, storage, 0, rows.width);
     });
     ctx->save_for_backward({gate, up});
     return out;
@@ -444,12 +475,39 @@ struct CpuSiluMulNode : public torch::autograd::Function<CpuSiluMulNode> {
   static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
     const auto saved = ctx->get_saved_variables();
     const at::Tensor &gate = saved[0], &up = saved[1];
+    const c10::optional<GatedRows> layout = gated_rows(gate, up);
     const at::Tensor grad = grad_outputs[0].contiguous();
-    at::Tensor grad_gate = at::empty_like(gate), grad_up = at::empty_like(up);
+    const GatedRows rows = layout ? *layout : GatedRows{gate.numel() / std::max<int64_t>(1, gate.size(-1)),
+                                                        gate.size(-1), gate.size(-1)};
+    const int64_t bytes = element_bytes(gate);
+    // Two halves of one output (gate/up as one group): their gradients go into one [N, 2·width]
+    // tensor laid out like it, which the group's backward then takes whole instead of joining two.
+    const bool halves = layout && rows.stride == 2 * rows.width &&
+                        static_cast<const char*>(up.data_ptr()) ==
+                            static_cast<const char*>(gate.data_ptr()) + rows.width * bytes;
+    at::Tensor grad_gate, grad_up;
+    if (halves) {
+      std::vector<int64_t> both_sizes = gate.sizes().vec();
+      both_sizes.back() = 2 * rows.width;
+      const at::Tensor both = at::empty(both_sizes, gate.options());
+      grad_gate = both.narrow(-1, 0, rows.width);
+      grad_up = both.narrow(-1, rows.width, rows.width);
+    } else {
+      grad_gate = at::empty(gate.sizes(), gate.options());
+      grad_up = at::empty(up.sizes(), up.options());
+    }
+    const int64_t grad_stride = halves ? 2 * rows.width : rows.width;
     const kernels::Storage storage = storage_of(gate);
-    at::parallel_for(0, gate.numel(), kElementGrain, [&](int64_t begin, int64_t end) {
-      kernels::silu_mul_backward(grad.data_ptr(), gate.data_ptr(), up.data_ptr(), grad_gate.data_ptr(),
-                                 grad_up.data_ptr(), storage, begin, end);
+    const auto* grad_data = static_cast<const char*>(grad.data_ptr());
+    const auto* gate_data = static_cast<const char*>(gate.data_ptr());
+    const auto* up_data = static_cast<const char*>(up.data_ptr());
+    auto* grad_gate_data = static_cast<char*>(grad_gate.data_ptr());
+    auto* grad_up_data = static_cast<char*>(grad_up.data_ptr());
+    at::parallel_for(0, rows.rows, row_grain(rows.width), [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r)
+        kernels::silu_mul_backward(grad_data + r * rows.width * bytes, gate_data + r * rows.stride * bytes,
+                                   up_data + r * rows.stride * bytes, grad_gate_data + r * grad_stride * bytes,
+                                   grad_up_data + r * grad_stride * bytes, storage, 0, rows.width);
     });
     return {grad_gate, grad_up};
   }
@@ -486,6 +544,27 @@ struct CpuLoraLinearNode : public torch::autograd::Function<CpuLoraLinearNode> {
     const auto seed = static_cast<uint64_t>(ctx->saved_data["seed"].toInt());
     return lora_node::backward(ctx, grad_outputs, lora_node::cpu_hashed_dropout(ctx->saved_data["dropout"].toDouble(), seed),
                                /*trailing=*/3);
+  }
+};
+
+struct CpuLoraLinearGroupNode : public torch::autograd::Function<CpuLoraLinearGroupNode> {
+  static variable_list forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
+                               const c10::optional<at::Tensor>& bias, at::TensorList lora_A, at::TensorList lora_B,
+                               const lora_node::GroupLayout& layout, double scaling, double dropout, int64_t seed) {
+    ctx->saved_data["seed"] = seed;
+    ctx->saved_data["out_features"] = layout.out_features;
+    ctx->saved_data["ranks"] = layout.ranks;
+    return lora_node::group_forward(ctx, x, weight, bias, lora_A, lora_B, layout, scaling, dropout,
+                                    lora_node::cpu_hashed_dropout(dropout, static_cast<uint64_t>(seed)));
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
+    const auto seed = static_cast<uint64_t>(ctx->saved_data["seed"].toInt());
+    const lora_node::GroupLayout layout{ctx->saved_data["out_features"].toIntVector(),
+                                        ctx->saved_data["ranks"].toIntVector()};
+    return lora_node::group_backward(ctx, grad_outputs, layout,
+                                     lora_node::cpu_hashed_dropout(ctx->saved_data["dropout"].toDouble(), seed),
+                                     /*trailing=*/4);
   }
 };
 
@@ -526,6 +605,25 @@ at::Tensor lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::
                        const at::Tensor& lora_B, double scaling, double dropout, uint64_t dropout_seed) {
   return CpuLoraLinearNode::apply(x, weight, bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt, lora_A,
                                   lora_B, scaling, dropout, static_cast<int64_t>(dropout_seed));
+}
+
+std::vector<at::Tensor> lora_linear_group(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                                          const std::vector<int64_t>& out_features,
+                                          const std::vector<at::Tensor>& lora_A, const std::vector<at::Tensor>& lora_B,
+                                          double scaling, double dropout, uint64_t dropout_seed) {
+  lora_node::GroupLayout layout{out_features, {}};
+  std::vector<at::Tensor> a_list, b_list;
+  for (size_t i = 0; i < out_features.size(); ++i) {
+    layout.ranks.push_back(lora_A[i].defined() ? lora_A[i].size(0) : 0);
+    if (lora_A[i].defined()) {
+      a_list.push_back(lora_A[i]);
+      b_list.push_back(lora_B[i]);
+    }
+  }
+  // TensorLists, so that autograd sees each factor as an input of the node.
+  return CpuLoraLinearGroupNode::apply(x, weight, bias.defined() ? c10::optional<at::Tensor>(bias) : c10::nullopt,
+                                       at::TensorList(a_list), at::TensorList(b_list), layout, scaling, dropout,
+                                       static_cast<int64_t>(dropout_seed));
 }
 
 }  // namespace cpu

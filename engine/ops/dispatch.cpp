@@ -130,4 +130,36 @@ at::Tensor lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::
   return cpu::lora_linear(x, weight, bias, lora_A, lora_B, scaling, dropout, dropout_seed);
 }
 
+std::vector<at::Tensor> lora_linear_group(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                                          const std::vector<int64_t>& out_features,
+                                          const std::vector<at::Tensor>& lora_A, const std::vector<at::Tensor>& lora_B,
+                                          double scaling, double dropout, uint64_t dropout_seed) {
+  int64_t total_out = 0;
+  bool any_pair = false, pairs_fit = lora_A.size() == out_features.size() && lora_B.size() == out_features.size();
+  for (size_t i = 0; pairs_fit && i < out_features.size(); ++i) {
+    total_out += out_features[i];
+    if (lora_A[i].defined() != lora_B[i].defined()) pairs_fit = false;
+    if (!lora_A[i].defined()) continue;
+    any_pair = true;
+    pairs_fit = pairs_fit && lora_A[i].dim() == 2 && lora_B[i].dim() == 2 && lora_A[i].size(1) == weight.size(1) &&
+                lora_B[i].size(0) == out_features[i] && lora_B[i].size(1) == lora_A[i].size(0);
+  }
+  if (!pairs_fit || weight.dim() != 2 || total_out != weight.size(0) || x.size(-1) != weight.size(1) ||
+      (bias.defined() && (bias.dim() != 1 || bias.size(0) != total_out)))
+    throw Error(msg::Ops::lora_group_bad_shapes);
+  const bool node_serves = any_pair && cpu_node_serves(x) && weight.scalar_type() == x.scalar_type() &&
+                           !weight.requires_grad() && !(bias.defined() && bias.requires_grad());
+  if (node_serves) return cpu::lora_linear_group(x, weight, bias, out_features, lora_A, lora_B, scaling, dropout,
+                                                 dropout_seed);
+  std::vector<at::Tensor> outputs;
+  for (size_t i = 0, row = 0; i < out_features.size(); row += out_features[i++]) {
+    const at::Tensor member_weight = weight.narrow(0, row, out_features[i]);
+    const at::Tensor member_bias = bias.defined() ? bias.narrow(0, row, out_features[i]) : at::Tensor();
+    outputs.push_back(lora_A[i].defined() ? lora_linear(x, member_weight, member_bias, lora_A[i], lora_B[i], scaling,
+                                                        dropout, dropout_seed)
+                                          : at::linear(x, member_weight, member_bias));
+  }
+  return outputs;
+}
+
 }  // namespace lora::ops

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 namespace lora::lora_node {
 
@@ -47,5 +48,23 @@ at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, c
 torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                         const torch::autograd::variable_list& grad_outputs,
                                         const DropoutHooks& hooks, size_t trailing);
+
+// A group of LoRA linear layers over one input (ops.h: lora_linear_group): which rows of the
+// concatenated weight each member owns and its rank (0: no LoRA pair).
+struct GroupLayout {
+  std::vector<int64_t> out_features;
+  std::vector<int64_t> ranks;
+};
+
+// The group's outputs (views of one [N, Σ out] tensor), saving what group_backward needs. lora_A and
+// lora_B hold the pairs of the members whose rank is not 0, in member order.
+torch::autograd::variable_list group_forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x,
+                                             const at::Tensor& weight, const c10::optional<at::Tensor>& bias,
+                                             at::TensorList lora_A, at::TensorList lora_B, const GroupLayout& layout,
+                                             double scaling, double dropout, const DropoutHooks& hooks);
+// The gradients of x, weight, bias, each lora_A, each lora_B, then `trailing` undefined ones.
+torch::autograd::variable_list group_backward(torch::autograd::AutogradContext* ctx,
+                                              const torch::autograd::variable_list& grad_outputs,
+                                              const GroupLayout& layout, const DropoutHooks& hooks, size_t trailing);
 
 }  // namespace lora::lora_node

@@ -17,6 +17,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace lora {
 struct QuantizedWeight;  // quantized_weight.h
@@ -91,6 +92,21 @@ at::Tensor gelu_tanh_mul(const at::Tensor& gate, const at::Tensor& up);
 // which gradient checkpointing replays.
 at::Tensor lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& lora_A,
                        const at::Tensor& lora_B, double scaling, double dropout, uint64_t dropout_seed);
+// Several LoRA linear layers that read one input (q/k/v_proj), in training, as one node: member
+// i's frozen weight is the i-th block of out_features[i] rows of `weight` [Σ out_features, in]
+// (`bias` likewise, or undefined), its LoRA pair lora_A[i] [r_i, in] / lora_B[i] [out_i, r_i] (both
+// undefined for a member without one), all with one scaling and one dropout mask on the shared
+// input, as PEFT's one dropout on a fused qkv_proj has it. One matmul for the frozen weights, one
+// for every down-projection, one for every up-projection (B's as one block-diagonal matrix), one
+// for the input's gradient: at the Qwen2.5-0.5B shape q/k/v's step is about half the time of three
+// separate lora_linear calls, whose k/v products are too narrow for AMX (docs/PERFORMANCE.md).
+// Returns each member's output [..., out_i], views of one [N, Σ out] tensor. Throws lora::Error when
+// the shapes do not fit together. Off the CPU (or with a weight lora_linear would not take to its
+// node) each member runs through lora_linear with the same seed, so the mask is shared there too.
+std::vector<at::Tensor> lora_linear_group(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                                          const std::vector<int64_t>& out_features,
+                                          const std::vector<at::Tensor>& lora_A, const std::vector<at::Tensor>& lora_B,
+                                          double scaling, double dropout, uint64_t dropout_seed);
 // DoRA (PEFT's use_dora; dora_ops.cpp, the ATen composition on every device): with
 // scale = magnitude / ||W + scaling·B·A|| per output row (the norm in fp32 and detached from
 // autograd, as PEFT's DoraLinearLayer has it), weight in x's dtype (for a quantized base its dense
@@ -124,6 +140,10 @@ at::Tensor rotary(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& 
 at::Tensor silu_mul(const at::Tensor& gate, const at::Tensor& up);
 at::Tensor lora_linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, const at::Tensor& lora_A,
                        const at::Tensor& lora_B, double scaling, double dropout, uint64_t dropout_seed);
+std::vector<at::Tensor> lora_linear_group(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
+                                          const std::vector<int64_t>& out_features,
+                                          const std::vector<at::Tensor>& lora_A, const std::vector<at::Tensor>& lora_B,
+                                          double scaling, double dropout, uint64_t dropout_seed);
 // The scores per head that causal attention over `length` positions (no cache, no mask) computes and
 // keeps for backward: long sequences run in blocks of query rows that skip the blocks above the
 // diagonal (length² for short ones).
