@@ -27,6 +27,39 @@ std::vector<at::Tensor> defined_gradients(const std::vector<std::pair<std::strin
   return grads;
 }
 
+bool fp32_cpu_contiguous(const at::Tensor& t) {
+  return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.is_contiguous();
+}
+
+// torch.optim.AdamW's update of one fp32 tensor in one pass, each element through the same
+// operations in the same order as the ATen ops of Optimizer::step (mul_, lerp_, mul_ and addcmul_,
+// sqrt and div and add_, addcdiv_), in fp32 with the scalars rounded to fp32 as ATen rounds them.
+// Seven passes of a few thousand elements each per LoRA factor were ~2.5% of the 58M step, mostly
+// the cost of dispatching ~800 small ops (docs/PERFORMANCE.md).
+void adamw_update(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, int64_t n, double lr,
+                  double weight_decay, double beta1, double beta2, double eps, double bias_correction1,
+                  double bias_correction2) {
+  const float decay = static_cast<float>(1.0 - lr * weight_decay);
+  const float weight = static_cast<float>(1.0 - beta1);
+  const float beta2_f = static_cast<float>(beta2), one_minus_beta2 = static_cast<float>(1.0 - beta2);
+  const float correction2 = static_cast<float>(std::sqrt(bias_correction2)), eps_f = static_cast<float>(eps);
+  const float step = static_cast<float>(-lr / bias_correction1);
+  const bool decays = weight_decay != 0.0;
+  for (int64_t i = 0; i < n; ++i) {
+    float p = param[i];
+    if (decays) p = p * decay;
+    const float g = grad[i];
+    const float m = exp_avg[i];
+    // at::lerp: start + w·(end - start) for w < 0.5, else end - (end - start)·(1 - w).
+    const float new_m = weight < 0.5f ? m + weight * (g - m) : g - (g - m) * (1.0f - weight);
+    const float new_v = exp_avg_sq[i] * beta2_f + one_minus_beta2 * g * g;
+    const float denom = std::sqrt(new_v) / correction2 + eps_f;
+    exp_avg[i] = new_m;
+    exp_avg_sq[i] = new_v;
+    param[i] = p + step * (new_m / denom);
+  }
+}
+
 }  // namespace
 
 at::Tensor gradient_norm(const std::vector<std::pair<std::string, at::Tensor>>& params) {
@@ -142,11 +175,18 @@ void Optimizer::step(double lr) {
     const double lr = base_lr * lr_scales_[i];
     if (s.name == "adamw_torch") {
       // torch.optim.AdamW (decoupled weight decay, bias-corrected moments).
+      const double bias_correction1 = 1.0 - std::pow(s.beta1, static_cast<double>(steps_));
+      const double bias_correction2 = 1.0 - std::pow(s.beta2, static_cast<double>(steps_));
+      if (fp32_cpu_contiguous(p) && fp32_cpu_contiguous(grad) && fp32_cpu_contiguous(exp_avg_[i]) &&
+          fp32_cpu_contiguous(exp_avg_sq_[i])) {
+        adamw_update(p.data_ptr<float>(), grad.data_ptr<float>(), exp_avg_[i].data_ptr<float>(),
+                     exp_avg_sq_[i].data_ptr<float>(), p.numel(), lr, s.weight_decay, s.beta1, s.beta2, s.eps,
+                     bias_correction1, bias_correction2);
+        continue;
+      }
       if (s.weight_decay != 0.0) p.mul_(1.0 - lr * s.weight_decay);
       exp_avg_[i].lerp_(grad, 1.0 - s.beta1);
       exp_avg_sq_[i].mul_(s.beta2).addcmul_(grad, grad, 1.0 - s.beta2);
-      const double bias_correction1 = 1.0 - std::pow(s.beta1, static_cast<double>(steps_));
-      const double bias_correction2 = 1.0 - std::pow(s.beta2, static_cast<double>(steps_));
       const at::Tensor denom = (exp_avg_sq_[i].sqrt() / std::sqrt(bias_correction2)).add_(s.eps);
       p.addcdiv_(exp_avg_[i], denom, -lr / bias_correction1);
     } else {
