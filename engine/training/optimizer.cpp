@@ -44,20 +44,31 @@ void adamw_update(float* param, const float* grad, float* exp_avg, float* exp_av
   const float beta2_f = static_cast<float>(beta2), one_minus_beta2 = static_cast<float>(1.0 - beta2);
   const float correction2 = static_cast<float>(std::sqrt(bias_correction2)), eps_f = static_cast<float>(eps);
   const float step = static_cast<float>(-lr / bias_correction1);
-  const bool decays = weight_decay != 0.0;
-  for (int64_t i = 0; i < n; ++i) {
-    float p = param[i];
-    if (decays) p = p * decay;
-    const float g = grad[i];
-    const float m = exp_avg[i];
-    // at::lerp: start + w·(end - start) for w < 0.5, else end - (end - start)·(1 - w).
-    const float new_m = weight < 0.5f ? m + weight * (g - m) : g - (g - m) * (1.0f - weight);
-    const float new_v = exp_avg_sq[i] * beta2_f + one_minus_beta2 * g * g;
-    const float denom = std::sqrt(new_v) / correction2 + eps_f;
-    exp_avg[i] = new_m;
-    exp_avg_sq[i] = new_v;
-    param[i] = p + step * (new_m / denom);
-  }
+  // Branch-free loops (the compiler vectorises them; optimizer.cpp is built without errno for sqrt):
+  // no decay multiplies by exactly 1, and at::lerp's two formulas (start + w·(end - start) for
+  // w < 0.5, else end - (end - start)·(1 - w)) are chosen once.
+  const float decay_factor = weight_decay != 0.0 ? decay : 1.0f;
+  const auto update = [=](auto lerp) {
+    // Four distinct tensors.
+    float* __restrict p_out = param;
+    const float* __restrict g_in = grad;
+    float* __restrict m_out = exp_avg;
+    float* __restrict v_out = exp_avg_sq;
+    for (int64_t i = 0; i < n; ++i) {
+      const float p = p_out[i] * decay_factor;
+      const float g = g_in[i];
+      const float new_m = lerp(m_out[i], g);
+      const float new_v = v_out[i] * beta2_f + one_minus_beta2 * g * g;
+      const float denom = std::sqrt(new_v) / correction2 + eps_f;
+      m_out[i] = new_m;
+      v_out[i] = new_v;
+      p_out[i] = p + step * (new_m / denom);
+    }
+  };
+  if (weight < 0.5f)
+    update([weight](float start, float end) { return start + weight * (end - start); });
+  else
+    update([weight](float start, float end) { return end - (end - start) * (1.0f - weight); });
 }
 
 }  // namespace
