@@ -24,23 +24,34 @@ void add_input_gradient(at::Tensor& grad_x, const at::Tensor& grad_down, const a
     grad_x.addmm_(grad_down, a);
 }
 
-at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
-                   const c10::optional<at::Tensor>& bias, const at::Tensor& lora_A, const at::Tensor& lora_B,
-                   double scaling, double dropout, const DropoutHooks& hooks) {
-  const int64_t in = weight.size(1), out_features = weight.size(0);
-  const at::Tensor flat_x = x.reshape({-1, in}).contiguous();
-  const at::Tensor a = lora_A.to(x.scalar_type()), b = lora_B.to(x.scalar_type());
+namespace {
+
+// x·Wᵀ + bias + scaling·(dropout(x)·aᵀ)·bᵀ as [N, out] (a, b already in x's dtype), saving what
+// backward needs: the base product, then the LoRA product accumulated into it by one addmm.
+at::Tensor base_plus_lora(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
+                          const c10::optional<at::Tensor>& bias, const at::Tensor& a, const at::Tensor& b,
+                          double scaling, double dropout, const DropoutHooks& hooks) {
+  const at::Tensor flat_x = x.reshape({-1, weight.size(1)}).contiguous();
   at::Tensor y = at::linear(flat_x, weight, bias.has_value() ? *bias : at::Tensor());
   const at::Tensor down = down_projection(flat_x, a, dropout, hooks);  // [N, r]
-  // The LoRA product accumulated into the base output by one addmm.
   y.addmm_(down, b.t(), /*beta=*/1, /*alpha=*/scaling);
   ctx->save_for_backward({flat_x, weight, a, b, down});
   ctx->saved_data["scaling"] = scaling;
   ctx->saved_data["dropout"] = dropout;
   ctx->saved_data["input_sizes"] = x.sizes().vec();
   ctx->saved_data["has_bias"] = bias.has_value();
+  return y;
+}
+
+}  // namespace
+
+at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
+                   const c10::optional<at::Tensor>& bias, const at::Tensor& lora_A, const at::Tensor& lora_B,
+                   double scaling, double dropout, const DropoutHooks& hooks) {
+  const at::Tensor a = lora_A.to(x.scalar_type()), b = lora_B.to(x.scalar_type());
+  const at::Tensor y = base_plus_lora(ctx, x, weight, bias, a, b, scaling, dropout, hooks);
   std::vector<int64_t> out_sizes = x.sizes().vec();
-  out_sizes.back() = out_features;
+  out_sizes.back() = weight.size(0);
   return y.view(out_sizes);
 }
 
@@ -111,8 +122,7 @@ at::Tensor joined_gradient(const variable_list& grads, const std::vector<int64_t
 variable_list group_forward(AutogradContext* ctx, const at::Tensor& x, const at::Tensor& weight,
                             const c10::optional<at::Tensor>& bias, at::TensorList lora_A, at::TensorList lora_B,
                             const GroupLayout& layout, double scaling, double dropout, const DropoutHooks& hooks) {
-  const int64_t in = weight.size(1), total_out = weight.size(0);
-  const at::Tensor flat_x = x.reshape({-1, in}).contiguous();
+  const int64_t total_out = weight.size(0);
   // The members' B's as one block-diagonal [Σ out, Σ r] matrix: one up-projection for all of them
   // (its zero blocks cost FLOPs, not passes over the [N, Σ out] output, which is what the call is
   // bound by).
@@ -125,14 +135,7 @@ variable_list group_forward(AutogradContext* ctx, const at::Tensor& x, const at:
     }
     row += layout.out_features[i];
   }
-  at::Tensor y = at::linear(flat_x, weight, bias.has_value() ? *bias : at::Tensor());
-  const at::Tensor down = down_projection(flat_x, a, dropout, hooks);  // [N, Σ r]
-  y.addmm_(down, b.t(), /*beta=*/1, /*alpha=*/scaling);
-  ctx->save_for_backward({flat_x, weight, a, b, down});
-  ctx->saved_data["scaling"] = scaling;
-  ctx->saved_data["dropout"] = dropout;
-  ctx->saved_data["input_sizes"] = x.sizes().vec();
-  ctx->saved_data["has_bias"] = bias.has_value();
+  const at::Tensor y = base_plus_lora(ctx, x, weight, bias, a, b, scaling, dropout, hooks);
   variable_list outputs;
   std::vector<int64_t> out_sizes = x.sizes().vec();
   for (size_t i = 0, row = 0; i < layout.out_features.size(); row += layout.out_features[i++]) {
