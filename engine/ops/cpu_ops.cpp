@@ -436,10 +436,12 @@ struct GatedRows {
 };
 
 // The rows view of gate and up when each is [..., width] with unit column stride and one row
-// stride over its flattened leading dimensions; nullopt otherwise (the node then copies them).
+// stride over its flattened leading dimensions (always so for contiguous tensors); nullopt
+// otherwise (the node then copies them).
 c10::optional<GatedRows> gated_rows(const at::Tensor& gate, const at::Tensor& up) {
   const int64_t width = gate.size(-1), rows = width == 0 ? 0 : gate.numel() / width;
-  if (gate.stride(-1) != 1 || up.stride(-1) != 1 || gate.dim() < 2) return c10::nullopt;
+  if (gate.stride(-1) != 1 || up.stride(-1) != 1) return c10::nullopt;
+  if (gate.dim() < 2) return GatedRows{rows, width, width};
   const int64_t stride = gate.stride(-2);
   // The leading dimensions must flatten into rows `stride` apart, the same for both.
   int64_t expected = stride;
@@ -453,12 +455,11 @@ c10::optional<GatedRows> gated_rows(const at::Tensor& gate, const at::Tensor& up
 
 struct CpuSiluMulNode : public torch::autograd::Function<CpuSiluMulNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& gate_in, const at::Tensor& up_in) {
-    c10::optional<GatedRows> layout = gated_rows(gate_in, up_in);
-    const at::Tensor gate = layout ? gate_in : gate_in.contiguous(), up = layout ? up_in : up_in.contiguous();
-    if (!layout) layout = GatedRows{gate.numel() / std::max<int64_t>(1, gate.size(-1)), gate.size(-1), gate.size(-1)};
+    const bool in_place = gated_rows(gate_in, up_in).has_value();
+    const at::Tensor gate = in_place ? gate_in : gate_in.contiguous(), up = in_place ? up_in : up_in.contiguous();
+    const GatedRows rows = *gated_rows(gate, up);
     at::Tensor out = at::empty(gate.sizes(), gate.options());
     const kernels::Storage storage = storage_of(gate);
-    const GatedRows rows = *layout;
     const int64_t bytes = element_bytes(gate);
     const auto* gate_data = static_cast<const char*>(gate.data_ptr());
     const auto* up_data = static_cast<const char*>(up.data_ptr());
@@ -475,14 +476,12 @@ struct CpuSiluMulNode : public torch::autograd::Function<CpuSiluMulNode> {
   static variable_list backward(AutogradContext* ctx, variable_list grad_outputs) {
     const auto saved = ctx->get_saved_variables();
     const at::Tensor &gate = saved[0], &up = saved[1];
-    const c10::optional<GatedRows> layout = gated_rows(gate, up);
     const at::Tensor grad = grad_outputs[0].contiguous();
-    const GatedRows rows = layout ? *layout : GatedRows{gate.numel() / std::max<int64_t>(1, gate.size(-1)),
-                                                        gate.size(-1), gate.size(-1)};
+    const GatedRows rows = *gated_rows(gate, up);  // forward kept them in a layout it takes
     const int64_t bytes = element_bytes(gate);
     // Two halves of one output (gate/up as one group): their gradients go into one [N, 2·width]
     // tensor laid out like it, which the group's backward then takes whole instead of joining two.
-    const bool halves = layout && rows.stride == 2 * rows.width &&
+    const bool halves = rows.stride == 2 * rows.width &&
                         static_cast<const char*>(up.data_ptr()) ==
                             static_cast<const char*>(gate.data_ptr()) + rows.width * bytes;
     at::Tensor grad_gate, grad_up;
