@@ -193,14 +193,19 @@ MaskRows mask_rows(bool causal, const at::Tensor& allowed, const AttentionShape&
 
 // Causal attention over as many keys as queries runs in blocks of query rows: block j's queries see
 // keys [0, end of block j) only, so the scores, probabilities and their gradients above the diagonal
-// band are never computed or kept (~(n+1)/2n of the square for n blocks). Shorter sequences, masks
-// and caches take the one-block path.
+// band are never computed or kept (~(n+1)/2n of the square for n blocks). Below four blocks the
+// one-block path is faster: two blocks skip only a quarter of the square, and the blocks cost
+// copies, more calls and fp32 accumulators for dK and dV (at 4 x 256 tokens, 8 heads of 64, forward
+// and backward took 10.6 ms in two blocks against 6.6 in one; at 512 tokens with 14 query heads on
+// 2 key/value heads, 16.2 ms in four blocks against 17.3 in one; Intel Xeon with AMX, 2 threads).
+// Shorter sequences, masks and caches take the one-block path.
 constexpr int64_t kCausalQueryBlock = 128;
+constexpr int64_t kMinCausalQueryBlocks = 4;
 
 // The query blocks of a causal attention with `queries` queries over `keys` keys: (first query, length).
 std::vector<std::pair<int64_t, int64_t>> causal_query_blocks(int64_t queries, int64_t keys) {
   std::vector<std::pair<int64_t, int64_t>> blocks;
-  if (queries != keys || queries < 2 * kCausalQueryBlock) return blocks;
+  if (queries != keys || queries < kMinCausalQueryBlocks * kCausalQueryBlock) return blocks;
   for (int64_t first = 0; first < queries; first += kCausalQueryBlock)
     blocks.emplace_back(first, std::min(kCausalQueryBlock, queries - first));
   return blocks;
