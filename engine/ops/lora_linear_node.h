@@ -32,6 +32,8 @@ at::Tensor a_gradient(const at::Tensor& grad_down, const at::Tensor& flat_x, dou
                       const DropoutHooks& hooks);
 void add_input_gradient(at::Tensor& grad_x, const at::Tensor& grad_down, const at::Tensor& a, double dropout,
                         const DropoutHooks& hooks);
+// B's gradient, scaling·gradᵀ·down for grad [N, out] and down [N, r], as fp32 [out, r].
+at::Tensor b_gradient(const at::Tensor& grad, const at::Tensor& down, double scaling);
 
 // The CPU dropout (cpu_ops.cpp), shared by the dense and the quantized CPU nodes: element i of the
 // input is kept when a hash of (seed, i) clears round(p·2^32), kept values scaled by 1/(1-p); the

@@ -150,7 +150,7 @@ struct QuantizedLoraNode : public torch::autograd::Function<QuantizedLoraNode> {
     const bool need_x = ctx->needs_input_grad(0), need_a = ctx->needs_input_grad(1),
                need_b = ctx->needs_input_grad(2);
     at::Tensor grad_x, grad_a, grad_b;
-    if (need_b) grad_b = at::mm(grad.t(), down).to(at::kFloat).mul_(scaling);  // [out, r]
+    if (need_b) grad_b = lora_node::b_gradient(grad, down, scaling);  // [out, r]
     if (need_a || need_x) {
       const at::Tensor grad_down = at::mm(grad, b).mul_(scaling);  // [N, r]
       if (need_a) grad_a = lora_node::a_gradient(grad_down, flat_x, dropout, dropping);
