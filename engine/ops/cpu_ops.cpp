@@ -653,7 +653,7 @@ namespace lora {
 // read x (BLAS ran the rank-16 products of a fresh [N, in] buffer at a fraction of its peak, and each
 // pass over it cost a fresh buffer's page faults). bf16 goes to oneDNN's matmuls over the dropped-out
 // input instead: on AMX they ran 1.3-2x faster than these fp32-FMA kernels, hashing pass included
-// (docs/PERFORMANCE.md).
+// (docs/PERFORMANCE.md); the input gradient at ranks below 32 excepted (below).
 lora_node::DropoutHooks lora_node::cpu_hashed_dropout(double p, uint64_t seed) {
   const uint32_t threshold = ops::dropout_threshold(p);
   const float keep_scale = static_cast<float>(1.0 / (1.0 - p));
@@ -688,10 +688,20 @@ lora_node::DropoutHooks lora_node::cpu_hashed_dropout(double p, uint64_t seed) {
     });
     return grad_a;
   };
+  // The input gradient takes the kernel in bf16 too below one AMX tile's depth of rank (32 bf16
+  // values): oneDNN computes [N, r]·[r, in] with r < 32 on AVX-512 dot products instead, and the
+  // kernel, which never writes the [N, in] product, ran 1.2-1.9x faster at r 16 (in 512-4864, Intel
+  // Xeon with AMX, 2 threads). From r 32 oneDNN's AMX product was as fast or faster.
+  const auto fused_accumulate = [fused](const at::Tensor& grad_x, const at::Tensor& grad_down) {
+    constexpr int64_t kAmxTileDepth = 32;
+    return fused(grad_x, grad_down) || (grad_x.scalar_type() == at::kBFloat16 &&
+                                        grad_down.scalar_type() == at::kBFloat16 && grad_down.size(1) < kAmxTileDepth);
+  };
   hooks.add_dropped_grad = [=](at::Tensor& grad_x, const at::Tensor& grad_down_in, const at::Tensor& a_in) {
     const ops::kernels::Storage storage = ops::storage_of(grad_x);
     const int64_t rank = grad_down_in.size(1), in = grad_x.size(1);
-    if (!fused(grad_x, grad_down_in) || a_in.scalar_type() != grad_x.scalar_type() || !grad_x.is_contiguous()) {
+    if (!fused_accumulate(grad_x, grad_down_in) || a_in.scalar_type() != grad_x.scalar_type() ||
+        !grad_x.is_contiguous()) {
       const at::Tensor lora_part = at::mm(grad_down_in, a_in);
       at::parallel_for(0, grad_x.numel(), ops::kElementGrain, [&](int64_t begin, int64_t end) {
         ops::kernels::dropout_accumulate(grad_x.data_ptr(), lora_part.data_ptr(), storage, begin, end, seed,
