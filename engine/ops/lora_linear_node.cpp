@@ -17,8 +17,9 @@ at::Tensor a_gradient(const at::Tensor& grad_down, const at::Tensor& flat_x, dou
 }
 
 at::Tensor b_gradient(const at::Tensor& grad, const at::Tensor& down, double scaling) {
-  // Formed as (downᵀ·grad)ᵀ: with the narrow [N, r] factor on the left, oneDNN read the wide [N, out]
-  // gradient as it lies instead of transposed, 1.1-1.9x faster at r 16-48 (Intel Xeon with AMX).
+  // Formed as (downᵀ·grad)ᵀ: with the narrow [N, r] factor on the left, oneDNN reads the wide [N, out]
+  // gradient as it lies instead of transposed; 1.1-1.9x faster at r 16-48 on warm data (Intel Xeon
+  // with AMX), within noise inside a training step (docs/PERFORMANCE.md).
   const at::Tensor transposed = at::mm(down.t(), grad);  // [r, out]
   return at::empty({grad.size(1), down.size(1)}, grad.options().dtype(at::kFloat)).copy_(transposed.t()).mul_(scaling);
 }
