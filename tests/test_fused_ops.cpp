@@ -91,6 +91,25 @@ class TestFusedOps : public QObject {
     QVERIFY(refused);
   }
 
+  // Which causal attentions run in query blocks (and so keep less than the square for backward, as
+  // the memory pre-flight counts): fp32 from two blocks of 128; bf16 from 2048 query rows per
+  // key/value head, and from four blocks whatever the heads.
+  void causal_attention_runs_in_blocks_where_they_pay() {
+    const auto blocked = [](int64_t length, int64_t group, at::ScalarType dtype) {
+      return ops::cpu::causal_attention_score_elements(length, group, dtype) < length * length;
+    };
+    QVERIFY(!blocked(255, 1, at::kFloat));
+    QVERIFY(blocked(256, 1, at::kFloat));
+    QVERIFY(!blocked(256, 1, at::kBFloat16));  // 256 query rows per key/value head
+    QVERIFY(!blocked(384, 4, at::kBFloat16));  // 1536
+    QVERIFY(blocked(256, 8, at::kBFloat16));   // 2048
+    QVERIFY(blocked(384, 7, at::kBFloat16));
+    QVERIFY(blocked(512, 1, at::kBFloat16));
+    QVERIFY(blocked(4096, 1, at::kBFloat16));
+    // Half the square and a little more at 4096 positions: 32 blocks keep 33/64 of it.
+    QCOMPARE(ops::cpu::causal_attention_score_elements(4096, 1, at::kBFloat16), int64_t{4096} * 4096 * 33 / 64);
+  }
+
   void attention_matches_softmax_attention_data() {
     QTest::addColumn<at::ScalarType>("dtype");
     QTest::addColumn<QString>("keys_seen");
@@ -107,9 +126,10 @@ class TestFusedOps : public QObject {
     const at::Tensor q = random({2, 6, 37, 24}, dtype), k = random({2, 2, 37, 24}, dtype),
                      v = random({2, 2, 37, 24}, dtype);
     if (keys_seen == "causal, in query blocks") {
-      // Long enough for the node to skip the blocks above the diagonal (and a short last block).
+      // Long enough for the node to skip the blocks above the diagonal in either dtype (and a short
+      // last block).
       const int64_t length = 520;
-      QVERIFY(ops::cpu::causal_attention_score_elements(length) < length * length);
+      QVERIFY(ops::cpu::causal_attention_score_elements(length, 3, dtype) < length * length);
       const at::Tensor long_q = random({1, 6, length, 24}, dtype), long_k = random({1, 2, length, 24}, dtype),
                        long_v = random({1, 2, length, 24}, dtype);
       compare(

@@ -193,19 +193,28 @@ MaskRows mask_rows(bool causal, const at::Tensor& allowed, const AttentionShape&
 
 // Causal attention over as many keys as queries runs in blocks of query rows: block j's queries see
 // keys [0, end of block j) only, so the scores, probabilities and their gradients above the diagonal
-// band are never computed or kept (~(n+1)/2n of the square for n blocks). Below four blocks the
-// one-block path is faster: two blocks skip only a quarter of the square, and the blocks cost
-// copies, more calls and fp32 accumulators for dK and dV (at 4 x 256 tokens, 8 heads of 64, forward
-// and backward took 10.6 ms in two blocks against 6.6 in one; at 512 tokens with 14 query heads on
-// 2 key/value heads, 16.2 ms in four blocks against 17.3 in one; Intel Xeon with AMX, 2 threads).
+// band are never computed or kept (~(n+1)/2n of the square for n blocks). The blocks cost copies,
+// more calls and fp32 accumulators for dK and dV, which grow with the key/value heads while the
+// skipped triangle grows with the query rows each of them serves. In fp32 (the batched gemms above)
+// two blocks already pay: 4 x 256 tokens, 8 heads of 64, forward and backward 11.0 ms in two blocks
+// against 12.3-12.8 in one. In bf16 (oneDNN's batched matmul) they pay from 2048 query rows per
+// key/value head (query heads per key/value head x positions): 10.6 ms in two blocks against 6.6 in
+// one at that 58M shape (256 rows per head), 5.7 against 4.8 at 4 x 256 with 8 query heads on 2
+// (1024), 7.6 against 8.4 at 2 x 512 on the same heads (2048), 3.4 against 4.2 at 1 x 384 with 14 on
+// 2 (2688); Intel Xeon with AMX, 2 threads. From four blocks (512 positions) bf16 runs in blocks
+// anyway, so that the kept probabilities stay near half the square however long the sequence.
 // Shorter sequences, masks and caches take the one-block path.
 constexpr int64_t kCausalQueryBlock = 128;
-constexpr int64_t kMinCausalQueryBlocks = 4;
+constexpr int64_t kBf16BlockedQueryRows = 2048;
 
-// The query blocks of a causal attention with `queries` queries over `keys` keys: (first query, length).
-std::vector<std::pair<int64_t, int64_t>> causal_query_blocks(int64_t queries, int64_t keys) {
+// The query blocks of a causal attention with `queries` queries over `keys` keys, `group` query heads
+// per key/value head, in `dtype`: (first query, length); none for the one-block path.
+std::vector<std::pair<int64_t, int64_t>> causal_query_blocks(int64_t queries, int64_t keys, int64_t group,
+                                                             at::ScalarType dtype) {
   std::vector<std::pair<int64_t, int64_t>> blocks;
-  if (queries != keys || queries < kMinCausalQueryBlocks * kCausalQueryBlock) return blocks;
+  const bool blocks_pay = dtype == at::kFloat || group * queries >= kBf16BlockedQueryRows;
+  const int64_t min_blocks = blocks_pay ? 2 : 4;
+  if (queries != keys || queries < min_blocks * kCausalQueryBlock) return blocks;
   for (int64_t first = 0; first < queries; first += kCausalQueryBlock)
     blocks.emplace_back(first, std::min(kCausalQueryBlock, queries - first));
   return blocks;
@@ -215,7 +224,8 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                             bool causal, const c10::optional<at::Tensor>& allowed, double scale) {
     const AttentionShape s = attention_shape(q, k);
-    if (causal && !causal_query_blocks(s.queries, s.keys).empty()) return blocked_forward(ctx, q, k, v, s, scale);
+    if (causal && !causal_query_blocks(s.queries, s.keys, s.group, q.scalar_type()).empty())
+      return blocked_forward(ctx, q, k, v, s, scale);
     const at::Tensor grouped_q = q.reshape({s.batch, s.kv_heads, s.group * s.queries, s.head_dim});
     at::Tensor probs = batched_matmul(grouped_q, k.transpose(-2, -1)).contiguous();  // scores, then probs in place
     const MaskRows mask = mask_rows(causal, allowed.has_value() ? *allowed : at::Tensor(), s);
@@ -275,7 +285,7 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
     const kernels::Storage storage = storage_of(q);
     const float scale_f = static_cast<float>(scale);
     variable_list saved = {q, k, v};
-    for (const auto& block : causal_query_blocks(s.queries, s.keys)) {
+    for (const auto& block : causal_query_blocks(s.queries, s.keys, s.group, q.scalar_type())) {
       // Plain variables: the row loop's lambda cannot capture structured bindings before C++20.
       const int64_t first = block.first, length = block.second, visible_keys = first + length;
       const at::Tensor q_rows = block_rows(per_group, first, length);
@@ -313,7 +323,7 @@ struct CpuAttentionNode : public torch::autograd::Function<CpuAttentionNode> {
     if (need_k) grad_k = at::zeros(k.sizes(), k.options().dtype(at::kFloat));
     if (need_v) grad_v = at::zeros(v.sizes(), v.options().dtype(at::kFloat));
     const kernels::Storage storage = storage_of(q);
-    const auto blocks = causal_query_blocks(s.queries, s.keys);
+    const auto blocks = causal_query_blocks(s.queries, s.keys, s.group, q.scalar_type());
     for (size_t j = 0; j < blocks.size(); ++j) {
       const int64_t first = blocks[j].first, length = blocks[j].second, visible_keys = first + length;
       const at::Tensor& probs = saved[3 + j];
@@ -576,8 +586,8 @@ struct CpuLoraLinearGroupNode : public torch::autograd::Function<CpuLoraLinearGr
 
 namespace cpu {
 
-int64_t causal_attention_score_elements(int64_t length) {
-  const auto blocks = causal_query_blocks(length, length);
+int64_t causal_attention_score_elements(int64_t length, int64_t group, at::ScalarType dtype) {
+  const auto blocks = causal_query_blocks(length, length, group, dtype);
   if (blocks.empty()) return length * length;
   int64_t elements = 0;
   for (const auto& [first, rows] : blocks) elements += rows * (first + rows);

@@ -144,10 +144,10 @@ std::vector<at::Tensor> lora_linear_group(const at::Tensor& x, const at::Tensor&
                                           const std::vector<int64_t>& out_features,
                                           const std::vector<at::Tensor>& lora_A, const std::vector<at::Tensor>& lora_B,
                                           double scaling, double dropout, uint64_t dropout_seed);
-// The scores per head that causal attention over `length` positions (no cache, no mask) computes and
-// keeps for backward: long sequences run in blocks of query rows that skip the blocks above the
-// diagonal (length² for short ones).
-int64_t causal_attention_score_elements(int64_t length);
+// The scores per head that causal attention over `length` positions (no cache, no mask), with `group`
+// query heads per key/value head in `dtype`, computes and keeps for backward: long sequences run in
+// blocks of query rows that skip the blocks above the diagonal (length² for short ones).
+int64_t causal_attention_score_elements(int64_t length, int64_t group, at::ScalarType dtype);
 }  // namespace cpu
 
 // ---- the lean nodes (lean_ops.cpp) ---------------------------------------------------------------------

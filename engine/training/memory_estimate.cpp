@@ -151,7 +151,9 @@ MemoryEstimate estimate_training_memory(const ModelShape& model, const TrainingS
     masked_layers = masked_layers || (c.layer_is_sliding(layer) && c.sliding_window < static_cast<int64_t>(length));
   const uint64_t scores_per_head = on_gpu || masked_layers
                                        ? length * length
-                                       : static_cast<uint64_t>(ops::cpu::causal_attention_score_elements(length));
+                                       : static_cast<uint64_t>(ops::cpu::causal_attention_score_elements(
+                                             length, heads / std::max<uint64_t>(1, kv_heads),
+                                             dtype_from_string(compute_dtype, "compute dtype")));
 
   LoraConfig lora = lora_config_for(c, s);
   if (!s.init_adapter.empty() && fs::exists(fs::path(s.init_adapter) / "adapter_config.json"))
