@@ -7,6 +7,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -160,6 +161,11 @@ class TestBench : public QObject {
       const double own_peak = o[i == 0 ? "fp32_peak_flops_per_second" : "bf16_peak_flops_per_second"].toDouble();
       QCOMPARE(o["peak_flops_per_second"].toDouble(), own_peak);
       QVERIFY(std::abs(o["fraction_of_peak"].toDouble() - o["achieved_flops_per_second"].toDouble() / own_peak) < 1e-9);
+      // Which product gave each peak: the size, and whether the right-hand side was transposed as
+      // weights are (both layouts are timed; on AMX the transposed one is the faster).
+      for (const char* key : {"fp32_peak_shape", "bf16_peak_shape"})
+        QVERIFY2(QRegularExpression("^n=(1024|2048)(, B transposed)?$").match(o[key].toString()).hasMatch(),
+                 qPrintable(o[key].toString()));
       // A 256-token vocabulary: the untrained loss is about ln(256) ≈ 5.5, certainly finite.
       QVERIFY(o["first_loss"].toDouble() > 1 && o["first_loss"].toDouble() < 20);
       QVERIFY(!o["peak_memory_kind"].toString().isEmpty());

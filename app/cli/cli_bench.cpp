@@ -192,10 +192,10 @@ int run_bench_forward(const Args& args) {
   row("FLOP per pass", printf_string("%.3f GFLOP (matmuls %.3f, attention %.3f)", flops.total() / 1e9,
                                      flops.matmul / 1e9, flops.attention / 1e9));
   row("achieved", format_rate(achieved));
-  row("matmul peak bf16", format_rate(bf16.flops_per_second) + printf_string(" (n=%lld)", static_cast<long long>(bf16.size)));
-  row("matmul peak fp32", format_rate(fp32.flops_per_second) + printf_string(" (n=%lld)", static_cast<long long>(fp32.size)));
+  row("matmul peak bf16", format_rate(bf16.flops_per_second) + " (" + lora::matmul_peak_shape(bf16) + ")");
+  row("matmul peak fp32", format_rate(fp32.flops_per_second) + " (" + lora::matmul_peak_shape(fp32) + ")");
   if (target.dtype == at::kHalf)
-    row("matmul peak fp16", format_rate(fp16.flops_per_second) + printf_string(" (n=%lld)", static_cast<long long>(fp16.size)));
+    row("matmul peak fp16", format_rate(fp16.flops_per_second) + " (" + lora::matmul_peak_shape(fp16) + ")");
   row("of peak", printf_string("%.1f%% of the %s peak (the compute dtype)", 100.0 * achieved / peak.flops_per_second,
                                peak_name.c_str()));
   std::fflush(stdout);

@@ -42,7 +42,8 @@ constexpr const char* kTrainHelp =
     + 6 x LoRA factor parameters x tokens (they also get weight gradients)
     + 3 x forward attention (2 x 2 x batch x heads x T x T x head_dim per layer; backward = 2 x forward).
   The fraction of peak divides the achieved FLOP/s by the square-matmul peak of the same dtype,
-  measured in the same run (n = 1024 and 2048 on CPUs). Peak memory: the process's RSS high-water
+  measured in the same run (n = 1024 and 2048 on CPUs, the right-hand side row-major and transposed
+  as weights are). Peak memory: the process's RSS high-water
   mark during that dtype's run (model load included; with --dtype both the second figure also holds
   what the first run left in the process's heap, so compare runs of one dtype each, as
   scripts/bench-train.sh does); on CUDA the device memory in use.
@@ -238,6 +239,8 @@ int run_bench_train(const Args& args) {
       out["fraction_of_peak"] = achieved / own_peak.flops_per_second;
       out["fp32_peak_flops_per_second"] = fp32_peak.flops_per_second;
       out["bf16_peak_flops_per_second"] = bf16_peak.flops_per_second;
+      out["fp32_peak_shape"] = lora::matmul_peak_shape(fp32_peak);
+      out["bf16_peak_shape"] = lora::matmul_peak_shape(bf16_peak);
       out["fraction_of_fp32_peak"] = achieved / fp32_peak.flops_per_second;
       out["fraction_of_bf16_peak"] = achieved / bf16_peak.flops_per_second;
       out["peak_memory_bytes"] = peak_memory;
@@ -291,10 +294,10 @@ int run_bench_train(const Args& args) {
                                                                flops.frozen_matmul / 1e9, flops.lora / 1e9,
                                                                flops.attention / 1e9));
     row("achieved", gflops_rate(achieved));
-    row("matmul peak", printf_string("fp32 %s (n=%lld), bf16 %s (n=%lld)", gflops_rate(fp32_peak.flops_per_second).c_str(),
-                                     static_cast<long long>(fp32_peak.size),
+    row("matmul peak", printf_string("fp32 %s (%s), bf16 %s (%s)", gflops_rate(fp32_peak.flops_per_second).c_str(),
+                                     lora::matmul_peak_shape(fp32_peak).c_str(),
                                      gflops_rate(bf16_peak.flops_per_second).c_str(),
-                                     static_cast<long long>(bf16_peak.size)));
+                                     lora::matmul_peak_shape(bf16_peak).c_str()));
     row("of peak", printf_string("%.1f%% of the %s peak (%.1f%% of fp32, %.1f%% of bf16)",
                                  100.0 * achieved / own_peak.flops_per_second, short_dtype(dtype).c_str(),
                                  100.0 * achieved / fp32_peak.flops_per_second,

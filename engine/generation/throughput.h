@@ -5,6 +5,7 @@
 #include <c10/core/ScalarType.h>
 
 #include <cstdint>
+#include <string>
 
 #include "model_config.h"
 
@@ -26,12 +27,16 @@ ForwardFlops forward_flops(const ModelConfig& config, int64_t batch, int64_t seq
 struct MatmulPeak {
   double flops_per_second = 0.0;  // the best rate seen
   int64_t size = 0;               // the n of the n × n × n product that gave it
+  bool transposed = false;        // whether its right-hand side was the transpose of a row-major matrix
 };
 
 // Best rate of square matrix products (n = 1024 and 2048 on CPUs, up to 8192 on CUDA) in `dtype`
-// on `device`, each size run `repeats` times after a warm-up, synchronising CUDA around the timing.
+// on `device`, the right-hand side row-major and transposed, each run `repeats` times after a
+// warm-up, synchronising CUDA around the timing.
 // A warm-up product slower than a second (no fast kernel for the dtype) is timed once, and larger
 // sizes are skipped.
-MatmulPeak measure_matmul_peak(c10::Device device, c10::ScalarType dtype, int repeats = 3);
+MatmulPeak measure_matmul_peak(c10::Device device, c10::ScalarType dtype, int repeats = 5);
+// "n=1024" or "n=1024, B transposed": the product that gave the peak, for a report's line.
+std::string matmul_peak_shape(const MatmulPeak& peak);
 
 }  // namespace lora
