@@ -110,7 +110,8 @@ def run(label, command):
     undisturbed = [r for r in attempts if r["other_processes_cores"] <= busy_limit]
     return max(undisturbed or attempts, key=lambda r: r["tokens_per_second"])
 
-engine_cmd = lambda d: [cli, "bench", "train", "--arch", "llama", "--dtype", d, "--threads", threads, "--json"] + shared
+engine_cmd = lambda d: [cli, "bench", "train", "--arch", "llama", "--dtype", d, "--threads", threads, "--json",
+                        "--ceiling"] + shared
 reference_cmd = lambda p: [python, reference, "--precision", p, "--threads", threads] + shared
 plan = []
 if dtype in ("both", "float32"):
@@ -155,4 +156,10 @@ if "engine bfloat16" in best:
         ratio = e["tokens_per_second"] / best["reference bf16-autocast"]["tokens_per_second"]
         line += f"; {ratio:.2f}x eager bf16 autocast (goal >= 1.5x)"
     print(line)
+for label, e in best.items():
+    if label.startswith("engine") and e.get("frozen_products_seconds"):
+        print(f"{label}: its frozen products alone (same weights, order and shapes, nothing else) take "
+              f"{1e3 * e['frozen_products_seconds']:.0f} ms, {100 * e['frozen_products_share_of_step']:.1f}% of its "
+              f"step; with nothing else a step would reach {100 * e['fraction_of_peak_frozen_products_alone']:.1f}% "
+              "of the peak")
 EOF

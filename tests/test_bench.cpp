@@ -187,6 +187,36 @@ class TestBench : public QObject {
     QVERIFY2(out.contains(QString("%1 layers").arg(2 * kLayers)), qPrintable(out));
   }
 
+  // --ceiling: the step's frozen products alone, on the model's weights, beside the step. A llama
+  // layer runs four of them (q/k/v as one, o, gate/up as one, down), the head one more; alone they
+  // take less than the whole step. Quantized weights are not plain matmuls: no figure, said so.
+  void cliCeilingTimesTheFrozenProductsAlone() {
+    const auto result = test_support::run_cli(
+        QStringList{"bench", "train"} + kTinyShape +
+        QStringList{"--seq-len", "16", "--micro-batch", "2", "--dtype", "float32", "--steps", "2", "--warmup", "1",
+                    "--quantize", "nf4", "--ceiling", "--json"});
+    QVERIFY2(result.exit_code == 0, result.err.constData());
+    const QList<QByteArray> lines = result.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    const QJsonObject quantized = QJsonDocument::fromJson(lines[0]).object();
+    QCOMPARE(quantized["quantize"].toString(), QString("nf4"));
+    QVERIFY(quantized.contains("frozen_products_seconds") && quantized["frozen_products_seconds"].isNull());
+    const QJsonObject dense = QJsonDocument::fromJson(lines[1]).object();
+    QCOMPARE(dense["quantize"].toString(), QString("none"));
+    QCOMPARE(dense["frozen_product_weights"].toInt(), int(4 * kLayers + 1));
+    const double alone = dense["frozen_products_seconds"].toDouble(), step = dense["step_seconds"].toDouble();
+    QVERIFY2(alone > 0 && alone < step, qPrintable(QString("%1 s alone, %2 s a step").arg(alone).arg(step)));
+    QVERIFY(std::abs(dense["frozen_products_share_of_step"].toDouble() - alone / step) < 1e-9);
+    QVERIFY(dense["fraction_of_peak_frozen_products_alone"].toDouble() > dense["fraction_of_peak"].toDouble());
+
+    const auto table = test_support::run_cli(QStringList{"bench", "train"} + kTinyShape +
+                                             QStringList{"--seq-len", "8", "--micro-batch", "1", "--dtype", "float32",
+                                                         "--steps", "1", "--warmup", "0", "--ceiling"});
+    QVERIFY2(table.exit_code == 0, table.err.constData());
+    QVERIFY2(QString::fromUtf8(table.out).contains(QRegularExpression("frozen products +[0-9.]+ s alone")),
+             table.out.constData());
+  }
+
   void cliRefusesBadOptions() {
     auto result = test_support::run_cli(QStringList{"bench", "train"} + kTinyShape + QStringList{"--dtype", "float16"});
     QCOMPARE(result.exit_code, 1);

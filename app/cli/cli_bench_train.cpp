@@ -61,7 +61,10 @@ constexpr const char* kTrainHelp =
                  in 1 and in N processes; tokens/s of each and the scaling efficiency (GPUs: speed-up / N;
                  CPU processes share the cores, so there it is the speed-up itself)
     --profile    one more step with the op profiler: the 30 (op, input shapes) that take the most
-                 time of their own (self time: excluding the ops they call))
+                 time of their own (self time: excluding the ops they call)
+    --ceiling    after the timed steps, the step's frozen products alone (on the model's weights, in the
+                 step's order and shapes, nothing else): what a step would take if all the rest were
+                 free, beside the step, and the fraction of the peak that would reach)
     generated model: --arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 --hidden-size (512) --intermediate-size (1376)
                      --layers (8) --heads (8) --kv-heads (= heads) --vocab-size (32000))";
 
@@ -114,7 +117,8 @@ int run_bench_train(const Args& args) {
   }
   args.check_known({"model", "seq-len", "micro-batch-size", "steps", "warmup", "rank", "alpha", "dropout", "target-modules", "dtype",
                     "device", "threads", "json", "profile", "arch", "hidden-size", "intermediate-size", "layers",
-                    "heads", "kv-heads", "vocab-size", "gradient-checkpointing", "quantize", "double-quant", "dora"});
+                    "heads", "kv-heads", "vocab-size", "gradient-checkpointing", "quantize", "double-quant", "dora",
+                    "ceiling"});
   lora::TrainStepBenchSettings settings;
   settings.seq_len = args.get_int("seq-len", 256);
   settings.micro_batch = args.get_int("micro-batch-size", 4);
@@ -193,7 +197,9 @@ int run_bench_train(const Args& args) {
     adapter->set_enabled(true);
     model->set_gradient_checkpointing(args.has("gradient-checkpointing"));
     const lora::TrainStepBenchResult result = lora::run_train_step_bench(*model, *adapter, settings, &memory);
-    const int64_t peak_memory = memory.peak_bytes();
+    const int64_t peak_memory = memory.peak_bytes();  // before the ceiling's activations
+    lora::FrozenProductsTiming ceiling;
+    if (args.has("ceiling")) ceiling = lora::time_frozen_products(*model, settings.micro_batch, settings.seq_len, 3);
     const lora::ModelConfig& config = model->config();
     const lora::TrainStepFlops flops = lora::train_step_flops(*model, settings.micro_batch, settings.seq_len);
     const double step_seconds = result.mean.total();
@@ -253,6 +259,15 @@ int run_bench_train(const Args& args) {
       }
       out["first_loss"] = result.first_loss;
       out["last_loss"] = result.last_loss;
+      if (ceiling.measured) {
+        out["frozen_product_weights"] = ceiling.weights;
+        out["frozen_products_seconds"] = ceiling.mean_seconds;
+        out["frozen_products_best_seconds"] = ceiling.best_seconds;
+        out["frozen_products_share_of_step"] = ceiling.mean_seconds / step_seconds;
+        out["fraction_of_peak_frozen_products_alone"] = flops.total() / ceiling.best_seconds / own_peak.flops_per_second;
+      } else if (args.has("ceiling")) {
+        out["frozen_products_seconds"] = nullptr;  // quantized frozen weights: not plain matmuls
+      }
       if (settings.profile) {
         nlohmann::ordered_json ops = nlohmann::ordered_json::array();
         for (size_t i = 0; i < result.profile.size() && i < kProfileRows; ++i) {
@@ -303,6 +318,15 @@ int run_bench_train(const Args& args) {
                                  100.0 * achieved / fp32_peak.flops_per_second,
                                  100.0 * achieved / bf16_peak.flops_per_second));
     row("peak memory", printf_string("%.1f MiB (%s)", peak_memory / 1048576.0, memory.what().c_str()));
+    if (ceiling.measured)
+      row("frozen products", printf_string("%.3f s alone (best %.3f s), %.1f%% of the step; with nothing else a "
+                                           "step would reach %.1f%% of the %s peak",
+                                           ceiling.mean_seconds, ceiling.best_seconds,
+                                           100.0 * ceiling.mean_seconds / step_seconds,
+                                           100.0 * flops.total() / ceiling.best_seconds / own_peak.flops_per_second,
+                                           short_dtype(dtype).c_str()));
+    else if (args.has("ceiling"))
+      row("frozen products", "not timed: the frozen weights are quantized");
     row("loss", printf_string("%.4f (first step) -> %.4f (last)", result.first_loss, result.last_loss));
     if (settings.profile) {
       std::printf("ops by self time in one profiled step (%.3f s with the profiler on):\n", result.profiled_step_seconds);
@@ -340,7 +364,7 @@ const BenchKindRegistration train_registration({
     "[--rank 16] [--target-modules all-linear] [--dtype both|float32|bfloat16] [--steps 5] [--warmup 1] "
     "[--dora] [--threads N] [--json] [--profile]",
     kTrainHelp,
-    {"json", "profile", "gradient-checkpointing", "double-quant", "dora"},
+    {"json", "profile", "ceiling", "gradient-checkpointing", "double-quant", "dora"},
     run_bench_train,
     {{"micro-batch", "micro-batch-size"}, {"precision", "dtype"}},
 });

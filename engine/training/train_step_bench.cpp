@@ -21,6 +21,7 @@
 #include "model_adapter.h"
 #include "target_loss.h"
 #include "model_config.h"
+#include "ops.h"
 #include "optimizer.h"
 #include "tokenized_dataset.h"
 #include "training_messages.h"
@@ -228,6 +229,106 @@ TrainStepFlops train_step_flops(const CausalLM& model, int64_t batch, int64_t se
                                    static_cast<double>(seq_len) * static_cast<double>(c.head_dim);
   flops.attention = 3.0 * forward_attention;
   return flops;
+}
+
+namespace {
+
+// One frozen product of the step: a weight [out, in] (several layers' weights when they are adjacent
+// rows of one buffer, as the engine runs q/k/v and gate/up) and, for the head, the band it runs in.
+struct FrozenProduct {
+  at::Tensor weight;
+  int64_t band_rows = 0;  // 0: all rows at once
+};
+
+// The `width` columns the next product reads, made from `previous` as the step's data would be:
+// its leading columns where it is wider (o_proj reads the q part of q/k/v's output), copies of it
+// side by side where it is narrower (the gradient of q/k/v or gate/up arrives as one wide tensor).
+at::Tensor as_width(const at::Tensor& previous, int64_t width) {
+  const int64_t have = previous.size(1);
+  if (have >= width) return have == width ? previous : previous.narrow(1, 0, width).contiguous();
+  std::vector<at::Tensor> parts;
+  for (int64_t filled = 0; filled < width; filled += have) parts.push_back(previous.narrow(1, 0, std::min(have, width - filled)));
+  return at::cat(parts, 1);
+}
+
+std::vector<FrozenProduct> frozen_products_in_order(CausalLM& model, int64_t rows) {
+  std::vector<FrozenProduct> products;
+  at::Tensor head;
+  const char* group_end = nullptr;  // where the previous weight's buffer ends, for adjacency
+  for (const std::string& path : model.linear_layer_paths()) {
+    const LoraLinear& linear = model.linear_layer(path);
+    const at::Tensor& w = linear.weight();
+    if (path == "lm_head") {
+      head = w;
+      continue;
+    }
+    const auto* start = static_cast<const char*>(w.data_ptr());
+    FrozenProduct* last = products.empty() ? nullptr : &products.back();
+    if (last && start == group_end && w.is_contiguous() && last->weight.is_contiguous() &&
+        w.size(1) == last->weight.size(1) && w.scalar_type() == last->weight.scalar_type()) {
+      last->weight = last->weight.as_strided({last->weight.size(0) + w.size(0), w.size(1)}, {w.size(1), 1});
+    } else {
+      products.push_back({w, 0});
+    }
+    group_end = start + w.numel() * w.element_size();
+  }
+  if (head.defined())
+    products.push_back({head, ops::linear_cross_entropy_band_rows(rows, head.size(0), head.device().is_cpu())});
+  return products;
+}
+
+}  // namespace
+
+FrozenProductsTiming time_frozen_products(CausalLM& model, int64_t batch, int64_t seq_len, int repeats) {
+  FrozenProductsTiming timing;
+  for (const std::string& path : model.linear_layer_paths())
+    if (model.linear_layer(path).quantized() || !model.linear_layer(path).weight().defined()) return timing;
+  const int64_t rows = batch * seq_len;
+  const std::vector<FrozenProduct> products = frozen_products_in_order(model, rows);
+  if (products.empty()) return timing;
+  at::NoGradGuard no_grad;
+  const at::Tensor first = products.front().weight;
+  const c10::Device device = first.device();
+  const at::Tensor input = at::randn({rows, first.size(1)}, first.options().dtype(at::kFloat)).to(first.scalar_type());
+  const auto one_step = [&] {
+    at::Tensor x = input;
+    at::Tensor grad;
+    for (const FrozenProduct& product : products) {
+      x = as_width(x, product.weight.size(1));
+      if (product.band_rows == 0) {
+        x = at::mm(x, product.weight.t());
+        continue;
+      }
+      // The head: the logits and, from their gradient (which the loss writes over them), the
+      // hidden states' gradient, band by band.
+      std::vector<at::Tensor> bands;
+      for (int64_t row = 0; row < rows; row += product.band_rows) {
+        const at::Tensor logits = at::mm(x.narrow(0, row, std::min(product.band_rows, rows - row)), product.weight.t());
+        bands.push_back(at::mm(logits, product.weight));
+      }
+      grad = at::cat(bands, 0);
+    }
+    if (!grad.defined()) grad = x;
+    for (size_t i = products.size(); i-- > 1;) {
+      if (products[i].band_rows != 0) continue;
+      grad = at::mm(as_width(grad, products[i].weight.size(0)), products[i].weight);
+    }
+    synchronize(device);
+  };
+  one_step();  // warm-up: kernel selection
+  double total = 0;
+  timing.best_seconds = 1e300;
+  for (int r = 0; r < std::max(1, repeats); ++r) {
+    const auto start = Clock::now();
+    one_step();
+    const double seconds = seconds_between(start, Clock::now());
+    total += seconds;
+    timing.best_seconds = std::min(timing.best_seconds, seconds);
+  }
+  timing.mean_seconds = total / std::max(1, repeats);
+  timing.weights = static_cast<int64_t>(products.size());
+  timing.measured = true;
+  return timing;
 }
 
 // ---- PeakMemory -------------------------------------------------------------------------------

@@ -108,4 +108,20 @@ struct TrainStepFlops {
 };
 TrainStepFlops train_step_flops(const CausalLM& model, int64_t batch, int64_t seq_len);
 
+// The frozen products of one step over batch × seq_len tokens and nothing else, on the model's own
+// weights, in the step's order and shapes: each decoder layer's products forward (the layers the
+// engine runs as one product, q/k/v and gate/up, as one), the head in the bands the loss runs it in,
+// forward and input gradient, then every input-gradient product in reverse (none for the first,
+// whose input is the embedding). Each product reads the previous one's output, as the step's data
+// flows, so caches hold what they would. What a step would take if everything else were free:
+// `bench train --ceiling` sets it beside the step measured in the same run. `measured` is false
+// (and the times 0) where the frozen weights are quantized: their products are not plain matmuls.
+struct FrozenProductsTiming {
+  bool measured = false;
+  int64_t weights = 0;  // the products' weights: a layer group (q/k/v, gate/up) counts once, the head once
+  double mean_seconds = 0;
+  double best_seconds = 0;
+};
+FrozenProductsTiming time_frozen_products(CausalLM& model, int64_t batch, int64_t seq_len, int repeats);
+
 }  // namespace lora
