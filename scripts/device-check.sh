@@ -202,7 +202,7 @@ for ckpt in "" "--gradient-checkpointing"; do
   label=${ckpt:+" + gradient checkpointing"}
   run "bench engine$label" 240 bash -c 'set -o pipefail; "$0" "$@" | tee -a '"$BENCH" \
     env LD_LIBRARY_PATH="$DEPS/usr/lib/x86_64-linux-gnu" "$CLI" bench train --arch llama "${SHAPE[@]}" "${RUN[@]}" \
-    --dtype bfloat16 --device cuda --json $ckpt
+    --dtype bfloat16 --device cuda --json --ceiling $ckpt
   run "bench transformers+peft$label" 240 bash -c 'set -o pipefail; "$0" "$@" | tee -a '"$BENCH" \
     python3 "$ROOT/tests/reference/peft_train_bench.py" "${SHAPE[@]}" "${RUN[@]}" $ckpt
 done
@@ -265,6 +265,13 @@ for r in rows:
                  f"{(r.get('cuda_peak_reserved_bytes') or 0) / gib:.2f} | {r['achieved_flops_per_second'] / 1e12:.0f} T | "
                  f"{100 * r['fraction_of_bf16_peak']:.1f}% of {r['bf16_peak_flops_per_second'] / 1e12:.0f} T | "
                  f"{r['first_loss']:.3f} -> {r['last_loss']:.3f} |")
+lines.append("")
+for r in rows:
+    if r.get("frozen_products_seconds"):
+        lines.append(f"- engine{' (gradient checkpointing)' if r.get('gradient_checkpointing') else ''}: the frozen "
+                     f"products alone take {r['frozen_products_seconds']:.4f} s, "
+                     f"{100 * r['frozen_products_share_of_step']:.1f}% of the step; with nothing else a step would reach "
+                     f"{100 * r['fraction_of_peak_frozen_products_alone']:.1f}% of the bf16 peak")
 lines.append("")
 for ckpt in (False, True):
     eng = [r for r in rows if r["engine"] == "lora-studio" and bool(r.get("gradient_checkpointing")) == ckpt]

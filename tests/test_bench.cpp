@@ -209,6 +209,15 @@ class TestBench : public QObject {
     QVERIFY(std::abs(dense["frozen_products_share_of_step"].toDouble() - alone / step) < 1e-9);
     QVERIFY(dense["fraction_of_peak_frozen_products_alone"].toDouble() > dense["fraction_of_peak"].toDouble());
 
+    // Phi-3 stores q/k/v and gate/up fused: the same four products a layer.
+    QStringList phi3 = kTinyShape;
+    phi3[1] = "phi3";
+    const auto fused = test_support::run_cli(QStringList{"bench", "train"} + phi3 +
+                                             QStringList{"--seq-len", "8", "--micro-batch", "1", "--dtype", "float32",
+                                                         "--steps", "1", "--warmup", "0", "--ceiling", "--json"});
+    QVERIFY2(fused.exit_code == 0, fused.err.constData());
+    QCOMPARE(QJsonDocument::fromJson(fused.out.trimmed()).object()["frozen_product_weights"].toInt(), int(4 * kLayers + 1));
+
     const auto table = test_support::run_cli(QStringList{"bench", "train"} + kTinyShape +
                                              QStringList{"--seq-len", "8", "--micro-batch", "1", "--dtype", "float32",
                                                          "--steps", "1", "--warmup", "0", "--ceiling"});
