@@ -264,7 +264,8 @@ std::vector<FrozenProduct> frozen_products_in_order(CausalLM& model, int64_t row
     }
     const auto* start = static_cast<const char*>(w.data_ptr());
     FrozenProduct* last = products.empty() ? nullptr : &products.back();
-    if (last && start == group_end && w.is_contiguous() && last->weight.is_contiguous() &&
+    if (last && start == group_end && w.storage().is_alias_of(last->weight.storage()) && w.is_contiguous() &&
+        last->weight.is_contiguous() &&
         w.size(1) == last->weight.size(1) && w.scalar_type() == last->weight.scalar_type()) {
       last->weight = last->weight.as_strided({last->weight.size(0) + w.size(0), w.size(1)}, {w.size(1), 1});
     } else {
