@@ -362,7 +362,7 @@ const BenchKindRegistration train_registration({
     "train",
     "bench train [MODEL_DIR|--arch llama|qwen2|mistral|qwen3|gemma3_text|phi3 --hidden-size N ...] [--seq-len 256] [--micro-batch-size 4] "
     "[--rank 16] [--target-modules all-linear] [--dtype both|float32|bfloat16] [--steps 5] [--warmup 1] "
-    "[--dora] [--threads N] [--json] [--profile]",
+    "[--dora] [--threads N] [--json] [--profile] [--ceiling]",
     kTrainHelp,
     {"json", "profile", "ceiling", "gradient-checkpointing", "double-quant", "dora"},
     run_bench_train,
