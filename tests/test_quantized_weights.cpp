@@ -33,8 +33,10 @@
 #include <string>
 #include <vector>
 
+#include "bnb_checkpoint.h"
 #include "causal_lm.h"
 #include "checkpoint.h"
+#include "error.h"
 #include "dequantize_kernels.h"
 #include "lora_linear.h"
 #include "ops.h"
@@ -269,6 +271,37 @@ class QuantizedWeightsTest : public QObject {
     const at::Tensor expected = reference->forward(ids);
     const double error = relative_error(tested, expected);
     QVERIFY2(error < 1e-3, qPrintable(QString("relative error %1").arg(error)));
+  }
+
+  // A quant state's dtype is one of PyTorch's exact names, as bitsandbytes writes them; any other
+  // spelling is refused with the file, the weight and the field named.
+  void bnbQuantStateDtypeNames_data() {
+    QTest::addColumn<QString>("dtype");
+    QTest::addColumn<bool>("accepted");
+    QTest::newRow("bfloat16") << "bfloat16" << true;
+    QTest::newRow("float16") << "float16" << true;
+    QTest::newRow("float32") << "float32" << true;
+    QTest::newRow("bf16") << "bf16" << false;
+    QTest::newRow("half") << "half" << false;
+    QTest::newRow("float64") << "float64" << false;
+  }
+  void bnbQuantStateDtypeNames() {
+    QFETCH(QString, dtype);
+    QFETCH(bool, accepted);
+    const std::string text = "{\"quant_type\": \"nf4\", \"blocksize\": 64, \"dtype\": \"" + dtype.toStdString() +
+                             "\", \"shape\": [96, 40]}";
+    const at::Tensor bytes = at::from_blob(const_cast<char*>(text.data()), {static_cast<int64_t>(text.size())},
+                                           at::kByte).clone();
+    try {
+      const lora::BnbQuantState state = lora::parse_bnb_quant_state("model.safetensors", "layer.weight", bytes);
+      QVERIFY2(accepted, "an unknown dtype was accepted");
+      QCOMPARE(lora::torch_dtype_name(state.dtype), dtype.toStdString());
+    } catch (const lora::Error& e) {
+      QVERIFY2(!accepted, e.what());
+      const std::string message = e.what();
+      for (const char* part : {"model.safetensors", "layer.weight", "dtype", "bfloat16, float16 or float32"})
+        QVERIFY2(message.find(part) != std::string::npos, qPrintable(QString::fromStdString(message)));
+    }
   }
 
   // Merge and export read a bnb checkpoint through Checkpoint: the dense names, shapes and dtypes,

@@ -15,6 +15,7 @@
 #include <random>
 
 #include "atomic_file.h"
+#include "dtype.h"
 #include "error.h"
 #include "export_messages.h"
 #include "gguf_checkpoint.h"
@@ -187,9 +188,9 @@ std::vector<double> tensor_values(const GgufFile& file, const GgufTensorInfo& in
 
 std::string torch_dtype_of(TensorType type) {
   switch (type) {
-    case TensorType::f32: return "float32";
-    case TensorType::f16: return "float16";
-    default: return "bfloat16";  // bf16, and quantized files (see gguf_checkpoint.h)
+    case TensorType::f32: return torch_dtype_name(DType::F32);
+    case TensorType::f16: return torch_dtype_name(DType::F16);
+    default: return torch_dtype_name(DType::BF16);  // bf16, and quantized files (see gguf_checkpoint.h)
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dtype.h"
 #include "error.h"
 #include "json_reader.h"
 #include "model_messages.h"
@@ -23,9 +24,8 @@ namespace {
 // A dense dtype as bitsandbytes writes it (str(torch.bfloat16).strip("torch.")).
 DType float_dtype(const std::string& source, const std::string& weight, const std::string& field,
                   const std::string& name) {
-  if (name == "bfloat16") return DType::BF16;
-  if (name == "float16") return DType::F16;
-  if (name == "float32") return DType::F32;
+  DType dtype;
+  if (parse_precision(name, &dtype) && torch_dtype_name(dtype) == name) return dtype;  // only the exact spelling
   bad_field(source, weight, field, "bfloat16, float16 or float32", "\"" + name + "\"");
 }
 
